@@ -1,0 +1,56 @@
+# Orientation — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+VENDOR := orientation/static/vendor
+
+.PHONY: run test install static services browser lint format bench bench-directory clean
+
+run: install static  ## set up and serve the app with a worker (SQLite, no Redis needed)
+	@PORT=$(PORT) scripts/run.sh
+
+test: install static services browser  ## set up and run the whole suite on PostgreSQL and Redis
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+static: $(VENDOR)/.installed
+
+# Front-end packages come from npm and are served by the app itself: no CDN at run time.
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/dsfr $(VENDOR)/leaflet
+	cd node_modules/@gouvfr/dsfr/dist && cp -r dsfr.min.css dsfr.module.min.js dsfr.nomodule.min.js \
+	  fonts icons favicon utility artwork ../../../../$(VENDOR)/dsfr/
+	cp -r node_modules/leaflet/dist/* $(VENDOR)/leaflet/
+	touch $@
+
+services:  ## PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379, started if installed
+	@scripts/ensure-services.sh
+
+browser:  ## Debian's Chromium for the browser tests
+	@scripts/ensure-chromium.sh
+
+lint: install
+	$(BIN)/ruff check .
+
+format: install
+	$(BIN)/ruff format .
+
+bench: install services
+	$(BIN)/python -m bench
+
+bench-directory: install services
+	$(BIN)/python -m bench directory
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .ruff_cache

@@ -1,0 +1,67 @@
+"""Orientation: tracked orientations and a shared directory for the social services of Vaucluse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application; `config` overrides settings read from the environment."""
+    from orientation import cli, errors, extensions, models, web  # noqa: F401 (models: full metadata)
+    from orientation.celery_app import celery_init_app
+    from orientation.config import load_config
+
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(load_config(Path(app.instance_path), config))
+
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(
+        app, extensions.db, directory=str(Path(__file__).parent.parent / "migrations"),
+        render_as_batch=True,
+    )
+    extensions.csrf.init_app(app)
+    extensions.mail.init_app(app)
+    extensions.limiter.init_app(app)
+    _configure_login(app)
+    _configure_sqlite(app)
+
+    web.register_blueprints(app)
+    errors.register_error_pages(app)
+    cli.register_commands(app)
+    celery_init_app(app)
+    return app
+
+
+def _configure_login(app: Flask) -> None:
+    from orientation.auth import session as auth_session
+    from orientation.extensions import login_manager
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Connectez-vous pour accéder à cette page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(auth_session.load_user)
+
+
+def _configure_sqlite(app: Flask) -> None:
+    """Foreign keys and WAL on SQLite, so the embedded default behaves like a real database."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from sqlalchemy import event
+
+    from orientation.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from wtforms import EmailField, HiddenField, PasswordField, StringField
+from wtforms.validators import EqualTo, ValidationError
+
+from orientation.auth.passwords import password_problem
+from orientation.forms import BaseForm, email_address, max_length, required, strip
+
+
+class LoginForm(BaseForm):
+    email = EmailField("Adresse e-mail", validators=[required(), email_address(), max_length(254)],
+                       filters=[strip])
+    password = PasswordField("Mot de passe", validators=[required(), max_length(200)])
+    next = HiddenField()
+
+
+class PasswordResetRequestForm(BaseForm):
+    email = EmailField("Adresse e-mail", validators=[required(), email_address(), max_length(254)],
+                       filters=[strip])
+
+
+class NewPasswordMixin:
+    password = PasswordField(
+        "Nouveau mot de passe",
+        description="12 caractères au minimum. Une phrase de passe facile à retenir est idéale.",
+        validators=[required(), max_length(200)],
+    )
+    confirm = PasswordField(
+        "Confirmez le mot de passe",
+        validators=[required(), EqualTo("password", message="Les deux mots de passe sont différents.")],
+    )
+    email_for_policy = ""
+
+    def validate_password(self, field):
+        problem = password_problem(field.data or "", email=self.email_for_policy)
+        if problem:
+            raise ValidationError(problem)
+
+
+class PasswordResetForm(NewPasswordMixin, BaseForm):
+    pass
+
+
+class AcceptInvitationForm(NewPasswordMixin, BaseForm):
+    first_name = StringField("Prénom", validators=[required(), max_length(100)], filters=[strip])
+    last_name = StringField("Nom", validators=[required(), max_length(100)], filters=[strip])
+    password = PasswordField(
+        "Mot de passe",
+        description="12 caractères au minimum. Une phrase de passe facile à retenir est idéale.",
+        validators=[required(), max_length(200)],
+    )
+
+
+class EmptyForm(BaseForm):
+    """A form with only the CSRF token, for POST-only actions (logout, removals…)."""
+
+
+class SwitchOrganisationForm(BaseForm):
+    membership_id = HiddenField(validators=[required()])

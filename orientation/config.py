@@ -1,0 +1,204 @@
+"""Settings read from the environment, one class per environment.
+
+`load_config()` returns a plain dict that `create_app()` applies; the production class refuses to
+start on unsafe settings and says why (`UnsafeConfiguration`).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+DEMO_PASSWORD = "demo-orientation-84"  # demo data only, refused in production
+INSECURE_SECRET_KEYS = {"", "dev", "change-me", "secret", DEMO_PASSWORD}
+
+
+class UnsafeConfiguration(RuntimeError):
+    """Raised when a production configuration would be unsafe to run."""
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _development_secret_key(instance_path: Path) -> str:
+    """Generated once and kept under instance/ so sessions survive a restart."""
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+class BaseConfig:
+    ENV_NAME = "base"
+
+    def __init__(self, instance_path: Path):
+        self.instance_path = Path(instance_path)
+
+    def settings(self) -> dict:
+        redis_url = os.environ.get("REDIS_URL") or None
+        database_url = os.environ.get("DATABASE_URL") or self.default_database_url()
+        return {
+            "ENV_NAME": self.ENV_NAME,
+            "DEBUG": _env_bool("FLASK_DEBUG", False),
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or self.default_secret_key(),
+            "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+            "REDIS_URL": redis_url,
+            "CELERY": celery_settings(redis_url, self.instance_path),
+            "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+            "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "orientation"),
+            "LOGIN_MAX_FAILURES_PER_ACCOUNT": _env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5),
+            "LOGIN_MAX_FAILURES_PER_IP": _env_int("LOGIN_MAX_FAILURES_PER_IP", 30),
+            "LOGIN_THROTTLE_MINUTES": _env_int("LOGIN_THROTTLE_MINUTES", 15),
+            "PASSWORD_RESET_MAX_AGE": _env_int("PASSWORD_RESET_MAX_AGE", 3600),
+            "INVITATION_VALID_DAYS": _env_int("INVITATION_VALID_DAYS", 14),
+            "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://localhost:5000"),
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", False),
+            "REMEMBER_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", False),
+            "REMEMBER_COOKIE_HTTPONLY": True,
+            "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+            # Mail: SMTP in production, the console in development, memory in tests.
+            "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", self.default_mail_backend()),
+            "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
+            "MAIL_PORT": _env_int("MAIL_PORT", 25),
+            "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
+            "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
+            "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", False),
+            "MAIL_USE_SSL": _env_bool("MAIL_USE_SSL", False),
+            "MAIL_TIMEOUT": _env_int("MAIL_TIMEOUT", 10),
+            "MAIL_FILE_PATH": str(self.instance_path / "mails"),
+            "MAIL_DEFAULT_SENDER": os.environ.get(
+                "MAIL_DEFAULT_SENDER", "Orientation Vaucluse <ne-pas-repondre@orientation.vaucluse.fr>"
+            ),
+            # SMS: a provider behind one interface; "file" writes them under instance/ in dev.
+            "SMS_BACKEND": os.environ.get("SMS_BACKEND", "file"),
+            "SMS_API_URL": os.environ.get("SMS_API_URL"),
+            "SMS_API_KEY": os.environ.get("SMS_API_KEY"),
+            "SMS_SENDER": os.environ.get("SMS_SENDER", "VAUCLUSE"),
+            "SMS_FILE_PATH": str(self.instance_path / "sms"),
+        }
+
+    def default_database_url(self) -> str:
+        return f"sqlite:///{self.instance_path / 'orientation.sqlite'}"
+
+    def default_secret_key(self) -> str:
+        return _development_secret_key(self.instance_path)
+
+    def default_mail_backend(self) -> str:
+        return "file"
+
+    def check(self, settings: dict) -> None:
+        """Refuse unsafe settings; the base environments accept everything."""
+
+
+class DevelopmentConfig(BaseConfig):
+    ENV_NAME = "development"
+
+
+class TestingConfig(BaseConfig):
+    ENV_NAME = "testing"
+
+    def settings(self) -> dict:
+        settings = super().settings()
+        settings.update(TESTING=True, MAIL_BACKEND="locmem", SMS_BACKEND="memory")
+        return settings
+
+
+class ProductionConfig(BaseConfig):
+    ENV_NAME = "production"
+
+    def default_secret_key(self) -> str:
+        return ""
+
+    def default_mail_backend(self) -> str:
+        return "smtp"
+
+    def settings(self) -> dict:
+        settings = super().settings()
+        settings["SESSION_COOKIE_SECURE"] = _env_bool("SESSION_COOKIE_SECURE", True)
+        settings["REMEMBER_COOKIE_SECURE"] = settings["SESSION_COOKIE_SECURE"]
+        settings["PREFERRED_URL_SCHEME"] = "https"
+        return settings
+
+    def check(self, settings: dict) -> None:
+        problems = []
+        if settings.get("DEBUG"):
+            problems.append("le mode debug est activé (FLASK_DEBUG) : désactivez-le en production")
+        secret = settings.get("SECRET_KEY") or ""
+        if secret in INSECURE_SECRET_KEYS or len(secret) < 32:
+            problems.append("SECRET_KEY est absente, connue ou trop courte (32 caractères au moins)")
+        if not settings.get("SESSION_COOKIE_SECURE"):
+            problems.append("les cookies de session doivent être sécurisés (SESSION_COOKIE_SECURE=1)")
+        if settings.get("LOAD_DEMO_DATA"):
+            problems.append("les données de démonstration et leur mot de passe sont interdits en production")
+        if settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+            problems.append("SQLite n'est pas une base de production : définissez DATABASE_URL (PostgreSQL)")
+        if problems:
+            raise UnsafeConfiguration(
+                "Configuration de production refusée :\n- " + "\n- ".join(problems)
+            )
+
+
+ENVIRONMENTS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
+    overrides = dict(overrides or {})
+    env_name = overrides.pop("ENV_NAME", None) or os.environ.get("ORIENTATION_ENV", "development")
+    if env_name not in ENVIRONMENTS:
+        raise UnsafeConfiguration(f"ORIENTATION_ENV inconnu : {env_name!r} ({', '.join(ENVIRONMENTS)})")
+    config = ENVIRONMENTS[env_name](instance_path)
+    settings = config.settings()
+    settings.update(overrides)
+    if "REDIS_URL" in overrides:
+        settings.setdefault("RATELIMIT_STORAGE_URI", overrides["REDIS_URL"] or "memory://")
+        if "CELERY" not in overrides:
+            settings["CELERY"] = celery_settings(overrides["REDIS_URL"], config.instance_path)
+    settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(settings["SQLALCHEMY_DATABASE_URI"])
+    config.check(settings)
+    return settings
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual `postgres://` forms and use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def celery_settings(redis_url: str | None, instance_path: Path) -> dict:
+    """Redis when configured; otherwise an SQLite broker so `make run` needs no server."""
+    instance_path = Path(instance_path)
+    broker = redis_url or f"sqla+sqlite:///{instance_path / 'celery-broker.sqlite'}"
+    return {
+        "broker_url": broker,
+        "task_ignore_result": True,
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "broker_connection_retry_on_startup": True,
+        "broker_transport_options": {"visibility_timeout": 3600},
+        "beat_schedule_filename": str(instance_path / "celerybeat-schedule"),
+        "timezone": "Europe/Paris",
+    }

@@ -1,0 +1,47 @@
+"""Form helpers shared by every area: French messages, trimmed strings."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms.validators import DataRequired, Email, Length
+
+REQUIRED = "Ce champ est obligatoire."
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def required(message: str = REQUIRED) -> DataRequired:
+    return DataRequired(message=message)
+
+
+def email_address() -> Email:
+    return Email(message="Saisissez une adresse e-mail valide, par exemple nom@exemple.fr.",
+                 check_deliverability=False)
+
+
+def max_length(maximum: int) -> Length:
+    return Length(max=maximum, message=f"{maximum} caractères au maximum.")
+
+
+class BaseForm(FlaskForm):
+    class Meta:
+        locales = ["fr_FR", "fr"]
+
+    def error_list(self) -> list[tuple[str, str, str]]:
+        """(field id, label, message) for the error summary at the top of the page."""
+        errors = [("", "", message) for message in self.form_errors]
+        for field in self:
+            for message in field.errors:
+                if field.name == "csrf_token":
+                    errors.append(("", "Sécurité", CSRF_MESSAGE))
+                else:
+                    errors.append((field.id, str(field.label.text), message))
+        return errors
+
+
+CSRF_MESSAGE = (
+    "Le formulaire a expiré ou n'a pas pu être vérifié (jeton de sécurité manquant). "
+    "Vos saisies ont été conservées : vérifiez-les et envoyez à nouveau."
+)

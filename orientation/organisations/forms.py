@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from wtforms import BooleanField, EmailField, SelectField, StringField
+from wtforms.validators import Optional, Regexp
+
+from orientation.forms import BaseForm, email_address, max_length, required, strip
+from orientation.organisations.models import MembershipRole, OrganisationType
+from orientation.territory.queries import commune_choices
+
+ROLE_CHOICES = [(role.value, role.label) for role in MembershipRole]
+
+
+class OrganisationForm(BaseForm):
+    name = StringField("Nom", validators=[required(), max_length(200)], filters=[strip])
+    type = SelectField("Type de structure", validators=[required()],
+                       choices=[(t.value, t.label) for t in OrganisationType])
+    siret = StringField("SIRET", description="14 chiffres, facultatif.", filters=[strip],
+                        validators=[Optional(), Regexp(r"^\d{14}$", message="Le SIRET compte 14 chiffres.")])
+    commune_code = SelectField("Commune", validators=[Optional()])
+    email = EmailField("E-mail de contact", filters=[strip],
+                       validators=[Optional(), email_address(), max_length(254)])
+    phone = StringField("Téléphone", filters=[strip], validators=[Optional(), max_length(20)])
+    active = BooleanField("Structure active", default=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.commune_code.choices = commune_choices()
+
+
+class InvitationForm(BaseForm):
+    email = EmailField("Adresse e-mail professionnelle", filters=[strip],
+                       validators=[required(), email_address(), max_length(254)])
+    role = SelectField("Rôle", choices=ROLE_CHOICES, default=MembershipRole.AGENT.value)
+    grants_coordinator = BooleanField(
+        "Donner aussi le droit de coordination départementale",
+        description="Accès à toutes les structures et aux statistiques, sans données personnelles.",
+    )
+
+
+class RoleForm(BaseForm):
+    role = SelectField("Rôle", choices=ROLE_CHOICES)

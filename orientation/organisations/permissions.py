@@ -1,0 +1,35 @@
+"""Who may manage organisations and their members: the only place these rules live."""
+
+from __future__ import annotations
+
+from flask import abort
+
+from orientation.auth.models import User
+from orientation.organisations.models import Membership, MembershipRole, Organisation
+
+
+def is_manager_of(user: User, organisation: Organisation) -> bool:
+    return any(m.organisation_id == organisation.id and m.role is MembershipRole.MANAGER
+               for m in user.memberships)
+
+
+def can_manage_organisations(user: User) -> bool:
+    return user.is_authenticated and user.is_coordinator
+
+
+def can_manage_members(user: User, organisation: Organisation) -> bool:
+    return user.is_authenticated and (user.is_coordinator or is_manager_of(user, organisation))
+
+
+def can_grant_coordinator(user: User) -> bool:
+    return user.is_authenticated and user.is_coordinator
+
+
+def can_change_membership(user: User, membership: Membership) -> bool:
+    """Managers manage their own organisation's members, but never lock the organisation out."""
+    return can_manage_members(user, membership.organisation)
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        abort(403)

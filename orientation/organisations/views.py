@@ -1,0 +1,113 @@
+"""Coordinators manage organisations; managers and coordinators manage members."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from orientation.auth.forms import EmptyForm
+from orientation.csrf import redisplay_on_csrf_error
+from orientation.extensions import db
+from orientation.organisations import operations, permissions, queries
+from orientation.organisations.forms import InvitationForm, OrganisationForm, RoleForm
+from orientation.organisations.models import Invitation, Membership, MembershipRole, Organisation
+
+
+@login_required
+def list_organisations():
+    permissions.require(permissions.can_manage_organisations(current_user))
+    search = request.args.get("q", "")[:100]
+    return render_template("organisations/list.html", organisations=queries.list_organisations(search),
+                           search=search)
+
+
+@login_required
+@redisplay_on_csrf_error
+def edit_organisation(organisation_id: int | None = None):
+    permissions.require(permissions.can_manage_organisations(current_user))
+    organisation = db.get_or_404(Organisation, organisation_id) if organisation_id else None
+    form = OrganisationForm(obj=organisation)
+    if form.validate_on_submit():
+        organisation = operations.save_organisation(
+            organisation or Organisation(), name=form.name.data, type=form.type.data,
+            siret=form.siret.data or None, commune_code=form.commune_code.data or None,
+            email=form.email.data or None, phone=form.phone.data or None, active=form.active.data,
+        )
+        db.session.commit()
+        flash(f"La structure « {organisation.name} » est enregistrée.", "success")
+        return redirect(url_for("organisations.members", organisation_id=organisation.id))
+    return render_template("organisations/edit.html", form=form, organisation=organisation), \
+        400 if form.errors else 200
+
+
+@login_required
+@redisplay_on_csrf_error
+def members(organisation_id: int):
+    organisation = db.get_or_404(Organisation, organisation_id)
+    permissions.require(permissions.can_manage_members(current_user, organisation))
+    form = InvitationForm()
+    if not permissions.can_grant_coordinator(current_user):
+        del form.grants_coordinator
+    status = 200
+    if form.validate_on_submit():
+        try:
+            operations.invite_member(current_user, organisation, form.email.data,
+                                     MembershipRole(form.role.data),
+                                     getattr(form, "grants_coordinator", None) and form.grants_coordinator.data)
+        except operations.MembershipError as error:
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Invitation envoyée à {form.email.data}.", "success")
+            return redirect(url_for("organisations.members", organisation_id=organisation.id))
+    if form.errors:
+        status = 400
+    return render_template(
+        "organisations/members.html", organisation=organisation, form=form,
+        members=queries.list_members(organisation),
+        invitations=queries.list_pending_invitations(organisation),
+        role_form=RoleForm(), empty_form=EmptyForm(),
+    ), status
+
+
+@login_required
+def change_role(membership_id: int):
+    membership = db.get_or_404(Membership, membership_id)
+    permissions.require(permissions.can_change_membership(current_user, membership))
+    form = RoleForm()
+    if form.validate_on_submit():
+        _apply(lambda: operations.change_role(membership, MembershipRole(form.role.data)),
+               f"Le rôle de {membership.user.full_name} est modifié.")
+    else:
+        flash("Le rôle demandé n'est pas valide.", "error")
+    return redirect(url_for("organisations.members", organisation_id=membership.organisation_id))
+
+
+@login_required
+def remove_member(membership_id: int):
+    membership = db.get_or_404(Membership, membership_id)
+    permissions.require(permissions.can_change_membership(current_user, membership))
+    organisation_id, name = membership.organisation_id, membership.user.full_name
+    if EmptyForm().validate_on_submit():
+        _apply(lambda: operations.remove_member(membership), f"{name} ne fait plus partie de la structure.")
+    return redirect(url_for("organisations.members", organisation_id=organisation_id))
+
+
+@login_required
+def revoke_invitation(invitation_id: int):
+    invitation = db.get_or_404(Invitation, invitation_id)
+    permissions.require(permissions.can_manage_members(current_user, invitation.organisation))
+    if EmptyForm().validate_on_submit():
+        _apply(lambda: operations.revoke_invitation(invitation), f"L'invitation de {invitation.email} est annulée.")
+    return redirect(url_for("organisations.members", organisation_id=invitation.organisation_id))
+
+
+def _apply(operation, success_message: str) -> None:
+    try:
+        operation()
+    except operations.MembershipError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(success_message, "success")

@@ -1,0 +1,24 @@
+"""Reads on the territory tables."""
+
+from __future__ import annotations
+
+from orientation.extensions import db
+from orientation.territory.models import Commune, Epci
+
+
+def list_communes() -> list[Commune]:
+    return list(db.session.scalars(db.select(Commune).order_by(Commune.name)))
+
+
+def list_epcis() -> list[Epci]:
+    return list(db.session.scalars(db.select(Epci).order_by(Epci.name)))
+
+
+def get_commune(code_insee: str | None) -> Commune | None:
+    if not code_insee:
+        return None
+    return db.session.get(Commune, code_insee)
+
+
+def commune_choices(blank_label: str = "— Choisir une commune —") -> list[tuple[str, str]]:
+    return [("", blank_label)] + [(c.code_insee, c.label) for c in list_communes()]

@@ -1,0 +1,65 @@
+"""Blueprint registration and what every template needs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask, url_for
+from flask_login import current_user
+
+from orientation.auth.session import current_membership
+from orientation.templating import register_filters
+
+# (endpoint, label, who sees it): areas add their entry here as they are built.
+NAVIGATION: list[tuple[str, str, Callable]] = [
+    ("main.home", "Accueil", lambda user: True),
+    ("organisations.list", "Structures et comptes", lambda user: user.is_coordinator),
+]
+
+
+# Tiles on the home page: (title, detail, endpoint, who sees it); areas add theirs.
+HOME_TILES: list[tuple[str, str, str, Callable]] = []
+
+
+def home_tiles(membership) -> list[dict]:
+    return [
+        {"title": title, "detail": detail, "url": url_for(endpoint)}
+        for title, detail, endpoint, visible in HOME_TILES
+        if visible(current_user, membership)
+    ]
+
+
+def navigation_items() -> list[tuple[str, str]]:
+    if not current_user.is_authenticated:
+        return []
+    return [(endpoint, label) for endpoint, label, visible in NAVIGATION if visible(current_user)]
+
+
+def register_blueprints(app: Flask) -> None:
+    from orientation.auth.blueprint import bp as auth_bp
+    from orientation.health import bp as health_bp
+    from orientation.main.blueprint import bp as main_bp
+    from orientation.organisations.blueprint import bp as organisations_bp
+
+    for blueprint in (main_bp, auth_bp, organisations_bp, health_bp):
+        app.register_blueprint(blueprint)
+    register_filters(app)
+
+    from orientation.auth.forms import EmptyForm, SwitchOrganisationForm
+
+    @app.context_processor
+    def _layout_context():
+        return {
+            "current_membership": current_membership(),
+            "logout_form": EmptyForm,
+            "switch_form": SwitchOrganisationForm,
+            "navigation_items": navigation_items,
+            "home_tiles": home_tiles,
+        }
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response

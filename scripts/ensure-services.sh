@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Makes sure PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379) answer; starts them when they
+# are installed but stopped, and says which Debian packages to install when they are missing.
+set -euo pipefail
+
+pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
+redis_up() { redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; }
+
+if ! pg_up; then
+  if command -v pg_ctlcluster >/dev/null && ls /etc/postgresql/ >/dev/null 2>&1; then
+    echo "PostgreSQL est arrêté : démarrage…"
+    for version in $(ls /etc/postgresql); do
+      pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+    done
+    for _ in $(seq 1 30); do pg_up && break; sleep 1; done
+  else
+    echo "PostgreSQL n'est pas installé. Installez-le : apt-get install postgresql postgresql-contrib" >&2
+    exit 1
+  fi
+fi
+pg_up || { echo "PostgreSQL ne répond pas sur 127.0.0.1:5432." >&2; exit 1; }
+
+if ! redis_up; then
+  if command -v redis-server >/dev/null; then
+    echo "Redis est arrêté : démarrage…"
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+    for _ in $(seq 1 30); do redis_up && break; sleep 0.5; done
+  else
+    echo "Redis n'est pas installé. Installez-le : apt-get install redis-server redis-tools" >&2
+    exit 1
+  fi
+fi
+redis_up || { echo "Redis ne répond pas sur 127.0.0.1:6379." >&2; exit 1; }
+echo "PostgreSQL et Redis répondent."
