@@ -10,7 +10,7 @@ import os
 import secrets
 from pathlib import Path
 
-DEMO_PASSWORD = "demo-orientation-84"  # demo data only, refused in production
+DEMO_PASSWORD = "demo-orientation-84"  # noqa: S105 (demo data only, refused in production)
 INSECURE_SECRET_KEYS = {"", "dev", "change-me", "secret", DEMO_PASSWORD}
 
 
