@@ -63,6 +63,9 @@ def testing_config(database_url: str, **overrides) -> dict:
     return config
 
 
+testing_config.__test__ = False  # a helper, not a test (pytest collects "test*" names)
+
+
 @pytest.fixture(scope="session")
 def database_url():
     url = create_database("main")

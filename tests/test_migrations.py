@@ -1,0 +1,49 @@
+"""Alembic migrations upgrade and downgrade on PostgreSQL and SQLite, and match the models."""
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+
+from orientation import create_app
+from orientation.extensions import db
+from tests.conftest import create_database, drop_database, testing_config
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+def empty_database(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
+        return
+    url = create_database("migrations")
+    yield url
+    drop_database(url)
+
+
+@pytest.mark.no_db_transaction
+def test_upgrade_matches_models_then_downgrade_to_nothing(empty_database):
+    app = create_app(testing_config(empty_database))
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            differences = [d for d in compare_metadata(context, db.metadata) if not _ignored(d)]
+        assert differences == [], "models and migrations differ: write a migration"
+        downgrade(revision="base")
+        tables = set(db.inspect(db.engine).get_table_names()) - {"alembic_version"}
+        assert tables == set() or tables <= _non_model_tables()
+        upgrade()  # and back up again: the downgrade left a usable database
+        db.engine.dispose()
+
+
+def _non_model_tables() -> set[str]:
+    """Search helper tables (e.g. SQLite FTS shadow tables) are managed by the migrations themselves."""
+    return set()
+
+
+def _ignored(difference) -> bool:
+    kind = difference[0] if isinstance(difference, tuple) else difference[0][0]
+    if kind in {"remove_table"}:
+        name = difference[1].name if isinstance(difference, tuple) else ""
+        return name.startswith(("services_fts", "sqlite_"))
+    return False
