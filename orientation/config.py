@@ -198,7 +198,9 @@ def celery_settings(redis_url: str | None, instance_path: Path) -> dict:
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
         "broker_connection_retry_on_startup": True,
-        "broker_transport_options": {"visibility_timeout": 3600},
+        # Redis redelivers a task whose worker died after this long (acks late); the SQLite
+        # transport passes these options to create_engine, so it gets none.
+        "broker_transport_options": {"visibility_timeout": 3600} if redis_url else {},
         "beat_schedule_filename": str(instance_path / "celerybeat-schedule"),
         "timezone": "Europe/Paris",
     }

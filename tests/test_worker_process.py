@@ -64,3 +64,27 @@ def _stop(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=15)
+
+
+@pytest.mark.worker
+@pytest.mark.sqlite
+@pytest.mark.no_db_transaction
+def test_worker_starts_on_the_embedded_broker_without_redis(tmp_path):
+    env = {**os.environ, "ORIENTATION_ENV": "testing", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+           "SECRET_KEY": "worker-test-secret-0123456789abcdef"}
+    env.pop("REDIS_URL", None)
+    process = subprocess.Popen(
+        [CELERY, "-A", "worker", "worker", "--beat", "--pool=solo", "--loglevel=INFO",
+         f"--schedule={tmp_path / 'beat-schedule'}"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        output = ""
+        deadline = time.monotonic() + 60
+        while " ready." not in output and time.monotonic() < deadline:
+            line = process.stdout.readline()
+            assert line or process.poll() is None, output
+            output += line
+        assert "Connected to sqla+sqlite" in output and " ready." in output
+    finally:
+        _stop(process)
