@@ -46,13 +46,7 @@ def test_beat_starts(database_url, tmp_path):
         cwd=ROOT, env=_env(database_url), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     try:
-        output = ""
-        deadline = time.monotonic() + 60
-        while "beat: Starting" not in output and time.monotonic() < deadline:
-            line = process.stdout.readline()
-            assert line or process.poll() is None, output
-            output += line
-        assert "beat: Starting" in output
+        assert "beat: Starting" in _output_until(process, "beat: Starting")
     finally:
         _stop(process)
 
@@ -79,12 +73,18 @@ def test_worker_starts_on_the_embedded_broker_without_redis(tmp_path):
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     try:
-        output = ""
-        deadline = time.monotonic() + 60
-        while " ready." not in output and time.monotonic() < deadline:
-            line = process.stdout.readline()
-            assert line or process.poll() is None, output
-            output += line
+        output = _output_until(process, " ready.")
         assert "Connected to sqla+sqlite" in output and " ready." in output
     finally:
         _stop(process)
+
+
+def _output_until(process: subprocess.Popen, marker: str, seconds: float = 60) -> str:
+    """What the process printed until `marker` appeared (or it died, or time ran out)."""
+    output = ""
+    deadline = time.monotonic() + seconds
+    while marker not in output and time.monotonic() < deadline:
+        line = process.stdout.readline()
+        assert line or process.poll() is None, output
+        output += line
+    return output
