@@ -14,6 +14,10 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(create_coordinator)
 
+    from orientation.directory.cli import directory_cli
+
+    app.cli.add_command(directory_cli)
+
 
 territory_cli = AppGroup("territory", help="Référentiel territorial (communes, EPCI).")
 demo_cli = AppGroup("demo", help="Données de démonstration.")

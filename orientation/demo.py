@@ -82,7 +82,9 @@ def load_demo_data() -> list[str]:
 
 def _load_optional_areas() -> list[str]:
     """Areas that bring their own demo data register a loader here as they are built."""
-    return []
+    from orientation.directory.demo import load_demo_directory
+
+    return load_demo_directory()
 
 
 def demo_logins() -> list[tuple[str, str]]:

@@ -1,5 +1,6 @@
 """Imports every model so that the metadata is complete (migrations, create_all, tests)."""
 
 from orientation.auth.models import User  # noqa: F401
+from orientation.directory.models import Service, ServiceThematique, ServiceZone, Structure  # noqa: F401
 from orientation.organisations.models import Invitation, Membership, Organisation  # noqa: F401
 from orientation.territory.models import Commune, Epci  # noqa: F401

@@ -13,12 +13,16 @@ from orientation.templating import register_filters
 # (endpoint, label, who sees it): areas add their entry here as they are built.
 NAVIGATION: list[tuple[str, str, Callable]] = [
     ("main.home", "Accueil", lambda user: True),
+    ("directory.search", "Annuaire", lambda user: True),
     ("organisations.list", "Structures et comptes", lambda user: user.is_coordinator),
 ]
 
 
 # Tiles on the home page: (title, detail, endpoint, who sees it); areas add theirs.
-HOME_TILES: list[tuple[str, str, str, Callable]] = []
+HOME_TILES: list[tuple[str, str, str, Callable]] = [
+    ("Trouver un service", "Chercher dans l'annuaire par besoin et par commune, voir la carte.",
+     "directory.search", lambda user, membership: True),
+]
 
 
 def home_tiles(membership) -> list[dict]:
@@ -37,11 +41,12 @@ def navigation_items() -> list[tuple[str, str]]:
 
 def register_blueprints(app: Flask) -> None:
     from orientation.auth.blueprint import bp as auth_bp
+    from orientation.directory.blueprint import bp as directory_bp
     from orientation.health import bp as health_bp
     from orientation.main.blueprint import bp as main_bp
     from orientation.organisations.blueprint import bp as organisations_bp
 
-    for blueprint in (main_bp, auth_bp, organisations_bp, health_bp):
+    for blueprint in (main_bp, auth_bp, organisations_bp, health_bp, directory_bp):
         app.register_blueprint(blueprint)
     register_filters(app)
 

@@ -41,9 +41,14 @@ def _non_model_tables() -> set[str]:
     return set()
 
 
+# Made by the migrations' raw DDL (full-text search), not described by the models.
+DDL_ONLY_INDEXES = {"ix_services_search_vector", "ix_search_words_word_trgm"}
+
+
 def _ignored(difference) -> bool:
     kind = difference[0] if isinstance(difference, tuple) else difference[0][0]
-    if kind in {"remove_table"}:
-        name = difference[1].name if isinstance(difference, tuple) else ""
-        return name.startswith(("services_fts", "sqlite_"))
+    if kind == "remove_table":
+        return difference[1].name.startswith(("services_fts", "sqlite_"))
+    if kind == "remove_index":
+        return difference[1].name in DDL_ONLY_INDEXES
     return False

@@ -1,0 +1,1 @@
+"""Benchmarks that generate their own data and print one JSON line each (`python -m bench [name]`)."""

@@ -1,0 +1,31 @@
+"""Every URL of the directory area."""
+
+from flask import Blueprint
+
+from orientation.directory import views
+
+bp = Blueprint("directory", __name__, url_prefix="/annuaire")
+
+bp.add_url_rule("/", "search", views.search)
+bp.add_url_rule("/a-verifier", "stale", views.stale)
+bp.add_url_rule("/services/<int:service_id>", "service", views.service)
+bp.add_url_rule("/services/<int:service_id>/modifier", "edit_service", views.edit_service, methods=["GET", "POST"])
+bp.add_url_rule("/services/<int:service_id>/confirmer", "confirm_service", views.confirm_service, methods=["POST"])
+bp.add_url_rule("/structures/<int:structure_id>", "structure", views.structure)
+bp.add_url_rule("/structures/<int:structure_id>/services/nouveau", "create_service", views.edit_service,
+                methods=["GET", "POST"])
+
+
+@bp.app_template_global("thematique_label")
+def _thematique_label(code: str) -> str:
+    from orientation.directory.thematiques import thematique_label
+
+    return thematique_label(code)
+
+
+@bp.app_template_filter("directory_label")
+def _directory_label(value: str, enumeration_name: str) -> str:
+    """The French label of a data·inclusion code ("en-presentiel" → "En présentiel")."""
+    from orientation.directory.thematiques import enumeration
+
+    return enumeration(enumeration_name).get(value, value)

@@ -1,0 +1,266 @@
+"""The shared directory: structures and their services, data·inclusion v1 compatible.
+
+A service carries its own location (address, commune, coordinates), as in data·inclusion v1.
+Beyond the schema: whether it accepts tracked orientations (and which organisation receives
+them), its capacity, and its freshness (who confirmed it, when).
+
+Search helpers: `search_text` (maintained by `refresh_search_text()`) feeds PostgreSQL's
+`search_vector` (kept by a trigger) and SQLite's FTS5 table `services_fts` (kept by triggers);
+`search_title` (unaccented, lower-case names) feeds the trigram index. See search_ddl.py.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from orientation.db import TimestampMixin, enum_type, utcnow
+from orientation.directory.text import normalise
+from orientation.directory.thematiques import Volet, enumeration, thematique_label, volets_of
+from orientation.extensions import db
+
+if TYPE_CHECKING:
+    from orientation.auth.models import User
+    from orientation.organisations.models import Organisation
+    from orientation.territory.models import Commune
+
+__all__ = ["Capacity", "Frais", "SearchWord", "Service", "ServiceThematique", "ServiceType", "ServiceZone", "Structure",
+           "Volet"]
+
+STALE_AFTER = timedelta(days=183)  # entries not confirmed for 6 months are flagged
+
+
+class Capacity(enum.StrEnum):
+    OPEN = "open"
+    WAITING_LIST = "waiting_list"
+    FULL = "full"
+
+    @property
+    def label(self) -> str:
+        return {"open": "Places disponibles", "waiting_list": "Liste d'attente", "full": "Complet"}[self.value]
+
+
+class Frais(enum.StrEnum):
+    GRATUIT = "gratuit"
+    PAYANT = "payant"
+
+    @property
+    def label(self) -> str:
+        return enumeration("frais")[self.value]
+
+
+class ServiceType(enum.StrEnum):
+    """data·inclusion v1 `types-de-services`."""
+
+    ACCOMPAGNEMENT = "accompagnement"
+    AIDE_FINANCIERE = "aide-financiere"
+    AIDE_MATERIELLE = "aide-materielle"
+    ATELIER = "atelier"
+    FORMATION = "formation"
+    INFORMATION = "information"
+
+    @property
+    def label(self) -> str:
+        return enumeration("types-de-services")[self.value]
+
+
+class LocationMixin:
+    """Address and position, as data·inclusion v1 puts them on structures and services."""
+
+    adresse: Mapped[str | None] = mapped_column(sa.String(300))
+    complement_adresse: Mapped[str | None] = mapped_column(sa.String(300))
+    code_postal: Mapped[str | None] = mapped_column(sa.String(5))
+    commune_name: Mapped[str | None] = mapped_column(sa.String(200))
+    # The INSEE code as given by the source (may be outside Vaucluse); `commune_code` is set when
+    # the commune is in our territory table.
+    code_insee: Mapped[str | None] = mapped_column(sa.String(5))
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    # True when the position is the commune's centre, not the place's own.
+    position_is_approximate: Mapped[bool] = mapped_column(default=False)
+
+
+class Structure(LocationMixin, TimestampMixin, db.Model):
+    __tablename__ = "structures"
+    __table_args__ = (sa.UniqueConstraint("source", "source_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(sa.String(100))
+    source_id: Mapped[str] = mapped_column(sa.String(200))
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    siret: Mapped[str | None] = mapped_column(sa.String(14))
+    description: Mapped[str | None] = mapped_column(sa.Text)
+    commune_code: Mapped[str | None] = mapped_column(sa.ForeignKey("communes.code_insee"), index=True)
+    telephone: Mapped[str | None] = mapped_column(sa.String(50))
+    courriel: Mapped[str | None] = mapped_column(sa.String(254))
+    site_web: Mapped[str | None] = mapped_column(sa.String(2083))
+    lien_source: Mapped[str | None] = mapped_column(sa.String(2083))
+    horaires_accueil: Mapped[str | None] = mapped_column(sa.String(500))
+    accessibilite_lieu: Mapped[str | None] = mapped_column(sa.String(2083))
+    reseaux_porteurs: Mapped[list | None] = mapped_column(sa.JSON(none_as_null=True))
+    date_maj: Mapped[date | None]
+
+    organisation: Mapped[Organisation | None] = relationship()
+    commune: Mapped[Commune | None] = relationship()
+    services: Mapped[list[Service]] = relationship(back_populates="structure", order_by="Service.name",
+                                                   cascade="all, delete-orphan")
+
+    def __repr__(self) -> str:
+        return f"<Structure {self.id}>"
+
+
+class Service(LocationMixin, TimestampMixin, db.Model):
+    __tablename__ = "services"
+    __table_args__ = (
+        sa.UniqueConstraint("source", "source_id"),
+        sa.CheckConstraint("reminder_unopened_days IS NULL OR reminder_unopened_days > 0",
+                           name="reminder_unopened_days_positive"),
+        sa.CheckConstraint("reminder_undecided_days IS NULL OR reminder_undecided_days > 0",
+                           name="reminder_undecided_days_positive"),
+        sa.CheckConstraint("expiry_days IS NULL OR expiry_days > 0", name="expiry_days_positive"),
+        sa.Index("ix_services_latitude_longitude", "latitude", "longitude"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    structure_id: Mapped[int] = mapped_column(sa.ForeignKey("structures.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(sa.String(100))
+    source_id: Mapped[str] = mapped_column(sa.String(200))
+
+    # data·inclusion v1 fields
+    name: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    type: Mapped[ServiceType | None] = mapped_column(enum_type(ServiceType, "service_type"))
+    publics: Mapped[list | None] = mapped_column(sa.JSON(none_as_null=True))
+    publics_precisions: Mapped[str | None] = mapped_column(sa.Text)
+    frais: Mapped[Frais | None] = mapped_column(enum_type(Frais, "service_frais"))
+    frais_precisions: Mapped[str | None] = mapped_column(sa.Text)
+    conditions_acces: Mapped[str | None] = mapped_column(sa.Text)
+    modes_accueil: Mapped[list | None] = mapped_column(sa.JSON(none_as_null=True))
+    modes_mobilisation: Mapped[list | None] = mapped_column(sa.JSON(none_as_null=True))
+    mobilisable_par: Mapped[list | None] = mapped_column(sa.JSON(none_as_null=True))
+    mobilisation_precisions: Mapped[str | None] = mapped_column(sa.Text)
+    lien_mobilisation: Mapped[str | None] = mapped_column(sa.String(2083))
+    contact_nom_prenom: Mapped[str | None] = mapped_column(sa.String(200))
+    telephone: Mapped[str | None] = mapped_column(sa.String(50))
+    courriel: Mapped[str | None] = mapped_column(sa.String(254))
+    horaires_accueil: Mapped[str | None] = mapped_column(sa.String(500))  # OSM opening_hours
+    accessibilite_lieu: Mapped[str | None] = mapped_column(sa.String(2083))
+    lien_source: Mapped[str | None] = mapped_column(sa.String(2083))
+    nombre_semaines: Mapped[int | None]
+    volume_horaire_hebdomadaire: Mapped[float | None]
+    commune_code: Mapped[str | None] = mapped_column(sa.ForeignKey("communes.code_insee"), index=True)
+    date_maj: Mapped[date | None]
+
+    # Orientation: tracked referrals, capacity, freshness
+    accepts_orientations: Mapped[bool] = mapped_column(default=False)
+    receiving_organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
+    capacity: Mapped[Capacity] = mapped_column(enum_type(Capacity, "service_capacity"), default=Capacity.OPEN)
+    capacity_confirmed_at: Mapped[datetime | None]
+    confirmed_at: Mapped[datetime | None]
+    confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # Per-service overrides of the worker's delays (None: the defaults)
+    reminder_unopened_days: Mapped[int | None]
+    reminder_undecided_days: Mapped[int | None]
+    expiry_days: Mapped[int | None]
+
+    # Search helpers (see search_ddl.py)
+    search_text: Mapped[str] = mapped_column(sa.Text, default="", deferred=True)
+    search_title: Mapped[str] = mapped_column(sa.String(500), default="", deferred=True)
+    search_vector = sa.orm.deferred(sa.Column(postgresql.TSVECTOR().with_variant(sa.Text(), "sqlite")))
+
+    structure: Mapped[Structure] = relationship(back_populates="services")
+    commune: Mapped[Commune | None] = relationship()
+    receiving_organisation_explicit: Mapped[Organisation | None] = relationship(
+        foreign_keys=[receiving_organisation_id])
+    confirmed_by: Mapped[User | None] = relationship()
+    thematique_links: Mapped[list[ServiceThematique]] = relationship(
+        cascade="all, delete-orphan", order_by="ServiceThematique.thematique")
+    zone_links: Mapped[list[ServiceZone]] = relationship(cascade="all, delete-orphan", order_by="ServiceZone.code")
+
+    thematiques: AssociationProxy[list[str]] = association_proxy(
+        "thematique_links", "thematique", creator=lambda code: ServiceThematique(thematique=code))
+    zone_eligibilite: AssociationProxy[list[str]] = association_proxy(
+        "zone_links", "code", creator=lambda code: ServiceZone(code=code))
+
+    @property
+    def volets(self) -> set[Volet]:
+        return volets_of(self.thematiques)
+
+    @property
+    def receiving_organisation(self) -> Organisation | None:
+        """Who receives tracked orientations: the service's setting, else the structure's owner."""
+        return self.receiving_organisation_explicit or self.structure.organisation
+
+    @property
+    def opening_hours(self) -> str | None:
+        return self.horaires_accueil or self.structure.horaires_accueil
+
+    @property
+    def last_confirmed_at(self) -> datetime | None:
+        """When a person last vouched for the entry: a confirmation, else the source's date."""
+        if self.confirmed_at is not None:
+            return self.confirmed_at
+        if self.date_maj is not None:
+            return datetime(self.date_maj.year, self.date_maj.month, self.date_maj.day, tzinfo=utcnow().tzinfo)
+        return None
+
+    def is_stale(self, now: datetime | None = None) -> bool:
+        last = self.last_confirmed_at
+        return last is None or last < (now or utcnow()) - STALE_AFTER
+
+    def refresh_search_text(self) -> None:
+        """Recompute the denormalised text the search indexes read (call after every change)."""
+        structure_name = self.structure.name if self.structure is not None else ""
+        publics = enumeration("publics")
+        parts = [
+            structure_name, self.description or "",
+            " ".join(thematique_label(code) for code in self.thematiques),
+            " ".join(publics.get(code, code) for code in self.publics or ()),
+            self.commune_name or (self.commune.name if self.commune is not None else ""),
+            self.conditions_acces or "",
+        ]
+        self.search_text = "\n".join(part for part in parts if part)
+        self.search_title = normalise(f"{self.name} {structure_name}")[:500]
+
+    def __repr__(self) -> str:
+        return f"<Service {self.id}>"
+
+
+class ServiceThematique(db.Model):
+    """One data·inclusion thématique of a service (a table, so filters use an index)."""
+
+    __tablename__ = "service_thematiques"
+    __table_args__ = (sa.Index("ix_service_thematiques_thematique_service", "thematique", "service_id"),)
+
+    service_id: Mapped[int] = mapped_column(sa.ForeignKey("services.id", ondelete="CASCADE"), primary_key=True)
+    thematique: Mapped[str] = mapped_column(sa.String(150), primary_key=True)
+
+
+class ServiceZone(db.Model):
+    """One code of the service's zone d'éligibilité: commune INSEE, EPCI SIREN, département, "france"."""
+
+    __tablename__ = "service_zones"
+    __table_args__ = (sa.Index("ix_service_zones_code_service", "code", "service_id"),)
+
+    service_id: Mapped[int] = mapped_column(sa.ForeignKey("services.id", ondelete="CASCADE"), primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(9), primary_key=True)
+
+
+class SearchWord(db.Model):
+    """Every lexeme of the PostgreSQL search vectors (kept by a trigger): typos are corrected against it."""
+
+    __tablename__ = "search_words"
+
+    word: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+
+
+from orientation.directory import search_ddl  # noqa: E402,F401  (DDL events on these tables)

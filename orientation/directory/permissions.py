@@ -1,0 +1,44 @@
+"""Who may read and edit the directory: the only place these rules live."""
+
+from __future__ import annotations
+
+from flask import abort
+
+from orientation.auth.models import User
+from orientation.directory.models import Service, Structure
+from orientation.organisations.models import MembershipRole
+
+
+def can_view_directory(user: User) -> bool:
+    return user.is_authenticated
+
+
+def _manages(user: User, organisation_id: int | None) -> bool:
+    return organisation_id is not None and any(
+        m.organisation_id == organisation_id and m.role is MembershipRole.MANAGER for m in user.memberships)
+
+
+def can_edit_structure(user: User, structure: Structure) -> bool:
+    """Coordinators edit everything; a structure's managers edit their own entry."""
+    return user.is_authenticated and (user.is_coordinator or _manages(user, structure.organisation_id))
+
+
+def can_edit_service(user: User, service: Service) -> bool:
+    return can_edit_structure(user, service.structure)
+
+
+def can_confirm_service(user: User, service: Service) -> bool:
+    return can_edit_service(user, service)
+
+
+def can_create_service(user: User, structure: Structure) -> bool:
+    return can_edit_structure(user, structure)
+
+
+def can_see_stale_entries(user: User) -> bool:
+    return user.is_authenticated and user.is_coordinator
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        abort(403)

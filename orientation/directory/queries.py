@@ -1,0 +1,375 @@
+"""Reads on the directory, and the search every screen (and later the API) goes through.
+
+`search_services()` builds one SQL statement: filters, relevance, distance and the total
+(`count(*) OVER ()`), ordered by relevance then distance, one page at a time.
+- PostgreSQL: `search_vector @@ to_tsquery('french_unaccent', ...)` (stems, accents and case
+  ignored), ranked by `ts_rank`; when no entry has every word, a second pass accepts any
+  word and, for typos, the closest known lexemes (trigram index on `search_words`).
+- SQLite: the FTS5 table `services_fts` (accents removed by the tokenizer), the query's words
+  stemmed and matched as prefixes, ranked by bm25; typos are caught by a small Python pass.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from orientation.db import utcnow
+from orientation.directory import hours
+from orientation.directory.models import STALE_AFTER, Frais, Service, ServiceThematique, ServiceZone, Structure
+from orientation.directory.text import query_words, stem
+from orientation.directory.thematiques import Volet, enumeration, thematiques_of_volet
+from orientation.extensions import db
+from orientation.territory.models import Commune
+
+EARTH_RADIUS_KM = 6371.0
+MAX_DISTANCE_KM = 1000.0
+MAX_PER_PAGE = 100
+NATIONAL_CODES = ("france", "99100")
+WORD_ONLY = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    text: str = ""
+    thematique: str | None = None
+    volet: Volet | None = None
+    public: str | None = None
+    frais: Frais | None = None
+    commune_code: str | None = None  # the person's commune: services in it or serving it
+    latitude: float | None = None  # a point to measure distances from (else the commune's centre)
+    longitude: float | None = None
+    max_distance_km: float | None = None
+    accepts_orientations: bool = False
+    open_now: bool = False
+    page: int = 1
+    per_page: int = 20
+    now: datetime | None = None  # for "open now"; the current time when None
+
+
+@dataclass
+class SearchHit:
+    service: Service
+    distance_km: float | None
+    relevance: float
+
+
+@dataclass
+class SearchResult:
+    items: list[SearchHit]
+    total: int
+    page: int
+    per_page: int
+    origin: tuple[float, float] | None = None
+    typo_tolerant: bool = False  # True when the results come from the "any word / typos" pass
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def search_services(params: SearchParams) -> SearchResult:
+    params = _bounded(params)
+    origin = _origin(params)
+    if params.commune_code and _commune(params.commune_code) is None:
+        return SearchResult([], 0, params.page, params.per_page, origin)
+    if params.open_now:
+        return _search_open_now(params, origin)
+    result = _run(params, origin, tolerant=False)
+    if result.total == 0 and query_words(params.text):
+        result = _run(params, origin, tolerant=True)
+    return result
+
+
+def build_search_statement(params: SearchParams, *, tolerant: bool = False) -> sa.Select:
+    """The SQL of one search page (also run bare by the benchmark): (Service, distance, relevance, total)."""
+    params = _bounded(params)
+    return _statement(params, _origin(params), tolerant, _dialect())
+
+
+# ---------------------------------------------------------------------------------------------
+# Statement
+
+
+def _run(params: SearchParams, origin, tolerant: bool, *, limit: bool = True) -> SearchResult:
+    dialect = _dialect()
+    statement = _statement(params, origin, tolerant, dialect, limit=limit)
+    if dialect == "sqlite" and tolerant:
+        statement = _sqlite_typo_statement(params, origin, limit=limit)
+        if statement is None:
+            return SearchResult([], 0, params.page, params.per_page, origin, typo_tolerant=True)
+    rows = db.session.execute(statement).all()
+    items = [SearchHit(row[0], _round(row[1]), float(row[2] or 0)) for row in rows]
+    total = rows[0][3] if rows else (_count(params, origin, tolerant) if params.page > 1 else 0)
+    return SearchResult(items, total, params.page, params.per_page, origin, typo_tolerant=tolerant)
+
+
+def _statement(params: SearchParams, origin, tolerant: bool, dialect: str, *, limit: bool = True) -> sa.Select:
+    distance = _distance(origin) if origin else sa.cast(sa.null(), sa.Float)
+    conditions = _filters(params, origin, distance)
+    words = query_words(params.text)
+    relevance = sa.literal(0.0, sa.Float)
+    if words and dialect == "postgresql":
+        match, relevance = _postgresql_text(words, params.text, tolerant)
+        conditions.append(match)
+    statement = sa.select(Service, distance.label("distance_km"), relevance.label("relevance"),
+                          sa.func.count().over().label("total"))
+    if words and dialect == "sqlite":
+        # bm25() only works in the FTS5 query itself: rank in a derived table, then join.
+        fts = sa.text("SELECT rowid AS service_id, -bm25(services_fts, 10.0, 1.0) AS rank FROM services_fts "
+                      "WHERE services_fts MATCH :fts_query").bindparams(fts_query=_fts5_query(words, tolerant))
+        ranked = fts.columns(sa.column("service_id", sa.Integer), sa.column("rank", sa.Float)).subquery("ranked")
+        relevance = ranked.c.rank
+        statement = (sa.select(Service, distance.label("distance_km"), relevance.label("relevance"),
+                               sa.func.count().over().label("total"))
+                     .join(ranked, ranked.c.service_id == Service.id))
+    statement = statement.where(*conditions).order_by(*_ordering(relevance, distance if origin else None, dialect))
+    statement = statement.options(selectinload(Service.structure), selectinload(Service.thematique_links))
+    if limit:
+        statement = statement.limit(params.per_page).offset((params.page - 1) * params.per_page)
+    return statement
+
+
+def _filters(params: SearchParams, origin, distance) -> list:
+    conditions = []
+    if params.thematique:
+        conditions.append(_has_thematique([params.thematique]))
+    if params.volet:
+        conditions.append(_has_thematique(thematiques_of_volet(params.volet)))
+    if params.public and params.public not in enumeration("publics"):
+        conditions.append(sa.false())  # an unknown public (API caller): nothing matches
+    elif params.public:
+        as_text = sa.cast(Service.publics, sa.Text)
+        conditions.append(sa.or_(Service.publics.is_(None), as_text.like(f'%"{params.public}"%'),
+                                 as_text.like('%"tous-publics"%')))
+    if params.frais:
+        conditions.append(Service.frais == params.frais)
+    if params.accepts_orientations:
+        conditions.append(Service.accepts_orientations.is_(True))
+    if params.commune_code:
+        conditions.append(_serves_commune(params.commune_code))
+    if origin and params.max_distance_km is not None:
+        latitude, longitude = origin
+        delta_lat = params.max_distance_km / 111.0
+        delta_lon = params.max_distance_km / (111.0 * max(math.cos(math.radians(latitude)), 0.01))
+        conditions += [Service.latitude.between(latitude - delta_lat, latitude + delta_lat),
+                       Service.longitude.between(longitude - delta_lon, longitude + delta_lon),
+                       distance <= params.max_distance_km]
+    return conditions
+
+
+def _has_thematique(codes: list[str]):
+    return sa.exists().where(ServiceThematique.service_id == Service.id, ServiceThematique.thematique.in_(codes))
+
+
+def _serves_commune(code: str):
+    """Located in the commune, or with a zone d'éligibilité naming it, its EPCI, its département or France.
+
+    Written as `id IN (zones UNION located)` so that both sides use an index (an OR with EXISTS
+    would visit every candidate row). On PostgreSQL, `id = ANY(ARRAY(...))`: the planner then
+    probes the primary key for these few thousand ids instead of scanning every service to match
+    a common word and hash-joining (seen in the benchmark's plans).
+    """
+    commune = _commune(code)
+    departement = code[:3] if code.startswith("97") else code[:2]
+    zone_codes = [code, departement, *NATIONAL_CODES]
+    if commune is not None and commune.epci_siren:
+        zone_codes.append(commune.epci_siren)
+    located = sa.orm.aliased(Service)
+    serving = sa.union(sa.select(ServiceZone.service_id).where(ServiceZone.code.in_(zone_codes)),
+                       sa.select(located.id).where(located.commune_code == code))
+    if _dialect() == "postgresql":
+        return Service.id == sa.func.any(sa.func.array(serving.scalar_subquery()))
+    return Service.id.in_(serving)
+
+
+def _distance(origin: tuple[float, float]):
+    """Haversine in SQL (math functions exist on PostgreSQL and on SQLite ≥ 3.35)."""
+    latitude, longitude = origin
+    f = sa.func
+    half_chord = (f.power(f.sin(f.radians(Service.latitude - latitude) / 2), 2)
+                  + math.cos(math.radians(latitude)) * f.cos(f.radians(Service.latitude))
+                  * f.power(f.sin(f.radians(Service.longitude - longitude) / 2), 2))
+    return 2 * EARTH_RADIUS_KM * f.asin(f.sqrt(half_chord))
+
+
+def _ordering(relevance, distance, dialect: str) -> list:
+    # Relevance in steps of 0.01, so that near-equal matches are ordered by distance.
+    if dialect == "postgresql":
+        relevance_step = sa.func.round(sa.cast(relevance, sa.Numeric), 2)
+    else:
+        relevance_step = sa.func.round(relevance, 2)
+    by_distance = [distance.is_(None), distance] if distance is not None else []
+    return [relevance_step.desc(), *by_distance, Service.name, Service.id]
+
+
+def _postgresql_text(words: list[str], raw_text: str, tolerant: bool):
+    """`&` of the query's stems; in the tolerant pass, `|` of them and of the closest known lexemes."""
+    terms = list(words)
+    if tolerant:
+        terms += _closest_lexemes(words)
+    # Whole stems, no prefix: "permis" (stem "perm") must not match "permanence".
+    query = (" | " if tolerant else " & ").join(terms)
+    tsquery = sa.func.to_tsquery(sa.literal_column("'public.french_unaccent'::regconfig"), query)
+    return Service.search_vector.op("@@")(tsquery), sa.func.ts_rank(Service.search_vector, tsquery)
+
+
+def _closest_lexemes(words: list[str]) -> list[str]:
+    """Typos: for each word, up to 3 lexemes of the directory that look like its stem (trigram index)."""
+    found = db.session.execute(
+        sa.text("SELECT DISTINCT candidate.word FROM unnest(CAST(:stems AS text[])) AS typed(stem) "
+                "CROSS JOIN LATERAL (SELECT word FROM search_words WHERE word % typed.stem "
+                "ORDER BY similarity(word, typed.stem) DESC, word LIMIT 3) AS candidate"),
+        {"stems": [stem(word) for word in words]}).scalars()
+    return [word for word in found if WORD_ONLY.fullmatch(word)]
+
+
+def _fts5_query(words: list[str], tolerant: bool) -> str:
+    terms = [f'"{stem(word)}"*' if len(stem(word)) >= 3 else f'"{word}"' for word in words]
+    return (" OR " if tolerant else " AND ").join(terms)
+
+
+def _sqlite_typo_statement(params: SearchParams, origin, *, limit: bool):
+    """SQLite has no trigrams: any word through FTS5, plus names close to the query (difflib)."""
+    words = query_words(params.text)
+    typed = " ".join(words)
+    close_ids = []
+    for service_id, title in db.session.execute(sa.select(Service.id, Service.search_title)):
+        title_words = title.split()
+        if any(difflib.get_close_matches(word, title_words, n=1, cutoff=0.75) for word in words) or (
+                difflib.SequenceMatcher(None, typed, title).ratio() > 0.75):
+            close_ids.append(service_id)
+    fts = sa.text("SELECT rowid FROM services_fts WHERE services_fts MATCH :q").bindparams(
+        q=_fts5_query(words, True))
+    distance = _distance(origin) if origin else sa.cast(sa.null(), sa.Float)
+    relevance = sa.literal(0.1, sa.Float)
+    statement = (sa.select(Service, distance.label("distance_km"), relevance.label("relevance"),
+                           sa.func.count().over().label("total"))
+                 .where(*_filters(params, origin, distance))
+                 .where(sa.or_(Service.id.in_(close_ids), Service.id.in_(fts)))
+                 .order_by(*_ordering(relevance, distance if origin else None, "sqlite"))
+                 .options(selectinload(Service.structure), selectinload(Service.thematique_links)))
+    if limit:
+        statement = statement.limit(params.per_page).offset((params.page - 1) * params.per_page)
+    return statement
+
+
+def _count(params: SearchParams, origin, tolerant: bool) -> int:
+    """The total when the page asked is past the end (the window count came back with no row)."""
+    first = replace(params, page=1, per_page=1)
+    rows = db.session.execute(_statement(first, origin, tolerant, _dialect())).all() if not (
+        tolerant and _dialect() == "sqlite") else []
+    return rows[0][3] if rows else 0
+
+
+def _search_open_now(params: SearchParams, origin) -> SearchResult:
+    """Opening hours are read in Python: filter every match, then cut the page."""
+    now = params.now or utcnow()
+    result = _run(replace(params, open_now=False), origin, tolerant=False, limit=False)
+    if result.total == 0 and query_words(params.text):
+        result = _run(replace(params, open_now=False), origin, tolerant=True, limit=False)
+    open_items = [hit for hit in result.items if hours.is_open(hit.service.opening_hours, now)]
+    start = (params.page - 1) * params.per_page
+    return SearchResult(open_items[start:start + params.per_page], len(open_items), params.page, params.per_page,
+                        origin, result.typo_tolerant)
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _bounded(params: SearchParams) -> SearchParams:
+    """Defend against absurd values from a URL or an API call: clamp, never fail."""
+    page = max(1, min(int(params.page or 1), 10_000))
+    per_page = max(1, min(int(params.per_page or 20), MAX_PER_PAGE))
+    distance = params.max_distance_km
+    if distance is not None and (not math.isfinite(distance) or distance <= 0):
+        distance = None
+    elif distance is not None:
+        distance = min(distance, MAX_DISTANCE_KM)
+    latitude, longitude = params.latitude, params.longitude
+    if latitude is None or longitude is None or not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        latitude = longitude = None
+    return replace(params, page=page, per_page=per_page, max_distance_km=distance, latitude=latitude,
+                   longitude=longitude, text=(params.text or "")[:1000])
+
+
+def _origin(params: SearchParams) -> tuple[float, float] | None:
+    if params.latitude is not None and params.longitude is not None:
+        return params.latitude, params.longitude
+    if params.commune_code:
+        commune = _commune(params.commune_code)
+        if commune is not None and commune.latitude is not None:
+            return commune.latitude, commune.longitude
+    return None
+
+
+@dataclass(frozen=True)
+class _CommunePoint:
+    latitude: float | None
+    longitude: float | None
+    epci_siren: str | None
+
+
+_COMMUNES: dict[str, _CommunePoint] = {}
+
+
+def _commune(code: str) -> _CommunePoint | None:
+    """Reference data that never changes while the app runs: read once per process (found ones only)."""
+    if code not in _COMMUNES:
+        commune = db.session.get(Commune, code)
+        if commune is None:
+            return None
+        _COMMUNES[code] = _CommunePoint(commune.latitude, commune.longitude, commune.epci_siren)
+    return _COMMUNES[code]
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def _round(value) -> float | None:
+    return None if value is None else round(float(value), 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Plain reads
+
+
+def get_service(service_id: int) -> Service:
+    return db.get_or_404(Service, service_id)
+
+
+def get_structure(structure_id: int) -> Structure:
+    return db.get_or_404(Structure, structure_id)
+
+
+def list_stale_services(now: datetime | None = None, limit: int = 200) -> list[Service]:
+    """Entries nobody confirmed for 6 months (by confirmation, else by the source's date)."""
+    threshold = (now or utcnow()) - STALE_AFTER
+    statement = (sa.select(Service)
+                 .where(sa.or_(sa.and_(Service.confirmed_at.is_(None),
+                                       sa.or_(Service.date_maj.is_(None), Service.date_maj < threshold.date())),
+                               Service.confirmed_at < threshold))
+                 .order_by(Service.date_maj.is_(None).desc(), Service.date_maj, Service.id)
+                 .options(selectinload(Service.structure))
+                 .limit(limit))
+    return list(db.session.scalars(statement))
+
+
+def count_services() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Service)) or 0
+
+
+def list_services_accepting_orientations(volet: Volet | None = None) -> list[Service]:
+    statement = sa.select(Service).where(Service.accepts_orientations.is_(True)).order_by(Service.name)
+    if volet is not None:
+        statement = statement.where(_has_thematique(thematiques_of_volet(volet)))
+    return list(db.session.scalars(statement))

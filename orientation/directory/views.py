@@ -1,0 +1,92 @@
+"""Directory pages: search with map, service and structure pages, edit and confirm."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from orientation.auth.forms import EmptyForm
+from orientation.csrf import redisplay_on_csrf_error
+from orientation.directory import operations, permissions, queries
+from orientation.directory.forms import SearchForm, ServiceForm
+from orientation.directory.models import Structure
+from orientation.extensions import db
+
+
+@login_required
+def search():
+    permissions.require(permissions.can_view_directory(current_user))
+    form = SearchForm(formdata=request.args)
+    form.validate()
+    result = queries.search_services(form.to_params())
+    return render_template("directory/search.html", form=form, result=result,
+                           map_points=_map_points(result), page_url=_page_url)
+
+
+def _map_points(result) -> list[dict]:
+    """Plain data for the map script (rendered with |tojson, so imported text stays text)."""
+    return [{"name": hit.service.name, "structure": hit.service.structure.name,
+             "commune": hit.service.commune_name or "", "lat": hit.service.latitude, "lon": hit.service.longitude,
+             "url": url_for("directory.service", service_id=hit.service.id)}
+            for hit in result.items if hit.service.latitude is not None and hit.service.longitude is not None]
+
+
+def _page_url(page: int) -> str:
+    args = request.args.to_dict()
+    args["page"] = page
+    return url_for("directory.search", **args)
+
+
+@login_required
+def service(service_id: int):
+    permissions.require(permissions.can_view_directory(current_user))
+    entry = queries.get_service(service_id)
+    return render_template("directory/service.html", service=entry, empty_form=EmptyForm(),
+                           can_edit=permissions.can_edit_service(current_user, entry))
+
+
+@login_required
+def structure(structure_id: int):
+    permissions.require(permissions.can_view_directory(current_user))
+    entry = queries.get_structure(structure_id)
+    return render_template("directory/structure.html", structure=entry,
+                           can_edit=permissions.can_edit_structure(current_user, entry))
+
+
+@login_required
+@redisplay_on_csrf_error
+def edit_service(service_id: int | None = None, structure_id: int | None = None):
+    entry = queries.get_service(service_id) if service_id else None
+    owner = entry.structure if entry else db.get_or_404(Structure, structure_id)
+    permissions.require(permissions.can_edit_structure(current_user, owner))
+    form = ServiceForm(obj=entry)
+    if entry is not None and request.method == "GET":
+        form.fill_from(entry)
+    if form.validate_on_submit():
+        fields = form.service_fields()
+        entry = operations.save_service(entry, owner, current_user, thematiques=fields.pop("thematiques"),
+                                        zone_eligibilite=fields.pop("zone_eligibilite"), **fields)
+        db.session.commit()
+        flash(f"Le service « {entry.name} » est enregistré et confirmé à jour.", "success")
+        return redirect(url_for("directory.service", service_id=entry.id))
+    return render_template("directory/edit_service.html", form=form, service=entry, structure=owner), \
+        400 if form.errors else 200
+
+
+@login_required
+def confirm_service(service_id: int):
+    entry = queries.get_service(service_id)
+    permissions.require(permissions.can_confirm_service(current_user, entry))
+    if EmptyForm().validate_on_submit():
+        operations.confirm_service(entry, current_user)
+        db.session.commit()
+        flash("Merci : la fiche est confirmée à jour.", "success")
+    else:
+        flash("La confirmation n'a pas pu être vérifiée : rechargez la page et recommencez.", "error")
+    return redirect(url_for("directory.service", service_id=entry.id))
+
+
+@login_required
+def stale():
+    permissions.require(permissions.can_see_stale_entries(current_user))
+    return render_template("directory/stale.html", services=queries.list_stale_services())

@@ -1,0 +1,131 @@
+import json
+
+import jsonschema
+import pytest
+
+from orientation.directory.export import export_data_inclusion
+from orientation.directory.importers import import_data_inclusion, import_mediation_numerique
+from orientation.directory.models import Service, Structure
+from orientation.directory.thematiques import Volet
+from orientation.extensions import db
+from tests.directory.conftest import FIXTURES, shared_dir
+
+SAMPLE = FIXTURES / "data-inclusion-sample.json"
+MEDIATION_EXAMPLE = shared_dir() / "reference/fr/standard-mediation-num/exemple-valide.csv"
+
+
+def _count(model):
+    return db.session.scalar(db.select(db.func.count()).select_from(model))
+
+
+def _service(source_id):
+    return db.session.scalar(db.select(Service).where(Service.source_id == source_id))
+
+
+def test_data_inclusion_import_loads_valid_records_and_reports_the_others(app):
+    report = import_data_inclusion([SAMPLE])
+    assert report.created == {"structures": 2, "services": 2}
+    reasons = dict(report.errors)
+    assert len(report.errors) == 3
+    assert "champ obligatoire manquant : nom" in reasons["data-inclusion-sample.json n°3 (id s-invalid)"]
+    assert "numerique--inventee" in reasons["data-inclusion-sample.json n°3 (id svc-bad-thematique)"]
+    assert "structure inconnue" in reasons["data-inclusion-sample.json n°4 (id svc-orphan)"]
+    service = _service("svc-apt-demarches")
+    assert service.source == "dora" and service.structure.source_id == "s-apt-1"
+    assert service.commune_code == "84003" and service.volets == {Volet.NUMERIQUE}
+    assert list(service.zone_eligibilite) == ["200040624"]
+    assert service.accepts_orientations is False
+
+
+def test_data_inclusion_reimport_updates_and_never_duplicates(app):
+    import_data_inclusion([SAMPLE])
+    service = _service("svc-apt-demarches")
+    service.accepts_orientations = True  # a local setting the open data does not carry
+    counts = (_count(Structure), _count(Service))
+    report = import_data_inclusion([SAMPLE])
+    assert report.created == {"structures": 0, "services": 0}
+    assert report.updated == {"structures": 2, "services": 2}
+    assert (_count(Structure), _count(Service)) == counts
+    assert _service("svc-apt-demarches").accepts_orientations is True
+
+
+def test_service_without_coordinates_gets_its_commune_centre(app):
+    import_data_inclusion([SAMPLE])
+    service = _service("svc-permis")
+    assert service.position_is_approximate and service.latitude is not None
+
+
+def test_mediation_numerique_reference_example_is_imported_with_thematiques(app):
+    report = import_mediation_numerique(MEDIATION_EXAMPLE)
+    assert report.errors == []
+    structure = db.session.scalar(db.select(Structure).where(Structure.source_id == "structure-1"))
+    assert structure.name == "Anonymal" and structure.code_insee == "51454" and structure.commune_code is None
+    names = {s.name: s for s in structure.services}
+    assert set(names) == {"Maîtrise des outils numériques du quotidien", "Insertion professionnelle via le numérique",
+                          "Loisirs et créations numériques"}
+    service = names["Maîtrise des outils numériques du quotidien"]
+    assert service.thematiques == ["numerique--maitriser-les-fondamentaux-du-numerique"]
+    assert service.publics == ["jeunes", "femmes"] and service.frais.value == "payant"
+    assert service.horaires_accueil == "Mo-Fr 09:00-12:00,14:00-18:30; Sa 08:30-12:00"
+    again = import_mediation_numerique(MEDIATION_EXAMPLE)
+    assert again.created == {"structures": 0, "services": 0} and again.updated["services"] == 3
+
+
+def test_mediation_numerique_invalid_rows_are_reported_line_by_line(app, tmp_path):
+    lines = MEDIATION_EXAMPLE.read_text(encoding="utf-8").splitlines()
+    bad_postcode = lines[1].replace('"51100"', '"5110"').replace('"structure-1"', '"structure-2"')
+    bad_service = lines[1].replace("Loisirs et créations numériques", "Jardinage").replace(
+        '"structure-1"', '"structure-3"')
+    path = tmp_path / "lieux.csv"
+    path.write_text("\n".join([lines[0], lines[1], bad_postcode, bad_service]) + "\n", encoding="utf-8")
+    report = import_mediation_numerique(path)
+    assert report.created["structures"] == 1
+    reasons = dict(report.errors)
+    assert "code_postal" in reasons["ligne 3 (id structure-2)"]
+    assert "services" in reasons["ligne 4 (id structure-3)"]
+
+
+def test_import_commands_print_errors_and_a_summary(app, tmp_path):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["directory", "import", "data-inclusion", str(SAMPLE)])
+    assert result.exit_code == 0, result.output
+    assert "Refusé — data-inclusion-sample.json n°4 (id svc-orphan)" in result.output
+    assert "Services : 2 créés" in result.output
+    result = runner.invoke(args=["directory", "import", "mediation-numerique", str(MEDIATION_EXAMPLE)])
+    assert result.exit_code == 0 and "Services : 3 créés" in result.output
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    result = runner.invoke(args=["directory", "import", "data-inclusion", str(broken)])
+    assert result.exit_code != 0 and "illisible" in result.output
+
+
+@pytest.fixture
+def official_schemas():
+    base = shared_dir() / "reference/fr/data-inclusion-schema/v1"
+    return {kind: json.loads((base / f"{kind}.json").read_text(encoding="utf-8")) for kind in ("structure", "service")}
+
+
+def test_export_validates_against_the_official_schema(app, tmp_path, official_schemas, make):
+    import_data_inclusion([SAMPLE])
+    import_mediation_numerique(MEDIATION_EXAMPLE)
+    result = app.test_cli_runner().invoke(args=["directory", "export", "data-inclusion", "--output", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    structures = json.loads((tmp_path / "structures.json").read_text(encoding="utf-8"))
+    services = json.loads((tmp_path / "services.json").read_text(encoding="utf-8"))
+    assert len(structures) == 3 and len(services) == 5
+    checker = jsonschema.FormatChecker()
+    for record in structures:
+        jsonschema.validate(record, official_schemas["structure"], format_checker=checker)
+    for record in services:
+        jsonschema.validate(record, official_schemas["service"], format_checker=checker)
+    assert {s["id"] for s in services} >= {"svc-apt-demarches", "svc-permis"}
+
+
+def test_export_round_trips_through_the_importer(app, tmp_path):
+    import_data_inclusion([SAMPLE])
+    structures, services, problems = export_data_inclusion()
+    assert problems == []
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps({"structures": structures, "services": services}), encoding="utf-8")
+    report = import_data_inclusion([path])
+    assert report.errors == [] and report.created == {"structures": 0, "services": 0}
