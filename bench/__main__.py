@@ -10,6 +10,7 @@ import sys
 
 BENCHMARKS = {
     "directory": "bench.directory_search",
+    "delivery": "bench.delivery",
 }
 
 

@@ -35,3 +35,11 @@ def _run_after_commit(session: Session) -> None:
 def _drop_after_rollback(session: Session, _previous_transaction) -> None:
     if not session.in_transaction():
         session.info.pop(_KEY, None)
+
+
+def queued_after_commit(callback):
+    """The call of `callback` already queued in this transaction (to add to it), or None."""
+    for queued in db.session().info.get(_KEY, []):
+        if getattr(queued, "func", None) is callback:
+            return queued
+    return None

@@ -90,6 +90,19 @@ class BaseConfig:
             "SMS_API_KEY": os.environ.get("SMS_API_KEY"),
             "SMS_SENDER": os.environ.get("SMS_SENDER", "VAUCLUSE"),
             "SMS_FILE_PATH": str(self.instance_path / "sms"),
+            "SMS_TIMEOUT": _env_int("SMS_TIMEOUT", 10),
+            # Outbox delivery (orientation.notifications): retries, claims, sweep.
+            "NOTIFICATIONS_DELIVER_INLINE": _env_bool("NOTIFICATIONS_DELIVER_INLINE", False),
+            "NOTIFICATIONS_MAX_ATTEMPTS": _env_int("NOTIFICATIONS_MAX_ATTEMPTS", 8),
+            "NOTIFICATIONS_RETRY_BASE_SECONDS": _env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 60),
+            "NOTIFICATIONS_RETRY_MAX_SECONDS": _env_int("NOTIFICATIONS_RETRY_MAX_SECONDS", 3600),
+            "NOTIFICATIONS_CLAIM_TIMEOUT": _env_int("NOTIFICATIONS_CLAIM_TIMEOUT", 600),
+            "NOTIFICATIONS_REQUEUE_AFTER": _env_int("NOTIFICATIONS_REQUEUE_AFTER", 300),
+            "NOTIFICATIONS_SWEEP_LIMIT": _env_int("NOTIFICATIONS_SWEEP_LIMIT", 5000),
+            "NOTIFICATIONS_BATCH_SIZE": _env_int("NOTIFICATIONS_BATCH_SIZE", 20),
+            "NOTIFICATIONS_TEMPLATE_FOLDERS": [
+                folder for folder in os.environ.get("NOTIFICATIONS_TEMPLATE_FOLDERS", "").split(os.pathsep) if folder
+            ],
         }
 
     def default_database_url(self) -> str:
@@ -114,7 +127,11 @@ class TestingConfig(BaseConfig):
 
     def settings(self) -> dict:
         settings = super().settings()
-        settings.update(TESTING=True, MAIL_BACKEND="locmem", SMS_BACKEND="memory")
+        # Messages are delivered in-process right after the commit, so tests see them at once;
+        # the worker tests start real Celery processes instead (NOTIFICATIONS_DELIVER_INLINE=0).
+        settings.update(TESTING=True, MAIL_BACKEND=os.environ.get("MAIL_BACKEND", "locmem"),
+                        SMS_BACKEND=os.environ.get("SMS_BACKEND", "memory"),
+                        NOTIFICATIONS_DELIVER_INLINE=_env_bool("NOTIFICATIONS_DELIVER_INLINE", True))
         return settings
 
 

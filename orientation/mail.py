@@ -1,26 +1,23 @@
-"""E-mails rendered from French templates (text + HTML), sent only after the commit."""
+"""E-mails from French templates (text + HTML), recorded in the outbox and sent after the commit.
+
+`queue_mail()` keeps its historic signature; it now writes an outbox message in the current
+transaction (see orientation.notifications): the worker renders and sends it once committed, and
+retries it if the SMTP server is down. Model instances in the context are stored as ids.
+"""
 
 from __future__ import annotations
 
-import logging
+import uuid
 
-from flask import render_template
-from flask_mailman import EmailMultiAlternatives
+from orientation.notifications.models import Channel
+from orientation.notifications.operations import enqueue_message
 
-from orientation.aftercommit import after_commit
-
-log = logging.getLogger(__name__)
+# Their link is a credential: the outbox forgets it once the message has left.
+CREDENTIAL_TEMPLATES = {"password_reset", "invitation"}
 
 
 def queue_mail(to: str, template: str, **context) -> None:
-    """Render now (the data is at hand), send once the transaction has committed."""
-    subject = render_template(f"mail/{template}.subject.txt", **context).strip()
-    text = render_template(f"mail/{template}.txt", **context)
-    html = render_template(f"mail/{template}.html", **context)
-    after_commit(_send, to, subject, text, html)
-
-
-def _send(to: str, subject: str, text: str, html: str) -> None:
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[to])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    """Send `mail/<template>.*` to `to` once the transaction commits (never if it rolls back)."""
+    # Each call is a distinct message (a second reset request sends a second link).
+    enqueue_message(Channel.EMAIL, to, template, context, idempotency_key=f"mail:{template}:{uuid.uuid4().hex}",
+                    contains_credentials=template in CREDENTIAL_TEMPLATES)

@@ -2,5 +2,6 @@
 
 from orientation.auth.models import User  # noqa: F401
 from orientation.directory.models import Service, ServiceThematique, ServiceZone, Structure  # noqa: F401
+from orientation.notifications.models import OutboxMessage  # noqa: F401
 from orientation.organisations.models import Invitation, Membership, Organisation  # noqa: F401
 from orientation.territory.models import Commune, Epci  # noqa: F401

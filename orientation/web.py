@@ -15,6 +15,7 @@ NAVIGATION: list[tuple[str, str, Callable]] = [
     ("main.home", "Accueil", lambda user: True),
     ("directory.search", "Annuaire", lambda user: True),
     ("organisations.list", "Structures et comptes", lambda user: user.is_coordinator),
+    ("notifications.failures", "Messages en échec", lambda user: user.is_coordinator),
 ]
 
 
@@ -44,9 +45,10 @@ def register_blueprints(app: Flask) -> None:
     from orientation.directory.blueprint import bp as directory_bp
     from orientation.health import bp as health_bp
     from orientation.main.blueprint import bp as main_bp
+    from orientation.notifications.blueprint import bp as notifications_bp
     from orientation.organisations.blueprint import bp as organisations_bp
 
-    for blueprint in (main_bp, auth_bp, organisations_bp, health_bp, directory_bp):
+    for blueprint in (main_bp, auth_bp, organisations_bp, health_bp, notifications_bp, directory_bp):
         app.register_blueprint(blueprint)
     register_filters(app)
 

@@ -1,3 +1,10 @@
 """Every periodic job of the product, in one place (the beat process reads only this)."""
 
-BEAT_SCHEDULE: dict = {}
+from celery.schedules import crontab
+
+BEAT_SCHEDULE: dict = {
+    # Re-queue outbox messages whose task was lost, retries that came due, scheduled reminders.
+    "notifications-sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
+    # One e-mail per day for the structures that chose the digest (timezone: Europe/Paris).
+    "notifications-send-digests": {"task": "notifications.send_digests", "schedule": crontab(hour=8, minute=0)},
+}

@@ -1,0 +1,10 @@
+"""Every URL of the notifications area."""
+
+from flask import Blueprint
+
+from orientation.notifications import views
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+
+bp.add_url_rule("/echecs", "failures", views.failures)
+bp.add_url_rule("/<int:message_id>/renvoyer", "retry", views.retry, methods=["POST"])

@@ -1,0 +1,274 @@
+"""Delivering the outbox: claim, check, render, send, record — never twice at once, never lost.
+
+Guarantees and their limits:
+- A message is *claimed* with a conditional UPDATE (pending and due → sending, attempts + 1,
+  claimed_at = now) committed before anything is sent, so two workers, or a task redelivered by the
+  broker (acks late), never send the same message concurrently: the second finds it claimed.
+- The outcome is recorded immediately after the SMTP transaction / HTTP call succeeds
+  (status sent, sent_at), committed message by message.
+- A worker killed mid-send leaves the message "sending" with its claim; once the claim is older
+  than NOTIFICATIONS_CLAIM_TIMEOUT the sweep hands it out again. This is *at-least-once*: if the
+  process died in the few milliseconds between the server's "250 OK" and our commit, the message is
+  sent a second time (with the same Message-ID, which lets mail systems deduplicate). SMTP and SMS
+  APIs offer no two-phase commit, so exactly-once is impossible; the window is kept to one UPDATE.
+- Transient errors put the message back to pending with an exponential, capped backoff
+  (not_before), up to NOTIFICATIONS_MAX_ATTEMPTS attempts, then `failed` with the last error;
+  permanent errors fail it at once. Nothing escapes to crash the worker.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from orientation import clock
+from orientation.extensions import db
+from orientation.notifications import channels, preferences, rendering
+from orientation.notifications.models import Channel, MessageStatus, OutboxMessage
+
+log = logging.getLogger(__name__)
+
+TERMINAL = (MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.CANCELLED)
+CHANNELS = {Channel.EMAIL: channels.EmailChannel(), Channel.SMS: channels.SmsChannel()}
+_SNAPSHOT = ("id", "channel", "recipient", "recipient_user_id", "template", "context", "idempotency_key",
+             "attempts", "valid_until", "claimed_at", "subject_type", "subject_id", "contains_credentials",
+             "digest_key")
+
+
+@dataclasses.dataclass(frozen=True)
+class DeliveryView:
+    """The claimed message as plain values (what recipient checks receive)."""
+
+    id: int
+    channel: Channel
+    recipient: str
+    recipient_user_id: int | None
+    template: str
+    context: dict
+    idempotency_key: str
+    attempts: int
+    valid_until: datetime | None
+    claimed_at: datetime
+    subject_type: str | None
+    subject_id: int | None
+    contains_credentials: bool
+    digest_key: str | None
+
+
+def _setting(name: str):
+    return current_app.config[name]
+
+
+def claimable(now: datetime):
+    """Pending and due, or sending with a claim so old that its worker must have died."""
+    stale = now - timedelta(seconds=_setting("NOTIFICATIONS_CLAIM_TIMEOUT"))
+    return sa.or_(
+        sa.and_(OutboxMessage.status == MessageStatus.PENDING, OutboxMessage.not_before <= now),
+        sa.and_(OutboxMessage.status == MessageStatus.SENDING, OutboxMessage.claimed_at < stale),
+    )
+
+
+def claim(session: Session, message_ids: list[int], now: datetime) -> list[DeliveryView]:
+    """Take the claimable messages among `message_ids`; committed, so the claim is visible at once."""
+    rows = session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id.in_(message_ids), claimable(now))
+        .values(status=MessageStatus.SENDING, attempts=OutboxMessage.attempts + 1, claimed_at=now)
+        .returning(*(getattr(OutboxMessage, name) for name in _SNAPSHOT))
+        .execution_options(synchronize_session=False)
+    ).all()
+    session.commit()
+    return sorted((DeliveryView(**row._mapping) for row in rows), key=lambda view: view.id)
+
+
+def deliver(message_ids: list[int], session: Session | None = None) -> dict[int, MessageStatus]:
+    """Deliver these messages if they are still to be delivered; {id: new status} of those handled."""
+    session = session or db.session
+    views = claim(session, list(message_ids), clock.now())
+    if not views:
+        return {}
+    with rendering.url_context():  # one request context for the batch (url_for in templates)
+        return {view.id: _deliver_one(session, view) for view in views}
+
+
+def deliver_in_new_session(message_ids: list[int]) -> dict[int, MessageStatus]:
+    """Deliver outside the caller's session (used right after a commit, when it cannot emit SQL)."""
+    with Session(bind=db.engine, join_transaction_mode="create_savepoint") as session:
+        return deliver(message_ids, session)
+
+
+def _deliver_one(session: Session, view: DeliveryView) -> MessageStatus:
+    try:
+        status, values = _attempt(session, view)
+    except Exception as error:  # noqa: BLE001 (a bug or an outage must not crash the worker)
+        session.rollback()
+        log.exception("outbox message %s: unexpected error", view.id)
+        status, values = _retry_or_fail(view, f"erreur inattendue : {type(error).__name__}: {error}"[:500])
+    if view.contains_credentials and status in TERMINAL:
+        values.update(context={}, body=None)
+    updated = session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == view.id, OutboxMessage.status == MessageStatus.SENDING,
+               OutboxMessage.claimed_at == view.claimed_at)
+        .values(status=status, **values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.commit()
+    if not updated:  # the claim went stale and another worker took over: it records the outcome
+        log.warning("outbox message %s: claim lost before recording %s", view.id, status)
+    else:
+        log.info("outbox message %s (%s, %s): %s", view.id, view.channel, view.template, status)
+    return status
+
+
+def _attempt(session: Session, view: DeliveryView) -> tuple[MessageStatus, dict]:
+    now = clock.now()
+    if view.valid_until is not None and now >= view.valid_until:
+        return MessageStatus.CANCELLED, {"last_error": "annulé : le moment de ce message est passé"}
+    refusal = preferences.recipient_refusal(view)
+    if refusal:
+        return MessageStatus.CANCELLED, {"last_error": f"annulé : {refusal}"}
+    try:
+        CHANNELS[view.channel].check_recipient(view.recipient)
+    except channels.PermanentError as error:
+        return MessageStatus.FAILED, {"last_error": str(error)}
+    try:
+        context = rendering.load_context(view.context, session)
+        context = rendering.build_context(view.template, context, session)
+        rendered = rendering.render(view.channel, view.template, context)
+    except rendering.MissingObject as error:
+        return MessageStatus.CANCELLED, {"last_error": f"annulé : {error}"}
+    except rendering.RenderError as error:
+        return MessageStatus.FAILED, {"last_error": str(error)}
+    try:
+        CHANNELS[view.channel].send(view.id, view.recipient, rendered, _headers(view))
+    except channels.PermanentError as error:
+        return MessageStatus.FAILED, {"last_error": str(error)[:1000]}
+    except channels.TransientError as error:
+        return _retry_or_fail(view, str(error)[:1000])
+    return MessageStatus.SENT, {"sent_at": clock.now(), "subject": rendered.subject[:300] or None,
+                                "body": rendered.text, "last_error": None}
+
+
+def _retry_or_fail(view: DeliveryView, error: str) -> tuple[MessageStatus, dict]:
+    if view.attempts >= _setting("NOTIFICATIONS_MAX_ATTEMPTS"):
+        return MessageStatus.FAILED, {"last_error": f"{error} (abandon après {view.attempts} tentatives)"}
+    return MessageStatus.PENDING, {"last_error": error, "not_before": clock.now() + backoff(view.attempts),
+                                   "queued_at": None}
+
+
+def backoff(attempts: int) -> timedelta:
+    """Exponential, capped: base, 2×base, 4×base… up to NOTIFICATIONS_RETRY_MAX_SECONDS."""
+    base, cap = _setting("NOTIFICATIONS_RETRY_BASE_SECONDS"), _setting("NOTIFICATIONS_RETRY_MAX_SECONDS")
+    return timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
+
+
+def _headers(view: DeliveryView) -> dict[str, str]:
+    """The same Message-ID on every attempt, so receiving systems can drop a duplicate."""
+    domain = urlsplit(_setting("PUBLIC_BASE_URL")).hostname or "orientation.local"
+    digest = hashlib.sha256(view.idempotency_key.encode()).hexdigest()[:16]
+    return {"Message-ID": f"<outbox-{view.id}.{digest}@{domain}>", "X-Orientation-Outbox-Id": str(view.id)}
+
+
+# ---- the sweep ---------------------------------------------------------------------------------
+
+def sweep(limit: int | None = None) -> int:
+    """Hand over again what is due and not handed over recently; cancel what is past its moment.
+
+    Finds lost tasks (broker down at commit time, worker killed, retries that came due, reminders
+    whose not_before arrived). Returns how many messages were handed to the worker.
+    """
+    session = db.session
+    now = clock.now()
+    limit = limit or _setting("NOTIFICATIONS_SWEEP_LIMIT")
+    session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.status == MessageStatus.PENDING, OutboxMessage.valid_until <= now)
+        .values(status=MessageStatus.CANCELLED, last_error="annulé : le moment de ce message est passé")
+        .execution_options(synchronize_session=False)
+    )
+    quiet_since = now - timedelta(seconds=_setting("NOTIFICATIONS_REQUEUE_AFTER"))
+    due = (sa.select(OutboxMessage.id)
+           .where(claimable(now), sa.func.coalesce(OutboxMessage.queued_at, OutboxMessage.created_at) <= quiet_since)
+           .order_by(OutboxMessage.not_before).limit(limit))
+    if session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)  # two sweeps at once split the work
+    ids = session.execute(due).scalars().all()
+    if ids:
+        session.execute(sa.update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(queued_at=now)
+                        .execution_options(synchronize_session=False))
+    session.commit()
+    if not ids:
+        return 0
+    from orientation.notifications.operations import dispatch
+
+    if not dispatch(list(ids)):  # broker still down: forget the hand-over so the next sweep retries
+        session.execute(sa.update(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.queued_at == now)
+                        .values(queued_at=None).execution_options(synchronize_session=False))
+        session.commit()
+        return 0
+    return len(ids)
+
+
+# ---- the daily digest ------------------------------------------------------------------------
+
+@rendering.register_context_builder("digest")
+def _digest_context(context: dict, session: Session) -> dict:
+    """Each held message becomes a line of the digest: its own subject, and its link if any."""
+    items = []
+    if not context["message_ids"]:
+        return {**context, "items": items}
+    originals = session.execute(sa.select(OutboxMessage).where(OutboxMessage.id.in_(context["message_ids"]))
+                                .order_by(OutboxMessage.id)).scalars().all()
+    for original in originals:
+        try:
+            loaded = rendering.load_context(original.context, session)
+            loaded = rendering.build_context(original.template, loaded, session)
+            subject = rendering.render(original.channel, original.template, loaded).subject
+        except (rendering.MissingObject, rendering.RenderError):
+            log.warning("digest: message %s cannot be rendered, listed without detail", original.id)
+            subject, loaded = "Une notification (détail indisponible)", {}
+        items.append({"subject": subject, "link": loaded.get("link"), "created_at": original.created_at})
+    return {**context, "items": items}
+
+
+def send_digests() -> int:
+    """Group the held messages of each (digest_key, recipient) into one "digest" e-mail."""
+    from orientation.notifications.operations import enqueue_message
+
+    session = db.session
+    now = clock.now()
+    groups = session.execute(
+        sa.select(OutboxMessage.digest_key, OutboxMessage.recipient)
+        .where(OutboxMessage.status == MessageStatus.HELD).distinct()
+    ).all()
+    sent = 0
+    for digest_key, recipient in groups:
+        held = sa.select(OutboxMessage).where(OutboxMessage.status == MessageStatus.HELD,
+                                              OutboxMessage.digest_key == digest_key,
+                                              OutboxMessage.recipient == recipient).order_by(OutboxMessage.id)
+        if session.get_bind().dialect.name == "postgresql":
+            held = held.with_for_update(skip_locked=True)
+        messages = session.execute(held).scalars().all()
+        live = [m for m in messages if m.valid_until is None or m.valid_until > now]
+        for message in set(messages) - set(live):
+            message.status = MessageStatus.CANCELLED
+            message.last_error = "annulé : le moment de ce message est passé"
+        if live:
+            digest = enqueue_message(
+                Channel.EMAIL, recipient, "digest", {"message_ids": [m.id for m in live]},
+                idempotency_key=f"digest:{digest_key}:{live[0].id}-{live[-1].id}",
+                recipient_user_id=live[0].recipient_user_id, subject_type="digest",
+            )
+            for message in live:
+                message.status, message.digest_message_id = MessageStatus.DIGESTED, digest.id
+            sent += 1
+        session.commit()
+    return sent

@@ -1,0 +1,140 @@
+"""Write use cases of the outbox: enqueue in the caller's transaction, retry a failed message.
+
+`enqueue_message()` only inserts a row (flush, never commit); the delivery is handed to the
+worker once the transaction commits. If the broker is down at that moment nothing is lost: the
+row is still pending and the periodic sweep hands it over again.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
+
+from orientation import clock
+from orientation.aftercommit import after_commit, queued_after_commit
+from orientation.extensions import db
+from orientation.notifications.models import Channel, MessageStatus, OutboxMessage
+from orientation.notifications.rendering import dump_context
+
+log = logging.getLogger(__name__)
+
+DELIVER_TASK = "notifications.deliver_messages"
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def enqueue_message(channel: Channel | str, recipient: str, template: str, context: dict, idempotency_key: str, *,
+                    not_before: datetime | None = None, valid_until: datetime | None = None,
+                    recipient_user_id: int | None = None, subject_type: str | None = None,
+                    subject_id: int | None = None, digest_key: str | None = None, deliver_as_digest: bool = False,
+                    contains_credentials: bool = False) -> OutboxMessage:
+    """Record a message in the current transaction; return it (the existing one for a known key).
+
+    - `context`: ids, model instances (stored as references, reloaded at delivery) and JSON-safe
+      values; never notes or personal data beyond what the template must show.
+    - `idempotency_key`: one message per key, ever (e.g. "referral:42:not-opened:1"); a second
+      call with the same key inserts nothing and returns the first message.
+    - `not_before`: not delivered before this time (reminders); `valid_until`: cancelled, not
+      sent, if not delivered by then (an appointment reminder after the appointment).
+    - `deliver_as_digest` + `digest_key`: held for the daily digest of that key (e-mail only).
+    - `contains_credentials`: the context carries a secret link (reset, invitation): context and
+      body are wiped once the message is sent, failed or cancelled.
+    """
+    channel = Channel(channel)
+    if deliver_as_digest and (channel is not Channel.EMAIL or not digest_key):
+        raise ValueError("the daily digest is for e-mails with a digest_key")
+    now = clock.now()
+    values = {
+        "channel": channel, "recipient": recipient.strip(), "template": template,
+        "context": dump_context(context), "idempotency_key": idempotency_key,
+        "status": MessageStatus.HELD if deliver_as_digest else MessageStatus.PENDING,
+        "attempts": 0, "not_before": not_before or now, "valid_until": valid_until, "created_at": now,
+        "recipient_user_id": recipient_user_id, "subject_type": subject_type, "subject_id": subject_id,
+        "digest_key": digest_key, "deliver_as_digest": deliver_as_digest,
+        "contains_credentials": contains_credentials,
+    }
+    session = db.session
+    insert = _INSERTS[session.get_bind().dialect.name]
+    statement = (insert(OutboxMessage).values(**values)
+                 .on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(OutboxMessage.id))
+    message_id = session.execute(statement).scalar_one_or_none()
+    if message_id is None:
+        return session.execute(
+            sa.select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key)).scalar_one()
+    if not deliver_as_digest and values["not_before"] <= now:
+        deliver_after_commit(message_id)
+    return session.get(OutboxMessage, message_id)
+
+
+def deliver_after_commit(message_id: int) -> None:
+    """Hand the message to the worker once the transaction commits (one batch per transaction)."""
+    queued = queued_after_commit(_dispatch_after_commit)
+    if queued is not None:
+        queued.args[0].append(message_id)
+    else:
+        after_commit(_dispatch_after_commit, [message_id])
+
+
+def _dispatch_after_commit(message_ids: list[int]) -> None:
+    dispatch(message_ids)
+
+
+def dispatch(message_ids: list[int]) -> bool:
+    """Deliver now in-process (NOTIFICATIONS_DELIVER_INLINE, tests) or send tasks to the broker.
+
+    Never raises: with the broker down, the messages stay pending and the sweep retries. Returns
+    whether every id was handed over.
+    """
+    if not message_ids:
+        return True
+    config = current_app.config
+    if config.get("NOTIFICATIONS_DELIVER_INLINE"):
+        from orientation.notifications.delivery import deliver_in_new_session
+
+        deliver_in_new_session(message_ids)
+        return True
+    celery = current_app.extensions["celery"]
+    size = config.get("NOTIFICATIONS_BATCH_SIZE", 20)
+    try:
+        for start in range(0, len(message_ids), size):
+            # Fail fast when the broker is down: the user's request must not hang, the sweep retries.
+            celery.send_task(DELIVER_TASK, args=[message_ids[start:start + size]], retry=True,
+                             retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2})
+    except Exception as error:  # noqa: BLE001 (a broker outage must never reach the user)
+        log.warning("outbox: %d message(s) not handed to the broker (%s); the sweep will retry",
+                    len(message_ids), type(error).__name__)
+        return False
+    return True
+
+
+def retry_message(message: OutboxMessage) -> bool:
+    """A coordinator asks for a failed message to be tried again (fresh attempt count)."""
+    result = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message.id, OutboxMessage.status == MessageStatus.FAILED,
+               OutboxMessage.contains_credentials.is_(False))
+        .values(status=MessageStatus.PENDING, attempts=0, not_before=clock.now(), queued_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    db.session.expire(message)
+    deliver_after_commit(message.id)
+    return True
+
+
+def cancel_messages(subject_type: str, subject_id: int, *, template: str | None = None, reason: str) -> int:
+    """Cancel the not-yet-sent messages about something (e.g. reminders of a closed orientation)."""
+    conditions = [OutboxMessage.subject_type == subject_type, OutboxMessage.subject_id == subject_id,
+                  OutboxMessage.status.in_([MessageStatus.PENDING, MessageStatus.HELD])]
+    if template:
+        conditions.append(OutboxMessage.template == template)
+    result = db.session.execute(
+        sa.update(OutboxMessage).where(*conditions)
+        .values(status=MessageStatus.CANCELLED, last_error=reason)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
