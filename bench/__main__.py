@@ -11,6 +11,7 @@ import sys
 BENCHMARKS = {
     "directory": "bench.directory_search",
     "delivery": "bench.delivery",
+    "inbox": "bench.inbox",
 }
 
 

@@ -83,8 +83,11 @@ def load_demo_data() -> list[str]:
 def _load_optional_areas() -> list[str]:
     """Areas that bring their own demo data register a loader here as they are built."""
     from orientation.directory.demo import load_demo_directory
+    from orientation.referrals.demo import load_demo_referrals
 
-    return load_demo_directory()
+    summary = load_demo_directory()
+    summary += load_demo_referrals()  # after the directory: orientations go to its services
+    return summary
 
 
 def demo_logins() -> list[tuple[str, str]]:

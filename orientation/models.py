@@ -1,7 +1,10 @@
 """Imports every model so that the metadata is complete (migrations, create_all, tests)."""
 
+from orientation.audit.models import PersonAccessLog  # noqa: F401
 from orientation.auth.models import User  # noqa: F401
 from orientation.directory.models import Service, ServiceThematique, ServiceZone, Structure  # noqa: F401
 from orientation.notifications.models import OutboxMessage  # noqa: F401
 from orientation.organisations.models import Invitation, Membership, Organisation  # noqa: F401
+from orientation.people.models import Consent, Need, Person  # noqa: F401
+from orientation.referrals.models import Appointment, Orientation, OrientationComment, OrientationEvent  # noqa: F401
 from orientation.territory.models import Commune, Epci  # noqa: F401

@@ -14,6 +14,9 @@ from orientation.templating import register_filters
 NAVIGATION: list[tuple[str, str, Callable]] = [
     ("main.home", "Accueil", lambda user: True),
     ("directory.search", "Annuaire", lambda user: True),
+    ("people.list", "Personnes", lambda user: bool(user.memberships)),
+    ("referrals.inbox", "Orientations reçues", lambda user: bool(user.memberships)),
+    ("referrals.sent", "Orientations envoyées", lambda user: bool(user.memberships)),
     ("organisations.list", "Structures et comptes", lambda user: user.is_coordinator),
     ("notifications.failures", "Messages en échec", lambda user: user.is_coordinator),
 ]
@@ -23,6 +26,12 @@ NAVIGATION: list[tuple[str, str, Callable]] = [
 HOME_TILES: list[tuple[str, str, str, Callable]] = [
     ("Trouver un service", "Chercher dans l'annuaire par besoin et par commune, voir la carte.",
      "directory.search", lambda user, membership: True),
+    ("Personnes accompagnées", "Créer une fiche, recueillir le consentement, noter les besoins et orienter.",
+     "people.list", lambda user, membership: membership is not None),
+    ("Orientations reçues", "Accuser réception, décider, fixer les rendez-vous et donner le résultat.",
+     "referrals.inbox", lambda user, membership: membership is not None),
+    ("Orientations envoyées", "Savoir où en est chaque personne orientée, jusqu'au résultat.",
+     "referrals.sent", lambda user, membership: membership is not None),
 ]
 
 
@@ -47,8 +56,11 @@ def register_blueprints(app: Flask) -> None:
     from orientation.main.blueprint import bp as main_bp
     from orientation.notifications.blueprint import bp as notifications_bp
     from orientation.organisations.blueprint import bp as organisations_bp
+    from orientation.people.blueprint import bp as people_bp
+    from orientation.referrals.blueprint import bp as referrals_bp
 
-    for blueprint in (main_bp, auth_bp, organisations_bp, health_bp, notifications_bp, directory_bp):
+    for blueprint in (main_bp, auth_bp, organisations_bp, health_bp, notifications_bp, directory_bp, people_bp,
+                      referrals_bp):
         app.register_blueprint(blueprint)
     register_filters(app)
 

@@ -1,0 +1,1 @@
+"""Tracked orientations (referrals): the closed loop from sending to outcome."""

@@ -1,0 +1,1 @@
+"""Audit trail of reads of personal data (who read which person's file, when, why)."""

@@ -1,0 +1,1 @@
+"""People accompanied (personnes accompagnées): file, consent and needs per volet."""

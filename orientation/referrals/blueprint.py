@@ -1,0 +1,15 @@
+"""Every URL of the referrals area."""
+
+from flask import Blueprint
+
+from orientation.referrals import views
+
+bp = Blueprint("referrals", __name__, url_prefix="/orientations")
+
+bp.add_url_rule("/nouvelle", "create", views.create, methods=["GET", "POST"])
+bp.add_url_rule("/recues", "inbox", views.inbox)
+bp.add_url_rule("/envoyees", "sent", views.sent)
+bp.add_url_rule("/<int:orientation_id>", "show", views.show)
+bp.add_url_rule("/<int:orientation_id>/statut", "change_status", views.change_status, methods=["POST"])
+bp.add_url_rule("/<int:orientation_id>/commentaires", "add_comment", views.add_comment, methods=["POST"])
+bp.add_url_rule("/<int:orientation_id>/rendez-vous", "add_appointment", views.add_appointment, methods=["POST"])

@@ -1,0 +1,416 @@
+"""The orientation lifecycle: statuses, the one transition table, and `transition()`.
+
+`transition()` is the only code that writes an orientation's status (and `open_draft()` its first
+one). Every change is checked against TRANSITIONS (legal move, side allowed, reason, outcome), is
+applied by a conditional UPDATE on the row's `version` (optimistic concurrency: of two decisions
+taken at once exactly one wins, the other gets `TransitionConflict`), and writes an immutable
+OrientationEvent. It flushes, never commits. Statuses map to FHIR Task statuses for the API.
+
+    draft → sent → received → accepted | declined | redirected
+    accepted → in_progress → completed | abandoned
+    cancelled: by the sender, before completion (or by the system when consent is withdrawn)
+    expired: by the system, when a sent orientation gets no decision in time
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from orientation import clock
+from orientation.extensions import db
+
+if TYPE_CHECKING:
+    from orientation.auth.models import User
+    from orientation.referrals.models import Orientation, OrientationEvent
+
+DEFAULT_EXPIRY_DAYS = 30  # an undecided orientation expires after this (per-service override: expiry_days)
+DEFAULT_DECISION_WORKING_DAYS = 5  # then it is overdue (per-service override: reminder_undecided_days)
+
+
+class OrientationStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SENT = "sent"
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    REDIRECTED = "redirected"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    ABANDONED = "abandoned"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+    @property
+    def is_closed(self) -> bool:
+        return self in CLOSED_STATUSES
+
+    @property
+    def is_pending(self) -> bool:
+        """Still waiting for something to happen (stopped when consent is withdrawn)."""
+        return not self.is_closed
+
+    @property
+    def fhir_task_status(self) -> str:
+        return FHIR_TASK_STATUS[self]
+
+    @property
+    def badge(self) -> str:
+        """DSFR badge modifier."""
+        return STATUS_BADGES[self]
+
+
+S = OrientationStatus
+STATUS_LABELS = {
+    S.DRAFT: "Brouillon", S.SENT: "Envoyée", S.RECEIVED: "Reçue", S.ACCEPTED: "Acceptée", S.DECLINED: "Refusée",
+    S.REDIRECTED: "Réorientée", S.IN_PROGRESS: "Accompagnement en cours", S.COMPLETED: "Terminée",
+    S.ABANDONED: "Abandonnée", S.CANCELLED: "Annulée", S.EXPIRED: "Expirée (sans réponse)",
+}
+STATUS_BADGES = {
+    S.DRAFT: "", S.SENT: "new", S.RECEIVED: "info", S.ACCEPTED: "info", S.DECLINED: "error",
+    S.REDIRECTED: "warning", S.IN_PROGRESS: "info", S.COMPLETED: "success", S.ABANDONED: "warning",
+    S.CANCELLED: "", S.EXPIRED: "error",
+}
+CLOSED_STATUSES = frozenset({S.DECLINED, S.REDIRECTED, S.COMPLETED, S.ABANDONED, S.CANCELLED, S.EXPIRED})
+UNDECIDED_STATUSES = frozenset({S.SENT, S.RECEIVED})
+ONGOING_STATUSES = frozenset({S.ACCEPTED, S.IN_PROGRESS})
+
+# http://hl7.org/fhir/task-status (the Gravity SDOHCC referral Task uses the same codes; our
+# "received" is FHIR's, our "redirected" and "expired" carry a statusReason).
+FHIR_TASK_STATUS = {
+    S.DRAFT: "draft", S.SENT: "requested", S.RECEIVED: "received", S.ACCEPTED: "accepted",
+    S.DECLINED: "rejected", S.REDIRECTED: "rejected", S.IN_PROGRESS: "in-progress", S.COMPLETED: "completed",
+    S.ABANDONED: "failed", S.CANCELLED: "cancelled", S.EXPIRED: "cancelled",
+}
+# What a partner's FHIR status asks for (ready, on-hold and entered-in-error are not supported).
+STATUS_FROM_FHIR = {
+    "draft": S.DRAFT, "requested": S.SENT, "received": S.RECEIVED, "accepted": S.ACCEPTED,
+    "rejected": S.DECLINED, "in-progress": S.IN_PROGRESS, "completed": S.COMPLETED, "failed": S.ABANDONED,
+    "cancelled": S.CANCELLED,
+}
+
+
+class Side(enum.StrEnum):
+    SENDER = "sender"
+    RECEIVER = "receiver"
+    SYSTEM = "system"
+
+    @property
+    def label(self) -> str:
+        return {"sender": "Structure qui oriente", "receiver": "Structure destinataire", "system": "Automatique"}[
+            self.value]
+
+
+class Reason(enum.StrEnum):
+    NOT_ELIGIBLE = "not_eligible"
+    FULL = "full"
+    WRONG_SERVICE = "wrong_service"
+    UNREACHABLE = "unreachable"
+    DID_NOT_COME = "did_not_come"
+    PERSON_REFUSED = "person_refused"
+    NO_LONGER_NEEDED = "no_longer_needed"
+    DUPLICATE = "duplicate"
+    SENT_BY_MISTAKE = "sent_by_mistake"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    NO_ANSWER = "no_answer"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return REASON_LABELS[self]
+
+
+R = Reason
+REASON_LABELS = {
+    R.NOT_ELIGIBLE: "La personne ne remplit pas les conditions", R.FULL: "Plus de place (complet)",
+    R.WRONG_SERVICE: "Service non adapté au besoin", R.UNREACHABLE: "Personne injoignable",
+    R.DID_NOT_COME: "La personne ne s'est pas présentée", R.PERSON_REFUSED: "La personne a refusé",
+    R.NO_LONGER_NEEDED: "Le besoin n'est plus d'actualité", R.DUPLICATE: "Doublon",
+    R.SENT_BY_MISTAKE: "Envoyée par erreur", R.CONSENT_WITHDRAWN: "Consentement retiré par la personne",
+    R.NO_ANSWER: "Aucune décision dans le délai", R.OTHER: "Autre (préciser)",
+}
+
+
+class Outcome(enum.StrEnum):
+    MET = "met"
+    PARTLY_MET = "partly_met"
+    NOT_MET = "not_met"
+
+    @property
+    def label(self) -> str:
+        return {"met": "Besoin satisfait", "partly_met": "Besoin partiellement satisfait",
+                "not_met": "Besoin non satisfait"}[self.value]
+
+
+@dataclass(frozen=True)
+class Rule:
+    sides: frozenset[Side]
+    action: str  # the button's label
+    reasons: tuple[Reason, ...] = ()  # non-empty: a reason from this list is required
+    needs_outcome: bool = False
+
+
+SENDER, RECEIVER, SYSTEM = frozenset({Side.SENDER}), frozenset({Side.RECEIVER}), frozenset({Side.SYSTEM})
+_DECLINE = (R.NOT_ELIGIBLE, R.FULL, R.WRONG_SERVICE, R.UNREACHABLE, R.PERSON_REFUSED, R.DUPLICATE, R.OTHER)
+_REDIRECT = (R.WRONG_SERVICE, R.NOT_ELIGIBLE, R.FULL, R.OTHER)
+_ABANDON = (R.UNREACHABLE, R.DID_NOT_COME, R.PERSON_REFUSED, R.NO_LONGER_NEEDED, R.OTHER)
+_CANCEL = (R.NO_LONGER_NEEDED, R.DUPLICATE, R.SENT_BY_MISTAKE, R.PERSON_REFUSED, R.CONSENT_WITHDRAWN, R.OTHER)
+_SENDER_CANCEL = Rule(SENDER | SYSTEM, "Annuler l'orientation", _CANCEL)
+_EXPIRE = Rule(SYSTEM, "Expirer", (R.NO_ANSWER,))
+
+
+def _decisions() -> dict:
+    return {
+        S.ACCEPTED: Rule(RECEIVER, "Accepter"),
+        S.DECLINED: Rule(RECEIVER, "Refuser", _DECLINE),
+        S.REDIRECTED: Rule(RECEIVER, "Réorienter vers un autre service", _REDIRECT),
+    }
+
+
+# (from, to) → rule. Anything not listed is illegal.
+TRANSITIONS: dict[tuple[OrientationStatus, OrientationStatus], Rule] = {
+    (S.DRAFT, S.SENT): Rule(SENDER, "Envoyer"),
+    (S.DRAFT, S.CANCELLED): _SENDER_CANCEL,
+    (S.SENT, S.RECEIVED): Rule(RECEIVER, "Accuser réception"),
+    **{(S.SENT, to): rule for to, rule in _decisions().items()},  # deciding at once implies reception
+    **{(S.RECEIVED, to): rule for to, rule in _decisions().items()},
+    (S.SENT, S.CANCELLED): _SENDER_CANCEL,
+    (S.RECEIVED, S.CANCELLED): _SENDER_CANCEL,
+    (S.SENT, S.EXPIRED): _EXPIRE,
+    (S.RECEIVED, S.EXPIRED): _EXPIRE,
+    (S.ACCEPTED, S.IN_PROGRESS): Rule(RECEIVER, "Démarrer l'accompagnement"),
+    (S.ACCEPTED, S.COMPLETED): Rule(RECEIVER, "Terminer avec le résultat", needs_outcome=True),
+    (S.ACCEPTED, S.ABANDONED): Rule(RECEIVER, "Déclarer abandonnée", _ABANDON),
+    (S.ACCEPTED, S.CANCELLED): _SENDER_CANCEL,
+    (S.IN_PROGRESS, S.COMPLETED): Rule(RECEIVER, "Terminer avec le résultat", needs_outcome=True),
+    (S.IN_PROGRESS, S.ABANDONED): Rule(RECEIVER, "Déclarer abandonnée", _ABANDON),
+    (S.IN_PROGRESS, S.CANCELLED): _SENDER_CANCEL,
+}
+
+
+class TransitionError(Exception):
+    """Base of the refusals; the message is French and shown to the user as is."""
+
+
+class InvalidTransition(TransitionError):
+    """Illegal move, missing or wrong reason/outcome, unknown status."""
+
+
+class TransitionForbidden(TransitionError):
+    """The actor is not on a side allowed to make this move."""
+
+
+class TransitionConflict(TransitionError):
+    """Someone else changed the orientation first (version check)."""
+
+
+def parse_status(value) -> OrientationStatus:
+    try:
+        return OrientationStatus(value)
+    except ValueError:
+        raise InvalidTransition("Ce statut n'existe pas : l'action a été refusée.") from None
+
+
+def rule_for(from_status: OrientationStatus, to_status: OrientationStatus) -> Rule | None:
+    return TRANSITIONS.get((from_status, to_status))
+
+
+def sides_of(orientation: Orientation, actor: User | None, organisation=None) -> frozenset[Side]:
+    """The sides `actor` (acting for `organisation`, or any of theirs) may act on; SYSTEM without actor."""
+    if actor is None:
+        return SYSTEM
+    organisation_id = getattr(organisation, "id", organisation)
+    member_of = {m.organisation_id for m in actor.memberships}
+    if organisation_id is not None:
+        member_of &= {organisation_id}
+    sides = set()
+    if orientation.sender_organisation_id in member_of:
+        sides.add(Side.SENDER)
+    if orientation.receiver_organisation_id in member_of and orientation.status is not S.DRAFT:
+        sides.add(Side.RECEIVER)
+    return frozenset(sides)
+
+
+def allowed_transitions(orientation: Orientation, actor: User | None, organisation=None) -> list:
+    """[(to_status, rule)] the actor may attempt now (for the buttons of a page)."""
+    sides = sides_of(orientation, actor, organisation)
+    return [(to, rule) for (frm, to), rule in TRANSITIONS.items()
+            if frm is orientation.status and rule.sides & sides]
+
+
+def open_draft(orientation: Orientation, *, actor: User, organisation) -> OrientationEvent:
+    """Give a new orientation its first status (draft) and its first event."""
+    from orientation.referrals.models import OrientationEvent
+
+    now = clock.now()
+    orientation.status = S.DRAFT
+    orientation.version = 1
+    orientation.created_at = orientation.last_activity_at = now
+    db.session.add(orientation)
+    db.session.flush()
+    event = OrientationEvent(orientation_id=orientation.id, at=now, actor_user_id=actor.id,
+                             actor_organisation_id=getattr(organisation, "id", organisation), side=Side.SENDER,
+                             from_status=None, to_status=S.DRAFT, version=1)
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def transition(orientation: Orientation | int, to_status: OrientationStatus | str, *, actor: User | None = None,
+               organisation=None, reason: Reason | str | None = None, note: str | None = None,
+               outcome: Outcome | str | None = None, expected_version: int | None = None,
+               redirect_service_id: int | None = None) -> OrientationEvent:
+    """Move `orientation` to `to_status` on behalf of `actor` (None: the system); flush, never commit.
+
+    Raises InvalidTransition, TransitionForbidden or TransitionConflict (French messages); on a
+    refusal nothing is written.
+    """
+    from orientation.referrals.models import Orientation, OrientationEvent
+
+    if isinstance(orientation, int):
+        found = db.session.get(Orientation, orientation)
+        if found is None:
+            raise InvalidTransition("Cette orientation n'existe pas.")
+        orientation = found
+    to_status = parse_status(to_status)
+    from_status = orientation.status
+    if expected_version is not None and int(expected_version) != orientation.version:
+        raise TransitionConflict(_conflict_message(orientation))
+    rule = rule_for(from_status, to_status)
+    if rule is None:
+        raise InvalidTransition(_illegal_message(from_status, to_status))
+    side = _side_for(orientation, actor, organisation, rule, to_status)
+    reason, note = _checked_reason(rule, reason, note, side)
+    outcome = _checked_outcome(rule, outcome)
+
+    now = clock.now()
+    values = {"status": to_status, "version": Orientation.version + 1, "last_activity_at": now}
+    values.update(_timestamps(orientation, to_status, now))
+    if to_status is S.COMPLETED:
+        values["outcome"] = outcome
+    if to_status is S.REDIRECTED and redirect_service_id:
+        values["redirected_to_service_id"] = int(redirect_service_id)
+    db.session.flush()  # pending changes first, so the UPDATE sees the row as this session has it
+    updated = db.session.execute(
+        sa.update(Orientation)
+        .where(Orientation.id == orientation.id, Orientation.version == orientation.version,
+               Orientation.status == from_status)
+        .values(**values).returning(Orientation.version)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    if updated is None:
+        db.session.expire(orientation)
+        raise TransitionConflict(_conflict_message(orientation))
+    event = OrientationEvent(
+        orientation_id=orientation.id, at=now, actor_user_id=getattr(actor, "id", None),
+        actor_organisation_id=_organisation_id(orientation, side, organisation), side=side, from_status=from_status,
+        to_status=to_status, reason=reason, note=note, outcome=outcome, version=updated)
+    db.session.add(event)
+    db.session.expire(orientation)
+    if to_status is S.COMPLETED and outcome is Outcome.MET:
+        _close_met_needs(orientation, now)
+    db.session.flush()
+    return event
+
+
+def _side_for(orientation, actor, organisation, rule: Rule, to_status) -> Side:
+    sides = sides_of(orientation, actor, organisation) & rule.sides
+    if sides:
+        return Side.SENDER if Side.SENDER in sides else next(iter(sides))
+    if actor is None:
+        raise TransitionForbidden("Ce changement doit être fait par une personne, pas automatiquement.")
+    if rule.sides == SYSTEM:
+        raise TransitionForbidden("Ce changement est fait automatiquement : il ne peut pas être demandé.")
+    who = "la structure destinataire" if Side.RECEIVER in rule.sides else "la structure qui a orienté"
+    raise TransitionForbidden(f"Seule {who} peut faire cette action (« {rule.action} »).")
+
+
+def _checked_reason(rule: Rule, reason, note, side: Side) -> tuple[Reason | None, str | None]:
+    note = (note or "").strip() or None
+    if not rule.reasons:
+        return None, note
+    if not reason:
+        raise InvalidTransition(f"Indiquez un motif pour « {rule.action} ».")
+    try:
+        reason = Reason(reason)
+    except ValueError:
+        raise InvalidTransition("Ce motif n'existe pas : choisissez-en un dans la liste.") from None
+    if reason not in rule.reasons or (reason is R.CONSENT_WITHDRAWN and side is not Side.SYSTEM):
+        raise InvalidTransition(f"Le motif « {reason.label} » ne convient pas pour « {rule.action} ».")
+    if reason is R.OTHER and not note:
+        raise InvalidTransition("Précisez le motif « Autre » dans le commentaire.")
+    return reason, note
+
+
+def _checked_outcome(rule: Rule, outcome) -> Outcome | None:
+    if not rule.needs_outcome:
+        if outcome:
+            raise InvalidTransition("Un résultat ne s'indique qu'en terminant l'orientation.")
+        return None
+    if not outcome:
+        raise InvalidTransition("Indiquez le résultat de l'accompagnement pour terminer l'orientation.")
+    try:
+        return Outcome(outcome)
+    except ValueError:
+        raise InvalidTransition("Ce résultat n'existe pas : choisissez-en un dans la liste.") from None
+
+
+def _timestamps(orientation: Orientation, to_status, now: datetime) -> dict:
+    values = {}
+    if to_status is S.SENT:
+        from orientation.notifications.workdays import add_working_days
+
+        service = orientation.service
+        days = (service.expiry_days if service is not None else None) or DEFAULT_EXPIRY_DAYS
+        decision_days = (service.reminder_undecided_days if service is not None else None) or \
+            DEFAULT_DECISION_WORKING_DAYS
+        values.update(sent_at=now, expires_at=now + timedelta(days=days),
+                      decision_due_at=add_working_days(now, decision_days))
+    if to_status in (S.RECEIVED, S.ACCEPTED, S.DECLINED, S.REDIRECTED) and orientation.received_at is None:
+        values["received_at"] = now
+    if to_status in (S.ACCEPTED, S.DECLINED, S.REDIRECTED):
+        values["decided_at"] = now
+    if to_status in CLOSED_STATUSES:
+        values["closed_at"] = now
+    return values
+
+
+def _organisation_id(orientation, side: Side, organisation) -> int | None:
+    if organisation is not None:
+        return getattr(organisation, "id", organisation)
+    return {Side.SENDER: orientation.sender_organisation_id,
+            Side.RECEIVER: orientation.receiver_organisation_id}.get(side)
+
+
+def _close_met_needs(orientation: Orientation, now: datetime) -> None:
+    """The parcours closes on the need's outcome: a need met by this orientation is closed."""
+    from orientation.people.models import NeedStatus
+
+    for need in orientation.needs:
+        if need.status is NeedStatus.OPEN:
+            need.status = NeedStatus.MET
+            need.closed_at = now
+
+
+def _illegal_message(from_status: OrientationStatus, to_status: OrientationStatus) -> str:
+    if from_status.is_closed:
+        return (f"Cette orientation est déjà « {from_status.label} » : elle ne peut plus passer à "
+                f"« {to_status.label} ».")
+    if from_status is to_status:
+        return f"Cette orientation est déjà « {from_status.label} »."
+    return f"Une orientation « {from_status.label} » ne peut pas passer à « {to_status.label} »."
+
+
+def _conflict_message(orientation: Orientation) -> str:
+    db.session.refresh(orientation)
+    return ("Quelqu'un vient de modifier cette orientation en même temps que vous : elle est maintenant "
+            f"« {orientation.status.label} ». Votre action n'a pas été enregistrée ; relisez-la et recommencez "
+            "si besoin.")

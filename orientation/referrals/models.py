@@ -1,0 +1,249 @@
+"""Orientations, their immutable events, comments and appointments."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from orientation.db import enum_type, utcnow
+from orientation.directory.thematiques import Volet
+from orientation.extensions import db
+from orientation.referrals.lifecycle import (
+    CLOSED_STATUSES,
+    ONGOING_STATUSES,
+    UNDECIDED_STATUSES,
+    OrientationStatus,
+    Outcome,
+    Reason,
+    Side,
+)
+
+if TYPE_CHECKING:
+    from orientation.auth.models import User
+    from orientation.directory.models import Service
+    from orientation.organisations.models import Organisation
+    from orientation.people.models import Consent, Need, Person
+
+
+class Urgency(enum.StrEnum):
+    NORMAL = "normal"
+    SOON = "soon"
+    URGENT = "urgent"
+
+    @property
+    def label(self) -> str:
+        return {"normal": "Normale", "soon": "Sous quinze jours", "urgent": "Urgente (sous 48 h)"}[self.value]
+
+
+class SharedField(enum.StrEnum):
+    """What the sender may share with the receiver (the person's name is always shared)."""
+
+    BIRTH_DATE = "birth_date"
+    COMMUNE = "commune"
+    ADDRESS = "address"
+    PHONE = "phone"
+    EMAIL = "email"
+    CONTACT_PREFERENCE = "contact_preference"
+    SITUATION = "situation"
+    NEED_DETAILS = "need_details"
+    REFERENT = "referent"
+
+    @property
+    def label(self) -> str:
+        return {"birth_date": "Date de naissance", "commune": "Commune de résidence", "address": "Adresse",
+                "phone": "Téléphone", "email": "Adresse e-mail", "contact_preference": "Moyen de contact préféré",
+                "situation": "Situation (QPV, RSA, handicap…)",
+                "need_details": "Détail du diagnostic et notes sur les besoins",
+                "referent": "Référent·e de la personne"}[self.value]
+
+
+class AppointmentChannel(enum.StrEnum):
+    IN_PERSON = "in_person"
+    PHONE = "phone"
+    VIDEO = "video"
+
+    @property
+    def label(self) -> str:
+        return {"in_person": "Sur place", "phone": "Par téléphone", "video": "En visio"}[self.value]
+
+
+class AppointmentStatus(enum.StrEnum):
+    PLANNED = "planned"
+    DONE = "done"
+    MISSED = "missed"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return {"planned": "Prévu", "done": "Honoré", "missed": "Non honoré", "cancelled": "Annulé"}[self.value]
+
+
+orientation_needs = sa.Table(
+    "orientation_needs", db.metadata,
+    sa.Column("orientation_id", sa.ForeignKey("orientations.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("need_id", sa.ForeignKey("needs.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+def _sql_list(statuses) -> str:
+    return ", ".join(f"'{status.value}'" for status in sorted(statuses))
+
+
+_closed, _ongoing, _undecided = (_sql_list(CLOSED_STATUSES), _sql_list(ONGOING_STATUSES),
+                                 _sql_list(UNDECIDED_STATUSES))
+
+
+class Orientation(db.Model):
+    __tablename__ = "orientations"
+    __table_args__ = (
+        sa.CheckConstraint("(status = 'completed') = (outcome IS NOT NULL)", name="outcome_iff_completed"),
+        sa.CheckConstraint(f"(status IN ({_closed})) = (closed_at IS NOT NULL)", name="closed_at_iff_closed"),
+        sa.CheckConstraint("status = 'draft' OR status = 'cancelled' OR sent_at IS NOT NULL", name="sent_at_set"),
+        sa.CheckConstraint("version > 0", name="version_positive"),
+        # Inbox and sent lists: one organisation's orientations by status in activity order (counts per
+        # status are index-only scans); the multi-status tabs have partial indexes in their order.
+        sa.Index("ix_orientations_receiver_status_activity", "receiver_organisation_id", "status",
+                 "last_activity_at", "id"),
+        sa.Index("ix_orientations_sender_status_activity", "sender_organisation_id", "status", "last_activity_at",
+                 "id"),
+        sa.Index("ix_orientations_receiver_closed_activity", "receiver_organisation_id", "last_activity_at", "id",
+                 postgresql_where=sa.text(f"status IN ({_closed})"), sqlite_where=sa.text(f"status IN ({_closed})")),
+        sa.Index("ix_orientations_receiver_ongoing_activity", "receiver_organisation_id", "last_activity_at", "id",
+                 postgresql_where=sa.text(f"status IN ({_ongoing})"), sqlite_where=sa.text(f"status IN ({_ongoing})")),
+        sa.Index("ix_orientations_receiver_undecided_due", "receiver_organisation_id", "decision_due_at",
+                 postgresql_where=sa.text(f"status IN ({_undecided})"),
+                 sqlite_where=sa.text(f"status IN ({_undecided})")),
+        sa.Index("ix_orientations_sender_activity", "sender_organisation_id", "last_activity_at", "id"),
+        sa.Index("ix_orientations_person_created", "person_id", "created_at"),
+        # The worker's polls (reminders, expiry): due rows by status.
+        sa.Index("ix_orientations_status_sent_at", "status", "sent_at"),
+        sa.Index("ix_orientations_status_received_at", "status", "received_at"),
+        sa.Index("ix_orientations_status_expires_at", "status", "expires_at"),
+        sa.Index("ix_orientations_status_activity", "status", "last_activity_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"))
+    sender_organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="RESTRICT"))
+    sender_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    service_id: Mapped[int] = mapped_column(sa.ForeignKey("services.id", ondelete="RESTRICT"), index=True)
+    # Copied from the service when created: who receives it stays fixed even if the directory changes.
+    receiver_organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="RESTRICT"))
+    consent_id: Mapped[int] = mapped_column(sa.ForeignKey("consents.id", ondelete="RESTRICT"), index=True)
+    volet: Mapped[Volet] = mapped_column(enum_type(Volet, "orientation_volet"))
+    # Written only by referrals.lifecycle.
+    status: Mapped[OrientationStatus] = mapped_column(enum_type(OrientationStatus, "orientation_status"))
+    version: Mapped[int] = mapped_column(default=1)
+    urgency: Mapped[Urgency] = mapped_column(enum_type(Urgency, "orientation_urgency"), default=Urgency.NORMAL)
+    message: Mapped[str] = mapped_column(sa.Text, default="")
+    shared_fields: Mapped[list] = mapped_column(sa.JSON, default=list)  # SharedField values
+    outcome: Mapped[Outcome | None] = mapped_column(enum_type(Outcome, "orientation_outcome"))
+    redirected_to_service_id: Mapped[int | None] = mapped_column(sa.ForeignKey("services.id", ondelete="SET NULL"))
+
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    received_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]  # an undecided orientation expires then (the worker polls it)
+    decision_due_at: Mapped[datetime | None]  # past it, an undecided orientation is overdue in the inbox
+    last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    person: Mapped[Person] = relationship()
+    service: Mapped[Service] = relationship(foreign_keys=[service_id])
+    redirected_to_service: Mapped[Service | None] = relationship(foreign_keys=[redirected_to_service_id])
+    sender_organisation: Mapped[Organisation] = relationship(foreign_keys=[sender_organisation_id])
+    receiver_organisation: Mapped[Organisation] = relationship(foreign_keys=[receiver_organisation_id])
+    sender_user: Mapped[User | None] = relationship()
+    consent: Mapped[Consent] = relationship()
+    needs: Mapped[list[Need]] = relationship(secondary=orientation_needs, order_by="Need.id")
+    events: Mapped[list[OrientationEvent]] = relationship(
+        order_by="(OrientationEvent.at, OrientationEvent.id)", viewonly=True)
+    comments: Mapped[list[OrientationComment]] = relationship(order_by="OrientationComment.id", viewonly=True)
+    appointments: Mapped[list[Appointment]] = relationship(order_by="Appointment.starts_at", viewonly=True)
+
+    @property
+    def shared(self) -> set[SharedField]:
+        return {SharedField(value) for value in self.shared_fields or () if value in SharedField._value2member_map_}
+
+    @property
+    def is_overdue(self) -> bool:
+        return (self.status in (OrientationStatus.SENT, OrientationStatus.RECEIVED)
+                and self.decision_due_at is not None and self.decision_due_at < utcnow())
+
+    def __repr__(self) -> str:
+        return f"<Orientation {self.id}>"
+
+
+class OrientationEvent(db.Model):
+    """One change of status: immutable (who, when, from, to, reason, note, outcome)."""
+
+    __tablename__ = "orientation_events"
+    __table_args__ = (sa.Index("ix_orientation_events_orientation_at", "orientation_id", "at"),)
+
+    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
+    orientation_id: Mapped[int] = mapped_column(sa.ForeignKey("orientations.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    actor_organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="SET NULL"))
+    side: Mapped[Side] = mapped_column(enum_type(Side, "event_side"))
+    from_status: Mapped[OrientationStatus | None] = mapped_column(enum_type(OrientationStatus, "event_from_status"))
+    to_status: Mapped[OrientationStatus] = mapped_column(enum_type(OrientationStatus, "event_to_status"))
+    reason: Mapped[Reason | None] = mapped_column(enum_type(Reason, "event_reason"))
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    outcome: Mapped[Outcome | None] = mapped_column(enum_type(Outcome, "event_outcome"))
+    version: Mapped[int]  # the orientation's version after this change
+
+    actor: Mapped[User | None] = relationship()
+    actor_organisation: Mapped[Organisation | None] = relationship()
+
+
+@event.listens_for(OrientationEvent, "before_update")
+@event.listens_for(OrientationEvent, "before_delete")
+def _events_are_immutable(_mapper, _connection, target):
+    raise RuntimeError(f"orientation events are immutable (event {target.id})")
+
+
+class OrientationComment(db.Model):
+    """The sender ↔ receiver thread of one orientation."""
+
+    __tablename__ = "orientation_comments"
+    __table_args__ = (sa.Index("ix_orientation_comments_orientation_created", "orientation_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    orientation_id: Mapped[int] = mapped_column(sa.ForeignKey("orientations.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="RESTRICT"))
+    side: Mapped[Side] = mapped_column(enum_type(Side, "comment_side"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[User | None] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+
+
+class Appointment(db.Model):
+    """A rendez-vous fixed by the receiving structure; the person is reminded only if they agreed."""
+
+    __tablename__ = "appointments"
+    __table_args__ = (
+        sa.Index("ix_appointments_orientation_starts", "orientation_id", "starts_at"),
+        sa.Index("ix_appointments_status_starts", "status", "starts_at"),  # reminders: planned ones due
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    orientation_id: Mapped[int] = mapped_column(sa.ForeignKey("orientations.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime]
+    place: Mapped[str] = mapped_column(sa.String(300), default="")
+    channel: Mapped[AppointmentChannel] = mapped_column(enum_type(AppointmentChannel, "appointment_channel"))
+    reminder_agreed: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[AppointmentStatus] = mapped_column(enum_type(AppointmentStatus, "appointment_status"),
+                                                      default=AppointmentStatus.PLANNED)
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reminder_sent_at: Mapped[datetime | None]  # the worker's guard column

@@ -1,0 +1,150 @@
+"""Write use cases of the referrals area: flush, never commit; statuses only through the lifecycle."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from orientation import clock
+from orientation.directory.models import Service
+from orientation.extensions import db
+from orientation.people.models import Consent, Need, Person
+from orientation.referrals import lifecycle
+from orientation.referrals.lifecycle import OrientationStatus, Side
+from orientation.referrals.models import (
+    Appointment,
+    AppointmentChannel,
+    Orientation,
+    OrientationComment,
+    SharedField,
+    Urgency,
+)
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+class OrientationRefused(lifecycle.TransitionError):
+    """The orientation cannot leave (French message; `field` names the form field at fault)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def check_service(service: Service | None, sender_organisation_id: int) -> Service:
+    if service is None:
+        raise OrientationRefused("Ce service n'existe pas dans l'annuaire.", "service_id")
+    if not service.accepts_orientations:
+        raise OrientationRefused(f"Le service « {service.name} » ne reçoit pas d'orientations suivies : "
+                                 "contactez-le directement ou choisissez un autre service.", "service_id")
+    receiver = service.receiving_organisation
+    if receiver is None or not receiver.active:
+        raise OrientationRefused(f"Aucune structure ne reçoit encore les orientations du service « {service.name} ».",
+                                 "service_id")
+    if receiver.id == sender_organisation_id and not current_app.config.get("REFERRALS_ALLOW_INTERNAL", False):
+        raise OrientationRefused("Ce service dépend de votre propre structure : une orientation suivie se fait vers "
+                                 "une autre structure.", "service_id")
+    return service
+
+
+def check_consent(person: Person, volets) -> Consent:
+    """The latest valid consent covering every volet; else a refusal that says what is missing."""
+    volets = set(volets)
+    for consent in person.consents:
+        if consent.is_valid() and consent.covers(volets):
+            return consent
+    if not person.consents:
+        raise OrientationRefused("Aucun consentement n'est enregistré pour cette personne : recueillez-le avant "
+                                 "d'orienter.")
+    latest = person.consents[0]
+    if latest.withdrawn_at is not None:
+        raise OrientationRefused("La personne a retiré son consentement : aucune orientation ne peut partir sans un "
+                                 "nouveau consentement.")
+    if latest.is_expired():
+        raise OrientationRefused("Le consentement de la personne a expiré : recueillez un nouveau consentement.")
+    labels = ", ".join(sorted(volet.label for volet in volets))
+    raise OrientationRefused(f"Le consentement de la personne ne couvre pas ce volet ({labels}) : recueillez un "
+                             "consentement qui le couvre.")
+
+
+def _open_needs(person: Person, need_ids) -> list[Need]:
+    wanted = {int(need_id) for need_id in need_ids}
+    needs = [need for need in person.needs if need.id in wanted]
+    if not needs or len(needs) != len(wanted):
+        raise OrientationRefused("Cochez au moins un besoin de la personne.", "need_ids")
+    if any(not need.status.is_open for need in needs):
+        raise OrientationRefused("Un des besoins cochés est déjà clôturé.", "need_ids")
+    return needs
+
+
+def create_orientation(person: Person, *, service_id, user, organisation_id: int, need_ids, message: str,
+                       urgency, shared_fields, send: bool = True) -> Orientation:
+    """A draft from the user's organisation to a directory service; sent at once unless `send` is False."""
+    service = check_service(db.session.get(Service, int(service_id)) if str(service_id).isdigit() else None,
+                            organisation_id)
+    needs = _open_needs(person, need_ids)
+    consent = check_consent(person, {need.volet for need in needs})
+    orientation = Orientation(
+        person=person, sender_organisation_id=organisation_id, sender_user_id=user.id, service=service,
+        receiver_organisation_id=service.receiving_organisation.id, consent=consent, volet=needs[0].volet,
+        urgency=Urgency(urgency), message=message or "", needs=needs,
+        shared_fields=[SharedField(value).value for value in shared_fields or ()])
+    lifecycle.open_draft(orientation, actor=user, organisation=organisation_id)
+    if send:
+        lifecycle.transition(orientation, OrientationStatus.SENT, actor=user, organisation=organisation_id)
+    return orientation
+
+
+def change_status(orientation: Orientation, to_status, *, user, reason=None, note=None, outcome=None,
+                  expected_version=None, redirect_service_id=None):
+    """A user's action on an orientation; sending a draft re-checks the service and the consent."""
+    to_status = lifecycle.parse_status(to_status)
+    if to_status is OrientationStatus.SENT and orientation.status is OrientationStatus.DRAFT:
+        check_service(orientation.service, orientation.sender_organisation_id)
+        check_consent(orientation.person, {need.volet for need in orientation.needs})
+    if redirect_service_id:
+        target = db.session.get(Service, int(redirect_service_id)) if str(redirect_service_id).isdigit() else None
+        if target is None or not target.accepts_orientations:
+            raise OrientationRefused("Choisissez un service de l'annuaire qui reçoit les orientations.",
+                                     "redirect_service_id")
+    return lifecycle.transition(orientation, to_status, actor=user, reason=reason or None, note=note,
+                                outcome=outcome or None, expected_version=expected_version,
+                                redirect_service_id=int(redirect_service_id) if redirect_service_id else None)
+
+
+def _side(orientation: Orientation, user) -> Side:
+    member_of = {m.organisation_id for m in user.memberships}
+    return Side.SENDER if orientation.sender_organisation_id in member_of else Side.RECEIVER
+
+
+def add_comment(orientation: Orientation, *, user, body: str) -> OrientationComment:
+    side = _side(orientation, user)
+    comment = OrientationComment(
+        orientation_id=orientation.id, author_id=user.id, side=side, body=body.strip(), created_at=clock.now(),
+        organisation_id=orientation.sender_organisation_id if side is Side.SENDER
+        else orientation.receiver_organisation_id)
+    db.session.add(comment)
+    orientation.last_activity_at = clock.now()
+    db.session.flush()
+    return comment
+
+
+def add_appointment(orientation: Orientation, *, user, day, time, channel, place: str | None,
+                    reminder_agreed: bool, note: str | None) -> Appointment:
+    """Record a rendez-vous; an accepted orientation is then under way (in_progress)."""
+    if orientation.status not in (OrientationStatus.ACCEPTED, OrientationStatus.IN_PROGRESS):
+        raise OrientationRefused("Un rendez-vous se fixe sur une orientation acceptée ou en cours.")
+    starts_at = datetime.combine(day, time, tzinfo=PARIS)
+    appointment = Appointment(orientation_id=orientation.id, starts_at=starts_at,
+                              channel=AppointmentChannel(channel), place=place or "",
+                              reminder_agreed=bool(reminder_agreed), note=note or None, created_by_id=user.id,
+                              created_at=clock.now())
+    db.session.add(appointment)
+    db.session.flush()
+    if orientation.status is OrientationStatus.ACCEPTED:
+        lifecycle.transition(orientation, OrientationStatus.IN_PROGRESS, actor=user,
+                             organisation=orientation.receiver_organisation_id,
+                             note="Rendez-vous fixé.")
+    return appointment

@@ -1,0 +1,176 @@
+"""Referrals pages: send, inbox, sent list, one orientation (actions, comments, appointments)."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from orientation.audit.operations import log_person_access
+from orientation.auth.session import current_membership
+from orientation.csrf import redisplay_on_csrf_error
+from orientation.directory.models import Service
+from orientation.directory.thematiques import Volet
+from orientation.extensions import db
+from orientation.people import queries as people_queries
+from orientation.referrals import lifecycle, operations, permissions, queries
+from orientation.referrals.forms import AppointmentForm, CommentForm, SendOrientationForm, TransitionForm
+from orientation.referrals.models import Urgency
+
+
+def _enum_arg(enum_cls, name: str, default=None):
+    value = request.args.get(name, "")
+    return enum_cls(value) if value in enum_cls._value2member_map_ else default
+
+
+@login_required
+@redisplay_on_csrf_error
+def create():
+    membership = current_membership()
+    person = people_queries.get_person(request.args.get("personne", type=int) or 0)
+    permissions.require(permissions.can_orient_person(current_user, membership, person))
+    form = SendOrientationForm(services=_service_choices(person), needs=[n for n in person.needs if n.status.is_open])
+    if request.method == "GET":
+        form.service_id.data = request.args.get("service", "")
+        form.need_ids.data = [request.args["besoin"]] if request.args.get("besoin") else []
+    if form.validate_on_submit():
+        try:
+            orientation = operations.create_orientation(
+                person, service_id=form.service_id.data, user=current_user, organisation_id=membership.organisation_id,
+                need_ids=form.need_ids.data, message=form.message.data, urgency=form.urgency.data,
+                shared_fields=form.shared_fields.data, send=not form.save_draft.data)
+        except operations.OrientationRefused as refusal:
+            db.session.rollback()
+            _errors_of(form, refusal.field).append(str(refusal))
+        else:
+            db.session.commit()
+            flash("L'orientation est envoyée." if orientation.sent_at else "Le brouillon est enregistré.", "success")
+            return redirect(url_for("referrals.show", orientation_id=orientation.id))
+    return render_template("referrals/create.html", form=form, person=person), 400 if form.errors else 200
+
+
+def _errors_of(form, field_name: str | None) -> list:
+    field = form._fields.get(field_name or "")
+    return field.errors if field is not None else form.form_errors
+
+
+def _service_choices(person) -> list[Service]:
+    """Services accepting orientations in the volets of the person's open needs, plus the one asked for."""
+    services = {}
+    for volet in sorted({need.volet for need in person.needs if need.status.is_open}):
+        services.update({service.id: service for service in queries.list_redirect_choices(volet)})
+    wanted = request.values.get("service") or request.form.get("service_id")
+    if wanted and str(wanted).isdigit() and int(wanted) not in services:
+        service = db.session.get(Service, int(wanted))
+        if service is not None:
+            services[service.id] = service
+    return sorted(services.values(), key=lambda service: (service.name, service.id))
+
+
+@login_required
+def inbox():
+    membership = current_membership()
+    permissions.require(permissions.can_view_inbox(current_user, membership))
+    tab = _enum_arg(queries.InboxTab, "onglet", queries.InboxTab.NEW)
+    volet, urgency = _enum_arg(Volet, "volet"), _enum_arg(Urgency, "urgence")
+    page = queries.inbox_page(membership.organisation_id, tab, volet=volet, urgency=urgency,
+                              page=request.args.get("page", 1, type=int))
+    return render_template("referrals/inbox.html", page=page, tab=tab, volet=volet, urgency=urgency,
+                           tabs=list(queries.InboxTab), transition_form=TransitionForm())
+
+
+@login_required
+def sent():
+    membership = current_membership()
+    permissions.require(permissions.can_view_inbox(current_user, membership))
+    group = _enum_arg(queries.SentGroup, "etat", queries.SentGroup.ALL)
+    volet = _enum_arg(Volet, "volet")
+    page = queries.sent_page(membership.organisation_id, group, volet=volet, page=request.args.get("page", 1, type=int))
+    return render_template("referrals/sent.html", page=page, group=group, volet=volet, groups=list(queries.SentGroup))
+
+
+@login_required
+def show(orientation_id: int):
+    return _render_show(_load_visible(orientation_id))
+
+
+def _load_visible(orientation_id: int):
+    orientation = queries.get_orientation(orientation_id)
+    permissions.require(permissions.can_view_orientation(current_user, orientation))
+    return orientation
+
+
+def _render_show(orientation, status: int = 200, *, transition_form=None, comment_form=None, appointment_form=None,
+                 error: str | None = None):
+    membership = current_membership()
+    log_person_access(current_user, orientation.person, "referrals.show", orientation=orientation,
+                      organisation=membership.organisation_id if membership else None)
+    db.session.commit()  # the access log row; then reload what the page shows (the commit expired it)
+    orientation = queries.get_orientation(orientation.id)
+    return render_template(
+        "referrals/show.html", orientation=orientation, person=permissions.person_view(current_user, orientation),
+        is_sender=permissions.is_sender(current_user, orientation),
+        is_receiver=permissions.is_receiver(current_user, orientation),
+        actions=lifecycle.allowed_transitions(orientation, current_user),
+        redirect_services=queries.list_redirect_choices(orientation.volet),
+        transition_form=transition_form or TransitionForm(), failed_action=transition_form and
+        transition_form.to_status.data, comment_form=comment_form or CommentForm(),
+        appointment_form=appointment_form or AppointmentForm(), error=error,
+        can_comment=permissions.can_comment(current_user, orientation),
+        can_record_appointment=permissions.can_record_appointment(current_user, orientation)), status
+
+
+@login_required
+@redisplay_on_csrf_error
+def change_status(orientation_id: int):
+    orientation = _load_visible(orientation_id)
+    form = TransitionForm(redirect_services=queries.list_redirect_choices(orientation.volet))
+    if not form.validate_on_submit():
+        return _render_show(orientation, 400, transition_form=form)
+    try:
+        event = operations.change_status(
+            orientation, form.to_status.data, user=current_user, reason=form.reason.data, note=form.note.data,
+            outcome=form.outcome.data, expected_version=form.version_number(),
+            redirect_service_id=form.redirect_service_id.data or None)
+    except lifecycle.TransitionError as refusal:
+        db.session.rollback()
+        code = 409 if isinstance(refusal, lifecycle.TransitionConflict) else 403 if isinstance(
+            refusal, lifecycle.TransitionForbidden) else 400
+        return _render_show(orientation, code, transition_form=form, error=str(refusal))
+    db.session.commit()
+    flash(f"L'orientation est maintenant « {event.to_status.label} ».", "success")
+    return redirect(url_for("referrals.show", orientation_id=orientation_id))
+
+
+@login_required
+@redisplay_on_csrf_error
+def add_comment(orientation_id: int):
+    orientation = _load_visible(orientation_id)
+    permissions.require(permissions.can_comment(current_user, orientation))
+    form = CommentForm()
+    if not form.validate_on_submit():
+        return _render_show(orientation, 400, comment_form=form)
+    operations.add_comment(orientation, user=current_user, body=form.body.data)
+    db.session.commit()
+    flash("Votre message est ajouté au fil de l'orientation.", "success")
+    return redirect(url_for("referrals.show", orientation_id=orientation_id, _anchor="fil"))
+
+
+@login_required
+@redisplay_on_csrf_error
+def add_appointment(orientation_id: int):
+    orientation = _load_visible(orientation_id)
+    permissions.require(permissions.is_receiver(current_user, orientation))
+    form = AppointmentForm()
+    if form.validate_on_submit():
+        try:
+            operations.add_appointment(orientation, user=current_user, day=form.day.data, time=form.time.data,
+                                       channel=form.channel.data, place=form.place.data,
+                                       reminder_agreed=form.reminder_agreed.data, note=form.note.data)
+        except lifecycle.TransitionError as refusal:
+            db.session.rollback()
+            form.form_errors.append(str(refusal))
+        else:
+            db.session.commit()
+            flash("Le rendez-vous est enregistré.", "success")
+            return redirect(url_for("referrals.show", orientation_id=orientation_id, _anchor="rendez-vous"))
+    return _render_show(orientation, 400, appointment_form=form)
