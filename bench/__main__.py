@@ -12,6 +12,7 @@ BENCHMARKS = {
     "directory": "bench.directory_search",
     "delivery": "bench.delivery",
     "inbox": "bench.inbox",
+    "reminder_sweep": "bench.reminder_sweep",
 }
 
 

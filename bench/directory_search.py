@@ -2,7 +2,8 @@
 
 Generates the data with COPY in a database of its own, runs ANALYZE, then a mix of searches
 (text + thématique/volet + commune + distance) through `search_services()` — the code the app
-uses — and the same SQL bare through psycopg; prints one JSON line, drops the database.
+uses — and replays the very statements it sent (SQL and parameters) bare through psycopg; prints one
+JSON line, drops the database.
 Environment: BENCH_POSTGRES_URL (admin URL, default postgres@127.0.0.1:5432), BENCH_SERVICES,
 BENCH_SEARCHES, BENCH_KEEP_DB=1 to keep the database for EXPLAIN.
 """
@@ -211,7 +212,6 @@ def _percentile(values: list[float], fraction: float) -> float:
 def run() -> None:
     from orientation import create_app
     from orientation.directory.queries import build_search_statement, search_services
-    from orientation.directory.text import query_words, stem
     from orientation.extensions import db
     from orientation.territory.models import Commune
     from orientation.territory.operations import load_territory
@@ -237,30 +237,32 @@ def run() -> None:
             connection.execute("VACUUM ANALYZE")
         generated_s = time.perf_counter() - started
         mix = _searches(communes)
-        app_ms, raw_ms, statements = [], [], []
-        stems = [[stem(word) for word in query_words(params.text)] for params in mix]
+        app_ms, raw_ms, statements, sent = [], [], [], []
         with app.app_context():
+            # Every statement the app sends for a search (the page, the card query, the typo
+            # pass's lexeme lookup, a commune's first lookup), with its parameters, is replayed
+            # bare through psycopg below: the ratio is the app's own cost, not a difference in SQL.
+            sa.event.listen(db.engine, "before_cursor_execute",
+                            lambda conn, cursor, sql, parameters, context, many: sent.append((sql, parameters)))
             for params in mix[:20]:  # warm-up: caches, prepared paths
                 search_services(params)
                 db.session.rollback()
             for params in mix:
+                sent.clear()
                 begin = time.perf_counter()
-                result = search_services(params)
+                search_services(params)
                 app_ms.append((time.perf_counter() - begin) * 1000)
-                statements.append(_raw_sql(build_search_statement(params), db))
-                if result.typo_tolerant:
-                    statements[-1] = [statements[-1][0], _raw_sql(build_search_statement(params, tolerant=True), db)[0]]
+                statements.append(list(sent))
                 db.session.rollback()
         with psycopg.connect(raw_url) as connection:
             for sql_list in statements[:20]:
-                for sql in sql_list:
-                    connection.execute(sql).fetchall()
-            for index, sql_list in enumerate(statements):
+                for sql, parameters in sql_list:
+                    connection.execute(sql, parameters).fetchall()
+                connection.rollback()
+            for sql_list in statements:
                 begin = time.perf_counter()
-                for number, sql in enumerate(sql_list):
-                    if number:  # the typo pass, as the app runs it: closest lexemes, then the search
-                        connection.execute(LEXEMES_SQL, {"stems": stems[index]}).fetchall()
-                    connection.execute(sql).fetchall()
+                for sql, parameters in sql_list:
+                    connection.execute(sql, parameters).fetchall()
                 raw_ms.append((time.perf_counter() - begin) * 1000)
                 connection.rollback()
         line = {"bench": "directory_search", "services": SERVICES, "structures": STRUCTURES, "searches": len(mix),
@@ -273,20 +275,18 @@ def run() -> None:
         if os.environ.get("BENCH_KEEP_DB"):
             print(f"Base conservée : {raw_url}", file=sys.stderr)
             slowest = sorted(range(len(mix)), key=lambda i: raw_ms[i], reverse=True)[:8]
-            for index in slowest:
-                print(f"{raw_ms[index]:.1f} ms raw, {app_ms[index]:.1f} ms app : {mix[index]}", file=sys.stderr)
-                print(statements[index][-1], file=sys.stderr)
+            with app.app_context():
+                for index in slowest:
+                    print(f"{raw_ms[index]:.1f} ms raw, {app_ms[index]:.1f} ms app : {mix[index]}", file=sys.stderr)
+                    tolerant = any("candidate.word" in sql for sql, _ in statements[index])
+                    print(_raw_sql(build_search_statement(mix[index], tolerant=tolerant), db), file=sys.stderr)
     finally:
         if not os.environ.get("BENCH_KEEP_DB"):
             _drop(url)
 
 
-LEXEMES_SQL = ("SELECT DISTINCT candidate.word FROM unnest(%(stems)s::text[]) AS typed(stem) "
-               "CROSS JOIN LATERAL (SELECT word FROM search_words WHERE word %% typed.stem "
-               "ORDER BY similarity(word, typed.stem) DESC, word LIMIT 3) AS candidate")
-
-
-def _raw_sql(statement, db) -> list[str]:
+def _raw_sql(statement, db) -> str:
+    """The page statement with its values inlined, for EXPLAIN ANALYZE in psql."""
     compiled = statement.compile(dialect=db.engine.dialect,
                                  compile_kwargs={"literal_binds": True, "render_postcompile": True})
-    return [str(compiled).replace("%%", "%")]  # run without parameters: no escaping
+    return str(compiled).replace("%%", "%")

@@ -5,6 +5,8 @@ from celery.schedules import crontab
 BEAT_SCHEDULE: dict = {
     # Re-queue outbox messages whose task was lost, retries that came due, scheduled reminders.
     "notifications-sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
+    # Orientation reminders, expiry, follow-ups, appointment reminders (working days, Europe/Paris).
+    "referrals-send-reminders": {"task": "referrals.send_reminders", "schedule": 300.0},
     # One e-mail per day for the structures that chose the digest (timezone: Europe/Paris).
     "notifications-send-digests": {"task": "notifications.send_digests", "schedule": crontab(hour=8, minute=0)},
 }

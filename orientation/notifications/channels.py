@@ -7,6 +7,7 @@ as 550, HTTP 4xx, a number that is not a French mobile). The delivery decides wh
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -56,7 +57,9 @@ def normalise_french_mobile(raw: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+@functools.lru_cache(maxsize=4096)
 def check_email_address(address: str) -> str:
+    """The normalised address (PermanentError if invalid); memoised: checked before rendering and again at sending."""
     try:
         return email_validator.validate_email(address, check_deliverability=False).normalized
     except email_validator.EmailNotValidError as error:

@@ -6,6 +6,12 @@ Guarantees and their limits:
   broker (acks late), never send the same message concurrently: the second finds it claimed.
 - The outcome is recorded immediately after the SMTP transaction / HTTP call succeeds
   (status sent, sent_at), committed message by message.
+- The worker's bookkeeping (claims and outcomes, on the batch's own connection) commits with
+  `synchronous_commit = off` on PostgreSQL: a commit no longer waits for the WAL flush. It is
+  visible to every other session at once and survives a worker crash; only a crash of the
+  PostgreSQL server itself could forget the last commits (those of the WAL writer's last few
+  hundred ms at most), and since the WAL is written in order a lost claim always goes with its
+  lost outcome: the message is then sent again — the at-least-once case below, no new one.
 - A worker killed mid-send leaves the message "sending" with its claim; once the claim is older
   than NOTIFICATIONS_CLAIM_TIMEOUT the sweep hands it out again. This is *at-least-once*: if the
   process died in the few milliseconds between the server's "250 OK" and our commit, the message is
@@ -19,8 +25,11 @@ Guarantees and their limits:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -89,8 +98,15 @@ def claim(session: Session, message_ids: list[int], now: datetime) -> list[Deliv
 
 
 def deliver(message_ids: list[int], session: Session | None = None) -> dict[int, MessageStatus]:
-    """Deliver these messages if they are still to be delivered; {id: new status} of those handled."""
-    session = session or db.session
+    """Deliver these messages if they are still to be delivered; {id: new status} of those handled.
+
+    Without a session (the worker's task), in a session of its own that keeps one connection for
+    the whole batch: each message commits its outcome, and going back to the pool between them
+    would cost a checkout and a pre-ping round trip per message.
+    """
+    if session is None:
+        with batch_session() as session:
+            return deliver(message_ids, session)
     views = claim(session, list(message_ids), clock.now())
     if not views:
         return {}
@@ -100,8 +116,39 @@ def deliver(message_ids: list[int], session: Session | None = None) -> dict[int,
 
 def deliver_in_new_session(message_ids: list[int]) -> dict[int, MessageStatus]:
     """Deliver outside the caller's session (used right after a commit, when it cannot emit SQL)."""
-    with Session(bind=db.engine, join_transaction_mode="create_savepoint") as session:
-        return deliver(message_ids, session)
+    return deliver(message_ids)
+
+
+@contextmanager
+def batch_session() -> Iterator[Session]:
+    """A session of its own on one connection held for the batch; commits are real commits.
+
+    On PostgreSQL the connection runs the batch with `synchronous_commit = off` (see the module
+    docstring), set once here rather than by a `SET LOCAL` round trip per message, and reset
+    before it goes back to the pool. In the tests the app's engine is a connection inside a
+    transaction rolled back at the end: the session then joins it, commits become savepoints.
+    """
+    bind = db.engine
+    if not isinstance(bind, sa.Engine):
+        with Session(bind=bind, join_transaction_mode="create_savepoint") as session:
+            yield session
+        return
+    with bind.connect() as connection:
+        asynchronous = connection.dialect.name == "postgresql"
+        if asynchronous:
+            connection.exec_driver_sql("SET synchronous_commit = off")
+            connection.commit()
+        try:
+            with Session(bind=connection) as session:
+                yield session
+        finally:
+            if asynchronous and not connection.invalidated:
+                try:
+                    connection.rollback()
+                    connection.exec_driver_sql("RESET synchronous_commit")
+                    connection.commit()
+                except sa.exc.DBAPIError:  # a broken connection must not go back to the pool as is
+                    connection.invalidate()
 
 
 def _deliver_one(session: Session, view: DeliveryView) -> MessageStatus:
@@ -113,19 +160,29 @@ def _deliver_one(session: Session, view: DeliveryView) -> MessageStatus:
         status, values = _retry_or_fail(view, f"erreur inattendue : {type(error).__name__}: {error}"[:500])
     if view.contains_credentials and status in TERMINAL:
         values.update(context={}, body=None)
-    updated = session.execute(
-        sa.update(OutboxMessage)
-        .where(OutboxMessage.id == view.id, OutboxMessage.status == MessageStatus.SENDING,
-               OutboxMessage.claimed_at == view.claimed_at)
-        .values(status=status, **values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    updated = session.connection().execute(_outcome_statement(tuple(sorted(values))),
+                                 {**values, "status": status, "claimed_id": view.id,
+                                  "claimed_at_": view.claimed_at}).rowcount
     session.commit()
     if not updated:  # the claim went stale and another worker took over: it records the outcome
         log.warning("outbox message %s: claim lost before recording %s", view.id, status)
     else:
         log.info("outbox message %s (%s, %s): %s", view.id, view.channel, view.template, status)
     return status
+
+
+@functools.cache
+def _outcome_statement(columns: tuple[str, ...]) -> sa.Update:
+    """The outcome UPDATE, only if our claim still holds; built once per set of columns.
+
+    A Core statement with bound parameters: building and compiling an ORM UPDATE for every
+    message cost more CPU than sending it (see bench/README.md).
+    """
+    table = OutboxMessage.__table__
+    return (sa.update(table)
+            .where(table.c.id == sa.bindparam("claimed_id"), table.c.status == MessageStatus.SENDING,
+                   table.c.claimed_at == sa.bindparam("claimed_at_"))
+            .values({name: sa.bindparam(name, type_=table.c[name].type) for name in ("status", *columns)}))
 
 
 def _attempt(session: Session, view: DeliveryView) -> tuple[MessageStatus, dict]:

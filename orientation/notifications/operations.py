@@ -43,11 +43,28 @@ def enqueue_message(channel: Channel | str, recipient: str, template: str, conte
     - `contains_credentials`: the context carries a secret link (reset, invitation): context and
       body are wiped once the message is sent, failed or cancelled.
     """
+    values = message_values(channel, recipient, template, context, idempotency_key, not_before=not_before,
+                            valid_until=valid_until, recipient_user_id=recipient_user_id,
+                            subject_type=subject_type, subject_id=subject_id, digest_key=digest_key,
+                            deliver_as_digest=deliver_as_digest, contains_credentials=contains_credentials)
+    inserted = enqueue_messages([values])
+    if not inserted:
+        return db.session.execute(
+            sa.select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key)).scalar_one()
+    return db.session.get(OutboxMessage, inserted[0])
+
+
+def message_values(channel: Channel | str, recipient: str, template: str, context: dict, idempotency_key: str, *,
+                   not_before: datetime | None = None, valid_until: datetime | None = None,
+                   recipient_user_id: int | None = None, subject_type: str | None = None,
+                   subject_id: int | None = None, digest_key: str | None = None, deliver_as_digest: bool = False,
+                   contains_credentials: bool = False) -> dict:
+    """The outbox row for one message (see `enqueue_message` for the meaning of each argument)."""
     channel = Channel(channel)
     if deliver_as_digest and (channel is not Channel.EMAIL or not digest_key):
         raise ValueError("the daily digest is for e-mails with a digest_key")
     now = clock.now()
-    values = {
+    return {
         "channel": channel, "recipient": recipient.strip(), "template": template,
         "context": dump_context(context), "idempotency_key": idempotency_key,
         "status": MessageStatus.HELD if deliver_as_digest else MessageStatus.PENDING,
@@ -56,17 +73,26 @@ def enqueue_message(channel: Channel | str, recipient: str, template: str, conte
         "digest_key": digest_key, "deliver_as_digest": deliver_as_digest,
         "contains_credentials": contains_credentials,
     }
-    session = db.session
-    insert = _INSERTS[session.get_bind().dialect.name]
-    statement = (insert(OutboxMessage).values(**values)
-                 .on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(OutboxMessage.id))
-    message_id = session.execute(statement).scalar_one_or_none()
-    if message_id is None:
-        return session.execute(
-            sa.select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key)).scalar_one()
-    if not deliver_as_digest and values["not_before"] <= now:
-        deliver_after_commit(message_id)
-    return session.get(OutboxMessage, message_id)
+
+
+def enqueue_messages(rows: list[dict]) -> list[int]:
+    """Insert many `message_values()` rows in one statement per thousand (a reminder sweep writes
+    thousands); known idempotency keys are skipped. Returns the ids inserted; the ones due now
+    are handed to the worker after the commit."""
+    if not rows:
+        return []
+    table = OutboxMessage.__table__
+    insert = _INSERTS[db.session.get_bind().dialect.name]
+    # executemany: SQLAlchemy batches the rows into multi-row INSERTs with a statement compiled once.
+    statement = (insert(table).on_conflict_do_nothing(index_elements=["idempotency_key"])
+                 .returning(table.c.id, table.c.status, table.c.not_before, sort_by_parameter_order=True))
+    inserted = db.session.connection().execute(statement, rows).all() if len(rows) > 1 else \
+        db.session.connection().execute(statement, rows[0]).all()
+    now = clock.now()
+    for message_id, status, not_before in inserted:
+        if MessageStatus(status) is MessageStatus.PENDING and not_before <= now:
+            deliver_after_commit(message_id)
+    return [row[0] for row in inserted]
 
 
 def deliver_after_commit(message_id: int) -> None:

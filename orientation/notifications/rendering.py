@@ -78,7 +78,7 @@ def _dump(value, key: str):
 
 
 def load_context(context: dict, session: Session) -> dict:
-    classes = _model_classes()
+    classes = {}  # filled at the first reference: most contexts of a batch have none
     return {key: _load(value, session, classes) for key, value in context.items()}
 
 
@@ -87,6 +87,8 @@ def _load(value, session: Session, classes: dict):
         return [_load(item, session, classes) for item in value]
     if isinstance(value, dict):
         if REF in value:
+            if not classes:
+                classes.update(_model_classes())
             model = classes.get(value[REF])
             obj = session.get(model, value["id"]) if model else None
             if obj is None:

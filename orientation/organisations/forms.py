@@ -21,6 +21,10 @@ class OrganisationForm(BaseForm):
                        validators=[Optional(), email_address(), max_length(254)])
     phone = StringField("Téléphone", filters=[strip], validators=[Optional(), max_length(20)])
     active = BooleanField("Structure active", default=True)
+    notification_digest = BooleanField(
+        "Recevoir un récapitulatif quotidien",
+        description="Les membres reçoivent un seul e-mail par jour (à 8 h) au lieu d'un e-mail par événement.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,3 +43,10 @@ class InvitationForm(BaseForm):
 
 class RoleForm(BaseForm):
     role = SelectField("Rôle", choices=ROLE_CHOICES)
+
+
+class NotificationPreferenceForm(BaseForm):
+    notification_digest = BooleanField(
+        "Un seul e-mail récapitulatif par jour pour les membres",
+        description="Au lieu d'un e-mail par orientation reçue ou par relance ; envoyé chaque matin à 8 h.",
+    )

@@ -103,6 +103,8 @@ class Organisation(TimestampMixin, db.Model):
     email: Mapped[str | None] = mapped_column(sa.String(254))
     phone: Mapped[str | None] = mapped_column(sa.String(20))
     active: Mapped[bool] = mapped_column(default=True)
+    # One e-mail a day instead of one per event for the members (orientations received, reminders).
+    notification_digest: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     commune: Mapped[Commune | None] = relationship()
     memberships: Mapped[list[Membership]] = relationship(back_populates="organisation")

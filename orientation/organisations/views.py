@@ -9,7 +9,7 @@ from orientation.auth.forms import EmptyForm
 from orientation.csrf import redisplay_on_csrf_error
 from orientation.extensions import db
 from orientation.organisations import operations, permissions, queries
-from orientation.organisations.forms import InvitationForm, OrganisationForm, RoleForm
+from orientation.organisations.forms import InvitationForm, NotificationPreferenceForm, OrganisationForm, RoleForm
 from orientation.organisations.models import Invitation, Membership, MembershipRole, Organisation
 
 
@@ -32,6 +32,7 @@ def edit_organisation(organisation_id: int | None = None):
             organisation or Organisation(), name=form.name.data, type=form.type.data,
             siret=form.siret.data or None, commune_code=form.commune_code.data or None,
             email=form.email.data or None, phone=form.phone.data or None, active=form.active.data,
+            notification_digest=form.notification_digest.data,
         )
         db.session.commit()
         flash(f"La structure « {organisation.name} » est enregistrée.", "success")
@@ -67,6 +68,7 @@ def members(organisation_id: int):
         members=queries.list_members(organisation),
         invitations=queries.list_pending_invitations(organisation),
         role_form=RoleForm(), empty_form=EmptyForm(),
+        preference_form=NotificationPreferenceForm(notification_digest=organisation.notification_digest),
     ), status
 
 
@@ -111,3 +113,15 @@ def _apply(operation, success_message: str) -> None:
     else:
         db.session.commit()
         flash(success_message, "success")
+
+
+@login_required
+def notification_preference(organisation_id: int):
+    organisation = db.get_or_404(Organisation, organisation_id)
+    permissions.require(permissions.can_manage_members(current_user, organisation))
+    form = NotificationPreferenceForm()
+    if form.validate_on_submit():
+        operations.save_organisation(organisation, notification_digest=form.notification_digest.data)
+        db.session.commit()
+        flash("Les préférences d'e-mail de la structure sont enregistrées.", "success")
+    return redirect(url_for("organisations.members", organisation_id=organisation.id))

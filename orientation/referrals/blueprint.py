@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from orientation.referrals import views
+from orientation.referrals import notifications, views  # noqa: F401 (notifications: registers delivery checks)
 
 bp = Blueprint("referrals", __name__, url_prefix="/orientations")
 
@@ -13,3 +13,5 @@ bp.add_url_rule("/<int:orientation_id>", "show", views.show)
 bp.add_url_rule("/<int:orientation_id>/statut", "change_status", views.change_status, methods=["POST"])
 bp.add_url_rule("/<int:orientation_id>/commentaires", "add_comment", views.add_comment, methods=["POST"])
 bp.add_url_rule("/<int:orientation_id>/rendez-vous", "add_appointment", views.add_appointment, methods=["POST"])
+bp.add_url_rule("/<int:orientation_id>/service-obtenu", "service_obtained", views.service_obtained,
+                methods=["GET", "POST"])

@@ -21,7 +21,7 @@ from wtforms.validators import Optional
 from orientation.directory.forms import MultiCheckboxField
 from orientation.forms import BaseForm, max_length, required, strip
 from orientation.referrals.lifecycle import Outcome, Reason
-from orientation.referrals.models import AppointmentChannel, SharedField, Urgency
+from orientation.referrals.models import AppointmentChannel, ServiceObtained, SharedField, Urgency
 
 DEFAULT_SHARED = [SharedField.COMMUNE.value, SharedField.PHONE.value, SharedField.CONTACT_PREFERENCE.value,
                   SharedField.NEED_DETAILS.value]
@@ -101,3 +101,9 @@ class AppointmentForm(BaseForm):
     def validate_channel(self, field):
         if field.data not in AppointmentChannel._value2member_map_:
             raise ValidationError("Choisissez une modalité dans la liste.")
+
+
+class ServiceObtainedForm(BaseForm):
+    answer = RadioField("La personne a-t-elle vraiment obtenu le service ?",
+                        choices=[(answer.value, answer.label) for answer in ServiceObtained],
+                        validators=[required("Choisissez une réponse.")])

@@ -318,6 +318,9 @@ def transition(orientation: Orientation | int, to_status: OrientationStatus | st
     if to_status is S.COMPLETED and outcome is Outcome.MET:
         _close_met_needs(orientation, now)
     db.session.flush()
+    from orientation.referrals.notifications import notify_transition
+
+    notify_transition(orientation, event)  # the other side learns it: the closed loop
     return event
 
 

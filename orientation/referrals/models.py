@@ -62,6 +62,20 @@ class SharedField(enum.StrEnum):
                 "referent": "Référent·e de la personne"}[self.value]
 
 
+class ServiceObtained(enum.StrEnum):
+    """The sender's answer, 30 days after completion: did the person really obtain the service?"""
+
+    YES = "yes"
+    PARTLY = "partly"
+    NO = "no"
+    UNKNOWN = "unknown"
+
+    @property
+    def label(self) -> str:
+        return {"yes": "Oui, le service a été obtenu", "partly": "En partie", "no": "Non, pas obtenu",
+                "unknown": "Je ne sais pas"}[self.value]
+
+
 class AppointmentChannel(enum.StrEnum):
     IN_PERSON = "in_person"
     PHONE = "phone"
@@ -152,13 +166,18 @@ class Orientation(db.Model):
     expires_at: Mapped[datetime | None]  # an undecided orientation expires then (the worker polls it)
     decision_due_at: Mapped[datetime | None]  # past it, an undecided orientation is overdue in the inbox
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Asked by the worker 30 days after completion; counts in the steering figures.
+    service_obtained: Mapped[ServiceObtained | None] = mapped_column(
+        enum_type(ServiceObtained, "orientation_service_obtained"))
+    service_obtained_at: Mapped[datetime | None]
+    service_obtained_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     person: Mapped[Person] = relationship()
     service: Mapped[Service] = relationship(foreign_keys=[service_id])
     redirected_to_service: Mapped[Service | None] = relationship(foreign_keys=[redirected_to_service_id])
     sender_organisation: Mapped[Organisation] = relationship(foreign_keys=[sender_organisation_id])
     receiver_organisation: Mapped[Organisation] = relationship(foreign_keys=[receiver_organisation_id])
-    sender_user: Mapped[User | None] = relationship()
+    sender_user: Mapped[User | None] = relationship(foreign_keys=[sender_user_id])
     consent: Mapped[Consent] = relationship()
     needs: Mapped[list[Need]] = relationship(secondary=orientation_needs, order_by="Need.id")
     events: Mapped[list[OrientationEvent]] = relationship(
@@ -247,3 +266,20 @@ class Appointment(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     reminder_sent_at: Mapped[datetime | None]  # the worker's guard column
+
+    orientation: Mapped[Orientation] = relationship(viewonly=True)
+
+
+class OrientationReminder(db.Model):
+    """A reminder rule that has fired for an orientation: inserting the row claims it, exactly once.
+
+    `key` names the rule and, for rules that can fire again, the occurrence (e.g. the stalled
+    follow-up is keyed on the activity it follows up), so a second sweep finds nothing to do.
+    """
+
+    __tablename__ = "orientation_reminders"
+
+    orientation_id: Mapped[int] = mapped_column(sa.ForeignKey("orientations.id", ondelete="CASCADE"),
+                                                primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -18,6 +18,7 @@ from orientation.referrals.models import (
     AppointmentChannel,
     Orientation,
     OrientationComment,
+    ServiceObtained,
     SharedField,
     Urgency,
 )
@@ -148,3 +149,13 @@ def add_appointment(orientation: Orientation, *, user, day, time, channel, place
                              organisation=orientation.receiver_organisation_id,
                              note="Rendez-vous fixé.")
     return appointment
+
+
+def record_service_obtained(orientation: Orientation, *, user, answer) -> None:
+    """The sender says whether the person really obtained the service (asked 30 days after completion)."""
+    if orientation.status is not OrientationStatus.COMPLETED:
+        raise OrientationRefused("Cette question ne se pose que pour une orientation terminée.")
+    orientation.service_obtained = ServiceObtained(answer)
+    orientation.service_obtained_at = clock.now()
+    orientation.service_obtained_by_id = user.id
+    db.session.flush()

@@ -13,7 +13,13 @@ from orientation.directory.thematiques import Volet
 from orientation.extensions import db
 from orientation.people import queries as people_queries
 from orientation.referrals import lifecycle, operations, permissions, queries
-from orientation.referrals.forms import AppointmentForm, CommentForm, SendOrientationForm, TransitionForm
+from orientation.referrals.forms import (
+    AppointmentForm,
+    CommentForm,
+    SendOrientationForm,
+    ServiceObtainedForm,
+    TransitionForm,
+)
 from orientation.referrals.models import Urgency
 
 
@@ -174,3 +180,24 @@ def add_appointment(orientation_id: int):
             flash("Le rendez-vous est enregistré.", "success")
             return redirect(url_for("referrals.show", orientation_id=orientation_id, _anchor="rendez-vous"))
     return _render_show(orientation, 400, appointment_form=form)
+
+
+@login_required
+@redisplay_on_csrf_error
+def service_obtained(orientation_id: int):
+    """The sender's answer to the worker's question, 30 days after completion."""
+    orientation = _load_visible(orientation_id)
+    permissions.require(permissions.is_sender(current_user, orientation))
+    form = ServiceObtainedForm(answer=orientation.service_obtained and orientation.service_obtained.value)
+    if form.validate_on_submit():
+        try:
+            operations.record_service_obtained(orientation, user=current_user, answer=form.answer.data)
+        except operations.OrientationRefused as refusal:
+            db.session.rollback()
+            form.form_errors.append(str(refusal))
+        else:
+            db.session.commit()
+            flash("Merci : votre réponse est enregistrée.", "success")
+            return redirect(url_for("referrals.show", orientation_id=orientation_id))
+    return render_template("referrals/service_obtained.html", orientation=orientation, form=form), \
+        400 if form.errors or form.form_errors else 200
