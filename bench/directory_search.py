@@ -23,6 +23,8 @@ from datetime import UTC, date, datetime, timedelta
 import psycopg
 import sqlalchemy as sa
 
+from bench.common import bench_app
+
 ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 SERVICES = int(os.environ.get("BENCH_SERVICES", "100000"))
 STRUCTURES = max(1, SERVICES * 3 // 10)
@@ -210,26 +212,16 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 
 def run() -> None:
-    from orientation import create_app
     from orientation.directory.queries import build_search_statement, search_services
     from orientation.extensions import db
     from orientation.territory.models import Commune
-    from orientation.territory.operations import load_territory
 
     url = _database()
     try:
-        app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": None,
-                          "RATELIMIT_STORAGE_URI": "memory://", "SECRET_KEY": "bench-" + "x" * 40})
+        app, raw_url = bench_app(url)
         with app.app_context():
-            with db.engine.begin() as connection:
-                for extension in ("unaccent", "pg_trgm"):
-                    connection.execute(sa.text(f"CREATE EXTENSION IF NOT EXISTS {extension}"))
-            db.create_all()
-            load_territory()
-            db.session.commit()
             communes = [(c.code_insee, c.name, c.latitude, c.longitude, c.epci_siren)
                         for c in db.session.scalars(sa.select(Commune))]
-        raw_url = sa.engine.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
         started = time.perf_counter()
         with psycopg.connect(raw_url) as connection:
             _generate(connection, communes, {c[0]: c[4] for c in communes})

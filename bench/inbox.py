@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 import sqlalchemy as sa
 
+from bench.common import bench_app
 from bench.directory_search import _database, _drop, _percentile
 
 ORIENTATIONS = int(os.environ.get("BENCH_ORIENTATIONS", "1000000"))
@@ -142,23 +143,12 @@ def _generate(connection) -> None:
 
 
 def run() -> None:
-    from orientation import create_app
     from orientation.extensions import db
     from orientation.referrals import queries
-    from orientation.territory.operations import load_territory
 
     url = _database()
     try:
-        app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": None,
-                          "RATELIMIT_STORAGE_URI": "memory://", "SECRET_KEY": "bench-" + "x" * 40})
-        with app.app_context():
-            with db.engine.begin() as connection:
-                for extension in ("unaccent", "pg_trgm"):
-                    connection.execute(sa.text(f"CREATE EXTENSION IF NOT EXISTS {extension}"))
-            db.create_all()
-            load_territory()
-            db.session.commit()
-        raw_url = sa.engine.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        app, raw_url = bench_app(url)
         started = time.perf_counter()
         with psycopg.connect(raw_url) as connection:
             _generate(connection)
