@@ -82,11 +82,13 @@ def load_demo_data() -> list[str]:
 
 def _load_optional_areas() -> list[str]:
     """Areas that bring their own demo data register a loader here as they are built."""
+    from orientation.cpam.demo import load_demo_cpam
     from orientation.directory.demo import load_demo_directory
     from orientation.referrals.demo import load_demo_referrals
 
     summary = load_demo_directory()
     summary += load_demo_referrals()  # after the directory: orientations go to its services
+    summary += load_demo_cpam()  # after the referrals: MAS cases are orientations to the CPAM
     return summary
 
 

@@ -2,6 +2,17 @@
 
 from orientation.audit.models import PersonAccessLog  # noqa: F401
 from orientation.auth.models import User  # noqa: F401
+from orientation.cpam.models import (  # noqa: F401
+    ContactAttempt,
+    MasCase,
+    MasCaseCare,
+    MasCaseEvent,
+    MasCaseReason,
+    MasNote,
+    MasRightReview,
+    MasTeam,
+    MedecinTraitantDeclaration,
+)
 from orientation.directory.models import Service, ServiceThematique, ServiceZone, Structure  # noqa: F401
 from orientation.notifications.models import OutboxMessage  # noqa: F401
 from orientation.organisations.models import Invitation, Membership, Organisation  # noqa: F401

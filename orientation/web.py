@@ -10,6 +10,13 @@ from flask_login import current_user
 from orientation.auth.session import current_membership
 from orientation.templating import register_filters
 
+
+def _is_cpam(user) -> bool:
+    from orientation.cpam.permissions import cpam_organisation_ids
+
+    return bool(cpam_organisation_ids(user))
+
+
 # (endpoint, label, who sees it): areas add their entry here as they are built.
 NAVIGATION: list[tuple[str, str, Callable]] = [
     ("main.home", "Accueil", lambda user: True),
@@ -17,6 +24,9 @@ NAVIGATION: list[tuple[str, str, Callable]] = [
     ("people.list", "Personnes", lambda user: bool(user.memberships)),
     ("referrals.inbox", "Orientations reçues", lambda user: bool(user.memberships)),
     ("referrals.sent", "Orientations envoyées", lambda user: bool(user.memberships)),
+    ("cpam.queue", "File MAS", lambda user: _is_cpam(user)),
+    ("cpam.reports", "Signalements santé", lambda user: bool(user.memberships) and not _is_cpam(user)),
+    ("cpam.dashboard", "Renoncement aux soins", lambda user: user.is_coordinator or _is_cpam(user)),
     ("organisations.list", "Structures et comptes", lambda user: user.is_coordinator),
     ("notifications.failures", "Messages en échec", lambda user: user.is_coordinator),
 ]
@@ -32,7 +42,23 @@ HOME_TILES: list[tuple[str, str, str, Callable]] = [
      "referrals.inbox", lambda user, membership: membership is not None),
     ("Orientations envoyées", "Savoir où en est chaque personne orientée, jusqu'au résultat.",
      "referrals.sent", lambda user, membership: membership is not None),
+    ("Signaler un renoncement aux soins", "Transmettre à la Mission d'Accompagnement en Santé de la CPAM et suivre "
+     "le résultat.", "cpam.saisine", lambda user, membership: _files_saisines(user, membership)),
+    ("File de la Mission d'Accompagnement en Santé", "Contacter, faire le bilan des droits, trouver des praticiens, "
+     "suivre jusqu'aux soins.", "cpam.queue", lambda user, membership: _works_mas_cases(user, membership)),
 ]
+
+
+def _files_saisines(user, membership) -> bool:
+    from orientation.cpam.permissions import can_file_saisine
+
+    return can_file_saisine(user, membership)
+
+
+def _works_mas_cases(user, membership) -> bool:
+    from orientation.cpam.permissions import can_view_queue
+
+    return can_view_queue(user, membership)
 
 
 def home_tiles(membership) -> list[dict]:
@@ -51,6 +77,8 @@ def navigation_items() -> list[tuple[str, str]]:
 
 def register_blueprints(app: Flask) -> None:
     from orientation.auth.blueprint import bp as auth_bp
+    from orientation.cpam.blueprint import bp as cpam_bp
+    from orientation.cpam.blueprint import sante_bp
     from orientation.directory.blueprint import bp as directory_bp
     from orientation.health import bp as health_bp
     from orientation.main.blueprint import bp as main_bp
@@ -60,7 +88,7 @@ def register_blueprints(app: Flask) -> None:
     from orientation.referrals.blueprint import bp as referrals_bp
 
     for blueprint in (main_bp, auth_bp, organisations_bp, health_bp, notifications_bp, directory_bp, people_bp,
-                      referrals_bp):
+                      referrals_bp, cpam_bp, sante_bp):
         app.register_blueprint(blueprint)
     register_filters(app)
 

@@ -7,6 +7,8 @@ BEAT_SCHEDULE: dict = {
     "notifications-sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
     # Orientation reminders, expiry, follow-ups, appointment reminders (working days, Europe/Paris).
     "referrals-send-reminders": {"task": "referrals.send_reminders", "schedule": 300.0},
+    # MAS cases: no first contact after 5 working days, no progress for 60 days, orientations closed outside.
+    "cpam-send-mas-reminders": {"task": "cpam.send_mas_reminders", "schedule": 900.0},
     # One e-mail per day for the structures that chose the digest (timezone: Europe/Paris).
     "notifications-send-digests": {"task": "notifications.send_digests", "schedule": crontab(hour=8, minute=0)},
 }

@@ -60,6 +60,21 @@ REMINDER_DEFAULTS = {
 }
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
+# Areas that follow some orientations with their own steps and reminders (the CPAM's MAS cases)
+# register a SELECT of the service ids to leave to them: these rules then skip those orientations.
+_followed_elsewhere: list = []
+
+
+def leave_services_to(select_service_ids) -> None:
+    """Register a callable returning a SELECT of service ids whose orientations another area follows."""
+    if select_service_ids not in _followed_elsewhere:
+        _followed_elsewhere.append(select_service_ids)
+
+
+def _followed_here():
+    conditions = [~Orientation.service_id.in_(select()) for select in _followed_elsewhere]
+    return sa.and_(sa.true(), *conditions)
+
 
 def setting(name: str) -> int:
     return int(current_app.config.get(name, REMINDER_DEFAULTS[name]))
@@ -125,7 +140,7 @@ def remind_unopened(now: datetime) -> int:
         db.select(Orientation.id, Orientation.sent_at, Service.reminder_unopened_days)
         .join(Service, Service.id == Orientation.service_id)
         .where(Orientation.status == S.SENT, Orientation.sent_at <= now - timedelta(days=1),
-               _not_reminded(OrientationReminder.key == "unopened"))
+               _not_reminded(OrientationReminder.key == "unopened"), _followed_here())
         .order_by(Orientation.sent_at).limit(setting("REFERRALS_REMINDER_BATCH"))
     ).all()
     due = {row.id: "unopened" for row in candidates
@@ -143,7 +158,7 @@ def remind_undecided(now: datetime) -> int:
     due = dict.fromkeys(db.session.scalars(
         db.select(Orientation.id)
         .where(Orientation.status.in_([S.SENT, S.RECEIVED]), Orientation.decision_due_at <= now,
-               _not_reminded(OrientationReminder.key == "undecided"))
+               _not_reminded(OrientationReminder.key == "undecided"), _followed_here())
         .order_by(Orientation.decision_due_at).limit(setting("REFERRALS_REMINDER_BATCH"))
     ), "undecided")
     orientations = _load(claim(due, now))
@@ -164,7 +179,7 @@ def expire_undecided(now: datetime) -> int:
     """No decision in time: the system expires it (the transition tells the sender)."""
     ids = list(db.session.scalars(
         db.select(Orientation.id)
-        .where(Orientation.status.in_([S.SENT, S.RECEIVED]), Orientation.expires_at <= now)
+        .where(Orientation.status.in_([S.SENT, S.RECEIVED]), Orientation.expires_at <= now, _followed_here())
         .order_by(Orientation.expires_at).limit(setting("REFERRALS_REMINDER_BATCH"))
     ))
     expired = 0
@@ -185,7 +200,8 @@ def follow_up_stalled(now: datetime) -> int:
         db.select(Orientation.id, Orientation.last_activity_at)
         .where(Orientation.status.in_([S.ACCEPTED, S.IN_PROGRESS]), Orientation.last_activity_at <= cutoff,
                _not_reminded(sa.and_(OrientationReminder.key.like("stalled:%"),
-                                     OrientationReminder.created_at > Orientation.last_activity_at)))
+                                     OrientationReminder.created_at > Orientation.last_activity_at)),
+               _followed_here())
         .order_by(Orientation.last_activity_at).limit(setting("REFERRALS_REMINDER_BATCH"))
     ).all()
     # Keyed on the activity it follows up: after new activity, a new follow-up can come.
@@ -206,7 +222,8 @@ def ask_service_obtained(now: datetime) -> int:
         db.select(Orientation.id)
         .where(Orientation.status == S.COMPLETED, Orientation.closed_at <= cutoff,
                Orientation.closed_at > window_start,
-               Orientation.service_obtained.is_(None), _not_reminded(OrientationReminder.key == "obtained-check"))
+               Orientation.service_obtained.is_(None), _not_reminded(OrientationReminder.key == "obtained-check"),
+               _followed_here())
         .order_by(Orientation.closed_at).limit(setting("REFERRALS_REMINDER_BATCH"))
     ), "obtained-check")
     orientations = _load(claim(due, now))

@@ -277,3 +277,20 @@ def test_no_service_obtained_question_for_orientations_closed_long_ago(world):
         world.orientation(S.COMPLETED)
         frozen.advance(days=60)  # the product was deployed after the 30-day mark had long passed
         assert run_reminders().obtained_checks == 0
+
+
+def test_orientations_followed_by_another_area_are_left_to_it(world):
+    from orientation.directory.models import Service
+    from orientation.referrals import reminders
+
+    def this_service():
+        return db.select(Service.id).where(Service.id == world.service.id)
+
+    reminders.leave_services_to(this_service)
+    try:
+        with at(MONDAY) as frozen:
+            world.orientation(S.SENT)
+            frozen.advance(days=31)
+            assert sum(run_reminders().as_dict().values()) == 0
+    finally:
+        reminders._followed_elsewhere.remove(this_service)

@@ -1,0 +1,298 @@
+"""Reads of the CPAM area: the MAS queue, "mes signalements", one case, the dashboard figures (no writes)."""
+
+from __future__ import annotations
+
+import enum
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask import abort
+from sqlalchemy.orm import joinedload, selectinload
+
+from orientation import clock
+from orientation.cpam.models import (
+    WORKING_STAGES,
+    CareKind,
+    CaseOutcome,
+    CaseStage,
+    MasCase,
+    MasCaseCare,
+    MasCaseEvent,
+    MasCaseReason,
+    MasNote,
+    MasTeam,
+    MedecinTraitantDeclaration,
+    RenouncementReason,
+)
+from orientation.directory.models import Service
+from orientation.extensions import db
+from orientation.people.catalogue import NeedCode
+from orientation.people.models import Need, NeedStatus, Person
+from orientation.referrals.models import Orientation, orientation_needs
+from orientation.territory.models import Commune, Epci
+
+PER_PAGE = 20
+SMALL_COUNT = 5  # counts under this are hidden from those who are not CPAM members
+
+
+class QueueTab(enum.StrEnum):
+    TO_CONTACT = "a-contacter"
+    IN_PROGRESS = "en-cours"
+    WAITING = "en-attente"
+    TO_CLOSE = "a-cloturer"
+    CLOSED = "clos"
+
+    @property
+    def label(self) -> str:
+        return {"a-contacter": "À contacter", "en-cours": "En cours", "en-attente": "En attente de la personne",
+                "a-cloturer": "À clôturer", "clos": "Clos"}[self.value]
+
+
+def _to_close(today: date):
+    return sa.or_(MasCase.stage == CaseStage.UNREACHABLE,
+                  sa.and_(MasCase.stage == CaseStage.FOLLOW_UP, MasCase.care_planned_on.is_not(None),
+                          MasCase.care_planned_on <= today))  # never NULL: the tabs negate it
+
+
+def _tab_condition(tab: QueueTab, today: date):
+    working = MasCase.stage.in_(WORKING_STAGES)
+    return {
+        QueueTab.TO_CONTACT: MasCase.stage.in_([CaseStage.NEW, CaseStage.CONTACTING]),
+        QueueTab.IN_PROGRESS: sa.and_(working, MasCase.waiting_on_person.is_(False), ~_to_close(today)),
+        QueueTab.WAITING: sa.and_(working, MasCase.waiting_on_person.is_(True), ~_to_close(today)),
+        QueueTab.TO_CLOSE: _to_close(today),
+        QueueTab.CLOSED: MasCase.stage == CaseStage.CLOSED,
+    }[tab]
+
+
+@dataclass
+class Page:
+    items: list[MasCase]
+    total: int
+    page: int
+    per_page: int
+    counts: dict = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def _list_options():
+    return (joinedload(MasCase.person).joinedload(Person.commune), joinedload(MasCase.team),
+            joinedload(MasCase.sender_organisation), joinedload(MasCase.orientation),
+            joinedload(MasCase.assigned_to), selectinload(MasCase.care_links))
+
+
+def team_ids_of(organisation_id: int) -> list[int]:
+    return list(db.session.scalars(sa.select(MasTeam.id).where(MasTeam.organisation_id == organisation_id)))
+
+
+def queue_page(organisation_id: int, tab: QueueTab, *, team_id: int | None = None, page: int = 1,
+               today: date | None = None) -> Page:
+    today = today or clock.now().date()
+    teams = team_ids_of(organisation_id)
+    if team_id is not None:
+        teams = [t for t in teams if t == team_id]
+    base = [MasCase.team_id.in_(teams)]
+    counts = {t: db.session.scalar(sa.select(sa.func.count()).select_from(MasCase)
+                                   .where(*base, _tab_condition(t, today))) or 0 for t in QueueTab}
+    # The oldest first while waiting for the CPAM (triage); the most recent first once closed.
+    order = (MasCase.closed_at.desc(), MasCase.id.desc()) if tab is QueueTab.CLOSED else (
+        sa.case((MasCase.urgency == "urgent", 0), (MasCase.urgency == "soon", 1), else_=2),
+        MasCase.filed_at.asc(), MasCase.id.asc())
+    return _page([*base, _tab_condition(tab, today)], order, page, counts, counts[tab])
+
+
+def reports_page(organisation_id: int, *, closed: bool | None = None, page: int = 1) -> Page:
+    filters = [MasCase.sender_organisation_id == organisation_id]
+    if closed is not None:
+        filters.append((MasCase.stage == CaseStage.CLOSED) if closed else (MasCase.stage != CaseStage.CLOSED))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(MasCase).where(*filters)) or 0
+    return _page(filters, (MasCase.filed_at.desc(), MasCase.id.desc()), page, {}, total)
+
+
+def _page(filters, order, page, counts, total) -> Page:
+    page = max(1, min(int(page or 1), 10_000))
+    items = list(db.session.scalars(sa.select(MasCase).where(*filters).order_by(*order).limit(PER_PAGE)
+                                    .offset((page - 1) * PER_PAGE).options(*_list_options())).unique())
+    return Page(items, total, page, PER_PAGE, counts)
+
+
+def get_case(case_id: int) -> MasCase:
+    case = db.session.scalar(sa.select(MasCase).where(MasCase.id == case_id).options(
+        *_list_options(), joinedload(MasCase.filed_by), joinedload(MasCase.consent),
+        selectinload(MasCase.reason_links), selectinload(MasCase.attempts),
+        selectinload(MasCase.rights), selectinload(MasCase.notes).joinedload(MasNote.author),
+        selectinload(MasCase.events).joinedload(MasCaseEvent.actor)))
+    if case is None:
+        abort(404)
+    return case
+
+
+def list_services(ids) -> list[Service]:
+    ids = [int(i) for i in ids or ()]
+    if not ids:
+        return []
+    return list(db.session.scalars(sa.select(Service).where(Service.id.in_(ids))
+                                   .options(joinedload(Service.structure)).order_by(Service.name)))
+
+
+def practitioner_choices() -> list[Service]:
+    """Santé services of the directory (centres de santé départementaux, MSP…), for the search step."""
+    from orientation.directory.queries import list_services_accepting_orientations
+    from orientation.directory.thematiques import Volet
+
+    return list_services_accepting_orientations(Volet.SANTE)
+
+
+def list_cases_to_remind_no_contact(due_before: datetime, limit: int = 1000) -> list[MasCase]:
+    """Open cases filed before `due_before` (Python computes it per case in working days) without first contact."""
+    return list(db.session.scalars(
+        sa.select(MasCase).where(MasCase.stage.in_([CaseStage.NEW, CaseStage.CONTACTING]),
+                                 MasCase.first_contact_at.is_(None), MasCase.no_contact_alerted_at.is_(None),
+                                 MasCase.filed_at < due_before)
+        .order_by(MasCase.id).limit(limit).options(joinedload(MasCase.team))))
+
+
+def list_stalled_cases(progress_before: datetime, limit: int = 1000) -> list[MasCase]:
+    return list(db.session.scalars(
+        sa.select(MasCase).where(MasCase.stage != CaseStage.CLOSED, MasCase.last_progress_at < progress_before,
+                                 sa.or_(MasCase.stalled_alerted_for.is_(None),
+                                        MasCase.stalled_alerted_for < MasCase.last_progress_at))
+        .order_by(MasCase.id).limit(limit).options(joinedload(MasCase.team))))
+
+
+def list_cases_with_closed_orientation(limit: int = 1000) -> list[MasCase]:
+    from orientation.referrals.lifecycle import CLOSED_STATUSES
+
+    return list(db.session.scalars(
+        sa.select(MasCase).join(Orientation, Orientation.id == MasCase.orientation_id)
+        .where(MasCase.stage != CaseStage.CLOSED, Orientation.status.in_([s.value for s in CLOSED_STATUSES]))
+        .order_by(MasCase.id).limit(limit)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Santé: people without médecin traitant
+
+
+def list_medecin_traitant_needs(organisation_id: int) -> list[tuple[Need, Orientation | None]]:
+    """Open "pas de médecin traitant" needs of the organisation's files, and those oriented to it."""
+    own = sa.select(Need.id).join(Person).where(Person.organisation_id == organisation_id)
+    received = (sa.select(orientation_needs.c.need_id)
+                .join(Orientation, Orientation.id == orientation_needs.c.orientation_id)
+                .where(Orientation.receiver_organisation_id == organisation_id, Orientation.status != "draft"))
+    needs = list(db.session.scalars(
+        sa.select(Need).where(Need.code == NeedCode.SANTE_MEDECIN_TRAITANT, Need.status == NeedStatus.OPEN,
+                              sa.or_(Need.id.in_(own), Need.id.in_(received)))
+        .order_by(Need.created_at, Need.id).options(joinedload(Need.person))))
+    latest = {}
+    if needs:
+        rows = db.session.execute(
+            sa.select(orientation_needs.c.need_id, Orientation)
+            .join(Orientation, Orientation.id == orientation_needs.c.orientation_id)
+            .where(orientation_needs.c.need_id.in_([n.id for n in needs]))
+            .order_by(Orientation.id).options(joinedload(Orientation.service)))
+        for need_id, orientation in rows:
+            latest[need_id] = orientation
+    return [(need, latest.get(need.id)) for need in needs]
+
+
+def receiving_organisation_ids_of_need(need_id: int) -> set[int]:
+    return set(db.session.scalars(
+        sa.select(Orientation.receiver_organisation_id)
+        .join(orientation_needs, orientation_needs.c.orientation_id == Orientation.id)
+        .where(orientation_needs.c.need_id == need_id, Orientation.status != "draft")))
+
+
+# ---------------------------------------------------------------------------------------------
+# Dashboard (aggregates only: no name, no id of a person leaves these functions)
+
+
+@dataclass
+class Figure:
+    label: str
+    count: int | None  # None: hidden (small count)
+    share: float | None = None
+
+
+@dataclass
+class Dashboard:
+    total: int | None
+    open: int | None
+    closed: int | None
+    care_done_share: float | None
+    delay_median_days: float | None
+    delay_p80_days: float | None
+    by_care: list[Figure]
+    by_reason: list[Figure]
+    by_outcome: list[Figure]
+    by_stage: list[Figure]
+    by_epci: list[dict]
+    medecin_traitant_found: int | None
+
+
+def _mask(count: int, exact: bool) -> int | None:
+    return count if exact or count == 0 or count >= SMALL_COUNT else None
+
+
+def percentile(values: list[float], fraction: float) -> float | None:
+    """Linear interpolation between closest ranks (as PostgreSQL's percentile_cont)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * fraction
+    low, high = math.floor(position), math.ceil(position)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def dashboard(*, exact: bool, organisation_id: int | None = None) -> Dashboard:
+    """The CPAM figures; `organisation_id` (a CPAM) limits them to its teams; `exact` False hides small counts."""
+    scope = [MasCase.team_id.in_(team_ids_of(organisation_id))] if organisation_id else []
+
+    def grouped(column, join_model):
+        rows = db.session.execute(sa.select(column, sa.func.count()).select_from(MasCase)
+                                  .join(join_model, join_model.case_id == MasCase.id).where(*scope)
+                                  .group_by(column)).all()
+        return dict(rows)
+
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(MasCase).where(*scope)) or 0
+    by_stage = dict(db.session.execute(sa.select(MasCase.stage, sa.func.count()).where(*scope)
+                                       .group_by(MasCase.stage)).all())
+    by_outcome = dict(db.session.execute(sa.select(MasCase.outcome, sa.func.count())
+                                         .where(*scope, MasCase.outcome.is_not(None))
+                                         .group_by(MasCase.outcome)).all())
+    closed = by_stage.get(CaseStage.CLOSED, 0)
+    done = sum(count for outcome, count in by_outcome.items() if CaseOutcome(outcome).care_done)
+    delays = [(first - filed).total_seconds() / 86400 for filed, first in db.session.execute(
+        sa.select(MasCase.filed_at, MasCase.first_contact_at).where(*scope, MasCase.first_contact_at.is_not(None)))]
+    care = grouped(MasCaseCare.kind, MasCaseCare)
+    reasons = grouped(MasCaseReason.reason, MasCaseReason)
+    epci_rows = db.session.execute(
+        sa.select(Epci.name, sa.func.count(), sa.func.sum(sa.case((MasCase.outcome.in_(
+            [CaseOutcome.CARE_DONE_FULLY.value, CaseOutcome.CARE_DONE_PARTLY.value]), 1), else_=0)),
+            sa.func.sum(sa.case((MasCase.stage == CaseStage.CLOSED, 1), else_=0)))
+        .select_from(MasCase).outerjoin(Commune, Commune.code_insee == MasCase.commune_code)
+        .outerjoin(Epci, Epci.siren == Commune.epci_siren).where(*scope).group_by(Epci.name).order_by(Epci.name)).all()
+    found = db.session.scalar(sa.select(sa.func.count()).select_from(MedecinTraitantDeclaration)) or 0
+    return Dashboard(
+        total=_mask(total, exact), open=_mask(total - closed, exact), closed=_mask(closed, exact),
+        care_done_share=(done / closed) if closed and (exact or closed >= SMALL_COUNT) else None,
+        delay_median_days=_rounded(percentile(delays, 0.5)) if exact or len(delays) >= SMALL_COUNT else None,
+        delay_p80_days=_rounded(percentile(delays, 0.8)) if exact or len(delays) >= SMALL_COUNT else None,
+        by_care=[Figure(kind.label, _mask(care.get(kind, 0), exact)) for kind in CareKind],
+        by_reason=[Figure(reason.label, _mask(reasons.get(reason, 0), exact)) for reason in RenouncementReason],
+        by_outcome=[Figure(outcome.label, _mask(by_outcome.get(outcome, 0), exact)) for outcome in CaseOutcome],
+        by_stage=[Figure(stage.label, _mask(by_stage.get(stage, 0), exact)) for stage in CaseStage],
+        by_epci=[{"epci": name or "Commune non renseignée", "cases": _mask(count, exact),
+                  "closed": _mask(int(closed_n or 0), exact),
+                  "care_done_share": (int(done_n or 0) / int(closed_n)) if closed_n and (
+                      exact or int(closed_n) >= SMALL_COUNT) else None}
+                 for name, count, done_n, closed_n in epci_rows],
+        medecin_traitant_found=_mask(found, exact))
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)

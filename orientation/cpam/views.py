@@ -1,0 +1,286 @@
+"""CPAM pages: saisine, "mes signalements", the MAS queue, one case (steps, notes, closure), the dashboard,
+and the santé worklist of people without médecin traitant."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from orientation.audit.operations import log_person_access
+from orientation.auth.session import current_membership
+from orientation.cpam import forms, operations, permissions, queries
+from orientation.cpam.models import STEPPER, CaseEventKind, CaseStage
+from orientation.csrf import redisplay_on_csrf_error
+from orientation.extensions import db
+from orientation.people import queries as people_queries
+from orientation.referrals import lifecycle
+
+# The détecteur sees every step of the timeline, with its public detail only (never `detail`).
+PUBLIC_EVENTS = frozenset(CaseEventKind)
+
+
+def _errors_of(form, field_name: str | None) -> list:
+    field = form._fields.get(field_name or "")
+    return field.errors if field is not None else form.form_errors
+
+
+@login_required
+@redisplay_on_csrf_error
+def saisine():
+    membership = current_membership()
+    permissions.require(permissions.can_file_saisine(current_user, membership))
+    person = None
+    if request.args.get("personne", type=int):
+        person = people_queries.get_person(request.args.get("personne", type=int))
+        permissions.require(permissions.can_file_for_person(current_user, membership, person))
+        log_person_access(current_user, person, "cpam.saisine", organisation=membership.organisation_id)
+    form = forms.SaisineForm(existing_person=person, referents=people_queries.list_referents(
+        membership.organisation_id))
+    if form.validate_on_submit():
+        try:
+            case = operations.file_saisine(
+                user=current_user, organisation_id=membership.organisation_id, person=person,
+                person_fields=None if person else form.person_fields(), consent_given=form.consent_given.data,
+                consent_method=form.consent_method.data, care_kinds=form.care_kinds.data, reasons=form.reasons.data,
+                urgency=form.urgency.data, call_slots=form.call_slots.data, call_channel=form.call_channel.data,
+                other_care=form.other_care.data, other_reason=form.other_reason.data, message=form.message.data)
+        except (operations.MasRefused, lifecycle.TransitionError) as refusal:
+            db.session.rollback()
+            _errors_of(form, getattr(refusal, "field", None)).append(str(refusal))
+            if person is not None:  # the rollback took the access log with it
+                log_person_access(current_user, person, "cpam.saisine", organisation=membership.organisation_id)
+        else:
+            db.session.commit()
+            flash("Le signalement est transmis à la Mission d'Accompagnement en Santé de la CPAM.", "success")
+            return redirect(url_for("cpam.show", case_id=case.id))
+    db.session.commit()  # the access log of an existing file
+    people = [] if person else people_queries.list_people(membership.organisation_id, limit=500)
+    return render_template("cpam/saisine.html", form=form, person=person, people=people), \
+        400 if form.errors or form.form_errors else 200
+
+
+@login_required
+def reports():
+    membership = current_membership()
+    permissions.require(permissions.can_list_reports(current_user, membership))
+    state = request.args.get("etat", "")
+    page = queries.reports_page(membership.organisation_id, closed={"en-cours": False, "clos": True}.get(state),
+                                page=request.args.get("page", 1, type=int))
+    return render_template("cpam/reports.html", page=page, state=state,
+                           can_file=permissions.can_file_saisine(current_user, membership))
+
+
+@login_required
+def queue():
+    membership = current_membership()
+    permissions.require(permissions.can_view_queue(current_user, membership))
+    tab_value = request.args.get("onglet", "")
+    tab = queries.QueueTab(tab_value) if tab_value in queries.QueueTab._value2member_map_ else \
+        queries.QueueTab.TO_CONTACT
+    page = queries.queue_page(membership.organisation_id, tab, page=request.args.get("page", 1, type=int))
+    return render_template("cpam/queue.html", page=page, tab=tab, tabs=list(queries.QueueTab))
+
+
+def _load_case(case_id: int, *, work: bool = False):
+    case = queries.get_case(case_id)
+    permissions.require(permissions.can_view_case(current_user, case))
+    if work:
+        permissions.require(permissions.can_work_case(current_user, case))
+    return case
+
+
+@login_required
+def show(case_id: int):
+    return _render_case(_load_case(case_id))
+
+
+def _render_case(case, status: int = 200, failed=None):
+    membership = current_membership()
+    log_person_access(current_user, case.person, "cpam.show", orientation=case.orientation_id,
+                      organisation=membership.organisation_id if membership else None)
+    db.session.commit()  # the access log; then reload what the page shows
+    case = queries.get_case(case.id)
+    internal = permissions.can_read_internal(current_user, case)
+    page_forms = _case_forms(case) if internal else {}
+    if failed is not None:
+        page_forms[type(failed).__name__] = failed
+    events = case.events if internal else [e for e in case.events if e.kind in PUBLIC_EVENTS]
+    return render_template(
+        "cpam/case.html", case=case, internal=internal, forms=page_forms, events=events, stepper=STEPPER,
+        practitioners=queries.list_services(case.practitioner_service_ids) if internal else [],
+        failed_form=type(failed).__name__ if failed is not None else None, CaseStage=CaseStage), status
+
+
+def _case_forms(case) -> dict:
+    return {
+        "OpenCaseForm": forms.OpenCaseForm(), "ContactAttemptForm": forms.ContactAttemptForm(),
+        "StageForm": forms.StageForm(), "RightsForm": forms.RightsForm.for_reviews(case.rights),
+        "PractitionersForm": forms.PractitionersForm(services=queries.practitioner_choices(),
+                                                     data={"service_ids": [str(i) for i in
+                                                                           case.practitioner_service_ids or ()],
+                                                           "note": case.practitioner_note}),
+        "FinancingForm": forms.FinancingForm(data={"aids": case.financial_aids, "note": case.financial_note}),
+        "FollowUpForm": forms.FollowUpForm(data={"care_planned_on": case.care_planned_on,
+                                                 "note": case.follow_up_note}),
+        "WaitingForm": forms.WaitingForm(), "NoteForm": forms.NoteForm(), "CloseCaseForm": forms.CloseCaseForm(),
+    }
+
+
+def _work(case_id: int, form, perform, message: str, anchor: str = "etapes"):
+    """Load, check the CPAM side, validate, perform one operation, commit once, redirect (or show the error)."""
+    case = _load_case(case_id, work=True)
+    form = form() if callable(form) else form
+    if form.validate_on_submit():
+        try:
+            perform(case, form)
+        except (operations.MasRefused, lifecycle.TransitionError) as refusal:
+            db.session.rollback()
+            _errors_of(form, getattr(refusal, "field", None)).append(str(refusal))
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for("cpam.show", case_id=case_id, _anchor=anchor))
+    return _render_case(case, 400, failed=form)
+
+
+@login_required
+@redisplay_on_csrf_error
+def open_case(case_id: int):
+    return _work(case_id, forms.OpenCaseForm,
+                 lambda case, form: operations.open_case(case, user=current_user),
+                 "Le dossier est pris en charge : prenez contact avec la personne.")
+
+
+@login_required
+@redisplay_on_csrf_error
+def contact_attempt(case_id: int):
+    return _work(case_id, forms.ContactAttemptForm, lambda case, form: operations.record_contact_attempt(
+        case, user=current_user, succeeded=form.succeeded.data == "yes", channel=form.channel.data,
+        note=form.note.data), "La tentative de contact est enregistrée.")
+
+
+@login_required
+@redisplay_on_csrf_error
+def change_stage(case_id: int):
+    return _work(case_id, forms.StageForm,
+                 lambda case, form: operations.move_to_stage(case, user=current_user, stage=form.stage.data),
+                 "Le dossier passe à l'étape choisie.")
+
+
+@login_required
+@redisplay_on_csrf_error
+def rights(case_id: int):
+    return _work(case_id, forms.RightsForm,
+                 lambda case, form: operations.update_rights(case, user=current_user, statuses=form.statuses()),
+                 "Le bilan des droits est enregistré.")
+
+
+@login_required
+@redisplay_on_csrf_error
+def practitioners(case_id: int):
+    return _work(case_id, lambda: forms.PractitionersForm(services=queries.practitioner_choices()),
+                 lambda case, form: operations.record_practitioners(
+                     case, user=current_user, service_ids=form.service_ids.data, note=form.note.data),
+                 "La recherche de praticiens est enregistrée.")
+
+
+@login_required
+@redisplay_on_csrf_error
+def financing(case_id: int):
+    return _work(case_id, forms.FinancingForm, lambda case, form: operations.record_financing(
+        case, user=current_user, aids=form.aids.data, note=form.note.data), "Le montage financier est enregistré.")
+
+
+@login_required
+@redisplay_on_csrf_error
+def follow_up(case_id: int):
+    return _work(case_id, forms.FollowUpForm, lambda case, form: operations.record_follow_up(
+        case, user=current_user, care_planned_on=form.care_planned_on.data, note=form.note.data),
+        "Le suivi est enregistré.")
+
+
+@login_required
+@redisplay_on_csrf_error
+def waiting(case_id: int):
+    return _work(case_id, forms.WaitingForm, lambda case, form: operations.set_waiting_on_person(
+        case, user=current_user, waiting=form.waiting.data == "yes"), "Le dossier est mis à jour.")
+
+
+@login_required
+@redisplay_on_csrf_error
+def add_note(case_id: int):
+    return _work(case_id, forms.NoteForm,
+                 lambda case, form: operations.add_note(case, user=current_user, body=form.body.data),
+                 "La note interne est ajoutée.", anchor="notes")
+
+
+@login_required
+@redisplay_on_csrf_error
+def close(case_id: int):
+    return _work(case_id, forms.CloseCaseForm, lambda case, form: operations.close_case(
+        case, user=current_user, outcome=form.outcome.data, reason=form.reason.data),
+        "Le dossier est clos ; la structure qui a signalé est informée du résultat.", anchor="resultat")
+
+
+@login_required
+def dashboard():
+    permissions.require(permissions.can_view_dashboard(current_user))
+    exact = permissions.sees_small_counts(current_user)
+    membership = current_membership()
+    scope = membership.organisation_id if permissions.is_cpam_membership(membership) else None
+    figures = queries.dashboard(exact=exact, organisation_id=scope)
+    if request.args.get("format") == "csv":
+        return _dashboard_csv(figures)
+    return render_template("cpam/dashboard.html", figures=figures, exact=exact, small=queries.SMALL_COUNT)
+
+
+def _dashboard_csv(figures) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(["indicateur", "valeur", "nombre"])
+    for name, rows in (("soin", figures.by_care), ("raison", figures.by_reason), ("resultat", figures.by_outcome),
+                       ("etape", figures.by_stage)):
+        for row in rows:
+            writer.writerow([name, row.label, "" if row.count is None else row.count])
+    for row in figures.by_epci:
+        writer.writerow(["epci", row["epci"], "" if row["cases"] is None else row["cases"]])
+    writer.writerow(["delai_premier_contact_mediane_jours", "", figures.delay_median_days or ""])
+    writer.writerow(["delai_premier_contact_p80_jours", "", figures.delay_p80_days or ""])
+    return Response(out.getvalue(), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": "attachment; filename=cpam-mas.csv"})
+
+
+# ---------------------------------------------------------------------------------------------
+# Santé: people without médecin traitant
+
+
+@login_required
+def medecin_traitant_list():
+    membership = current_membership()
+    permissions.require(permissions.can_list_reports(current_user, membership))
+    rows = queries.list_medecin_traitant_needs(membership.organisation_id)
+    return render_template("cpam/medecin_traitant.html", rows=rows, form=forms.DeclareMedecinTraitantForm())
+
+
+@login_required
+def declare_medecin_traitant(need_id: int):
+    need = people_queries.get_need(need_id)
+    receivers = queries.receiving_organisation_ids_of_need(need.id)
+    permissions.require(permissions.can_declare_medecin_traitant(current_user, need, receivers))
+    acting = permissions.acting_organisation_for_need(current_user, current_membership(), need, receivers)
+    if not forms.DeclareMedecinTraitantForm().validate_on_submit():
+        flash("Le formulaire a expiré : recommencez.", "error")
+        return redirect(url_for("sante.medecin_traitant"))
+    try:
+        operations.declare_medecin_traitant(need, user=current_user, organisation_id=acting)
+    except (operations.MasRefused, lifecycle.TransitionError) as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+    else:
+        db.session.commit()
+        flash("Médecin traitant déclaré : le besoin est clos (satisfait).", "success")
+    return redirect(request.form.get("next_url") if (request.form.get("next_url") or "").startswith("/")
+                    and not request.form.get("next_url", "").startswith("//") else url_for("sante.medecin_traitant"))
