@@ -49,6 +49,28 @@ HOME_TILES: list[tuple[str, str, str, Callable]] = [
 ]
 
 
+# Actions offered on a person's file by other areas: callables (user, person) -> {label, url} | None.
+def _person_actions() -> list[Callable]:
+    from orientation.cpam.links import saisine_action
+
+    return [saisine_action]
+
+
+# Notices on an orientation's page from other areas: callables (user, orientation) -> {text, label, url} | None.
+def _orientation_notices() -> list[Callable]:
+    from orientation.cpam.links import mas_case_notice
+
+    return [mas_case_notice]
+
+
+def person_actions(person) -> list[dict]:
+    return [action for build in _person_actions() if (action := build(current_user, person))]
+
+
+def orientation_notices(orientation) -> list[dict]:
+    return [notice for build in _orientation_notices() if (notice := build(current_user, orientation))]
+
+
 def _files_saisines(user, membership) -> bool:
     from orientation.cpam.permissions import can_file_saisine
 
@@ -102,6 +124,8 @@ def register_blueprints(app: Flask) -> None:
             "switch_form": SwitchOrganisationForm,
             "navigation_items": navigation_items,
             "home_tiles": home_tiles,
+            "person_actions": person_actions,
+            "orientation_notices": orientation_notices,
         }
 
     @app.after_request
