@@ -39,7 +39,11 @@ def saisine():
         log_person_access(current_user, person, "cpam.saisine", organisation=membership.organisation_id)
     form = forms.SaisineForm(existing_person=person, referents=people_queries.list_referents(
         membership.organisation_id))
-    if form.validate_on_submit():
+    duplicates = []
+    if form.validate_on_submit() and person is None:
+        duplicates = people_queries.find_duplicates(membership.organisation_id, form.first_name.data,
+                                                    form.last_name.data, form.birth_date.data)
+    if form.validate_on_submit() and (not duplicates or form.confirm_duplicate.data):
         try:
             case = operations.file_saisine(
                 user=current_user, organisation_id=membership.organisation_id, person=person,
@@ -58,8 +62,8 @@ def saisine():
             return redirect(url_for("cpam.show", case_id=case.id))
     db.session.commit()  # the access log of an existing file
     people = [] if person else people_queries.list_people(membership.organisation_id, limit=500)
-    return render_template("cpam/saisine.html", form=form, person=person, people=people), \
-        400 if form.errors or form.form_errors else 200
+    return render_template("cpam/saisine.html", form=form, person=person, people=people, duplicates=duplicates), \
+        400 if form.errors or form.form_errors or duplicates else 200
 
 
 @login_required

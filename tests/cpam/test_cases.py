@@ -90,6 +90,23 @@ def test_saisine_form_quick_entry_creates_the_file_and_the_case(cpam_world, logg
     assert response.headers["Location"].endswith(f"/cpam/dossiers/{case.id}")
 
 
+def test_saisine_quick_entry_warns_of_a_possible_duplicate_and_creates_it_once_confirmed(cpam_world, logged_in):
+    client = logged_in(cpam_world.detector)
+    existing = cpam_world.person  # Rosa Pereira, no birth date, in the détecteur's files
+    data = {"first_name": "rosa", "last_name": "PÉREIRA", "commune_code": "84035", "phone": "06 11 22 33 44",
+            "contact_preference": "phone", "care_kinds": ["optique"], "reasons": ["distance"], "urgency": "soon",
+            "call_channel": "phone", "consent_method": "oral", "consent_given": "y", "message": "Tôt le matin"}
+    response = client.submit("/cpam/saisine", data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'id="duplicate-warning"' in html
+    assert f'href="/cpam/saisine?personne={existing.id}"' in html and "Tôt le matin" in html
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(MasCase)) == 0
+    response = client.submit("/cpam/saisine", {**data, "confirm_duplicate": "y"})
+    assert response.status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Person).where(
+        Person.organisation_id == cpam_world.detector_org.id)) == 2
+
+
 def test_saisine_for_an_existing_file_of_another_structure_is_forbidden(cpam_world, logged_in):
     client = logged_in(cpam_world.other_detector)
     assert client.get(f"/cpam/saisine?personne={cpam_world.person.id}").status_code == 403
