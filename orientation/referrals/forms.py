@@ -21,7 +21,7 @@ from wtforms.validators import Optional
 from orientation.directory.forms import MultiCheckboxField
 from orientation.forms import BaseForm, max_length, required, strip
 from orientation.referrals.lifecycle import Outcome, Reason
-from orientation.referrals.models import AppointmentChannel, ServiceObtained, SharedField, Urgency
+from orientation.referrals.models import AppointmentChannel, AppointmentStatus, ServiceObtained, SharedField, Urgency
 
 DEFAULT_SHARED = [SharedField.COMMUNE.value, SharedField.PHONE.value, SharedField.CONTACT_PREFERENCE.value,
                   SharedField.NEED_DETAILS.value]
@@ -101,6 +101,11 @@ class AppointmentForm(BaseForm):
     def validate_channel(self, field):
         if field.data not in AppointmentChannel._value2member_map_:
             raise ValidationError("Choisissez une modalité dans la liste.")
+
+
+class AppointmentStatusForm(BaseForm):
+    status = RadioField("Ce qu'il est advenu du rendez-vous", validators=[required("Choisissez une réponse.")],
+                        choices=[(s.value, s.label) for s in AppointmentStatus if s is not AppointmentStatus.PLANNED])
 
 
 class ServiceObtainedForm(BaseForm):

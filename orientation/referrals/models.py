@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from orientation import clock
 from orientation.db import enum_type, utcnow
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
@@ -266,8 +267,16 @@ class Appointment(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     reminder_sent_at: Mapped[datetime | None]  # the worker's guard column
+    # Who said it was honoured, missed or cancelled, and when.
+    status_changed_at: Mapped[datetime | None]
+    status_changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     orientation: Mapped[Orientation] = relationship(viewonly=True)
+    status_changed_by: Mapped[User | None] = relationship(foreign_keys=[status_changed_by_id])
+
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= clock.now()
 
 
 class OrientationReminder(db.Model):

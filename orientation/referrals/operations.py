@@ -10,12 +10,14 @@ from flask import current_app
 from orientation import clock
 from orientation.directory.models import Service
 from orientation.extensions import db
+from orientation.notifications.operations import cancel_messages
 from orientation.people.models import Consent, Need, Person
 from orientation.referrals import lifecycle
 from orientation.referrals.lifecycle import OrientationStatus, Side
 from orientation.referrals.models import (
     Appointment,
     AppointmentChannel,
+    AppointmentStatus,
     Orientation,
     OrientationComment,
     ServiceObtained,
@@ -149,6 +151,26 @@ def add_appointment(orientation: Orientation, *, user, day, time, channel, place
                              organisation=orientation.receiver_organisation_id,
                              note="Rendez-vous fixé.")
     return appointment
+
+
+def record_appointment_status(appointment: Appointment, *, user, status) -> None:
+    """Honoured or missed once its time has come, cancelled before: the reminder not yet sent goes with it."""
+    status = AppointmentStatus(status)
+    if appointment.status is not AppointmentStatus.PLANNED:
+        raise OrientationRefused(f"Ce rendez-vous est déjà noté « {appointment.status.label.lower()} ».")
+    started = appointment.starts_at <= clock.now()
+    if status in (AppointmentStatus.DONE, AppointmentStatus.MISSED) and not started:
+        raise OrientationRefused("Un rendez-vous ne peut être noté honoré ou non honoré qu'une fois son heure venue.")
+    if status is AppointmentStatus.CANCELLED and started:
+        raise OrientationRefused("Ce rendez-vous est passé : notez-le honoré ou non honoré.")
+    if status is AppointmentStatus.PLANNED:
+        raise OrientationRefused("Choisissez ce qu'il est advenu du rendez-vous.")
+    appointment.status = status
+    appointment.status_changed_by_id = user.id
+    appointment.status_changed_at = clock.now()
+    if status is AppointmentStatus.CANCELLED:
+        cancel_messages("appointment", appointment.id, reason="Rendez-vous annulé.")
+    db.session.flush()
 
 
 def record_service_obtained(orientation: Orientation, *, user, answer) -> None:

@@ -178,7 +178,8 @@ def get_orientation(orientation_id: int) -> Orientation:
             *_list_options(), selectinload(Orientation.needs),
             selectinload(Orientation.comments).options(joinedload(OrientationComment.author),
                                                        joinedload(OrientationComment.organisation)),
-            selectinload(Orientation.appointments), joinedload(Orientation.redirected_to_service),
+            selectinload(Orientation.appointments).joinedload(Appointment.status_changed_by),
+            joinedload(Orientation.redirected_to_service),
             selectinload(Orientation.events).joinedload(OrientationEvent.actor)))
     if orientation is None:
         from flask import abort

@@ -15,12 +15,13 @@ from orientation.people import queries as people_queries
 from orientation.referrals import lifecycle, operations, permissions, queries
 from orientation.referrals.forms import (
     AppointmentForm,
+    AppointmentStatusForm,
     CommentForm,
     SendOrientationForm,
     ServiceObtainedForm,
     TransitionForm,
 )
-from orientation.referrals.models import Urgency
+from orientation.referrals.models import Appointment, Urgency
 
 
 def _enum_arg(enum_cls, name: str, default=None):
@@ -121,6 +122,7 @@ def _render_show(orientation, status: int = 200, *, transition_form=None, commen
         transition_form=transition_form or TransitionForm(), failed_action=transition_form and
         transition_form.to_status.data, comment_form=comment_form or CommentForm(),
         appointment_form=appointment_form or AppointmentForm(), error=error,
+        appointment_status_form=AppointmentStatusForm(),
         can_comment=permissions.can_comment(current_user, orientation),
         can_record_appointment=permissions.can_record_appointment(current_user, orientation)), status
 
@@ -180,6 +182,30 @@ def add_appointment(orientation_id: int):
             flash("Le rendez-vous est enregistré.", "success")
             return redirect(url_for("referrals.show", orientation_id=orientation_id, _anchor="rendez-vous"))
     return _render_show(orientation, 400, appointment_form=form)
+
+
+@login_required
+@redisplay_on_csrf_error
+def appointment_status(appointment_id: int):
+    """The receiver says whether the person came (or cancels a rendez-vous to come)."""
+    appointment = db.get_or_404(Appointment, appointment_id)
+    orientation = _load_visible(appointment.orientation_id)
+    permissions.require(permissions.is_receiver(current_user, orientation))
+    form = AppointmentStatusForm()
+    if not form.validate_on_submit():
+        return _render_show(orientation, 400, error=_first_error(form))
+    try:
+        operations.record_appointment_status(appointment, user=current_user, status=form.status.data)
+    except lifecycle.TransitionError as refusal:
+        db.session.rollback()
+        return _render_show(queries.get_orientation(orientation.id), 400, error=str(refusal))
+    db.session.commit()
+    flash("Le rendez-vous est noté « " + appointment.status.label.lower() + " ».", "success")
+    return redirect(url_for("referrals.show", orientation_id=orientation.id, _anchor="rendez-vous"))
+
+
+def _first_error(form) -> str:
+    return next((message for _, _, message in form.error_list()), "Le formulaire n'est pas valide.")
 
 
 @login_required
