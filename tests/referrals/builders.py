@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 
 from orientation.auth.models import User
@@ -17,7 +18,7 @@ from orientation.people.models import ConsentMethod, ContactPreference, Person
 from orientation.referrals import lifecycle, operations
 from orientation.referrals.lifecycle import OrientationStatus as S
 from orientation.referrals.lifecycle import Outcome, Reason
-from orientation.referrals.models import Orientation, SharedField
+from orientation.referrals.models import Appointment, AppointmentChannel, Orientation, SharedField
 from tests import builders
 from tests.directory import builders as directory_builders
 
@@ -111,6 +112,14 @@ class Scenario:
             send=False)
         walk(created, status, self)
         return created
+
+    def appointment(self, starts_at: datetime, *, agreed: bool = True) -> Appointment:
+        """A rendez-vous at `starts_at` (aware) on a new accepted orientation, which it puts in progress."""
+        orientation = self.orientation(S.ACCEPTED)
+        local = starts_at.astimezone(operations.PARIS)
+        return operations.add_appointment(orientation, user=self.receiver, day=local.date(), time=local.time(),
+                                          channel=AppointmentChannel.IN_PERSON, place="12 rue de la République",
+                                          reminder_agreed=agreed, note=None)
 
 
 def walk(orientation: Orientation, status: S, scenario: Scenario) -> Orientation:

@@ -8,19 +8,10 @@ from orientation import clock
 from orientation.extensions import db
 from orientation.notifications.models import MessageStatus, OutboxMessage
 from orientation.referrals import operations
-from orientation.referrals.lifecycle import OrientationStatus as S
-from orientation.referrals.models import AppointmentChannel, AppointmentStatus
+from orientation.referrals.models import AppointmentStatus
 from orientation.referrals.reminders import run_reminders
 
 MONDAY = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # 9:00 in Paris
-
-
-def _appointment(world, starts_at: datetime, *, agreed: bool = True):
-    orientation = world.orientation(S.ACCEPTED)
-    local = starts_at.astimezone(operations.PARIS)
-    return operations.add_appointment(orientation, user=world.receiver, day=local.date(), time=local.time(),
-                                      channel=AppointmentChannel.IN_PERSON, place="Salle 2",
-                                      reminder_agreed=agreed, note=None)
 
 
 def _mark(client, appointment, status):
@@ -30,7 +21,7 @@ def _mark(client, appointment, status):
 
 def test_once_its_time_has_come_the_receiver_says_the_person_did_not_come(world, logged_in):
     with clock.frozen(MONDAY) as frozen:
-        appointment = _appointment(world, MONDAY + timedelta(days=1))
+        appointment = world.appointment(MONDAY + timedelta(days=1))
         receiver = logged_in(world.receiver)
         page = receiver.get(f"/orientations/{appointment.orientation_id}").get_data(as_text=True)
         assert 'value="cancelled"' in page and 'value="missed"' not in page  # still to come
@@ -49,7 +40,7 @@ def test_once_its_time_has_come_the_receiver_says_the_person_did_not_come(world,
 
 def test_only_the_receiver_marks_it(world, logged_in):
     with clock.frozen(MONDAY) as frozen:
-        appointment = _appointment(world, MONDAY + timedelta(hours=2))
+        appointment = world.appointment(MONDAY + timedelta(hours=2))
         frozen.advance(hours=3)
         assert _mark(logged_in(world.sender), appointment, "done").status_code == 403
         assert _mark(logged_in(world.outsider), appointment, "done").status_code in (403, 404)
@@ -58,7 +49,7 @@ def test_only_the_receiver_marks_it(world, logged_in):
 
 
 def test_an_unknown_answer_is_refused_in_french(world, logged_in):
-    appointment = _appointment(world, MONDAY + timedelta(days=400))
+    appointment = world.appointment(MONDAY + timedelta(days=400))
     response = _mark(logged_in(world.receiver), appointment, "planned")
     assert response.status_code == 400 and "Action refusée" in response.get_data(as_text=True)
     db.session.refresh(appointment)
@@ -67,7 +58,7 @@ def test_an_unknown_answer_is_refused_in_french(world, logged_in):
 
 def test_cancelling_takes_the_pending_reminder_with_it(world):
     with clock.frozen(MONDAY) as frozen:
-        appointment = _appointment(world, MONDAY + timedelta(hours=20))
+        appointment = world.appointment(MONDAY + timedelta(hours=20))
         frozen.advance(minutes=5)
         assert run_reminders().appointments == 1
         operations.record_appointment_status(appointment, user=world.receiver, status="cancelled")

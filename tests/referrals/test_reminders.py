@@ -9,10 +9,10 @@ from orientation import clock
 from orientation.extensions import db
 from orientation.notifications.models import MessageStatus, OutboxMessage
 from orientation.people.models import ContactPreference
-from orientation.referrals import lifecycle, operations
+from orientation.referrals import lifecycle
 from orientation.referrals.lifecycle import OrientationStatus as S
 from orientation.referrals.lifecycle import Reason
-from orientation.referrals.models import AppointmentChannel, Orientation, ServiceObtained
+from orientation.referrals.models import Orientation, ServiceObtained
 from orientation.referrals.reminders import run_reminders
 from orientation.referrals.tasks import send_reminders
 from tests.conftest import csrf_token_from
@@ -175,17 +175,9 @@ def test_only_the_sender_answers_the_service_obtained_question(world, logged_in)
     assert response.status_code == 400 and "terminée" in response.get_data(as_text=True)
 
 
-def _appointment(world, starts_at: datetime, *, agreed: bool = True):
-    orientation = world.orientation(S.ACCEPTED)
-    local = starts_at.astimezone(operations.PARIS)
-    return operations.add_appointment(orientation, user=world.receiver, day=local.date(), time=local.time(),
-                                      channel=AppointmentChannel.IN_PERSON, place="12 rue de la République",
-                                      reminder_agreed=agreed, note=None)
-
-
 def test_appointment_reminder_by_sms_the_day_before_once(world):
     with at(MONDAY) as frozen:
-        appointment = _appointment(world, MONDAY + timedelta(days=1, hours=2))
+        appointment = world.appointment(MONDAY + timedelta(days=1, hours=2))
         assert run_reminders().appointments == 0  # 26 hours before: not yet
         frozen.advance(hours=3)
         assert run_reminders().appointments == 1
@@ -197,7 +189,7 @@ def test_appointment_reminder_by_sms_the_day_before_once(world):
 
 def test_no_appointment_reminder_without_the_persons_agreement(world):
     with at(MONDAY) as frozen:
-        _appointment(world, MONDAY + timedelta(hours=20), agreed=False)
+        world.appointment(MONDAY + timedelta(hours=20), agreed=False)
         frozen.advance(hours=1)
         assert run_reminders().appointments == 0
 
@@ -207,7 +199,7 @@ def test_do_not_contact_is_obeyed_even_after_the_reminder_was_queued(world, pref
     from orientation.notifications.delivery import deliver
 
     with at(MONDAY) as frozen:
-        _appointment(world, MONDAY + timedelta(hours=20))
+        world.appointment(MONDAY + timedelta(hours=20))
         frozen.advance(hours=1)
         run_reminders()
         world.person.contact_preference = preference  # changed after the reminder was queued
@@ -225,7 +217,7 @@ def test_email_preference_gets_an_email_reminder(world, outbox):
     db.session.flush()
     now = datetime.now(UTC).replace(microsecond=0)
     with at(now):
-        _appointment(world, now + timedelta(hours=20))
+        world.appointment(now + timedelta(hours=20))
         run_reminders()
     db.session.commit()
     (mail,) = [m for m in outbox if m.to == ["lucie.durand@exemple.fr"]]
