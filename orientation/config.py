@@ -100,6 +100,11 @@ class BaseConfig:
             "NOTIFICATIONS_REQUEUE_AFTER": _env_int("NOTIFICATIONS_REQUEUE_AFTER", 300),
             "NOTIFICATIONS_SWEEP_LIMIT": _env_int("NOTIFICATIONS_SWEEP_LIMIT", 5000),
             "NOTIFICATIONS_BATCH_SIZE": _env_int("NOTIFICATIONS_BATCH_SIZE", 20),
+            # RGPD retention (orientation.rgpd): files with no activity for this long are anonymised;
+            # accounts unused this long are deactivated, after a warning e-mail this many days before.
+            "RGPD_PERSON_INACTIVITY_MONTHS": _env_int("RGPD_PERSON_INACTIVITY_MONTHS", 24),
+            "RGPD_USER_INACTIVITY_MONTHS": _env_int("RGPD_USER_INACTIVITY_MONTHS", 12),
+            "RGPD_USER_WARNING_DAYS": _env_int("RGPD_USER_WARNING_DAYS", 30),
             "NOTIFICATIONS_TEMPLATE_FOLDERS": [
                 folder for folder in os.environ.get("NOTIFICATIONS_TEMPLATE_FOLDERS", "").split(os.pathsep) if folder
             ],

@@ -1,0 +1,75 @@
+"""The person's right to erasure (art. 17), where the law and the ongoing work allow it.
+
+Refused, with the reason in plain French, while an orientation is under way (sent, received,
+accepted, in progress) or a MAS case is open: the structures working for the person need the
+file, and the person can withdraw their consent first, which stops the orientations. Otherwise:
+a file that never fed any figure (no orientation, no MAS case, no médecin traitant declaration)
+is deleted whole; any other is anonymised, so that the steering figures stay right.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from orientation.audit.models import AuditAction
+from orientation.audit.operations import log_person_event
+from orientation.cpam.models import CaseStage, MasCase, MedecinTraitantDeclaration
+from orientation.extensions import db
+from orientation.people.models import Person
+from orientation.referrals.lifecycle import ONGOING_STATUSES, UNDECIDED_STATUSES, OrientationStatus
+from orientation.referrals.models import Orientation
+from orientation.rgpd.anonymise import anonymise_people
+
+ERASURE_PURPOSE = "rgpd.erasure"
+
+
+class ErasureRefused(Exception):
+    """Erasure is not allowed now: the message says why, in French."""
+
+
+@dataclass
+class ErasureResult:
+    deleted: bool  # the file is gone; otherwise it is anonymised
+
+
+def refusal_reason(person: Person) -> str | None:
+    """Why the file cannot be erased now, or None."""
+    if person.anonymised_at is not None:
+        return "Cette fiche est déjà anonymisée : elle ne contient plus de données personnelles."
+    in_progress = db.session.scalar(sa.select(sa.func.count()).select_from(Orientation).where(
+        Orientation.person_id == person.id, Orientation.status.in_(UNDECIDED_STATUSES | ONGOING_STATUSES)))
+    if in_progress:
+        return (f"Effacement impossible : {in_progress} orientation(s) en cours. Les structures qui accompagnent "
+                "la personne ont encore besoin de ces informations. Vous pouvez retirer le consentement (cela "
+                "arrête les orientations), puis revenir effacer la fiche.")
+    open_cases = db.session.scalar(sa.select(sa.func.count()).select_from(MasCase).where(
+        MasCase.person_id == person.id, MasCase.stage != CaseStage.CLOSED))
+    if open_cases:
+        return ("Effacement impossible : un dossier de la Mission d'Accompagnement en Santé (CPAM) est ouvert. "
+                "La CPAM doit d'abord le clôturer ; la fiche pourra ensuite être effacée.")
+    return None
+
+
+def erase_person(person: Person, *, user, organisation=None) -> ErasureResult:
+    """Erase or anonymise the file (refused with ErasureRefused); logged; flush, never commit."""
+    reason = refusal_reason(person)
+    if reason:
+        raise ErasureRefused(reason)
+    person_id = person.id
+    keeps_figures = any(db.session.scalar(sa.select(sa.exists().where(condition))) for condition in (
+        sa.and_(Orientation.person_id == person_id, Orientation.status != OrientationStatus.DRAFT),
+        MasCase.person_id == person_id, MedecinTraitantDeclaration.person_id == person_id))
+    log_person_event(person_id, AuditAction.ERASE, user=user, organisation=organisation, purpose=ERASURE_PURPOSE,
+                     fields=["anonymised"] if keeps_figures else ["deleted"])
+    if keeps_figures:
+        db.session.execute(sa.delete(Orientation).where(Orientation.person_id == person_id,
+                                                       Orientation.status == OrientationStatus.DRAFT))
+        anonymise_people([person_id], purpose=ERASURE_PURPOSE, user=user, organisation=organisation)
+        return ErasureResult(deleted=False)
+    db.session.execute(sa.delete(Orientation).where(Orientation.person_id == person_id))  # drafts only
+    db.session.expunge(person)
+    # Consents and needs go with it (ON DELETE CASCADE); the audit log keeps its rows (no foreign key).
+    db.session.execute(sa.delete(Person).where(Person.id == person_id).execution_options(synchronize_session=False))
+    return ErasureResult(deleted=True)
