@@ -105,6 +105,8 @@ class BaseConfig:
             "RGPD_PERSON_INACTIVITY_MONTHS": _env_int("RGPD_PERSON_INACTIVITY_MONTHS", 24),
             "RGPD_USER_INACTIVITY_MONTHS": _env_int("RGPD_USER_INACTIVITY_MONTHS", 12),
             "RGPD_USER_WARNING_DAYS": _env_int("RGPD_USER_WARNING_DAYS", 30),
+            # Erasure is refused this long after a MAS case's closure (the CPAM keeps the trace).
+            "RGPD_MAS_LEGAL_RETENTION_MONTHS": _env_int("RGPD_MAS_LEGAL_RETENTION_MONTHS", 12),
             "NOTIFICATIONS_TEMPLATE_FOLDERS": [
                 folder for folder in os.environ.get("NOTIFICATIONS_TEMPLATE_FOLDERS", "").split(os.pathsep) if folder
             ],

@@ -1,7 +1,8 @@
 """The person's right to erasure (art. 17), where the law and the ongoing work allow it.
 
-Refused, with the reason in plain French, while an orientation is under way (sent, received,
-accepted, in progress) or a MAS case is open: the structures working for the person need the
+Refused, with the reason in plain French, while a MAS case is open, while the CPAM's legal
+retention of a closed MAS case runs (RGPD_MAS_LEGAL_RETENTION_MONTHS after its closure), or while
+an orientation is under way (sent, received, accepted, in progress): the structures working for the person need the
 file, and the person can withdraw their consent first, which stops the orientations. Otherwise:
 a file that never fed any figure (no orientation, no MAS case, no médecin traitant declaration)
 is deleted whole; any other is anonymised, so that the steering figures stay right.
@@ -12,7 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app
 
+from orientation import clock
 from orientation.audit.models import AuditAction
 from orientation.audit.operations import log_person_event
 from orientation.cpam.models import CaseStage, MasCase, MedecinTraitantDeclaration
@@ -38,18 +41,38 @@ def refusal_reason(person: Person) -> str | None:
     """Why the file cannot be erased now, or None."""
     if person.anonymised_at is not None:
         return "Cette fiche est déjà anonymisée : elle ne contient plus de données personnelles."
+    open_cases = db.session.scalar(sa.select(sa.func.count()).select_from(MasCase).where(
+        MasCase.person_id == person.id, MasCase.stage != CaseStage.CLOSED))
+    if open_cases:
+        return ("Effacement impossible : un dossier de la Mission d'Accompagnement en Santé (CPAM) est ouvert. "
+                "La CPAM doit d'abord le clôturer (avec l'orientation qui l'accompagne) ; la fiche pourra ensuite être "
+                "effacée.")
+    held_until = _legal_hold_until(person)
+    if held_until is not None:
+        return (f"Effacement impossible avant le {held_until:%d/%m/%Y} : la CPAM conserve la trace d'un "
+                f"accompagnement santé pendant {current_app.config['RGPD_MAS_LEGAL_RETENTION_MONTHS']} mois après "
+                "sa clôture (obligation de conservation). La personne pourra renouveler sa demande à cette date.")
     in_progress = db.session.scalar(sa.select(sa.func.count()).select_from(Orientation).where(
         Orientation.person_id == person.id, Orientation.status.in_(UNDECIDED_STATUSES | ONGOING_STATUSES)))
     if in_progress:
         return (f"Effacement impossible : {in_progress} orientation(s) en cours. Les structures qui accompagnent "
                 "la personne ont encore besoin de ces informations. Vous pouvez retirer le consentement (cela "
                 "arrête les orientations), puis revenir effacer la fiche.")
-    open_cases = db.session.scalar(sa.select(sa.func.count()).select_from(MasCase).where(
-        MasCase.person_id == person.id, MasCase.stage != CaseStage.CLOSED))
-    if open_cases:
-        return ("Effacement impossible : un dossier de la Mission d'Accompagnement en Santé (CPAM) est ouvert. "
-                "La CPAM doit d'abord le clôturer ; la fiche pourra ensuite être effacée.")
     return None
+
+
+def _legal_hold_until(person: Person):
+    """The end of the legal retention of the person's latest closed MAS case, if it is still running."""
+    months = int(current_app.config["RGPD_MAS_LEGAL_RETENTION_MONTHS"])
+    last_closed = db.session.scalar(sa.select(sa.func.max(MasCase.closed_at)).where(MasCase.person_id == person.id))
+    if not months or last_closed is None:
+        return None
+    from orientation.rgpd.retention import months_before
+
+    # The hold ends `months` after the closure: it runs while the closure is more recent than `months` ago.
+    if last_closed <= months_before(clock.now(), months):
+        return None
+    return months_before(last_closed, -months)
 
 
 def erase_person(person: Person, *, user, organisation=None) -> ErasureResult:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from orientation import clock
 from orientation.cpam import operations as cpam_operations
-from orientation.cpam.models import CaseStage, MasCase
+from orientation.cpam.models import MasCase
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
 from orientation.organisations.models import MembershipRole

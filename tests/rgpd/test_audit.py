@@ -15,7 +15,6 @@ from orientation.referrals import operations as referral_operations
 from orientation.referrals.lifecycle import OrientationStatus as S
 from tests import builders
 from tests.referrals import builders as rb
-
 from tests.rgpd.conftest import AGENT
 
 BROWSER = {"User-Agent": AGENT}
