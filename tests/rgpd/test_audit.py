@@ -55,7 +55,8 @@ def test_rectification_through_the_edit_form_logs_field_names_not_values(world, 
     (change,) = _entries(world.person.id, action="update", target="people")
     assert {"phone", "email", "address", "contact_preference"} <= set(change.fields)
     assert "first_name" not in change.fields  # unchanged fields are not listed
-    assert change.user_id == world.sender.id and change.purpose == "people.edit"
+    assert (change.user_id, change.organisation_id, change.purpose) == (world.sender.id, world.sender_org.id,
+                                                                       "people.edit")
     assert change.user_agent == BROWSER["User-Agent"]
     text = _all_log_text(world.person.id)
     for value in ("06 98 76 54 32", "98 76", "lucie.durand", "Oliviers"):
