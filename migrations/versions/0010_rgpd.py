@@ -1,4 +1,4 @@
-"""RGPD: the person audit log records changes (action, fields, IP, user agent) and is append-only; people.anonymised_at
+"""RGPD: the person audit log records changes (action, fields, IP, user agent) and is append-only; people.anonymised_at; orientation_attachments
 
 Revision ID: 0010_rgpd
 Revises: 0006_cpam
@@ -82,6 +82,26 @@ def upgrade():
         batch_op.add_column(sa.Column('user_agent', sa.String(length=300), nullable=True))
     with op.batch_alter_table('people', schema=None) as batch_op:
         batch_op.add_column(sa.Column('anonymised_at', sa.DateTime(timezone=True), nullable=True))
+    op.create_table('orientation_attachments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('orientation_id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('storage_key', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('deleted_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['orientation_id'], ['orientations.id'], name=op.f('fk_orientation_attachments_orientation_id_orientations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_orientation_attachments_organisation_id_organisations'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_orientation_attachments_uploaded_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_orientation_attachments')),
+    sa.UniqueConstraint('storage_key', name=op.f('uq_orientation_attachments_storage_key'))
+    )
+    with op.batch_alter_table('orientation_attachments', schema=None) as batch_op:
+        batch_op.create_index('ix_orientation_attachments_orientation_created', ['orientation_id', 'created_at'], unique=False)
+
     if op.get_bind().dialect.name == 'postgresql':
         _run(POSTGRESQL_DDL)
     else:
@@ -93,6 +113,9 @@ def downgrade():
         _run(POSTGRESQL_DROP)
     else:
         _run(SQLITE_DROP)
+    with op.batch_alter_table('orientation_attachments', schema=None) as batch_op:
+        batch_op.drop_index('ix_orientation_attachments_orientation_created')
+    op.drop_table('orientation_attachments')
     with op.batch_alter_table('people', schema=None) as batch_op:
         batch_op.drop_column('anonymised_at')
     with op.batch_alter_table('person_access_logs', schema=None) as batch_op:

@@ -29,6 +29,7 @@ AUDITED_TABLES: dict[str, str | tuple[str, str]] = {
     "orientation_events": ("orientation_id", "orientations"),
     "orientation_comments": ("orientation_id", "orientations"),
     "appointments": ("orientation_id", "orientations"),
+    "orientation_attachments": ("orientation_id", "orientations"),
     "mas_contact_attempts": ("case_id", "mas_cases"),
     "mas_right_reviews": ("case_id", "mas_cases"),
     "mas_notes": ("case_id", "mas_cases"),
@@ -56,8 +57,10 @@ def _changed_columns(obj) -> list[str]:
 
 
 def _row_id(obj):
-    identity = inspect(obj).identity
-    return identity[0] if identity and len(identity) == 1 and isinstance(identity[0], int) else None
+    """The row's id when its key is one integer (new rows have it by now: after_flush runs post-INSERT)."""
+    state = inspect(obj)
+    key = state.mapper.primary_key_from_instance(obj)
+    return key[0] if len(key) == 1 and isinstance(key[0], int) else None
 
 
 @event.listens_for(Session, "after_flush")

@@ -4,7 +4,8 @@ Kept so that the steering figures still count: statuses, dates, volets, need cod
 (hence EPCI), situation flags, outcomes, MAS stages, reasons and care kinds (codes), rights
 statuses. Removed: name, birth date, address, phone, e-mail; every free text (orientation
 messages, comments, event notes, consent purposes, need notes, appointment places and notes,
-MAS messages, notes, "other" reasons, closure reasons); the text of messages sent about them.
+MAS messages, notes, "other" reasons, closure reasons); the text of messages sent about them;
+the documents attached to their orientations (file and name).
 
 Bulk UPDATE/DELETE statements (one per table for the whole batch, none per row): the immutable
 timelines (orientation and MAS events) are ORM-protected against edits, not against this purge,
@@ -70,6 +71,9 @@ def anonymise_people(person_ids: list[int], *, purpose: str, user=None, organisa
     execute(sa.update(case_events).where(case_events.c.case_id.in_(case_ids)).values(detail=None,
                                                                                      public_detail=None))
     _forget_messages(ids)
+    from orientation.attachments.operations import delete_files, person_attachments
+
+    delete_files(list(db.session.scalars(person_attachments(ids))))
     for person_id in ids:
         log_person_event(person_id, AuditAction.ANONYMISE, user=user, organisation=organisation, purpose=purpose)
     db.session.flush()

@@ -91,6 +91,9 @@ def erase_person(person: Person, *, user, organisation=None) -> ErasureResult:
                                                        Orientation.status == OrientationStatus.DRAFT))
         anonymise_people([person_id], purpose=ERASURE_PURPOSE, user=user, organisation=organisation)
         return ErasureResult(deleted=False)
+    from orientation.attachments.operations import delete_files, person_attachments
+
+    delete_files(list(db.session.scalars(person_attachments([person_id]))))
     db.session.execute(sa.delete(Orientation).where(Orientation.person_id == person_id))  # drafts only
     db.session.expunge(person)
     # Consents and needs go with it (ON DELETE CASCADE); the audit log keeps its rows (no foreign key).

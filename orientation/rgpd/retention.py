@@ -7,6 +7,8 @@
 - An account unused for RGPD_USER_INACTIVITY_MONTHS (12) is deactivated, once a warning e-mail
   went out through the outbox at least RGPD_USER_WARNING_DAYS (30) before; logging in again
   starts over (the warning is keyed on the last login).
+- The documents attached to an orientation closed RGPD_ATTACHMENT_RETENTION_MONTHS (6) ago are
+  deleted (file and name; the row says a document existed).
 `plan()` only reads (the dry run); `apply()` does it. Both are idempotent: an anonymised file,
 a warned or deactivated account is not picked again.
 """
@@ -21,6 +23,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from orientation import clock
+from orientation.attachments.operations import closed_orientation_attachments, delete_files
 from orientation.auth.models import User
 from orientation.cpam.models import CaseStage, MasCase
 from orientation.extensions import db
@@ -54,6 +57,7 @@ class RetentionPlan:
     people_kept_in_progress: list[int] = field(default_factory=list)  # inactive, but work under way
     users_to_warn: list[int] = field(default_factory=list)
     users_to_deactivate: list[int] = field(default_factory=list)
+    attachments_to_delete: list[int] = field(default_factory=list)  # of orientations closed 6 months ago
 
     def summary_lines(self) -> list[str]:
         """Counts and ids only: no name, no address (the output may be pasted into a ticket)."""
@@ -68,10 +72,12 @@ class RetentionPlan:
             f" : {len(self.users_to_warn)} ({ids(self.users_to_warn)})",
             f"Comptes à désactiver (inactifs depuis le {self.cutoff_users:%d/%m/%Y}, prévenus) : "
             f"{len(self.users_to_deactivate)} ({ids(self.users_to_deactivate)})",
-            "Pièces jointes : le produit n'en stocke pas (rien à supprimer).",
+            f"Documents d'orientations closes depuis plus de {self.attachment_months} mois à supprimer : "
+            f"{len(self.attachments_to_delete)} ({ids(self.attachments_to_delete)})",
         ]
 
     warning_days: int = 30
+    attachment_months: int = 6
 
 
 def _last_activity_before(cutoff: datetime):
@@ -106,6 +112,9 @@ def plan(now: datetime | None = None) -> RetentionPlan:
     result = RetentionPlan(cutoff_people=months_before(now, _setting("RGPD_PERSON_INACTIVITY_MONTHS")),
                            cutoff_users=months_before(now, _setting("RGPD_USER_INACTIVITY_MONTHS")))
     result.warning_days = warning_days
+    result.attachment_months = _setting("RGPD_ATTACHMENT_RETENTION_MONTHS")
+    result.attachments_to_delete = list(db.session.scalars(
+        closed_orientation_attachments(months_before(now, result.attachment_months))))
     inactive = sa.select(Person.id, _work_in_progress().label("busy")).where(
         Person.anonymised_at.is_(None), _last_activity_before(result.cutoff_people)).order_by(Person.id)
     for person_id, busy in db.session.execute(inactive):
@@ -129,6 +138,7 @@ def plan(now: datetime | None = None) -> RetentionPlan:
 
 def apply(retention: RetentionPlan) -> RetentionPlan:
     """Carry out the plan; flush, never commit (the task or the command commits)."""
+    delete_files(retention.attachments_to_delete)
     for start in range(0, len(retention.people_to_anonymise), BATCH):
         anonymise_people(retention.people_to_anonymise[start:start + BATCH], purpose=RETENTION_PURPOSE)
     if retention.users_to_warn:

@@ -8,6 +8,7 @@ from datetime import date, time, timedelta
 import sqlalchemy as sa
 
 from orientation import clock
+from orientation.attachments.operations import add_attachment
 from orientation.cpam import operations as cpam_operations
 from orientation.cpam.models import MasCase
 from orientation.directory.thematiques import Volet
@@ -30,6 +31,7 @@ SECRETS = {
     "need": "Vit seule depuis le décès de son mari", "mas_message": "Appeler après 10 h",
     "closure": "Soins pris en charge par la CSS", "withdrawal": "Ne souhaite plus",
 }
+PDF = b"%PDF-1.4\n% bilan\n%%EOF\n"
 
 
 @dataclass
@@ -74,18 +76,17 @@ def full_file() -> FullFile:
         person, service_id=service.id, user=world.detector, organisation_id=person.organisation_id,
         need_ids=[need.id], message=SECRETS["message"], urgency="normal",
         shared_fields=[SharedField.PHONE.value, SharedField.COMMUNE.value])
-    scenario = rb.Scenario(person.organisation, receiver_org, world.detector, receiver, world.other_detector,
-                           person, need, service)
     for step in (S.RECEIVED, S.ACCEPTED):
         referral_operations.change_status(orientation, step, user=receiver)
     referral_operations.add_comment(orientation, user=receiver, body=SECRETS["comment"])
+    add_attachment(orientation, user=receiver, organisation_id=receiver_org.id,
+                   filename="Bilan Rosa Pereira.pdf", data=PDF)
     referral_operations.add_appointment(orientation, user=receiver, day=date.today() + timedelta(days=3),
                                         time=time(10, 0), channel="in_person", place=SECRETS["appointment"],
                                         reminder_agreed=True, note=SECRETS["appointment"])
     referral_operations.change_status(orientation, S.COMPLETED, user=receiver, outcome="met")
     db.session.add(OrientationReminder(orientation_id=orientation.id, key="unopened"))
     db.session.flush()
-    del scenario
     manager = world.detector_manager
     db.session.refresh(person)
     return FullFile(world, person, case, orientation, receiver, manager)

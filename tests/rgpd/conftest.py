@@ -5,6 +5,13 @@ from tests.referrals import builders as referral_builders
 from tests.rgpd import builders as rgpd_builders
 
 
+@pytest.fixture(autouse=True)
+def attachments_folder(app, tmp_path, monkeypatch):
+    folder = tmp_path / "attachments"
+    monkeypatch.setitem(app.config, "ATTACHMENTS_FOLDER", str(folder))
+    return folder
+
+
 @pytest.fixture
 def full():
     """Rosa's file: a row in every table of personal data (MAS case closed, orientation completed)."""

@@ -72,7 +72,9 @@ def test_changes_in_referrals_and_cpam_are_logged_by_the_same_hook(world, logged
     assert {("orientations", "create"), ("orientation_events", "create"), ("orientation_comments", "create"),
             ("needs", "create"), ("consents", "create"), ("people", "create")} <= created
     comment_entry = next(e for e in entries if e.target == "orientation_comments")
-    assert comment_entry.orientation_id == orientation.id
+    assert comment_entry.orientation_id == orientation.id and comment_entry.target_id is not None
+    orientation_entry = next(e for e in entries if e.target == "orientations")
+    assert orientation_entry.target_id == orientation.id
     assert "confidentiel" not in _all_log_text(world.person.id)
 
 

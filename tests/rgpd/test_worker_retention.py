@@ -20,7 +20,8 @@ pytestmark = [pytest.mark.worker, pytest.mark.no_db_transaction]
 
 def test_a_real_worker_runs_the_daily_retention(tmp_path):
     with SmtpSink() as sink, processes.database("rgpd_worker") as url:
-        app = processes.producer_app(url, processes.SHARED_BROKER)
+        folder = tmp_path / "attachments"
+        app = processes.producer_app(url, processes.SHARED_BROKER, ATTACHMENTS_FOLDER=str(folder))
         with app.app_context():
             load_territory()
             full = full_file()
@@ -30,7 +31,8 @@ def test_a_real_worker_runs_the_daily_retention(tmp_path):
             db.session.commit()
             db.session.remove()
         worker = processes.start_worker(url, processes.SHARED_BROKER, sink.port, tmp_path / "worker.log",
-                                        name="rgpd", extra_env={"RGPD_USER_INACTIVITY_MONTHS": "0"})
+                                        name="rgpd", extra_env={"RGPD_USER_INACTIVITY_MONTHS": "0",
+                                                                   "ATTACHMENTS_FOLDER": str(folder)})
         try:
             with app.app_context():
                 app.extensions["celery"].send_task("rgpd.apply_retention")
@@ -47,6 +49,7 @@ def test_a_real_worker_runs_the_daily_retention(tmp_path):
                 time.sleep(0.2)
             assert anonymised is not None, (tmp_path / "worker.log").read_text()[-3000:]
             assert name == "Personne anonymisée" and SECRETS["phone"] not in name
+            assert not any(path.is_file() for path in folder.rglob("*"))  # the attached document is gone
             assert warned >= 1  # every account is "idle" for a 0-month setting: each is warned first
         finally:
             processes.stop(worker)
