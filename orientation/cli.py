@@ -18,6 +18,10 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(directory_cli)
 
+    from orientation.rgpd.cli import rgpd_cli
+
+    app.cli.add_command(rgpd_cli)
+
 
 territory_cli = AppGroup("territory", help="Référentiel territorial (communes, EPCI).")
 demo_cli = AppGroup("demo", help="Données de démonstration.")

@@ -100,6 +100,17 @@ class BaseConfig:
             "NOTIFICATIONS_REQUEUE_AFTER": _env_int("NOTIFICATIONS_REQUEUE_AFTER", 300),
             "NOTIFICATIONS_SWEEP_LIMIT": _env_int("NOTIFICATIONS_SWEEP_LIMIT", 5000),
             "NOTIFICATIONS_BATCH_SIZE": _env_int("NOTIFICATIONS_BATCH_SIZE", 20),
+            # RGPD retention (orientation.rgpd): files with no activity for this long are anonymised;
+            # accounts unused this long are deactivated, after a warning e-mail this many days before.
+            "RGPD_PERSON_INACTIVITY_MONTHS": _env_int("RGPD_PERSON_INACTIVITY_MONTHS", 24),
+            "RGPD_USER_INACTIVITY_MONTHS": _env_int("RGPD_USER_INACTIVITY_MONTHS", 12),
+            "RGPD_USER_WARNING_DAYS": _env_int("RGPD_USER_WARNING_DAYS", 30),
+            # Documents attached to orientations: size limit, and deletion this long after the closure.
+            "ATTACHMENTS_FOLDER": os.environ.get("ATTACHMENTS_FOLDER") or str(self.instance_path / "attachments"),
+            "ATTACHMENTS_MAX_BYTES": _env_int("ATTACHMENTS_MAX_BYTES", 10 * 1024 * 1024),
+            "RGPD_ATTACHMENT_RETENTION_MONTHS": _env_int("RGPD_ATTACHMENT_RETENTION_MONTHS", 6),
+            # Erasure is refused this long after a MAS case's closure (the CPAM keeps the trace).
+            "RGPD_MAS_LEGAL_RETENTION_MONTHS": _env_int("RGPD_MAS_LEGAL_RETENTION_MONTHS", 12),
             "NOTIFICATIONS_TEMPLATE_FOLDERS": [
                 folder for folder in os.environ.get("NOTIFICATIONS_TEMPLATE_FOLDERS", "").split(os.pathsep) if folder
             ],

@@ -98,6 +98,7 @@ def navigation_items() -> list[tuple[str, str]]:
 
 
 def register_blueprints(app: Flask) -> None:
+    from orientation.attachments.blueprint import bp as attachments_bp
     from orientation.auth.blueprint import bp as auth_bp
     from orientation.cpam.blueprint import bp as cpam_bp
     from orientation.cpam.blueprint import sante_bp
@@ -108,9 +109,11 @@ def register_blueprints(app: Flask) -> None:
     from orientation.organisations.blueprint import bp as organisations_bp
     from orientation.people.blueprint import bp as people_bp
     from orientation.referrals.blueprint import bp as referrals_bp
+    from orientation.rgpd.blueprint import bp as rgpd_bp
 
     for blueprint in (main_bp, auth_bp, organisations_bp, health_bp, notifications_bp, directory_bp, people_bp,
-                      referrals_bp, cpam_bp, sante_bp):
+                      referrals_bp, cpam_bp, sante_bp, rgpd_bp,
+                      attachments_bp):
         app.register_blueprint(blueprint)
     register_filters(app)
 

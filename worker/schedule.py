@@ -11,4 +11,6 @@ BEAT_SCHEDULE: dict = {
     "cpam-send-mas-reminders": {"task": "cpam.send_mas_reminders", "schedule": 900.0},
     # One e-mail per day for the structures that chose the digest (timezone: Europe/Paris).
     "notifications-send-digests": {"task": "notifications.send_digests", "schedule": crontab(hour=8, minute=0)},
+    # RGPD retention: anonymise files inactive for 24 months, warn then deactivate unused accounts.
+    "rgpd-apply-retention": {"task": "rgpd.apply_retention", "schedule": crontab(hour=3, minute=30)},
 }

@@ -104,6 +104,8 @@ class Person(TimestampMixin, db.Model):
     situation: Mapped[list] = mapped_column(sa.JSON, default=list)  # SituationFlag values
     referent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # Set when the file is anonymised (retention or erasure): identity and free texts gone, figures kept.
+    anonymised_at: Mapped[datetime | None]
 
     organisation: Mapped[Organisation] = relationship()
     commune: Mapped[Commune | None] = relationship()

@@ -22,7 +22,8 @@ def test_agent_creates_a_person_and_reads_the_file(world, logged_in):
     assert person.organisation_id == world.sender_org.id and person.phone == "06 12 34 56 78"
     page = client.get(f"/personnes/{person.id}").get_data(as_text=True)
     assert "Jeanne Martin" in page and "Plus de 60 ans" in page and "Pas de consentement valide" in page
-    log = db.session.scalars(sa.select(PersonAccessLog).where(PersonAccessLog.person_id == person.id)).all()
+    log = db.session.scalars(sa.select(PersonAccessLog).where(PersonAccessLog.person_id == person.id,
+                                                                  PersonAccessLog.action == "read")).all()
     assert [(entry.user_id, entry.purpose) for entry in log] == [(world.sender.id, "people.show")]
 
 

@@ -1,0 +1,155 @@
+"""Everything held on a person, table by table (RGPD right of access, art. 15).
+
+`EXPORT_SOURCES` names every table with a foreign-key path to `people` and how its rows are found;
+a test walks the models' metadata and fails when a table is missing here, so a new table of
+personal data cannot be forgotten. Two tables without a foreign key are added: the audit log
+(which keeps its rows after an erasure) and the outbox (messages about the person, by subject).
+Every column is exported as stored; ids of accounts, structures, services and communes are also
+given by name (`references`).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from orientation.extensions import db
+
+# table -> (column to match, table whose ids it holds: None for the person's own id)
+EXPORT_SOURCES: dict[str, tuple[str, str | None]] = {
+    "people": ("id", None),
+    "consents": ("person_id", None),
+    "needs": ("person_id", None),
+    "orientations": ("person_id", None),
+    "orientation_needs": ("orientation_id", "orientations"),
+    "orientation_events": ("orientation_id", "orientations"),
+    "orientation_comments": ("orientation_id", "orientations"),
+    "appointments": ("orientation_id", "orientations"),
+    "orientation_reminders": ("orientation_id", "orientations"),
+    "orientation_attachments": ("orientation_id", "orientations"),
+    "mas_cases": ("person_id", None),
+    "mas_case_care_kinds": ("case_id", "mas_cases"),
+    "mas_case_reasons": ("case_id", "mas_cases"),
+    "mas_contact_attempts": ("case_id", "mas_cases"),
+    "mas_right_reviews": ("case_id", "mas_cases"),
+    "mas_notes": ("case_id", "mas_cases"),
+    "mas_case_events": ("case_id", "mas_cases"),
+    "medecin_traitant_declarations": ("person_id", None),
+    "person_access_logs": ("person_id", None),
+}
+# The outbox refers to orientations, their reminders and appointments, and MAS cases by subject.
+OUTBOX_SUBJECTS = {"orientation": "orientations", "orientation-reminder": "orientations",
+                   "appointment": "appointments", "mas_case": "mas_cases"}
+
+SECTION_TITLES = {
+    "people": "Fiche de la personne", "consents": "Consentements", "needs": "Besoins",
+    "orientations": "Orientations", "orientation_needs": "Besoins concernés par chaque orientation",
+    "orientation_events": "Historique des orientations", "orientation_comments": "Échanges entre les structures",
+    "appointments": "Rendez-vous", "orientation_reminders": "Relances faites aux structures",
+    "orientation_attachments": "Documents joints aux orientations (le contenu est remis à part)",
+    "mas_cases": "Dossiers de la Mission d'Accompagnement en Santé (CPAM)",
+    "mas_case_care_kinds": "Soins auxquels la personne a renoncé", "mas_case_reasons": "Raisons du renoncement",
+    "mas_contact_attempts": "Tentatives de contact (CPAM)", "mas_right_reviews": "Bilan des droits (CPAM)",
+    "mas_notes": "Notes internes de la CPAM", "mas_case_events": "Étapes des dossiers CPAM",
+    "medecin_traitant_declarations": "Médecin traitant déclaré",
+    "person_access_logs": "Journal des consultations et des modifications",
+    "outbox_messages": "Messages envoyés (e-mails, SMS)",
+}
+# Foreign keys shown by name as well as by id.
+_REFERENCED = {"users": "Compte", "organisations": "Structure", "services": "Service", "communes": "Commune"}
+
+
+@dataclass
+class PersonExport:
+    person_id: int
+    sections: dict[str, list[dict]] = field(default_factory=dict)
+    references: dict[str, dict] = field(default_factory=dict)
+
+    def as_json(self, exported_at: datetime) -> dict:
+        return {"person_id": self.person_id, "exported_at": exported_at.isoformat(),
+                "tables": self.sections, "references": self.references}
+
+    def label(self, table_name: str, column: str, value):
+        """The name of a referenced account, structure, service or commune, or None."""
+        key = _foreign_table(table_name, column)
+        return self.references.get(key, {}).get(str(value)) if key and value is not None else None
+
+
+def _json_value(value):
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _foreign_table(table_name: str, column: str) -> str | None:
+    table = db.metadata.tables.get(table_name)
+    if table is None or column not in table.c:
+        return None
+    for key in table.c[column].foreign_keys:
+        if key.column.table.name in _REFERENCED:
+            return key.column.table.name
+    return None
+
+
+def _rows(table: sa.Table, condition) -> list[dict]:
+    order = list(table.primary_key.columns) or list(table.c)[:1]
+    result = db.session.execute(sa.select(table).where(condition).order_by(*order)).mappings()
+    return [{key: _json_value(value) for key, value in row.items()} for row in result]
+
+
+def collect(person_id: int) -> PersonExport:
+    """Read every row held on the person (one query per table, none per row)."""
+    export = PersonExport(person_id)
+    tables = db.metadata.tables
+    for name, (column, parent) in EXPORT_SOURCES.items():
+        table = tables[name]
+        if parent is None:
+            export.sections[name] = _rows(table, table.c[column] == person_id)
+        else:
+            ids = [row["id"] for row in export.sections[parent]]
+            export.sections[name] = _rows(table, table.c[column].in_(ids)) if ids else []
+    export.sections["outbox_messages"] = _outbox_rows(export)
+    export.references = _references(export)
+    return export
+
+
+def _outbox_rows(export: PersonExport) -> list[dict]:
+    table = db.metadata.tables["outbox_messages"]
+    conditions = []
+    for subject, source in OUTBOX_SUBJECTS.items():
+        ids = [row["id"] for row in export.sections[source]]
+        if ids:
+            conditions.append(sa.and_(table.c.subject_type == subject, table.c.subject_id.in_(ids)))
+    if not conditions:
+        return []
+    rows = _rows(table, sa.and_(sa.or_(*conditions), table.c.contains_credentials.is_(False)))
+    for row in rows:
+        row.pop("context", None)  # references to rows exported above, nothing more
+    return rows
+
+
+def _references(export: PersonExport) -> dict[str, dict]:
+    wanted: dict[str, set] = {name: set() for name in _REFERENCED}
+    for table_name, rows in export.sections.items():
+        for row in rows:
+            for column, value in row.items():
+                key = _foreign_table(table_name, column)
+                if key and value is not None:
+                    wanted[key].add(value)
+    tables = db.metadata.tables
+    found = {}
+    if wanted["users"]:
+        users = tables["users"]
+        found["users"] = {str(row.id): f"{row.first_name} {row.last_name}" for row in db.session.execute(
+            sa.select(users.c.id, users.c.first_name, users.c.last_name).where(users.c.id.in_(wanted["users"])))}
+    for name, key in (("organisations", "id"), ("services", "id"), ("communes", "code_insee")):
+        if wanted[name]:
+            table = tables[name]
+            found[name] = {str(row[0]): row[1] for row in db.session.execute(
+                sa.select(table.c[key], table.c.name).where(table.c[key].in_(wanted[name])))}
+    return found

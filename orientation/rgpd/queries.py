@@ -1,0 +1,61 @@
+"""Reads of the RGPD area: the journal of a file, what was shared and with whom."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from orientation.audit.models import PersonAccessLog
+from orientation.auth.models import User
+from orientation.cpam.models import MasCase, MasTeam
+from orientation.extensions import db
+from orientation.organisations.models import Organisation
+from orientation.people.models import Person
+from orientation.referrals.models import Orientation
+
+JOURNAL_PAGE = 200
+
+
+def get_person(person_id: int) -> Person:
+    return db.get_or_404(Person, person_id)
+
+
+def journal(person_id: int, *, limit: int | None = JOURNAL_PAGE) -> list[PersonAccessLog]:
+    query = (sa.select(PersonAccessLog).where(PersonAccessLog.person_id == person_id)
+             .order_by(PersonAccessLog.at.desc(), PersonAccessLog.id.desc()))
+    if limit is not None:
+        query = query.limit(limit)
+    return list(db.session.scalars(query))
+
+
+def journal_count(person_id: int) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(PersonAccessLog)
+                             .where(PersonAccessLog.person_id == person_id))
+
+
+def names_of(entries: list[PersonAccessLog]) -> tuple[dict[int, str], dict[int, str]]:
+    """Names of the accounts and structures of these entries (two queries)."""
+    user_ids = {entry.user_id for entry in entries if entry.user_id}
+    organisation_ids = {entry.organisation_id for entry in entries if entry.organisation_id}
+    users = {row.id: f"{row.first_name} {row.last_name}" for row in db.session.execute(
+        sa.select(User.id, User.first_name, User.last_name).where(User.id.in_(user_ids)))} if user_ids else {}
+    organisations = dict(db.session.execute(sa.select(Organisation.id, Organisation.name).where(
+        Organisation.id.in_(organisation_ids))).all()) if organisation_ids else {}
+    return users, organisations
+
+
+def shared_orientations(person_id: int) -> list[Orientation]:
+    """The orientations that were sent (drafts were shared with no one), with what the page shows."""
+    return list(db.session.scalars(
+        sa.select(Orientation).where(Orientation.person_id == person_id, Orientation.sent_at.is_not(None))
+        .options(selectinload(Orientation.receiver_organisation), selectinload(Orientation.service),
+                 selectinload(Orientation.sender_organisation), selectinload(Orientation.needs),
+                 selectinload(Orientation.consent))
+        .order_by(Orientation.sent_at)))
+
+
+def mas_cases(person_id: int) -> list[MasCase]:
+    return list(db.session.scalars(
+        sa.select(MasCase).where(MasCase.person_id == person_id)
+        .options(selectinload(MasCase.team).selectinload(MasTeam.organisation), selectinload(MasCase.care_links))
+        .order_by(MasCase.filed_at)))

@@ -1,0 +1,124 @@
+"""RGPD pages of a person's file: journal, export, what was shared, erasure."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from flask import Response, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from orientation import clock
+from orientation.audit.models import AuditAction
+from orientation.audit.operations import log_person_access, log_person_event
+from orientation.auth.session import current_membership
+from orientation.csrf import redisplay_on_csrf_error
+from orientation.extensions import db
+from orientation.referrals.models import SharedField
+from orientation.rgpd import erasure, export, permissions, queries
+from orientation.rgpd.forms import EraseForm
+
+
+def _acting_organisation_id(person) -> int:
+    membership = current_membership()
+    return membership.organisation_id if membership is not None else person.organisation_id
+
+
+def _load(person_id: int, allowed, purpose: str):
+    person = queries.get_person(person_id)
+    permissions.require(allowed(current_user, person))
+    log_person_access(current_user, person, purpose, organisation=_acting_organisation_id(person))
+    return person
+
+
+def _journal_rows(person_id: int, limit):
+    entries = queries.journal(person_id, limit=limit)
+    users, organisations = queries.names_of(entries)
+    return [{
+        "at": entry.at, "action": entry.action.label, "user": users.get(entry.user_id, "Système"),
+        "organisation": organisations.get(entry.organisation_id, ""), "purpose": entry.purpose,
+        "what": export.SECTION_TITLES.get(entry.target, entry.target or ""), "target_id": entry.target_id,
+        "fields": ", ".join(entry.fields or ()), "ip_address": entry.ip_address or "",
+        "user_agent": entry.user_agent or "", "orientation_id": entry.orientation_id,
+    } for entry in entries]
+
+
+@login_required
+def journal(person_id: int):
+    person = _load(person_id, permissions.can_view_journal, "rgpd.journal")
+    db.session.commit()
+    return render_template("rgpd/journal.html", person=person, rows=_journal_rows(person.id, queries.JOURNAL_PAGE),
+                           total=queries.journal_count(person.id), page_size=queries.JOURNAL_PAGE)
+
+
+JOURNAL_COLUMNS = [("at", "Date et heure (UTC)"), ("action", "Action"), ("user", "Par"),
+                   ("organisation", "Pour la structure"), ("purpose", "Page ou traitement"), ("what", "Donnée"),
+                   ("target_id", "N° de l'élément"), ("fields", "Champs modifiés"), ("orientation_id", "Orientation"),
+                   ("ip_address", "Adresse IP"), ("user_agent", "Navigateur")]
+
+
+@login_required
+def journal_csv(person_id: int):
+    person = _load(person_id, permissions.can_view_journal, "rgpd.journal_csv")
+    db.session.commit()
+    output = io.StringIO()
+    writer = csv.writer(output, delimiter=";")
+    writer.writerow([label for _key, label in JOURNAL_COLUMNS])
+    for row in _journal_rows(person.id, None):
+        writer.writerow([row["at"].isoformat() if key == "at" else row[key] if row[key] is not None else ""
+                         for key, _label in JOURNAL_COLUMNS])
+    return Response("\ufeff" + output.getvalue(), mimetype="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="journal-personne-{person.id}.csv"'})
+
+
+def _export(person_id: int, purpose: str):
+    person = queries.get_person(person_id)
+    permissions.require(permissions.can_export(current_user, person))
+    log_person_event(person.id, AuditAction.EXPORT, user=current_user, organisation=_acting_organisation_id(person),
+                     purpose=purpose)
+    db.session.commit()  # the export is logged before it is read (it includes its own entry)
+    return person, export.collect(person.id)
+
+
+@login_required
+def export_page(person_id: int):
+    person, data = _export(person_id, "rgpd.export")
+    return render_template("rgpd/export.html", person=person, data=data, titles=export.SECTION_TITLES,
+                           exported_at=clock.now())
+
+
+@login_required
+def export_json(person_id: int):
+    person, data = _export(person_id, "rgpd.export_json")
+    body = json.dumps(data.as_json(clock.now()), ensure_ascii=False, indent=2, default=str)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="donnees-personne-{person.id}.json"'})
+
+
+@login_required
+def shared(person_id: int):
+    person = _load(person_id, permissions.can_view_shared, "rgpd.shared")
+    db.session.commit()
+    return render_template("rgpd/shared.html", person=person, orientations=queries.shared_orientations(person.id),
+                           cases=queries.mas_cases(person.id), consents=person.consents,
+                           always_shared="Votre nom et votre prénom", shared_field=SharedField)
+
+
+@login_required
+@redisplay_on_csrf_error
+def erase(person_id: int):
+    person = _load(person_id, permissions.can_erase, "rgpd.erase")
+    form = EraseForm()
+    refusal = erasure.refusal_reason(person)
+    if refusal is None and form.validate_on_submit():
+        name_for_message = person.full_name
+        result = erasure.erase_person(person, user=current_user, organisation=_acting_organisation_id(person))
+        db.session.commit()
+        flash(f"La fiche de {name_for_message} est effacée." if result.deleted else
+              f"La fiche de {name_for_message} est anonymisée : son identité, ses coordonnées et les textes libres "
+              "sont effacés ; seuls les chiffres anonymes du suivi restent.", "success")
+        return redirect(url_for("people.list"))
+    db.session.commit()
+    status = 409 if refusal else (400 if form.errors else 200)
+    return render_template("rgpd/erase.html", person=person, form=form, refusal=refusal), status
