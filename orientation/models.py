@@ -1,7 +1,7 @@
 """Imports every model so that the metadata is complete (migrations, create_all, tests)."""
 
 from orientation.audit.models import PersonAccessLog  # noqa: F401
-from orientation.auth.models import User  # noqa: F401
+from orientation.auth.models import RecoveryCode, User  # noqa: F401
 from orientation.cpam.models import (  # noqa: F401
     ContactAttempt,
     MasCase,
