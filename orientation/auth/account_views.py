@@ -13,13 +13,16 @@ from orientation.csrf import redisplay_on_csrf_error
 from orientation.extensions import db
 
 
-
 def _security_page(password_form=None, disable_form=None, status=200):
     password_form = password_form or ChangePasswordForm()
     return render_template(
-        "auth/security.html", password_form=password_form, disable_form=disable_form or DisableTotpForm(),
-        empty_form=EmptyForm(), mfa_required=is_mfa_required(current_user),
-        can_disable=can_disable_totp(current_user), recovery_left=mfa.remaining_recovery_codes(current_user),
+        "auth/security.html",
+        password_form=password_form,
+        disable_form=disable_form or DisableTotpForm(),
+        empty_form=EmptyForm(),
+        mfa_required=is_mfa_required(current_user),
+        can_disable=can_disable_totp(current_user),
+        recovery_left=mfa.remaining_recovery_codes(current_user),
         auth_method=session.get("auth_method"),
     ), status
 
@@ -60,9 +63,14 @@ def enrol_totp():
             session.pop(ENROL_SECRET_KEY, None)
             return render_template("auth/recovery_codes.html", codes=codes, continue_url=url_for("auth.security"))
         form.code.errors.append("Code incorrect. Saisissez le code affiché en ce moment par l'application.")
-    return render_template("auth/enrol_totp.html", form=form, forced=is_mfa_required(current_user), secret=secret,
-                           qr_code=mfa.qr_code_data_uri(mfa.provisioning_uri(secret, current_user.email)),
-                           action=url_for("auth.enrol_totp")), 400 if form.errors else 200
+    return render_template(
+        "auth/enrol_totp.html",
+        form=form,
+        forced=is_mfa_required(current_user),
+        secret=secret,
+        qr_code=mfa.qr_code_data_uri(mfa.provisioning_uri(secret, current_user.email)),
+        action=url_for("auth.enrol_totp"),
+    ), 400 if form.errors else 200
 
 
 @login_required
@@ -70,8 +78,7 @@ def enrol_totp():
 def disable_totp():
     form = DisableTotpForm()
     if not can_disable_totp(current_user):
-        flash("La double authentification est obligatoire pour votre rôle : elle ne peut pas être désactivée.",
-              "error")
+        flash("La double authentification est obligatoire pour votre rôle : elle ne peut pas être désactivée.", "error")
         return redirect(url_for("auth.security"))
     if form.validate_on_submit():
         if mfa.verify_second_factor(current_user, form.code.data):

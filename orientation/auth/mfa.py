@@ -85,8 +85,10 @@ def disable_totp(user: User) -> None:
 
 def replace_recovery_codes(user: User) -> list[str]:
     """New recovery codes (shown once); only their hashes are stored; the previous ones stop working."""
-    codes = ["-".join("".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(5)) for _ in range(2))
-             for _ in range(RECOVERY_CODE_COUNT)]
+    codes = [
+        "-".join("".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(5)) for _ in range(2))
+        for _ in range(RECOVERY_CODE_COUNT)
+    ]
     user.recovery_codes.clear()
     db.session.flush()
     user.recovery_codes.extend(RecoveryCode(code_hash=hash_opaque_token(_normalise(code))) for code in codes)

@@ -33,16 +33,26 @@ def is_enabled() -> bool:
 def client() -> FlaskOAuth2App:
     """One client per configuration, kept on the app (it caches the discovery document and keys)."""
     config = current_app.config
-    settings = (config["PROCONNECT_DISCOVERY_URL"], config["PROCONNECT_CLIENT_ID"], config["PROCONNECT_CLIENT_SECRET"],
-                config["PROCONNECT_SCOPES"])
+    settings = (
+        config["PROCONNECT_DISCOVERY_URL"],
+        config["PROCONNECT_CLIENT_ID"],
+        config["PROCONNECT_CLIENT_SECRET"],
+        config["PROCONNECT_SCOPES"],
+    )
     cache = current_app.extensions.setdefault("proconnect", {})
     if settings not in cache:
         cache.clear()
         cache[settings] = FlaskOAuth2App(
-            FlaskIntegration("proconnect"), name="proconnect",
-            server_metadata_url=settings[0], client_id=settings[1], client_secret=settings[2],
-            client_kwargs={"scope": settings[3], "token_endpoint_auth_method": "client_secret_post",
-                           "default_timeout": config["PROCONNECT_TIMEOUT"]},
+            FlaskIntegration("proconnect"),
+            name="proconnect",
+            server_metadata_url=settings[0],
+            client_id=settings[1],
+            client_secret=settings[2],
+            client_kwargs={
+                "scope": settings[3],
+                "token_endpoint_auth_method": "client_secret_post",
+                "default_timeout": config["PROCONNECT_TIMEOUT"],
+            },
         )
     return cache[settings]
 
@@ -67,8 +77,9 @@ def account_for(id_claims: dict, userinfo: dict) -> User:
         raise ProConnectError("La réponse de ProConnect est incohérente. Réessayez de vous connecter.")
     email = (userinfo.get("email") or id_claims.get("email") or "").strip()
     if not email:
-        raise ProConnectError("ProConnect n'a pas transmis votre adresse e-mail : connectez-vous avec votre mot "
-                              "de passe Orientation.")
+        raise ProConnectError(
+            "ProConnect n'a pas transmis votre adresse e-mail : connectez-vous avec votre mot de passe Orientation."
+        )
     user = get_user_by_email(email)
     if user is None or not user.active:
         raise ProConnectError(

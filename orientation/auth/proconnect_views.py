@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from authlib.integrations.base_client import OAuthError
@@ -17,8 +18,10 @@ from orientation.urls import safe_next_url
 
 log = logging.getLogger(__name__)
 NEXT_KEY = "proconnect_next"
-UNTRUSTED_ANSWER = ("La connexion avec ProConnect n'a pas pu être vérifiée (réponse expirée, rejouée ou "
-                    "altérée). Réessayez de vous connecter.")
+UNTRUSTED_ANSWER = (
+    "La connexion avec ProConnect n'a pas pu être vérifiée (réponse expirée, rejouée ou "
+    "altérée). Réessayez de vous connecter."
+)
 UNAVAILABLE = "ProConnect ne répond pas pour le moment. Réessayez plus tard ou connectez-vous avec votre mot de passe."
 
 
@@ -42,8 +45,9 @@ def proconnect_callback():
         abort(404)
     if request.args.get("error"):
         log.info("ProConnect answered error=%s", request.args.get("error"))
-        return _login_page_with_error("La connexion avec ProConnect a été interrompue. Réessayez, ou connectez-vous "
-                                      "avec votre mot de passe.", 400)
+        return _login_page_with_error(
+            "La connexion avec ProConnect a été interrompue. Réessayez, ou connectez-vous avec votre mot de passe.", 400
+        )
     try:
         token = proconnect.client().authorize_access_token()
         userinfo = proconnect.fetch_userinfo(token)
@@ -63,10 +67,8 @@ def proconnect_callback():
 def proconnect_logged_out():
     """Where ProConnect sends the browser back after ending its own session."""
     if proconnect.is_enabled():
-        try:
+        with contextlib.suppress(OAuthError):  # the local session is closed anyway: a stray state changes nothing
             proconnect.client().validate_logout_response()
-        except OAuthError:
-            pass  # the local session is closed anyway; a stray state changes nothing
     flash("Vous êtes déconnecté·e d'Orientation et de ProConnect.", "success")
     return redirect(url_for("auth.login"))
 
