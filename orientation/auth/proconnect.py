@@ -52,6 +52,9 @@ def client() -> FlaskOAuth2App:
                 "scope": settings[3],
                 "token_endpoint_auth_method": "client_secret_post",
                 "default_timeout": config["PROCONNECT_TIMEOUT"],
+                # ProConnect's access tokens live 60 s: Authlib's default 60 s margin would call
+                # them expired before the userinfo request.
+                "leeway": 5,
             },
         )
     return cache[settings]

@@ -53,7 +53,7 @@ def proconnect_callback():
         userinfo = proconnect.fetch_userinfo(token)
         user = proconnect.account_for(dict(token["userinfo"]), userinfo)
     except (OAuthError, JoseError, KeyError, ValueError) as error:
-        log.warning("ProConnect answer refused: %s", type(error).__name__)
+        log.warning("ProConnect answer refused: %s %s", type(error).__name__, error)
         return _login_page_with_error(UNTRUSTED_ANSWER, 400)
     except RequestException:
         log.warning("ProConnect token or userinfo request failed", exc_info=True)
