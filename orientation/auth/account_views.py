@@ -43,7 +43,8 @@ def change_password():
         else:
             operations.set_password(current_user, form.password.data)
             db.session.commit()
-            start_session(current_user, method=session.get("auth_method", "password"))  # this session goes on
+            # This session goes on with the new version (the real object: a proxy would refer to itself).
+            start_session(current_user._get_current_object(), method=session.get("auth_method", "password"))
             flash("Votre mot de passe a été modifié. Vos autres sessions ont été fermées.", "success")
             return redirect(url_for("auth.security"))
     return _security_page(password_form=form, status=400)

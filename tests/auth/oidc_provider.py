@@ -69,15 +69,23 @@ def _create_app(provider: Provider) -> Flask:
     @app.get("/api/v2/.well-known/openid-configuration")
     def discovery():
         base = provider.base_url + "/api/v2"
-        return jsonify({
-            "issuer": base, "authorization_endpoint": base + "/authorize", "token_endpoint": base + "/token",
-            "userinfo_endpoint": base + "/userinfo", "jwks_uri": base + "/jwks",
-            "end_session_endpoint": base + "/session/end", "response_types_supported": ["code"],
-            "subject_types_supported": ["public"], "scopes_supported": ["openid", "email", "given_name",
-                                                                      "usual_name", "siret", "uid"],
-            "id_token_signing_alg_values_supported": ["RS256"], "userinfo_signing_alg_values_supported": ["RS256"],
-            "token_endpoint_auth_methods_supported": ["client_secret_post"], "acr_values_supported": ["eidas1"],
-        })
+        return jsonify(
+            {
+                "issuer": base,
+                "authorization_endpoint": base + "/authorize",
+                "token_endpoint": base + "/token",
+                "userinfo_endpoint": base + "/userinfo",
+                "jwks_uri": base + "/jwks",
+                "end_session_endpoint": base + "/session/end",
+                "response_types_supported": ["code"],
+                "subject_types_supported": ["public"],
+                "scopes_supported": ["openid", "email", "given_name", "usual_name", "siret", "uid"],
+                "id_token_signing_alg_values_supported": ["RS256"],
+                "userinfo_signing_alg_values_supported": ["RS256"],
+                "token_endpoint_auth_methods_supported": ["client_secret_post"],
+                "acr_values_supported": ["eidas1"],
+            }
+        )
 
     @app.get("/api/v2/jwks")
     def jwks():
@@ -87,35 +95,61 @@ def _create_app(provider: Provider) -> Flask:
     def authorize():
         args = request.args
         provider.authorize_requests.append(dict(args))
-        if args.get("client_id") != CLIENT_ID or args.get("response_type") != "code" or "openid" not in args.get(
-                "scope", "").split():
+        if (
+            args.get("client_id") != CLIENT_ID
+            or args.get("response_type") != "code"
+            or "openid" not in args.get("scope", "").split()
+        ):
             abort(400)
         agent = provider.login_as
         if agent is None:
-            return redirect(args["redirect_uri"] + "?" + urlencode({"error": "access_denied",
-                                                                     "state": args.get("state", "")}))
+            return redirect(
+                args["redirect_uri"] + "?" + urlencode({"error": "access_denied", "state": args.get("state", "")})
+            )
         code = secrets.token_urlsafe(16)
-        provider.codes[code] = {"agent": agent, "nonce": args.get("nonce"), "redirect_uri": args["redirect_uri"],
-                                "acr": args.get("acr_values", "eidas1")}
+        provider.codes[code] = {
+            "agent": agent,
+            "nonce": args.get("nonce"),
+            "redirect_uri": args["redirect_uri"],
+            "acr": args.get("acr_values", "eidas1"),
+        }
         return redirect(args["redirect_uri"] + "?" + urlencode({"code": code, "state": args.get("state", "")}))
 
     @app.post("/api/v2/token")
     def token():
         form = request.form
         grant = provider.codes.pop(form.get("code", ""), None)  # a code works once
-        if (grant is None or form.get("client_id") != CLIENT_ID or form.get("client_secret") != CLIENT_SECRET
-                or form.get("redirect_uri") != grant["redirect_uri"]):
+        if (
+            grant is None
+            or form.get("client_id") != CLIENT_ID
+            or form.get("client_secret") != CLIENT_SECRET
+            or form.get("redirect_uri") != grant["redirect_uri"]
+        ):
             return jsonify({"error": "invalid_grant"}), 400
         agent, now = grant["agent"], int(time.time())
         access_token = secrets.token_urlsafe(24)
         provider.codes[f"access:{access_token}"] = agent
-        id_token = provider.sign({
-            "iss": provider.base_url + "/api/v2", "sub": agent.sub, "aud": CLIENT_ID, "iat": now, "exp": now + 60,
-            "nonce": "un-autre-nonce" if provider.wrong_nonce else grant["nonce"], "acr": grant["acr"],
-            "amr": ["pwd"],
-        })
-        return jsonify({"access_token": access_token, "token_type": "Bearer", "expires_in": 60,
-                        "id_token": id_token, "scope": "openid email given_name usual_name siret uid"})
+        id_token = provider.sign(
+            {
+                "iss": provider.base_url + "/api/v2",
+                "sub": agent.sub,
+                "aud": CLIENT_ID,
+                "iat": now,
+                "exp": now + 60,
+                "nonce": "un-autre-nonce" if provider.wrong_nonce else grant["nonce"],
+                "acr": grant["acr"],
+                "amr": ["pwd"],
+            }
+        )
+        return jsonify(
+            {
+                "access_token": access_token,
+                "token_type": "Bearer",
+                "expires_in": 60,
+                "id_token": id_token,
+                "scope": "openid email given_name usual_name siret uid",
+            }
+        )
 
     @app.get("/api/v2/userinfo")
     def userinfo():
@@ -123,9 +157,16 @@ def _create_app(provider: Provider) -> Flask:
         agent = provider.codes.get(f"access:{bearer}")
         if agent is None:
             return jsonify({"error": "invalid_token"}), 401
-        claims = {"iss": provider.base_url + "/api/v2", "aud": CLIENT_ID, "sub": agent.sub, "email": agent.email,
-                  "given_name": agent.given_name, "usual_name": agent.usual_name, "siret": agent.siret,
-                  "uid": agent.uid}
+        claims = {
+            "iss": provider.base_url + "/api/v2",
+            "aud": CLIENT_ID,
+            "sub": agent.sub,
+            "email": agent.email,
+            "given_name": agent.given_name,
+            "usual_name": agent.usual_name,
+            "siret": agent.siret,
+            "uid": agent.uid,
+        }
         return provider.sign(claims), 200, {"Content-Type": "application/jwt; charset=utf-8"}
 
     @app.get("/api/v2/session/end")
@@ -140,8 +181,10 @@ def _create_app(provider: Provider) -> Flask:
 @contextmanager
 def running_provider():
     server = make_server("127.0.0.1", 0, None, threaded=True)
-    provider = Provider(base_url=f"http://127.0.0.1:{server.server_port}",
-                        key=RSAKey.generate_key(2048, parameters={"kid": "test-key-1", "use": "sig"}))
+    provider = Provider(
+        base_url=f"http://127.0.0.1:{server.server_port}",
+        key=RSAKey.generate_key(2048, parameters={"kid": "test-key-1", "use": "sig"}),
+    )
     server.app = _create_app(provider)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
