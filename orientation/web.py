@@ -93,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     register_filters(app)
 
     from orientation.auth.forms import EmptyForm, SwitchOrganisationForm
+    from orientation.auth.permissions import can_reset_second_factor
 
     @app.context_processor
     def _layout_context():
@@ -102,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
             "switch_form": SwitchOrganisationForm,
             "navigation_items": navigation_items,
             "home_tiles": home_tiles,
+            "can_reset_second_factor": can_reset_second_factor,
         }
 
     app.after_request(security_headers)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from orientation.auth import mfa, operations, passwords
 from orientation.auth.forms import ChangePasswordForm, DisableTotpForm, EmptyForm, EnrolTotpForm
-from orientation.auth.permissions import can_disable_totp, is_mfa_required
+from orientation.auth.models import User
+from orientation.auth.permissions import can_disable_totp, can_reset_second_factor, is_mfa_required
 from orientation.auth.session import ENROL_SECRET_KEY, end_session, start_session
 from orientation.csrf import redisplay_on_csrf_error
 from orientation.extensions import db
+from orientation.urls import safe_next_url
 
 
 def _security_page(password_form=None, disable_form=None, status=200):
@@ -109,3 +111,19 @@ def logout_everywhere():
     end_session()
     flash("Vous êtes déconnecté·e de tous vos appareils et navigateurs.", "success")
     return redirect(url_for("auth.login"))
+
+
+@login_required
+def reset_second_factor(user_id: int):
+    """Phone lost and recovery codes too: a coordinator turns the second factor off and ends every session
+    of the account; the colleague enrols again at the next login when the role requires it."""
+    target = db.get_or_404(User, user_id)
+    if not can_reset_second_factor(current_user, target):
+        abort(403)
+    if EmptyForm().validate_on_submit():
+        mfa.disable_totp(target)
+        operations.end_all_sessions(target)
+        db.session.commit()
+        flash(f"La double authentification de {target.full_name} est réinitialisée et ses sessions sont fermées.",
+              "success")
+    return redirect(safe_next_url(request.form.get("next"), url_for("main.home")))

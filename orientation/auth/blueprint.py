@@ -41,3 +41,5 @@ bp.add_url_rule("/compte/securite/codes-de-secours", "regenerate_recovery_codes"
                 account_views.regenerate_recovery_codes, methods=["POST"])
 bp.add_url_rule("/compte/securite/deconnexion-partout", "logout_everywhere", account_views.logout_everywhere,
                 methods=["POST"])
+bp.add_url_rule("/comptes/<int:user_id>/double-authentification/reinitialiser", "reset_second_factor",
+                account_views.reset_second_factor, methods=["POST"])

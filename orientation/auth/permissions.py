@@ -25,3 +25,8 @@ def is_mfa_required(user: User) -> bool:
 
 def can_disable_totp(user: User) -> bool:
     return user.has_totp and not is_mfa_required(user)
+
+
+def can_reset_second_factor(actor: User, target: User) -> bool:
+    """The coordination resets a colleague's lost second factor (never its own: that needs a second person)."""
+    return actor.is_authenticated and actor.is_coordinator and actor.id != target.id and target.has_totp

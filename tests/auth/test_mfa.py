@@ -195,3 +195,29 @@ def test_code_at_the_edge_of_the_window(make):
         code = totp_code(secret)
         frozen.advance(timedelta(seconds=90))  # three steps later: too old
         assert not mfa.verify_totp(user, code)
+
+
+def test_coordinator_resets_a_lost_second_factor_and_ends_the_sessions(make, logged_in, app):
+    organisation = make.organisation()
+    agent = make.agent(organisation)
+    secret = totp(agent)
+    agent_client = FormClient(app.test_client())
+    _password_step(agent_client, agent.email)
+    agent_client.submit("/connexion/code", {"code": totp_code(secret)})
+    assert agent_client.get("/").status_code == 200
+    members_page = f"/structures/{organisation.id}/membres"
+
+    manager = logged_in(make.manager(organisation))
+    assert "Réinitialiser la double authentification" not in manager.get(members_page).get_data(as_text=True)
+    assert manager.submit(f"/comptes/{agent.id}/double-authentification/reinitialiser",
+                          page="/compte/securite").status_code == 403
+
+    coordinator = logged_in(make.user(coordinator=True))
+    assert "Réinitialiser la double authentification" in coordinator.get(members_page).get_data(as_text=True)
+    response = coordinator.submit(f"/comptes/{agent.id}/double-authentification/reinitialiser",
+                                  {"next": members_page}, page=members_page)
+    assert response.status_code == 302 and response.location == members_page
+    db.session.refresh(agent)
+    assert not agent.has_totp
+    assert agent_client.get("/").status_code == 302  # the (maybe stolen) sessions are over
+    assert _password_step(FormClient(app.test_client()), agent.email).location == "/"
