@@ -9,7 +9,7 @@ from orientation.auth import mfa, operations, passwords
 from orientation.auth.forms import ChangePasswordForm, DisableTotpForm, EmptyForm, EnrolTotpForm
 from orientation.auth.models import User
 from orientation.auth.permissions import can_disable_totp, can_reset_second_factor, is_mfa_required
-from orientation.auth.session import ENROL_SECRET_KEY, end_session, start_session
+from orientation.auth.session import ENROL_SECRET_KEY, end_session, enrolment_secret, start_session
 from orientation.csrf import redisplay_on_csrf_error
 from orientation.extensions import db
 from orientation.urls import safe_next_url
@@ -58,7 +58,7 @@ def enrol_totp():
     if current_user.has_totp:
         return redirect(url_for("auth.security"))
     form = EnrolTotpForm()
-    secret = session.setdefault(ENROL_SECRET_KEY, mfa.new_totp_secret())
+    secret = enrolment_secret(current_user)
     if form.validate_on_submit():
         codes = mfa.enable_totp(current_user, secret, form.code.data)
         if codes is not None:

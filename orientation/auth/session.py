@@ -93,8 +93,21 @@ def pending_login() -> tuple[User, dict] | None:
 
 def end_session() -> None:
     logout_user()
-    for key in ("auth_at", "seen_at", "auth_method", SSO_ID_TOKEN_KEY, PENDING_LOGIN_KEY, CURRENT_MEMBERSHIP_KEY):
+    for key in ("auth_at", "seen_at", "auth_method", SSO_ID_TOKEN_KEY, PENDING_LOGIN_KEY, CURRENT_MEMBERSHIP_KEY,
+                ENROL_SECRET_KEY):
         session.pop(key, None)
+
+
+def enrolment_secret(user: User) -> str:
+    """The TOTP secret shown to this user until a code confirms it; never handed to another account
+    that logs in later in the same browser."""
+    from orientation.auth.mfa import new_totp_secret
+
+    pending = session.get(ENROL_SECRET_KEY)
+    if not (isinstance(pending, dict) and pending.get("user") == user.id and pending.get("secret")):
+        pending = {"user": user.id, "secret": new_totp_secret()}
+        session[ENROL_SECRET_KEY] = pending
+    return pending["secret"]
 
 
 def session_expired() -> bool:

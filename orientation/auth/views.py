@@ -24,6 +24,7 @@ from orientation.auth.session import (
     begin_login,
     choose_membership,
     end_session,
+    enrolment_secret,
     pending_login,
     start_session,
 )
@@ -120,7 +121,7 @@ def login_enrol():
         return redirect(url_for("auth.login"))
     user, pending = found
     form = EnrolTotpForm()
-    secret = session.setdefault(ENROL_SECRET_KEY, mfa.new_totp_secret())
+    secret = enrolment_secret(user)
     if form.validate_on_submit():
         codes = mfa.enable_totp(user, secret, form.code.data)
         if codes is not None:

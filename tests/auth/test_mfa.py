@@ -221,3 +221,13 @@ def test_coordinator_resets_a_lost_second_factor_and_ends_the_sessions(make, log
     assert not agent.has_totp
     assert agent_client.get("/").status_code == 302  # the (maybe stolen) sessions are over
     assert _password_step(FormClient(app.test_client()), agent.email).location == "/"
+
+
+def test_an_unfinished_enrolment_secret_is_never_given_to_the_next_user_of_the_browser(make, browser_client):
+    first, second = make.agent(email="a@test.fr"), make.agent(email="b@test.fr")
+    browser_client.login(first.email)
+    secret_a = SECRET_RE.search(browser_client.get("/compte/securite/double-authentification").get_data(as_text=True))
+    browser_client.submit("/deconnexion", page="/")
+    browser_client.login(second.email)
+    secret_b = SECRET_RE.search(browser_client.get("/compte/securite/double-authentification").get_data(as_text=True))
+    assert secret_a.group(1) != secret_b.group(1)
