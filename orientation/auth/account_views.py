@@ -124,6 +124,8 @@ def reset_second_factor(user_id: int):
         mfa.disable_totp(target)
         operations.end_all_sessions(target)
         db.session.commit()
-        flash(f"La double authentification de {target.full_name} est réinitialisée et ses sessions sont fermées.",
-              "success")
+        flash(
+            f"La double authentification de {target.full_name} est réinitialisée et ses sessions sont fermées.",
+            "success",
+        )
     return redirect(safe_next_url(request.form.get("next"), url_for("main.home")))

@@ -20,7 +20,8 @@ def roles_of(user: User) -> set[str]:
 
 
 def is_mfa_required(user: User) -> bool:
-    return bool(roles_of(user) & set(current_app.config["MFA_REQUIRED_ROLES"]))
+    required = set(current_app.config["MFA_REQUIRED_ROLES"])
+    return bool(required) and bool(roles_of(user) & required)
 
 
 def can_disable_totp(user: User) -> bool:

@@ -209,13 +209,18 @@ def test_coordinator_resets_a_lost_second_factor_and_ends_the_sessions(make, log
 
     manager = logged_in(make.manager(organisation))
     assert "Réinitialiser la double authentification" not in manager.get(members_page).get_data(as_text=True)
-    assert manager.submit(f"/comptes/{agent.id}/double-authentification/reinitialiser",
-                          page="/compte/securite").status_code == 403
+    assert (
+        manager.submit(
+            f"/comptes/{agent.id}/double-authentification/reinitialiser", page="/compte/securite"
+        ).status_code
+        == 403
+    )
 
     coordinator = logged_in(make.user(coordinator=True))
     assert "Réinitialiser la double authentification" in coordinator.get(members_page).get_data(as_text=True)
-    response = coordinator.submit(f"/comptes/{agent.id}/double-authentification/reinitialiser",
-                                  {"next": members_page}, page=members_page)
+    response = coordinator.submit(
+        f"/comptes/{agent.id}/double-authentification/reinitialiser", {"next": members_page}, page=members_page
+    )
     assert response.status_code == 302 and response.location == members_page
     db.session.refresh(agent)
     assert not agent.has_totp

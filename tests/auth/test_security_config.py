@@ -28,13 +28,24 @@ def test_mfa_roles_can_be_chosen(monkeypatch, tmp_path):
     assert settings["MFA_REQUIRED_ROLES"] == ["coordinator"]
 
 
-@pytest.mark.parametrize(("env", "reason"), [
-    ({"MFA_REQUIRED_ROLES": "coordinator,admin"}, "rôles inconnus : admin"),
-    ({"PROCONNECT_DISCOVERY_URL": "http://proconnect.test/.well-known/openid-configuration",
-      "PROCONNECT_CLIENT_ID": "id", "PROCONNECT_CLIENT_SECRET": "secret"}, "https://"),
-    ({"PROCONNECT_DISCOVERY_URL": "https://proconnect.test/.well-known/openid-configuration"},
-     "PROCONNECT_CLIENT_ID"),
-])
+@pytest.mark.parametrize(
+    ("env", "reason"),
+    [
+        ({"MFA_REQUIRED_ROLES": "coordinator,admin"}, "rôles inconnus : admin"),
+        (
+            {
+                "PROCONNECT_DISCOVERY_URL": "http://proconnect.test/.well-known/openid-configuration",
+                "PROCONNECT_CLIENT_ID": "id",
+                "PROCONNECT_CLIENT_SECRET": "secret",
+            },
+            "https://",
+        ),
+        (
+            {"PROCONNECT_DISCOVERY_URL": "https://proconnect.test/.well-known/openid-configuration"},
+            "PROCONNECT_CLIENT_ID",
+        ),
+    ],
+)
 def test_production_refuses_bad_security_settings(monkeypatch, tmp_path, env, reason):
     with pytest.raises(UnsafeConfiguration, match=reason):
         _production(monkeypatch, tmp_path, **env)
