@@ -76,6 +76,7 @@ class BaseConfig:
             # Second factor: who must use one ("coordinator", "cpam"), and the name in the app.
             "MFA_REQUIRED_ROLES": _env_list("MFA_REQUIRED_ROLES", self.default_mfa_required_roles()),
             "MFA_ISSUER": os.environ.get("MFA_ISSUER", "Orientation Vaucluse"),
+            "MFA_SECRET_KEY": os.environ.get("MFA_SECRET_KEY", ""),  # encrypts TOTP secrets; default: SECRET_KEY
             # ProConnect (OpenID Connect single sign-on of public agents): off without a discovery URL.
             "PROCONNECT_DISCOVERY_URL": os.environ.get("PROCONNECT_DISCOVERY_URL", ""),
             "PROCONNECT_CLIENT_ID": os.environ.get("PROCONNECT_CLIENT_ID", ""),

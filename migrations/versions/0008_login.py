@@ -26,7 +26,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_user_recovery_codes_user_id'), ['user_id'], unique=False)
 
     with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('totp_secret', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('totp_secret_encrypted', sa.String(length=255), nullable=True))
         batch_op.add_column(sa.Column('totp_enabled_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('totp_last_step', sa.BigInteger(), nullable=True))
 
@@ -35,7 +35,7 @@ def downgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('totp_last_step')
         batch_op.drop_column('totp_enabled_at')
-        batch_op.drop_column('totp_secret')
+        batch_op.drop_column('totp_secret_encrypted')
 
     with op.batch_alter_table('user_recovery_codes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_recovery_codes_user_id'))

@@ -52,9 +52,10 @@ def accepted_totp_step(secret: str, code: str, last_step: int | None = None) -> 
 
 def verify_totp(user: User, code: str) -> bool:
     """Check the user's current code and remember its step, so the same code is refused next time."""
-    if not user.has_totp:
+    secret = user.totp_secret
+    if secret is None:  # none, or unreadable since the key changed: a coordinator resets it
         return False
-    step = accepted_totp_step(user.totp_secret, code, user.totp_last_step)
+    step = accepted_totp_step(secret, code, user.totp_last_step)
     if step is None:
         return False
     user.totp_last_step = step

@@ -29,9 +29,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     # Bumped on password change and "se déconnecter partout": every session of the user ends.
     session_version: Mapped[int] = mapped_column(default=1)
     last_login_at: Mapped[datetime | None]
-    # Second factor (TOTP, RFC 6238): the base32 secret once enrolment is confirmed, and the last
-    # time step accepted so that a code cannot be replayed within its validity window.
-    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    # Second factor (TOTP, RFC 6238): the base32 secret once enrolment is confirmed, encrypted
+    # (auth/secret_box.py), and the last time step accepted so that a code cannot be replayed.
+    totp_secret_encrypted: Mapped[str | None] = mapped_column(sa.String(255))
     totp_enabled_at: Mapped[datetime | None]
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
@@ -48,7 +48,19 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     @property
     def has_totp(self) -> bool:
-        return self.totp_secret is not None
+        return self.totp_secret_encrypted is not None
+
+    @property
+    def totp_secret(self) -> str | None:
+        from orientation.auth.secret_box import decrypt
+
+        return decrypt(self.totp_secret_encrypted) if self.totp_secret_encrypted else None
+
+    @totp_secret.setter
+    def totp_secret(self, secret: str | None) -> None:
+        from orientation.auth.secret_box import encrypt
+
+        self.totp_secret_encrypted = encrypt(secret) if secret else None
 
     @property
     def full_name(self) -> str:

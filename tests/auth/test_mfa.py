@@ -236,3 +236,14 @@ def test_an_unfinished_enrolment_secret_is_never_given_to_the_next_user_of_the_b
     browser_client.login(second.email)
     secret_b = SECRET_RE.search(browser_client.get("/compte/securite/double-authentification").get_data(as_text=True))
     assert secret_a.group(1) != secret_b.group(1)
+
+
+def test_totp_secrets_are_encrypted_at_rest(make, app, monkeypatch):
+    user = make.agent()
+    secret = totp(user)
+    stored = db.session.scalar(db.text("SELECT totp_secret_encrypted FROM users WHERE id = :id"), {"id": user.id})
+    assert secret not in stored and stored.startswith("gAAAAA")  # a Fernet token
+    assert user.totp_secret == secret
+    monkeypatch.setitem(app.config, "MFA_SECRET_KEY", "une autre clé de chiffrement, plus la bonne")
+    assert user.totp_secret is None and user.has_totp
+    assert not mfa.verify_totp(user, totp_code(secret))  # refused, not a crash: a coordinator resets it
