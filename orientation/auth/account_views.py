@@ -10,6 +10,7 @@ from orientation.auth.forms import ChangePasswordForm, DisableTotpForm, EmptyFor
 from orientation.auth.models import User
 from orientation.auth.permissions import can_disable_totp, can_reset_second_factor, is_mfa_required
 from orientation.auth.session import ENROL_SECRET_KEY, end_session, enrolment_secret, start_session
+from orientation.auth.views import ENROL_CODE_FAILED
 from orientation.csrf import redisplay_on_csrf_error
 from orientation.extensions import db
 from orientation.urls import safe_next_url
@@ -65,7 +66,7 @@ def enrol_totp():
             db.session.commit()
             session.pop(ENROL_SECRET_KEY, None)
             return render_template("auth/recovery_codes.html", codes=codes, continue_url=url_for("auth.security"))
-        form.code.errors.append("Code incorrect. Saisissez le code affiché en ce moment par l'application.")
+        form.code.errors.append(ENROL_CODE_FAILED)
     return render_template(
         "auth/enrol_totp.html",
         form=form,

@@ -38,6 +38,7 @@ from orientation.urls import safe_next_url
 LOGIN_FAILED = "Adresse e-mail ou mot de passe incorrect."
 CODE_FAILED = ("Code incorrect ou expiré. Saisissez le code affiché en ce moment par votre application, "
                "ou l'un de vos codes de secours.")
+ENROL_CODE_FAILED = "Code incorrect. Saisissez le code affiché en ce moment par l'application."
 PENDING_EXPIRED = "Le délai pour saisir le code est dépassé. Reconnectez-vous."
 
 
@@ -130,7 +131,7 @@ def login_enrol():
             start_session(user, method=pending["method"])
             return render_template("auth/recovery_codes.html", codes=codes,
                                    continue_url=safe_next_url(pending.get("next"), url_for("main.home")))
-        form.code.errors.append(CODE_FAILED.split(" ou l'un")[0] + ".")
+        form.code.errors.append(ENROL_CODE_FAILED)
     return render_template("auth/enrol_totp.html", form=form, forced=True, secret=secret,
                            qr_code=mfa.qr_code_data_uri(mfa.provisioning_uri(secret, user.email)),
                            action=url_for("auth.login_enrol")), 400 if form.errors else 200
