@@ -16,6 +16,11 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(load_config(Path(app.instance_path), config))
+    if app.config["PROXY_COUNT"]:  # client address and scheme as seen by the reverse proxy
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(
@@ -45,6 +50,7 @@ def _configure_login(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     login_manager.user_loader(auth_session.load_user)
+    app.before_request(auth_session.enforce_session_lifetime)
 
 
 def _configure_sqlite(app: Flask) -> None:

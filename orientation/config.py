@@ -12,6 +12,7 @@ from pathlib import Path
 
 DEMO_PASSWORD = "demo-orientation-84"  # noqa: S105 (demo data only, refused in production)
 INSECURE_SECRET_KEYS = {"", "dev", "change-me", "secret", DEMO_PASSWORD}
+MFA_ROLES = {"coordinator", "cpam"}  # values of MFA_REQUIRED_ROLES
 
 
 class UnsafeConfiguration(RuntimeError):
@@ -28,6 +29,10 @@ def _env_bool(name: str, default: bool) -> bool:
 def _env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value not in (None, "") else default
+
+
+def _env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 def _development_secret_key(instance_path: Path) -> str:
@@ -65,6 +70,29 @@ class BaseConfig:
             "PASSWORD_RESET_MAX_AGE": _env_int("PASSWORD_RESET_MAX_AGE", 3600),
             "INVITATION_VALID_DAYS": _env_int("INVITATION_VALID_DAYS", 14),
             "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://localhost:5000"),
+            # Sessions end after this much inactivity, and in any case this long after the login.
+            "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", 30),
+            "SESSION_MAX_HOURS": _env_int("SESSION_MAX_HOURS", 12),
+            # Second factor: who must use one ("coordinator", "cpam"), and the name in the app.
+            "MFA_REQUIRED_ROLES": _env_list("MFA_REQUIRED_ROLES", self.default_mfa_required_roles()),
+            "MFA_ISSUER": os.environ.get("MFA_ISSUER", "Orientation Vaucluse"),
+            "MFA_SECRET_KEY": os.environ.get("MFA_SECRET_KEY", ""),  # encrypts TOTP secrets; default: SECRET_KEY
+            # ProConnect (OpenID Connect single sign-on of public agents): off without a discovery URL.
+            "PROCONNECT_DISCOVERY_URL": os.environ.get("PROCONNECT_DISCOVERY_URL", ""),
+            "PROCONNECT_CLIENT_ID": os.environ.get("PROCONNECT_CLIENT_ID", ""),
+            "PROCONNECT_CLIENT_SECRET": os.environ.get("PROCONNECT_CLIENT_SECRET", ""),
+            "PROCONNECT_SCOPES": os.environ.get("PROCONNECT_SCOPES", "openid email given_name usual_name siret uid"),
+            "PROCONNECT_ACR_VALUES": os.environ.get("PROCONNECT_ACR_VALUES", "eidas1"),
+            "PROCONNECT_TIMEOUT": _env_int("PROCONNECT_TIMEOUT", 10),
+            # Rate limits (Flask-Limiter notation), per client address.
+            "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN", "30 per minute;300 per hour"),
+            "RATELIMIT_PASSWORD_RESET": os.environ.get("RATELIMIT_PASSWORD_RESET", "10 per 10 minutes;50 per day"),
+            "RATELIMIT_DIRECTORY_SEARCH": os.environ.get("RATELIMIT_DIRECTORY_SEARCH", "120 per minute"),
+            # HTTP hardening: HSTS (production), extra image sources of the CSP (map tiles).
+            "HSTS_SECONDS": _env_int("HSTS_SECONDS", 0),
+            "CSP_IMG_SOURCES": _env_list("CSP_IMG_SOURCES", "https://tile.openstreetmap.org"),
+            # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+            "PROXY_COUNT": _env_int("PROXY_COUNT", 0),
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", False),
@@ -125,6 +153,9 @@ class BaseConfig:
     def default_mail_backend(self) -> str:
         return "file"
 
+    def default_mfa_required_roles(self) -> str:
+        return ""  # development and demo: the demo logins work with a password alone
+
     def check(self, settings: dict) -> None:
         """Refuse unsafe settings; the base environments accept everything."""
 
@@ -155,11 +186,16 @@ class ProductionConfig(BaseConfig):
     def default_mail_backend(self) -> str:
         return "smtp"
 
+    def default_mfa_required_roles(self) -> str:
+        return "coordinator,cpam"
+
     def settings(self) -> dict:
         settings = super().settings()
         settings["SESSION_COOKIE_SECURE"] = _env_bool("SESSION_COOKIE_SECURE", True)
         settings["REMEMBER_COOKIE_SECURE"] = settings["SESSION_COOKIE_SECURE"]
         settings["PREFERRED_URL_SCHEME"] = "https"
+        settings["HSTS_SECONDS"] = _env_int("HSTS_SECONDS", 31_536_000)
+        settings["PROXY_COUNT"] = _env_int("PROXY_COUNT", 1)  # behind the TLS-terminating proxy
         return settings
 
     def check(self, settings: dict) -> None:
@@ -175,6 +211,15 @@ class ProductionConfig(BaseConfig):
             problems.append("les données de démonstration et leur mot de passe sont interdits en production")
         if settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
             problems.append("SQLite n'est pas une base de production : définissez DATABASE_URL (PostgreSQL)")
+        unknown_roles = set(settings.get("MFA_REQUIRED_ROLES", [])) - MFA_ROLES
+        if unknown_roles:
+            problems.append(f"MFA_REQUIRED_ROLES contient des rôles inconnus : {', '.join(sorted(unknown_roles))} "
+                            f"(possibles : {', '.join(sorted(MFA_ROLES))})")
+        if settings.get("PROCONNECT_DISCOVERY_URL"):
+            if not settings["PROCONNECT_DISCOVERY_URL"].startswith("https://"):
+                problems.append("PROCONNECT_DISCOVERY_URL doit être une adresse https://")
+            if not (settings.get("PROCONNECT_CLIENT_ID") and settings.get("PROCONNECT_CLIENT_SECRET")):
+                problems.append("ProConnect est activé sans PROCONNECT_CLIENT_ID et PROCONNECT_CLIENT_SECRET")
         if problems:
             raise UnsafeConfiguration(
                 "Configuration de production refusée :\n- " + "\n- ".join(problems)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import current_app, render_template, request
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
 from orientation.forms import CSRF_MESSAGE
 
@@ -22,7 +23,10 @@ def redisplay_on_csrf_error(view):
 def handle_csrf_error(error: CSRFError):
     view = current_app.view_functions.get(request.endpoint or "")
     if request.method == "POST" and view is not None and getattr(view, _FLAG, False):
-        response = current_app.make_response(view(**(request.view_args or {})))
+        try:
+            response = current_app.make_response(view(**(request.view_args or {})))
+        except HTTPException as error:  # e.g. the view's rate limit: its own page, not a 500
+            return current_app.handle_http_exception(error)
         response.status_code = 400
         return response
     return render_template("errors/error.html", code=400, title="Formulaire expiré",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, url_for
+from flask import Flask, current_app, url_for
 from flask_login import current_user
 
 from orientation.auth.session import current_membership
@@ -118,6 +118,7 @@ def register_blueprints(app: Flask) -> None:
     register_filters(app)
 
     from orientation.auth.forms import EmptyForm, SwitchOrganisationForm
+    from orientation.auth.permissions import can_reset_second_factor
 
     @app.context_processor
     def _layout_context():
@@ -129,11 +130,40 @@ def register_blueprints(app: Flask) -> None:
             "home_tiles": home_tiles,
             "person_actions": person_actions,
             "orientation_notices": orientation_notices,
+            "can_reset_second_factor": can_reset_second_factor,
         }
 
-    @app.after_request
-    def _security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+    app.after_request(security_headers)
+
+
+def content_security_policy() -> str:
+    """No inline script or style anywhere: every script and stylesheet is a file served by the app."""
+    from urllib.parse import urlsplit
+
+    config = current_app.config
+    images = " ".join(["'self'", "data:", *config["CSP_IMG_SOURCES"]])
+    # Chrome applies form-action to the redirect that follows a POST: logout goes on to ProConnect.
+    form_targets = "'self'"
+    if config.get("PROCONNECT_DISCOVERY_URL"):
+        parts = urlsplit(config["PROCONNECT_DISCOVERY_URL"])
+        form_targets += f" {parts.scheme}://{parts.netloc}"
+    return (f"default-src 'self'; script-src 'self'; style-src 'self'; img-src {images}; font-src 'self'; "
+            f"connect-src 'self'; object-src 'none'; base-uri 'self'; form-action {form_targets}; "
+            "frame-ancestors 'none'")
+
+
+def security_headers(response):
+    """On every response (pages, JSON, errors, files): the browser-side protections."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", content_security_policy())
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
+    if current_app.config["HSTS_SECONDS"]:
+        headers.setdefault("Strict-Transport-Security", f"max-age={current_app.config['HSTS_SECONDS']}; "
+                           "includeSubDomains")
+    if current_user and current_user.is_authenticated and "Cache-Control" not in headers:
+        headers["Cache-Control"] = "no-store"  # pages about people stay out of shared and back-button caches
+    return response

@@ -46,3 +46,25 @@ def agent(organisation_: Organisation | None = None, **kwargs):
 
 def manager(organisation_: Organisation | None = None, **kwargs):
     return user(organisation=organisation_ or organisation(), role=MembershipRole.MANAGER, **kwargs)
+
+
+def totp(user) -> str:
+    """Turn the user's second factor on (no code used yet); return the secret to compute codes with."""
+    import pyotp
+
+    from orientation import clock
+
+    user.totp_secret = pyotp.random_base32()
+    user.totp_enabled_at = clock.now()
+    db.session.flush()
+    return user.totp_secret
+
+
+def totp_code(secret: str, offset_steps: int = 0) -> str:
+    """The code an authenticator app shows now (per the project clock), or `offset_steps` later."""
+    import pyotp
+
+    from orientation import clock
+
+    totp = pyotp.TOTP(secret)
+    return totp.generate_otp(totp.timecode(clock.now()) + offset_steps)

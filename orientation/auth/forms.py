@@ -57,3 +57,26 @@ class EmptyForm(BaseForm):
 
 class SwitchOrganisationForm(BaseForm):
     membership_id = HiddenField(validators=[required()])
+
+
+class SecondFactorForm(BaseForm):
+    code = StringField("Code de vérification",
+                       description="Les 6 chiffres affichés par votre application, ou un code de secours.",
+                       validators=[required(), max_length(40)], filters=[strip],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True})
+
+
+class EnrolTotpForm(BaseForm):
+    code = StringField("Code à 6 chiffres affiché par l'application",
+                       validators=[required(), max_length(12)], filters=[strip],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+
+
+class DisableTotpForm(BaseForm):
+    code = StringField("Code actuel de votre application", validators=[required(), max_length(40)],
+                       filters=[strip], render_kw={"autocomplete": "one-time-code"})
+
+
+class ChangePasswordForm(NewPasswordMixin, BaseForm):
+    current_password = PasswordField("Mot de passe actuel", validators=[required(), max_length(200)],
+                                     render_kw={"autocomplete": "current-password"})

@@ -41,6 +41,12 @@ def set_password(user: User, password: str) -> None:
     db.session.flush()
 
 
+def end_all_sessions(user: User) -> None:
+    """"Se déconnecter partout": every session of the user, in every browser, ends at its next request."""
+    user.session_version += 1
+    db.session.flush()
+
+
 def request_password_reset(email: str) -> None:
     """E-mail a reset link when the account exists; say nothing either way (no enumeration)."""
     user = get_user_by_email(email)

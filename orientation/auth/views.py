@@ -4,19 +4,30 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
 
-from orientation.auth import operations, throttling
+from orientation.auth import mfa, operations, proconnect, throttling
 from orientation.auth.forms import (
     AcceptInvitationForm,
     EmptyForm,
+    EnrolTotpForm,
     LoginForm,
     PasswordResetForm,
     PasswordResetRequestForm,
+    SecondFactorForm,
     SwitchOrganisationForm,
 )
-from orientation.auth.session import choose_membership
+from orientation.auth.session import (
+    ENROL_SECRET_KEY,
+    SSO_ID_TOKEN_KEY,
+    begin_login,
+    choose_membership,
+    end_session,
+    enrolment_secret,
+    pending_login,
+    start_session,
+)
 from orientation.auth.tokens import InvalidToken, user_from_password_reset_token
 from orientation.csrf import redisplay_on_csrf_error
 from orientation.extensions import db
@@ -25,6 +36,10 @@ from orientation.organisations.queries import get_invitation_by_token
 from orientation.urls import safe_next_url
 
 LOGIN_FAILED = "Adresse e-mail ou mot de passe incorrect."
+CODE_FAILED = ("Code incorrect ou expiré. Saisissez le code affiché en ce moment par votre application, "
+               "ou l'un de vos codes de secours.")
+ENROL_CODE_FAILED = "Code incorrect. Saisissez le code affiché en ce moment par l'application."
+PENDING_EXPIRED = "Le délai pour saisir le code est dépassé. Reconnectez-vous."
 
 
 def _throttled_message(seconds: int) -> str:
@@ -50,20 +65,88 @@ def login():
             if user is not None:
                 throttling.clear_login_failures(form.email.data, ip)
                 db.session.commit()
-                login_user(user)
-                return redirect(safe_next_url(form.next.data, url_for("main.home")))
+                return continue_login(user, "password", form.next.data)
             throttling.record_login_failure(form.email.data, ip)
             form.form_errors.append(LOGIN_FAILED)
             status = 401
     elif request.method == "POST":
         status = 400
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form, proconnect_enabled=proconnect.is_enabled()), status
+
+
+def continue_login(user, method: str, next_url: str):
+    """After the first factor (password or ProConnect): ask for the second one, or let the user in."""
+    step = begin_login(user, method=method, next_url=next_url or "")
+    if step == "code":
+        return redirect(url_for("auth.login_code"))
+    if step == "enrol":
+        return redirect(url_for("auth.login_enrol"))
+    return redirect(safe_next_url(next_url, url_for("main.home")))
+
+
+@redisplay_on_csrf_error
+def login_code():
+    found = pending_login()
+    if found is None:
+        flash(PENDING_EXPIRED, "info")
+        return redirect(url_for("auth.login"))
+    user, pending = found
+    form = SecondFactorForm()
+    status = 200
+    if form.validate_on_submit():
+        ip = request.remote_addr or "unknown"
+        retry_after = throttling.login_retry_after(user.email, ip)
+        if retry_after:
+            form.form_errors.append(_throttled_message(retry_after))
+            status = 429
+        elif mfa.verify_second_factor(user, form.code.data):
+            throttling.clear_login_failures(user.email, ip)
+            db.session.commit()
+            start_session(user, method=pending["method"])
+            return redirect(safe_next_url(pending.get("next"), url_for("main.home")))
+        else:
+            throttling.record_login_failure(user.email, ip)
+            form.code.errors.append(CODE_FAILED)
+            status = 401
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/login_code.html", form=form), status
+
+
+@redisplay_on_csrf_error
+def login_enrol():
+    """A user whose role requires a second factor sets it up before entering (forced enrolment)."""
+    found = pending_login()
+    if found is None or found[1].get("step") != "enrol":
+        flash(PENDING_EXPIRED, "info")
+        return redirect(url_for("auth.login"))
+    user, pending = found
+    form = EnrolTotpForm()
+    secret = enrolment_secret(user)
+    if form.validate_on_submit():
+        codes = mfa.enable_totp(user, secret, form.code.data)
+        if codes is not None:
+            db.session.commit()
+            session.pop(ENROL_SECRET_KEY, None)
+            start_session(user, method=pending["method"])
+            return render_template("auth/recovery_codes.html", codes=codes,
+                                   continue_url=safe_next_url(pending.get("next"), url_for("main.home")))
+        form.code.errors.append(ENROL_CODE_FAILED)
+    return render_template("auth/enrol_totp.html", form=form, forced=True, secret=secret,
+                           qr_code=mfa.qr_code_data_uri(mfa.provisioning_uri(secret, user.email)),
+                           action=url_for("auth.login_enrol")), 400 if form.errors else 200
 
 
 def logout():
-    if EmptyForm().validate_on_submit():
-        logout_user()
-        flash("Vous êtes déconnecté·e.", "success")
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("auth.login"))
+    id_token = session.get(SSO_ID_TOKEN_KEY)
+    end_session()
+    if id_token and proconnect.is_enabled():
+        # Also end the ProConnect session, else the next "S'identifier avec ProConnect" skips the password.
+        return proconnect.client().logout_redirect(
+            post_logout_redirect_uri=url_for("auth.proconnect_logged_out", _external=True), id_token_hint=id_token)
+    flash("Vous êtes déconnecté·e.", "success")
     return redirect(url_for("auth.login"))
 
 
@@ -90,7 +173,7 @@ def reset_password(token: str):
     if form.validate_on_submit():
         operations.set_password(user, form.password.data)
         db.session.commit()
-        logout_user()
+        end_session()
         flash("Votre mot de passe a été modifié. Vous pouvez vous connecter.", "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form), 400 if form.errors else 200
@@ -113,10 +196,9 @@ def accept_invitation(token: str):
             password=getattr(form, "password", None) and form.password.data,
         )
         db.session.commit()
-        login_user(user)
         choose_membership(user, user.memberships[-1].id)
         flash(f"Bienvenue ! Vous avez rejoint {invitation.organisation.name}.", "success")
-        return redirect(url_for("main.home"))
+        return continue_login(user, "invitation", "")
     return render_template("auth/accept_invitation.html", form=form, invitation=invitation,
                            existing=existing), 400 if form.errors else 200
 

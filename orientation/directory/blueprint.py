@@ -1,12 +1,13 @@
 """Every URL of the directory area."""
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 
 from orientation.directory import views
+from orientation.extensions import limiter
 
 bp = Blueprint("directory", __name__, url_prefix="/annuaire")
 
-bp.add_url_rule("/", "search", views.search)
+bp.add_url_rule("/", "search", limiter.limit(lambda: current_app.config["RATELIMIT_DIRECTORY_SEARCH"])(views.search))
 bp.add_url_rule("/a-verifier", "stale", views.stale)
 bp.add_url_rule("/services/<int:service_id>", "service", views.service)
 bp.add_url_rule("/services/<int:service_id>/modifier", "edit_service", views.edit_service, methods=["GET", "POST"])

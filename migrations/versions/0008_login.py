@@ -1,0 +1,43 @@
+"""Login security: TOTP second factor and one-time recovery codes
+
+Revision ID: 0008_login
+Revises: 0006_cpam
+Create Date: 2026-11-25
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = '0008_login'
+down_revision = '0006_cpam'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('user_recovery_codes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('code_hash', sa.String(length=64), nullable=False),
+    sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_user_recovery_codes_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_user_recovery_codes'))
+    )
+    with op.batch_alter_table('user_recovery_codes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_user_recovery_codes_user_id'), ['user_id'], unique=False)
+
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('totp_secret_encrypted', sa.String(length=255), nullable=True))
+        batch_op.add_column(sa.Column('totp_enabled_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('totp_last_step', sa.BigInteger(), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('totp_last_step')
+        batch_op.drop_column('totp_enabled_at')
+        batch_op.drop_column('totp_secret_encrypted')
+
+    with op.batch_alter_table('user_recovery_codes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_user_recovery_codes_user_id'))
+
+    op.drop_table('user_recovery_codes')
