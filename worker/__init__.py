@@ -10,4 +10,5 @@ from worker.schedule import BEAT_SCHEDULE
 flask_app = create_app()
 app = flask_app.extensions["celery"]
 app.conf.beat_schedule = BEAT_SCHEDULE
-app.autodiscover_tasks(["orientation.referrals", "orientation.notifications", "orientation.cpam"], force=True)
+app.autodiscover_tasks(["orientation.referrals", "orientation.notifications", "orientation.cpam",
+                       "orientation.pilotage"], force=True)
