@@ -110,6 +110,9 @@ class Counts:
 
     @property
     def acceptance_rate(self) -> float | None:
+        """Accepted among decided; hidden when a part of the decisions is (the rate would give it away)."""
+        if any(self.shown(name) is None for name in ("accepted", "declined", "redirected")):
+            return None
         return share(self["accepted"], self.decided)
 
     @property
@@ -310,13 +313,21 @@ class SanteFigures:
 
 
 def sante_figures(filters: Filters) -> SanteFigures:
-    """Renoncement aux soins (MAS cases filed in the period) and médecins traitants found."""
-    from orientation.cpam.models import CaseOutcome, CaseStage, MasCase, MedecinTraitantDeclaration
+    """Renoncement aux soins (MAS cases filed in the period) and médecins traitants found.
+
+    With a receiving structure (a manager's "reçues"): the MAS cases of its teams, and the médecin
+    traitant needs oriented to it; with a sending structure: the cases it filed and its own people's needs.
+    """
+    from orientation.cpam.models import CaseOutcome, CaseStage, MasCase, MasTeam, MedecinTraitantDeclaration
+    from orientation.referrals.models import Orientation, orientation_needs
 
     done_values = [outcome.value for outcome in CaseOutcome if outcome.care_done]
     case_where = [*_month_bounds(filters, MasCase.filed_at), *_person_filters(filters, MasCase.commune_code)]
     if filters.sender_id:
         case_where.append(MasCase.sender_organisation_id == filters.sender_id)
+    if filters.receiver_id:
+        case_where.append(MasCase.team_id.in_(sa.select(MasTeam.id).where(
+            MasTeam.organisation_id == filters.receiver_id)))
     row = db.session.execute(sa.select(
         sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((MasCase.stage == CaseStage.CLOSED, 1), else_=0)), 0),
         sa.func.coalesce(sa.func.sum(sa.case((MasCase.outcome.in_(done_values), 1), else_=0)), 0))
@@ -330,6 +341,11 @@ def sante_figures(filters: Filters) -> SanteFigures:
                   *_person_filters(filters, Person.commune_code)]
     if filters.sender_id:
         need_where.append(Person.organisation_id == filters.sender_id)
+    if filters.receiver_id:
+        link = orientation_needs.c
+        need_where.append(Need.id.in_(
+            sa.select(link.need_id).join(Orientation, Orientation.id == link.orientation_id)
+            .where(Orientation.receiver_organisation_id == filters.receiver_id, Orientation.sent_at.is_not(None))))
     without = db.session.scalar(sa.select(sa.func.count()).select_from(Need).join(Person, Person.id == Need.person_id)
                                 .where(*need_where)) or 0
     found = db.session.scalar(

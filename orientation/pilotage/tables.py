@@ -23,6 +23,13 @@ class Days(float):
     """A delay in days."""
 
 
+class NotMeasured(str):
+    """A share or a delay that is not shown (too few orientations behind it): "—", not "< 5"."""
+
+
+NOT_MEASURED = NotMeasured("—")
+
+
 @dataclass
 class Table:
     key: str
@@ -32,11 +39,11 @@ class Table:
 
 
 def share_cell(value: float | None):
-    return None if value is None else Share(value)
+    return NOT_MEASURED if value is None else Share(value)
 
 
 def days_cell(value: float | None):
-    return None if value is None else Days(value)
+    return NOT_MEASURED if value is None else Days(value)
 
 
 COUNT_COLUMNS = [("sent", "Envoyées"), ("opened", "Ouvertes"), ("accepted", "Acceptées"), ("declined", "Refusées"),

@@ -23,6 +23,9 @@ def _context():
     form = FiltersForm(request.args)
     form.fill_choices(**queries.filter_choices(scope.organisation_id))
     notices = form.clean()
+    if scope.organisation_id is not None and not request.args.get("sens") and not queries.totals(
+            queries.Filters(receiver_id=scope.organisation_id))["sent"]:
+        form.sens.data = "envoyees"  # a structure that receives no orientation: what it sends
     filters = form.filters(organisation_id=scope.organisation_id)
     return scope, form, filters, notices
 
@@ -62,8 +65,7 @@ def map_view():
     points = []
     for siren, name in queries.filter_choices(scope.organisation_id)["epcis"]:
         value = values.get(siren, None if is_rate else 0)
-        text = tables.text_of(tables.share_cell(value) if is_rate else value) if (value is not None or not is_rate) \
-            else "—"
+        text = tables.text_of(tables.share_cell(value) if is_rate else value)
         if siren in centres:
             points.append({"siren": siren, "name": name, "lat": centres[siren][0], "lon": centres[siren][1],
                            "value": value, "text": text, "rate": is_rate})
