@@ -15,13 +15,14 @@ depends_on = None
 
 def upgrade():
     op.create_table('pilotage_orientation_facts',
+    sa.Column('level', sa.Enum('territory', 'sender', 'service', 'detail', name='pilotage_level', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('month', sa.String(length=7), nullable=False),
     sa.Column('volet', sa.Enum('numerique', 'sante', 'mobilite', name='pilotage_volet', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('commune_code', sa.String(length=5), nullable=True),
     sa.Column('epci_siren', sa.String(length=9), nullable=True),
-    sa.Column('sender_organisation_id', sa.Integer(), nullable=False),
-    sa.Column('receiver_organisation_id', sa.Integer(), nullable=False),
-    sa.Column('service_id', sa.Integer(), nullable=False),
+    sa.Column('sender_organisation_id', sa.Integer(), nullable=True),
+    sa.Column('receiver_organisation_id', sa.Integer(), nullable=True),
+    sa.Column('service_id', sa.Integer(), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('sent', sa.Integer(), nullable=False),
     sa.Column('opened', sa.Integer(), nullable=False),
@@ -45,20 +46,22 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_pilotage_orientation_facts'))
     )
     with op.batch_alter_table('pilotage_orientation_facts', schema=None) as batch_op:
-        batch_op.create_index('ix_pilotage_orientation_facts_month', ['month'], unique=False)
-        batch_op.create_index('ix_pilotage_orientation_facts_receiver_month', ['receiver_organisation_id', 'month'], unique=False)
-        batch_op.create_index('ix_pilotage_orientation_facts_sender_month', ['sender_organisation_id', 'month'], unique=False)
-        batch_op.create_index('ix_pilotage_orientation_facts_epci_month', ['epci_siren', 'month'], unique=False)
-        batch_op.create_index('ix_pilotage_orientation_facts_service_month', ['service_id', 'month'], unique=False)
+        batch_op.create_index('ix_pilotage_orientation_facts_level_month', ['level', 'month'], unique=False)
+        batch_op.create_index('ix_pilotage_orientation_facts_level_receiver', ['level', 'receiver_organisation_id', 'month'], unique=False)
+        batch_op.create_index('ix_pilotage_orientation_facts_level_sender', ['level', 'sender_organisation_id', 'month'], unique=False)
+        batch_op.create_index('ix_pilotage_orientation_facts_level_epci', ['level', 'epci_siren', 'month'], unique=False)
+        batch_op.create_index('ix_pilotage_orientation_facts_level_service', ['level', 'service_id', 'month'], unique=False)
+        batch_op.create_index('ix_pilotage_orientation_facts_level_commune', ['level', 'commune_code', 'month'], unique=False)
 
     op.create_table('pilotage_decline_facts',
+    sa.Column('level', sa.Enum('territory', 'sender', 'service', 'detail', name='pilotage_level', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('month', sa.String(length=7), nullable=False),
     sa.Column('volet', sa.Enum('numerique', 'sante', 'mobilite', name='pilotage_volet', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('commune_code', sa.String(length=5), nullable=True),
     sa.Column('epci_siren', sa.String(length=9), nullable=True),
-    sa.Column('sender_organisation_id', sa.Integer(), nullable=False),
-    sa.Column('receiver_organisation_id', sa.Integer(), nullable=False),
-    sa.Column('service_id', sa.Integer(), nullable=False),
+    sa.Column('sender_organisation_id', sa.Integer(), nullable=True),
+    sa.Column('receiver_organisation_id', sa.Integer(), nullable=True),
+    sa.Column('service_id', sa.Integer(), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('reason', sa.String(length=40), nullable=False),
     sa.Column('count', sa.Integer(), nullable=False),
@@ -68,16 +71,17 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_pilotage_decline_facts'))
     )
     with op.batch_alter_table('pilotage_decline_facts', schema=None) as batch_op:
-        batch_op.create_index('ix_pilotage_decline_facts_month', ['month'], unique=False)
+        batch_op.create_index('ix_pilotage_decline_facts_level_month', ['level', 'month'], unique=False)
 
     op.create_table('pilotage_delay_facts',
+    sa.Column('level', sa.Enum('territory', 'sender', 'service', 'detail', name='pilotage_level', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('month', sa.String(length=7), nullable=False),
     sa.Column('volet', sa.Enum('numerique', 'sante', 'mobilite', name='pilotage_volet', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('commune_code', sa.String(length=5), nullable=True),
     sa.Column('epci_siren', sa.String(length=9), nullable=True),
-    sa.Column('sender_organisation_id', sa.Integer(), nullable=False),
-    sa.Column('receiver_organisation_id', sa.Integer(), nullable=False),
-    sa.Column('service_id', sa.Integer(), nullable=False),
+    sa.Column('sender_organisation_id', sa.Integer(), nullable=True),
+    sa.Column('receiver_organisation_id', sa.Integer(), nullable=True),
+    sa.Column('service_id', sa.Integer(), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.Enum('to_opening', 'to_decision', 'to_first_appointment', 'to_outcome', name='pilotage_delay_kind', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('hours', sa.Integer(), nullable=False),
@@ -88,7 +92,9 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_pilotage_delay_facts'))
     )
     with op.batch_alter_table('pilotage_delay_facts', schema=None) as batch_op:
-        batch_op.create_index('ix_pilotage_delay_facts_kind_month', ['kind', 'month'], unique=False)
+        batch_op.create_index('ix_pilotage_delay_facts_level_kind_month', ['level', 'kind', 'month'], unique=False)
+        batch_op.create_index('ix_pilotage_delay_facts_level_service', ['level', 'service_id', 'kind', 'month'], unique=False)
+        batch_op.create_index('ix_pilotage_delay_facts_level_receiver', ['level', 'receiver_organisation_id', 'kind', 'month'], unique=False)
 
     op.create_table('pilotage_refreshes',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -103,12 +109,13 @@ def upgrade():
 def downgrade():
     op.drop_table('pilotage_refreshes')
     with op.batch_alter_table('pilotage_delay_facts', schema=None) as batch_op:
-        batch_op.drop_index('ix_pilotage_delay_facts_kind_month')
+        for name in ('level_kind_month', 'level_service', 'level_receiver'):
+            batch_op.drop_index(f'ix_pilotage_delay_facts_{name}')
     op.drop_table('pilotage_delay_facts')
     with op.batch_alter_table('pilotage_decline_facts', schema=None) as batch_op:
-        batch_op.drop_index('ix_pilotage_decline_facts_month')
+        batch_op.drop_index('ix_pilotage_decline_facts_level_month')
     op.drop_table('pilotage_decline_facts')
     with op.batch_alter_table('pilotage_orientation_facts', schema=None) as batch_op:
-        for name in ('month', 'receiver_month', 'sender_month', 'epci_month', 'service_month'):
+        for name in ('level_month', 'level_receiver', 'level_sender', 'level_epci', 'level_service', 'level_commune'):
             batch_op.drop_index(f'ix_pilotage_orientation_facts_{name}')
     op.drop_table('pilotage_orientation_facts')

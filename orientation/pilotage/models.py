@@ -1,10 +1,13 @@
 """Rolled-up steering figures, refreshed by the worker (see refresh.py): no person, only counts.
 
-One row of `pilotage_orientation_facts` counts the orientations sent in one month, in one volet,
-for people of one commune, from one sending structure, to one service. Delays are kept as
-histograms in whole hours (`pilotage_delay_facts`), so medians and percentiles are computed the
-same way on PostgreSQL and SQLite, over any filter, without reading the orientations. Decline
-reasons have their own small table.
+A "detail" row of `pilotage_orientation_facts` counts the orientations sent in one month, in one
+volet, for people of one commune, from one sending structure, to one service. The same tables also
+hold coarser levels (Level) where some dimensions are summed away (NULL): a query reads the smallest
+level that still has every dimension its filters and grouping need, so the whole-département view
+reads a few thousand rows, not the detail. Delays are kept as histograms (`pilotage_delay_facts`,
+buckets in hours: see `bucket_hours`), so medians and percentiles are computed the same way on
+PostgreSQL and SQLite, over any filter, without reading the orientations. Decline reasons have their
+own small table.
 """
 
 from __future__ import annotations
@@ -33,16 +36,42 @@ class DelayKind(enum.StrEnum):
                 "to_outcome": "Délai jusqu'au résultat"}[self.value]
 
 
-class _Grain:
-    """The dimensions every filter of the dashboard works on."""
+class Level(enum.StrEnum):
+    """Aggregation levels, smallest first; each keeps month, volet and EPCI plus the dimensions listed."""
 
+    TERRITORY = "territory"  # month, volet, EPCI
+    SENDER = "sender"  # + sending structure
+    SERVICE = "service"  # + receiving structure and service
+    DETAIL = "detail"  # + commune, and everything together
+
+    @property
+    def dimensions(self) -> frozenset[str]:
+        return LEVEL_DIMENSIONS[self]
+
+
+LEVEL_DIMENSIONS = {
+    Level.TERRITORY: frozenset(),
+    Level.SENDER: frozenset({"sender"}),
+    Level.SERVICE: frozenset({"receiver", "service"}),
+    Level.DETAIL: frozenset({"sender", "receiver", "service", "commune"}),
+}
+LEVEL_COLUMNS = {"sender": ("sender_organisation_id",), "receiver": ("receiver_organisation_id",),
+                 "service": ("service_id",), "commune": ("commune_code",)}
+
+
+class _Grain:
+    """The dimensions every filter of the dashboard works on (NULL where the level sums them away)."""
+
+    level: Mapped[Level] = mapped_column(enum_type(Level, "pilotage_level"))
     month: Mapped[str] = mapped_column(sa.String(7))  # "YYYY-MM" of sent_at (UTC)
     volet: Mapped[Volet] = mapped_column(enum_type(Volet, "pilotage_volet"))
     commune_code: Mapped[str | None] = mapped_column(sa.String(5))  # the person's commune (no FK: a snapshot)
     epci_siren: Mapped[str | None] = mapped_column(sa.String(9))
-    sender_organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))
-    receiver_organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))
-    service_id: Mapped[int] = mapped_column(sa.ForeignKey("services.id", ondelete="CASCADE"))
+    sender_organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"))
+    receiver_organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"))
+    service_id: Mapped[int | None] = mapped_column(sa.ForeignKey("services.id", ondelete="CASCADE"))
 
 
 MEASURES = ("sent", "opened", "accepted", "declined", "redirected", "expired", "cancelled", "abandoned",
@@ -53,11 +82,12 @@ MEASURES = ("sent", "opened", "accepted", "declined", "redirected", "expired", "
 class OrientationFact(_Grain, db.Model):
     __tablename__ = "pilotage_orientation_facts"
     __table_args__ = (
-        sa.Index("ix_pilotage_orientation_facts_month", "month"),
-        sa.Index("ix_pilotage_orientation_facts_receiver_month", "receiver_organisation_id", "month"),
-        sa.Index("ix_pilotage_orientation_facts_sender_month", "sender_organisation_id", "month"),
-        sa.Index("ix_pilotage_orientation_facts_epci_month", "epci_siren", "month"),
-        sa.Index("ix_pilotage_orientation_facts_service_month", "service_id", "month"),
+        sa.Index("ix_pilotage_orientation_facts_level_month", "level", "month"),
+        sa.Index("ix_pilotage_orientation_facts_level_receiver", "level", "receiver_organisation_id", "month"),
+        sa.Index("ix_pilotage_orientation_facts_level_sender", "level", "sender_organisation_id", "month"),
+        sa.Index("ix_pilotage_orientation_facts_level_epci", "level", "epci_siren", "month"),
+        sa.Index("ix_pilotage_orientation_facts_level_service", "level", "service_id", "month"),
+        sa.Index("ix_pilotage_orientation_facts_level_commune", "level", "commune_code", "month"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -81,7 +111,7 @@ class OrientationFact(_Grain, db.Model):
 
 class DeclineFact(_Grain, db.Model):
     __tablename__ = "pilotage_decline_facts"
-    __table_args__ = (sa.Index("ix_pilotage_decline_facts_month", "month"),)
+    __table_args__ = (sa.Index("ix_pilotage_decline_facts_level_month", "level", "month"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reason: Mapped[str] = mapped_column(sa.String(40))
@@ -90,11 +120,15 @@ class DeclineFact(_Grain, db.Model):
 
 class DelayFact(_Grain, db.Model):
     __tablename__ = "pilotage_delay_facts"
-    __table_args__ = (sa.Index("ix_pilotage_delay_facts_kind_month", "kind", "month"),)
+    __table_args__ = (
+        sa.Index("ix_pilotage_delay_facts_level_kind_month", "level", "kind", "month"),
+        sa.Index("ix_pilotage_delay_facts_level_service", "level", "service_id", "kind", "month"),
+        sa.Index("ix_pilotage_delay_facts_level_receiver", "level", "receiver_organisation_id", "kind", "month"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[DelayKind] = mapped_column(enum_type(DelayKind, "pilotage_delay_kind"))
-    hours: Mapped[int]  # whole hours from sending (floor)
+    hours: Mapped[int]  # the bucket's lower bound, in hours from sending (see refresh.bucket_hours)
     count: Mapped[int]
 
 

@@ -4,7 +4,11 @@ An orientation is counted in the month it was sent; it keeps moving afterwards (
 "service obtenu" answer), so a refresh recomputes every month that holds an orientation touched since
 the previous refresh (a full rebuild the first time, and every night: a person may move commune).
 Each month is deleted and re-inserted with INSERT … SELECT … GROUP BY in one transaction: readers
-see the old figures or the new ones, never half of a month.
+see the old figures or the new ones, never half of a month. The detail level is computed from the
+orientations, the coarser levels from the detail (models.Level).
+
+Delay buckets (lower bound, in hours): exact hour under 2 days, 6 hours under 14 days, one day under
+90 days, one week beyond — medians shown to a tenth of a day stay right where it matters.
 """
 
 from __future__ import annotations
@@ -16,12 +20,21 @@ import sqlalchemy as sa
 from orientation import clock
 from orientation.extensions import db
 from orientation.people.models import Person
-from orientation.pilotage.models import MEASURES, DeclineFact, DelayFact, DelayKind, OrientationFact, Refresh
+from orientation.pilotage.models import (
+    LEVEL_COLUMNS,
+    MEASURES,
+    DeclineFact,
+    DelayFact,
+    DelayKind,
+    Level,
+    OrientationFact,
+    Refresh,
+)
 from orientation.referrals.lifecycle import OrientationStatus as S
 from orientation.referrals.models import Appointment, AppointmentStatus, Orientation, OrientationEvent
 from orientation.territory.models import Commune
 
-GRAIN = ("month", "volet", "commune_code", "epci_siren", "sender_organisation_id", "receiver_organisation_id",
+GRAIN = ("level", "month", "volet", "commune_code", "epci_siren", "sender_organisation_id", "receiver_organisation_id",
          "service_id")
 ACCEPTED_AT_SOME_POINT = (S.ACCEPTED, S.IN_PROGRESS, S.COMPLETED, S.ABANDONED)
 
@@ -46,9 +59,16 @@ def hours_between(start, end):
     return sa.func.max(hours, 0)
 
 
+def bucket_hours(hours):
+    """The histogram bucket (its lower bound in hours) of a whole number of hours."""
+    return sa.case((hours < 48, hours), (hours < 24 * 14, hours // 6 * 6), (hours < 24 * 90, hours // 24 * 24),
+                   else_=hours // 168 * 168)
+
+
 def _grain_columns():
     o = Orientation
-    return [month_of(o.sent_at).label("month"), o.volet, Person.commune_code, Commune.epci_siren,
+    return [sa.literal(Level.DETAIL.value).label("level"), month_of(o.sent_at).label("month"), o.volet,
+            Person.commune_code, Commune.epci_siren,
             o.sender_organisation_id, o.receiver_organisation_id, o.service_id]
 
 
@@ -87,7 +107,7 @@ def _fact_select(months):
     ]
     grain = _grain_columns()
     labelled = [measure.label(name) for measure, name in zip(measures, MEASURES, strict=True)]
-    return _base(sa.select(*grain, *labelled), months).group_by(*grain)
+    return _base(sa.select(*grain, *labelled), months).group_by(*grain[1:])
 
 
 def _decline_select(months):
@@ -97,7 +117,7 @@ def _decline_select(months):
               .join(OrientationEvent, sa.and_(OrientationEvent.orientation_id == Orientation.id,
                                               OrientationEvent.to_status == S.DECLINED))
               .where(Orientation.status == S.DECLINED))
-    return select.group_by(*grain, reason)
+    return select.group_by(*grain[1:], reason)
 
 
 def _delay_select(kind: DelayKind, months):
@@ -112,7 +132,7 @@ def _delay_select(kind: DelayKind, months):
         end = {DelayKind.TO_OPENING: o.received_at, DelayKind.TO_DECISION: o.decided_at,
                DelayKind.TO_OUTCOME: o.closed_at}[kind]
         extra = (o.status == S.COMPLETED) if kind is DelayKind.TO_OUTCOME else None
-    hours = hours_between(o.sent_at, end).label("hours")
+    hours = bucket_hours(hours_between(o.sent_at, end)).label("hours")
     select = _base(sa.select(*grain, sa.literal(kind.value).label("kind"), hours, sa.func.count()), months)
     if kind is DelayKind.TO_FIRST_APPOINTMENT:
         select = select.join(first, first.c.orientation_id == o.id)
@@ -120,7 +140,22 @@ def _delay_select(kind: DelayKind, months):
         select = select.where(end.is_not(None))
     if extra is not None:
         select = select.where(extra)
-    return select.group_by(*grain, hours)
+    return select.group_by(*grain[1:], hours)
+
+
+def _insert_level(level: Level, months) -> None:
+    """Sum the detail rows of `months` into `level` (dimensions it drops become NULL)."""
+    kept = ["month", "volet", "epci_siren"] + [column for dimension in sorted(level.dimensions)
+                                               for column in LEVEL_COLUMNS[dimension]]
+    for model, extra, summed in ((OrientationFact, [], list(MEASURES)), (DeclineFact, ["reason"], ["count"]),
+                                 (DelayFact, ["kind", "hours"], ["count"])):
+        keys = [getattr(model, name) for name in kept + extra]
+        select = (sa.select(sa.literal(level.value).label("level"), *keys,
+                            *[sa.func.sum(getattr(model, name)).label(name) for name in summed])
+                  .where(model.level == Level.DETAIL).group_by(*keys))
+        if months is not None:
+            select = select.where(model.month.in_(sorted(months)))
+        db.session.execute(sa.insert(model).from_select(["level", *kept, *extra, *summed], select))
 
 
 def months_touched_since(since: datetime) -> set[str]:
@@ -160,6 +195,8 @@ def refresh_facts(*, full: bool = False) -> Refresh:
     for kind in DelayKind:
         db.session.execute(sa.insert(DelayFact).from_select([*GRAIN, "kind", "hours", "count"],
                                                             _delay_select(kind, months)))
+    for level in (Level.TERRITORY, Level.SENDER, Level.SERVICE):
+        _insert_level(level, months)
     record.months = len(months) if months is not None else db.session.scalar(
         sa.select(sa.func.count(sa.distinct(OrientationFact.month)))) or 0
     record.finished_at = clock.now()
