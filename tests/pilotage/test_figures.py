@@ -118,3 +118,16 @@ def test_median_answer_in_sql_matches_python(world):
     assert extra.status is S.ACCEPTED
     refresh_facts(full=True)
     assert queries.decision_delay_by(DelayFact.service_id, Filters()) == {world.service.id: 1.5}
+
+
+def test_the_worker_refreshes_on_its_schedule(world):
+    from orientation.pilotage.tasks import refresh_facts_task
+    from worker.schedule import BEAT_SCHEDULE
+
+    schedules = {entry["task"] for entry in BEAT_SCHEDULE.values()}
+    assert "pilotage.refresh_facts" in schedules
+    lifecycle.transition(world.orientations[-1], S.RECEIVED, actor=world.receiver)
+    result = refresh_facts_task()
+    assert (result["months"], result["full"]) == (1, False)
+    assert refresh_facts_task()["months"] == 0  # nothing moved since: nothing recomputed
+    assert queries.totals(Filters())["opened"] == 10
