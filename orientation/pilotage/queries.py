@@ -181,13 +181,15 @@ def delays(filters: Filters) -> list[Delay]:
     return result
 
 
-def decision_delay_by(column, filters: Filters) -> dict:
+def decision_delay_by(column, filters: Filters, keys=None) -> dict:
     """Median time to answer (days) per value of `column` (a DelayFact column); hidden under SMALL_COUNT.
 
     Computed in the database over the histograms (window sums: PostgreSQL and SQLite alike), as
     percentile_cont(0.5) would: the mean of the values at the two middle ranks.
     """
     where = [*conditions(DelayFact, filters, DIMENSION_OF[column.key]), DelayFact.kind == DelayKind.TO_DECISION]
+    if keys is not None:  # only the rows a page shows (the index on the level and the key serves them)
+        where.append(column.in_(list(keys)))
     buckets = (sa.select(column.label("key"), DelayFact.hours, sa.func.sum(DelayFact.count).label("n"))
                .where(*where).group_by(column, DelayFact.hours).subquery())
     ranked = sa.select(
@@ -238,8 +240,12 @@ def _names(model, key_column, name_column, keys) -> dict:
     return dict(db.session.execute(sa.select(key_column, name_column).where(key_column.in_(keys))).all())
 
 
-def rows_by(dimension: str, filters: Filters) -> list[Row]:
-    """One row per EPCI, volet, month, sending or receiving structure, or service."""
+def rows_by(dimension: str, filters: Filters, answers_for_top: int | None = None) -> list[Row]:
+    """One row per EPCI, volet, month, sending or receiving structure, or service.
+
+    Receiving structures and services also get their median time to answer: for every row, or only
+    for the `answers_for_top` busiest (what a page shows; the exports have them all).
+    """
     column = {"epci": OrientationFact.epci_siren, "volet": OrientationFact.volet, "month": OrientationFact.month,
               "sender": OrientationFact.sender_organisation_id, "receiver": OrientationFact.receiver_organisation_id,
               "service": OrientationFact.service_id, "commune": OrientationFact.commune_code}[dimension]
@@ -253,13 +259,14 @@ def rows_by(dimension: str, filters: Filters) -> list[Row]:
         "volet": lambda keys: {volet: Volet(volet).label for volet in keys},
         "month": lambda keys: {month: month_label(month) for month in keys},
     }[dimension](list(groups))
-    answers = {}
-    if dimension in ("receiver", "service"):
-        answers = decision_delay_by(getattr(DelayFact, column.key), filters)
-    rows = [Row(key, labels.get(key) or _unknown(dimension), counts, answers.get(key))
-            for key, counts in groups.items()]
+    rows = [Row(key, labels.get(key) or _unknown(dimension), counts) for key, counts in groups.items()]
     if dimension != "month":
         rows.sort(key=lambda row: (-row.counts["sent"], row.label))
+    if dimension in ("receiver", "service"):
+        keys = None if answers_for_top is None else [row.key for row in rows[:answers_for_top]]
+        answers = decision_delay_by(getattr(DelayFact, column.key), filters, keys)
+        for row in rows:
+            row.median_answer_days = answers.get(row.key)
     return rows
 
 

@@ -13,7 +13,7 @@ Delay buckets (lower bound, in hours): exact hour under 2 days, 6 hours under 14
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -181,6 +181,9 @@ def refresh_facts(*, full: bool = False) -> Refresh:
     months = None if previous is None else months_touched_since(previous.started_at)
     record = Refresh(started_at=started, full=months is None)
     db.session.add(record)
+    if previous is not None:  # the log of refreshes keeps a week (one every 10 minutes)
+        db.session.execute(sa.delete(Refresh).where(Refresh.started_at < started - timedelta(days=7),
+                                                    Refresh.id != previous.id))
     if months == set():
         record.finished_at = clock.now()
         db.session.flush()

@@ -104,7 +104,11 @@ def delays_table(delays: list[queries.Delay]) -> Table:
                    days_cell(delay.p80_days)] for delay in delays])
 
 
-def build_tables(filters: Filters, *, departement: bool) -> dict[str, Table]:
+PAGE_ROWS = 25  # rows of the long tables (structures, services) shown on a page; exports have them all
+
+
+def build_tables(filters: Filters, *, departement: bool, page: bool = False) -> dict[str, Table]:
+    top = PAGE_ROWS if page else None
     counts = queries.totals(filters)
     delays = queries.delays(filters)
     sante = queries.sante_figures(filters)
@@ -114,8 +118,8 @@ def build_tables(filters: Filters, *, departement: bool) -> dict[str, Table]:
         rows_table("volets", "Par volet", "Volet", queries.rows_by("volet", filters)),
         rows_table("epci", "Par EPCI de la personne", "EPCI", queries.rows_by("epci", filters), code="SIREN"),
         rows_table("destinataires", "Par structure destinataire", "Structure destinataire",
-                   queries.rows_by("receiver", filters), answer_time=True),
-        rows_table("services", "Par service", "Service", queries.rows_by("service", filters), answer_time=True),
+                   queries.rows_by("receiver", filters, top), answer_time=True),
+        rows_table("services", "Par service", "Service", queries.rows_by("service", filters, top), answer_time=True),
         figures_table("motifs-refus", "Refus par motif", "Motif", queries.decline_reasons(filters)),
         figures_table("resultats", "Résultats des orientations terminées", "Résultat", queries.outcomes(counts)),
         figures_table("service-obtenu", "« Le service a-t-il été réellement obtenu ? » (30 jours après)",

@@ -34,7 +34,7 @@ def _common(scope, form, filters, notices) -> dict:
     refreshed = last_refresh()
     return {"scope": scope, "form": form, "filters": filters, "notices": notices, "refreshed": refreshed,
             "small": queries.SMALL_COUNT, "query_args": _query_args(form), "hidden": tables.HIDDEN,
-            "text_of": tables.text_of}
+            "text_of": tables.text_of, "page_rows": tables.PAGE_ROWS}
 
 
 def _query_args(form: FiltersForm) -> dict:
@@ -47,7 +47,7 @@ def dashboard():
     if loaded is None:  # a CPAM member: the MAS figures live on the CPAM's dashboard
         return redirect(url_for("cpam.dashboard"))
     scope, form, filters, notices = loaded
-    built = tables.build_tables(filters, departement=scope.is_departement)
+    built = tables.build_tables(filters, departement=scope.is_departement, page=True)
     return render_template("pilotage/dashboard.html", tables=built, charts=charts.dashboard_charts(built),
                            **_common(scope, form, filters, notices))
 
@@ -114,7 +114,7 @@ def summary():
     if loaded is None:
         return redirect(url_for("cpam.dashboard"))
     scope, form, filters, notices = loaded
-    built = tables.build_tables(filters, departement=scope.is_departement)
+    built = tables.build_tables(filters, departement=scope.is_departement, page=True)
     return render_template("pilotage/summary.html", tables=built, charts=charts.dashboard_charts(built),
                            period=_period_text(filters), printed_on=clock.now(),
                            **_common(scope, form, filters, notices))
