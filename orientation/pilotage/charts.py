@@ -100,6 +100,7 @@ class MapPoint:
     y: float
     colour: str
     label_x: float
+    dark: bool = False  # white text on the darker classes
 
 
 def classes(values: list[float]) -> list[float]:
@@ -110,23 +111,25 @@ def classes(values: list[float]) -> list[float]:
     return [ordered[min(len(ordered) - 1, math.ceil(len(ordered) * (k + 1) / 5) - 1)] for k in range(5)]
 
 
-def epci_map(points: list[dict], width: int = 640, height: int = 560) -> dict:
-    """Equirectangular projection of the EPCI centres (Vaucluse: ~43.65–44.45 N, 4.65–5.80 E)."""
+def epci_map(points: list[dict], width: int = 640, height: int = 520) -> dict:
+    """Equirectangular projection of the EPCI centres, fitted to their extent (labels on the right)."""
     visible = [float(p["value"]) for p in points if isinstance(p["value"], int | float)]
     bounds = classes(visible)
-    lat_min, lat_max, lon_min, lon_max = 43.62, 44.46, 4.62, 5.82
-    scale_x = (width - 160) / ((lon_max - lon_min) * math.cos(math.radians(44)))
-    scale_y = (height - 40) / (lat_max - lat_min)
-    scale = min(scale_x, scale_y)
+    lats = [p["lat"] for p in points] or [44.0]
+    lons = [p["lon"] for p in points] or [5.0]
+    shrink = math.cos(math.radians(44))
+    lat_min, lat_max, lon_min, lon_max = min(lats), max(lats), min(lons), max(lons)
+    scale = min((width - 260) / max((lon_max - lon_min) * shrink, 0.01), (height - 60) / max(lat_max - lat_min, 0.01))
     drawn = []
     for point in points:
-        x = 80 + (point["lon"] - lon_min) * math.cos(math.radians(44)) * scale
-        y = 20 + (lat_max - point["lat"]) * scale
+        x = 30 + (point["lon"] - lon_min) * shrink * scale
+        y = 30 + (lat_max - point["lat"]) * scale
         value = point["value"]
-        colour = NO_VALUE_COLOUR
+        colour, dark = NO_VALUE_COLOUR, False
         if isinstance(value, int | float):
-            colour = CLASS_COLOURS[next((k for k, bound in enumerate(bounds) if value <= bound), 4)]
-        drawn.append(MapPoint(point["name"], point["text"], round(x, 1), round(y, 1), colour, round(x + 24, 1)))
+            index = next((k for k, bound in enumerate(bounds) if value <= bound), 4)
+            colour, dark = CLASS_COLOURS[index], index >= 3
+        drawn.append(MapPoint(point["name"], point["text"], round(x, 1), round(y, 1), colour, round(x + 22, 1), dark))
     is_rate = bool(points and points[0].get("rate"))
     legend = []
     previous = None
