@@ -72,6 +72,9 @@ def upgrade():
     )
     with op.batch_alter_table('pilotage_decline_facts', schema=None) as batch_op:
         batch_op.create_index('ix_pilotage_decline_facts_level_month', ['level', 'month'], unique=False)
+        batch_op.create_index('ix_pilotage_decline_facts_level_sender', ['level', 'sender_organisation_id', 'month'], unique=False)
+        batch_op.create_index('ix_pilotage_decline_facts_level_receiver', ['level', 'receiver_organisation_id', 'month'], unique=False)
+        batch_op.create_index('ix_pilotage_decline_facts_level_commune', ['level', 'commune_code', 'month'], unique=False)
 
     op.create_table('pilotage_delay_facts',
     sa.Column('level', sa.Enum('territory', 'sender', 'service', 'detail', name='pilotage_level', native_enum=False, create_constraint=True), nullable=False),
@@ -95,6 +98,9 @@ def upgrade():
         batch_op.create_index('ix_pilotage_delay_facts_level_kind_month', ['level', 'kind', 'month'], unique=False)
         batch_op.create_index('ix_pilotage_delay_facts_level_service', ['level', 'service_id', 'kind', 'month'], unique=False)
         batch_op.create_index('ix_pilotage_delay_facts_level_receiver', ['level', 'receiver_organisation_id', 'kind', 'month'], unique=False)
+        batch_op.create_index('ix_pilotage_delay_facts_level_sender', ['level', 'sender_organisation_id', 'kind', 'month'], unique=False)
+        batch_op.create_index('ix_pilotage_delay_facts_level_epci', ['level', 'epci_siren', 'kind', 'month'], unique=False)
+        batch_op.create_index('ix_pilotage_delay_facts_level_commune', ['level', 'commune_code', 'kind', 'month'], unique=False)
 
     op.create_table('pilotage_refreshes',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -109,11 +115,13 @@ def upgrade():
 def downgrade():
     op.drop_table('pilotage_refreshes')
     with op.batch_alter_table('pilotage_delay_facts', schema=None) as batch_op:
-        for name in ('level_kind_month', 'level_service', 'level_receiver'):
+        for name in ('level_kind_month', 'level_service', 'level_receiver', 'level_sender', 'level_epci',
+                     'level_commune'):
             batch_op.drop_index(f'ix_pilotage_delay_facts_{name}')
     op.drop_table('pilotage_delay_facts')
     with op.batch_alter_table('pilotage_decline_facts', schema=None) as batch_op:
-        batch_op.drop_index('ix_pilotage_decline_facts_level_month')
+        for name in ('level_month', 'level_sender', 'level_receiver', 'level_commune'):
+            batch_op.drop_index(f'ix_pilotage_decline_facts_{name}')
     op.drop_table('pilotage_decline_facts')
     with op.batch_alter_table('pilotage_orientation_facts', schema=None) as batch_op:
         for name in ('level_month', 'level_receiver', 'level_sender', 'level_epci', 'level_service', 'level_commune'):

@@ -111,7 +111,12 @@ class OrientationFact(_Grain, db.Model):
 
 class DeclineFact(_Grain, db.Model):
     __tablename__ = "pilotage_decline_facts"
-    __table_args__ = (sa.Index("ix_pilotage_decline_facts_level_month", "level", "month"),)
+    __table_args__ = (
+        sa.Index("ix_pilotage_decline_facts_level_month", "level", "month"),
+        sa.Index("ix_pilotage_decline_facts_level_sender", "level", "sender_organisation_id", "month"),
+        sa.Index("ix_pilotage_decline_facts_level_receiver", "level", "receiver_organisation_id", "month"),
+        sa.Index("ix_pilotage_decline_facts_level_commune", "level", "commune_code", "month"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reason: Mapped[str] = mapped_column(sa.String(40))
@@ -124,6 +129,9 @@ class DelayFact(_Grain, db.Model):
         sa.Index("ix_pilotage_delay_facts_level_kind_month", "level", "kind", "month"),
         sa.Index("ix_pilotage_delay_facts_level_service", "level", "service_id", "kind", "month"),
         sa.Index("ix_pilotage_delay_facts_level_receiver", "level", "receiver_organisation_id", "kind", "month"),
+        sa.Index("ix_pilotage_delay_facts_level_sender", "level", "sender_organisation_id", "kind", "month"),
+        sa.Index("ix_pilotage_delay_facts_level_epci", "level", "epci_siren", "kind", "month"),
+        sa.Index("ix_pilotage_delay_facts_level_commune", "level", "commune_code", "kind", "month"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

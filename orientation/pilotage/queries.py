@@ -285,7 +285,8 @@ def month_label(month: str) -> str:
 
 
 def available_months() -> list[str]:
-    return list(db.session.scalars(sa.select(OrientationFact.month).distinct().order_by(OrientationFact.month)))
+    return list(db.session.scalars(sa.select(OrientationFact.month).where(OrientationFact.level == Level.TERRITORY)
+                                   .distinct().order_by(OrientationFact.month)))
 
 
 def outcomes(counts: Counts) -> list[Figure]:
@@ -318,8 +319,10 @@ def open_needs_by_volet(filters: Filters) -> list[Figure]:
         where.append(Need.volet == filters.volet)
     if filters.sender_id:
         where.append(Person.organisation_id == filters.sender_id)
-    counts = dict(db.session.execute(sa.select(Need.volet, sa.func.count()).join(Person, Person.id == Need.person_id)
-                                     .where(*where).group_by(Need.volet)).all())
+    select = sa.select(Need.volet, sa.func.count()).select_from(Need)
+    if filters.commune or filters.epci or filters.sender_id:
+        select = select.join(Person, Person.id == Need.person_id)
+    counts = dict(db.session.execute(select.where(*where).group_by(Need.volet)).all())
     return [Figure(volet.label, mask(int(counts.get(volet, 0)))) for volet in Volet
             if not filters.volet or volet == filters.volet]
 
@@ -381,8 +384,10 @@ def sante_figures(filters: Filters) -> SanteFigures:
         need_where.append(Need.id.in_(
             sa.select(link.need_id).join(Orientation, Orientation.id == link.orientation_id)
             .where(Orientation.receiver_organisation_id == filters.receiver_id, Orientation.sent_at.is_not(None))))
-    without = db.session.scalar(sa.select(sa.func.count()).select_from(Need).join(Person, Person.id == Need.person_id)
-                                .where(*need_where)) or 0
+    needs = sa.select(sa.func.count()).select_from(Need)
+    if filters.commune or filters.epci or filters.sender_id:
+        needs = needs.join(Person, Person.id == Need.person_id)
+    without = db.session.scalar(needs.where(*need_where)) or 0
     found = db.session.scalar(
         sa.select(sa.func.count()).select_from(MedecinTraitantDeclaration)
         .join(Need, Need.id == MedecinTraitantDeclaration.need_id).join(Person, Person.id == Need.person_id)
@@ -416,21 +421,30 @@ def service_responsiveness(service_id: int) -> Responsiveness | None:
 
 
 def filter_choices(organisation_id: int | None) -> dict:
-    """Only what appears in the figures (a manager: their own services; no list of other structures)."""
+    """Only what appears in the figures (a manager: their own services; no list of other structures).
+
+    Each list reads the smallest level that has its dimension (an index-only scan, not the detail).
+    """
     from orientation.territory.queries import list_communes, list_epcis
 
     fact = OrientationFact
-    choices = {"months": available_months(), "epcis": [(e.siren, e.name) for e in list_epcis()],
+
+    def distinct(column, level: Level, *where):
+        return sa.select(column).where(fact.level == level, column.is_not(None), *where).distinct()
+
+    months = list(db.session.scalars(distinct(fact.month, Level.TERRITORY).order_by(fact.month)))
+    choices = {"months": months, "epcis": [(e.siren, e.name) for e in list_epcis()],
                "communes": [(c.code_insee, c.label) for c in list_communes()], "senders": [], "receivers": []}
     if organisation_id is None:
-        for key, column in (("senders", fact.sender_organisation_id), ("receivers", fact.receiver_organisation_id)):
+        for key, column, level in (("senders", fact.sender_organisation_id, Level.SENDER),
+                                   ("receivers", fact.receiver_organisation_id, Level.SERVICE)):
             choices[key] = [(str(i), name) for i, name in db.session.execute(
-                sa.select(Organisation.id, Organisation.name).where(Organisation.id.in_(sa.select(column).distinct()))
+                sa.select(Organisation.id, Organisation.name).where(Organisation.id.in_(distinct(column, level)))
                 .order_by(Organisation.name))]
-        service_ids = sa.select(fact.service_id).distinct()
+        service_ids = distinct(fact.service_id, Level.SERVICE)
     else:
         own = sa.or_(fact.receiver_organisation_id == organisation_id, fact.sender_organisation_id == organisation_id)
-        service_ids = sa.select(fact.service_id).where(own).distinct()
+        service_ids = distinct(fact.service_id, Level.DETAIL, own)
     choices["services"] = [(str(i), name) for i, name in db.session.execute(
         sa.select(Service.id, Service.name).where(Service.id.in_(service_ids)).order_by(Service.name))]
     return choices

@@ -7,8 +7,8 @@ Each month is deleted and re-inserted with INSERT … SELECT … GROUP BY in one
 see the old figures or the new ones, never half of a month. The detail level is computed from the
 orientations, the coarser levels from the detail (models.Level).
 
-Delay buckets (lower bound, in hours): exact hour under 2 days, 6 hours under 14 days, one day under
-90 days, one week beyond — medians shown to a tenth of a day stay right where it matters.
+Delay buckets (lower bound, in hours): 2 hours under 2 days, 12 hours under 14 days, one day under
+90 days, one week beyond — finer than the tenth of a day shown where delays are short.
 """
 
 from __future__ import annotations
@@ -61,8 +61,8 @@ def hours_between(start, end):
 
 def bucket_hours(hours):
     """The histogram bucket (its lower bound in hours) of a whole number of hours."""
-    return sa.case((hours < 48, hours), (hours < 24 * 14, hours // 6 * 6), (hours < 24 * 90, hours // 24 * 24),
-                   else_=hours // 168 * 168)
+    return sa.case((hours < 48, hours // 2 * 2), (hours < 24 * 14, hours // 12 * 12),
+                   (hours < 24 * 90, hours // 24 * 24), else_=hours // 168 * 168)
 
 
 def _grain_columns():
