@@ -52,6 +52,8 @@ DECLINE_REASONS = [Reason.FULL, Reason.NOT_ELIGIBLE, Reason.WRONG_SERVICE, Reaso
 
 
 def load_demo_pilotage() -> list[str]:
+    if not db.inspect(db.session.connection()).has_table("pilotage_orientation_facts"):
+        return ["Pilotage : tables absentes, appliquez les migrations (flask db upgrade)."]
     created = 0
     if not db.session.scalar(sa.select(Person.id).where(Person.last_name.like(f"{HISTORY_MARK} %")).limit(1)):
         created = _history()
