@@ -13,6 +13,7 @@ BENCHMARKS = {
     "delivery": "bench.delivery",
     "inbox": "bench.inbox",
     "reminder_sweep": "bench.reminder_sweep",
+    "dashboard": "bench.dashboard",
 }
 
 

@@ -84,11 +84,13 @@ def _load_optional_areas() -> list[str]:
     """Areas that bring their own demo data register a loader here as they are built."""
     from orientation.cpam.demo import load_demo_cpam
     from orientation.directory.demo import load_demo_directory
+    from orientation.pilotage.demo import load_demo_pilotage
     from orientation.referrals.demo import load_demo_referrals
 
     summary = load_demo_directory()
     summary += load_demo_referrals()  # after the directory: orientations go to its services
     summary += load_demo_cpam()  # after the referrals: MAS cases are orientations to the CPAM
+    summary += load_demo_pilotage()  # last: a year of history, then the steering figures are computed
     return summary
 
 

@@ -18,5 +18,6 @@ from orientation.directory.models import Service, ServiceThematique, ServiceZone
 from orientation.notifications.models import OutboxMessage  # noqa: F401
 from orientation.organisations.models import Invitation, Membership, Organisation  # noqa: F401
 from orientation.people.models import Consent, Need, Person  # noqa: F401
+from orientation.pilotage.models import DeclineFact, DelayFact, OrientationFact, Refresh  # noqa: F401
 from orientation.referrals.models import Appointment, Orientation, OrientationComment, OrientationEvent  # noqa: F401
 from orientation.territory.models import Commune, Epci  # noqa: F401

@@ -27,6 +27,7 @@ NAVIGATION: list[tuple[str, str, Callable]] = [
     ("cpam.queue", "File MAS", lambda user: _is_cpam(user)),
     ("cpam.reports", "Signalements santé", lambda user: bool(user.memberships) and not _is_cpam(user)),
     ("cpam.dashboard", "Renoncement aux soins", lambda user: user.is_coordinator or _is_cpam(user)),
+    ("pilotage.dashboard", "Pilotage", lambda user: _steers(user)),
     ("organisations.list", "Structures et comptes", lambda user: user.is_coordinator),
     ("notifications.failures", "Messages en échec", lambda user: user.is_coordinator),
 ]
@@ -46,7 +47,22 @@ HOME_TILES: list[tuple[str, str, str, Callable]] = [
      "le résultat.", "cpam.saisine", lambda user, membership: _files_saisines(user, membership)),
     ("File de la Mission d'Accompagnement en Santé", "Contacter, faire le bilan des droits, trouver des praticiens, "
      "suivre jusqu'aux soins.", "cpam.queue", lambda user, membership: _works_mas_cases(user, membership)),
+    ("Pilotage du Schéma", "Chiffres, graphiques, carte par EPCI et exports, sans donnée personnelle.",
+     "pilotage.dashboard", lambda user, membership: _steers(user, membership)),
 ]
+
+
+def _steers(user, membership=None) -> bool:
+    from orientation.pilotage.permissions import can_view_pilotage
+
+    return can_view_pilotage(user, membership if membership is not None else current_membership())
+
+
+def service_responsiveness(service):
+    """The service card's figures (median time to answer, acceptance rate), once it has received enough."""
+    from orientation.pilotage.queries import service_responsiveness as figures
+
+    return figures(service.id)
 
 
 # Actions offered on a person's file by other areas: callables (user, person) -> {label, url} | None.
@@ -108,12 +124,12 @@ def register_blueprints(app: Flask) -> None:
     from orientation.notifications.blueprint import bp as notifications_bp
     from orientation.organisations.blueprint import bp as organisations_bp
     from orientation.people.blueprint import bp as people_bp
+    from orientation.pilotage.blueprint import bp as pilotage_bp
     from orientation.referrals.blueprint import bp as referrals_bp
     from orientation.rgpd.blueprint import bp as rgpd_bp
 
     for blueprint in (main_bp, auth_bp, organisations_bp, health_bp, notifications_bp, directory_bp, people_bp,
-                      referrals_bp, cpam_bp, sante_bp, rgpd_bp,
-                      attachments_bp):
+                      referrals_bp, cpam_bp, sante_bp, rgpd_bp, attachments_bp, pilotage_bp):
         app.register_blueprint(blueprint)
     register_filters(app)
 
@@ -131,6 +147,7 @@ def register_blueprints(app: Flask) -> None:
             "person_actions": person_actions,
             "orientation_notices": orientation_notices,
             "can_reset_second_factor": can_reset_second_factor,
+            "service_responsiveness": service_responsiveness,
         }
 
     app.after_request(security_headers)

@@ -30,4 +30,8 @@ def test_demo_load_is_idempotent(app):
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
     assert counts == (db.session.scalar(db.select(db.func.count()).select_from(User)),
                       db.session.scalar(db.select(db.func.count()).select_from(Organisation)))
-    assert counts[0] == 6 and counts[1] >= 12
+    from orientation.demo import demo_logins
+
+    logins = [email for email, _role in demo_logins()]
+    assert len(logins) == 6 and counts[1] >= 12
+    assert db.session.scalar(db.select(db.func.count()).select_from(User).where(User.email.in_(logins))) == 6

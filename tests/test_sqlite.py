@@ -32,7 +32,10 @@ def test_demo_agent_logs_in_on_sqlite(sqlite_demo_app):
     from orientation.organisations.models import Organisation
 
     with sqlite_demo_app.app_context():
-        assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 6
+        from orientation.demo import demo_logins
+
+        logins = [email for email, _role in demo_logins()]
+        assert db.session.scalar(db.select(db.func.count()).select_from(User).where(User.email.in_(logins))) == 6
         assert db.session.scalar(db.select(db.func.count()).select_from(Organisation)) >= 12
     client = FormClient(sqlite_demo_app.test_client())
     client.login("agent.edes@demo.orientation.fr", DEMO_PASSWORD)

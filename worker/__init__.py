@@ -12,3 +12,4 @@ app = flask_app.extensions["celery"]
 app.conf.beat_schedule = BEAT_SCHEDULE
 app.autodiscover_tasks(["orientation.referrals", "orientation.notifications", "orientation.cpam",
                         "orientation.rgpd"], force=True)
+                       "orientation.pilotage"], force=True)

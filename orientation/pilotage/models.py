@@ -1,0 +1,152 @@
+"""Rolled-up steering figures, refreshed by the worker (see refresh.py): no person, only counts.
+
+A "detail" row of `pilotage_orientation_facts` counts the orientations sent in one month, in one
+volet, for people of one commune, from one sending structure, to one service. The same tables also
+hold coarser levels (Level) where some dimensions are summed away (NULL): a query reads the smallest
+level that still has every dimension its filters and grouping need, so the whole-département view
+reads a few thousand rows, not the detail. Delays are kept as histograms (`pilotage_delay_facts`,
+buckets in hours: see `bucket_hours`), so medians and percentiles are computed the same way on
+PostgreSQL and SQLite, over any filter, without reading the orientations. Decline reasons have their
+own small table.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from orientation.db import enum_type, utcnow
+from orientation.directory.thematiques import Volet
+from orientation.extensions import db
+
+
+class DelayKind(enum.StrEnum):
+    TO_OPENING = "to_opening"
+    TO_DECISION = "to_decision"
+    TO_FIRST_APPOINTMENT = "to_first_appointment"
+    TO_OUTCOME = "to_outcome"
+
+    @property
+    def label(self) -> str:
+        return {"to_opening": "Délai d'ouverture", "to_decision": "Délai de décision",
+                "to_first_appointment": "Délai jusqu'au premier rendez-vous",
+                "to_outcome": "Délai jusqu'au résultat"}[self.value]
+
+
+class Level(enum.StrEnum):
+    """Aggregation levels, smallest first; each keeps month, volet and EPCI plus the dimensions listed."""
+
+    TERRITORY = "territory"  # month, volet, EPCI
+    SENDER = "sender"  # + sending structure
+    SERVICE = "service"  # + receiving structure and service
+    DETAIL = "detail"  # + commune, and everything together
+
+    @property
+    def dimensions(self) -> frozenset[str]:
+        return LEVEL_DIMENSIONS[self]
+
+
+LEVEL_DIMENSIONS = {
+    Level.TERRITORY: frozenset(),
+    Level.SENDER: frozenset({"sender"}),
+    Level.SERVICE: frozenset({"receiver", "service"}),
+    Level.DETAIL: frozenset({"sender", "receiver", "service", "commune"}),
+}
+LEVEL_COLUMNS = {"sender": ("sender_organisation_id",), "receiver": ("receiver_organisation_id",),
+                 "service": ("service_id",), "commune": ("commune_code",)}
+
+
+class _Grain:
+    """The dimensions every filter of the dashboard works on (NULL where the level sums them away)."""
+
+    level: Mapped[Level] = mapped_column(enum_type(Level, "pilotage_level"))
+    month: Mapped[str] = mapped_column(sa.String(7))  # "YYYY-MM" of sent_at (UTC)
+    volet: Mapped[Volet] = mapped_column(enum_type(Volet, "pilotage_volet"))
+    commune_code: Mapped[str | None] = mapped_column(sa.String(5))  # the person's commune (no FK: a snapshot)
+    epci_siren: Mapped[str | None] = mapped_column(sa.String(9))
+    sender_organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"))
+    receiver_organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"))
+    service_id: Mapped[int | None] = mapped_column(sa.ForeignKey("services.id", ondelete="CASCADE"))
+
+
+MEASURES = ("sent", "opened", "accepted", "declined", "redirected", "expired", "cancelled", "abandoned",
+            "completed", "completed_met", "completed_partly_met", "completed_not_met", "obtained_yes",
+            "obtained_partly", "obtained_no", "obtained_unknown")
+
+
+class OrientationFact(_Grain, db.Model):
+    __tablename__ = "pilotage_orientation_facts"
+    __table_args__ = (
+        sa.Index("ix_pilotage_orientation_facts_level_month", "level", "month"),
+        sa.Index("ix_pilotage_orientation_facts_level_receiver", "level", "receiver_organisation_id", "month"),
+        sa.Index("ix_pilotage_orientation_facts_level_sender", "level", "sender_organisation_id", "month"),
+        sa.Index("ix_pilotage_orientation_facts_level_epci", "level", "epci_siren", "month"),
+        sa.Index("ix_pilotage_orientation_facts_level_service", "level", "service_id", "month"),
+        sa.Index("ix_pilotage_orientation_facts_level_commune", "level", "commune_code", "month"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sent: Mapped[int] = mapped_column(default=0)
+    opened: Mapped[int] = mapped_column(default=0)
+    accepted: Mapped[int] = mapped_column(default=0)  # accepted at some point (also in progress, completed…)
+    declined: Mapped[int] = mapped_column(default=0)
+    redirected: Mapped[int] = mapped_column(default=0)
+    expired: Mapped[int] = mapped_column(default=0)
+    cancelled: Mapped[int] = mapped_column(default=0)
+    abandoned: Mapped[int] = mapped_column(default=0)
+    completed: Mapped[int] = mapped_column(default=0)
+    completed_met: Mapped[int] = mapped_column(default=0)
+    completed_partly_met: Mapped[int] = mapped_column(default=0)
+    completed_not_met: Mapped[int] = mapped_column(default=0)
+    obtained_yes: Mapped[int] = mapped_column(default=0)
+    obtained_partly: Mapped[int] = mapped_column(default=0)
+    obtained_no: Mapped[int] = mapped_column(default=0)
+    obtained_unknown: Mapped[int] = mapped_column(default=0)
+
+
+class DeclineFact(_Grain, db.Model):
+    __tablename__ = "pilotage_decline_facts"
+    __table_args__ = (
+        sa.Index("ix_pilotage_decline_facts_level_month", "level", "month"),
+        sa.Index("ix_pilotage_decline_facts_level_sender", "level", "sender_organisation_id", "month"),
+        sa.Index("ix_pilotage_decline_facts_level_receiver", "level", "receiver_organisation_id", "month"),
+        sa.Index("ix_pilotage_decline_facts_level_commune", "level", "commune_code", "month"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reason: Mapped[str] = mapped_column(sa.String(40))
+    count: Mapped[int]
+
+
+class DelayFact(_Grain, db.Model):
+    __tablename__ = "pilotage_delay_facts"
+    __table_args__ = (
+        sa.Index("ix_pilotage_delay_facts_level_kind_month", "level", "kind", "month"),
+        sa.Index("ix_pilotage_delay_facts_level_service", "level", "service_id", "kind", "month"),
+        sa.Index("ix_pilotage_delay_facts_level_receiver", "level", "receiver_organisation_id", "kind", "month"),
+        sa.Index("ix_pilotage_delay_facts_level_sender", "level", "sender_organisation_id", "kind", "month"),
+        sa.Index("ix_pilotage_delay_facts_level_epci", "level", "epci_siren", "kind", "month"),
+        sa.Index("ix_pilotage_delay_facts_level_commune", "level", "commune_code", "kind", "month"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[DelayKind] = mapped_column(enum_type(DelayKind, "pilotage_delay_kind"))
+    hours: Mapped[int]  # the bucket's lower bound, in hours from sending (see refresh.bucket_hours)
+    count: Mapped[int]
+
+
+class Refresh(db.Model):
+    """One refresh of the rolled-up tables: the figures are "à jour au" the last one's start."""
+
+    __tablename__ = "pilotage_refreshes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    months: Mapped[int] = mapped_column(default=0)  # how many months were recomputed
+    full: Mapped[bool] = mapped_column(default=False, server_default=sa.false())

@@ -1,0 +1,187 @@
+"""The dashboard's tables, built once from the figures: the page, the CSV and the XLSX show the same cells.
+
+A cell is an int (a count), None (a hidden small count, shown "< 5"), a Share, Days, or text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from orientation.pilotage import queries
+from orientation.pilotage.queries import SMALL_COUNT, Counts, Filters, Row
+
+HIDDEN = f"< {SMALL_COUNT}"
+
+
+class Share(float):
+    """A proportion between 0 and 1."""
+
+
+class Days(float):
+    """A delay in days."""
+
+
+class NotMeasured(str):
+    """A share or a delay that is not shown (too few orientations behind it): "—", not "< 5"."""
+
+
+NOT_MEASURED = NotMeasured("—")
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    headers: list[str]
+    rows: list[list]
+
+
+def share_cell(value: float | None):
+    return NOT_MEASURED if value is None else Share(value)
+
+
+def days_cell(value: float | None):
+    return NOT_MEASURED if value is None else Days(value)
+
+
+COUNT_COLUMNS = [("sent", "Envoyées"), ("opened", "Ouvertes"), ("accepted", "Acceptées"), ("declined", "Refusées"),
+                 ("redirected", "Réorientées"), ("expired", "Expirées"), ("completed", "Terminées")]
+
+
+def _count_cells(counts: Counts) -> list:
+    return [counts.shown(name) for name, _label in COUNT_COLUMNS] + [share_cell(counts.acceptance_rate)]
+
+
+def rows_table(key: str, title: str, first: str, rows: list[Row], *, answer_time: bool = False,
+               code: str | None = None) -> Table:
+    headers = ([first] + ([code] if code else []) + [label for _name, label in COUNT_COLUMNS]
+               + ["Taux d'acceptation"] + (["Délai médian de réponse (jours)"] if answer_time else []))
+    body = []
+    for row in rows:
+        cells = [row.label] + ([row.key or ""] if code else []) + _count_cells(row.counts)
+        if answer_time:
+            cells.append(days_cell(row.median_answer_days))
+        body.append(cells)
+    return Table(key, title, headers, body)
+
+
+def key_figures_table(counts: Counts, delays: list[queries.Delay], sante: queries.SanteFigures) -> Table:
+    rows = [["Orientations envoyées", counts.shown("sent")], ["Ouvertes par la structure destinataire",
+            counts.shown("opened")], ["Acceptées", counts.shown("accepted")], ["Refusées", counts.shown("declined")],
+            ["Réorientées", counts.shown("redirected")], ["Expirées sans réponse", counts.shown("expired")],
+            ["Annulées", counts.shown("cancelled")], ["Abandonnées", counts.shown("abandoned")],
+            ["Terminées", counts.shown("completed")], ["Taux d'acceptation", share_cell(counts.acceptance_rate)],
+            ["Part des acceptées menées à terme", share_cell(counts.completion_rate)],
+            ["Réponses « service réellement obtenu »", mask_sum(counts.obtained_answers)]]
+    for delay in delays:
+        rows.append([f"{delay.kind.label} — médiane (jours)", days_cell(delay.median_days)])
+        rows.append([f"{delay.kind.label} — 8 sur 10 en moins de (jours)", days_cell(delay.p80_days)])
+    rows += [["Dossiers de renoncement aux soins (MAS)", sante.mas_cases],
+             ["Dossiers MAS clos", sante.mas_closed],
+             ["Part des dossiers MAS clos avec soins réalisés", share_cell(sante.mas_care_done_share)],
+             ["Personnes sans médecin traitant (besoins notés)", sante.without_medecin_traitant],
+             ["… qui en ont trouvé un", sante.medecin_traitant_found]]
+    return Table("indicateurs", "Indicateurs clés", ["Indicateur", "Valeur"], rows)
+
+
+def mask_sum(value: int) -> int | None:
+    return queries.mask(value)
+
+
+def figures_table(key: str, title: str, first: str, figures: list[queries.Figure], *, with_share: bool = True
+                  ) -> Table:
+    headers = [first, "Nombre"] + (["Part"] if with_share else [])
+    rows = [[figure.label, figure.count] + ([share_cell(figure.share)] if with_share else []) for figure in figures]
+    return Table(key, title, headers, rows)
+
+
+def delays_table(delays: list[queries.Delay]) -> Table:
+    return Table("delais", "Délais depuis l'envoi", ["Délai", "Orientations mesurées", "Médiane (jours)",
+                                                      "8 sur 10 en moins de (jours)"],
+                 [[delay.kind.label, queries.mask(delay.measured), days_cell(delay.median_days),
+                   days_cell(delay.p80_days)] for delay in delays])
+
+
+PAGE_ROWS = 25  # rows of the long tables (structures, services) shown on a page; exports have them all
+
+
+def build_tables(filters: Filters, *, departement: bool, page: bool = False) -> dict[str, Table]:
+    top = PAGE_ROWS if page else None
+    counts = queries.totals(filters)
+    delays = queries.delays(filters)
+    sante = queries.sante_figures(filters)
+    tables = [
+        key_figures_table(counts, delays, sante),
+        rows_table("mois", "Par mois d'envoi", "Mois", queries.rows_by("month", filters)),
+        rows_table("volets", "Par volet", "Volet", queries.rows_by("volet", filters)),
+        rows_table("epci", "Par EPCI de la personne", "EPCI", queries.rows_by("epci", filters), code="SIREN"),
+        rows_table("destinataires", "Par structure destinataire", "Structure destinataire",
+                   queries.rows_by("receiver", filters, top), answer_time=True),
+        rows_table("services", "Par service", "Service", queries.rows_by("service", filters, top), answer_time=True),
+        figures_table("motifs-refus", "Refus par motif", "Motif", queries.decline_reasons(filters)),
+        figures_table("resultats", "Résultats des orientations terminées", "Résultat", queries.outcomes(counts)),
+        figures_table("service-obtenu", "« Le service a-t-il été réellement obtenu ? » (30 jours après)",
+                      "Réponse", queries.obtained(counts)),
+        delays_table(delays),
+        figures_table("besoins-ouverts", "Besoins en cours aujourd'hui, par volet", "Volet",
+                      queries.open_needs_by_volet(filters), with_share=False),
+    ]
+    if departement:
+        tables.insert(5, rows_table("emettrices", "Par structure qui oriente", "Structure qui oriente",
+                                    queries.rows_by("sender", filters)))
+    return {table.key: table for table in tables}
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering a cell
+
+
+def text_of(cell) -> str:
+    if cell is None:
+        return HIDDEN
+    if isinstance(cell, Share):
+        return f"{round(cell * 100)} %"
+    if isinstance(cell, Days):
+        return f"{cell:.1f}".replace(".", ",")
+    return str(cell)
+
+
+def to_csv(table: Table) -> bytes:
+    """UTF-8 with a BOM and `;` separators: what Excel opens right in France."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(table.headers)
+    for row in table.rows:
+        writer.writerow([text_of(cell) for cell in row])
+    return "\ufeff".encode() + out.getvalue().encode("utf-8")
+
+
+def to_xlsx(tables: list[Table], note: str) -> bytes:
+    """One sheet per table; counts and shares stay numbers (hidden ones are the text "< 5")."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for table in tables:
+        sheet = workbook.create_sheet(table.key[:31])
+        sheet.append([table.title])
+        sheet["A1"].font = Font(bold=True)
+        sheet.append([note])
+        sheet.append(table.headers)
+        for cell in sheet[3]:
+            cell.font = Font(bold=True)
+        for row in table.rows:
+            sheet.append([HIDDEN if cell is None else float(cell) if isinstance(cell, Share | Days) else cell
+                          for cell in row])
+            for value, target in zip(row, sheet[sheet.max_row], strict=True):
+                if isinstance(value, Share):
+                    target.number_format = "0%"
+                elif isinstance(value, Days):
+                    target.number_format = "0.0"
+        sheet.column_dimensions["A"].width = 48
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

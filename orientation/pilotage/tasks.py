@@ -1,0 +1,25 @@
+"""The worker keeps the rolled-up steering tables fresh (declared in worker/schedule.py)."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from orientation.extensions import db
+from orientation.pilotage.refresh import refresh_facts
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(name="pilotage.refresh_facts")
+def refresh_facts_task(full: bool = False) -> dict:
+    """Recompute the months touched since the last refresh (or everything); one commit."""
+    try:
+        record = refresh_facts(full=full)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    log.info("pilotage refresh %s: %s months (full=%s)", record.id, record.months, record.full)
+    return {"refresh": record.id, "months": record.months, "full": record.full}

@@ -1,0 +1,128 @@
+"""Pilotage pages: the dashboard (per role), the map by EPCI, the exports (CSV, XLSX), the committee summary."""
+
+from __future__ import annotations
+
+from flask import Response, abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from orientation import clock
+from orientation.auth.session import current_membership
+from orientation.pilotage import charts, permissions, queries, tables
+from orientation.pilotage.forms import MAP_INDICATORS, FiltersForm
+from orientation.pilotage.refresh import last_refresh
+
+
+def _context():
+    """Load → check access → the filters of the URL (unknown values are reported and ignored)."""
+    membership = current_membership()
+    scope = permissions.scope_for(current_user, membership)
+    if scope is None:
+        if permissions.sees_mas_dashboard(current_user):
+            return None
+        abort(403)
+    form = FiltersForm(request.args)
+    form.fill_choices(**queries.filter_choices(scope.organisation_id))
+    notices = form.clean()
+    if scope.organisation_id is not None and not request.args.get("sens") and not queries.totals(
+            queries.Filters(receiver_id=scope.organisation_id))["sent"]:
+        form.sens.data = "envoyees"  # a structure that receives no orientation: what it sends
+    filters = form.filters(organisation_id=scope.organisation_id)
+    return scope, form, filters, notices
+
+
+def _common(scope, form, filters, notices) -> dict:
+    refreshed = last_refresh()
+    return {"scope": scope, "form": form, "filters": filters, "notices": notices, "refreshed": refreshed,
+            "small": queries.SMALL_COUNT, "query_args": _query_args(form), "hidden": tables.HIDDEN,
+            "text_of": tables.text_of, "page_rows": tables.PAGE_ROWS}
+
+
+def _query_args(form: FiltersForm) -> dict:
+    return {field.name: field.data for field in form if field.data}
+
+
+@login_required
+def dashboard():
+    loaded = _context()
+    if loaded is None:  # a CPAM member: the MAS figures live on the CPAM's dashboard
+        return redirect(url_for("cpam.dashboard"))
+    scope, form, filters, notices = loaded
+    built = tables.build_tables(filters, departement=scope.is_departement, page=True)
+    return render_template("pilotage/dashboard.html", tables=built, charts=charts.dashboard_charts(built),
+                           **_common(scope, form, filters, notices))
+
+
+@login_required
+def map_view():
+    loaded = _context()
+    if loaded is None:
+        return redirect(url_for("cpam.dashboard"))
+    scope, form, filters, notices = loaded
+    indicator = form.indicateur.data
+    values = _epci_values(indicator, filters.with_(epci=None, commune=None))
+    is_rate = indicator.endswith("_rate")
+    centres = queries.epci_centres()
+    points = []
+    for siren, name in queries.filter_choices(scope.organisation_id)["epcis"]:
+        value = values.get(siren, None if is_rate else 0)
+        text = tables.text_of(tables.share_cell(value) if is_rate else value)
+        if siren in centres:
+            points.append({"siren": siren, "name": name, "lat": centres[siren][0], "lon": centres[siren][1],
+                           "value": value, "text": text, "rate": is_rate})
+    return render_template("pilotage/map.html", points=points, indicator_label=MAP_INDICATORS[indicator],
+                           svg=charts.epci_map(points), **_common(scope, form, filters, notices))
+
+
+def _epci_values(indicator: str, filters) -> dict:
+    """The indicator per EPCI siren (None: hidden small count, or a rate without enough orientations)."""
+    if indicator == "mas_cases":
+        return {key: value for key, value in queries.sante_figures(filters).mas_by_epci.items() if key}
+    values = {}
+    for row in queries.rows_by("epci", filters):
+        if row.key is None:
+            continue
+        values[row.key] = {"acceptance_rate": row.counts.acceptance_rate,
+                           "completion_rate": row.counts.completion_rate}.get(indicator, row.counts.shown(indicator)) \
+            if indicator.endswith("_rate") else row.counts.shown(indicator)
+    return values
+
+
+@login_required
+def export_table(table: str, fmt: str):
+    loaded = _context()
+    if loaded is None:
+        abort(403)
+    scope, form, filters, _notices = loaded
+    built = tables.build_tables(filters, departement=scope.is_departement)
+    stamp = clock.now().strftime("%Y-%m-%d")
+    if fmt == "xlsx":
+        selected = list(built.values()) if table == "tout" else [built[table]] if table in built else abort(404)
+        note = (f"Orientation Vaucluse — pilotage ({scope.organisation_name}), {_period_text(filters)}. "
+                f"Effectifs inférieurs à {queries.SMALL_COUNT} masqués (« {tables.HIDDEN} »).")
+        return Response(tables.to_xlsx(selected, note),
+                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": f"attachment; filename=pilotage-{table}-{stamp}.xlsx"})
+    if fmt != "csv" or table not in built:
+        abort(404)
+    return Response(tables.to_csv(built[table]), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f"attachment; filename=pilotage-{table}-{stamp}.csv"})
+
+
+@login_required
+def summary():
+    loaded = _context()
+    if loaded is None:
+        return redirect(url_for("cpam.dashboard"))
+    scope, form, filters, notices = loaded
+    built = tables.build_tables(filters, departement=scope.is_departement, page=True)
+    return render_template("pilotage/summary.html", tables=built, charts=charts.dashboard_charts(built),
+                           period=_period_text(filters), printed_on=clock.now(),
+                           **_common(scope, form, filters, notices))
+
+
+def _period_text(filters) -> str:
+    if not filters.start and not filters.end:
+        return "depuis le début"
+    start = queries.month_label(filters.start) if filters.start else "le début"
+    end = queries.month_label(filters.end) if filters.end else "aujourd'hui"
+    return f"de {start} à {end}"
