@@ -29,6 +29,7 @@ NAVIGATION: list[tuple[str, str, Callable]] = [
     ("cpam.dashboard", "Renoncement aux soins", lambda user: user.is_coordinator or _is_cpam(user)),
     ("organisations.list", "Structures et comptes", lambda user: user.is_coordinator),
     ("notifications.failures", "Messages en échec", lambda user: user.is_coordinator),
+    ("api_manage.index", "API", lambda user: _manages_api(user)),
 ]
 
 
@@ -47,6 +48,12 @@ HOME_TILES: list[tuple[str, str, str, Callable]] = [
     ("File de la Mission d'Accompagnement en Santé", "Contacter, faire le bilan des droits, trouver des praticiens, "
      "suivre jusqu'aux soins.", "cpam.queue", lambda user, membership: _works_mas_cases(user, membership)),
 ]
+
+
+def _manages_api(user) -> bool:
+    from orientation.api.permissions import can_manage_api
+
+    return can_manage_api(user, current_membership())
 
 
 def _files_saisines(user, membership) -> bool:
@@ -76,6 +83,8 @@ def navigation_items() -> list[tuple[str, str]]:
 
 
 def register_blueprints(app: Flask) -> None:
+    from orientation.api.blueprint import bp as api_bp
+    from orientation.api.blueprint import manage_bp as api_manage_bp
     from orientation.auth.blueprint import bp as auth_bp
     from orientation.cpam.blueprint import bp as cpam_bp
     from orientation.cpam.blueprint import sante_bp
@@ -88,7 +97,7 @@ def register_blueprints(app: Flask) -> None:
     from orientation.referrals.blueprint import bp as referrals_bp
 
     for blueprint in (main_bp, auth_bp, organisations_bp, health_bp, notifications_bp, directory_bp, people_bp,
-                      referrals_bp, cpam_bp, sante_bp):
+                      referrals_bp, cpam_bp, sante_bp, api_bp, api_manage_bp):
         app.register_blueprint(blueprint)
     register_filters(app)
 
