@@ -62,6 +62,15 @@ def taxonomy_term(code: str) -> dict:
     }
 
 
+def _clean(value):
+    """HSDS fields are typed without null: a value we do not have is left out."""
+    if isinstance(value, dict):
+        return {key: _clean(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    return value
+
+
 def _timestamp(value: datetime | None) -> str | None:
     if value is None:
         return None
@@ -83,7 +92,7 @@ def organization(structure: Structure, *, full: bool = False) -> dict:
     if full:
         record["phones"] = _phones(structure.telephone, organization_id=record["id"], number_id=structure.id,
                                    extra=1)
-    return record
+    return _clean(record)
 
 
 def _phones(number: str | None, *, number_id: int, extra: int, **links) -> list[dict]:
@@ -126,7 +135,7 @@ def service_at_location(service: Service, *, full: bool = False) -> dict:
     if full:
         record["location"] = location(service)
         record["phones"], record["schedules"], record["contacts"] = [], _schedules(service), []
-    return record
+    return _clean(record)
 
 
 def _schedules(service: Service) -> list[dict]:
@@ -174,4 +183,4 @@ def service(service_: Service, *, full: bool = False) -> dict:
             for index, code in enumerate(code for code in service_.thematiques if code in thematique_labels())]
         record["languages"], record["contacts"], record["cost_options"] = [], [], []
         record["required_documents"], record["funding"], record["metadata"] = [], [], []
-    return record
+    return _clean(record)
