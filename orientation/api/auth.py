@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import g, request
+from flask import request
 
 from orientation import clock
 from orientation.api.models import ApiToken, Scope
@@ -22,6 +22,7 @@ from orientation.auth.models import User
 from orientation.extensions import db
 from orientation.organisations.models import Membership, MembershipRole
 
+_CALLER_KEY = "orientation.api_caller"
 LAST_USED_PRECISION = timedelta(minutes=1)  # one UPDATE a minute per token at most, not one per request
 
 
@@ -58,9 +59,10 @@ def _unauthenticated(detail_fr: str, detail_en: str) -> ApiProblem:
 
 def current_caller(required_scope: Scope | None, *, optional: bool = False) -> ApiCaller | None:
     """The authenticated caller (401 without a valid token, 403 without the scope); cached per request."""
-    if "api_caller" not in g:
-        g.api_caller = _authenticate()
-    caller = g.api_caller
+    # Cached on the request itself (not on `g`, which lives as long as the app context).
+    if _CALLER_KEY not in request.environ:
+        request.environ[_CALLER_KEY] = _authenticate()
+    caller = request.environ[_CALLER_KEY]
     if caller is None:
         if optional:
             return None

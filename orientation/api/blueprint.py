@@ -27,6 +27,7 @@ bp.add_url_rule("/orientations/<int:orientation_id>/status", "change_status", vi
 bp.add_url_rule("/orientations/<int:orientation_id>/comments", "add_comment", views.add_comment, methods=["POST"])
 
 bp.register_error_handler(ApiProblem, problem_response)
+bp.before_request(views.check_query_parameters)
 csrf.exempt(bp)
 limiter.limit(rate_limit_value, key_func=rate_limit_key)(bp)
 

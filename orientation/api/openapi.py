@@ -45,8 +45,19 @@ SIZE = _query("size", {"type": "integer", "minimum": 1, "maximum": 100, "default
               "Éléments par page (100 au plus)")
 MODIFIED_AFTER = _query("modified_after", {"type": "string", "format": "date-time"},
                         "Seulement ce qui a changé depuis cette date (ISO 8601 avec fuseau)")
-TAXONOMY_TERM = _query("taxonomy_term_id", {"type": "string", "maxLength": 200},
-                       "Terme de la taxonomie (UUID HSDS ou code de thématique data·inclusion)")
+
+
+def _taxonomy_term() -> dict:
+    from orientation.api.hsds import taxonomy_term_id
+
+    codes = sorted(thematique_labels())
+    return _query("taxonomy_term_id", {"type": "string", "enum": codes + [taxonomy_term_id(code) for code in codes]},
+                  "Terme de la taxonomie des thématiques (son UUID HSDS, ou le code data·inclusion)")
+
+
+def _thematique() -> dict:
+    return _query("thematique", {"type": "string", "enum": sorted(thematique_labels())},
+                  "Code de thématique data·inclusion")
 ID_PATH = {"name": "id", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 64}}
 ORIENTATION_PATH = {"name": "orientation_id", "in": "path", "required": True,
                     "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647}}
@@ -65,6 +76,11 @@ ETAG_HEADER = {"ETag": {"description": "Version de l'orientation (à renvoyer da
                         "schema": {"type": "string"}}}
 
 
+_STATUS_CODE = "|".join(sorted({status.value for status in OrientationStatus} | set(STATUS_FROM_FHIR),
+                               key=lambda code: (-len(code), code)))
+_STATUS_LIST = f"^({_STATUS_CODE})(,({_STATUS_CODE}))*$"
+
+
 def _paths() -> dict:
     return {
         "/data-inclusion/structures": {"get": {
@@ -75,8 +91,7 @@ def _paths() -> dict:
         "/data-inclusion/services": {"get": {
             "operationId": "listDataInclusionServices", "tags": ["Annuaire — data·inclusion"],
             "summary": "Services au format data·inclusion v1", "security": PUBLIC,
-            "parameters": [PAGE, SIZE, _query("thematique", {"type": "string", "maxLength": 200},
-                                              "Code de thématique data·inclusion")],
+            "parameters": [PAGE, SIZE, _thematique()],
             "responses": {"200": _json(_ref("DataInclusionServicePage")), **_problems(400, 401, 403, 429)}}},
         "/hsds/": {"get": {
             "operationId": "getHsdsApiInformation", "tags": ["Annuaire — HSDS 3.0"], "security": PUBLIC,
@@ -88,7 +103,7 @@ def _paths() -> dict:
             "operationId": "listHsdsServices", "tags": ["Annuaire — HSDS 3.0"], "security": PUBLIC,
             "summary": "Services HSDS (champs un-à-un)",
             "parameters": [PAGE, PER_PAGE, _query("search", {"type": "string", "maxLength": 200}, "Texte du nom"),
-                           TAXONOMY_TERM, _query("organization_id", {"type": "string", "maxLength": 64},
+                           _taxonomy_term(), _query("organization_id", {"type": "string", "format": "uuid"},
                                                  "UUID de l'organisation"), MODIFIED_AFTER],
             "responses": {"200": _json(_ref("HsdsServicePage")), **_problems(400, 401, 403, 429)}}},
         "/hsds/services/{id}": {"get": {
@@ -107,18 +122,19 @@ def _paths() -> dict:
         "/hsds/service_at_locations": {"get": {
             "operationId": "listHsdsServiceAtLocations", "tags": ["Annuaire — HSDS 3.0"], "security": PUBLIC,
             "summary": "Services en un lieu, autour d'un code postal",
-            "parameters": [PAGE, PER_PAGE, TAXONOMY_TERM, MODIFIED_AFTER,
+            "parameters": [PAGE, PER_PAGE, _taxonomy_term(), MODIFIED_AFTER,
                            _query("postcode", {"type": "string", "pattern": "^[0-9]{5}$"},
                                   "Code postal : services qui desservent ses communes"),
                            _query("proximity", {"type": "integer", "minimum": 1, "maximum": 200000},
-                                  "Avec postcode : services à moins de tant de mètres du centre du code postal")],
+                                  "Avec postcode : services à moins de tant de mètres du centre du code postal "
+                                  "(ignoré sans postcode)")],
             "responses": {"200": _json(_ref("HsdsServiceAtLocationPage")), **_problems(400, 401, 403, 429)}}},
         "/orientations": {
             "get": {"operationId": "listOrientations", "tags": ["Orientations"], "security": SECURITY_TOKEN,
                     "summary": "Orientations reçues ou envoyées par la structure du jeton",
                     "parameters": [_query("box", {"type": "string", "enum": ["received", "sent"],
                                                   "default": "received"}, "received (reçues) ou sent (envoyées)"),
-                                   _query("status", {"type": "string", "maxLength": 200},
+                                   _query("status", {"type": "string", "pattern": _STATUS_LIST},
                                           "Statuts FHIR ou Orientation, séparés par des virgules"),
                                    MODIFIED_AFTER, PAGE, PER_PAGE],
                     "responses": {"200": _json(_ref("OrientationPage")), **_problems(400, 401, 403, 429)}},
@@ -138,7 +154,7 @@ def _paths() -> dict:
             "operationId": "changeOrientationStatus", "tags": ["Orientations"], "security": SECURITY_TOKEN,
             "summary": "Changer le statut (accuser réception, accepter, refuser, terminer…)",
             "parameters": [ORIENTATION_PATH, {"name": "If-Match", "in": "header", "required": True,
-                                              "schema": {"type": "string", "maxLength": 100},
+                                              "schema": {"type": "string"},
                                               "description": "L'ETag de la dernière lecture"}],
             "requestBody": {"required": True, "content": {"application/json": {
                 "schema": _ref("StatusChange")}}},
@@ -308,3 +324,32 @@ def body_errors(schema_name: str, body) -> list[dict]:
         field = "/".join(str(part) for part in error.absolute_path) or None
         errors.append({"field": field, "detail": error.message[:300]})
     return errors[:20]
+
+
+def _coerce(value: str, schema: dict):
+    kind = schema.get("type")
+    if kind == "integer":
+        try:
+            return int(value)
+        except ValueError:
+            return value  # left as text: the validation says it is not an integer
+    return value
+
+
+def query_errors(path: str, method: str, args) -> list[dict]:
+    """[{field, detail}] for the query parameters of `args` that break the document's parameter schemas."""
+    operation = document()["paths"].get(path, {}).get(method.lower())
+    if operation is None:
+        return []
+    declared = [parameter for parameter in operation.get("parameters", ()) if parameter["in"] == "query"]
+    known = {parameter["name"] for parameter in declared}
+    errors = [{"field": name, "detail": "paramètre inconnu / unknown parameter"} for name in args if name not in known]
+    for parameter in declared:
+        if parameter["name"] not in args:
+            continue
+        schema = parameter["schema"]
+        for value in args.getlist(parameter["name"]):
+            validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+            for error in validator.iter_errors(_coerce(value, schema)):
+                errors.append({"field": parameter["name"], "detail": error.message[:300]})
+    return errors

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import uuid
 from datetime import datetime
 
 from flask import jsonify, render_template, request, url_for
@@ -16,6 +18,8 @@ from orientation.directory.thematiques import thematique_labels
 from orientation.extensions import db
 from orientation.referrals import lifecycle, permissions
 from orientation.referrals.lifecycle import STATUS_FROM_FHIR, OrientationStatus
+
+MAX_ID = 2**31 - 1  # ids are 32-bit integers: a larger one names nothing
 
 # ---- parameters -----------------------------------------------------------------------------------
 
@@ -38,12 +42,17 @@ def _bad_parameter(name: str, fr: str, en: str) -> ApiProblem:
                       code="invalid_parameter", errors=[{"field": name, "detail": fr}])
 
 
+_FRACTION = re.compile(r"(\.\d{6})\d+")
+
+
 def _datetime_arg(name: str) -> datetime | None:
+    """An RFC 3339 date-time (lower-case t/z, long fractions and leap seconds accepted)."""
     raw = request.args.get(name)
-    if not raw:
+    if raw is None:
         return None
+    text = _FRACTION.sub(r"\1", raw.strip().upper().replace("Z", "+00:00")).replace(":60", ":59")
     try:
-        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        value = datetime.fromisoformat(text)
     except ValueError:
         value = None
     if value is None or value.tzinfo is None:
@@ -83,6 +92,20 @@ def _validated(schema_name: str) -> dict:
         raise ApiProblem(422, "Les données envoyées ne suivent pas le schéma (voir errors).",
                          "The body does not follow the schema (see errors).", code="invalid_body", errors=errors)
     return body
+
+
+_RULE_PARAMETER = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
+
+
+def check_query_parameters() -> None:
+    """Before every API view: query parameters must follow the document (400 problem otherwise)."""
+    if request.url_rule is None:
+        return
+    path = _RULE_PARAMETER.sub(r"{\1}", request.url_rule.rule.removeprefix("/api/v1"))
+    errors = openapi.query_errors(path, request.method, request.args)
+    if errors:
+        raise ApiProblem(400, "Des paramètres de la requête sont incorrects (voir errors).",
+                         "Some query parameters are wrong (see errors).", code="invalid_parameter", errors=errors)
 
 
 # ---- documentation --------------------------------------------------------------------------------
@@ -145,9 +168,11 @@ def hsds_services():
     page, per_page = _paging()
     structure_id = None
     if request.args.get("organization_id"):
-        structure_id = hsds.parse_hsds_id("organization", request.args["organization_id"])
-        if structure_id is None:
-            raise _bad_parameter("organization_id", "l'UUID d'une organisation", "an organization UUID")
+        try:
+            uuid.UUID(request.args["organization_id"])
+        except ValueError:
+            raise _bad_parameter("organization_id", "l'UUID d'une organisation", "an organization UUID") from None
+        structure_id = hsds.parse_hsds_id("organization", request.args["organization_id"]) or 0  # 0: none
     slice_ = queries.services_page(page, per_page, thematique=_thematique_arg("taxonomy_term_id"),
                                    structure_id=structure_id, modified_after=_datetime_arg("modified_after"),
                                    search=(request.args.get("search") or "").strip()[:200] or None)
@@ -195,9 +220,7 @@ def hsds_service_at_locations():
         slice_ = queries.services_near_page(page, per_page, communes=queries.postcode_communes(postcode),
                                             proximity_m=proximity, thematique=thematique,
                                             modified_after=modified_after)
-    else:
-        if proximity is not None:
-            raise _bad_parameter("proximity", "accompagné d'un postcode", "given with a postcode")
+    else:  # HSDS: proximity is measured from the postcode; without one there is nothing to measure from
         slice_ = queries.services_page(page, per_page, thematique=thematique, modified_after=modified_after)
     return jsonify(_hsds_page(slice_, [hsds.service_at_location(service, full=True) for service in slice_.items]))
 
@@ -232,7 +255,7 @@ def list_orientations():
 
 
 def _visible_orientation(caller, orientation_id: int):
-    orientation = queries.get_orientation(orientation_id)
+    orientation = queries.get_orientation(orientation_id) if orientation_id <= MAX_ID else None
     if orientation is None or not permissions.can_view_orientation(caller.actor, orientation):
         raise _not_found()  # another organisation's orientation does not exist for this token
     return orientation

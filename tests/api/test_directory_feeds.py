@@ -126,7 +126,7 @@ def test_hsds_pagination(public_api, directory):
     "/api/v1/hsds/services?page=0", "/api/v1/hsds/services?per_page=1000", "/api/v1/hsds/services?page=abc",
     "/api/v1/hsds/services?modified_after=yesterday", "/api/v1/hsds/services?taxonomy_term_id=nope",
     "/api/v1/hsds/services?organization_id=nope", "/api/v1/hsds/service_at_locations?postcode=8400",
-    "/api/v1/hsds/service_at_locations?proximity=100",
+    "/api/v1/hsds/service_at_locations?postcode=84000&proximity=0",
 ])
 def test_bad_parameters_are_400_problems(public_api, url):
     answer = public_api.get(url)

@@ -192,7 +192,8 @@ def test_bad_input_is_refused_whole_and_nothing_is_half_saved(world, sender_api)
 
 def test_comments_through_the_api(world, sender_api, receiver_api):
     orientation = world.orientation(S.SENT)
-    added = sender_api.post(f"/api/v1/orientations/{orientation.id}/comments", {"body": "Elle est disponible le matin."})
+    added = sender_api.post(f"/api/v1/orientations/{orientation.id}/comments",
+                            {"body": "Elle est disponible le matin."})
     assert added.status_code == 201 and added.get_json()["side"] == "sender"
     seen = receiver_api.get(f"/api/v1/orientations/{orientation.id}").get_json()
     assert [c["body"] for c in seen["comments"]] == ["Elle est disponible le matin."]
