@@ -53,8 +53,9 @@ class ApiCaller:
 
 
 def _unauthenticated(detail_fr: str, detail_en: str) -> ApiProblem:
-    return ApiProblem(401, detail_fr, detail_en, code="unauthenticated",
-                      headers={"WWW-Authenticate": 'Bearer realm="orientation"'})
+    return ApiProblem(
+        401, detail_fr, detail_en, code="unauthenticated", headers={"WWW-Authenticate": 'Bearer realm="orientation"'}
+    )
 
 
 def current_caller(required_scope: Scope | None, *, optional: bool = False) -> ApiCaller | None:
@@ -66,11 +67,17 @@ def current_caller(required_scope: Scope | None, *, optional: bool = False) -> A
     if caller is None:
         if optional:
             return None
-        raise _unauthenticated("Donnez un jeton d'API valide dans l'en-tête « Authorization: Bearer … ».",
-                               "Give a valid API token in the 'Authorization: Bearer …' header.")
+        raise _unauthenticated(
+            "Donnez un jeton d'API valide dans l'en-tête « Authorization: Bearer … ».",
+            "Give a valid API token in the 'Authorization: Bearer …' header.",
+        )
     if required_scope is not None and required_scope not in caller.token.scope_set:
-        raise ApiProblem(403, f"Ce jeton n'a pas la portée « {required_scope.value} » nécessaire ici.",
-                         f"This token lacks the '{required_scope.value}' scope needed here.", code="missing_scope")
+        raise ApiProblem(
+            403,
+            f"Ce jeton n'a pas la portée « {required_scope.value} » nécessaire ici.",
+            f"This token lacks the '{required_scope.value}' scope needed here.",
+            code="missing_scope",
+        )
     return caller
 
 
@@ -79,18 +86,21 @@ def _authenticate() -> ApiCaller | None:
     if not header:
         return None
     secret = bearer_token(header)
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == token_hash(secret))) if secret \
-        else None
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == token_hash(secret))) if secret else None
     if token is None or not token.is_active:
         raise _unauthenticated("Ce jeton d'API est inconnu ou a été révoqué.", "This API token is unknown or revoked.")
     creator = token.created_by
-    membership = next((m for m in creator.memberships if m.organisation_id == token.organisation_id), None) \
-        if creator is not None and creator.active else None
+    membership = (
+        next((m for m in creator.memberships if m.organisation_id == token.organisation_id), None)
+        if creator is not None and creator.active
+        else None
+    )
     if membership is None or membership.role is not MembershipRole.MANAGER or not token.organisation.active:
         raise _unauthenticated(
             "Ce jeton n'est plus valable : la personne qui l'a créé n'est plus responsable de la structure "
             "(ou la structure est désactivée). Un·e responsable doit en créer un nouveau.",
-            "This token is no longer valid: its creator is no longer a manager of the organisation.")
+            "This token is no longer valid: its creator is no longer a manager of the organisation.",
+        )
     _touch(token)
     return ApiCaller(token, ApiActor(creator, membership))
 
@@ -99,8 +109,12 @@ def _touch(token: ApiToken) -> None:
     """Record the last use (shown to managers) without writing on every request."""
     now = clock.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
-        db.session.execute(sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
-                           .execution_options(synchronize_session=False))
+        db.session.execute(
+            sa.update(ApiToken)
+            .where(ApiToken.id == token.id)
+            .values(last_used_at=now)
+            .execution_options(synchronize_session=False)
+        )
         db.session.commit()
 
 

@@ -37,5 +37,6 @@ manage_bp.add_url_rule("/", "index", pages.index)
 manage_bp.add_url_rule("/jetons", "create_token", pages.create_token, methods=["GET", "POST"])
 manage_bp.add_url_rule("/jetons/<int:token_id>/revoquer", "revoke_token", pages.revoke_token, methods=["POST"])
 manage_bp.add_url_rule("/webhooks", "create_webhook", pages.create_webhook, methods=["GET", "POST"])
-manage_bp.add_url_rule("/webhooks/<int:endpoint_id>/desactiver", "disable_webhook", pages.disable_webhook,
-                       methods=["POST"])
+manage_bp.add_url_rule(
+    "/webhooks/<int:endpoint_id>/desactiver", "disable_webhook", pages.disable_webhook, methods=["POST"]
+)

@@ -23,8 +23,10 @@ class Scope(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"read-directory": "Lecture de l'annuaire",
-                "orientations": "Orientations de la structure (lecture, création, réponses)"}[self.value]
+        return {
+            "read-directory": "Lecture de l'annuaire",
+            "orientations": "Orientations de la structure (lecture, création, réponses)",
+        }[self.value]
 
 
 class ApiToken(db.Model):

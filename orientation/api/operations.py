@@ -24,9 +24,15 @@ from orientation.referrals.models import Orientation
 def create_token(*, organisation_id: int, user, name: str, scopes) -> tuple[ApiToken, str]:
     """A new token; the secret is returned once and never stored."""
     secret = new_token()
-    token = ApiToken(organisation_id=organisation_id, name=name.strip(), prefix=display_prefix(secret),
-                     token_hash=token_hash(secret), scopes=sorted(Scope(value).value for value in scopes),
-                     created_by_id=user.id, created_at=clock.now())
+    token = ApiToken(
+        organisation_id=organisation_id,
+        name=name.strip(),
+        prefix=display_prefix(secret),
+        token_hash=token_hash(secret),
+        scopes=sorted(Scope(value).value for value in scopes),
+        created_by_id=user.id,
+        created_at=clock.now(),
+    )
     db.session.add(token)
     db.session.flush()
     return token, secret
@@ -40,8 +46,13 @@ def revoke_token(token: ApiToken, *, user) -> None:
 
 
 def create_webhook(*, organisation_id: int, user, url: str) -> WebhookEndpoint:
-    endpoint = WebhookEndpoint(organisation_id=organisation_id, url=url.strip(), secret="whsec_" +
-                               secrets.token_urlsafe(32), created_by_id=user.id, created_at=clock.now())
+    endpoint = WebhookEndpoint(
+        organisation_id=organisation_id,
+        url=url.strip(),
+        secret="whsec_" + secrets.token_urlsafe(32),
+        created_by_id=user.id,
+        created_at=clock.now(),
+    )
     db.session.add(endpoint)
     db.session.flush()
     return endpoint
@@ -60,25 +71,39 @@ def disable_webhook(endpoint: WebhookEndpoint) -> None:
 
 def _refusal(error: referral_operations.OrientationRefused | Exception, pointer: str | None = None) -> ApiProblem:
     field = getattr(error, "field", None) or pointer
-    return ApiProblem(422, str(error), "The orientation was refused (see the French detail for the reason).",
-                      code="orientation_refused", errors=[{"field": field, "detail": str(error)}] if field else None)
+    return ApiProblem(
+        422,
+        str(error),
+        "The orientation was refused (see the French detail for the reason).",
+        code="orientation_refused",
+        errors=[{"field": field, "detail": str(error)}] if field else None,
+    )
 
 
 def _person_for(caller, body: dict) -> Person:
     if "person_id" in body:
         person = db.session.get(Person, body["person_id"])
         if person is None or person.organisation_id != caller.organisation_id:
-            raise ApiProblem(422, "Cette personne n'est pas dans les fiches de votre structure.",
-                             "This person is not in your organisation's files.", code="unknown_person",
-                             errors=[{"field": "person_id", "detail": "inconnue"}])
+            raise ApiProblem(
+                422,
+                "Cette personne n'est pas dans les fiches de votre structure.",
+                "This person is not in your organisation's files.",
+                code="unknown_person",
+                errors=[{"field": "person_id", "detail": "inconnue"}],
+            )
         return person
     fields = dict(body["person"])
     if fields.get("birth_date"):
         fields["birth_date"] = date.fromisoformat(fields["birth_date"])
     fields["contact_preference"] = ContactPreference(fields.get("contact_preference") or "phone")
     if fields.get("commune_code") and not _known_commune(fields["commune_code"]):
-        raise ApiProblem(422, "Ce code INSEE de commune est inconnu.", "Unknown commune INSEE code.",
-                         code="unknown_commune", errors=[{"field": "person.commune_code", "detail": "inconnue"}])
+        raise ApiProblem(
+            422,
+            "Ce code INSEE de commune est inconnu.",
+            "Unknown commune INSEE code.",
+            code="unknown_commune",
+            errors=[{"field": "person.commune_code", "detail": "inconnue"}],
+        )
     return people_operations.save_person(None, organisation_id=caller.organisation_id, user=caller.actor, **fields)
 
 
@@ -96,21 +121,33 @@ def create_orientation(caller, body: dict) -> Orientation:
         consent = body["consent"]
         volets = sorted({NeedCode(need["code"]).volet for need in body["needs"]})
         people_operations.record_consent(
-            person, user=caller.actor, organisation_id=caller.organisation_id, method=ConsentMethod(consent["method"]),
+            person,
+            user=caller.actor,
+            organisation_id=caller.organisation_id,
+            method=ConsentMethod(consent["method"]),
             purpose=f"Orientation (consentement recueilli par le système du partenaire, référence "
-                    f"{consent['reference']})", scope=[Volet(value).value for value in consent.get("scope") or volets],
-            expires_on=date.fromisoformat(consent["expires_on"]) if consent.get("expires_on") else None)
+            f"{consent['reference']})",
+            scope=[Volet(value).value for value in consent.get("scope") or volets],
+            expires_on=date.fromisoformat(consent["expires_on"]) if consent.get("expires_on") else None,
+        )
         needs = []
         for volet in volets:
             codes = [need["code"] for need in body["needs"] if NeedCode(need["code"]).volet is volet]
-            needs += people_operations.add_needs(person, user=caller.actor, volet=volet, codes=codes, details=[],
-                                                 note=None)
+            needs += people_operations.add_needs(
+                person, user=caller.actor, volet=volet, codes=codes, details=[], note=None
+            )
         db.session.refresh(person)
         return referral_operations.create_orientation(
-            person, service_id=body["service_id"], user=caller.actor, organisation_id=caller.organisation_id,
-            need_ids=[need.id for need in needs], message=body.get("message") or "",
-            urgency=body.get("urgency") or "normal", shared_fields=body.get("shared_fields") or [],
-            send=body.get("status", "requested") == "requested")
+            person,
+            service_id=body["service_id"],
+            user=caller.actor,
+            organisation_id=caller.organisation_id,
+            need_ids=[need.id for need in needs],
+            message=body.get("message") or "",
+            urgency=body.get("urgency") or "normal",
+            shared_fields=body.get("shared_fields") or [],
+            send=body.get("status", "requested") == "requested",
+        )
     except referral_operations.OrientationRefused as refusal:
         raise _refusal(refusal) from None
 
@@ -127,9 +164,15 @@ def wanted_status(body: dict) -> OrientationStatus:
 
 def change_status(caller, orientation: Orientation, body: dict, expected_version: int):
     return referral_operations.change_status(
-        orientation, wanted_status(body), user=caller.actor, reason=body.get("reason"), note=body.get("note"),
-        outcome=body.get("outcome"), expected_version=expected_version,
-        redirect_service_id=body.get("redirect_service_id"))
+        orientation,
+        wanted_status(body),
+        user=caller.actor,
+        reason=body.get("reason"),
+        note=body.get("note"),
+        outcome=body.get("outcome"),
+        expected_version=expected_version,
+        redirect_service_id=body.get("redirect_service_id"),
+    )
 
 
 def add_comment(caller, orientation: Orientation, body: str):

@@ -23,9 +23,13 @@ def _managed_membership():
 @login_required
 def index():
     membership = _managed_membership()
-    return render_template("api/manage.html", organisation=membership.organisation,
-                           tokens=queries.list_tokens(membership.organisation_id),
-                           webhooks=queries.list_webhooks(membership.organisation_id), action_form=EmptyForm())
+    return render_template(
+        "api/manage.html",
+        organisation=membership.organisation,
+        tokens=queries.list_tokens(membership.organisation_id),
+        webhooks=queries.list_webhooks(membership.organisation_id),
+        action_form=EmptyForm(),
+    )
 
 
 @login_required
@@ -34,8 +38,9 @@ def create_token():
     membership = _managed_membership()
     form = CreateTokenForm()
     if form.validate_on_submit():
-        token, secret = operations.create_token(organisation_id=membership.organisation_id, user=current_user,
-                                                name=form.name.data, scopes=form.scopes.data)
+        token, secret = operations.create_token(
+            organisation_id=membership.organisation_id, user=current_user, name=form.name.data, scopes=form.scopes.data
+        )
         db.session.commit()
         # The secret is shown on this answer only (never stored, never in a redirect or a flash).
         return render_template("api/token_created.html", token=token, secret=secret)
@@ -60,8 +65,9 @@ def create_webhook():
     membership = _managed_membership()
     form = CreateWebhookForm()
     if form.validate_on_submit():
-        endpoint = operations.create_webhook(organisation_id=membership.organisation_id, user=current_user,
-                                             url=form.url.data)
+        endpoint = operations.create_webhook(
+            organisation_id=membership.organisation_id, user=current_user, url=form.url.data
+        )
         db.session.commit()
         return render_template("api/webhook_created.html", endpoint=endpoint)
     return render_template("api/webhook_form.html", form=form), 400 if form.errors else 200

@@ -9,8 +9,12 @@ from orientation.organisations.models import MembershipRole
 
 
 def can_manage_api(user, membership) -> bool:
-    return (user.is_authenticated and membership is not None and membership.user_id == user.id
-            and membership.role is MembershipRole.MANAGER)
+    return (
+        user.is_authenticated
+        and membership is not None
+        and membership.user_id == user.id
+        and membership.role is MembershipRole.MANAGER
+    )
 
 
 def require(allowed: bool) -> None:

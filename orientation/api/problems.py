@@ -31,17 +31,25 @@ TITLES = {
 
 DETAILS = {
     400: ("La demande n'a pas pu être comprise.", "The request could not be understood."),
-    401: ("Donnez un jeton d'API valide dans l'en-tête « Authorization: Bearer … ».",
-          "Give a valid API token in the 'Authorization: Bearer …' header."),
+    401: (
+        "Donnez un jeton d'API valide dans l'en-tête « Authorization: Bearer … ».",
+        "Give a valid API token in the 'Authorization: Bearer …' header.",
+    ),
     403: ("Ce jeton ne donne pas accès à cette ressource.", "This token does not give access to this resource."),
-    404: ("Cette ressource n'existe pas, ou ce jeton n'y a pas accès.",
-          "This resource does not exist, or this token cannot see it."),
+    404: (
+        "Cette ressource n'existe pas, ou ce jeton n'y a pas accès.",
+        "This resource does not exist, or this token cannot see it.",
+    ),
     405: ("Cette méthode n'est pas possible sur cette adresse.", "This method is not allowed on this URL."),
     413: ("Le contenu envoyé est trop volumineux.", "The request body is too large."),
-    429: ("Trop de demandes en peu de temps : patientez avant de réessayer.",
-          "Too many requests in a short time: wait before trying again."),
-    500: ("Une erreur est survenue de notre côté ; rien n'a été enregistré. Réessayez plus tard.",
-          "Something went wrong on our side; nothing was saved. Try again later."),
+    429: (
+        "Trop de demandes en peu de temps : patientez avant de réessayer.",
+        "Too many requests in a short time: wait before trying again.",
+    ),
+    500: (
+        "Une erreur est survenue de notre côté ; rien n'a été enregistré. Réessayez plus tard.",
+        "Something went wrong on our side; nothing was saved. Try again later.",
+    ),
 }
 
 
@@ -52,8 +60,16 @@ def language() -> str:
 class ApiProblem(Exception):
     """A refusal: `detail` in French and English, `code` for programs, `errors` per field."""
 
-    def __init__(self, status: int, detail_fr: str | None = None, detail_en: str | None = None, *,
-                 code: str | None = None, errors: list[dict] | None = None, headers: dict | None = None):
+    def __init__(
+        self,
+        status: int,
+        detail_fr: str | None = None,
+        detail_en: str | None = None,
+        *,
+        code: str | None = None,
+        errors: list[dict] | None = None,
+        headers: dict | None = None,
+    ):
         super().__init__(detail_fr or "")
         self.status, self.code, self.errors, self.headers = status, code, errors or [], headers or {}
         default_fr, default_en = DETAILS.get(status, (None, None))
@@ -68,15 +84,17 @@ def problem_response(problem: ApiProblem):
     titles = TITLES.get(problem.status, (f"Erreur {problem.status}", f"Error {problem.status}"))
     body = {
         "type": f"about:blank#{problem.code}" if problem.code else "about:blank",
-        "title": titles[1] if english else titles[0], "status": problem.status,
+        "title": titles[1] if english else titles[0],
+        "status": problem.status,
         "detail": problem.detail_en if english else problem.detail_fr,
     }
     if problem.code:
         body["code"] = problem.code
     if problem.errors:
         body["errors"] = problem.errors
-    response = current_app.response_class(json.dumps(body, ensure_ascii=False), status=problem.status,
-                                          mimetype=PROBLEM_TYPE)
+    response = current_app.response_class(
+        json.dumps(body, ensure_ascii=False), status=problem.status, mimetype=PROBLEM_TYPE
+    )
     response.headers["Content-Language"] = "en" if english else "fr"
     response.headers["Vary"] = "Accept-Language"
     for name, value in problem.headers.items():
@@ -94,5 +112,13 @@ def http_problem(code: int, error: HTTPException | None = None):
     return problem_response(ApiProblem(code, code=_CODES.get(code), headers=headers))
 
 
-_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
-          405: "method_not_allowed", 413: "too_large", 429: "rate_limited", 500: "internal_error"}
+_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    429: "rate_limited",
+    500: "internal_error",
+}

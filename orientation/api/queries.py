@@ -35,8 +35,7 @@ class Slice:
 
 def _slice(statement: sa.Select, page: int, per_page: int, *, order) -> Slice:
     total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())) or 0
-    items = list(db.session.scalars(statement.order_by(*order).limit(per_page).offset((page - 1) * per_page))
-                 .unique())
+    items = list(db.session.scalars(statement.order_by(*order).limit(per_page).offset((page - 1) * per_page)).unique())
     return Slice(items, total, page, per_page)
 
 
@@ -48,17 +47,26 @@ def structures_page(page: int, per_page: int) -> Slice:
     return _slice(sa.select(Structure), page, per_page, order=(Structure.id,))
 
 
-def services_page(page: int, per_page: int, *, thematique: str | None = None, structure_id: int | None = None,
-                  modified_after: datetime | None = None, search: str | None = None) -> Slice:
+def services_page(
+    page: int,
+    per_page: int,
+    *,
+    thematique: str | None = None,
+    structure_id: int | None = None,
+    modified_after: datetime | None = None,
+    search: str | None = None,
+) -> Slice:
     statement = sa.select(Service).options(*_service_options())
     if thematique:
-        statement = statement.where(sa.exists().where(ServiceThematique.service_id == Service.id,
-                                                      ServiceThematique.thematique == thematique))
+        statement = statement.where(
+            sa.exists().where(ServiceThematique.service_id == Service.id, ServiceThematique.thematique == thematique)
+        )
     if structure_id is not None:
         statement = statement.where(Service.structure_id == structure_id)
     if modified_after is not None:
-        statement = statement.where(sa.or_(Service.updated_at >= modified_after,
-                                           Service.confirmed_at >= modified_after))
+        statement = statement.where(
+            sa.or_(Service.updated_at >= modified_after, Service.confirmed_at >= modified_after)
+        )
     if search:
         statement = statement.where(Service.name.ilike(f"%{_escape_like(search)}%", escape="\\"))
     return _slice(statement, page, per_page, order=(Service.id,))
@@ -69,13 +77,24 @@ def _escape_like(text: str) -> str:
 
 
 def postcode_communes(postcode: str) -> list[Commune]:
-    return [commune for commune in db.session.scalars(
-        sa.select(Commune).where(Commune.postal_codes.contains(postcode)).order_by(Commune.code_insee))
-        if postcode in commune.postal_codes.split(",")]
+    return [
+        commune
+        for commune in db.session.scalars(
+            sa.select(Commune).where(Commune.postal_codes.contains(postcode)).order_by(Commune.code_insee)
+        )
+        if postcode in commune.postal_codes.split(",")
+    ]
 
 
-def services_near_page(page: int, per_page: int, *, communes: list[Commune], proximity_m: float | None,
-                       thematique: str | None = None, modified_after: datetime | None = None) -> Slice:
+def services_near_page(
+    page: int,
+    per_page: int,
+    *,
+    communes: list[Commune],
+    proximity_m: float | None,
+    thematique: str | None = None,
+    modified_after: datetime | None = None,
+) -> Slice:
     """Services serving one of the postcode's communes; with `proximity_m`, those within that distance
     of the postcode's centroid instead (nearest first)."""
     statement = sa.select(Service).options(*_service_options())
@@ -89,11 +108,13 @@ def services_near_page(page: int, per_page: int, *, communes: list[Commune], pro
         statement = statement.where(Service.latitude.is_not(None), distance <= proximity_m / 1000)
         order = (distance, Service.id)
     else:
-        statement = statement.where(sa.or_(*(_serves_commune(c.code_insee) for c in communes)) if communes
-                                    else sa.false())
+        statement = statement.where(
+            sa.or_(*(_serves_commune(c.code_insee) for c in communes)) if communes else sa.false()
+        )
     if thematique:
-        statement = statement.where(sa.exists().where(ServiceThematique.service_id == Service.id,
-                                                      ServiceThematique.thematique == thematique))
+        statement = statement.where(
+            sa.exists().where(ServiceThematique.service_id == Service.id, ServiceThematique.thematique == thematique)
+        )
     if modified_after is not None:
         statement = statement.where(Service.updated_at >= modified_after)
     return _slice(statement, page, per_page, order=order)
@@ -109,17 +130,27 @@ def get_structure(structure_id: int) -> Structure | None:
 
 # ---- orientations ----------------------------------------------------------------------------------
 
+
 class Box:
     RECEIVED = "received"
     SENT = "sent"
 
 
-def orientations_page(organisation_id: int, box: str, page: int, per_page: int, *,
-                      statuses: list[OrientationStatus] | None = None, modified_after: datetime | None = None) -> Slice:
+def orientations_page(
+    organisation_id: int,
+    box: str,
+    page: int,
+    per_page: int,
+    *,
+    statuses: list[OrientationStatus] | None = None,
+    modified_after: datetime | None = None,
+) -> Slice:
     """The token's organisation's orientations, received (never drafts) or sent, most recent activity first."""
     if box == Box.RECEIVED:
-        filters = [Orientation.receiver_organisation_id == organisation_id,
-                   Orientation.status != OrientationStatus.DRAFT]
+        filters = [
+            Orientation.receiver_organisation_id == organisation_id,
+            Orientation.status != OrientationStatus.DRAFT,
+        ]
     else:
         filters = [Orientation.sender_organisation_id == organisation_id]
     if statuses:
@@ -132,28 +163,48 @@ def orientations_page(organisation_id: int, box: str, page: int, per_page: int, 
 
 def get_orientation(orientation_id: int) -> Orientation | None:
     return db.session.scalar(
-        sa.select(Orientation).where(Orientation.id == orientation_id).options(
-            *_list_options(), selectinload(Orientation.needs), joinedload(Orientation.redirected_to_service),
+        sa.select(Orientation)
+        .where(Orientation.id == orientation_id)
+        .options(
+            *_list_options(),
+            selectinload(Orientation.needs),
+            joinedload(Orientation.redirected_to_service),
             selectinload(Orientation.events).joinedload(OrientationEvent.actor_organisation),
-            selectinload(Orientation.comments), selectinload(Orientation.appointments)))
+            selectinload(Orientation.comments),
+            selectinload(Orientation.appointments),
+        )
+    )
 
 
 # ---- management pages -----------------------------------------------------------------------------
 
+
 def list_tokens(organisation_id: int) -> list[ApiToken]:
-    return list(db.session.scalars(
-        sa.select(ApiToken).where(ApiToken.organisation_id == organisation_id)
-        .options(joinedload(ApiToken.created_by))
-        .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(ApiToken)
+            .where(ApiToken.organisation_id == organisation_id)
+            .options(joinedload(ApiToken.created_by))
+            .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
 
 
 def list_webhooks(organisation_id: int) -> list[WebhookEndpoint]:
-    return list(db.session.scalars(
-        sa.select(WebhookEndpoint).where(WebhookEndpoint.organisation_id == organisation_id)
-        .order_by(WebhookEndpoint.active.desc(), WebhookEndpoint.id.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(WebhookEndpoint)
+            .where(WebhookEndpoint.organisation_id == organisation_id)
+            .order_by(WebhookEndpoint.active.desc(), WebhookEndpoint.id.desc())
+        )
+    )
 
 
 def active_webhooks(organisation_ids: set[int]) -> list[WebhookEndpoint]:
-    return list(db.session.scalars(
-        sa.select(WebhookEndpoint).where(WebhookEndpoint.organisation_id.in_(organisation_ids),
-                                         WebhookEndpoint.active.is_(True)).order_by(WebhookEndpoint.id)))
+    return list(
+        db.session.scalars(
+            sa.select(WebhookEndpoint)
+            .where(WebhookEndpoint.organisation_id.in_(organisation_ids), WebhookEndpoint.active.is_(True))
+            .order_by(WebhookEndpoint.id)
+        )
+    )

@@ -38,8 +38,13 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
 
 
 def _bad_parameter(name: str, fr: str, en: str) -> ApiProblem:
-    return ApiProblem(400, f"Le paramètre « {name} » doit être {fr}.", f"The '{name}' parameter must be {en}.",
-                      code="invalid_parameter", errors=[{"field": name, "detail": fr}])
+    return ApiProblem(
+        400,
+        f"Le paramètre « {name} » doit être {fr}.",
+        f"The '{name}' parameter must be {en}.",
+        code="invalid_parameter",
+        errors=[{"field": name, "detail": fr}],
+    )
 
 
 _FRACTION = re.compile(r"(\.\d{6})\d+")
@@ -56,8 +61,9 @@ def _datetime_arg(name: str) -> datetime | None:
     except ValueError:
         value = None
     if value is None or value.tzinfo is None:
-        raise _bad_parameter(name, "une date ISO 8601 avec fuseau (2026-01-31T00:00:00Z)",
-                             "an ISO 8601 date-time with a time zone")
+        raise _bad_parameter(
+            name, "une date ISO 8601 avec fuseau (2026-01-31T00:00:00Z)", "an ISO 8601 date-time with a time zone"
+        )
     return value
 
 
@@ -77,8 +83,12 @@ def _thematique_arg(name: str) -> str | None:
 
 def _json_body() -> dict:
     if not request.is_json:
-        raise ApiProblem(415, "Envoyez un corps JSON (Content-Type: application/json).",
-                         "Send a JSON body (Content-Type: application/json).", code="unsupported_media_type")
+        raise ApiProblem(
+            415,
+            "Envoyez un corps JSON (Content-Type: application/json).",
+            "Send a JSON body (Content-Type: application/json).",
+            code="unsupported_media_type",
+        )
     body = request.get_json(silent=True)
     if body is None:
         raise ApiProblem(400, "Le corps n'est pas du JSON valide.", "The body is not valid JSON.", code="invalid_json")
@@ -89,8 +99,13 @@ def _validated(schema_name: str) -> dict:
     body = _json_body()
     errors = openapi.body_errors(schema_name, body)
     if errors:
-        raise ApiProblem(422, "Les données envoyées ne suivent pas le schéma (voir errors).",
-                         "The body does not follow the schema (see errors).", code="invalid_body", errors=errors)
+        raise ApiProblem(
+            422,
+            "Les données envoyées ne suivent pas le schéma (voir errors).",
+            "The body does not follow the schema (see errors).",
+            code="invalid_body",
+            errors=errors,
+        )
     return body
 
 
@@ -104,8 +119,13 @@ def check_query_parameters() -> None:
     path = _RULE_PARAMETER.sub(r"{\1}", request.url_rule.rule.removeprefix("/api/v1"))
     errors = openapi.query_errors(path, request.method, request.args)
     if errors:
-        raise ApiProblem(400, "Des paramètres de la requête sont incorrects (voir errors).",
-                         "Some query parameters are wrong (see errors).", code="invalid_parameter", errors=errors)
+        raise ApiProblem(
+            400,
+            "Des paramètres de la requête sont incorrects (voir errors).",
+            "Some query parameters are wrong (see errors).",
+            code="invalid_parameter",
+            errors=errors,
+        )
 
 
 # ---- documentation --------------------------------------------------------------------------------
@@ -127,8 +147,13 @@ def _directory_reader() -> None:
 
 
 def _di_page(slice_, records) -> dict:
-    return {"items": records, "total": slice_.total, "page": slice_.page, "size": slice_.per_page,
-            "pages": slice_.pages}
+    return {
+        "items": records,
+        "total": slice_.total,
+        "page": slice_.page,
+        "size": slice_.per_page,
+        "pages": slice_.pages,
+    }
 
 
 def data_inclusion_structures():
@@ -152,15 +177,27 @@ def data_inclusion_services():
 
 
 def _hsds_page(slice_, contents: list) -> dict:
-    return {"total_items": slice_.total, "total_pages": slice_.pages, "page_number": slice_.page,
-            "size": len(contents), "first_page": slice_.page == 1, "last_page": slice_.page >= slice_.pages,
-            "empty": not contents, "contents": contents}
+    return {
+        "total_items": slice_.total,
+        "total_pages": slice_.pages,
+        "page_number": slice_.page,
+        "size": len(contents),
+        "first_page": slice_.page == 1,
+        "last_page": slice_.page >= slice_.pages,
+        "empty": not contents,
+        "contents": contents,
+    }
 
 
 def hsds_root():
     _directory_reader()
-    return jsonify({"version": hsds.HSDS_VERSION, "profile": "https://docs.openreferral.org/en/latest/",
-                    "openapi_url": url_for("api.openapi_document", _external=True)})
+    return jsonify(
+        {
+            "version": hsds.HSDS_VERSION,
+            "profile": "https://docs.openreferral.org/en/latest/",
+            "openapi_url": url_for("api.openapi_document", _external=True),
+        }
+    )
 
 
 def hsds_services():
@@ -173,9 +210,14 @@ def hsds_services():
         except ValueError:
             raise _bad_parameter("organization_id", "l'UUID d'une organisation", "an organization UUID") from None
         structure_id = hsds.parse_hsds_id("organization", request.args["organization_id"]) or 0  # 0: none
-    slice_ = queries.services_page(page, per_page, thematique=_thematique_arg("taxonomy_term_id"),
-                                   structure_id=structure_id, modified_after=_datetime_arg("modified_after"),
-                                   search=(request.args.get("search") or "").strip()[:200] or None)
+    slice_ = queries.services_page(
+        page,
+        per_page,
+        thematique=_thematique_arg("taxonomy_term_id"),
+        structure_id=structure_id,
+        modified_after=_datetime_arg("modified_after"),
+        search=(request.args.get("search") or "").strip()[:200] or None,
+    )
     return jsonify(_hsds_page(slice_, [hsds.service(service) for service in slice_.items]))
 
 
@@ -217,9 +259,14 @@ def hsds_service_at_locations():
     if postcode is not None:
         if not (len(postcode) == 5 and postcode.isdigit()):
             raise _bad_parameter("postcode", "un code postal à 5 chiffres", "a 5-digit postcode")
-        slice_ = queries.services_near_page(page, per_page, communes=queries.postcode_communes(postcode),
-                                            proximity_m=proximity, thematique=thematique,
-                                            modified_after=modified_after)
+        slice_ = queries.services_near_page(
+            page,
+            per_page,
+            communes=queries.postcode_communes(postcode),
+            proximity_m=proximity,
+            thematique=thematique,
+            modified_after=modified_after,
+        )
     else:  # HSDS: proximity is measured from the postcode; without one there is nothing to measure from
         slice_ = queries.services_page(page, per_page, thematique=thematique, modified_after=modified_after)
     return jsonify(_hsds_page(slice_, [hsds.service_at_location(service, full=True) for service in slice_.items]))
@@ -249,8 +296,14 @@ def list_orientations():
     if box not in (queries.Box.RECEIVED, queries.Box.SENT):
         raise _bad_parameter("box", "received ou sent", "received or sent")
     page, per_page = _paging()
-    slice_ = queries.orientations_page(caller.organisation_id, box, page, per_page, statuses=_statuses_arg(),
-                                       modified_after=_datetime_arg("modified_after"))
+    slice_ = queries.orientations_page(
+        caller.organisation_id,
+        box,
+        page,
+        per_page,
+        statuses=_statuses_arg(),
+        modified_after=_datetime_arg("modified_after"),
+    )
     return jsonify(_di_page(slice_, [representation.summary(o, caller.actor) for o in slice_.items]))
 
 
@@ -264,8 +317,9 @@ def _visible_orientation(caller, orientation_id: int):
 def _answer(caller, orientation_id: int, status: int = 200, purpose: str = "api.orientations.show"):
     """Log the read of the person's data (as the UI does), commit once, and answer the orientation."""
     orientation = _visible_orientation(caller, orientation_id)
-    log_person_access(caller.actor, orientation.person, purpose, orientation=orientation,
-                      organisation=caller.organisation_id)
+    log_person_access(
+        caller.actor, orientation.person, purpose, orientation=orientation, organisation=caller.organisation_id
+    )
     db.session.commit()
     orientation = _visible_orientation(caller, orientation_id)
     response = jsonify(representation.task(orientation, caller.actor))
@@ -295,12 +349,20 @@ def create_orientation():
 def _expected_version(orientation) -> int:
     header = request.headers.get("If-Match")
     if not header:
-        raise ApiProblem(428, "Renvoyez l'ETag de votre dernière lecture dans l'en-tête If-Match.",
-                         "Send the ETag of your last read in the If-Match header.", code="if_match_required")
+        raise ApiProblem(
+            428,
+            "Renvoyez l'ETag de votre dernière lecture dans l'en-tête If-Match.",
+            "Send the ETag of your last read in the If-Match header.",
+            code="if_match_required",
+        )
     if header.strip() not in ("*", representation.etag(orientation)):
-        raise ApiProblem(412, "L'orientation a changé depuis votre lecture : relisez-la et recommencez si besoin.",
-                         "The orientation changed since you read it: read it again.", code="stale_version",
-                         headers={"ETag": representation.etag(orientation)})
+        raise ApiProblem(
+            412,
+            "L'orientation a changé depuis votre lecture : relisez-la et recommencez si besoin.",
+            "The orientation changed since you read it: read it again.",
+            code="stale_version",
+            headers={"ETag": representation.etag(orientation)},
+        )
     return orientation.version
 
 
@@ -313,16 +375,23 @@ def change_status(orientation_id: int):
         operations.change_status(caller, orientation, body, version)
     except lifecycle.TransitionError as refusal:
         db.session.rollback()
-        status = 409 if isinstance(refusal, lifecycle.TransitionConflict) else 403 if isinstance(
-            refusal, lifecycle.TransitionForbidden) else 422
+        status = (
+            409
+            if isinstance(refusal, lifecycle.TransitionConflict)
+            else 403
+            if isinstance(refusal, lifecycle.TransitionForbidden)
+            else 422
+        )
         raise ApiProblem(status, str(refusal), _TRANSITION_EN[status], code=_TRANSITION_CODES[status]) from None
     return _answer(caller, orientation_id, purpose="api.orientations.status")
 
 
-_TRANSITION_EN = {409: "Someone changed the orientation at the same time: nothing was saved; read it again.",
-                  403: "Only the other side may make this change.",
-                  422: "This status change is not allowed now, or a reason or outcome is missing or wrong "
-                       "(see allowed_transitions and the French detail)."}
+_TRANSITION_EN = {
+    409: "Someone changed the orientation at the same time: nothing was saved; read it again.",
+    403: "Only the other side may make this change.",
+    422: "This status change is not allowed now, or a reason or outcome is missing or wrong "
+    "(see allowed_transitions and the French detail).",
+}
 _TRANSITION_CODES = {409: "conflict", 403: "transition_forbidden", 422: "invalid_transition"}
 
 
@@ -331,9 +400,11 @@ def add_comment(orientation_id: int):
     orientation = _visible_orientation(caller, orientation_id)
     body = _validated("CommentCreate")
     if not permissions.can_comment(caller.actor, orientation):
-        raise ApiProblem(403, "On ne peut pas écrire dans le fil d'un brouillon.", "A draft has no thread yet.",
-                         code="forbidden")
+        raise ApiProblem(
+            403, "On ne peut pas écrire dans le fil d'un brouillon.", "A draft has no thread yet.", code="forbidden"
+        )
     comment = operations.add_comment(caller, orientation, body["body"])
     db.session.commit()
-    return jsonify({"id": comment.id, "at": comment.created_at.isoformat(), "side": comment.side.value,
-                    "body": comment.body}), 201
+    return jsonify(
+        {"id": comment.id, "at": comment.created_at.isoformat(), "side": comment.side.value, "body": comment.body}
+    ), 201

@@ -44,8 +44,11 @@ def url_problem(url: str) -> str | None:
         return "L'adresse ne doit pas contenir d'identifiants."
     if parts.scheme == "https":
         return None
-    if parts.scheme == "http" and parts.hostname in LOCAL_HOSTS and \
-            current_app.config.get("ENV_NAME") in ("testing", "development"):
+    if (
+        parts.scheme == "http"
+        and parts.hostname in LOCAL_HOSTS
+        and current_app.config.get("ENV_NAME") in ("testing", "development")
+    ):
         return None
     return "L'adresse doit commencer par https:// (le HTTP simple n'est accepté que vers localhost, en test)."
 
@@ -64,11 +67,20 @@ def enqueue_orientation_event(orientation, event) -> None:
     if event.from_status is not OrientationStatus.DRAFT or event.to_status is not OrientationStatus.CANCELLED:
         organisations.add(orientation.receiver_organisation_id)  # not a draft the receiver never saw
     endpoints = active_webhooks(organisations)
-    enqueue_messages([
-        message_values("webhook", endpoint.url, TEMPLATE, {"endpoint_id": endpoint.id, "event_id": event.id},
-                       idempotency_key=f"webhook:{endpoint.id}:orientation-event:{event.id}",
-                       subject_type="webhook", subject_id=endpoint.id)
-        for endpoint in endpoints])
+    enqueue_messages(
+        [
+            message_values(
+                "webhook",
+                endpoint.url,
+                TEMPLATE,
+                {"endpoint_id": endpoint.id, "event_id": event.id},
+                idempotency_key=f"webhook:{endpoint.id}:orientation-event:{event.id}",
+                subject_type="webhook",
+                subject_id=endpoint.id,
+            )
+            for endpoint in endpoints
+        ]
+    )
 
 
 @rendering.register_context_builder(TEMPLATE)
@@ -83,18 +95,27 @@ def _event_context(context: dict, session: Session) -> dict:
     side = "sender" if orientation.sender_organisation_id == endpoint.organisation_id else "receiver"
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     payload = {
-        "id": f"evt_{event.id}_{endpoint.id}", "type": EVENT_TYPE, "created_at": event.at.isoformat(),
+        "id": f"evt_{event.id}_{endpoint.id}",
+        "type": EVENT_TYPE,
+        "created_at": event.at.isoformat(),
         "data": {
-            "orientation_id": orientation.id, "orientation_url": f"{base}/api/v1/orientations/{orientation.id}",
-            "side": side, "version": event.version,
-            "from_status": event.from_status.value if event.from_status else None, "status": event.to_status.value,
+            "orientation_id": orientation.id,
+            "orientation_url": f"{base}/api/v1/orientations/{orientation.id}",
+            "side": side,
+            "version": event.version,
+            "from_status": event.from_status.value if event.from_status else None,
+            "status": event.to_status.value,
             "fhir_status": event.to_status.fhir_task_status,
             "reason": event.reason.value if event.reason else None,
-            "outcome": event.outcome.value if event.outcome else None, "by": event.side.value,
+            "outcome": event.outcome.value if event.outcome else None,
+            "by": event.side.value,
         },
     }
-    return {"subject": EVENT_TYPE, "body": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
-            "signing_key": endpoint.secret}
+    return {
+        "subject": EVENT_TYPE,
+        "body": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+        "signing_key": endpoint.secret,
+    }
 
 
 @preferences.register_recipient_check
@@ -129,16 +150,21 @@ class WebhookChannel:
         client = self._clients.get(os.getpid())
         if client is None:
             client = self._clients[os.getpid()] = httpx.Client(
-                timeout=current_app.config.get("WEBHOOK_TIMEOUT", 10), follow_redirects=False)
+                timeout=current_app.config.get("WEBHOOK_TIMEOUT", 10), follow_redirects=False
+            )
         return client
 
     def send(self, message_id: int, recipient: str, rendered: rendering.Rendered, headers: dict[str, str]) -> None:
         self.check_recipient(recipient)
         body = rendered.text
         signature = sign(rendered.signing_key or "", body, int(time.time()))
-        request_headers = {"Content-Type": "application/json", "User-Agent": "Orientation-Vaucluse-Webhooks/1",
-                           "X-Orientation-Event": rendered.subject, "X-Orientation-Signature": signature,
-                           "X-Orientation-Delivery": headers.get("X-Orientation-Outbox-Id", str(message_id))}
+        request_headers = {
+            "Content-Type": "application/json",
+            "User-Agent": "Orientation-Vaucluse-Webhooks/1",
+            "X-Orientation-Event": rendered.subject,
+            "X-Orientation-Signature": signature,
+            "X-Orientation-Delivery": headers.get("X-Orientation-Outbox-Id", str(message_id)),
+        }
         try:
             response = self._client().post(recipient, content=body.encode(), headers=request_headers)
         except httpx.TransportError as error:

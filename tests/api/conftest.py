@@ -30,8 +30,13 @@ class ApiClient:
         return self.client.get(url, headers=self._headers(headers), **kwargs)
 
     def post(self, url: str, body=None, headers: dict | None = None, **kwargs):
-        return self.client.post(url, data=json.dumps(body) if body is not None else None,
-                                content_type="application/json", headers=self._headers(headers), **kwargs)
+        return self.client.post(
+            url,
+            data=json.dumps(body) if body is not None else None,
+            content_type="application/json",
+            headers=self._headers(headers),
+            **kwargs,
+        )
 
 
 @pytest.fixture
@@ -41,8 +46,9 @@ def world():
 
 def make_token(organisation, scopes=("orientations", "read-directory"), manager=None):
     manager = manager or referral_builders.member(organisation, MembershipRole.MANAGER)
-    token, secret = operations.create_token(organisation_id=organisation.id, user=manager, name="Logiciel",
-                                            scopes=list(scopes))
+    token, secret = operations.create_token(
+        organisation_id=organisation.id, user=manager, name="Logiciel", scopes=list(scopes)
+    )
     db.session.flush()
     return token, secret
 

@@ -32,8 +32,9 @@ def _hsds_validator(name: str):
     for path in folder.glob("*.json"):
         if path.name == "openapi.json":
             continue
-        registry = registry.with_resource(path.name, Resource.from_contents(
-            json.loads(path.read_text()), default_specification=DRAFT202012))
+        registry = registry.with_resource(
+            path.name, Resource.from_contents(json.loads(path.read_text()), default_specification=DRAFT202012)
+        )
     schema = json.loads((folder / f"{name}.json").read_text())
     return jsonschema.Draft202012Validator(schema, registry=registry, format_checker=jsonschema.FormatChecker())
 
@@ -45,14 +46,26 @@ def _assert_valid(validator, record):
 
 @pytest.fixture
 def directory():
-    structure = directory_builders.structure(name="Maison France Services de Sault", siret="21840128300015",
-                                             telephone="04 90 64 00 00", courriel="mfs@sault.fr")
-    in_avignon = directory_builders.service("Aide aux démarches en ligne", structure_=structure,
-                                            thematiques=[NUMERIQUE], zones=["84"], commune_code="84007",
-                                            adresse="1 place de l'Horloge", code_postal="84000",
-                                            contact_nom_prenom="Jeanne Dupont", telephone="04 90 00 00 01")
-    in_cavaillon = directory_builders.service("Location de scooters", thematiques=[MOBILITE], zones=["84035"],
-                                              commune_code="84035", code_postal="84300")
+    structure = directory_builders.structure(
+        name="Maison France Services de Sault",
+        siret="21840128300015",
+        telephone="04 90 64 00 00",
+        courriel="mfs@sault.fr",
+    )
+    in_avignon = directory_builders.service(
+        "Aide aux démarches en ligne",
+        structure_=structure,
+        thematiques=[NUMERIQUE],
+        zones=["84"],
+        commune_code="84007",
+        adresse="1 place de l'Horloge",
+        code_postal="84000",
+        contact_nom_prenom="Jeanne Dupont",
+        telephone="04 90 00 00 01",
+    )
+    in_cavaillon = directory_builders.service(
+        "Location de scooters", thematiques=[MOBILITE], zones=["84035"], commune_code="84035", code_postal="84300"
+    )
     return structure, in_avignon, in_cavaillon
 
 
@@ -103,7 +116,8 @@ def test_hsds_filters(public_api, directory):
 
     assert names(f"/api/v1/hsds/services?taxonomy_term_id={taxonomy_term_id(MOBILITE)}") == {"Location de scooters"}
     assert names(f"/api/v1/hsds/services?organization_id={hsds_id('organization', structure.id)}") == {
-        "Aide aux démarches en ligne"}
+        "Aide aux démarches en ligne"
+    }
     future = (datetime.now(UTC) + timedelta(days=1)).isoformat().replace("+00:00", "Z")
     assert names(f"/api/v1/hsds/services?modified_after={future}") == set()
     # Cavaillon (84300): served by the service whose zone is the commune, and the one covering all of Vaucluse.
@@ -122,12 +136,19 @@ def test_hsds_pagination(public_api, directory):
     assert first["total_pages"] == first["total_items"]
 
 
-@pytest.mark.parametrize("url", [
-    "/api/v1/hsds/services?page=0", "/api/v1/hsds/services?per_page=1000", "/api/v1/hsds/services?page=abc",
-    "/api/v1/hsds/services?modified_after=yesterday", "/api/v1/hsds/services?taxonomy_term_id=nope",
-    "/api/v1/hsds/services?organization_id=nope", "/api/v1/hsds/service_at_locations?postcode=8400",
-    "/api/v1/hsds/service_at_locations?postcode=84000&proximity=0",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/hsds/services?page=0",
+        "/api/v1/hsds/services?per_page=1000",
+        "/api/v1/hsds/services?page=abc",
+        "/api/v1/hsds/services?modified_after=yesterday",
+        "/api/v1/hsds/services?taxonomy_term_id=nope",
+        "/api/v1/hsds/services?organization_id=nope",
+        "/api/v1/hsds/service_at_locations?postcode=8400",
+        "/api/v1/hsds/service_at_locations?postcode=84000&proximity=0",
+    ],
+)
 def test_bad_parameters_are_400_problems(public_api, url):
     answer = public_api.get(url)
     assert answer.status_code == 400 and answer.content_type == "application/problem+json"
@@ -135,8 +156,12 @@ def test_bad_parameters_are_400_problems(public_api, url):
 
 
 def test_unknown_ids_are_404_problems(public_api):
-    for url in ("/api/v1/hsds/services/not-a-uuid", f"/api/v1/hsds/services/{hsds_id('service', 999999)}",
-                f"/api/v1/hsds/services/{hsds_id('organization', 1)}", "/api/v1/hsds/organizations/x"):
+    for url in (
+        "/api/v1/hsds/services/not-a-uuid",
+        f"/api/v1/hsds/services/{hsds_id('service', 999999)}",
+        f"/api/v1/hsds/services/{hsds_id('organization', 1)}",
+        "/api/v1/hsds/organizations/x",
+    ):
         answer = public_api.get(url)
         assert answer.status_code == 404 and answer.content_type == "application/problem+json"
     db.session.rollback()

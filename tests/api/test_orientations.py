@@ -14,8 +14,13 @@ from orientation.referrals.models import Orientation
 def _create_body(world, **overrides):
     body = {
         "service_id": world.service.id,
-        "person": {"first_name": "Nadia", "last_name": "Martin", "phone": "06 11 22 33 44",
-                   "commune_code": "84007", "birth_date": "1970-05-02"},
+        "person": {
+            "first_name": "Nadia",
+            "last_name": "Martin",
+            "phone": "06 11 22 33 44",
+            "commune_code": "84007",
+            "birth_date": "1970-05-02",
+        },
         "consent": {"reference": "SIAO-2026-0042", "method": "written"},
         "needs": [{"code": "numerique_demarches"}],
         "message": "Besoin d'aide pour ses démarches CAF.",
@@ -43,18 +48,22 @@ def test_a_partner_creates_follows_and_answers_an_orientation_without_the_ui(wor
     read = receiver_api.get(f"/api/v1/orientations/{task['id']}")
     seen = read.get_json()
     assert seen["side"] == "receiver"
-    assert seen["for"]["shared"] == {"phone": "06 11 22 33 44", "commune": "Avignon (84000)"} or \
-        set(seen["for"]["shared"]) == {"phone", "commune"}
+    assert seen["for"]["shared"] == {"phone": "06 11 22 33 44", "commune": "Avignon (84000)"} or set(
+        seen["for"]["shared"]
+    ) == {"phone", "commune"}
     assert "birth_date" not in seen["for"]["shared"]  # not shared by the sender
     assert {t["fhir_status"] for t in seen["allowed_transitions"]} >= {"received", "accepted", "rejected"}
 
-    accepted = receiver_api.post(f"/api/v1/orientations/{task['id']}/status", {"status": "accepted"},
-                                 headers={"If-Match": read.headers["ETag"]})
+    accepted = receiver_api.post(
+        f"/api/v1/orientations/{task['id']}/status", {"status": "accepted"}, headers={"If-Match": read.headers["ETag"]}
+    )
     assert accepted.status_code == 200, accepted.get_json()
     assert accepted.get_json()["businessStatus"]["coding"][0]["code"] == "accepted"
-    completed = receiver_api.post(f"/api/v1/orientations/{task['id']}/status",
-                                  {"status": "completed", "outcome": "met", "note": "Dossier CAF à jour."},
-                                  headers={"If-Match": accepted.headers["ETag"]})
+    completed = receiver_api.post(
+        f"/api/v1/orientations/{task['id']}/status",
+        {"status": "completed", "outcome": "met", "note": "Dossier CAF à jour."},
+        headers={"If-Match": accepted.headers["ETag"]},
+    )
     assert completed.status_code == 200
     assert completed.get_json()["status"] == "completed" and completed.get_json()["outcome"] == "met"
 
@@ -69,23 +78,34 @@ def test_every_read_of_a_person_through_the_api_is_logged(world, receiver_api):
     entry = db.session.scalars(sa.select(PersonAccessLog).order_by(PersonAccessLog.id.desc())).first()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(PersonAccessLog)) == before + 1
     assert (entry.person_id, entry.orientation_id, entry.organisation_id, entry.purpose) == (
-        world.person.id, orientation.id, world.receiver_org.id, "api.orientations.show")
+        world.person.id,
+        orientation.id,
+        world.receiver_org.id,
+        "api.orientations.show",
+    )
 
 
 def test_reasons_are_required_as_in_the_ui_in_french_and_english(world, receiver_api):
     orientation = world.orientation(S.RECEIVED)
     etag = receiver_api.get(f"/api/v1/orientations/{orientation.id}").headers["ETag"]
-    refused = receiver_api.post(f"/api/v1/orientations/{orientation.id}/status", {"status": "rejected"},
-                                headers={"If-Match": etag})
+    refused = receiver_api.post(
+        f"/api/v1/orientations/{orientation.id}/status", {"status": "rejected"}, headers={"If-Match": etag}
+    )
     assert refused.status_code == 422
     assert refused.content_type == "application/problem+json"
     assert "motif" in refused.get_json()["detail"]
-    english = receiver_api.post(f"/api/v1/orientations/{orientation.id}/status", {"status": "rejected"},
-                                headers={"If-Match": etag, "Accept-Language": "en-GB,en;q=0.9"})
+    english = receiver_api.post(
+        f"/api/v1/orientations/{orientation.id}/status",
+        {"status": "rejected"},
+        headers={"If-Match": etag, "Accept-Language": "en-GB,en;q=0.9"},
+    )
     assert english.get_json()["title"] == "Unprocessable content"
     assert english.headers["Content-Language"] == "en"
-    declined = receiver_api.post(f"/api/v1/orientations/{orientation.id}/status",
-                                 {"status": "rejected", "reason": "full"}, headers={"If-Match": etag})
+    declined = receiver_api.post(
+        f"/api/v1/orientations/{orientation.id}/status",
+        {"status": "rejected", "reason": "full"},
+        headers={"If-Match": etag},
+    )
     assert declined.status_code == 200
     body = declined.get_json()
     assert body["businessStatus"]["coding"][0]["code"] == "declined"
@@ -98,9 +118,11 @@ def test_rejected_with_a_service_is_a_redirection(world, receiver_api):
     other = receiving_service()
     orientation = world.orientation(S.RECEIVED)
     etag = receiver_api.get(f"/api/v1/orientations/{orientation.id}").headers["ETag"]
-    answer = receiver_api.post(f"/api/v1/orientations/{orientation.id}/status",
-                               {"status": "rejected", "reason": "wrong_service", "redirect_service_id": other.id},
-                               headers={"If-Match": etag})
+    answer = receiver_api.post(
+        f"/api/v1/orientations/{orientation.id}/status",
+        {"status": "rejected", "reason": "wrong_service", "redirect_service_id": other.id},
+        headers={"If-Match": etag},
+    )
     assert answer.status_code == 200, answer.get_json()
     assert answer.get_json()["businessStatus"]["coding"][0]["code"] == "redirected"
     assert answer.get_json()["redirected_to_service_id"] == other.id
@@ -123,8 +145,9 @@ def test_optimistic_concurrency_with_etag_and_if_match(world, receiver_api):
 def test_only_the_allowed_side_may_answer(world, sender_api):
     orientation = world.orientation(S.SENT)
     etag = sender_api.get(f"/api/v1/orientations/{orientation.id}").headers["ETag"]
-    answer = sender_api.post(f"/api/v1/orientations/{orientation.id}/status", {"status": "accepted"},
-                             headers={"If-Match": etag})
+    answer = sender_api.post(
+        f"/api/v1/orientations/{orientation.id}/status", {"status": "accepted"}, headers={"If-Match": etag}
+    )
     assert answer.status_code == 403
     assert "destinataire" in answer.get_json()["detail"]
 
@@ -134,18 +157,26 @@ def test_tokens_of_another_organisation_see_nothing(world, outsider_api, receive
     sent = world.orientation(S.SENT)
     for orientation in (draft, sent):
         assert outsider_api.get(f"/api/v1/orientations/{orientation.id}").status_code == 404
-        answer = outsider_api.post(f"/api/v1/orientations/{orientation.id}/status", {"status": "cancelled",
-                                                                                     "reason": "duplicate"},
-                                   headers={"If-Match": "*"})
+        answer = outsider_api.post(
+            f"/api/v1/orientations/{orientation.id}/status",
+            {"status": "cancelled", "reason": "duplicate"},
+            headers={"If-Match": "*"},
+        )
         assert answer.status_code == 404
-        assert outsider_api.post(f"/api/v1/orientations/{orientation.id}/comments", {"body": "Bonjour"}
-                                 ).status_code == 404
+        assert (
+            outsider_api.post(f"/api/v1/orientations/{orientation.id}/comments", {"body": "Bonjour"}).status_code == 404
+        )
     for box in ("received", "sent"):
         assert outsider_api.get(f"/api/v1/orientations?box={box}").get_json()["items"] == []
     # The receiver never sees the sender's drafts.
     assert receiver_api.get(f"/api/v1/orientations/{draft.id}").status_code == 404
-    assert sent.person_id and db.session.scalar(sa.select(sa.func.count()).select_from(PersonAccessLog).where(
-        PersonAccessLog.orientation_id == draft.id)) == 0
+    assert (
+        sent.person_id
+        and db.session.scalar(
+            sa.select(sa.func.count()).select_from(PersonAccessLog).where(PersonAccessLog.orientation_id == draft.id)
+        )
+        == 0
+    )
 
 
 def test_a_token_acts_only_for_its_own_organisation_even_when_its_creator_belongs_to_several(world, client):
@@ -185,15 +216,20 @@ def test_bad_input_is_refused_whole_and_nothing_is_half_saved(world, sender_api)
     assert refused.status_code == 422 and "ne reçoit pas" in refused.get_json()["detail"]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Person)) == people_before
     assert sender_api.post("/api/v1/orientations", "pas un objet").status_code == 422
-    not_json = sender_api.client.post("/api/v1/orientations", data="x", content_type="text/plain",
-                                      headers={"Authorization": f"Bearer {sender_api.token}"})
+    not_json = sender_api.client.post(
+        "/api/v1/orientations",
+        data="x",
+        content_type="text/plain",
+        headers={"Authorization": f"Bearer {sender_api.token}"},
+    )
     assert not_json.status_code == 415 and not_json.content_type == "application/problem+json"
 
 
 def test_comments_through_the_api(world, sender_api, receiver_api):
     orientation = world.orientation(S.SENT)
-    added = sender_api.post(f"/api/v1/orientations/{orientation.id}/comments",
-                            {"body": "Elle est disponible le matin."})
+    added = sender_api.post(
+        f"/api/v1/orientations/{orientation.id}/comments", {"body": "Elle est disponible le matin."}
+    )
     assert added.status_code == 201 and added.get_json()["side"] == "sender"
     seen = receiver_api.get(f"/api/v1/orientations/{orientation.id}").get_json()
     assert [c["body"] for c in seen["comments"]] == ["Elle est disponible le matin."]

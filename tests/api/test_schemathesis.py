@@ -21,8 +21,9 @@ from tests.referrals import builders as referral_builders
 def api_schema(app):
     app.config.update(API_RATE_LIMIT="100000/minute", API_ANONYMOUS_RATE_LIMIT="100000/minute")
     # A missing If-Match is answered 428 Precondition Required (RFC 6585), the status made for it.
-    config = SchemathesisConfig.from_dict({"checks": {"missing_required_header": {
-        "expected-statuses": [400, 401, 403, 406, 415, 422, 428]}}})
+    config = SchemathesisConfig.from_dict(
+        {"checks": {"missing_required_header": {"expected-statuses": [400, 401, 403, 406, 415, 422, 428]}}}
+    )
     yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, config=config)
     app.config.pop("API_RATE_LIMIT")
     app.config.pop("API_ANONYMOUS_RATE_LIMIT")
@@ -40,9 +41,12 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @schema.parametrize()
-@settings(max_examples=30, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.filter_too_much])
+@settings(
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 def test_the_api_follows_its_own_document(case, api_token):
     # A well-formed orientation can still be refused by the rules (422: no consent for that volet, a
     # service that takes no orientations, a move the lifecycle forbids): only reads must accept all valid input.

@@ -60,8 +60,11 @@ def receiver_server():
 
 def _webhook_messages():
     db.session.expire_all()
-    return list(db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.channel == Channel.WEBHOOK)
-                                   .order_by(OutboxMessage.id)))
+    return list(
+        db.session.scalars(
+            sa.select(OutboxMessage).where(OutboxMessage.channel == Channel.WEBHOOK).order_by(OutboxMessage.id)
+        )
+    )
 
 
 def _verify(secret: str, headers: dict, body: bytes) -> bool:
@@ -71,10 +74,12 @@ def _verify(secret: str, headers: dict, body: bytes) -> bool:
 
 
 def test_each_change_is_posted_signed_to_both_sides(world, receiver_server):
-    sender_hook = operations.create_webhook(organisation_id=world.sender_org.id, user=world.sender,
-                                            url=receiver_server.url + "?side=sender")
-    receiver_hook = operations.create_webhook(organisation_id=world.receiver_org.id, user=world.receiver,
-                                              url=receiver_server.url + "?side=receiver")
+    sender_hook = operations.create_webhook(
+        organisation_id=world.sender_org.id, user=world.sender, url=receiver_server.url + "?side=sender"
+    )
+    receiver_hook = operations.create_webhook(
+        organisation_id=world.receiver_org.id, user=world.receiver, url=receiver_server.url + "?side=receiver"
+    )
     orientation = world.orientation(S.DRAFT)
     db.session.commit()
     lifecycle.transition(orientation, S.SENT, actor=world.sender)
@@ -87,8 +92,12 @@ def test_each_change_is_posted_signed_to_both_sides(world, receiver_server):
         assert not _verify("whsec_wrong", headers, body)
         payload = json.loads(body)
         assert payload["type"] == "orientation.status_changed" == headers["x-orientation-event"]
-        expected = {"orientation_id": orientation.id, "status": "sent", "fhir_status": "requested",
-                    "from_status": "draft"}
+        expected = {
+            "orientation_id": orientation.id,
+            "status": "sent",
+            "fhir_status": "requested",
+            "from_status": "draft",
+        }
         assert {key: payload["data"][key] for key in expected} == expected
         assert world.person.last_name not in body.decode()  # the partner reads the person through the API
     assert {m.status for m in _webhook_messages()} == {MessageStatus.SENT}
@@ -104,8 +113,7 @@ def test_a_failing_endpoint_is_retried_with_backoff_then_delivered(world, receiv
     assert message.status is MessageStatus.PENDING and message.attempts == 1
     assert "503" in message.last_error and message.not_before > clock.now()
     # The retry comes due: the sweep's task delivers it (same message, same body, same delivery id).
-    db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == message.id)
-                       .values(not_before=clock.now()))
+    db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == message.id).values(not_before=clock.now()))
     db.session.commit()
     delivery.deliver([message.id])
     (message,) = _webhook_messages()
@@ -115,8 +123,9 @@ def test_a_failing_endpoint_is_retried_with_backoff_then_delivered(world, receiv
 
 
 def test_a_refusing_endpoint_fails_the_message_and_a_disabled_one_is_not_called(world, receiver_server):
-    hook = operations.create_webhook(organisation_id=world.receiver_org.id, user=world.receiver,
-                                     url=receiver_server.url)
+    hook = operations.create_webhook(
+        organisation_id=world.receiver_org.id, user=world.receiver, url=receiver_server.url
+    )
     receiver_server.answers = [410]
     orientation = world.orientation(S.DRAFT)
     lifecycle.transition(orientation, S.SENT, actor=world.sender)
@@ -131,16 +140,16 @@ def test_a_refusing_endpoint_fails_the_message_and_a_disabled_one_is_not_called(
 
 
 def test_disabling_after_the_event_cancels_the_pending_call(world, receiver_server):
-    hook = operations.create_webhook(organisation_id=world.receiver_org.id, user=world.receiver,
-                                     url=receiver_server.url)
+    hook = operations.create_webhook(
+        organisation_id=world.receiver_org.id, user=world.receiver, url=receiver_server.url
+    )
     receiver_server.answers = [503]
     orientation = world.orientation(S.DRAFT)
     lifecycle.transition(orientation, S.SENT, actor=world.sender)
     db.session.commit()
     operations.disable_webhook(hook)
     (message,) = _webhook_messages()
-    db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == message.id)
-                       .values(not_before=clock.now()))
+    db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == message.id).values(not_before=clock.now()))
     db.session.commit()
     delivery.deliver([message.id])
     (message,) = _webhook_messages()
