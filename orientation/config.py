@@ -100,6 +100,10 @@ class BaseConfig:
             "NOTIFICATIONS_REQUEUE_AFTER": _env_int("NOTIFICATIONS_REQUEUE_AFTER", 300),
             "NOTIFICATIONS_SWEEP_LIMIT": _env_int("NOTIFICATIONS_SWEEP_LIMIT", 5000),
             "NOTIFICATIONS_BATCH_SIZE": _env_int("NOTIFICATIONS_BATCH_SIZE", 20),
+            # Partner API (orientation.api): rate limits (Flask-Limiter syntax) and webhook calls.
+            "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "600/minute"),
+            "API_ANONYMOUS_RATE_LIMIT": os.environ.get("API_ANONYMOUS_RATE_LIMIT", "120/minute"),
+            "WEBHOOK_TIMEOUT": _env_int("WEBHOOK_TIMEOUT", 10),
             "NOTIFICATIONS_TEMPLATE_FOLDERS": [
                 folder for folder in os.environ.get("NOTIFICATIONS_TEMPLATE_FOLDERS", "").split(os.pathsep) if folder
             ],

@@ -19,14 +19,14 @@ from tests.referrals import builders as referral_builders
 
 @pytest.fixture
 def api_schema(app):
+    previous = {name: app.config[name] for name in ("API_RATE_LIMIT", "API_ANONYMOUS_RATE_LIMIT")}
     app.config.update(API_RATE_LIMIT="100000/minute", API_ANONYMOUS_RATE_LIMIT="100000/minute")
     # A missing If-Match is answered 428 Precondition Required (RFC 6585), the status made for it.
     config = SchemathesisConfig.from_dict(
         {"checks": {"missing_required_header": {"expected-statuses": [400, 401, 403, 406, 415, 422, 428]}}}
     )
     yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, config=config)
-    app.config.pop("API_RATE_LIMIT")
-    app.config.pop("API_ANONYMOUS_RATE_LIMIT")
+    app.config.update(previous)
 
 
 @pytest.fixture

@@ -106,7 +106,7 @@ def test_webhooks_are_registered_with_https_only(manager, logged_in):
 def test_rate_limit_per_token_answers_a_429_problem(app, world, client):
     from tests.api.conftest import make_token
 
-    app.config["API_RATE_LIMIT"] = "3/minute"
+    previous, app.config["API_RATE_LIMIT"] = app.config["API_RATE_LIMIT"], "3/minute"
     try:
         api = ApiClient(client, make_token(world.receiver_org)[1])
         other = ApiClient(client, make_token(world.sender_org)[1])
@@ -116,7 +116,7 @@ def test_rate_limit_per_token_answers_a_429_problem(app, world, client):
         assert limited.get_json()["title"] == "Too many requests"
         assert other.get("/api/v1/orientations").status_code == 200  # counted per token
     finally:
-        app.config.pop("API_RATE_LIMIT")
+        app.config["API_RATE_LIMIT"] = previous
 
 
 def test_api_is_csrf_exempt_but_pages_are_not(world, manager, logged_in, sender_api):
