@@ -200,11 +200,9 @@ def list_webhooks(organisation_id: int) -> list[WebhookEndpoint]:
     )
 
 
-def active_webhooks(organisation_ids: set[int]) -> list[WebhookEndpoint]:
+def all_active_webhooks() -> list[WebhookEndpoint]:
     return list(
         db.session.scalars(
-            sa.select(WebhookEndpoint)
-            .where(WebhookEndpoint.organisation_id.in_(organisation_ids), WebhookEndpoint.active.is_(True))
-            .order_by(WebhookEndpoint.id)
+            sa.select(WebhookEndpoint).where(WebhookEndpoint.active.is_(True)).order_by(WebhookEndpoint.id)
         )
     )

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import httpx
 from flask import current_app
+from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from orientation.api.models import WebhookEndpoint
@@ -58,9 +59,28 @@ def sign(secret: str, body: str, timestamp: int) -> str:
     return f"t={timestamp},v1={digest}"
 
 
+_CACHE = "orientation.active_webhooks"  # per transaction: a reminder sweep moves thousands of orientations
+
+
+@sa_event.listens_for(Session, "after_commit")
+@sa_event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(_CACHE, None)
+
+
+def active_webhooks(organisation_ids: set[int]) -> list[WebhookEndpoint]:
+    """The active endpoints of these organisations; all of them read once per transaction (a few rows)."""
+    from orientation.api.queries import all_active_webhooks
+    from orientation.extensions import db
+
+    info = db.session().info
+    if _CACHE not in info:
+        info[_CACHE] = all_active_webhooks()
+    return [endpoint for endpoint in info[_CACHE] if endpoint.organisation_id in organisation_ids]
+
+
 def enqueue_orientation_event(orientation, event) -> None:
     """Called by the referrals notifications after each transition (same transaction)."""
-    from orientation.api.queries import active_webhooks
     from orientation.referrals.lifecycle import OrientationStatus
 
     organisations = {orientation.sender_organisation_id}
