@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -77,12 +78,14 @@ def _escape_like(text: str) -> str:
 
 
 def postcode_communes(postcode: str) -> list[Commune]:
+    """Communes with this postcode. `postal_codes` is read as runs of five digits: the territory loader
+    stores several codes glued together ("8400084140"), though the model says comma-separated."""
     return [
         commune
         for commune in db.session.scalars(
             sa.select(Commune).where(Commune.postal_codes.contains(postcode)).order_by(Commune.code_insee)
         )
-        if postcode in commune.postal_codes.split(",")
+        if postcode in re.findall(r"\d{5}", commune.postal_codes)
     ]
 
 

@@ -124,6 +124,8 @@ def test_hsds_filters(public_api, directory):
     around = names("/api/v1/hsds/service_at_locations?postcode=84300")
     assert {hsds_id("service", in_cavaillon.id), hsds_id("service", in_avignon.id)} <= around
     # Within 5 km of Cavaillon's centre: not Avignon (about 20 km away).
+    # A commune with several postcodes (Avignon: 84000 and 84140) is found by each.
+    assert hsds_id("service", in_avignon.id) in names("/api/v1/hsds/service_at_locations?postcode=84140&proximity=3000")
     near = names("/api/v1/hsds/service_at_locations?postcode=84300&proximity=5000")
     assert hsds_id("service", in_cavaillon.id) in near and hsds_id("service", in_avignon.id) not in near
 
