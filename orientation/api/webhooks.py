@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
+import socket
 import time
 from urllib.parse import urlsplit
 
@@ -43,15 +45,26 @@ def url_problem(url: str) -> str | None:
         return "Donnez une adresse complète, par exemple https://exemple.fr/orientation/webhook."
     if parts.username or parts.password:
         return "L'adresse ne doit pas contenir d'identifiants."
-    if parts.scheme == "https":
+    local_allowed = current_app.config.get("ENV_NAME") in ("testing", "development")
+    if parts.scheme == "http" and parts.hostname in LOCAL_HOSTS and local_allowed:
         return None
-    if (
-        parts.scheme == "http"
-        and parts.hostname in LOCAL_HOSTS
-        and current_app.config.get("ENV_NAME") in ("testing", "development")
-    ):
+    if parts.scheme != "https":
+        return "L'adresse doit commencer par https:// (le HTTP simple n'est accepté que vers localhost, en test)."
+    if local_allowed:
         return None
-    return "L'adresse doit commencer par https:// (le HTTP simple n'est accepté que vers localhost, en test)."
+    try:
+        return internal_address_problem(parts.hostname)
+    except OSError:
+        return "Ce nom de domaine est introuvable."
+
+
+def internal_address_problem(host: str) -> str | None:
+    """Outside tests and development, a webhook never calls into our own network (SSRF): every
+    address the host resolves to must be public. Raises OSError when the name does not resolve."""
+    addresses = {info[4][0] for info in socket.getaddrinfo(host, 443, proto=socket.IPPROTO_TCP)}
+    if not addresses or any(not ipaddress.ip_address(address.split("%")[0]).is_global for address in addresses):
+        return "Cette adresse mène à un réseau interne : seules les adresses publiques sont acceptées."
+    return None
 
 
 def sign(secret: str, body: str, timestamp: int) -> str:
@@ -159,7 +172,12 @@ class WebhookChannel:
     _clients: dict[int, httpx.Client] = {}
 
     def check_recipient(self, recipient: str) -> str:
-        problem = url_problem(recipient)
+        try:
+            problem = url_problem(recipient)
+        except OSError as error:  # a DNS outage: try again later
+            raise channels.TransientError(f"nom du webhook non résolu : {type(error).__name__}") from error
+        if problem == "Ce nom de domaine est introuvable.":
+            raise channels.TransientError("nom de domaine du webhook introuvable pour l'instant")
         if problem:
             raise channels.PermanentError(f"adresse de webhook refusée : {problem}")
         return recipient

@@ -165,5 +165,16 @@ def test_only_https_except_localhost_outside_production(app):
     app.config["ENV_NAME"] = "production"
     try:
         assert url_problem("http://127.0.0.1:8080/hook")
+        # No calls into the internal network (SSRF): loopback, private and link-local addresses are refused.
+        for internal in (
+            "https://127.0.0.1/hook",
+            "https://10.1.2.3/hook",
+            "https://192.168.0.10/hook",
+            "https://169.254.169.254/latest",
+            "https://[::1]/hook",
+            "https://localhost/hook",
+        ):
+            assert "réseau interne" in url_problem(internal), internal
+        assert url_problem("https://93.184.215.14/hook") is None  # a public address
     finally:
         app.config["ENV_NAME"] = "testing"
