@@ -8,6 +8,7 @@ schemathesis (tests/api).
 from __future__ import annotations
 
 import functools
+import json
 
 import jsonschema
 from referencing import Registry, Resource
@@ -356,6 +357,38 @@ ORGANISATION = {
 }
 
 
+def _data_inclusion_schemas() -> dict:
+    """The official data·inclusion v1 schemas, with their `$defs` moved into the components
+    (`#/$defs/X` → `#/components/schemas/DataInclusionX`), so every tool resolves them."""
+    from orientation.directory.importers import DATA_DIR
+
+    def rewrite(node):
+        if isinstance(node, dict):
+            return {
+                key: (
+                    f"#/components/schemas/DataInclusion{value.removeprefix('#/$defs/')}"
+                    if key == "$ref" and isinstance(value, str) and value.startswith("#/$defs/")
+                    else rewrite(value)
+                )
+                for key, value in node.items()
+            }
+        if isinstance(node, list):
+            return [rewrite(item) for item in node]
+        return node
+
+    schemas = {}
+    for kind in ("structure", "service"):
+        schema = json.loads((DATA_DIR / "schema" / f"{kind}.json").read_text(encoding="utf-8"))
+        schema.pop("$schema", None)
+        for name, definition in schema.pop("$defs", {}).items():
+            schemas[f"DataInclusion{name}"] = rewrite(definition)
+        schemas[f"DataInclusion{kind.capitalize()}"] = {
+            **rewrite(schema),
+            "description": f"data·inclusion v1 {kind} (schéma officiel)",
+        }
+    return schemas
+
+
 def _schemas() -> dict:
     hsds_object = {"type": "object", "required": ["id"], "properties": {"id": {"type": "string", "format": "uuid"}}}
     summary_properties = {
@@ -404,16 +437,7 @@ def _schemas() -> dict:
                 "errors": {"type": "array", "items": {"type": "object"}},
             },
         },
-        "DataInclusionStructure": {
-            "type": "object",
-            "required": ["source", "id", "nom", "date_maj"],
-            "description": "data·inclusion v1 structure (voir le schéma officiel)",
-        },
-        "DataInclusionService": {
-            "type": "object",
-            "required": ["source", "id", "structure_id", "nom", "description", "date_maj"],
-            "description": "data·inclusion v1 service (voir le schéma officiel)",
-        },
+        **_data_inclusion_schemas(),
         "DataInclusionStructurePage": _page_of(_ref("DataInclusionStructure"), hsds=False),
         "DataInclusionServicePage": _page_of(_ref("DataInclusionService"), hsds=False),
         "HsdsService": {
