@@ -177,3 +177,30 @@ def change_status(caller, orientation: Orientation, body: dict, expected_version
 
 def add_comment(caller, orientation: Orientation, body: str):
     return referral_operations.add_comment(orientation, user=caller.actor, body=body)
+
+
+def refusal_in_english(from_status: OrientationStatus, body: dict) -> str | None:
+    """The English reason of a refused change, worked out from the transition table (the lifecycle's
+    own messages are French); None when it cannot be told more precisely."""
+    from orientation.referrals import lifecycle
+
+    to_status = wanted_status(body)
+    rule = lifecycle.rule_for(from_status, to_status)
+    if rule is None:
+        return f"An orientation in status '{from_status.value}' cannot move to '{to_status.value}'."
+    if rule.sides == lifecycle.SYSTEM:
+        return "This change is made automatically; it cannot be asked for."
+    reasons = ", ".join(reason.value for reason in rule.reasons if reason.value != "consent_withdrawn")
+    if rule.reasons and body.get("reason") not in {reason.value for reason in rule.reasons} - {"consent_withdrawn"}:
+        return f"A reason is required for this change, one of: {reasons}."
+    if body.get("reason") == "other" and not (body.get("note") or "").strip():
+        return "Explain the reason 'other' in 'note'."
+    if rule.needs_outcome and not body.get("outcome"):
+        return "An outcome is required to complete the orientation: met, partly_met or not_met."
+    if body.get("outcome") and not rule.needs_outcome:
+        return "An outcome is only given when completing the orientation."
+    if lifecycle.Side.RECEIVER in rule.sides and lifecycle.Side.SENDER not in rule.sides:
+        return "Only the receiving organisation may make this change."
+    if lifecycle.Side.SENDER in rule.sides and lifecycle.Side.RECEIVER not in rule.sides:
+        return "Only the sending organisation may make this change."
+    return None

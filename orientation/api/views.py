@@ -371,6 +371,7 @@ def change_status(orientation_id: int):
     orientation = _visible_orientation(caller, orientation_id)
     body = _validated("StatusChange")
     version = _expected_version(orientation)
+    from_status = orientation.status
     try:
         operations.change_status(caller, orientation, body, version)
     except lifecycle.TransitionError as refusal:
@@ -382,7 +383,10 @@ def change_status(orientation_id: int):
             if isinstance(refusal, lifecycle.TransitionForbidden)
             else 422
         )
-        raise ApiProblem(status, str(refusal), _TRANSITION_EN[status], code=_TRANSITION_CODES[status]) from None
+        english = operations.refusal_in_english(from_status, body) if status != 409 else _TRANSITION_EN[409]
+        raise ApiProblem(
+            status, str(refusal), english or _TRANSITION_EN[status], code=_TRANSITION_CODES[status]
+        ) from None
     return _answer(caller, orientation_id, purpose="api.orientations.status")
 
 

@@ -100,6 +100,7 @@ def test_reasons_are_required_as_in_the_ui_in_french_and_english(world, receiver
         headers={"If-Match": etag, "Accept-Language": "en-GB,en;q=0.9"},
     )
     assert english.get_json()["title"] == "Unprocessable content"
+    assert english.get_json()["detail"].startswith("A reason is required for this change, one of: not_eligible")
     assert english.headers["Content-Language"] == "en"
     declined = receiver_api.post(
         f"/api/v1/orientations/{orientation.id}/status",
@@ -150,6 +151,12 @@ def test_only_the_allowed_side_may_answer(world, sender_api):
     )
     assert answer.status_code == 403
     assert "destinataire" in answer.get_json()["detail"]
+    english = sender_api.post(
+        f"/api/v1/orientations/{orientation.id}/status",
+        {"status": "accepted"},
+        headers={"If-Match": etag, "Accept-Language": "en"},
+    )
+    assert english.get_json()["detail"] == "Only the receiving organisation may make this change."
 
 
 def test_tokens_of_another_organisation_see_nothing(world, outsider_api, receiver_api):
