@@ -50,12 +50,6 @@ HOME_TILES: list[tuple[str, str, str, Callable]] = [
 ]
 
 
-def _manages_api(user) -> bool:
-    from orientation.api.permissions import can_manage_api
-
-    return can_manage_api(user, current_membership())
-
-
 def _files_saisines(user, membership) -> bool:
     from orientation.cpam.permissions import can_file_saisine
 
@@ -66,6 +60,12 @@ def _works_mas_cases(user, membership) -> bool:
     from orientation.cpam.permissions import can_view_queue
 
     return can_view_queue(user, membership)
+
+
+def _manages_api(user) -> bool:
+    from orientation.api.permissions import can_manage_api
+
+    return can_manage_api(user, current_membership())
 
 
 def home_tiles(membership) -> list[dict]:
