@@ -132,3 +132,14 @@ def rate_limit_value() -> str:
     if bearer_token(request.headers.get("Authorization")):
         return current_app.config.get("API_RATE_LIMIT", "600/minute")
     return current_app.config.get("API_ANONYMOUS_RATE_LIMIT", "120/minute")
+
+
+def address_rate_limit_value() -> str:
+    """Every API request of one address, whatever token it shows (random tokens get no bucket each)."""
+    from flask import current_app
+
+    return current_app.config.get("API_ADDRESS_RATE_LIMIT", "1200/minute")
+
+
+def address_key() -> str:
+    return "api-address:" + (request.remote_addr or "unknown")

@@ -4,7 +4,7 @@ from CSRF here, in one place, and rate-limited per token), and the managers' pag
 from flask import Blueprint
 
 from orientation.api import pages, views, webhooks  # noqa: F401 (webhooks: registers the outbox channel)
-from orientation.api.auth import rate_limit_key, rate_limit_value
+from orientation.api.auth import address_key, address_rate_limit_value, rate_limit_key, rate_limit_value
 from orientation.api.problems import ApiProblem, problem_response
 from orientation.extensions import csrf, limiter
 
@@ -30,6 +30,7 @@ bp.register_error_handler(ApiProblem, problem_response)
 bp.before_request(views.check_query_parameters)
 csrf.exempt(bp)
 limiter.limit(rate_limit_value, key_func=rate_limit_key)(bp)
+limiter.limit(address_rate_limit_value, key_func=address_key)(bp)
 
 manage_bp = Blueprint("api_manage", __name__, url_prefix="/structure/api")
 

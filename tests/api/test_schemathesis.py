@@ -19,8 +19,9 @@ from tests.referrals import builders as referral_builders
 
 @pytest.fixture
 def api_schema(app):
-    previous = {name: app.config[name] for name in ("API_RATE_LIMIT", "API_ANONYMOUS_RATE_LIMIT")}
-    app.config.update(API_RATE_LIMIT="100000/minute", API_ANONYMOUS_RATE_LIMIT="100000/minute")
+    names = ("API_RATE_LIMIT", "API_ANONYMOUS_RATE_LIMIT", "API_ADDRESS_RATE_LIMIT")
+    previous = {name: app.config[name] for name in names}
+    app.config.update(dict.fromkeys(names, "100000/minute"))
     # A missing If-Match is answered 428 Precondition Required (RFC 6585), the status made for it.
     config = SchemathesisConfig.from_dict(
         {"checks": {"missing_required_header": {"expected-statuses": [400, 401, 403, 406, 415, 422, 428]}}}

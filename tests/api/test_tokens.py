@@ -131,3 +131,14 @@ def test_openapi_document_and_docs_page(client):
     assert document["openapi"] == "3.1.0" and "/orientations/{orientation_id}/status" in document["paths"]
     page = client.get("/api/v1/docs")
     assert page.status_code == 200 and "Authorization: Bearer" in page.get_data(as_text=True)
+
+
+def test_one_address_is_limited_whatever_tokens_it_tries(app, client):
+    previous, app.config["API_ADDRESS_RATE_LIMIT"] = app.config["API_ADDRESS_RATE_LIMIT"], "5/minute"
+    try:
+        answers = [
+            ApiClient(client, f"ori_guess-{index}").get("/api/v1/orientations").status_code for index in range(6)
+        ]
+        assert answers == [401] * 5 + [429]
+    finally:
+        app.config["API_ADDRESS_RATE_LIMIT"] = previous
