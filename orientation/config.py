@@ -139,6 +139,11 @@ class BaseConfig:
             "RGPD_ATTACHMENT_RETENTION_MONTHS": _env_int("RGPD_ATTACHMENT_RETENTION_MONTHS", 6),
             # Erasure is refused this long after a MAS case's closure (the CPAM keeps the trace).
             "RGPD_MAS_LEGAL_RETENTION_MONTHS": _env_int("RGPD_MAS_LEGAL_RETENTION_MONTHS", 12),
+            # Partner API (orientation.api): rate limits (Flask-Limiter syntax) and webhook calls.
+            "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "600/minute"),
+            "API_ANONYMOUS_RATE_LIMIT": os.environ.get("API_ANONYMOUS_RATE_LIMIT", "120/minute"),
+            "API_ADDRESS_RATE_LIMIT": os.environ.get("API_ADDRESS_RATE_LIMIT", "1200/minute"),
+            "WEBHOOK_TIMEOUT": _env_int("WEBHOOK_TIMEOUT", 10),
             "NOTIFICATIONS_TEMPLATE_FOLDERS": [
                 folder for folder in os.environ.get("NOTIFICATIONS_TEMPLATE_FOLDERS", "").split(os.pathsep) if folder
             ],

@@ -33,7 +33,11 @@ def _wants_json() -> bool:
     )
 
 
-def render_error(code: int):
+def render_error(code: int, error: HTTPException | None = None):
+    if request.path.startswith("/api/"):  # the partner API answers application/problem+json
+        from orientation.api.problems import http_problem
+
+        return http_problem(code, error)
     title, message = MESSAGES.get(code, MESSAGES[500])
     if _wants_json():
         return jsonify({"type": "about:blank", "title": title, "status": code, "detail": message}), code
@@ -45,7 +49,7 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
-        return render_error(error.code or 500)
+        return render_error(error.code or 500, error)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

@@ -1,5 +1,6 @@
 """Imports every model so that the metadata is complete (migrations, create_all, tests)."""
 
+from orientation.api.models import ApiToken, WebhookEndpoint  # noqa: F401
 from orientation.attachments.models import OrientationAttachment  # noqa: F401
 from orientation.audit.models import PersonAccessLog  # noqa: F401
 from orientation.auth.models import RecoveryCode, User  # noqa: F401

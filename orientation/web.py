@@ -30,6 +30,7 @@ NAVIGATION: list[tuple[str, str, Callable]] = [
     ("pilotage.dashboard", "Pilotage", lambda user: _steers(user)),
     ("organisations.list", "Structures et comptes", lambda user: user.is_coordinator),
     ("notifications.failures", "Messages en échec", lambda user: user.is_coordinator),
+    ("api_manage.index", "API", lambda user: _manages_api(user)),
 ]
 
 
@@ -99,6 +100,12 @@ def _works_mas_cases(user, membership) -> bool:
     return can_view_queue(user, membership)
 
 
+def _manages_api(user) -> bool:
+    from orientation.api.permissions import can_manage_api
+
+    return can_manage_api(user, current_membership())
+
+
 def home_tiles(membership) -> list[dict]:
     return [
         {"title": title, "detail": detail, "url": url_for(endpoint)}
@@ -114,6 +121,8 @@ def navigation_items() -> list[tuple[str, str]]:
 
 
 def register_blueprints(app: Flask) -> None:
+    from orientation.api.blueprint import bp as api_bp
+    from orientation.api.blueprint import manage_bp as api_manage_bp
     from orientation.attachments.blueprint import bp as attachments_bp
     from orientation.auth.blueprint import bp as auth_bp
     from orientation.cpam.blueprint import bp as cpam_bp
@@ -129,7 +138,7 @@ def register_blueprints(app: Flask) -> None:
     from orientation.rgpd.blueprint import bp as rgpd_bp
 
     for blueprint in (main_bp, auth_bp, organisations_bp, health_bp, notifications_bp, directory_bp, people_bp,
-                      referrals_bp, cpam_bp, sante_bp, rgpd_bp, attachments_bp, pilotage_bp):
+                      referrals_bp, cpam_bp, sante_bp, rgpd_bp, attachments_bp, pilotage_bp, api_bp, api_manage_bp):
         app.register_blueprint(blueprint)
     register_filters(app)
 

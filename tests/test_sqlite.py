@@ -51,3 +51,29 @@ def test_failed_logins_are_throttled_in_memory_without_redis(sqlite_demo_app):
         client.submit("/connexion", {"email": "agent.edes@demo.orientation.fr", "password": "faux"})
     blocked = client.submit("/connexion", {"email": "agent.edes@demo.orientation.fr", "password": DEMO_PASSWORD})
     assert blocked.status_code == 429
+
+
+@pytest.mark.sqlite
+@pytest.mark.no_db_transaction
+def test_the_partner_api_on_sqlite(sqlite_demo_app):
+    """Feeds, proximity (SQL math functions) and a token on the embedded default. Here rather than in
+    tests/api: an app on memory:// rebinds the shared limiter, so SQLite apps are built last."""
+    from orientation.api import operations
+    from orientation.auth.models import User
+
+    with sqlite_demo_app.app_context():
+        manager = db.session.scalar(db.select(User).where(User.email == "responsable@demo.orientation.fr"))
+        _, secret = operations.create_token(organisation_id=manager.memberships[0].organisation_id, user=manager,
+                                            name="Démo", scopes=["orientations", "read-directory"])
+        db.session.commit()
+    client = sqlite_demo_app.test_client()
+    services = client.get("/api/v1/data-inclusion/services?size=100").get_json()
+    assert services["total"] > 10 and services["items"]
+    near = client.get("/api/v1/hsds/service_at_locations?postcode=84000&proximity=10000").get_json()
+    assert near["total_items"] > 0
+    headers = {"Authorization": f"Bearer {secret}"}
+    listed = client.get("/api/v1/orientations?box=received", headers=headers)
+    assert listed.status_code == 200
+    for item in listed.get_json()["items"][:3]:
+        read = client.get(f"/api/v1/orientations/{item['id']}", headers=headers)
+        assert read.status_code == 200 and read.headers["ETag"]

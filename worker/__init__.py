@@ -11,5 +11,4 @@ flask_app = create_app()
 app = flask_app.extensions["celery"]
 app.conf.beat_schedule = BEAT_SCHEDULE
 app.autodiscover_tasks(["orientation.referrals", "orientation.notifications", "orientation.cpam",
-                        "orientation.rgpd"], force=True)
-                       "orientation.pilotage"], force=True)
+                        "orientation.rgpd", "orientation.pilotage"], force=True)

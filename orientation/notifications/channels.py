@@ -67,7 +67,11 @@ def check_email_address(address: str) -> str:
 
 
 def mask_recipient(recipient: str) -> str:
-    """'camille@exemple.fr' → 'c***@exemple.fr'; '+33612345678' → '06 ** ** ** 78'."""
+    """'camille@exemple.fr' → 'c***@exemple.fr'; '+33612345678' → '06 ** ** ** 78'; a webhook URL → its host."""
+    if recipient.startswith(("https://", "http://")):
+        from urllib.parse import urlsplit
+
+        return urlsplit(recipient).hostname or "***"
     if "@" in recipient:
         local, _, domain = recipient.partition("@")
         return f"{local[:1]}***@{domain}"

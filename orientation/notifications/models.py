@@ -1,4 +1,4 @@
-"""The outbox: every message (e-mail or SMS) is a row written in the transaction that causes it."""
+"""The outbox: every message (e-mail, SMS or webhook call) is a row written in the transaction that causes it."""
 
 from __future__ import annotations
 
@@ -16,10 +16,11 @@ from orientation.extensions import db
 class Channel(enum.StrEnum):
     EMAIL = "email"
     SMS = "sms"
+    WEBHOOK = "webhook"  # an HTTPS POST to a partner's system (orientation.api.webhooks); recipient: the URL
 
     @property
     def label(self) -> str:
-        return {"email": "E-mail", "sms": "SMS"}[self.value]
+        return {"email": "E-mail", "sms": "SMS", "webhook": "Webhook"}[self.value]
 
 
 class MessageStatus(enum.StrEnum):

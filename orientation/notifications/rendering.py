@@ -44,6 +44,7 @@ class Rendered:
     subject: str
     text: str
     html: str | None = None
+    signing_key: str | None = None  # webhooks: the endpoint's secret, never stored
 
 
 def _model_classes() -> dict[str, type]:
@@ -165,6 +166,8 @@ def render(channel: Channel, template: str, context: dict) -> Rendered:
 
 
 def _render(env: jinja2.Environment, channel: Channel, template: str, context: dict) -> Rendered:
+    if channel is Channel.WEBHOOK:  # a JSON body built by the template's context builder (orientation.api)
+        return Rendered(subject=context["subject"], text=context["body"], signing_key=context["signing_key"])
     if channel is Channel.SMS:
         text = env.get_template(f"sms/{template}.txt").render(context).strip()
         return Rendered(subject="", text=text)

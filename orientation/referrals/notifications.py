@@ -105,6 +105,9 @@ def email_members(orientation, users: list[User], template: str, key: str, **opt
 def notify_transition(orientation, event) -> None:
     """Called by lifecycle.transition() after each change (same transaction)."""
     cancel_messages(REMINDER_SUBJECT, orientation.id, reason="l'orientation a changé de statut")
+    from orientation.api.webhooks import enqueue_orientation_event
+
+    enqueue_orientation_event(orientation, event)  # the partners' systems of both sides, if they registered
     to_status = event.to_status
     if event.from_status is S.DRAFT and to_status is S.CANCELLED:
         return  # a draft nobody else has seen

@@ -1,0 +1,206 @@
+"""Write use cases of the API area: flush, never commit (the view commits once)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from orientation import clock
+from orientation.api.models import ApiToken, Scope, WebhookEndpoint
+from orientation.api.problems import ApiProblem
+from orientation.api.tokens import display_prefix, new_token, token_hash
+from orientation.directory.thematiques import Volet
+from orientation.extensions import db
+from orientation.people import operations as people_operations
+from orientation.people.catalogue import NeedCode
+from orientation.people.models import ConsentMethod, ContactPreference, Person
+from orientation.referrals import operations as referral_operations
+from orientation.referrals.lifecycle import STATUS_FROM_FHIR, OrientationStatus
+from orientation.referrals.models import Orientation
+
+# ---- tokens and webhooks (managers, in the UI) ----------------------------------------------------
+
+
+def create_token(*, organisation_id: int, user, name: str, scopes) -> tuple[ApiToken, str]:
+    """A new token; the secret is returned once and never stored."""
+    secret = new_token()
+    token = ApiToken(
+        organisation_id=organisation_id,
+        name=name.strip(),
+        prefix=display_prefix(secret),
+        token_hash=token_hash(secret),
+        scopes=sorted(Scope(value).value for value in scopes),
+        created_by_id=user.id,
+        created_at=clock.now(),
+    )
+    db.session.add(token)
+    db.session.flush()
+    return token, secret
+
+
+def revoke_token(token: ApiToken, *, user) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = clock.now()
+        token.revoked_by_id = user.id
+        db.session.flush()
+
+
+def create_webhook(*, organisation_id: int, user, url: str) -> WebhookEndpoint:
+    endpoint = WebhookEndpoint(
+        organisation_id=organisation_id,
+        url=url.strip(),
+        secret="whsec_" + secrets.token_urlsafe(32),
+        created_by_id=user.id,
+        created_at=clock.now(),
+    )
+    db.session.add(endpoint)
+    db.session.flush()
+    return endpoint
+
+
+def disable_webhook(endpoint: WebhookEndpoint) -> None:
+    """Stop the calls; the messages not yet delivered are cancelled at delivery time."""
+    if endpoint.active:
+        endpoint.active = False
+        endpoint.disabled_at = clock.now()
+        db.session.flush()
+
+
+# ---- orientations (partners' systems) --------------------------------------------------------------
+
+
+def _refusal(error: referral_operations.OrientationRefused | Exception, pointer: str | None = None) -> ApiProblem:
+    field = getattr(error, "field", None) or pointer
+    return ApiProblem(
+        422,
+        str(error),
+        "The orientation was refused (see the French detail for the reason).",
+        code="orientation_refused",
+        errors=[{"field": field, "detail": str(error)}] if field else None,
+    )
+
+
+def _person_for(caller, body: dict) -> Person:
+    if "person_id" in body:
+        person = db.session.get(Person, body["person_id"])
+        if person is None or person.organisation_id != caller.organisation_id:
+            raise ApiProblem(
+                422,
+                "Cette personne n'est pas dans les fiches de votre structure.",
+                "This person is not in your organisation's files.",
+                code="unknown_person",
+                errors=[{"field": "person_id", "detail": "inconnue"}],
+            )
+        return person
+    fields = dict(body["person"])
+    if fields.get("birth_date"):
+        fields["birth_date"] = date.fromisoformat(fields["birth_date"])
+    fields["contact_preference"] = ContactPreference(fields.get("contact_preference") or "phone")
+    if fields.get("commune_code") and not _known_commune(fields["commune_code"]):
+        raise ApiProblem(
+            422,
+            "Ce code INSEE de commune est inconnu.",
+            "Unknown commune INSEE code.",
+            code="unknown_commune",
+            errors=[{"field": "person.commune_code", "detail": "inconnue"}],
+        )
+    return people_operations.save_person(None, organisation_id=caller.organisation_id, user=caller.actor, **fields)
+
+
+def _known_commune(code: str) -> bool:
+    from orientation.territory.models import Commune
+
+    return db.session.get(Commune, code) is not None
+
+
+def create_orientation(caller, body: dict) -> Orientation:
+    """A partner's orientation: the person (new or one of its files), the consent it collected
+    (its reference is kept), the needs, then the same `create_orientation` as the UI."""
+    try:
+        person = _person_for(caller, body)
+        consent = body["consent"]
+        volets = sorted({NeedCode(need["code"]).volet for need in body["needs"]})
+        people_operations.record_consent(
+            person,
+            user=caller.actor,
+            organisation_id=caller.organisation_id,
+            method=ConsentMethod(consent["method"]),
+            purpose=f"Orientation (consentement recueilli par le système du partenaire, référence "
+            f"{consent['reference']})",
+            scope=[Volet(value).value for value in consent.get("scope") or volets],
+            expires_on=date.fromisoformat(consent["expires_on"]) if consent.get("expires_on") else None,
+        )
+        needs = []
+        for volet in volets:
+            codes = [need["code"] for need in body["needs"] if NeedCode(need["code"]).volet is volet]
+            needs += people_operations.add_needs(
+                person, user=caller.actor, volet=volet, codes=codes, details=[], note=None
+            )
+        db.session.refresh(person)
+        return referral_operations.create_orientation(
+            person,
+            service_id=body["service_id"],
+            user=caller.actor,
+            organisation_id=caller.organisation_id,
+            need_ids=[need.id for need in needs],
+            message=body.get("message") or "",
+            urgency=body.get("urgency") or "normal",
+            shared_fields=body.get("shared_fields") or [],
+            send=body.get("status", "requested") == "requested",
+        )
+    except referral_operations.OrientationRefused as refusal:
+        raise _refusal(refusal) from None
+
+
+def wanted_status(body: dict) -> OrientationStatus:
+    """Our status from the FHIR code asked for; `rejected` with a service to redirect to is a redirection."""
+    if body.get("business_status"):
+        return OrientationStatus(body["business_status"])
+    status = STATUS_FROM_FHIR[body["status"]]
+    if status is OrientationStatus.DECLINED and body.get("redirect_service_id"):
+        return OrientationStatus.REDIRECTED
+    return status
+
+
+def change_status(caller, orientation: Orientation, body: dict, expected_version: int):
+    return referral_operations.change_status(
+        orientation,
+        wanted_status(body),
+        user=caller.actor,
+        reason=body.get("reason"),
+        note=body.get("note"),
+        outcome=body.get("outcome"),
+        expected_version=expected_version,
+        redirect_service_id=body.get("redirect_service_id"),
+    )
+
+
+def add_comment(caller, orientation: Orientation, body: str):
+    return referral_operations.add_comment(orientation, user=caller.actor, body=body)
+
+
+def refusal_in_english(from_status: OrientationStatus, body: dict) -> str | None:
+    """The English reason of a refused change, worked out from the transition table (the lifecycle's
+    own messages are French); None when it cannot be told more precisely."""
+    from orientation.referrals import lifecycle
+
+    to_status = wanted_status(body)
+    rule = lifecycle.rule_for(from_status, to_status)
+    if rule is None:
+        return f"An orientation in status '{from_status.value}' cannot move to '{to_status.value}'."
+    if rule.sides == lifecycle.SYSTEM:
+        return "This change is made automatically; it cannot be asked for."
+    reasons = ", ".join(reason.value for reason in rule.reasons if reason.value != "consent_withdrawn")
+    if rule.reasons and body.get("reason") not in {reason.value for reason in rule.reasons} - {"consent_withdrawn"}:
+        return f"A reason is required for this change, one of: {reasons}."
+    if body.get("reason") == "other" and not (body.get("note") or "").strip():
+        return "Explain the reason 'other' in 'note'."
+    if rule.needs_outcome and not body.get("outcome"):
+        return "An outcome is required to complete the orientation: met, partly_met or not_met."
+    if body.get("outcome") and not rule.needs_outcome:
+        return "An outcome is only given when completing the orientation."
+    if lifecycle.Side.RECEIVER in rule.sides and lifecycle.Side.SENDER not in rule.sides:
+        return "Only the receiving organisation may make this change."
+    if lifecycle.Side.SENDER in rule.sides and lifecycle.Side.RECEIVER not in rule.sides:
+        return "Only the sending organisation may make this change."
+    return None
