@@ -162,7 +162,7 @@ RULES: dict[str, Rule] = {
 
 # Forms that are never POSTed to an endpoint of RULES: GET filters (checked by the SQL-injection
 # and reflection tests) and base classes.
-NOT_POSTED_FORMS = {"BaseForm", "SearchForm", "PersonSearchForm", "NewPasswordMixin"}
+NOT_POSTED_FORMS = {"BaseForm", "SearchForm", "PersonSearchForm"}
 
 # World keys of objects that belong to no organisation: one variant only.
 SHARED_KEYS = {"message_id", "reset_token", "filename"}
