@@ -32,12 +32,19 @@ def fields_of(form_class: type[Form]) -> dict[str, UnboundField]:
 
 def free_text_fields(form_class: type[Form]) -> list[str]:
     """Fields a user types into (or can forge, like hidden fields): everything string-like but passwords."""
-    return sorted(name for name, field in fields_of(form_class).items()
-                  if issubclass(field.field_class, StringField) and not issubclass(field.field_class, PasswordField)
-                  and name != "csrf_token")
+    return sorted(
+        name
+        for name, field in fields_of(form_class).items()
+        if issubclass(field.field_class, StringField)
+        and not issubclass(field.field_class, PasswordField)
+        and name != "csrf_token"
+    )
 
 
 def plain_text_fields(form_class: type[Form]) -> list[str]:
     """Free-text fields with no format of their own (not e-mail, URL, hidden…): any text is stored."""
-    return [name for name in free_text_fields(form_class)
-            if fields_of(form_class)[name].field_class in (StringField, TextAreaField)]
+    return [
+        name
+        for name in free_text_fields(form_class)
+        if fields_of(form_class)[name].field_class in (StringField, TextAreaField)
+    ]

@@ -19,15 +19,17 @@ def world(app):
 def test_every_endpoint_has_a_rule(app):
     endpoints = set(app.view_functions)
     missing = sorted(endpoints - set(RULES))
-    assert not missing, ("endpoints with no declared access rule in tests/security/access_rules.py "
-                         f"(say who may reach them): {missing}")
+    assert not missing, (
+        f"endpoints with no declared access rule in tests/security/access_rules.py (say who may reach them): {missing}"
+    )
     stale = sorted(set(RULES) - endpoints)
     assert not stale, f"rules for endpoints that no longer exist: {stale}"
 
 
 def test_every_post_declares_its_form(app):
-    unposted = [rule.endpoint for rule in app.url_map.iter_rules()
-                if "POST" in rule.methods and not RULES[rule.endpoint].form]
+    unposted = [
+        rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods and not RULES[rule.endpoint].form
+    ]
     assert not unposted, f"POST endpoints without `form=` in access_rules.py (XSS, fuzzing need it): {unposted}"
     assert not {rule.form for rule in RULES.values()} & NOT_POSTED_FORMS
 

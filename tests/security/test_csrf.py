@@ -16,8 +16,9 @@ def world(app):
 
 def test_csrf_protection_is_on_in_the_tested_app(app):
     assert app.config.get("WTF_CSRF_ENABLED", True) and app.config.get("WTF_CSRF_CHECK_DEFAULT", True)
-    assert not app.extensions["csrf"]._exempt_views and not app.extensions["csrf"]._exempt_blueprints, \
+    assert not app.extensions["csrf"]._exempt_views and not app.extensions["csrf"]._exempt_blueprints, (
         "a view is exempt from CSRF: declare and test it (an API with token auth) explicitly"
+    )
 
 
 @pytest.mark.parametrize("token", ["missing", "foreign"])
@@ -30,8 +31,11 @@ def test_every_post_without_a_valid_token_is_refused(app, world, token):
     for post in posts:
         role = first_allowed_role(post.rule, ROLES)
         visitor = visitors.get(role) or visitors.setdefault(role, Visitor(app, world, role))
-        target = next(t for t in targets(app, world, role, methods=("POST",))
-                      if (t.endpoint, t.side) == (post.endpoint, post.side))
+        target = next(
+            t
+            for t in targets(app, world, role, methods=("POST",))
+            if (t.endpoint, t.side) == (post.endpoint, post.side)
+        )
         data = target.form_data() if token == "missing" else {**target.form_data(), "csrf_token": foreign_token}
         before = database_fingerprint()
         response = visitor.send(target, data, csrf=False, keep=True)

@@ -6,22 +6,54 @@ from __future__ import annotations
 import pytest
 
 from orientation.directory.text import query_words
-
 from tests.security.walk import changed_tables, database_fingerprint
 from tests.security.world import AGENT_EDES, CONSEILLER_CPAM, COORDINATION, DETECTEUR, MEDIATEUR, build_world
 
 INJECTIONS = [
-    "' OR '1'='1", "' OR 1=1 --", '" OR ""="', "1' OR '1'='1' /*", "'; DROP TABLE people; --",
-    "1; DELETE FROM orientations", "' UNION SELECT id, email, password_hash FROM users --",
-    "%", "_", "%' OR name LIKE '%", "\\", "\\'", "')) OR ((1=1", "1 OR 1=1", "-1", "99999999999999999999",
-    "$1", ":param", "{{7*7}}", "' AND (SELECT pg_sleep(0)) IS NULL --", "é' OR 'é'='é",
+    "' OR '1'='1",
+    "' OR 1=1 --",
+    '" OR ""="',
+    "1' OR '1'='1' /*",
+    "'; DROP TABLE people; --",
+    "1; DELETE FROM orientations",
+    "' UNION SELECT id, email, password_hash FROM users --",
+    "%",
+    "_",
+    "%' OR name LIKE '%",
+    "\\",
+    "\\'",
+    "')) OR ((1=1",
+    "1 OR 1=1",
+    "-1",
+    "99999999999999999999",
+    "$1",
+    ":param",
+    "{{7*7}}",
+    "' AND (SELECT pg_sleep(0)) IS NULL --",
+    "é' OR 'é'='é",
 ]
 NOTHING = "zzqxj"  # matches nothing, as a text and as a filter value
 
 # (role, path, parameters): every GET page that filters or searches.
 SEARCHES = [
-    (AGENT_EDES, "/annuaire/", ["q", "volet", "thematique", "commune", "public", "frais", "distance", "lat", "lon",
-                                "page", "orientable", "ouvert"]),
+    (
+        AGENT_EDES,
+        "/annuaire/",
+        [
+            "q",
+            "volet",
+            "thematique",
+            "commune",
+            "public",
+            "frais",
+            "distance",
+            "lat",
+            "lon",
+            "page",
+            "orientable",
+            "ouvert",
+        ],
+    ),
     (AGENT_EDES, "/personnes/", ["q"]),
     (AGENT_EDES, "/orientations/envoyees", ["etat", "volet", "page"]),
     (MEDIATEUR, "/orientations/recues", ["onglet", "volet", "urgence", "page"]),
@@ -34,8 +66,20 @@ SEARCHES = [
 # Searches by words: a query with no word in it ("%", "\\") is no text filter, like an empty one.
 WORD_SEARCHES = {("/annuaire/", "q")}
 # Rows that a search could leak: names seeded in the world, on both sides.
-MARKERS = ["Durand", "Pereira", "Xanthopoulos", "Zarkadakis", "Aide numérique A", "Aide numérique B",
-           "Accueil social A", "Accueil social B", "EDeS A", "EDeS B", "CCAS B", "Anna"]
+MARKERS = [
+    "Durand",
+    "Pereira",
+    "Xanthopoulos",
+    "Zarkadakis",
+    "Aide numérique A",
+    "Aide numérique B",
+    "Accueil social A",
+    "Accueil social B",
+    "EDeS A",
+    "EDeS B",
+    "CCAS B",
+    "Anna",
+]
 
 
 @pytest.fixture

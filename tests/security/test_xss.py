@@ -17,8 +17,11 @@ from tests.security.forms import form_classes, free_text_fields, plain_text_fiel
 from tests.security.walk import Visitor, first_allowed_role, targets
 from tests.security.world import ANONYMOUS, MEMBERS, ROLES, build_world
 
-PAYLOADS = ['<script>alert("{marker}")</script>', '"><img src=x onerror=alert("{marker}")>',
-            "'><svg onload=alert('{marker}')>"]
+PAYLOADS = [
+    '<script>alert("{marker}")</script>',
+    '"><img src=x onerror=alert("{marker}")>',
+    "'><svg onload=alert('{marker}')>",
+]
 RAW = re.compile(r"<script>alert\(|<img src=x onerror|<svg onload|href=\"\s*javascript:", re.IGNORECASE)
 LINK = re.compile(r'href="(/[^"#]*)')
 NOT_FOLLOWED = ("/static/", "/deconnexion")
@@ -26,8 +29,21 @@ MAX_LINKED_PAGES = 80  # per role, on top of every endpoint of the matrix
 # Submitted last: they end what other forms act on (the consent, the orientation, the case).
 LAST = ["referrals.change_status", "cpam.close", "people.withdraw_consent"]
 # Query arguments the pages read, filled with payloads to catch reflection.
-REFLECTED_ARGUMENTS = ["q", "next", "page", "onglet", "etat", "volet", "urgence", "personne", "service", "besoin",
-                       "commune", "thematique", "format"]
+REFLECTED_ARGUMENTS = [
+    "q",
+    "next",
+    "page",
+    "onglet",
+    "etat",
+    "volet",
+    "urgence",
+    "personne",
+    "service",
+    "besoin",
+    "commune",
+    "thematique",
+    "format",
+]
 # Plain-text fields stored but shown on no page (the XSS walk cannot check them; product notes).
 NOT_RENDERED = {"AppointmentForm.note", "ConsentForm.purpose", "WithdrawConsentForm.note"}
 ERROR_ID = re.compile(r'id="([\w-]+)-error"')
@@ -40,8 +56,9 @@ def world(app):
 
 def test_every_form_with_free_text_is_attacked():
     posted = {rule.form for rule in RULES.values()}
-    untested = sorted(name for name, cls in form_classes().items()
-                      if free_text_fields(cls) and name not in posted | NOT_POSTED_FORMS)
+    untested = sorted(
+        name for name, cls in form_classes().items() if free_text_fields(cls) and name not in posted | NOT_POSTED_FORMS
+    )
     assert not untested, f"forms with free text that no rule in access_rules.py posts (give `form=`): {untested}"
 
 
@@ -58,13 +75,16 @@ class Markers:
 
 
 def _raw_markup(body: str) -> list[str]:
-    return [body[max(match.start() - 40, 0):match.end() + 40] for match in RAW.finditer(body)]
+    return [body[max(match.start() - 40, 0) : match.end() + 40] for match in RAW.finditer(body)]
 
 
 def _crawl(app, world, visitor, reflected: str):
     """Every GET endpoint the role may reach (also with payloads in the query string), then the links found."""
-    start = [t.url for t in targets(app, world, visitor.role, methods=("GET",))
-             if t.side != "other" and t.allowed(visitor.role) and t.endpoint != "static"]
+    start = [
+        t.url
+        for t in targets(app, world, visitor.role, methods=("GET",))
+        if t.side != "other" and t.allowed(visitor.role) and t.endpoint != "static"
+    ]
     queue = start + [url + ("&" if "?" in url else "?") + reflected for url in start]
     visited, linked = set(queue), 0
     while queue:
@@ -104,19 +124,31 @@ def _submit_with_payloads(visitor, target, markers: Markers, problems: list) -> 
 def test_payloads_are_escaped_wherever_they_show(app, world):
     imported = Markers()  # open data imported into the directory is text from outside too
     structure = directory_builders.structure(imported.payload("import.structure"), site_web="javascript:alert(1)")
-    directory_builders.service(imported.payload("import.name"), description=imported.payload("import.description"),
-                               structure_=structure, thematiques=["numerique--acceder-a-des-services-en-ligne"],
-                               zones=["84"], lien_mobilisation="javascript:alert(1)",
-                               accessibilite_lieu="JavaScript:alert(1)", telephone=imported.payload("import.phone"))
+    directory_builders.service(
+        imported.payload("import.name"),
+        description=imported.payload("import.description"),
+        structure_=structure,
+        thematiques=["numerique--acceder-a-des-services-en-ligne"],
+        zones=["84"],
+        lien_mobilisation="javascript:alert(1)",
+        accessibilite_lieu="JavaScript:alert(1)",
+        telephone=imported.payload("import.phone"),
+    )
     markers, problems, visitors, submitted_bodies = Markers(), [], {}, ""
-    posts = [t for t in targets(app, world, ANONYMOUS, methods=("POST",))
-             if t.side != "other" and free_text_fields(form_classes()[t.rule.form])]
+    posts = [
+        t
+        for t in targets(app, world, ANONYMOUS, methods=("POST",))
+        if t.side != "other" and free_text_fields(form_classes()[t.rule.form])
+    ]
     posts.sort(key=lambda t: LAST.index(t.endpoint) + 1 if t.endpoint in LAST else 0)
     for post in posts:
         role = ANONYMOUS if ANONYMOUS in post.rule.own else first_allowed_role(post.rule, ROLES)
         visitor = visitors.get(role) or visitors.setdefault(role, Visitor(app, world, role))
-        target = next(t for t in targets(app, world, role, methods=("POST",))
-                      if (t.endpoint, t.side) == (post.endpoint, post.side))
+        target = next(
+            t
+            for t in targets(app, world, role, methods=("POST",))
+            if (t.endpoint, t.side) == (post.endpoint, post.side)
+        )
         submitted_bodies += _submit_with_payloads(visitor, target, markers, problems)
 
     seen = {marker for marker in markers.fields if marker in submitted_bodies}
@@ -130,7 +162,8 @@ def test_payloads_are_escaped_wherever_they_show(app, world):
     assert not problems, "\n".join(problems)
     assert set(imported.fields) <= seen, "the imported service's payloads were shown nowhere"
     shown = {markers.fields[marker] for marker in seen}
-    plain = {f"{target.rule.form}.{name}" for target in posts
-             for name in plain_text_fields(form_classes()[target.rule.form])}
+    plain = {
+        f"{target.rule.form}.{name}" for target in posts for name in plain_text_fields(form_classes()[target.rule.form])
+    }
     never = sorted(plain - shown - NOT_RENDERED)
     assert not never, f"free text stored but shown on no page reached (declare it in NOT_RENDERED if right): {never}"

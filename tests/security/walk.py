@@ -72,10 +72,12 @@ class Visitor:
         self.client = FormClient(app.test_client())
         if role != ANONYMOUS:
             self.client.login(world.user(role).email)
-        self.token = csrf_token_from(self.client.get("/" if role != ANONYMOUS else LOGIN_PATH)
-                                     .get_data(as_text=True))
+        self.token = csrf_token_from(self.client.get("/" if role != ANONYMOUS else LOGIN_PATH).get_data(as_text=True))
 
-    def send(self, target: Target, data: dict | None = None, *, csrf: bool = True, keep: bool = False):
+    def send(
+        self, target: Target, data: dict | None = None, *, csrf: bool = True, keep: bool = False, before_rollback=None
+    ):
+        """`before_rollback(response)` sees the database as the request left it."""
         flask_client = self.client.client
         cookies = dict(flask_client._cookies)
         savepoint = None if keep else db.engines[None].begin_nested()
@@ -85,7 +87,10 @@ class Visitor:
             payload = target.form_data() if data is None else data
             if csrf:
                 payload = {**payload, "csrf_token": self.token}
-            return self.client.post(target.url, data=payload)
+            response = self.client.post(target.url, data=payload)
+            if before_rollback is not None:
+                before_rollback(response)
+            return response
         finally:
             if savepoint is not None:
                 savepoint.rollback()
@@ -130,9 +135,9 @@ def database_fingerprint() -> dict[str, str]:
     for table in db.metadata.sorted_tables:
         if table.name in UNTRACKED_TABLES:
             continue
-        digests[table.name] = connection.exec_driver_sql(
-            f'SELECT count(*) || \':\' || md5(coalesce(string_agg(t::text, \',\' ORDER BY t::text), \'\')) '
-            f'FROM "{table.name}" t').scalar()
+        rows = "md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), ''))"
+        query = f"SELECT count(*) || ':' || {rows} FROM \"{table.name}\" t"  # noqa: S608 (names from the models)
+        digests[table.name] = connection.exec_driver_sql(query).scalar()
     return digests
 
 
