@@ -79,11 +79,11 @@ def _check_form(visitor, target, problems: list) -> None:
         {name: st.one_of(st.just(base[name]), TEXT) if name in base else TEXT for name in names}
     )
 
+    before = database_fingerprint()  # every example is rolled back: the same state each time
+
     @FUZZ
     @given(values)
     def fuzz(data):
-        before = database_fingerprint()
-
         def inspect(response):
             if response.status_code in (302, 303):
                 return

@@ -32,6 +32,7 @@ INJECTIONS = [
     "' AND (SELECT pg_sleep(0)) IS NULL --",
     "é' OR 'é'='é",
 ]
+# Filters (lists of values, numbers) get the classic strings; text searches get them all.
 NOTHING = "zzqxj"  # matches nothing, as a text and as a filter value
 
 # (role, path, parameters): every GET page that filters or searches.
@@ -101,7 +102,7 @@ def test_injection_strings_in_searches_and_filters(app, world, logged_in, role, 
         assert baseline.status_code == 200, (parameter, baseline.status_code)
         expected = _markers(baseline.get_data(as_text=True))
         unfiltered = _markers(client.get(path, query_string={parameter: ""}).get_data(as_text=True))
-        for injection in INJECTIONS:
+        for injection in INJECTIONS if parameter == "q" else INJECTIONS[:4] + INJECTIONS[7:11]:
             response = client.get(path, query_string={parameter: injection})
             wordless = (path, parameter) in WORD_SEARCHES and not query_words(injection)
             extra = _markers(response.get_data(as_text=True)) - (unfiltered if wordless else expected)

@@ -25,7 +25,7 @@ PAYLOADS = [
 RAW = re.compile(r"<script>alert\(|<img src=x onerror|<svg onload|href=\"\s*javascript:", re.IGNORECASE)
 LINK = re.compile(r'href="(/[^"#]*)')
 NOT_FOLLOWED = ("/static/", "/deconnexion")
-MAX_LINKED_PAGES = 80  # per role, on top of every endpoint of the matrix
+MAX_LINKED_PAGES = 40  # per role, on top of every endpoint of the matrix
 # Submitted last: they end what other forms act on (the consent, the orientation, the case).
 LAST = ["referrals.change_status", "cpam.close", "people.withdraw_consent"]
 # Query arguments the pages read, filled with payloads to catch reflection.
