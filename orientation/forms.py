@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms.validators import DataRequired, Email, Length
 
+from orientation.db import MAX_ID
+
 REQUIRED = "Ce champ est obligatoire."
 
 
@@ -26,17 +28,24 @@ def max_length(maximum: int) -> Length:
 
 
 NUL_MESSAGE = "Ce champ contient un caractère invisible non autorisé (caractère nul) : retirez-le et recommencez."
+TOO_LARGE_MESSAGE = "Ce nombre est beaucoup trop grand."
 
 
-def _drop_nul(field) -> bool:
-    """Remove NUL characters from what a field holds (PostgreSQL text cannot store them); True if any."""
-    found = any(isinstance(value, str) and "\x00" in value for value in field.raw_data or ())
+def _unusable(field) -> str | None:
+    """Input no validator should see: NUL characters (PostgreSQL text cannot store them, removed from the
+    field's data) or an integer past what the database holds (dropped: WTForms' NumberRange even crashes
+    past 10**308). The message to show, or None."""
+    message = None
+    if any(isinstance(value, str) and "\x00" in value for value in field.raw_data or ()):
+        message = NUL_MESSAGE
     if isinstance(field.data, str) and "\x00" in field.data:
-        field.data, found = field.data.replace("\x00", ""), True
+        field.data, message = field.data.replace("\x00", ""), NUL_MESSAGE
     elif isinstance(field.data, list) and any(isinstance(value, str) and "\x00" in value for value in field.data):
-        field.data, found = [value.replace("\x00", "") if isinstance(value, str) else value
-                             for value in field.data], True
-    return found
+        field.data = [value.replace("\x00", "") if isinstance(value, str) else value for value in field.data]
+        message = NUL_MESSAGE
+    elif isinstance(field.data, int) and not isinstance(field.data, bool) and abs(field.data) > MAX_ID:
+        field.data, message = None, TOO_LARGE_MESSAGE
+    return message
 
 
 class BaseForm(FlaskForm):
@@ -44,12 +53,13 @@ class BaseForm(FlaskForm):
         locales = ["fr_FR", "fr"]
 
     def validate(self, extra_validators=None) -> bool:
-        """Every form refuses NUL characters with a message on the field, before any validator queries with them."""
-        with_nul = [field for field in self if _drop_nul(field)]
+        """Every form refuses unusable input with a message on the field, before any validator sees it."""
+        refused = {field.name: message for field in self if (message := _unusable(field))}
         valid = super().validate(extra_validators)
-        for field in with_nul:
-            field.errors.append(NUL_MESSAGE)
-        return valid and not with_nul
+        for name, message in refused.items():
+            if message not in self[name].errors:
+                self[name].errors.append(message)
+        return valid and not refused
 
     def error_list(self) -> list[tuple[str, str, str]]:
         """(field id, label, message) for the error summary at the top of the page."""
