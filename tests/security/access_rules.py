@@ -12,7 +12,9 @@ the stored-XSS walk and the form fuzzing. To add an endpoint:
   `params` maps an argument to another world key, `query` adds query-string arguments;
 - `data`: valid form data for a POST (values may be callables of a `walk.Target`: `.ids`, `.user`); `form`: the
   WTForms class behind the POST, whose free-text fields get the XSS payloads and the fuzzing;
-- `anonymous`: LOGIN (sent to the login page), PUBLIC (reachable), or DENIED (401/403, an API).
+- `anonymous`: LOGIN (sent to the login page), PUBLIC (reachable), or DENIED (401/403, an API);
+- `api=True`: a JSON endpoint (no form to fuzz); it may be exempt from CSRF only if a logged-in
+  browser session alone cannot make it act (test_csrf checks that a cookie-only POST is refused).
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class Rule:
     form: str | None = None
     login_redirect_ok: bool = False  # an allowed answer may send to the login page (logout)
     also: frozenset[int] = frozenset()  # other statuses an allowed request may get (401: wrong password)
+    api: bool = False  # a JSON endpoint with its own authentication: no WTForms form, may be exempt from CSRF
 
 
 def in_days(days: int) -> str:
