@@ -158,7 +158,7 @@ def test_payloads_are_escaped_wherever_they_show(app, world):
         for url, body, status in _crawl(app, world, visitor, reflected):
             seen |= {marker for marker in (*markers.fields, *imported.fields) if marker in body}
             if status >= 500 or _raw_markup(body):
-                problems.append(f"GET {url} as {role}: {status}, raw markup {_raw_markup(body)[:2]}")
+                problems.append(f"GET {url[:150]} as {role}: {status}, raw markup {_raw_markup(body)[:2]}")
     assert not problems, "\n".join(problems)
     assert set(imported.fields) <= seen, "the imported service's payloads were shown nowhere"
     shown = {markers.fields[marker] for marker in seen}
