@@ -33,6 +33,9 @@ def create_app(config: dict | None = None) -> Flask:
     _configure_login(app)
     _configure_sqlite(app)
 
+    from orientation.urls import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     web.register_blueprints(app)
     errors.register_error_pages(app)
     cli.register_commands(app)

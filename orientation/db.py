@@ -17,6 +17,22 @@ NAMING_CONVENTION = {
 }
 
 
+# Primary keys are PostgreSQL `integer`: a larger number is no id (and would make the query fail).
+MAX_ID = 2**31 - 1
+
+
+def as_id(value) -> int | None:
+    """An id typed by a user (form, query string): ASCII digits within the key range, else None.
+
+    `str.isdigit()` accepts "²", which `int()` refuses; a number past the key range makes PostgreSQL fail.
+    """
+    text = str(value) if value is not None else ""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

@@ -30,6 +30,7 @@ from orientation.auth.session import (
 )
 from orientation.auth.tokens import InvalidToken, user_from_password_reset_token
 from orientation.csrf import redisplay_on_csrf_error
+from orientation.db import as_id
 from orientation.extensions import db
 from orientation.organisations import operations as organisation_operations
 from orientation.organisations.queries import get_invitation_by_token
@@ -206,9 +207,9 @@ def accept_invitation(token: str):
 @login_required
 def switch_organisation():
     form = SwitchOrganisationForm()
-    if not form.validate_on_submit() or not form.membership_id.data.isdigit():
+    if not form.validate_on_submit() or as_id(form.membership_id.data) is None:
         abort(400)
-    if choose_membership(current_user, int(form.membership_id.data)) is None:
+    if choose_membership(current_user, as_id(form.membership_id.data)) is None:
         abort(403)
     return redirect(safe_next_url(request.referrer and _path_of(request.referrer), url_for("main.home")))
 

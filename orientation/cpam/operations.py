@@ -43,6 +43,7 @@ from orientation.cpam.models import (
     RightKind,
     RightStatus,
 )
+from orientation.db import as_id
 from orientation.directory.models import Service, ServiceZone
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
@@ -287,7 +288,7 @@ def update_rights(case: MasCase, *, user, statuses: dict) -> list[MasRightReview
 
 def record_practitioners(case: MasCase, *, user, service_ids, note: str | None) -> MasCase:
     _require_working(case)
-    ids = [int(value) for value in service_ids or () if str(value).isdigit()]
+    ids = [as_id(value) for value in service_ids or () if as_id(value) is not None]
     known = set(db.session.scalars(sa.select(Service.id).where(Service.id.in_(ids)))) if ids else set()
     if len(known) != len(set(ids)):
         raise MasRefused("Choisissez des services de l'annuaire.", "service_ids")

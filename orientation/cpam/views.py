@@ -14,9 +14,11 @@ from orientation.auth.session import current_membership
 from orientation.cpam import forms, operations, permissions, queries
 from orientation.cpam.models import STEPPER, CaseEventKind, CaseStage
 from orientation.csrf import redisplay_on_csrf_error
+from orientation.db import as_id
 from orientation.extensions import db
 from orientation.people import queries as people_queries
 from orientation.referrals import lifecycle
+from orientation.urls import safe_next_url
 
 # The détecteur sees every step of the timeline, with its public detail only (never `detail`).
 PUBLIC_EVENTS = frozenset(CaseEventKind)
@@ -33,8 +35,8 @@ def saisine():
     membership = current_membership()
     permissions.require(permissions.can_file_saisine(current_user, membership))
     person = None
-    if request.args.get("personne", type=int):
-        person = people_queries.get_person(request.args.get("personne", type=int))
+    if request.args.get("personne", type=as_id):
+        person = people_queries.get_person(request.args.get("personne", type=as_id))
         permissions.require(permissions.can_file_for_person(current_user, membership, person))
         log_person_access(current_user, person, "cpam.saisine", organisation=membership.organisation_id)
     form = forms.SaisineForm(existing_person=person, referents=people_queries.list_referents(
@@ -286,5 +288,4 @@ def declare_medecin_traitant(need_id: int):
     else:
         db.session.commit()
         flash("Médecin traitant déclaré : le besoin est clos (satisfait).", "success")
-    return redirect(request.form.get("next_url") if (request.form.get("next_url") or "").startswith("/")
-                    and not request.form.get("next_url", "").startswith("//") else url_for("sante.medecin_traitant"))
+    return redirect(safe_next_url(request.form.get("next_url"), url_for("sante.medecin_traitant")))

@@ -116,8 +116,10 @@ class SearchForm(BaseForm):
         )
 
 
-def _zone_codes(value: str | None) -> list[str]:
-    return [code.strip() for code in (value or "").replace(";", ",").split(",") if code.strip()]
+def _zone_codes(value) -> list[str]:
+    """Codes typed as "84007, 84" — or the service's own list, when the field was not posted at all."""
+    text = value if isinstance(value, str) or value is None else ",".join(value)
+    return [code.strip() for code in (text or "").replace(";", ",").split(",") if code.strip()]
 
 
 def _code(value) -> str:

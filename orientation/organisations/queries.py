@@ -12,7 +12,7 @@ from orientation.organisations.models import Invitation, Membership, MembershipR
 def list_organisations(search: str = "") -> list[Organisation]:
     query = db.select(Organisation).options(selectinload(Organisation.commune)).order_by(Organisation.name)
     if search:
-        query = query.where(Organisation.name.ilike(f"%{search.strip()}%"))
+        query = query.where(Organisation.name.icontains(search.strip(), autoescape=True))  # "%", "_" are text
     return list(db.session.scalars(query))
 
 

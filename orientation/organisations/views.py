@@ -16,7 +16,7 @@ from orientation.organisations.models import Invitation, Membership, MembershipR
 @login_required
 def list_organisations():
     permissions.require(permissions.can_manage_organisations(current_user))
-    search = request.args.get("q", "")[:100]
+    search = request.args.get("q", "")[:100].replace("\x00", "")  # PostgreSQL text cannot hold NUL
     return render_template("organisations/list.html", organisations=queries.list_organisations(search),
                            search=search)
 

@@ -77,7 +77,8 @@ class TransitionForm(BaseForm):
             lambda form: None
 
     def version_number(self) -> int | None:
-        return int(self.version.data) if (self.version.data or "").isdigit() else None
+        value = self.version.data or ""
+        return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 class CommentForm(BaseForm):

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 from orientation import clock
+from orientation.db import as_id
 from orientation.directory.models import Service
 from orientation.extensions import db
 from orientation.notifications.operations import cancel_messages
@@ -85,7 +86,7 @@ def _open_needs(person: Person, need_ids) -> list[Need]:
 def create_orientation(person: Person, *, service_id, user, organisation_id: int, need_ids, message: str,
                        urgency, shared_fields, send: bool = True) -> Orientation:
     """A draft from the user's organisation to a directory service; sent at once unless `send` is False."""
-    service = check_service(db.session.get(Service, int(service_id)) if str(service_id).isdigit() else None,
+    service = check_service(db.session.get(Service, as_id(service_id)) if as_id(service_id) else None,
                             organisation_id)
     needs = _open_needs(person, need_ids)
     consent = check_consent(person, {need.volet for need in needs})
@@ -108,7 +109,7 @@ def change_status(orientation: Orientation, to_status, *, user, reason=None, not
         check_service(orientation.service, orientation.sender_organisation_id)
         check_consent(orientation.person, {need.volet for need in orientation.needs})
     if redirect_service_id:
-        target = db.session.get(Service, int(redirect_service_id)) if str(redirect_service_id).isdigit() else None
+        target = db.session.get(Service, as_id(redirect_service_id)) if as_id(redirect_service_id) else None
         if target is None or not target.accepts_orientations:
             raise OrientationRefused("Choisissez un service de l'annuaire qui reçoit les orientations.",
                                      "redirect_service_id")

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from orientation.audit.operations import log_person_access
 from orientation.auth.session import current_membership
 from orientation.csrf import redisplay_on_csrf_error
+from orientation.db import as_id
 from orientation.directory.models import Service
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
@@ -33,7 +34,7 @@ def _enum_arg(enum_cls, name: str, default=None):
 @redisplay_on_csrf_error
 def create():
     membership = current_membership()
-    person = people_queries.get_person(request.args.get("personne", type=int) or 0)
+    person = people_queries.get_person(request.args.get("personne", type=as_id) or 0)
     permissions.require(permissions.can_orient_person(current_user, membership, person))
     form = SendOrientationForm(services=_service_choices(person), needs=[n for n in person.needs if n.status.is_open])
     if request.method == "GET":
@@ -65,9 +66,9 @@ def _service_choices(person) -> list[Service]:
     services = {}
     for volet in sorted({need.volet for need in person.needs if need.status.is_open}):
         services.update({service.id: service for service in queries.list_redirect_choices(volet)})
-    wanted = request.values.get("service") or request.form.get("service_id")
-    if wanted and str(wanted).isdigit() and int(wanted) not in services:
-        service = db.session.get(Service, int(wanted))
+    wanted = as_id(request.values.get("service") or request.form.get("service_id"))
+    if wanted and wanted not in services:
+        service = db.session.get(Service, wanted)
         if service is not None:
             services[service.id] = service
     return sorted(services.values(), key=lambda service: (service.name, service.id))

@@ -1,0 +1,255 @@
+"""Who may reach each endpoint: the declared expectations the attack tests hold the app to.
+
+Every rule of `app.url_map` must have an entry here (`test_every_endpoint_has_a_rule` fails
+otherwise), so an area merged later is forced into the role × endpoint matrix, the CSRF check,
+the stored-XSS walk and the form fuzzing. To add an endpoint:
+
+- `own`: the roles (tests/security/world.py) that reach it with their own organisation's objects
+  (or at all, when the URL names no object);
+- `other`: the roles that reach it with the *other* organisation's objects (usually nobody;
+  coordinators for the directory and organisations);
+- URL arguments are filled from the world by name (`person_id`, `case_id`, `token`…);
+  `params` maps an argument to another world key, `query` adds query-string arguments;
+- `data`: valid form data for a POST (values may be callables of a `walk.Target`: `.ids`, `.user`); `form`: the
+  WTForms class behind the POST, whose free-text fields get the XSS payloads and the fuzzing;
+- `anonymous`: LOGIN (sent to the login page), PUBLIC (reachable), or DENIED (401/403, an API);
+- `api=True`: a JSON endpoint (no form to fuzz); it may be exempt from CSRF only if a logged-in
+  browser session alone cannot make it act (test_csrf checks that a cookie-only POST is refused).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from tests.security.world import (
+    AGENT_EDES,
+    ANONYMOUS,
+    CONSEILLER_CPAM,
+    COORDINATION,
+    DETECTEUR,
+    MEDIATEUR,
+    MEMBERS,
+    RESPONSABLE,
+)
+
+LOGIN, PUBLIC, DENIED = "login", "public", "denied"
+
+EDES = frozenset({AGENT_EDES, RESPONSABLE})  # the person's organisation (sender of the orientation)
+ORIENTATION_SIDES = EDES | {MEDIATEUR}  # sender and receiver
+CASE_SIDES = frozenset({CONSEILLER_CPAM, DETECTEUR})  # the MAS team and the filing organisation
+MANAGERS = frozenset({RESPONSABLE, COORDINATION})  # the structure's manager, and coordinators
+NOBODY: frozenset[str] = frozenset()
+EVERYONE = MEMBERS | {ANONYMOUS}
+
+
+@dataclass(frozen=True)
+class Rule:
+    own: frozenset[str]
+    other: frozenset[str] = NOBODY
+    anonymous: str = LOGIN
+    params: dict = field(default_factory=dict)
+    query: dict = field(default_factory=dict)
+    data: dict = field(default_factory=dict)
+    form: str | None = None
+    login_redirect_ok: bool = False  # an allowed answer may send to the login page (logout)
+    also: frozenset[int] = frozenset()  # other statuses an allowed request may get (401: wrong password)
+    api: bool = False  # a JSON endpoint with its own authentication: no WTForms form, may be exempt from CSRF
+
+
+def in_days(days: int) -> str:
+    return (date.today() + timedelta(days=days)).isoformat()
+
+
+PERSON = {
+    "first_name": "Lucie",
+    "last_name": "Durand",
+    "contact_preference": "post",
+    "commune_code": "84007",
+    "address": "1 rue de la République",
+}
+SERVICE = {
+    "name": "Accueil social",
+    "description": "Accueil et accompagnement social.",
+    "thematiques": "mobilite--acceder-a-un-vehicule",
+    "commune_code": "84007",
+    "zone_eligibilite": "84",
+    "capacity": "open",
+    "contact_nom_prenom": "Accueil",
+    "adresse": "2 place de l'Horloge",
+}
+ORGANISATION = {"name": "Structure de test", "type": "association", "commune_code": "84007", "active": "y"}
+NEW_PASSWORD = {"password": "une phrase de passe solide 84", "confirm": "une phrase de passe solide 84"}
+
+RULES: dict[str, Rule] = {
+    # -- public pages
+    "health.healthz": Rule(EVERYONE, anonymous=PUBLIC),
+    "main.accessibility": Rule(EVERYONE, anonymous=PUBLIC),
+    "static": Rule(EVERYONE, anonymous=PUBLIC, params={"filename": "filename"}),
+    "auth.login": Rule(
+        EVERYONE,
+        anonymous=PUBLIC,
+        form="LoginForm",
+        also=frozenset({401}),
+        data={"email": "personne@exemple.fr", "password": "mauvais mot de passe", "next": "/"},
+    ),
+    "auth.request_password_reset": Rule(
+        EVERYONE,
+        anonymous=PUBLIC,
+        login_redirect_ok=True,
+        form="PasswordResetRequestForm",
+        data={"email": "personne@exemple.fr"},
+    ),
+    "auth.reset_password": Rule(
+        EVERYONE,
+        anonymous=PUBLIC,
+        params={"token": "reset_token"},
+        login_redirect_ok=True,
+        form="PasswordResetForm",
+        data=NEW_PASSWORD,
+    ),
+    "auth.accept_invitation": Rule(
+        EVERYONE,
+        EVERYONE,
+        anonymous=PUBLIC,
+        form="AcceptInvitationForm",
+        data={"first_name": "Léa", "last_name": "Blanc", **NEW_PASSWORD},
+    ),
+    # -- every member
+    "main.home": Rule(MEMBERS),
+    "auth.logout": Rule(EVERYONE, anonymous=PUBLIC, login_redirect_ok=True, form="EmptyForm"),
+    "auth.switch_organisation": Rule(
+        MEMBERS,
+        form="SwitchOrganisationForm",
+        data={"membership_id": lambda ctx: ctx.user.memberships[0].id if ctx.user else 0},
+    ),
+    "directory.search": Rule(MEMBERS),
+    "directory.service": Rule(MEMBERS, MEMBERS),
+    "directory.structure": Rule(MEMBERS, MEMBERS),
+    "people.list": Rule(MEMBERS),
+    "people.create": Rule(MEMBERS, form="PersonForm", data={**PERSON, "first_name": "Anna", "last_name": "Nouvelle"}),
+    "referrals.inbox": Rule(MEMBERS),
+    "referrals.sent": Rule(MEMBERS),
+    "cpam.reports": Rule(MEMBERS),
+    "sante.medecin_traitant": Rule(MEMBERS),
+    "cpam.saisine": Rule(
+        MEMBERS - {CONSEILLER_CPAM},
+        form="SaisineForm",
+        data={
+            "first_name": "Anna",
+            "last_name": "Nouvelle",
+            "commune_code": "84035",
+            "contact_preference": "post",
+            "consent_given": "y",
+            "consent_method": "oral",
+            "care_kinds": "other",
+            "other_care": "Podologie",
+            "reasons": "other",
+            "other_reason": "Ne sait pas à qui s'adresser",
+            "urgency": "normal",
+            "call_slots": "morning",
+            "call_channel": "phone",
+            "message": "Appeler le matin.",
+        },
+    ),
+    # -- directory: a structure's managers and coordinators edit it
+    "directory.edit_service": Rule(MANAGERS, {COORDINATION}, form="ServiceForm", data=SERVICE),
+    "directory.create_service": Rule(MANAGERS, {COORDINATION}, form="ServiceForm", data=SERVICE),
+    "directory.confirm_service": Rule(MANAGERS, {COORDINATION}, form="EmptyForm"),
+    "directory.stale": Rule({COORDINATION}),
+    # -- organisations and members
+    "organisations.list": Rule({COORDINATION}),
+    "organisations.create": Rule({COORDINATION}, form="OrganisationForm", data=ORGANISATION),
+    "organisations.edit": Rule({COORDINATION}, {COORDINATION}, form="OrganisationForm", data=ORGANISATION),
+    "organisations.members": Rule(
+        MANAGERS, {COORDINATION}, form="InvitationForm", data={"email": "nouvelle.collegue@exemple.fr", "role": "agent"}
+    ),
+    "organisations.notification_preference": Rule(
+        MANAGERS, {COORDINATION}, form="NotificationPreferenceForm", data={"notification_digest": "y"}
+    ),
+    "organisations.change_role": Rule(MANAGERS, {COORDINATION}, form="RoleForm", data={"role": "manager"}),
+    "organisations.remove_member": Rule(MANAGERS, {COORDINATION}, form="EmptyForm"),
+    "organisations.revoke_invitation": Rule(MANAGERS, {COORDINATION}, form="EmptyForm"),
+    "notifications.failures": Rule({COORDINATION}),
+    "notifications.retry": Rule({COORDINATION}, form="EmptyForm"),
+    # -- a person's file: its organisation only
+    "people.show": Rule(EDES),
+    "people.edit": Rule(EDES, form="PersonForm", data=PERSON),
+    "people.add_consent": Rule(
+        EDES,
+        form="ConsentForm",
+        data={"agreed": "y", "method": "oral", "purpose": "Orientation vers les services", "scope": "sante"},
+    ),
+    "people.withdraw_consent": Rule(EDES, form="WithdrawConsentForm", data={"note": "À la demande de la personne"}),
+    "people.add_needs": Rule(EDES, form="NeedsForm", data={"codes": "sante_droits", "note": "Droits à vérifier"}),
+    "people.close_need": Rule(EDES, form="CloseNeedForm", data={"status": "met"}),
+    "people.suggest_services": Rule(EDES),
+    "referrals.create": Rule(
+        EDES,
+        query={"personne": "person_id"},
+        form="SendOrientationForm",
+        data={
+            "service_id": lambda ctx: ctx.ids["receiving_service_id"],
+            "need_ids": lambda ctx: ctx.ids["need_id"],
+            "message": "Merci de recevoir la personne.",
+            "urgency": "normal",
+            "shared_fields": "phone",
+        },
+    ),
+    # -- an orientation: sender and receiver
+    "referrals.show": Rule(ORIENTATION_SIDES),
+    "referrals.change_status": Rule(
+        ORIENTATION_SIDES,
+        form="TransitionForm",
+        data={  # each side's own move
+            "to_status": lambda ctx: "in_progress" if ctx.role == MEDIATEUR else "cancelled",
+            "reason": lambda ctx: "" if ctx.role == MEDIATEUR else "no_longer_needed",
+            "note": "Nouvelles de la personne",
+        },
+    ),
+    "referrals.add_comment": Rule(ORIENTATION_SIDES, form="CommentForm", data={"body": "Bonjour, des nouvelles ?"}),
+    "referrals.add_appointment": Rule(
+        {MEDIATEUR},
+        form="AppointmentForm",
+        data={
+            "day": in_days(3),
+            "time": "09:30",
+            "channel": "in_person",
+            "place": "Salle 2",
+            "note": "Apporter la carte",
+        },
+    ),
+    "referrals.service_obtained": Rule(EDES, form="ServiceObtainedForm", data={"answer": "yes"}),
+    "sante.declare_medecin_traitant": Rule(
+        EDES, params={"need_id": "sante_need_id"}, form="DeclareMedecinTraitantForm"
+    ),
+    # -- the CPAM: the queue and case work for the MAS team; the filing structure reads its case
+    "cpam.queue": Rule({CONSEILLER_CPAM}),
+    "cpam.dashboard": Rule({CONSEILLER_CPAM, COORDINATION}),
+    "cpam.show": Rule(CASE_SIDES),
+    "cpam.open_case": Rule({CONSEILLER_CPAM}, form="OpenCaseForm"),
+    "cpam.contact_attempt": Rule(
+        {CONSEILLER_CPAM},
+        form="ContactAttemptForm",
+        data={"succeeded": "yes", "channel": "phone", "note": "Jointe le matin"},
+    ),
+    "cpam.change_stage": Rule({CONSEILLER_CPAM}, form="StageForm", data={"stage": "rights_review"}),
+    "cpam.rights": Rule({CONSEILLER_CPAM}, form="RightsForm", data={"right_css": "to_check"}),
+    "cpam.practitioners": Rule({CONSEILLER_CPAM}, form="PractitionersForm", data={"note": "Deux cabinets"}),
+    "cpam.financing": Rule({CONSEILLER_CPAM}, form="FinancingForm", data={"aids": "css", "note": "Devis"}),
+    "cpam.follow_up": Rule(
+        {CONSEILLER_CPAM}, form="FollowUpForm", data={"care_planned_on": in_days(10), "note": "Rendez-vous pris"}
+    ),
+    "cpam.waiting": Rule({CONSEILLER_CPAM}, form="WaitingForm", data={"waiting": "yes"}),
+    "cpam.add_note": Rule({CONSEILLER_CPAM}, form="NoteForm", data={"body": "Rappeler jeudi"}),
+    "cpam.close": Rule(
+        {CONSEILLER_CPAM}, form="CloseCaseForm", data={"outcome": "abandoned", "reason": "La personne ne souhaite plus"}
+    ),
+}
+
+# Forms that are never POSTed to an endpoint of RULES: GET filters (checked by the SQL-injection
+# and reflection tests) and base classes.
+NOT_POSTED_FORMS = {"BaseForm", "SearchForm", "PersonSearchForm"}
+
+# World keys of objects that belong to no organisation: one variant only.
+SHARED_KEYS = {"message_id", "reset_token", "filename"}
