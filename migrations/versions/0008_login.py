@@ -1,14 +1,14 @@
 """Login security: TOTP second factor and one-time recovery codes
 
 Revision ID: 0008_login
-Revises: 0006_cpam
+Revises: 0007_pilotage
 Create Date: 2026-11-25
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = '0008_login'
-down_revision = '0006_cpam'
+down_revision = '0007_pilotage'
 branch_labels = None
 depends_on = None
 

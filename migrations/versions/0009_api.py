@@ -1,7 +1,7 @@
 """Partner API: per-organisation API tokens, webhook endpoints, webhook channel in the outbox
 
 Revision ID: 0009_api
-Revises: 0006_cpam
+Revises: 0008_login
 Create Date: 2026-11-25
 """
 
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0009_api"
-down_revision = "0006_cpam"
+down_revision = '0008_login'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """RGPD: the person audit log records changes (action, fields, IP, user agent) and is append-only; people.anonymised_at; orientation_attachments
 
 Revision ID: 0010_rgpd
-Revises: 0006_cpam
+Revises: 0009_api
 Create Date: 2026-11-25
 
 The append-only triggers are frozen here from orientation/audit/append_only_ddl.py.
@@ -10,7 +10,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0010_rgpd'
-down_revision = '0006_cpam'
+down_revision = '0009_api'
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """appointments: who marked them honoured, missed or cancelled, and when
 
-Revision ID: 0007_appointment_follow_up
-Revises: 0006_cpam
+Revision ID: 0011_appointment_follow_up
+Revises: 0010_rgpd
 Create Date: 2026-11-25
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0007_appointment_follow_up'
-down_revision = '0006_cpam'
+revision = '0011_appointment_follow_up'
+down_revision = '0010_rgpd'
 branch_labels = None
 depends_on = None
 
