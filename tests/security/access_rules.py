@@ -19,6 +19,7 @@ the stored-XSS walk and the form fuzzing. To add an endpoint:
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -80,6 +81,18 @@ SERVICE = {
 }
 ORGANISATION = {"name": "Structure de test", "type": "association", "commune_code": "84007", "active": "y"}
 NEW_PASSWORD = {"password": "une phrase de passe solide 84", "confirm": "une phrase de passe solide 84"}
+PDF = b"%PDF-1.4\n% compte rendu\n%%EOF\n"
+# The partner API authenticates with a bearer token, never with the session cookie: a logged-in
+# browser gets 401 like anyone without a token (walk.problem accepts 401 from an API refusing a role).
+TOKEN_ONLY = {"own": NOBODY, "anonymous": DENIED, "api": True}
+# The public directory feeds and the API's documentation: open data, anyone (a token only raises the rate limit).
+OPEN_DATA = {"own": EVERYONE, "other": EVERYONE, "anonymous": PUBLIC, "api": True}
+# Pilotage: coordinators (the département) and structure managers (their structure); a CPAM member is
+# sent to the CPAM's dashboard (302), the others get 403.
+STEERING = frozenset({RESPONSABLE, COORDINATION, CONSEILLER_CPAM})
+# ProConnect is off in the tested app (no PROCONNECT_* settings): its pages answer 404 to everyone,
+# as in any deployment without it; tests/auth/test_proconnect.py runs them against a real provider.
+PROCONNECT_OFF = frozenset({404})
 
 RULES: dict[str, Rule] = {
     # -- public pages
@@ -219,10 +232,85 @@ RULES: dict[str, Rule] = {
             "note": "Apporter la carte",
         },
     ),
+    "referrals.appointment_status": Rule({MEDIATEUR}, form="AppointmentStatusForm", data={"status": "cancelled"}),
     "referrals.service_obtained": Rule(EDES, form="ServiceObtainedForm", data={"answer": "yes"}),
     "sante.declare_medecin_traitant": Rule(
         EDES, params={"need_id": "sante_need_id"}, form="DeclareMedecinTraitantForm"
     ),
+    # -- second factor, account security (every member, on their own account)
+    "auth.login_code": Rule(
+        EVERYONE,
+        anonymous=PUBLIC,
+        login_redirect_ok=True,  # no password given yet in this session: back to the login page
+        also=frozenset({401}),
+        form="SecondFactorForm",
+        data={"code": "123456"},
+    ),
+    "auth.login_enrol": Rule(
+        EVERYONE, anonymous=PUBLIC, login_redirect_ok=True, form="EnrolTotpForm", data={"code": "123456"}
+    ),
+    "auth.proconnect_login": Rule(EVERYONE, anonymous=PUBLIC, also=PROCONNECT_OFF),
+    "auth.proconnect_callback": Rule(EVERYONE, anonymous=PUBLIC, also=PROCONNECT_OFF),
+    "auth.proconnect_logged_out": Rule(EVERYONE, anonymous=PUBLIC, login_redirect_ok=True),
+    "auth.security": Rule(MEMBERS),
+    "auth.change_password": Rule(
+        MEMBERS,
+        form="ChangePasswordForm",
+        data={"current_password": "un mot de passe de test", **NEW_PASSWORD},
+    ),
+    "auth.enrol_totp": Rule(MEMBERS, form="EnrolTotpForm", data={"code": "123456"}),
+    "auth.disable_totp": Rule(MEMBERS, form="DisableTotpForm", data={"code": "123456"}),
+    "auth.regenerate_recovery_codes": Rule(MEMBERS, form="EmptyForm"),
+    "auth.logout_everywhere": Rule(MEMBERS, login_redirect_ok=True, form="EmptyForm"),
+    # a colleague's lost second factor: the coordination, for any structure's member
+    "auth.reset_second_factor": Rule({COORDINATION}, {COORDINATION}, form="EmptyForm"),
+    # -- pilotage: aggregates of one's scope (see STEERING); the exports are files, not for the CPAM either
+    "pilotage.dashboard": Rule(STEERING),
+    "pilotage.map": Rule(STEERING),
+    "pilotage.summary": Rule(STEERING),
+    "pilotage.export": Rule(MANAGERS),
+    # -- RGPD of a person's file: its agents export it and show what was shared; the journal and the
+    # erasure are for the organisation's managers and the person's référent·e (none in the world)
+    "rgpd.export": Rule(EDES),
+    "rgpd.export_json": Rule(EDES),
+    "rgpd.shared": Rule(EDES),
+    "rgpd.journal": Rule({RESPONSABLE}),
+    "rgpd.journal_csv": Rule({RESPONSABLE}),
+    # the world's person has an orientation under way: the erasure is refused (409) until it closes
+    "rgpd.erase": Rule({RESPONSABLE}, form="EraseForm", data={"confirm": "y"}, also=frozenset({409})),
+    # -- an orientation's documents: its sender and receiver
+    "attachments.upload": Rule(
+        ORIENTATION_SIDES,
+        form="AttachmentForm",
+        data={"document": lambda ctx: (io.BytesIO(PDF), "compte-rendu.pdf")},
+    ),
+    "attachments.download": Rule(ORIENTATION_SIDES),
+    # -- the partner API (JSON, bearer token) and its managers' pages
+    "api.openapi_document": Rule(**OPEN_DATA),
+    "api.docs": Rule(**OPEN_DATA),
+    "api.data_inclusion_structures": Rule(**OPEN_DATA),
+    "api.data_inclusion_services": Rule(**OPEN_DATA),
+    "api.hsds_root": Rule(**OPEN_DATA),
+    "api.hsds_services": Rule(**OPEN_DATA),
+    "api.hsds_service": Rule(**OPEN_DATA, params={"id": "hsds_service_id"}),
+    "api.hsds_organizations": Rule(**OPEN_DATA),
+    "api.hsds_organization": Rule(**OPEN_DATA, params={"id": "hsds_organization_id"}),
+    "api.hsds_service_at_locations": Rule(**OPEN_DATA),
+    "api.orientations": Rule(**TOKEN_ONLY),
+    "api.orientation": Rule(**TOKEN_ONLY),
+    "api.create_orientation": Rule(**TOKEN_ONLY),
+    "api.change_status": Rule(**TOKEN_ONLY),
+    "api.add_comment": Rule(**TOKEN_ONLY),
+    # a structure's managers (a coordinator manages the département's own organisation's access)
+    "api_manage.index": Rule(MANAGERS),
+    "api_manage.create_token": Rule(
+        MANAGERS, form="CreateTokenForm", data={"name": "Logiciel de suivi SIAO", "scopes": "orientations"}
+    ),
+    "api_manage.create_webhook": Rule(
+        MANAGERS, form="CreateWebhookForm", data={"url": "https://siao.exemple.fr/orientation/webhook"}
+    ),
+    "api_manage.revoke_token": Rule({RESPONSABLE}, form="EmptyForm"),
+    "api_manage.disable_webhook": Rule({RESPONSABLE}, form="EmptyForm"),
     # -- the CPAM: the queue and case work for the MAS team; the filing structure reads its case
     "cpam.queue": Rule({CONSEILLER_CPAM}),
     "cpam.dashboard": Rule({CONSEILLER_CPAM, COORDINATION}),
@@ -252,4 +340,4 @@ RULES: dict[str, Rule] = {
 NOT_POSTED_FORMS = {"BaseForm", "SearchForm", "PersonSearchForm"}
 
 # World keys of objects that belong to no organisation: one variant only.
-SHARED_KEYS = {"message_id", "reset_token", "filename"}
+SHARED_KEYS = {"message_id", "reset_token", "filename", "table", "fmt"}

@@ -119,8 +119,9 @@ def problem(target: Target, role: str, response) -> str | None:
         if status == 302 and LOGIN_PATH in location and not target.rule.login_redirect_ok:
             return f"{target} as {role}: sent to the login page although allowed"
         return None
-    if status not in (403, 404):
-        return f"{target} as {role}: {status} {location}, expected 403/404 (not allowed)"
+    refused = (401, 403, 404) if target.rule.api else (403, 404)  # an API: a session is no credential (401)
+    if status not in refused:
+        return f"{target} as {role}: {status} {location}, expected {'/'.join(map(str, refused))} (not allowed)"
     return None
 
 

@@ -10,15 +10,22 @@ is filled automatically.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from orientation.api import operations as api_operations
+from orientation.api.hsds import hsds_id
+from orientation.api.models import Scope
+from orientation.attachments.operations import add_attachment
 from orientation.auth.tokens import make_password_reset_token, new_opaque_token
 from orientation.clock import now
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
 from orientation.notifications.models import Channel, MessageStatus, OutboxMessage
 from orientation.organisations.models import Invitation, MembershipRole, OrganisationType
+from orientation.pilotage.refresh import refresh_facts
 from orientation.referrals.lifecycle import OrientationStatus
 from tests import builders
+from tests.rgpd.builders import PDF
 from tests.cpam import builders as cpam_builders
 from tests.directory import builders as directory_builders
 from tests.referrals import builders as rb
@@ -123,6 +130,21 @@ def _side(
     db.session.add(invitation)
     db.session.flush()
 
+    # A document of the orientation, a rendez-vous the médiation set (on a second orientation, in progress,
+    # so that the first one keeps its "accepted" status), the manager's API token and webhook, and a
+    # colleague with a second factor (the coordination resets it when the phone is lost).
+    attachment = add_attachment(
+        orientation, user=users[AGENT_EDES], organisation_id=edes.id, filename="Bilan.pdf", data=PDF
+    )
+    appointment = scenario.appointment(now() + timedelta(days=5))
+    api_token, _secret = api_operations.create_token(
+        organisation_id=edes.id, user=users[RESPONSABLE], name=f"Logiciel {name}", scopes=[Scope.ORIENTATIONS]
+    )
+    webhook = api_operations.create_webhook(
+        organisation_id=edes.id, user=users[RESPONSABLE], url=f"https://logiciel-{name.lower()}.exemple.fr/webhook"
+    )
+    builders.totp(colleague)
+
     side.people = {"person": person, "mas_person": mas_person}
     side.ids = {
         "person_id": person.id,
@@ -141,6 +163,13 @@ def _side(
         "token": token,
         "volet": Volet.SANTE.value,
         "team_id": team.id,
+        "attachment_id": attachment.id,
+        "appointment_id": appointment.id,
+        "token_id": api_token.id,
+        "endpoint_id": webhook.id,
+        "user_id": colleague.id,
+        "hsds_service_id": hsds_id("service", edes_service.id),
+        "hsds_organization_id": hsds_id("organization", structure.id),
     }
     return side
 
@@ -178,10 +207,13 @@ def build_world() -> World:
     )
     db.session.add(failed)
     db.session.flush()
+    refresh_facts(full=True)  # the steering figures count both sides' orientations
     shared = {
         "message_id": failed.id,
         "reset_token": make_password_reset_token(own.users[AGENT_EDES]),
         "filename": "css/app.css",
+        "table": "volets",  # a steering table, exported as CSV
+        "fmt": "csv",
     }
     db.session.commit()  # a savepoint in tests: requests (own sessions) see the world
     return World(own, other, coordinator, shared)
