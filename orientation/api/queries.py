@@ -78,8 +78,7 @@ def _escape_like(text: str) -> str:
 
 
 def postcode_communes(postcode: str) -> list[Commune]:
-    """Communes with this postcode. `postal_codes` is read as runs of five digits: the territory loader
-    stores several codes glued together ("8400084140"), though the model says comma-separated."""
+    """Communes with this postcode (`postal_codes` is comma-separated: "84000,84140" for Avignon)."""
     return [
         commune
         for commune in db.session.scalars(

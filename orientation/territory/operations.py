@@ -26,7 +26,7 @@ def load_territory(data_dir: Path = DATA_DIR) -> tuple[int, int]:
     for row in commune_rows:
         commune = db.session.get(Commune, row["code_insee"]) or Commune(code_insee=row["code_insee"])
         commune.name = row["nom"]
-        commune.postal_codes = row["codes_postaux"].replace(" ", "")
+        commune.postal_codes = ",".join(row["codes_postaux"].split())
         commune.population = int(row["population"]) if row["population"] else None
         commune.epci_siren = row["epci_siren"] or None
         centre = centres.get(row["code_insee"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from orientation.audit.models import PersonAccessLog
+from orientation.audit.models import AuditAction, PersonAccessLog
 from orientation.extensions import db
 from orientation.people.models import Person
 from orientation.referrals.lifecycle import OrientationStatus as S
@@ -180,7 +180,9 @@ def test_tokens_of_another_organisation_see_nothing(world, outsider_api, receive
     assert (
         sent.person_id
         and db.session.scalar(
-            sa.select(sa.func.count()).select_from(PersonAccessLog).where(PersonAccessLog.orientation_id == draft.id)
+            sa.select(sa.func.count()).select_from(PersonAccessLog).where(
+                PersonAccessLog.orientation_id == draft.id, PersonAccessLog.action == AuditAction.READ
+            )
         )
         == 0
     )
