@@ -25,10 +25,10 @@ from orientation.organisations.models import Invitation, MembershipRole, Organis
 from orientation.pilotage.refresh import refresh_facts
 from orientation.referrals.lifecycle import OrientationStatus
 from tests import builders
-from tests.rgpd.builders import PDF
 from tests.cpam import builders as cpam_builders
 from tests.directory import builders as directory_builders
 from tests.referrals import builders as rb
+from tests.rgpd.builders import PDF
 
 # The roles of the demo (README "Demo logins"), plus anonymous.
 AGENT_EDES = "agent_edes"
