@@ -21,13 +21,13 @@ def _mark(client, appointment, status):
 
 def test_once_its_time_has_come_the_receiver_says_the_person_did_not_come(world, logged_in):
     with clock.frozen(MONDAY) as frozen:
-        appointment = world.appointment(MONDAY + timedelta(days=1))
+        appointment = world.appointment(MONDAY + timedelta(minutes=20))
         receiver = logged_in(world.receiver)
         page = receiver.get(f"/orientations/{appointment.orientation_id}").get_data(as_text=True)
         assert 'value="cancelled"' in page and 'value="missed"' not in page  # still to come
         too_early = _mark(receiver, appointment, "missed")
         assert too_early.status_code == 400 and "une fois son heure venue" in too_early.get_data(as_text=True)
-        frozen.advance(days=1, hours=1)
+        frozen.advance(minutes=25)  # within the session's idle limit
         assert _mark(receiver, appointment, "missed").status_code == 302
         db.session.refresh(appointment)
         assert appointment.status is AppointmentStatus.MISSED
@@ -64,3 +64,12 @@ def test_cancelling_takes_the_pending_reminder_with_it(world):
         operations.record_appointment_status(appointment, user=world.receiver, status="cancelled")
     (reminder,) = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.template == "appointment_reminder"))
     assert reminder.status is MessageStatus.CANCELLED and appointment.status is AppointmentStatus.CANCELLED
+
+
+def test_the_appointment_note_is_shown_to_the_receiver_only(world, logged_in):
+    appointment = world.appointment(MONDAY + timedelta(days=400))
+    appointment.note = "Apporter la carte Vitale"
+    db.session.flush()
+    url = f"/orientations/{appointment.orientation_id}"
+    assert "Apporter la carte Vitale" in logged_in(world.receiver).get(url).get_data(as_text=True)
+    assert "Apporter la carte Vitale" not in logged_in(world.sender).get(url).get_data(as_text=True)
