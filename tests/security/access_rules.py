@@ -56,6 +56,7 @@ class Rule:
     login_redirect_ok: bool = False  # an allowed answer may send to the login page (logout)
     also: frozenset[int] = frozenset()  # other statuses an allowed request may get (401: wrong password)
     api: bool = False  # a JSON endpoint with its own authentication: no WTForms form, may be exempt from CSRF
+    created_page: bool = False  # success answers 200 with what was created (a secret shown once, no redirect)
 
 
 def in_days(days: int) -> str:
@@ -304,10 +305,16 @@ RULES: dict[str, Rule] = {
     # a structure's managers (a coordinator manages the département's own organisation's access)
     "api_manage.index": Rule(MANAGERS),
     "api_manage.create_token": Rule(
-        MANAGERS, form="CreateTokenForm", data={"name": "Logiciel de suivi SIAO", "scopes": "orientations"}
+        MANAGERS,
+        form="CreateTokenForm",
+        data={"name": "Logiciel de suivi SIAO", "scopes": "orientations"},
+        created_page=True,
     ),
     "api_manage.create_webhook": Rule(
-        MANAGERS, form="CreateWebhookForm", data={"url": "https://siao.exemple.fr/orientation/webhook"}
+        MANAGERS,
+        form="CreateWebhookForm",
+        data={"url": "https://siao.exemple.fr/orientation/webhook"},
+        created_page=True,
     ),
     "api_manage.revoke_token": Rule({RESPONSABLE}, form="EmptyForm"),
     "api_manage.disable_webhook": Rule({RESPONSABLE}, form="EmptyForm"),

@@ -89,8 +89,8 @@ def _check_form(visitor, target, problems: list) -> None:
     @given(values)
     def fuzz(data):
         def inspect(response):
-            if response.status_code in (302, 303):
-                return
+            if response.status_code in (302, 303) or (target.rule.created_page and response.status_code == 200):
+                return  # accepted: what was written is what the answer says
             changed = changed_tables(before, database_fingerprint())
             assert not changed, f"{target}: {response.status_code} but tables changed: {changed}"
 
