@@ -35,10 +35,15 @@ def _normalise(code: str) -> str:
     return "".join((code or "").split()).replace("-", "").lower()
 
 
+def _looks_like_totp(code: str) -> bool:
+    # ASCII digits only: "²" or "٣" are digits to str.isdigit(), and compare_digest refuses non-ASCII text.
+    return len(code) == 6 and code.isascii() and code.isdigit()
+
+
 def accepted_totp_step(secret: str, code: str, last_step: int | None = None) -> int | None:
     """The time step `code` belongs to when it is valid now and newer than `last_step`, else None."""
     code = _normalise(code)
-    if not (code.isdigit() and len(code) == 6):
+    if not _looks_like_totp(code):
         return None
     totp = pyotp.TOTP(secret)
     now = clock.now()
@@ -115,6 +120,6 @@ def remaining_recovery_codes(user: User) -> int:
 def verify_second_factor(user: User, code: str) -> bool:
     """A TOTP code, or failing that a recovery code (longer, with letters)."""
     normalised = _normalise(code)
-    if normalised.isdigit() and len(normalised) == 6:
+    if _looks_like_totp(normalised):
         return verify_totp(user, normalised)
     return use_recovery_code(user, normalised)

@@ -9,6 +9,8 @@ from orientation.db import MAX_ID, as_id
 from orientation.extensions import db
 from orientation.forms import NUL_MESSAGE, TOO_LARGE_MESSAGE
 from orientation.people.models import Person
+from tests import builders
+from tests.conftest import FormClient
 from tests.security.world import AGENT_EDES, build_world
 
 
@@ -101,3 +103,19 @@ def test_huge_numbers_are_refused_with_a_message(world, logged_in):
     response = client.submit(url, {"name": "Accueil", "description": "Accueil social", "expiry_days": "9" * 400})
     assert response.status_code == 400 and TOO_LARGE_MESSAGE in response.get_data(as_text=True)
     assert client.get("/annuaire/", query_string={"page": "9" * 400, "distance": "9" * 400}).status_code == 200
+
+
+@pytest.mark.parametrize("code", ["²²²²²²", "١٢٣٤٥٦", "１２３４５６"])
+def test_second_factor_codes_in_other_digits_are_refused_not_a_failure(world, app, code):
+    """str.isdigit() takes "²" and "٣" for digits; the TOTP comparison only takes ASCII (was a 500)."""
+    user = world.user(AGENT_EDES)
+    builders.totp(user)
+    db.session.commit()
+    client = FormClient(app.test_client())
+    assert client.submit("/connexion", {"email": user.email, "password": builders.PASSWORD}).status_code == 302
+    response = client.submit("/connexion/code", {"code": code})
+    assert response.status_code == 401 and "Code incorrect" in response.get_data(as_text=True)
+    enrolling = FormClient(app.test_client())
+    enrolling.login(world.user("mediateur").email)
+    page = "/compte/securite/double-authentification"
+    assert enrolling.submit(page, {"code": code}).status_code == 400
