@@ -144,6 +144,8 @@ class BaseConfig:
             "API_ANONYMOUS_RATE_LIMIT": os.environ.get("API_ANONYMOUS_RATE_LIMIT", "120/minute"),
             "API_ADDRESS_RATE_LIMIT": os.environ.get("API_ADDRESS_RATE_LIMIT", "1200/minute"),
             "WEBHOOK_TIMEOUT": _env_int("WEBHOOK_TIMEOUT", 10),
+            # encrypts the webhooks' signing secrets; default: SECRET_KEY
+            "WEBHOOK_SECRET_KEY": os.environ.get("WEBHOOK_SECRET_KEY", ""),
             "NOTIFICATIONS_TEMPLATE_FOLDERS": [
                 folder for folder in os.environ.get("NOTIFICATIONS_TEMPLATE_FOLDERS", "").split(os.pathsep) if folder
             ],
@@ -251,6 +253,9 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         if "CELERY" not in overrides:
             settings["CELERY"] = celery_settings(overrides["REDIS_URL"], config.instance_path)
     settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(settings["SQLALCHEMY_DATABASE_URI"])
+    # Any request body: an attachment at its limit plus the form around it. A file a little too big
+    # still reaches the form, which says so and keeps what was typed; a huge one gets the 413 page.
+    settings.setdefault("MAX_CONTENT_LENGTH", settings["ATTACHMENTS_MAX_BYTES"] + 1024 * 1024)
     config.check(settings)
     return settings
 

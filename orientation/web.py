@@ -145,12 +145,20 @@ def register_blueprints(app: Flask) -> None:
     from orientation.auth.forms import EmptyForm, SwitchOrganisationForm
     from orientation.auth.permissions import can_reset_second_factor
 
+    # The layout's forms only carry their CSRF token and never read the request: an error page
+    # (a 413 whose body must not be parsed) still renders the header.
+    def logout_form():
+        return EmptyForm(formdata=None)
+
+    def switch_form(**data):
+        return SwitchOrganisationForm(formdata=None, **data)
+
     @app.context_processor
     def _layout_context():
         return {
             "current_membership": current_membership(),
-            "logout_form": EmptyForm,
-            "switch_form": SwitchOrganisationForm,
+            "logout_form": logout_form,
+            "switch_form": switch_form,
             "navigation_items": navigation_items,
             "home_tiles": home_tiles,
             "person_actions": person_actions,

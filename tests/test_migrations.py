@@ -52,3 +52,31 @@ def _ignored(difference) -> bool:
     if kind == "remove_index":
         return difference[1].name in DDL_ONLY_INDEXES
     return False
+
+
+@pytest.mark.no_db_transaction
+def test_webhook_secrets_are_encrypted_by_the_migration_and_back(empty_database):
+    import sqlalchemy as sa
+
+    from orientation.secret_box import decrypt
+
+    app = create_app(testing_config(empty_database))
+    with app.app_context():
+        upgrade(revision="0011_appointment_follow_up")
+        with db.engine.begin() as connection:
+            organisation_id = connection.execute(sa.text(
+                "INSERT INTO organisations (name, type, active, created_at, updated_at) "
+                "VALUES ('Partenaire', 'association', true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id"
+            )).scalar_one()
+            connection.execute(sa.text(
+                "INSERT INTO webhook_endpoints (organisation_id, url, secret, active, created_at) "
+                "VALUES (:org, 'https://partenaire.example.fr/h', 'whsec_clair', true, CURRENT_TIMESTAMP)"
+            ), {"org": organisation_id})
+        upgrade()
+        with db.engine.connect() as connection:
+            stored = connection.execute(sa.text("SELECT secret_encrypted FROM webhook_endpoints")).scalar_one()
+        assert "whsec_clair" not in stored and decrypt(stored, "webhook") == "whsec_clair"
+        downgrade(revision="0011_appointment_follow_up")
+        with db.engine.connect() as connection:
+            assert connection.execute(sa.text("SELECT secret FROM webhook_endpoints")).scalar_one() == "whsec_clair"
+        db.engine.dispose()

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from orientation.db import utcnow
 from orientation.extensions import db
+from orientation.secret_box import decrypt, encrypt
 
 if TYPE_CHECKING:
     from orientation.auth.models import User
@@ -69,7 +70,8 @@ class ApiToken(db.Model):
 class WebhookEndpoint(db.Model):
     """Where an organisation's system is told of changes to its orientations (HMAC-signed POSTs).
 
-    The signing secret is kept in clear: signing needs it (it is shown once, like a token).
+    Signing needs the secret itself, so it is stored encrypted (orientation/secret_box.py), not
+    hashed; it is shown once, like a token.
     """
 
     __tablename__ = "webhook_endpoints"
@@ -77,13 +79,22 @@ class WebhookEndpoint(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     url: Mapped[str] = mapped_column(sa.String(300))
-    secret: Mapped[str] = mapped_column(sa.String(100))
+    secret_encrypted: Mapped[str] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     disabled_at: Mapped[datetime | None]
 
     organisation: Mapped[Organisation] = relationship()
+
+    @property
+    def secret(self) -> str | None:
+        """None when the key changed since the endpoint was made: its calls then fail, visibly."""
+        return decrypt(self.secret_encrypted, "webhook")
+
+    @secret.setter
+    def secret(self, secret: str) -> None:
+        self.secret_encrypted = encrypt(secret, "webhook")
 
     def __repr__(self) -> str:
         return f"<WebhookEndpoint {self.id}>"

@@ -124,6 +124,10 @@ def _event_context(context: dict, session: Session) -> dict:
     event = session.get(OrientationEvent, context["event_id"])
     if endpoint is None or event is None:
         raise rendering.MissingObject("point d'accès ou événement supprimé")
+    if endpoint.secret is None:  # never sign with an empty key: failed, listed for the coordinators
+        raise rendering.RenderError(
+            "secret du webhook illisible (clé de chiffrement changée) : recréez le point d'accès"
+        )
     orientation = session.get(Orientation, event.orientation_id)
     side = "sender" if orientation.sender_organisation_id == endpoint.organisation_id else "receiver"
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
@@ -195,7 +199,7 @@ class WebhookChannel:
     def send(self, message_id: int, recipient: str, rendered: rendering.Rendered, headers: dict[str, str]) -> None:
         self.check_recipient(recipient)
         body = rendered.text
-        signature = sign(rendered.signing_key or "", body, int(time.time()))
+        signature = sign(rendered.signing_key, body, int(time.time()))
         request_headers = {
             "Content-Type": "application/json",
             "User-Agent": "Orientation-Vaucluse-Webhooks/1",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from orientation.db import TimestampMixin
 from orientation.extensions import db
+from orientation.secret_box import decrypt, encrypt
 
 if TYPE_CHECKING:
     from orientation.organisations.models import Membership
@@ -30,7 +31,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     last_login_at: Mapped[datetime | None]
     # Second factor (TOTP, RFC 6238): the base32 secret once enrolment is confirmed, encrypted
-    # (auth/secret_box.py), and the last time step accepted so that a code cannot be replayed.
+    # (orientation/secret_box.py), and the last time step accepted so that a code cannot be replayed.
     totp_secret_encrypted: Mapped[str | None] = mapped_column(sa.String(255))
     totp_enabled_at: Mapped[datetime | None]
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
@@ -52,15 +53,11 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     @property
     def totp_secret(self) -> str | None:
-        from orientation.auth.secret_box import decrypt
-
-        return decrypt(self.totp_secret_encrypted) if self.totp_secret_encrypted else None
+        return decrypt(self.totp_secret_encrypted, "totp") if self.totp_secret_encrypted else None
 
     @totp_secret.setter
     def totp_secret(self, secret: str | None) -> None:
-        from orientation.auth.secret_box import encrypt
-
-        self.totp_secret_encrypted = encrypt(secret) if secret else None
+        self.totp_secret_encrypted = encrypt(secret, "totp") if secret else None
 
     @property
     def full_name(self) -> str:

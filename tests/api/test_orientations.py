@@ -232,6 +232,9 @@ def test_bad_input_is_refused_whole_and_nothing_is_half_saved(world, sender_api)
         headers={"Authorization": f"Bearer {sender_api.token}"},
     )
     assert not_json.status_code == 415 and not_json.content_type == "application/problem+json"
+    huge = sender_api.post("/api/v1/orientations", _create_body(world, message="x" * 12 * 1024 * 1024))
+    assert huge.status_code == 413 and huge.content_type == "application/problem+json"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Person)) == people_before
 
 
 def test_comments_through_the_api(world, sender_api, receiver_api):

@@ -178,3 +178,27 @@ def test_only_https_except_localhost_outside_production(app):
         assert url_problem("https://93.184.215.14/hook") is None  # a public address
     finally:
         app.config["ENV_NAME"] = "testing"
+
+
+def test_the_signing_secret_is_stored_encrypted(world):
+    hook = operations.create_webhook(organisation_id=world.receiver_org.id, user=world.receiver,
+                                     url="https://partenaire.example.fr/webhook")
+    db.session.commit()
+    stored = db.session.execute(sa.text("SELECT secret_encrypted FROM webhook_endpoints WHERE id = :id"),
+                                {"id": hook.id}).scalar_one()
+    assert hook.secret.startswith("whsec_") and hook.secret not in stored
+    db.session.expire_all()
+    assert db.session.get(type(hook), hook.id).secret == hook.secret  # read back with the key
+
+
+def test_after_a_key_change_the_call_fails_instead_of_being_signed_with_nothing(app, world, receiver_server,
+                                                                                monkeypatch):
+    operations.create_webhook(organisation_id=world.receiver_org.id, user=world.receiver, url=receiver_server.url)
+    db.session.commit()
+    monkeypatch.setitem(app.config, "WEBHOOK_SECRET_KEY", "une autre clé que celle du chiffrement initial")
+    orientation = world.orientation(S.DRAFT)
+    lifecycle.transition(orientation, S.SENT, actor=world.sender)
+    db.session.commit()
+    (message,) = _webhook_messages()
+    assert message.status is MessageStatus.FAILED and "recréez le point d'accès" in message.last_error
+    assert receiver_server.requests == []

@@ -66,6 +66,15 @@ def test_a_file_over_the_limit_is_refused(world, logged_in, app, monkeypatch):
     assert "Le fichier dépasse" in html and _documents(orientation) == []
 
 
+def test_a_request_far_over_the_limit_gets_the_french_413_page(world, logged_in, app, monkeypatch):
+    assert app.config["MAX_CONTENT_LENGTH"] == app.config["ATTACHMENTS_MAX_BYTES"] + 1024 * 1024
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 4096)
+    orientation = world.orientation(S.SENT)
+    response = _upload(logged_in(world.sender), orientation, "enorme.pdf", PDF + b"0" * 8192)
+    assert response.status_code == 413 and "Envoi trop volumineux" in response.get_data(as_text=True)
+    assert _documents(orientation) == []
+
+
 def test_need_to_know(world, logged_in):
     orientation = world.orientation(S.SENT)
     _upload(logged_in(world.sender), orientation, "certificat.pdf", PDF)
