@@ -30,11 +30,11 @@ from orientation.directory.models import Service
 from orientation.extensions import db
 from orientation.people.catalogue import NeedCode
 from orientation.people.models import Need, NeedStatus, Person
+from orientation.pilotage.queries import SMALL_COUNT, protect  # hidden from those who are not CPAM members
 from orientation.referrals.models import Orientation, orientation_needs
 from orientation.territory.models import Commune, Epci
 
 PER_PAGE = 20
-SMALL_COUNT = 5  # counts under this are hidden from those who are not CPAM members
 
 
 class QueueTab(enum.StrEnum):
@@ -238,6 +238,11 @@ def _mask(count: int, exact: bool) -> int | None:
     return count if exact or count == 0 or count >= SMALL_COUNT else None
 
 
+def _breakdown(counts: list[int], exact: bool) -> list:
+    """The parts of a published total: exact for the CPAM, else protected (no small part by difference)."""
+    return list(counts) if exact else protect(list(counts))
+
+
 def percentile(values: list[float], fraction: float) -> float | None:
     """Linear interpolation between closest ranks (as PostgreSQL's percentile_cont)."""
     if not values:
@@ -284,13 +289,16 @@ def dashboard(*, exact: bool, organisation_id: int | None = None) -> Dashboard:
         delay_p80_days=_rounded(percentile(delays, 0.8)) if exact or len(delays) >= SMALL_COUNT else None,
         by_care=[Figure(kind.label, _mask(care.get(kind, 0), exact)) for kind in CareKind],
         by_reason=[Figure(reason.label, _mask(reasons.get(reason, 0), exact)) for reason in RenouncementReason],
-        by_outcome=[Figure(outcome.label, _mask(by_outcome.get(outcome, 0), exact)) for outcome in CaseOutcome],
-        by_stage=[Figure(stage.label, _mask(by_stage.get(stage, 0), exact)) for stage in CaseStage],
-        by_epci=[{"epci": name or "Commune non renseignée", "cases": _mask(count, exact),
-                  "closed": _mask(int(closed_n or 0), exact),
+        by_outcome=[Figure(outcome.label, cell) for outcome, cell in zip(
+            CaseOutcome, _breakdown([by_outcome.get(outcome, 0) for outcome in CaseOutcome], exact), strict=True)],
+        by_stage=[Figure(stage.label, cell) for stage, cell in zip(
+            CaseStage, _breakdown([by_stage.get(stage, 0) for stage in CaseStage], exact), strict=True)],
+        by_epci=[{"epci": name or "Commune non renseignée", "cases": cases, "closed": closed_cell,
                   "care_done_share": (int(done_n or 0) / int(closed_n)) if closed_n and (
-                      exact or int(closed_n) >= SMALL_COUNT) else None}
-                 for name, count, done_n, closed_n in epci_rows],
+                      exact or isinstance(closed_cell, int)) else None}
+                 for (name, _count, done_n, closed_n), cases, closed_cell in zip(
+                     epci_rows, _breakdown([count for _name, count, _d, _c in epci_rows], exact),
+                     _breakdown([int(row[3] or 0) for row in epci_rows], exact), strict=True)],
         medecin_traitant_found=_mask(found, exact))
 
 

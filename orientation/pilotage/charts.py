@@ -35,7 +35,7 @@ def bar_chart(title: str, items: list[tuple[str, object]], unit: str = "") -> Ba
     numbers = [float(value) for _label, value in items if isinstance(value, int | float)]
     top = max(numbers, default=0) or 1
     bars = [Bar(label, text_of(value), (float(value) / top * 100) if isinstance(value, int | float) else 0,
-                value is None) for label, value in items]
+                not isinstance(value, int | float)) for label, value in items]
     return BarChart(title, bars, unit)
 
 

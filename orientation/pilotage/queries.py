@@ -3,7 +3,9 @@
 Every figure comes from the rolled-up tables (models.py), filtered by period, volet, EPCI / commune
 of the person, sending structure, receiving structure and service. Counts under SMALL_COUNT are
 hidden (`None`, shown "< 5"); a share is hidden when its numerator or its denominator is; a delay
-percentile when fewer than SMALL_COUNT orientations measure it.
+percentile when fewer than SMALL_COUNT orientations measure it. In a table whose rows add up to a
+published total, `protect` also hides enough other cells that no small count can be worked out by
+difference (secondary suppression).
 """
 
 from __future__ import annotations
@@ -73,6 +75,32 @@ def mask(count: int | None) -> int | None:
     if count is None:
         return None
     return count if count == 0 or count >= SMALL_COUNT else None
+
+
+class Masked(str):
+    """A count hidden only so that a small one cannot be worked out from the total (secondary suppression)."""
+
+
+MASKED = Masked("masqué")
+
+
+def protect(values: list[int]) -> list[int | None | Masked]:
+    """The cells of one column whose rows add up to a published total.
+
+    Small counts are hidden (None); then, while fewer than two cells are hidden or the hidden ones
+    hold fewer than SMALL_COUNT orientations together (the total minus the shown cells would give
+    them away), the smallest other non-zero count is hidden too (MASKED).
+    """
+    cells: list[int | None | Masked] = [mask(value) for value in values]
+    hidden = [index for index, cell in enumerate(cells) if cell is None]
+    while hidden and (len(hidden) < 2 or sum(values[index] for index in hidden) < SMALL_COUNT):
+        candidates = [index for index, cell in enumerate(cells) if isinstance(cell, int) and cell > 0]
+        if not candidates:  # then the total itself is small, hence hidden
+            break
+        smallest = min(candidates, key=lambda index: values[index])
+        cells[smallest] = MASKED
+        hidden.append(smallest)
+    return cells
 
 
 def share(numerator: int, denominator: int) -> float | None:
@@ -218,9 +246,12 @@ class Row:
 
 @dataclass
 class Figure:
+    """One line of a breakdown; `raw` (never rendered) lets the table protect the lines' sum."""
+
     label: str
     count: int | None
     share: float | None = None
+    raw: int | None = None
 
 
 def decline_reasons(filters: Filters) -> list[Figure]:
@@ -228,7 +259,7 @@ def decline_reasons(filters: Filters) -> list[Figure]:
         sa.select(DeclineFact.reason, sa.func.sum(DeclineFact.count))
         .where(*conditions(DeclineFact, filters)).group_by(DeclineFact.reason)).all())
     total = sum(int(v) for v in rows.values())
-    return [Figure(REASON_LABELS[Reason(reason)], mask(int(count)), share(int(count), total))
+    return [Figure(REASON_LABELS[Reason(reason)], mask(int(count)), share(int(count), total), int(count))
             for reason, count in sorted(rows.items(), key=lambda item: -int(item[1]))
             if reason in Reason._value2member_map_]
 
@@ -291,12 +322,14 @@ def available_months() -> list[str]:
 
 def outcomes(counts: Counts) -> list[Figure]:
     return [Figure(outcome.label, counts.shown(f"completed_{outcome.value}"),
-                   share(counts[f"completed_{outcome.value}"], counts["completed"])) for outcome in Outcome]
+                   share(counts[f"completed_{outcome.value}"], counts["completed"]),
+                   counts[f"completed_{outcome.value}"]) for outcome in Outcome]
 
 
 def obtained(counts: Counts) -> list[Figure]:
     return [Figure(answer.label, counts.shown(f"obtained_{answer.value}"),
-                   share(counts[f"obtained_{answer.value}"], counts.obtained_answers)) for answer in ServiceObtained]
+                   share(counts[f"obtained_{answer.value}"], counts.obtained_answers),
+                   counts[f"obtained_{answer.value}"]) for answer in ServiceObtained]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -393,7 +426,8 @@ def sante_figures(filters: Filters) -> SanteFigures:
         .join(Need, Need.id == MedecinTraitantDeclaration.need_id).join(Person, Person.id == Need.person_id)
         .where(*need_where)) or 0
     return SanteFigures(mask(cases), mask(closed), mask(done), share(done, closed), mask(without), mask(found),
-                        share(found, without), {key: mask(int(value)) for key, value in by_epci.items()})
+                        share(found, without),
+                        dict(zip(by_epci, protect([int(value) for value in by_epci.values()]), strict=True)))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The dashboard's tables, built once from the figures: the page, the CSV and the XLSX show the same cells.
 
-A cell is an int (a count), None (a hidden small count, shown "< 5"), a Share, Days, or text.
+A cell is an int (a count), None (a hidden small count, shown "< 5"), MASKED (a count hidden so that
+a small one cannot be worked out from the total), a Share, Days, or text.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import io
 from dataclasses import dataclass
 
 from orientation.pilotage import queries
-from orientation.pilotage.queries import SMALL_COUNT, Counts, Filters, Row
+from orientation.pilotage.queries import MASKED, SMALL_COUNT, Counts, Filters, Row
 
 HIDDEN = f"< {SMALL_COUNT}"
 
@@ -50,21 +51,49 @@ COUNT_COLUMNS = [("sent", "Envoyées"), ("opened", "Ouvertes"), ("accepted", "Ac
                  ("redirected", "Réorientées"), ("expired", "Expirées"), ("completed", "Terminées")]
 
 
-def _count_cells(counts: Counts) -> list:
-    return [counts.shown(name) for name, _label in COUNT_COLUMNS] + [share_cell(counts.acceptance_rate)]
+DECISIONS = ("accepted", "declined", "redirected")  # the acceptance rate would give away a hidden one
+
+
+def protected_columns(rows: list[Row]) -> dict[str, list]:
+    """Each count column of the rows, protected: the rows add up to the totals of the key figures."""
+    return {name: queries.protect([row.counts[name] for row in rows]) for name, _label in COUNT_COLUMNS}
 
 
 def rows_table(key: str, title: str, first: str, rows: list[Row], *, answer_time: bool = False,
                code: str | None = None) -> Table:
     headers = ([first] + ([code] if code else []) + [label for _name, label in COUNT_COLUMNS]
                + ["Taux d'acceptation"] + (["Délai médian de réponse (jours)"] if answer_time else []))
+    columns = protected_columns(rows)
     body = []
-    for row in rows:
-        cells = [row.label] + ([row.key or ""] if code else []) + _count_cells(row.counts)
+    for index, row in enumerate(rows):
+        counts = [columns[name][index] for name, _label in COUNT_COLUMNS]
+        all_decisions_shown = all(isinstance(columns[name][index], int) for name in DECISIONS)
+        rate = share_cell(row.counts.acceptance_rate if all_decisions_shown else None)
+        cells = [row.label] + ([row.key or ""] if code else []) + counts + [rate]
         if answer_time:
             cells.append(days_cell(row.median_answer_days))
         body.append(cells)
     return Table(key, title, headers, body)
+
+
+def epci_values(indicator: str, filters: Filters) -> dict:
+    """The map's indicator per EPCI siren, protected as the EPCI table is (None or MASKED: not shown)."""
+    if indicator == "mas_cases":
+        return {key: value for key, value in queries.sante_figures(filters).mas_by_epci.items() if key}
+    rows = queries.rows_by("epci", filters)  # the row of people outside any EPCI counts in the totals too
+    columns = protected_columns(rows)
+
+    def value(index: int, row: Row):
+        def shown(*names: str) -> bool:
+            return all(isinstance(columns[name][index], int) for name in names)
+
+        if indicator == "acceptance_rate":
+            return row.counts.acceptance_rate if shown(*DECISIONS) else None
+        if indicator == "completion_rate":
+            return row.counts.completion_rate if shown("accepted", "completed") else None
+        return columns[indicator][index]
+
+    return {row.key: value(index, row) for index, row in enumerate(rows) if row.key is not None}
 
 
 def key_figures_table(counts: Counts, delays: list[queries.Delay], sante: queries.SanteFigures) -> Table:
@@ -93,7 +122,12 @@ def mask_sum(value: int) -> int | None:
 def figures_table(key: str, title: str, first: str, figures: list[queries.Figure], *, with_share: bool = True
                   ) -> Table:
     headers = [first, "Nombre"] + (["Part"] if with_share else [])
-    rows = [[figure.label, figure.count] + ([share_cell(figure.share)] if with_share else []) for figure in figures]
+    if all(figure.raw is not None for figure in figures):  # a breakdown of a published total
+        counts = queries.protect([figure.raw for figure in figures])
+    else:
+        counts = [figure.count for figure in figures]
+    rows = [[figure.label, count] + ([share_cell(figure.share if count is not MASKED else None)] if with_share else [])
+            for figure, count in zip(figures, counts, strict=True)]
     return Table(key, title, headers, rows)
 
 

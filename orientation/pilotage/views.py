@@ -59,7 +59,7 @@ def map_view():
         return redirect(url_for("cpam.dashboard"))
     scope, form, filters, notices = loaded
     indicator = form.indicateur.data
-    values = _epci_values(indicator, filters.with_(epci=None, commune=None))
+    values = tables.epci_values(indicator, filters.with_(epci=None, commune=None))
     is_rate = indicator.endswith("_rate")
     centres = queries.epci_centres()
     points = []
@@ -73,20 +73,6 @@ def map_view():
                            svg=charts.epci_map(points), **_common(scope, form, filters, notices))
 
 
-def _epci_values(indicator: str, filters) -> dict:
-    """The indicator per EPCI siren (None: hidden small count, or a rate without enough orientations)."""
-    if indicator == "mas_cases":
-        return {key: value for key, value in queries.sante_figures(filters).mas_by_epci.items() if key}
-    values = {}
-    for row in queries.rows_by("epci", filters):
-        if row.key is None:
-            continue
-        values[row.key] = {"acceptance_rate": row.counts.acceptance_rate,
-                           "completion_rate": row.counts.completion_rate}.get(indicator, row.counts.shown(indicator)) \
-            if indicator.endswith("_rate") else row.counts.shown(indicator)
-    return values
-
-
 @login_required
 def export_table(table: str, fmt: str):
     loaded = _context()
@@ -98,7 +84,8 @@ def export_table(table: str, fmt: str):
     if fmt == "xlsx":
         selected = list(built.values()) if table == "tout" else [built[table]] if table in built else abort(404)
         note = (f"Orientation Vaucluse — pilotage ({scope.organisation_name}), {_period_text(filters)}. "
-                f"Effectifs inférieurs à {queries.SMALL_COUNT} masqués (« {tables.HIDDEN} »).")
+                f"Effectifs inférieurs à {queries.SMALL_COUNT} masqués (« {tables.HIDDEN} »), et au besoin un autre "
+                f"(« {queries.MASKED} ») pour qu'aucun ne se déduise du total.")
         return Response(tables.to_xlsx(selected, note),
                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f"attachment; filename=pilotage-{table}-{stamp}.xlsx"})

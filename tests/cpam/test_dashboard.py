@@ -54,3 +54,11 @@ def test_percentile():
     assert queries.percentile([], 0.5) is None
     assert queries.percentile([1, 2, 3, 4], 0.5) == 2.5
     assert queries.percentile([1, 2, 3, 4, 5], 0.8) == 4.2
+
+
+def test_a_small_stage_is_not_given_away_by_the_total(cpam_world):
+    _cases(cpam_world, 8, done=2)  # 8 cases: 6 in progress, 2 closed — 6 would give the 2 away
+    stages = {row.label: row.count for row in queries.dashboard(exact=False).by_stage if row.count != 0}
+    assert sorted(map(str, stages.values())) == ["None", "masqué"]
+    stages = {row.label: row.count for row in queries.dashboard(exact=True).by_stage if row.count != 0}
+    assert sorted(stages.values()) == [2, 6]
