@@ -74,8 +74,21 @@ def fetch_userinfo(token: dict) -> dict:
     return dict(decoded.claims)
 
 
+def check_assurance(id_claims: dict) -> None:
+    """The agent was authenticated at a level we asked for: `acr_values` is only a request, and
+    the provider may answer with a weaker level (OpenID Connect Core §3.1.2.1), so the ID token's
+    `acr` is checked against the accepted levels."""
+    accepted = current_app.config["PROCONNECT_ACR_VALUES"].split()
+    if accepted and id_claims.get("acr") not in accepted:
+        raise ProConnectError(
+            "ProConnect ne garantit pas le niveau d'authentification demandé par Orientation pour ce compte. "
+            "Connectez-vous avec votre mot de passe Orientation, ou avec un autre fournisseur d'identité."
+        )
+
+
 def account_for(id_claims: dict, userinfo: dict) -> User:
     """The active account the agent's verified e-mail belongs to."""
+    check_assurance(id_claims)
     if userinfo.get("sub") != id_claims.get("sub"):
         raise ProConnectError("La réponse de ProConnect est incohérente. Réessayez de vous connecter.")
     email = (userinfo.get("email") or id_claims.get("email") or "").strip()

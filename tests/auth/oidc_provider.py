@@ -43,6 +43,7 @@ class Provider:
     key: RSAKey
     login_as: Agent | None = None
     wrong_nonce: bool = False
+    acr_answer: str | None = None  # the level the provider claims, whatever was asked (None: as asked)
     foreign_key: bool = False
     codes: dict = field(default_factory=dict)
     authorize_requests: list = field(default_factory=list)
@@ -53,7 +54,7 @@ class Provider:
         return self.base_url + "/api/v2/.well-known/openid-configuration"
 
     def reset(self) -> None:
-        self.login_as, self.wrong_nonce, self.foreign_key = None, False, False
+        self.login_as, self.wrong_nonce, self.foreign_key, self.acr_answer = None, False, False, None
         self.codes.clear()
         self.authorize_requests.clear()
         self.logout_requests.clear()
@@ -137,7 +138,7 @@ def _create_app(provider: Provider) -> Flask:
                 "iat": now,
                 "exp": now + 60,
                 "nonce": "un-autre-nonce" if provider.wrong_nonce else grant["nonce"],
-                "acr": grant["acr"],
+                "acr": provider.acr_answer if provider.acr_answer is not None else grant["acr"],
                 "amr": ["pwd"],
             }
         )

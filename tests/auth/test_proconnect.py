@@ -109,6 +109,26 @@ def test_id_token_signed_with_a_foreign_key_is_refused(make, client, provider):
     assert client.get("/").status_code == 302
 
 
+def test_weaker_authentication_level_than_asked_is_refused(make, client, provider):
+    """acr_values is a request: a provider answering with another level must not let the agent in."""
+    make.agent(email="camille@vaucluse.fr")
+    provider.acr_answer = "eidas0"
+    response = _sso_login(client, provider, "camille@vaucluse.fr")
+    assert response.status_code == 403
+    assert "niveau d&#39;authentification" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_any_of_the_accepted_levels_lets_the_agent_in(make, client, provider, monkeypatch, app):
+    make.agent(email="camille@vaucluse.fr")
+    monkeypatch.setitem(app.config, "PROCONNECT_ACR_VALUES",
+                        "eidas1 https://proconnect.gouv.fr/assurance/self-asserted-2fa")
+    provider.acr_answer = "https://proconnect.gouv.fr/assurance/self-asserted-2fa"
+    response = _sso_login(client, provider, "camille@vaucluse.fr")
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
 def test_unknown_email_is_refused_in_french_and_no_account_is_created(make, client, provider):
     from orientation.auth.operations import get_user_by_email
 
