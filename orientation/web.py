@@ -31,6 +31,7 @@ NAVIGATION: list[tuple[str, str, Callable]] = [
     ("organisations.list", "Structures et comptes", lambda user: user.is_coordinator),
     ("notifications.failures", "Messages en échec", lambda user: user.is_coordinator),
     ("api_manage.index", "API", lambda user: _manages_api(user)),
+    ("rgpd_structure.journal", "Journal des accès", lambda user: _views_structure_journal(user)),
 ]
 
 
@@ -100,6 +101,12 @@ def _works_mas_cases(user, membership) -> bool:
     return can_view_queue(user, membership)
 
 
+def _views_structure_journal(user) -> bool:
+    from orientation.rgpd.permissions import can_view_structure_journal
+
+    return can_view_structure_journal(user, current_membership())
+
+
 def _manages_api(user) -> bool:
     from orientation.api.permissions import can_manage_api
 
@@ -136,9 +143,11 @@ def register_blueprints(app: Flask) -> None:
     from orientation.pilotage.blueprint import bp as pilotage_bp
     from orientation.referrals.blueprint import bp as referrals_bp
     from orientation.rgpd.blueprint import bp as rgpd_bp
+    from orientation.rgpd.blueprint import structure_bp as rgpd_structure_bp
 
     for blueprint in (main_bp, auth_bp, organisations_bp, health_bp, notifications_bp, directory_bp, people_bp,
-                      referrals_bp, cpam_bp, sante_bp, rgpd_bp, attachments_bp, pilotage_bp, api_bp, api_manage_bp):
+                      referrals_bp, cpam_bp, sante_bp, rgpd_bp, rgpd_structure_bp, attachments_bp, pilotage_bp, api_bp,
+                      api_manage_bp):
         app.register_blueprint(blueprint)
     register_filters(app)
 

@@ -1,4 +1,4 @@
-"""Every URL of the RGPD area (a person's rights and the journal of their file)."""
+"""Every URL of the RGPD area (a person's rights, the journal of their file, the structure's journal)."""
 
 from flask import Blueprint
 
@@ -12,6 +12,11 @@ bp.add_url_rule("/export", "export", views.export_page)
 bp.add_url_rule("/export.json", "export_json", views.export_json)
 bp.add_url_rule("/partage", "shared", views.shared)
 bp.add_url_rule("/effacer", "erase", views.erase, methods=["GET", "POST"])
+
+# The manager's view over every file of the structure they act for.
+structure_bp = Blueprint("rgpd_structure", __name__, url_prefix="/journal-des-acces")
+structure_bp.add_url_rule("/", "journal", views.structure_journal)
+structure_bp.add_url_rule("/journal.csv", "journal_csv", views.structure_journal_csv)
 
 
 @bp.app_context_processor

@@ -5,6 +5,8 @@
 - The journal of accesses and changes is for the organisation's managers (their own people) and
   the person's référent·e.
 - Erasure is a decision: the organisation's manager or the référent·e.
+- The journal of the whole structure (every access to its files, whoever made it) is for the
+  manager of the organisation they are acting for.
 """
 
 from __future__ import annotations
@@ -40,6 +42,11 @@ def can_view_journal(user, person) -> bool:
 
 def can_erase(user, person) -> bool:
     return _manages(user, person.organisation_id) or _is_referent(user, person)
+
+
+def can_view_structure_journal(user, membership) -> bool:
+    return (user.is_authenticated and membership is not None and membership.user_id == user.id
+            and membership.role == MembershipRole.MANAGER)
 
 
 def require(allowed: bool) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from orientation.audit.models import PersonAccessLog
+from orientation.audit.models import AuditAction, PersonAccessLog
 from orientation.auth.models import User
 from orientation.cpam.models import MasCase, MasTeam
 from orientation.extensions import db
@@ -14,6 +17,16 @@ from orientation.people.models import Person
 from orientation.referrals.models import Orientation
 
 JOURNAL_PAGE = 200
+STRUCTURE_JOURNAL_PAGE = 100
+
+
+@dataclass(frozen=True)
+class StructureJournalFilters:
+    user_id: int | None = None
+    action: AuditAction | None = None
+    start: datetime | None = None  # inclusive, UTC
+    end: datetime | None = None  # exclusive, UTC
+    outside_only: bool = False  # accesses made on behalf of another structure
 
 
 def get_person(person_id: int) -> Person:
@@ -31,6 +44,47 @@ def journal(person_id: int, *, limit: int | None = JOURNAL_PAGE) -> list[PersonA
 def journal_count(person_id: int) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(PersonAccessLog)
                              .where(PersonAccessLog.person_id == person_id))
+
+
+def _structure_entries(organisation_id: int, filters: StructureJournalFilters):
+    """The journal entries of the files the structure keeps (anonymised ones included: they keep their id)."""
+    condition = [PersonAccessLog.person_id.in_(sa.select(Person.id).where(Person.organisation_id == organisation_id))]
+    if filters.user_id is not None:
+        condition.append(PersonAccessLog.user_id == filters.user_id)
+    if filters.action is not None:
+        condition.append(PersonAccessLog.action == filters.action)
+    if filters.start is not None:
+        condition.append(PersonAccessLog.at >= filters.start)
+    if filters.end is not None:
+        condition.append(PersonAccessLog.at < filters.end)
+    if filters.outside_only:  # an agent (not the worker) acting for another structure, or for none
+        condition.append(PersonAccessLog.user_id.is_not(None))
+        condition.append(sa.or_(PersonAccessLog.organisation_id.is_(None),
+                                PersonAccessLog.organisation_id != organisation_id))
+    return sa.and_(*condition)
+
+
+def structure_journal(organisation_id: int, filters: StructureJournalFilters, *, limit: int | None,
+                      offset: int = 0) -> list[PersonAccessLog]:
+    query = (sa.select(PersonAccessLog).where(_structure_entries(organisation_id, filters))
+             .order_by(PersonAccessLog.at.desc(), PersonAccessLog.id.desc()).offset(offset))
+    if limit is not None:
+        query = query.limit(limit)
+    return list(db.session.scalars(query))
+
+
+def structure_journal_count(organisation_id: int, filters: StructureJournalFilters) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(PersonAccessLog)
+                             .where(_structure_entries(organisation_id, filters)))
+
+
+def structure_journal_agents(organisation_id: int) -> list[tuple[int, str]]:
+    """The accounts that appear in the structure's journal, by name: the choices of the "Par" filter."""
+    user_ids = sa.select(PersonAccessLog.user_id).where(
+        _structure_entries(organisation_id, StructureJournalFilters()), PersonAccessLog.user_id.is_not(None)).distinct()
+    return [(row.id, f"{row.last_name} {row.first_name}") for row in db.session.execute(
+        sa.select(User.id, User.first_name, User.last_name).where(User.id.in_(user_ids))
+        .order_by(User.last_name, User.first_name, User.id))]
 
 
 def names_of(entries: list[PersonAccessLog]) -> tuple[dict[int, str], dict[int, str]]:

@@ -1,12 +1,13 @@
-"""RGPD pages of a person's file: journal, export, what was shared, erasure."""
+"""RGPD pages: a person's file (journal, export, what was shared, erasure) and the structure's journal."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from datetime import UTC, datetime, time, timedelta
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from orientation import clock
@@ -17,7 +18,8 @@ from orientation.csrf import redisplay_on_csrf_error
 from orientation.extensions import db
 from orientation.referrals.models import SharedField
 from orientation.rgpd import erasure, export, permissions, queries
-from orientation.rgpd.forms import EraseForm
+from orientation.rgpd.forms import EraseForm, StructureJournalFilters
+from orientation.templating import PARIS
 
 
 def _acting_organisation_id(person) -> int:
@@ -32,15 +34,15 @@ def _load(person_id: int, allowed, purpose: str):
     return person
 
 
-def _journal_rows(person_id: int, limit):
-    entries = queries.journal(person_id, limit=limit)
+def _journal_rows(entries):
     users, organisations = queries.names_of(entries)
     return [{
         "at": entry.at, "action": entry.action.label, "user": users.get(entry.user_id, "Système"),
         "organisation": organisations.get(entry.organisation_id, ""), "purpose": entry.purpose,
         "what": export.SECTION_TITLES.get(entry.target, entry.target or ""), "target_id": entry.target_id,
         "fields": ", ".join(entry.fields or ()), "ip_address": entry.ip_address or "",
-        "user_agent": entry.user_agent or "", "orientation_id": entry.orientation_id,
+        "user_agent": entry.user_agent or "", "orientation_id": entry.orientation_id, "person_id": entry.person_id,
+        "organisation_id": entry.organisation_id, "by_system": entry.user_id is None,
     } for entry in entries]
 
 
@@ -48,7 +50,7 @@ def _journal_rows(person_id: int, limit):
 def journal(person_id: int):
     person = _load(person_id, permissions.can_view_journal, "rgpd.journal")
     db.session.commit()
-    return render_template("rgpd/journal.html", person=person, rows=_journal_rows(person.id, queries.JOURNAL_PAGE),
+    return render_template("rgpd/journal.html", person=person, rows=_journal_rows(queries.journal(person.id)),
                            total=queries.journal_count(person.id), page_size=queries.JOURNAL_PAGE)
 
 
@@ -62,14 +64,59 @@ JOURNAL_COLUMNS = [("at", "Date et heure (UTC)"), ("action", "Action"), ("user",
 def journal_csv(person_id: int):
     person = _load(person_id, permissions.can_view_journal, "rgpd.journal_csv")
     db.session.commit()
+    return _journal_csv(_journal_rows(queries.journal(person.id, limit=None)), JOURNAL_COLUMNS,
+                        f"journal-personne-{person.id}.csv")
+
+
+def _journal_csv(rows: list[dict], columns: list[tuple[str, str]], filename: str) -> Response:
+    """UTF-8 with BOM and `;`, as Excel opens it in France."""
     output = io.StringIO()
     writer = csv.writer(output, delimiter=";")
-    writer.writerow([label for _key, label in JOURNAL_COLUMNS])
-    for row in _journal_rows(person.id, None):
+    writer.writerow([label for _key, label in columns])
+    for row in rows:
         writer.writerow([row["at"].isoformat() if key == "at" else row[key] if row[key] is not None else ""
-                         for key, _label in JOURNAL_COLUMNS])
+                         for key, _label in columns])
     return Response("\ufeff" + output.getvalue(), mimetype="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="journal-personne-{person.id}.csv"'})
+        "Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _structure_journal_context():
+    """Load → check access → the filters of the URL (unusable values are reported and ignored)."""
+    membership = current_membership()
+    permissions.require(permissions.can_view_structure_journal(current_user, membership))
+    organisation_id = membership.organisation_id
+    form = StructureJournalFilters(request.args)
+    notices = form.clean(queries.structure_journal_agents(organisation_id))
+    start, end = form.period
+    filters = queries.StructureJournalFilters(
+        user_id=int(form.par.data) if form.par.data else None,
+        action=AuditAction(form.action.data) if form.action.data else None,
+        start=datetime.combine(start, time(), tzinfo=PARIS).astimezone(UTC) if start else None,
+        end=datetime.combine(end + timedelta(days=1), time(), tzinfo=PARIS).astimezone(UTC) if end else None,
+        outside_only=bool(form.hors_structure.data))
+    return membership.organisation, form, filters, notices
+
+
+@login_required
+def structure_journal():
+    organisation, form, filters, notices = _structure_journal_context()
+    total = queries.structure_journal_count(organisation.id, filters)
+    size = queries.STRUCTURE_JOURNAL_PAGE
+    pages = max(1, -(-total // size))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    rows = _journal_rows(queries.structure_journal(organisation.id, filters, limit=size, offset=(page - 1) * size))
+    query_args = {field.name: field.raw_data[0] for field in form if field.raw_data and field.raw_data[0]
+                  and not field.errors}
+    return render_template("rgpd/structure_journal.html", organisation=organisation, form=form, notices=notices,
+                           rows=rows, total=total, page=page, pages=pages, query_args=query_args)
+
+
+@login_required
+def structure_journal_csv():
+    organisation, _form, filters, _notices = _structure_journal_context()
+    rows = _journal_rows(queries.structure_journal(organisation.id, filters, limit=None))
+    return _journal_csv(rows, [("person_id", "Fiche n°"), *JOURNAL_COLUMNS],
+                        f"journal-structure-{organisation.id}-{clock.now():%Y-%m-%d}.csv")
 
 
 def _export(person_id: int, purpose: str):

@@ -277,6 +277,8 @@ RULES: dict[str, Rule] = {
     "rgpd.shared": Rule(EDES),
     "rgpd.journal": Rule({RESPONSABLE}),
     "rgpd.journal_csv": Rule({RESPONSABLE}),
+    "rgpd_structure.journal": Rule(MANAGERS),  # the structure acted for: no id in the URL
+    "rgpd_structure.journal_csv": Rule(MANAGERS),
     # the world's person has an orientation under way: the erasure is refused (409) until it closes
     "rgpd.erase": Rule({RESPONSABLE}, form="EraseForm", data={"confirm": "y"}, also=frozenset({409})),
     # -- an orientation's documents: its sender and receiver
