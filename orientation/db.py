@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 
+from orientation import clock
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -34,7 +36,8 @@ def as_id(value) -> int | None:
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Default of the timestamp columns: the project's clock, so that what tests stamp agrees with it."""
+    return clock.now()
 
 
 class UTCDateTime(sa.TypeDecorator):
