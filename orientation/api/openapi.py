@@ -17,7 +17,7 @@ from orientation.directory.thematiques import thematique_labels
 from orientation.people.catalogue import NeedCode
 from orientation.people.models import ConsentMethod, ContactPreference
 from orientation.referrals.lifecycle import STATUS_FROM_FHIR, OrientationStatus, Outcome, Reason
-from orientation.referrals.models import SharedField, Urgency
+from orientation.referrals.models import AppointmentChannel, AppointmentStatus, SharedField, Urgency
 
 DOCUMENT_URI = "urn:orientation:api:v1"
 PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
@@ -308,6 +308,48 @@ def _paths() -> dict:
                 "responses": {"201": _json(_ref("Comment"), "Ajouté"), **_problems(400, 401, 403, 404, 415, 422, 429)},
             }
         },
+        "/orientations/{orientation_id}/appointments": {
+            "post": {
+                "operationId": "addOrientationAppointment",
+                "tags": ["Orientations"],
+                "security": SECURITY_TOKEN,
+                "summary": "Fixer un rendez-vous (structure destinataire ; une orientation acceptée passe en cours)",
+                "parameters": [ORIENTATION_PATH],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("AppointmentCreate")}},
+                },
+                "responses": {
+                    "201": _json(_ref("Appointment"), "Enregistré", ETAG_HEADER),
+                    **_problems(400, 401, 403, 404, 415, 422, 429),
+                },
+            }
+        },
+        "/orientations/{orientation_id}/appointments/{appointment_id}/status": {
+            "post": {
+                "operationId": "setAppointmentStatus",
+                "tags": ["Orientations"],
+                "security": SECURITY_TOKEN,
+                "summary": "Dire ce qu'il est advenu d'un rendez-vous (honoré, non honoré) ou l'annuler avant l'heure",
+                "parameters": [
+                    ORIENTATION_PATH,
+                    {
+                        "name": "appointment_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer", "minimum": 1},
+                    },
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("AppointmentStatusChange")}},
+                },
+                "responses": {
+                    "200": _json(_ref("Appointment"), headers=ETAG_HEADER),
+                    **_problems(400, 401, 403, 404, 415, 422, 429),
+                },
+            }
+        },
     }
 
 
@@ -465,7 +507,7 @@ def _schemas() -> dict:
                 "needs": {"type": "array"},
                 "history": {"type": "array"},
                 "comments": {"type": "array"},
-                "appointments": {"type": "array"},
+                "appointments": {"type": "array", "items": _ref("Appointment")},
                 "allowed_transitions": {"type": "array"},
                 "outcome": {"type": ["string", "null"]},
             },
@@ -555,6 +597,52 @@ def _schemas() -> dict:
             "additionalProperties": False,
             "required": ["body"],
             "properties": {"body": {"type": "string", "minLength": 1, "maxLength": 5000, "pattern": r"\S"}},
+        },
+        "AppointmentCreate": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["starts_at", "channel"],
+            "properties": {
+                "starts_at": {
+                    "type": "string",
+                    "maxLength": 40,
+                    "description": "Date et heure avec décalage horaire (RFC 3339), pas avant aujourd'hui",
+                    "examples": ["2026-12-10T14:30:00+01:00"],
+                },
+                "channel": {"enum": [c.value for c in AppointmentChannel]},
+                "place": {"type": "string", "maxLength": 300},
+                "reminder_agreed": {
+                    "type": "boolean",
+                    "default": False,
+                    "description": "La personne accepte d'être rappelée la veille (SMS ou e-mail)",
+                },
+                "note": {"type": "string", "maxLength": 2000},
+            },
+        },
+        "AppointmentStatusChange": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["status"],
+            "properties": {
+                "status": {
+                    "enum": [s.value for s in AppointmentStatus if s is not AppointmentStatus.PLANNED],
+                    "description": "done / missed une fois l'heure venue ; cancelled avant",
+                }
+            },
+        },
+        "Appointment": {
+            "type": "object",
+            "required": ["id", "orientation_id", "starts_at", "channel", "status"],
+            "properties": {
+                "id": {"type": "integer"},
+                "orientation_id": {"type": "integer"},
+                "starts_at": {"type": "string"},
+                "channel": {"enum": [c.value for c in AppointmentChannel]},
+                "place": {"type": ["string", "null"]},
+                "reminder_agreed": {"type": "boolean"},
+                "status": {"enum": [s.value for s in AppointmentStatus]},
+                "status_changed_at": {"type": ["string", "null"]},
+            },
         },
         "Comment": {
             "type": "object",

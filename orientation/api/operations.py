@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, datetime
 
 from orientation import clock
 from orientation.api.models import ApiToken, Scope, WebhookEndpoint
@@ -173,6 +173,57 @@ def change_status(caller, orientation: Orientation, body: dict, expected_version
         expected_version=expected_version,
         redirect_service_id=body.get("redirect_service_id"),
     )
+
+
+def add_appointment(caller, orientation: Orientation, body: dict):
+    """The receiver's rendez-vous, through the same operation as the UI (which puts an accepted
+    orientation in progress); a time without its offset or already past is refused."""
+    try:
+        starts_at = datetime.fromisoformat(body["starts_at"])
+        local_day = starts_at.astimezone(referral_operations.PARIS).date() if starts_at.tzinfo else None
+    except (ValueError, OverflowError):  # unreadable, or a year 1 / 9999 moved out of range by its offset
+        starts_at = local_day = None
+    if local_day is None:
+        raise ApiProblem(
+            422,
+            "Donnez la date et l'heure du rendez-vous avec leur décalage horaire, par exemple "
+            "2026-12-10T14:30:00+01:00.",
+            "Give the appointment's date and time with its UTC offset, e.g. 2026-12-10T14:30:00+01:00.",
+            code="invalid_starts_at",
+            errors=[{"field": "starts_at", "detail": "date et heure avec décalage horaire"}],
+        )
+    if local_day < clock.now().astimezone(referral_operations.PARIS).date():
+        raise ApiProblem(
+            422,
+            "La date du rendez-vous est déjà passée.",
+            "The appointment's date is in the past.",
+            code="invalid_starts_at",
+            errors=[{"field": "starts_at", "detail": "date passée"}],
+        )
+    try:
+        return referral_operations.add_appointment(
+            orientation,
+            user=caller.actor,
+            starts_at=starts_at,
+            channel=body["channel"],
+            place=(body.get("place") or "").strip() or None,
+            reminder_agreed=body.get("reminder_agreed", False),
+            note=(body.get("note") or "").strip() or None,
+        )
+    except referral_operations.OrientationRefused as refusal:
+        raise _refusal(refusal) from None
+
+
+def record_appointment_status(caller, appointment, status: str) -> None:
+    try:
+        referral_operations.record_appointment_status(appointment, user=caller.actor, status=status)
+    except referral_operations.OrientationRefused as refusal:
+        raise ApiProblem(
+            422,
+            str(refusal),
+            "Planned appointments are cancelled before their time, marked done or missed after it, once.",
+            code="appointment_refused",
+        ) from None
 
 
 def add_comment(caller, orientation: Orientation, body: str):

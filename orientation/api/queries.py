@@ -15,7 +15,7 @@ from orientation.directory.models import Service, ServiceThematique, Structure
 from orientation.directory.queries import _distance, _serves_commune
 from orientation.extensions import db
 from orientation.referrals.lifecycle import OrientationStatus
-from orientation.referrals.models import Orientation, OrientationEvent
+from orientation.referrals.models import Appointment, Orientation, OrientationEvent
 from orientation.referrals.queries import _list_options
 from orientation.territory.models import Commune
 
@@ -161,6 +161,11 @@ def orientations_page(
         filters.append(Orientation.last_activity_at >= modified_after)
     statement = sa.select(Orientation).where(*filters).options(*_list_options(), selectinload(Orientation.needs))
     return _slice(statement, page, per_page, order=(Orientation.last_activity_at.desc(), Orientation.id.desc()))
+
+
+def get_appointment(orientation_id: int, appointment_id: int) -> Appointment | None:
+    return db.session.scalar(sa.select(Appointment).where(
+        Appointment.id == appointment_id, Appointment.orientation_id == orientation_id))
 
 
 def get_orientation(orientation_id: int) -> Orientation | None:

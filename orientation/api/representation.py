@@ -90,16 +90,7 @@ def task(orientation: Orientation, actor) -> dict:
             {"id": comment.id, "at": comment.created_at.isoformat(), "side": comment.side.value, "body": comment.body}
             for comment in orientation.comments
         ],
-        "appointments": [
-            {
-                "id": appointment.id,
-                "starts_at": appointment.starts_at.isoformat(),
-                "channel": appointment.channel.value,
-                "place": appointment.place or None,
-                "status": appointment.status.value,
-            }
-            for appointment in orientation.appointments
-        ],
+        "appointments": [appointment(item) for item in orientation.appointments],
         "allowed_transitions": [
             {
                 "status": to.value,
@@ -110,6 +101,19 @@ def task(orientation: Orientation, actor) -> dict:
             }
             for to, rule in lifecycle.allowed_transitions(orientation, actor)
         ],
+    }
+
+
+def appointment(item) -> dict:
+    return {
+        "id": item.id,
+        "orientation_id": item.orientation_id,
+        "starts_at": item.starts_at.isoformat(),
+        "channel": item.channel.value,
+        "place": item.place or None,
+        "reminder_agreed": item.reminder_agreed,
+        "status": item.status.value,
+        "status_changed_at": _iso(item.status_changed_at),
     }
 
 

@@ -92,7 +92,33 @@ def _json_body() -> dict:
     body = request.get_json(silent=True)
     if body is None:
         raise ApiProblem(400, "Le corps n'est pas du JSON valide.", "The body is not valid JSON.", code="invalid_json")
+    if (where := _nul_character_at(body)) is not None:
+        raise ApiProblem(
+            422,
+            "Le texte envoyé contient un caractère nul (\\u0000), que l'on ne peut pas enregistrer.",
+            "The text sent contains a NUL character (\\u0000), which cannot be stored.",
+            code="invalid_body",
+            errors=[{"field": where or None, "detail": "caractère nul"}],
+        )
     return body
+
+
+def _nul_character_at(body) -> str | None:
+    """Where a NUL character sits in a JSON body ("" for the root), or None: PostgreSQL text cannot
+    hold one. Iterative: the nesting is as deep as the sender made it."""
+    pending = [("", body)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return path
+            continue
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        for key, item in items:
+            if isinstance(key, str) and "\x00" in key:
+                return path
+            pending.append((f"{path}/{key}" if path else str(key), item))
+    return None
 
 
 def _validated(schema_name: str) -> dict:
@@ -397,6 +423,55 @@ _TRANSITION_EN = {
     "(see allowed_transitions and the French detail).",
 }
 _TRANSITION_CODES = {409: "conflict", 403: "transition_forbidden", 422: "invalid_transition"}
+
+
+def _receiver_only(caller, orientation) -> None:
+    if not permissions.is_receiver(caller.actor, orientation):
+        raise ApiProblem(
+            403,
+            "Seule la structure destinataire fixe et suit les rendez-vous.",
+            "Only the receiving organisation sets and follows appointments.",
+            code="forbidden",
+        )
+
+
+def _appointment_answer(appointment, orientation, status: int):
+    """The appointment, and the orientation's new ETag (a first appointment puts it in progress)."""
+    response = jsonify(representation.appointment(appointment))
+    response.status_code = status
+    response.headers["ETag"] = representation.etag(orientation)
+    return response
+
+
+def add_appointment(orientation_id: int):
+    caller = current_caller(Scope.ORIENTATIONS)
+    orientation = _visible_orientation(caller, orientation_id)
+    _receiver_only(caller, orientation)
+    body = _validated("AppointmentCreate")
+    try:
+        appointment = operations.add_appointment(caller, orientation, body)
+    except ApiProblem:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return _appointment_answer(appointment, orientation, 201)
+
+
+def appointment_status(orientation_id: int, appointment_id: int):
+    caller = current_caller(Scope.ORIENTATIONS)
+    orientation = _visible_orientation(caller, orientation_id)
+    appointment = queries.get_appointment(orientation.id, appointment_id) if appointment_id <= MAX_ID else None
+    if appointment is None:
+        raise _not_found()
+    _receiver_only(caller, orientation)
+    body = _validated("AppointmentStatusChange")
+    try:
+        operations.record_appointment_status(caller, appointment, body["status"])
+    except ApiProblem:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return _appointment_answer(appointment, orientation, 200)
 
 
 def add_comment(orientation_id: int):

@@ -150,7 +150,8 @@ def _one(number, sender, agent, receiver, service, volet, commune, ending, rng, 
         move(S.ABANDONED, receiver, reason=rng.choice([Reason.UNREACHABLE, Reason.DID_NOT_COME]))
         return
     day = (clock.now() + timedelta(days=rng.randint(2, 15))).date()
-    operations.add_appointment(orientation, user=receiver, day=day, time=time(9 + rng.randint(0, 7), 0),
+    starts_at = operations.paris_time(day, time(9 + rng.randint(0, 7), 0))
+    operations.add_appointment(orientation, user=receiver, starts_at=starts_at,
                                channel="in_person", place=service.commune_name or "", reminder_agreed=False, note=None)
     if ending == "in_progress" or not later(24 * 16, 24 * 45):
         return

@@ -135,12 +135,18 @@ def add_comment(orientation: Orientation, *, user, body: str) -> OrientationComm
     return comment
 
 
-def add_appointment(orientation: Orientation, *, user, day, time, channel, place: str | None,
+def paris_time(day, time) -> datetime:
+    """A date and a time as read on a clock in the Vaucluse."""
+    return datetime.combine(day, time, tzinfo=PARIS)
+
+
+def add_appointment(orientation: Orientation, *, user, starts_at: datetime, channel, place: str | None,
                     reminder_agreed: bool, note: str | None) -> Appointment:
-    """Record a rendez-vous; an accepted orientation is then under way (in_progress)."""
+    """Record a rendez-vous (`starts_at` timezone-aware); an accepted orientation is then under way (in_progress)."""
     if orientation.status not in (OrientationStatus.ACCEPTED, OrientationStatus.IN_PROGRESS):
         raise OrientationRefused("Un rendez-vous se fixe sur une orientation acceptée ou en cours.")
-    starts_at = datetime.combine(day, time, tzinfo=PARIS)
+    if starts_at.tzinfo is None:
+        raise ValueError("an appointment's time needs a timezone")
     appointment = Appointment(orientation_id=orientation.id, starts_at=starts_at,
                               channel=AppointmentChannel(channel), place=place or "",
                               reminder_agreed=bool(reminder_agreed), note=note or None, created_by_id=user.id,

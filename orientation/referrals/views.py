@@ -172,7 +172,8 @@ def add_appointment(orientation_id: int):
     form = AppointmentForm()
     if form.validate_on_submit():
         try:
-            operations.add_appointment(orientation, user=current_user, day=form.day.data, time=form.time.data,
+            operations.add_appointment(orientation, user=current_user,
+                                       starts_at=operations.paris_time(form.day.data, form.time.data),
                                        channel=form.channel.data, place=form.place.data,
                                        reminder_agreed=form.reminder_agreed.data, note=form.note.data)
         except lifecycle.TransitionError as refusal:

@@ -237,6 +237,23 @@ def test_bad_input_is_refused_whole_and_nothing_is_half_saved(world, sender_api)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Person)) == people_before
 
 
+def test_a_nul_character_anywhere_in_the_body_is_refused_not_a_server_error(world, sender_api):
+    """PostgreSQL text cannot hold \\u0000: refused with the field, before anything is written."""
+    people_before = db.session.scalar(sa.select(sa.func.count()).select_from(Person))
+    body = _create_body(world)
+    body["person"]["last_name"] = "Mar\x00tin"
+    refused = sender_api.post("/api/v1/orientations", body)
+    assert refused.status_code == 422 and refused.content_type == "application/problem+json"
+    assert refused.get_json()["errors"] == [{"field": "person/last_name", "detail": "caractère nul"}]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Person)) == people_before
+    orientation = world.orientation(S.SENT)
+    comment = sender_api.post(f"/api/v1/orientations/{orientation.id}/comments", {"body": "\x00"})
+    assert comment.status_code == 422 and comment.get_json()["errors"][0]["field"] == "body"
+    assert sender_api.post(f"/api/v1/orientations/{orientation.id}/comments", {"b\x00": "x"}).status_code == 422
+    nested = sender_api.post("/api/v1/orientations", [[[[["\x00"]]]]] * 2)
+    assert nested.status_code == 422 and nested.get_json()["errors"][0]["field"] == "1/0/0/0/0"
+
+
 def test_comments_through_the_api(world, sender_api, receiver_api):
     orientation = world.orientation(S.SENT)
     added = sender_api.post(

@@ -116,8 +116,7 @@ class Scenario:
     def appointment(self, starts_at: datetime, *, agreed: bool = True) -> Appointment:
         """A rendez-vous at `starts_at` (aware) on a new accepted orientation, which it puts in progress."""
         orientation = self.orientation(S.ACCEPTED)
-        local = starts_at.astimezone(operations.PARIS)
-        return operations.add_appointment(orientation, user=self.receiver, day=local.date(), time=local.time(),
+        return operations.add_appointment(orientation, user=self.receiver, starts_at=starts_at,
                                           channel=AppointmentChannel.IN_PERSON, place="12 rue de la République",
                                           reminder_agreed=agreed, note=None)
 

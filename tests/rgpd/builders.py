@@ -81,9 +81,10 @@ def full_file() -> FullFile:
     referral_operations.add_comment(orientation, user=receiver, body=SECRETS["comment"])
     add_attachment(orientation, user=receiver, organisation_id=receiver_org.id,
                    filename="Bilan Rosa Pereira.pdf", data=PDF)
-    referral_operations.add_appointment(orientation, user=receiver, day=date.today() + timedelta(days=3),
-                                        time=time(10, 0), channel="in_person", place=SECRETS["appointment"],
-                                        reminder_agreed=True, note=SECRETS["appointment"])
+    starts_at = referral_operations.paris_time(date.today() + timedelta(days=3), time(10, 0))
+    referral_operations.add_appointment(orientation, user=receiver, starts_at=starts_at, channel="in_person",
+                                        place=SECRETS["appointment"], reminder_agreed=True,
+                                        note=SECRETS["appointment"])
     referral_operations.change_status(orientation, S.COMPLETED, user=receiver, outcome="met")
     db.session.add(OrientationReminder(orientation_id=orientation.id, key="unopened"))
     db.session.flush()

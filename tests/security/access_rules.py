@@ -304,6 +304,8 @@ RULES: dict[str, Rule] = {
     "api.create_orientation": Rule(**TOKEN_ONLY),
     "api.change_status": Rule(**TOKEN_ONLY),
     "api.add_comment": Rule(**TOKEN_ONLY),
+    "api.add_appointment": Rule(**TOKEN_ONLY),
+    "api.appointment_status": Rule(**TOKEN_ONLY),
     # a structure's managers (a coordinator manages the département's own organisation's access)
     "api_manage.index": Rule(MANAGERS),
     "api_manage.create_token": Rule(
