@@ -252,6 +252,8 @@ def test_a_nul_character_anywhere_in_the_body_is_refused_not_a_server_error(worl
     assert sender_api.post(f"/api/v1/orientations/{orientation.id}/comments", {"b\x00": "x"}).status_code == 422
     nested = sender_api.post("/api/v1/orientations", [[[[["\x00"]]]]] * 2)
     assert nested.status_code == 422 and nested.get_json()["errors"][0]["field"] == "1/0/0/0/0"
+    search = sender_api.get("/api/v1/hsds/services", query_string={"search": "a\x00b"})
+    assert search.status_code == 400 and search.get_json()["errors"] == [{"field": "search", "detail": "caractère nul"}]
 
 
 def test_comments_through_the_api(world, sender_api, receiver_api):

@@ -10,7 +10,7 @@ from werkzeug.routing import BuildError, IntegerConverter
 from orientation.db import MAX_ID
 from tests.security.access_rules import NOT_POSTED_FORMS, RULES
 from tests.security.walk import Target, Visitor, problem, targets
-from tests.security.world import AGENT_EDES, COORDINATION, ROLES, build_world
+from tests.security.world import AGENT_EDES, CONSEILLER_CPAM, COORDINATION, RESPONSABLE, ROLES, build_world
 
 
 @pytest.fixture
@@ -71,4 +71,50 @@ def test_garbage_in_url_arguments_is_not_found(app, world, role):
                 status = visitor.send(target, {}).status_code
                 if status >= 500 or (isinstance(garbage, int) and status != 404):
                     problems.append(f"{method} {url[:120]} as {role}: {status}")
+    assert not problems, "\n".join(problems)
+
+
+def _query_parameter_names() -> list[str]:
+    """Every query parameter the app reads: `request.args.get("…")` in the code, the fields of the
+    forms built from the URL, and those of the API's document."""
+    import re
+    from pathlib import Path
+
+    import orientation
+    from orientation.api import openapi
+    from orientation.pilotage.forms import FiltersForm
+    from orientation.rgpd.forms import StructureJournalFilters
+
+    names = set()
+    for source in Path(orientation.__file__).parent.rglob("*.py"):
+        names.update(re.findall(r'request\.args\.get(?:list)?\(\s*"([a-z_]+)"', source.read_text()))
+    for form in (FiltersForm, StructureJournalFilters):
+        names.update(name for name in dir(form) if hasattr(getattr(form, name), "field_class"))
+    for operations in openapi.document()["paths"].values():
+        for operation in operations.values():
+            names.update(p["name"] for p in operation.get("parameters", []) if p.get("in") == "query")
+    return sorted(names)
+
+
+@pytest.mark.parametrize("role", [AGENT_EDES, CONSEILLER_CPAM, RESPONSABLE, COORDINATION])
+def test_nul_and_odd_values_in_every_query_parameter_are_not_a_server_error(app, world, role):
+    """PostgreSQL text cannot hold NUL: every page and API read answers 2xx-4xx whatever the query
+    string says. The API refuses the first wrong parameter (400), so there they go one at a time."""
+    visitor = Visitor(app, world, role)
+    names = _query_parameter_names()
+    assert {"q", "page", "debut", "par", "search", "modified_after"} <= set(names)
+    problems = []
+    for target in targets(app, world, role, methods=("GET",)):
+        if target.side == "other" or target.endpoint == "static":
+            continue
+        separator = "&" if "?" in target.url else "?"
+        urls = [target.url + separator + "&".join(f"{name}={odd}" for name in names)
+                for odd in ("a%00b", "%C2%B2", "9" * 30)]
+        if target.endpoint.startswith("api."):
+            urls += [f"{target.url}{separator}{name}=a%00b" for name in names]
+        for url in urls:
+            status = visitor.send(Target(target.endpoint, "GET", target.side, url, target.ids, target.user,
+                                         target.rule, role)).status_code
+            if status >= 500:
+                problems.append(f"GET {url} as {role}: {status}")
     assert not problems, "\n".join(problems)
