@@ -133,6 +133,8 @@ class BaseConfig:
             "RGPD_PERSON_INACTIVITY_MONTHS": _env_int("RGPD_PERSON_INACTIVITY_MONTHS", 24),
             "RGPD_USER_INACTIVITY_MONTHS": _env_int("RGPD_USER_INACTIVITY_MONTHS", 12),
             "RGPD_USER_WARNING_DAYS": _env_int("RGPD_USER_WARNING_DAYS", 30),
+            # The security journal (logins, failures, changes of rights) is kept this long.
+            "SECURITY_EVENTS_RETENTION_MONTHS": _env_int("SECURITY_EVENTS_RETENTION_MONTHS", 12),
             # Documents attached to orientations: size limit, and deletion this long after the closure.
             "ATTACHMENTS_FOLDER": os.environ.get("ATTACHMENTS_FOLDER") or str(self.instance_path / "attachments"),
             "ATTACHMENTS_MAX_BYTES": _env_int("ATTACHMENTS_MAX_BYTES", 10 * 1024 * 1024),

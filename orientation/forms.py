@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 from flask_wtf import FlaskForm
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import DateField
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from orientation.db import MAX_ID
 
 REQUIRED = "Ce champ est obligatoire."
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def strip(value):
@@ -77,3 +82,45 @@ CSRF_MESSAGE = (
     "Le formulaire a expiré ou n'a pas pu être vérifié (jeton de sécurité manquant). "
     "Vos saisies ont été conservées : vérifiez-les et envoyez à nouveau."
 )
+
+
+class UrlFilters(BaseForm):
+    """Filters of a list read from the URL (GET, no CSRF): a value that cannot be used is reported
+    in French and ignored, never an error. Subclasses list their choice fields in `choice_fields`;
+    every filter form has a period (`du`, `au`: days in Paris time)."""
+
+    class Meta:
+        csrf = False
+
+    du = DateField("Du", validators=[Optional()])
+    au = DateField("Au", validators=[Optional()])
+    choice_fields: tuple[str, ...] = ()
+
+    def clean(self) -> list[str]:
+        self.validate()
+        notices = []
+        for name in self.choice_fields:
+            field = self[name]
+            if field.data not in {value for value, _label in field.choices}:
+                notices.append(f"« {field.label.text} » : valeur inconnue, filtre ignoré.")
+                field.data = ""
+        for field in (self.du, self.au):
+            if field.errors:
+                notices.append(f"« {field.label.text} » : date illisible, filtre ignoré.")
+                field.data = None
+        if self.du.data and self.au.data and self.du.data > self.au.data:
+            self.du.data, self.au.data = self.au.data, self.du.data
+            notices.append("La période était inversée : elle a été remise dans l'ordre.")
+        return notices
+
+    def utc_period(self) -> tuple[datetime | None, datetime | None]:
+        """[start, end) in UTC of the days chosen, as days run in the Vaucluse."""
+        start = datetime.combine(self.du.data, time(), tzinfo=PARIS).astimezone(UTC) if self.du.data else None
+        end = (datetime.combine(self.au.data + timedelta(days=1), time(), tzinfo=PARIS).astimezone(UTC)
+               if self.au.data else None)
+        return start, end
+
+    def query_args(self) -> dict[str, str]:
+        """The filters as they were typed, for links (pages, CSV) — the unusable ones left out."""
+        return {field.name: field.raw_data[0] for field in self
+                if field.raw_data and field.raw_data[0] and not field.errors}

@@ -2,7 +2,7 @@
 
 from orientation.api.models import ApiToken, WebhookEndpoint  # noqa: F401
 from orientation.attachments.models import OrientationAttachment  # noqa: F401
-from orientation.audit.models import PersonAccessLog  # noqa: F401
+from orientation.audit.models import PersonAccessLog, SecurityEvent  # noqa: F401
 from orientation.auth.models import RecoveryCode, User  # noqa: F401
 from orientation.cpam.models import (  # noqa: F401
     ContactAttempt,

@@ -30,6 +30,7 @@ NAVIGATION: list[tuple[str, str, Callable]] = [
     ("pilotage.dashboard", "Pilotage", lambda user: _steers(user)),
     ("organisations.list", "Structures et comptes", lambda user: user.is_coordinator),
     ("notifications.failures", "Messages en échec", lambda user: user.is_coordinator),
+    ("auth.security_journal", "Journal de sécurité", lambda user: user.is_coordinator),
     ("api_manage.index", "API", lambda user: _manages_api(user)),
     ("rgpd_structure.journal", "Journal des accès", lambda user: _views_structure_journal(user)),
 ]

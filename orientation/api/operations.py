@@ -9,6 +9,8 @@ from orientation import clock
 from orientation.api.models import ApiToken, Scope, WebhookEndpoint
 from orientation.api.problems import ApiProblem
 from orientation.api.tokens import display_prefix, new_token, token_hash
+from orientation.audit import security
+from orientation.audit.models import SecurityEventKind
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
 from orientation.people import operations as people_operations
@@ -35,6 +37,8 @@ def create_token(*, organisation_id: int, user, name: str, scopes) -> tuple[ApiT
     )
     db.session.add(token)
     db.session.flush()
+    security.record(SecurityEventKind.API_TOKEN_CREATED, user=user, organisation=organisation_id,
+                    detail={"token_id": token.id, "name": token.name, "prefix": token.prefix, "scopes": token.scopes})
     return token, secret
 
 
@@ -42,6 +46,8 @@ def revoke_token(token: ApiToken, *, user) -> None:
     if token.revoked_at is None:
         token.revoked_at = clock.now()
         token.revoked_by_id = user.id
+        security.record(SecurityEventKind.API_TOKEN_REVOKED, user=user, organisation=token.organisation_id,
+                        detail={"token_id": token.id, "name": token.name, "prefix": token.prefix})
         db.session.flush()
 
 
@@ -55,6 +61,8 @@ def create_webhook(*, organisation_id: int, user, url: str) -> WebhookEndpoint:
     )
     db.session.add(endpoint)
     db.session.flush()
+    security.record(SecurityEventKind.WEBHOOK_CREATED, user=user, organisation=organisation_id,
+                    detail={"webhook_id": endpoint.id, "url": endpoint.url})
     return endpoint
 
 
@@ -63,6 +71,8 @@ def disable_webhook(endpoint: WebhookEndpoint) -> None:
     if endpoint.active:
         endpoint.active = False
         endpoint.disabled_at = clock.now()
+        security.record(SecurityEventKind.WEBHOOK_DISABLED, user=security.acting_user_id(),
+                        organisation=endpoint.organisation_id, detail={"webhook_id": endpoint.id, "url": endpoint.url})
         db.session.flush()
 
 

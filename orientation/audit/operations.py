@@ -36,7 +36,7 @@ def current_purpose(default: str = "système") -> str:
     return _background_purpose.get() or default
 
 
-def _request_origin() -> dict:
+def request_origin() -> dict:
     if not has_request_context():
         return {"ip_address": None, "user_agent": None}
     agent = request.headers.get("User-Agent") or None
@@ -63,7 +63,7 @@ def entry_values(*, person_id: int, action: AuditAction, purpose: str | None = N
     return {"at": clock.now(), "user_id": user_id, "organisation_id": organisation_id, "person_id": person_id,
             "orientation_id": orientation_id, "purpose": (purpose or current_purpose())[:100],
             "action": AuditAction(action), "target": target, "target_id": target_id,
-            "fields": sorted(fields) if fields is not None else None, **_request_origin()}
+            "fields": sorted(fields) if fields is not None else None, **request_origin()}
 
 
 def log_person_access(user, person, purpose: str, *, organisation=None, orientation=None) -> PersonAccessLog:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
+from orientation.audit import security_queries
 from orientation.auth import mfa, operations, passwords
 from orientation.auth.forms import ChangePasswordForm, DisableTotpForm, EmptyForm, EnrolTotpForm
+from orientation.auth.journal_views import event_rows
 from orientation.auth.models import User
 from orientation.auth.permissions import can_disable_totp, can_reset_second_factor, is_mfa_required
 from orientation.auth.session import ENROL_SECRET_KEY, end_session, enrolment_secret, start_session
@@ -27,6 +29,7 @@ def _security_page(password_form=None, disable_form=None, status=200):
         can_disable=can_disable_totp(current_user),
         recovery_left=mfa.remaining_recovery_codes(current_user),
         auth_method=session.get("auth_method"),
+        activity=event_rows(security_queries.account_activity(current_user.id)),
     ), status
 
 
@@ -47,7 +50,8 @@ def change_password():
             operations.set_password(current_user, form.password.data)
             db.session.commit()
             # This session goes on with the new version (the real object: a proxy would refer to itself).
-            start_session(current_user._get_current_object(), method=session.get("auth_method", "password"))
+            start_session(current_user._get_current_object(), method=session.get("auth_method", "password"),
+                          renewal=True)
             flash("Votre mot de passe a été modifié. Vos autres sessions ont été fermées.", "success")
             return redirect(url_for("auth.security"))
     return _security_page(password_form=form, status=400)

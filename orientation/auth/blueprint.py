@@ -2,7 +2,7 @@
 
 from flask import Blueprint, current_app
 
-from orientation.auth import account_views, proconnect_views, views
+from orientation.auth import account_views, journal_views, proconnect_views, views
 from orientation.extensions import limiter
 
 bp = Blueprint("auth", __name__)
@@ -43,3 +43,5 @@ bp.add_url_rule("/compte/securite/deconnexion-partout", "logout_everywhere", acc
                 methods=["POST"])
 bp.add_url_rule("/comptes/<int:user_id>/double-authentification/reinitialiser", "reset_second_factor",
                 account_views.reset_second_factor, methods=["POST"])
+bp.add_url_rule("/securite/journal", "security_journal", journal_views.security_journal)
+bp.add_url_rule("/securite/journal.csv", "security_journal_csv", journal_views.security_journal_csv)

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from wtforms import EmailField, HiddenField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import EqualTo, ValidationError
 
+from orientation.audit.models import SecurityEventKind
 from orientation.auth.passwords import password_problem
-from orientation.forms import BaseForm, email_address, max_length, required, strip
+from orientation.forms import BaseForm, UrlFilters, email_address, max_length, required, strip
 
 
 class LoginForm(BaseForm):
@@ -80,3 +81,12 @@ class DisableTotpForm(BaseForm):
 class ChangePasswordForm(NewPasswordMixin, BaseForm):
     current_password = PasswordField("Mot de passe actuel", validators=[required(), max_length(200)],
                                      render_kw={"autocomplete": "current-password"})
+
+
+class SecurityJournalFilters(UrlFilters):
+    """The security journal's filters."""
+
+    type = SelectField("Événement", choices=[("", "Tous")] + [(kind.value, kind.label) for kind in SecurityEventKind])
+    echecs = BooleanField("Seulement les échecs et blocages de connexion")
+    compte = StringField("Adresse e-mail (ou une partie)", validators=[max_length(254)], filters=[strip])
+    choice_fields = ("type",)

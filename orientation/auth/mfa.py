@@ -9,6 +9,8 @@ import segno
 from flask import current_app
 
 from orientation import clock
+from orientation.audit import security
+from orientation.audit.models import SecurityEventKind
 from orientation.auth.models import RecoveryCode, User
 from orientation.auth.tokens import hash_opaque_token
 from orientation.extensions import db
@@ -76,10 +78,14 @@ def enable_totp(user: User, secret: str, code: str) -> list[str] | None:
     user.totp_secret = secret
     user.totp_last_step = step
     user.totp_enabled_at = clock.now()
-    return replace_recovery_codes(user)
+    security.record(SecurityEventKind.TOTP_ENABLED, user=user)
+    return _issue_recovery_codes(user)
 
 
 def disable_totp(user: User) -> None:
+    """By the user, or by a coordinator when the phone and the recovery codes are lost (a reset)."""
+    reset = security.acting_user_id() not in (None, user.id)
+    security.record(SecurityEventKind.TOTP_RESET if reset else SecurityEventKind.TOTP_DISABLED, user=user)
     user.totp_secret = None
     user.totp_last_step = None
     user.totp_enabled_at = None
@@ -89,6 +95,11 @@ def disable_totp(user: User) -> None:
 
 def replace_recovery_codes(user: User) -> list[str]:
     """New recovery codes (shown once); only their hashes are stored; the previous ones stop working."""
+    security.record(SecurityEventKind.RECOVERY_CODES_REPLACED, user=user)
+    return _issue_recovery_codes(user)
+
+
+def _issue_recovery_codes(user: User) -> list[str]:
     codes = [
         "-".join("".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(5)) for _ in range(2))
         for _ in range(RECOVERY_CODE_COUNT)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import url_for
 
+from orientation.audit import security
+from orientation.audit.models import SecurityEventKind
 from orientation.auth import passwords
 from orientation.auth.models import User
 from orientation.auth.tokens import make_password_reset_token
@@ -38,12 +40,14 @@ def set_password(user: User, password: str) -> None:
     """New password; every other session and every pending reset link of the user ends."""
     user.password_hash = passwords.hash_password(password)
     user.session_version += 1
+    security.record(SecurityEventKind.PASSWORD_CHANGED, user=user)
     db.session.flush()
 
 
 def end_all_sessions(user: User) -> None:
     """"Se déconnecter partout": every session of the user, in every browser, ends at its next request."""
     user.session_version += 1
+    security.record(SecurityEventKind.LOGOUT_EVERYWHERE, user=user)
     db.session.flush()
 
 
@@ -53,6 +57,7 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.active:
         return
     link = url_for("auth.reset_password", token=make_password_reset_token(user), _external=True)
+    security.record(SecurityEventKind.PASSWORD_RESET_REQUESTED, user=user)
     queue_mail(user.email, "password_reset", user=user, link=link)
 
 

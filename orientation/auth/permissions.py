@@ -31,3 +31,8 @@ def can_disable_totp(user: User) -> bool:
 def can_reset_second_factor(actor: User, target: User) -> bool:
     """The coordination resets a colleague's lost second factor (never its own: that needs a second person)."""
     return actor.is_authenticated and actor.is_coordinator and actor.id != target.id and target.has_totp
+
+
+def can_view_security_journal(user: User) -> bool:
+    """Every account's logins and changes of rights: the coordination (the département's security officer)."""
+    return user.is_authenticated and user.is_coordinator

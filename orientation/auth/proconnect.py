@@ -21,9 +21,9 @@ from orientation.auth.operations import get_user_by_email
 class ProConnectError(Exception):
     """The provider's answer cannot be trusted or used; `message` is for the user, in French."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, *, reason: str, email: str | None = None):
         super().__init__(message)
-        self.message = message
+        self.message, self.reason, self.email = message, reason, email
 
 
 def is_enabled() -> bool:
@@ -82,7 +82,8 @@ def check_assurance(id_claims: dict) -> None:
     if accepted and id_claims.get("acr") not in accepted:
         raise ProConnectError(
             "ProConnect ne garantit pas le niveau d'authentification demandé par Orientation pour ce compte. "
-            "Connectez-vous avec votre mot de passe Orientation, ou avec un autre fournisseur d'identité."
+            "Connectez-vous avec votre mot de passe Orientation, ou avec un autre fournisseur d'identité.",
+            reason="assurance_level", email=id_claims.get("email"),
         )
 
 
@@ -90,17 +91,20 @@ def account_for(id_claims: dict, userinfo: dict) -> User:
     """The active account the agent's verified e-mail belongs to."""
     check_assurance(id_claims)
     if userinfo.get("sub") != id_claims.get("sub"):
-        raise ProConnectError("La réponse de ProConnect est incohérente. Réessayez de vous connecter.")
+        raise ProConnectError("La réponse de ProConnect est incohérente. Réessayez de vous connecter.",
+                              reason="inconsistent_answer")
     email = (userinfo.get("email") or id_claims.get("email") or "").strip()
     if not email:
         raise ProConnectError(
-            "ProConnect n'a pas transmis votre adresse e-mail : connectez-vous avec votre mot de passe Orientation."
+            "ProConnect n'a pas transmis votre adresse e-mail : connectez-vous avec votre mot de passe Orientation.",
+            reason="no_email",
         )
     user = get_user_by_email(email)
     if user is None or not user.active:
         raise ProConnectError(
             f"Aucun compte Orientation actif ne correspond à l'adresse {email}. Orientation ne crée pas de compte "
             "à la connexion : demandez une invitation au ou à la responsable de votre structure, ou connectez-vous "
-            "avec l'adresse de votre compte."
+            "avec l'adresse de votre compte.",
+            reason="no_active_account", email=email,
         )
     return user

@@ -10,8 +10,11 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from joserfc.errors import JoseError
 from requests import RequestException
 
+from orientation.audit import security
+from orientation.audit.models import SecurityEventKind
 from orientation.auth import proconnect
 from orientation.auth.forms import LoginForm
+from orientation.auth.operations import get_user_by_email
 from orientation.auth.session import SSO_ID_TOKEN_KEY
 from orientation.auth.views import continue_login
 from orientation.urls import safe_next_url
@@ -54,11 +57,15 @@ def proconnect_callback():
         user = proconnect.account_for(dict(token["userinfo"]), userinfo)
     except (OAuthError, JoseError, KeyError, ValueError) as error:
         log.warning("ProConnect answer refused: %s %s", type(error).__name__, error)
+        security.record_now(SecurityEventKind.SSO_REFUSED, detail={"reason": "untrusted_answer"})
         return _login_page_with_error(UNTRUSTED_ANSWER, 400)
     except RequestException:
         log.warning("ProConnect token or userinfo request failed", exc_info=True)
         return _login_page_with_error(UNAVAILABLE, 503)
     except proconnect.ProConnectError as error:
+        email = (error.email or "").strip().lower() or None
+        security.record_now(SecurityEventKind.SSO_REFUSED, user=get_user_by_email(email) if email else None,
+                            email=email, detail={"reason": error.reason})
         return _login_page_with_error(error.message, 403)
     session[SSO_ID_TOKEN_KEY] = token["id_token"]  # noqa: S105 (kept for the logout's id_token_hint)
     return continue_login(user, "proconnect", session.pop(NEXT_KEY, ""))

@@ -6,6 +6,8 @@ from flask import current_app, flash, g, jsonify, redirect, request, session, ur
 from flask_login import current_user, login_user, logout_user
 
 from orientation import clock
+from orientation.audit import security
+from orientation.audit.models import SecurityEventKind
 from orientation.auth.models import User
 from orientation.extensions import db
 from orientation.organisations.models import Membership
@@ -53,14 +55,17 @@ SSO_ID_TOKEN_KEY = "proconnect_id_token"  # noqa: S105 (a session key, not a sec
 ENROL_SECRET_KEY = "totp_enrol_secret"  # noqa: S105 (a session key: the secret waiting for confirmation)
 
 
-def start_session(user: User, *, method: str = "password") -> None:
-    """Log the user in now: the session remembers when, so that it can expire."""
+def start_session(user: User, *, method: str = "password", renewal: bool = False) -> None:
+    """Log the user in now: the session remembers when, so that it can expire. A new login (not the
+    renewal of this browser's session after a password change) goes in the security journal."""
     now = clock.now().timestamp()
     session.pop(PENDING_LOGIN_KEY, None)
     login_user(user)
     session["auth_at"] = now
     session["seen_at"] = now
     session["auth_method"] = method
+    if not renewal:
+        security.record_now(SecurityEventKind.LOGIN, user=user, detail={"method": method})
 
 
 def begin_login(user: User, *, method: str, next_url: str = "") -> str | None:

@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
+from orientation.audit import security
+from orientation.audit.models import SecurityEventKind
 from orientation.auth import mfa, operations, proconnect, throttling
 from orientation.auth.forms import (
     AcceptInvitationForm,
@@ -59,6 +61,7 @@ def login():
         ip = request.remote_addr or "unknown"
         retry_after = throttling.login_retry_after(form.email.data, ip)
         if retry_after:
+            _record_refusal(SecurityEventKind.LOGIN_BLOCKED, form.email.data)
             form.form_errors.append(_throttled_message(retry_after))
             status = 429
         else:
@@ -68,11 +71,17 @@ def login():
                 db.session.commit()
                 return continue_login(user, "password", form.next.data)
             throttling.record_login_failure(form.email.data, ip)
+            _record_refusal(SecurityEventKind.LOGIN_FAILED, form.email.data)
             form.form_errors.append(LOGIN_FAILED)
             status = 401
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form, proconnect_enabled=proconnect.is_enabled()), status
+
+
+def _record_refusal(kind: SecurityEventKind, email: str) -> None:
+    """A refused login in the security journal: the account when the address is one, else what was typed."""
+    security.record_now(kind, user=operations.get_user_by_email(email), email=operations.normalise_email(email))
 
 
 def continue_login(user, method: str, next_url: str):
@@ -98,6 +107,7 @@ def login_code():
         ip = request.remote_addr or "unknown"
         retry_after = throttling.login_retry_after(user.email, ip)
         if retry_after:
+            _record_refusal(SecurityEventKind.LOGIN_BLOCKED, user.email)
             form.form_errors.append(_throttled_message(retry_after))
             status = 429
         elif mfa.verify_second_factor(user, form.code.data):
@@ -107,6 +117,7 @@ def login_code():
             return redirect(safe_next_url(pending.get("next"), url_for("main.home")))
         else:
             throttling.record_login_failure(user.email, ip)
+            _record_refusal(SecurityEventKind.SECOND_FACTOR_FAILED, user.email)
             form.code.errors.append(CODE_FAILED)
             status = 401
     elif request.method == "POST":

@@ -6,6 +6,8 @@ from datetime import timedelta
 
 from flask import current_app, url_for
 
+from orientation.audit import security
+from orientation.audit.models import SecurityEventKind
 from orientation.auth import operations as auth_operations
 from orientation.auth.models import User
 from orientation.auth.tokens import new_opaque_token
@@ -42,6 +44,8 @@ def invite_member(inviter: User, organisation: Organisation, email: str, role: M
     )
     db.session.add(invitation)
     db.session.flush()
+    security.record(SecurityEventKind.INVITATION_SENT, user=existing, email=email, organisation=organisation,
+                    detail={"role": role.value, "coordinator": bool(grants_coordinator)})
     link = url_for("auth.accept_invitation", token=token, _external=True)
     queue_mail(email, "invitation", invitation=invitation, inviter=inviter, link=link,
                valid_days=current_app.config["INVITATION_VALID_DAYS"])
@@ -91,6 +95,9 @@ def revoke_invitation(invitation: Invitation) -> None:
 def change_role(membership: Membership, role: MembershipRole) -> None:
     if membership.role is MembershipRole.MANAGER and role is not MembershipRole.MANAGER:
         _keep_one_manager(membership)
+    if membership.role is not role:
+        security.record(SecurityEventKind.ROLE_CHANGED, user=membership.user, organisation=membership.organisation_id,
+                        detail={"from": membership.role.value, "to": role.value})
     membership.role = role
     db.session.flush()
 
@@ -98,6 +105,8 @@ def change_role(membership: Membership, role: MembershipRole) -> None:
 def remove_member(membership: Membership) -> None:
     if membership.role is MembershipRole.MANAGER:
         _keep_one_manager(membership)
+    security.record(SecurityEventKind.MEMBER_REMOVED, user=membership.user, organisation=membership.organisation_id,
+                    detail={"role": membership.role.value})
     db.session.delete(membership)
     db.session.flush()
 

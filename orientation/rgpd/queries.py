@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from orientation.audit.models import AuditAction, PersonAccessLog
+from orientation.audit.queries import names
 from orientation.auth.models import User
 from orientation.cpam.models import MasCase, MasTeam
 from orientation.extensions import db
-from orientation.organisations.models import Organisation
 from orientation.people.models import Person
 from orientation.referrals.models import Orientation
 
@@ -88,14 +88,9 @@ def structure_journal_agents(organisation_id: int) -> list[tuple[int, str]]:
 
 
 def names_of(entries: list[PersonAccessLog]) -> tuple[dict[int, str], dict[int, str]]:
-    """Names of the accounts and structures of these entries (two queries)."""
-    user_ids = {entry.user_id for entry in entries if entry.user_id}
-    organisation_ids = {entry.organisation_id for entry in entries if entry.organisation_id}
-    users = {row.id: f"{row.first_name} {row.last_name}" for row in db.session.execute(
-        sa.select(User.id, User.first_name, User.last_name).where(User.id.in_(user_ids)))} if user_ids else {}
-    organisations = dict(db.session.execute(sa.select(Organisation.id, Organisation.name).where(
-        Organisation.id.in_(organisation_ids))).all()) if organisation_ids else {}
-    return users, organisations
+    """Names of the accounts and structures of these entries."""
+    return names({entry.user_id for entry in entries if entry.user_id},
+                 {entry.organisation_id for entry in entries if entry.organisation_id})
 
 
 def shared_orientations(person_id: int) -> list[Orientation]:

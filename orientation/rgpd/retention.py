@@ -9,6 +9,8 @@
   starts over (the warning is keyed on the last login).
 - The documents attached to an orientation closed RGPD_ATTACHMENT_RETENTION_MONTHS (6) ago are
   deleted (file and name; the row says a document existed).
+- The security journal's events older than SECURITY_EVENTS_RETENTION_MONTHS (12) are deleted (the
+  CNIL recommends keeping such traces six months to a year).
 `plan()` only reads (the dry run); `apply()` does it. Both are idempotent: an anonymised file,
 a warned or deactivated account is not picked again.
 """
@@ -24,6 +26,7 @@ from flask import current_app
 
 from orientation import clock
 from orientation.attachments.operations import closed_orientation_attachments, delete_files
+from orientation.audit.models import SecurityEvent
 from orientation.auth.models import User
 from orientation.cpam.models import CaseStage, MasCase
 from orientation.extensions import db
@@ -74,10 +77,14 @@ class RetentionPlan:
             f"{len(self.users_to_deactivate)} ({ids(self.users_to_deactivate)})",
             f"Documents d'orientations closes depuis plus de {self.attachment_months} mois à supprimer : "
             f"{len(self.attachments_to_delete)} ({ids(self.attachments_to_delete)})",
+            f"Événements du journal de sécurité antérieurs au {self.cutoff_security_events:%d/%m/%Y} à supprimer : "
+            f"{self.security_events_to_delete}",
         ]
 
     warning_days: int = 30
     attachment_months: int = 6
+    cutoff_security_events: datetime | None = None
+    security_events_to_delete: int = 0
 
 
 def _last_activity_before(cutoff: datetime):
@@ -115,6 +122,9 @@ def plan(now: datetime | None = None) -> RetentionPlan:
     result.attachment_months = _setting("RGPD_ATTACHMENT_RETENTION_MONTHS")
     result.attachments_to_delete = list(db.session.scalars(
         closed_orientation_attachments(months_before(now, result.attachment_months))))
+    result.cutoff_security_events = months_before(now, _setting("SECURITY_EVENTS_RETENTION_MONTHS"))
+    result.security_events_to_delete = db.session.scalar(sa.select(sa.func.count()).select_from(SecurityEvent).where(
+        SecurityEvent.at < result.cutoff_security_events))
     inactive = sa.select(Person.id, _work_in_progress().label("busy")).where(
         Person.anonymised_at.is_(None), _last_activity_before(result.cutoff_people)).order_by(Person.id)
     for person_id, busy in db.session.execute(inactive):
@@ -149,6 +159,9 @@ def apply(retention: RetentionPlan) -> RetentionPlan:
                            idempotency_key=_warning_key(user.id, user.last_login_at or user.created_at),
                            recipient_user_id=user.id, subject_type="user", subject_id=user.id)
             for user in users])
+    if retention.security_events_to_delete:
+        db.session.execute(sa.delete(SecurityEvent).where(SecurityEvent.at < retention.cutoff_security_events)
+                           .execution_options(synchronize_session=False))
     if retention.users_to_deactivate:
         db.session.execute(sa.update(User).where(User.id.in_(retention.users_to_deactivate), User.active.is_(True))
                            .values(active=False, session_version=User.session_version + 1)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from datetime import UTC, datetime, time, timedelta
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -15,11 +12,11 @@ from orientation.audit.models import AuditAction
 from orientation.audit.operations import log_person_access, log_person_event
 from orientation.auth.session import current_membership
 from orientation.csrf import redisplay_on_csrf_error
+from orientation.csv_download import csv_download
 from orientation.extensions import db
 from orientation.referrals.models import SharedField
 from orientation.rgpd import erasure, export, permissions, queries
 from orientation.rgpd.forms import EraseForm, StructureJournalFilters
-from orientation.templating import PARIS
 
 
 def _acting_organisation_id(person) -> int:
@@ -64,20 +61,8 @@ JOURNAL_COLUMNS = [("at", "Date et heure (UTC)"), ("action", "Action"), ("user",
 def journal_csv(person_id: int):
     person = _load(person_id, permissions.can_view_journal, "rgpd.journal_csv")
     db.session.commit()
-    return _journal_csv(_journal_rows(queries.journal(person.id, limit=None)), JOURNAL_COLUMNS,
+    return csv_download(_journal_rows(queries.journal(person.id, limit=None)), JOURNAL_COLUMNS,
                         f"journal-personne-{person.id}.csv")
-
-
-def _journal_csv(rows: list[dict], columns: list[tuple[str, str]], filename: str) -> Response:
-    """UTF-8 with BOM and `;`, as Excel opens it in France."""
-    output = io.StringIO()
-    writer = csv.writer(output, delimiter=";")
-    writer.writerow([label for _key, label in columns])
-    for row in rows:
-        writer.writerow([row["at"].isoformat() if key == "at" else row[key] if row[key] is not None else ""
-                         for key, _label in columns])
-    return Response("\ufeff" + output.getvalue(), mimetype="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def _structure_journal_context():
@@ -86,14 +71,13 @@ def _structure_journal_context():
     permissions.require(permissions.can_view_structure_journal(current_user, membership))
     organisation_id = membership.organisation_id
     form = StructureJournalFilters(request.args)
-    notices = form.clean(queries.structure_journal_agents(organisation_id))
-    start, end = form.period
+    form.offer_agents(queries.structure_journal_agents(organisation_id))
+    notices = form.clean()
+    start, end = form.utc_period()
     filters = queries.StructureJournalFilters(
         user_id=int(form.par.data) if form.par.data else None,
         action=AuditAction(form.action.data) if form.action.data else None,
-        start=datetime.combine(start, time(), tzinfo=PARIS).astimezone(UTC) if start else None,
-        end=datetime.combine(end + timedelta(days=1), time(), tzinfo=PARIS).astimezone(UTC) if end else None,
-        outside_only=bool(form.hors_structure.data))
+        start=start, end=end, outside_only=bool(form.hors_structure.data))
     return membership.organisation, form, filters, notices
 
 
@@ -105,17 +89,15 @@ def structure_journal():
     pages = max(1, -(-total // size))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
     rows = _journal_rows(queries.structure_journal(organisation.id, filters, limit=size, offset=(page - 1) * size))
-    query_args = {field.name: field.raw_data[0] for field in form if field.raw_data and field.raw_data[0]
-                  and not field.errors}
     return render_template("rgpd/structure_journal.html", organisation=organisation, form=form, notices=notices,
-                           rows=rows, total=total, page=page, pages=pages, query_args=query_args)
+                           rows=rows, total=total, page=page, pages=pages, query_args=form.query_args())
 
 
 @login_required
 def structure_journal_csv():
     organisation, _form, filters, _notices = _structure_journal_context()
     rows = _journal_rows(queries.structure_journal(organisation.id, filters, limit=None))
-    return _journal_csv(rows, [("person_id", "Fiche n°"), *JOURNAL_COLUMNS],
+    return csv_download(rows, [("person_id", "Fiche n°"), *JOURNAL_COLUMNS],
                         f"journal-structure-{organisation.id}-{clock.now():%Y-%m-%d}.csv")
 
 

@@ -127,6 +127,10 @@ def test_any_of_the_accepted_levels_lets_the_agent_in(make, client, provider, mo
     response = _sso_login(client, provider, "camille@vaucluse.fr")
     assert response.status_code == 302
     assert client.get("/").status_code == 200
+    from orientation.audit.models import SecurityEvent
+
+    login = db.session.scalars(db.select(SecurityEvent).where(SecurityEvent.kind == "login")).one()
+    assert login.detail == {"method": "proconnect"}
 
 
 def test_unknown_email_is_refused_in_french_and_no_account_is_created(make, client, provider):
@@ -139,6 +143,11 @@ def test_unknown_email_is_refused_in_french_and_no_account_is_created(make, clie
     assert "demandez une invitation" in page
     assert get_user_by_email("inconnu@vaucluse.fr") is None
     assert client.get("/").status_code == 302
+    from orientation.audit.models import SecurityEvent
+
+    refused = db.session.scalars(db.select(SecurityEvent).where(SecurityEvent.kind == "sso_refused")).all()
+    assert [(event.email, event.detail) for event in refused] == [
+        ("inconnu@vaucluse.fr", {"reason": "no_active_account"})]
 
 
 def test_inactive_account_is_refused(make, client, provider):

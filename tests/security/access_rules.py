@@ -277,6 +277,8 @@ RULES: dict[str, Rule] = {
     "rgpd.shared": Rule(EDES),
     "rgpd.journal": Rule({RESPONSABLE}),
     "rgpd.journal_csv": Rule({RESPONSABLE}),
+    "auth.security_journal": Rule({COORDINATION}),
+    "auth.security_journal_csv": Rule({COORDINATION}),
     "rgpd_structure.journal": Rule(MANAGERS),  # the structure acted for: no id in the URL
     "rgpd_structure.journal_csv": Rule(MANAGERS),
     # the world's person has an orientation under way: the erasure is refused (409) until it closes
@@ -348,7 +350,8 @@ RULES: dict[str, Rule] = {
 
 # Forms that are never POSTed to an endpoint of RULES: GET filters (checked by the SQL-injection
 # and reflection tests) and base classes.
-NOT_POSTED_FORMS = {"BaseForm", "SearchForm", "PersonSearchForm"}
+# Forms read from the URL (GET): their free text is fuzzed with the search pages (test_fuzz_forms.SEARCH_PAGES).
+NOT_POSTED_FORMS = {"BaseForm", "SearchForm", "PersonSearchForm", "UrlFilters", "SecurityJournalFilters"}
 
 # World keys of objects that belong to no organisation: one variant only.
 SHARED_KEYS = {"message_id", "reset_token", "filename", "table", "fmt"}

@@ -69,6 +69,8 @@ SEARCH_PAGES = [
     ("agent_edes", "/orientations/nouvelle", ["personne", "service", "besoin"]),
     ("detecteur", "/cpam/saisine", ["personne"]),
     ("coordination", "/structures/", ["q"]),
+    ("coordination", "/securite/journal", ["type", "echecs", "compte", "du", "au", "page"]),
+    ("responsable", "/journal-des-acces/", ["par", "action", "du", "au", "hors_structure", "page"]),
 ]
 
 

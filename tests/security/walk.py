@@ -125,8 +125,9 @@ def problem(target: Target, role: str, response) -> str | None:
     return None
 
 
-# Reads of a file are logged even when the form is refused (the page shown again names the person).
-UNTRACKED_TABLES = {"person_access_logs"}
+# Reads of a file are logged even when the form is refused (the page shown again names the person),
+# and a refused login is itself a security event.
+UNTRACKED_TABLES = {"person_access_logs", "security_events"}
 
 
 def database_fingerprint() -> dict[str, str]:
