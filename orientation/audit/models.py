@@ -92,6 +92,7 @@ class SecurityEventKind(enum.StrEnum):
     API_TOKEN_REVOKED = "api_token_revoked"  # noqa: S105 (an event's name)
     WEBHOOK_CREATED = "webhook_created"
     WEBHOOK_DISABLED = "webhook_disabled"
+    ACCOUNT_DEACTIVATED = "account_deactivated"
 
     @property
     def label(self) -> str:
@@ -123,6 +124,7 @@ SECURITY_EVENT_LABELS = {
     SecurityEventKind.API_TOKEN_REVOKED: "Jeton d'API révoqué",
     SecurityEventKind.WEBHOOK_CREATED: "Webhook ajouté",
     SecurityEventKind.WEBHOOK_DISABLED: "Webhook désactivé",
+    SecurityEventKind.ACCOUNT_DEACTIVATED: "Compte désactivé faute d'utilisation",
 }
 
 

@@ -35,6 +35,8 @@ def describe(event: SecurityEvent) -> str:
     if kind in (SecurityEventKind.API_TOKEN_CREATED, SecurityEventKind.API_TOKEN_REVOKED):
         scopes = ", ".join(_SCOPES.get(scope, scope) for scope in detail.get("scopes") or ())
         return f"« {detail.get('name', '')} » ({detail.get('prefix', '')}…)" + (f" : {scopes}" if scopes else "")
+    if kind == SecurityEventKind.ACCOUNT_DEACTIVATED:
+        return f"aucune connexion depuis {detail.get('months', '?')} mois, après un e-mail d'avertissement"
     if kind in (SecurityEventKind.WEBHOOK_CREATED, SecurityEventKind.WEBHOOK_DISABLED):
         return detail.get("url", "")
     return ""

@@ -26,7 +26,8 @@ from flask import current_app
 
 from orientation import clock
 from orientation.attachments.operations import closed_orientation_attachments, delete_files
-from orientation.audit.models import SecurityEvent
+from orientation.audit import security
+from orientation.audit.models import SecurityEvent, SecurityEventKind
 from orientation.auth.models import User
 from orientation.cpam.models import CaseStage, MasCase
 from orientation.extensions import db
@@ -163,9 +164,13 @@ def apply(retention: RetentionPlan) -> RetentionPlan:
         db.session.execute(sa.delete(SecurityEvent).where(SecurityEvent.at < retention.cutoff_security_events)
                            .execution_options(synchronize_session=False))
     if retention.users_to_deactivate:
-        db.session.execute(sa.update(User).where(User.id.in_(retention.users_to_deactivate), User.active.is_(True))
-                           .values(active=False, session_version=User.session_version + 1)
-                           .execution_options(synchronize_session=False))
+        deactivated = db.session.scalars(
+            sa.update(User).where(User.id.in_(retention.users_to_deactivate), User.active.is_(True))
+            .values(active=False, session_version=User.session_version + 1).returning(User.id)
+            .execution_options(synchronize_session=False)).all()
+        for user_id in deactivated:
+            security.record(SecurityEventKind.ACCOUNT_DEACTIVATED, user=user_id,
+                            detail={"months": _setting("RGPD_USER_INACTIVITY_MONTHS")})
     db.session.flush()
     return retention
 

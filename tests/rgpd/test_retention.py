@@ -128,6 +128,10 @@ def test_unused_accounts_are_warned_then_deactivated_30_days_later(world, outbox
     assert later.users_to_deactivate == [idle.id]
     db.session.expire_all()
     assert idle.active is False and active.active is True
+    from orientation.audit.models import SecurityEvent
+
+    recorded = db.session.scalars(sa.select(SecurityEvent).where(SecurityEvent.kind == "account_deactivated")).all()
+    assert [(event.user_id, event.detail) for event in recorded] == [(idle.id, {"months": 12})]
 
 
 def test_an_account_idle_for_over_a_year_is_warned_first(world):
