@@ -94,12 +94,12 @@ def _person_for(caller, body: dict) -> Person:
     if "person_id" in body:
         person = db.session.get(Person, body["person_id"])
         if person is None or person.organisation_id != caller.organisation_id:
-            raise ApiProblem(
-                422,
+            raise ApiProblem.on_field(
+                "person_id",
+                "inconnue",
                 "Cette personne n'est pas dans les fiches de votre structure.",
                 "This person is not in your organisation's files.",
                 code="unknown_person",
-                errors=[{"field": "person_id", "detail": "inconnue"}],
             )
         return person
     fields = dict(body["person"])
@@ -107,12 +107,12 @@ def _person_for(caller, body: dict) -> Person:
         fields["birth_date"] = date.fromisoformat(fields["birth_date"])
     fields["contact_preference"] = ContactPreference(fields.get("contact_preference") or "phone")
     if fields.get("commune_code") and not _known_commune(fields["commune_code"]):
-        raise ApiProblem(
-            422,
+        raise ApiProblem.on_field(
+            "person.commune_code",
+            "inconnue",
             "Ce code INSEE de commune est inconnu.",
             "Unknown commune INSEE code.",
             code="unknown_commune",
-            errors=[{"field": "person.commune_code", "detail": "inconnue"}],
         )
     return people_operations.save_person(None, organisation_id=caller.organisation_id, user=caller.actor, **fields)
 
@@ -194,21 +194,21 @@ def add_appointment(caller, orientation: Orientation, body: dict):
     except (ValueError, OverflowError):  # unreadable, or a year 1 / 9999 moved out of range by its offset
         starts_at = local_day = None
     if local_day is None:
-        raise ApiProblem(
-            422,
+        raise ApiProblem.on_field(
+            "starts_at",
+            "date et heure avec décalage horaire",
             "Donnez la date et l'heure du rendez-vous avec leur décalage horaire, par exemple "
             "2026-12-10T14:30:00+01:00.",
             "Give the appointment's date and time with its UTC offset, e.g. 2026-12-10T14:30:00+01:00.",
             code="invalid_starts_at",
-            errors=[{"field": "starts_at", "detail": "date et heure avec décalage horaire"}],
         )
     if local_day < clock.now().astimezone(referral_operations.PARIS).date():
-        raise ApiProblem(
-            422,
+        raise ApiProblem.on_field(
+            "starts_at",
+            "date passée",
             "La date du rendez-vous est déjà passée.",
             "The appointment's date is in the past.",
             code="invalid_starts_at",
-            errors=[{"field": "starts_at", "detail": "date passée"}],
         )
     try:
         return referral_operations.add_appointment(

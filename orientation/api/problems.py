@@ -76,6 +76,11 @@ class ApiProblem(Exception):
         self.detail_fr = detail_fr or default_fr or TITLES.get(status, TITLES[400])[0]
         self.detail_en = detail_en or default_en or self.detail_fr
 
+    @classmethod
+    def on_field(cls, field: str | None, detail: str, fr: str, en: str, *, code: str, status: int = 422):
+        """A refusal of one field of the request: `detail` is the short French word shown with it."""
+        return cls(status, fr, en, code=code, errors=[{"field": field, "detail": detail}])
+
 
 def problem_response(problem: ApiProblem):
     from flask import current_app, json

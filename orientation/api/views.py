@@ -93,12 +93,12 @@ def _json_body() -> dict:
     if body is None:
         raise ApiProblem(400, "Le corps n'est pas du JSON valide.", "The body is not valid JSON.", code="invalid_json")
     if (where := _nul_character_at(body)) is not None:
-        raise ApiProblem(
-            422,
+        raise ApiProblem.on_field(
+            where or None,
+            "caractère nul",
             "Le texte envoyé contient un caractère nul (\\u0000), que l'on ne peut pas enregistrer.",
             "The text sent contains a NUL character (\\u0000), which cannot be stored.",
             code="invalid_body",
-            errors=[{"field": where or None, "detail": "caractère nul"}],
         )
     return body
 
