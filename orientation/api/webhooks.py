@@ -1,4 +1,6 @@
-"""Webhooks: each change of an orientation is POSTed, signed, to the endpoints of both sides.
+"""Webhooks: each change of an orientation is POSTed, signed, to the endpoints of both sides:
+its status (`orientation.status_changed`) and its rendez-vous (`orientation.appointment_changed`:
+set, honoured, missed, cancelled).
 
 The call is an outbox message (channel "webhook", recipient the URL) written in the transaction
 of the change, delivered by the worker with the outbox's claims, retries and backoff. The body
@@ -31,6 +33,8 @@ from orientation.notifications.operations import enqueue_messages, message_value
 
 TEMPLATE = "orientation_event"
 EVENT_TYPE = "orientation.status_changed"
+APPOINTMENT_TEMPLATE = "appointment_event"
+APPOINTMENT_EVENT_TYPE = "orientation.appointment_changed"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 
@@ -116,29 +120,92 @@ def enqueue_orientation_event(orientation, event) -> None:
     )
 
 
-@rendering.register_context_builder(TEMPLATE)
-def _event_context(context: dict, session: Session) -> dict:
-    from orientation.referrals.models import Orientation, OrientationEvent
+def enqueue_appointment_event(orientation, appointment) -> None:
+    """A rendez-vous set or its outcome: both sides' endpoints (same transaction as the change)."""
+    status = appointment.status.value
+    endpoints = active_webhooks({orientation.sender_organisation_id, orientation.receiver_organisation_id})
+    enqueue_messages(
+        [
+            message_values(
+                "webhook",
+                endpoint.url,
+                APPOINTMENT_TEMPLATE,
+                {"endpoint_id": endpoint.id, "appointment_id": appointment.id, "status": status},
+                idempotency_key=f"webhook:{endpoint.id}:appointment:{appointment.id}:{status}",
+                subject_type="webhook",
+                subject_id=endpoint.id,
+            )
+            for endpoint in endpoints
+        ]
+    )
 
-    endpoint = session.get(WebhookEndpoint, context["endpoint_id"])
-    event = session.get(OrientationEvent, context["event_id"])
-    if endpoint is None or event is None:
-        raise rendering.MissingObject("point d'accès ou événement supprimé")
+
+def _signing_endpoint(session: Session, endpoint_id: int) -> WebhookEndpoint:
+    endpoint = session.get(WebhookEndpoint, endpoint_id)
+    if endpoint is None:
+        raise rendering.MissingObject("point d'accès supprimé")
     if endpoint.secret is None:  # never sign with an empty key: failed, listed for the coordinators
         raise rendering.RenderError(
             "secret du webhook illisible (clé de chiffrement changée) : recréez le point d'accès"
         )
-    orientation = session.get(Orientation, event.orientation_id)
-    side = "sender" if orientation.sender_organisation_id == endpoint.organisation_id else "receiver"
+    return endpoint
+
+
+def _orientation_data(orientation, endpoint: WebhookEndpoint) -> dict:
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return {
+        "orientation_id": orientation.id,
+        "orientation_url": f"{base}/api/v1/orientations/{orientation.id}",
+        "side": "sender" if orientation.sender_organisation_id == endpoint.organisation_id else "receiver",
+    }
+
+
+def _signed(event_type: str, payload: dict, endpoint: WebhookEndpoint) -> dict:
+    return {
+        "subject": event_type,
+        "body": json.dumps({"id": payload["id"], "type": event_type, **payload}, ensure_ascii=False,
+                           separators=(",", ":")),
+        "signing_key": endpoint.secret,
+    }
+
+
+@rendering.register_context_builder(APPOINTMENT_TEMPLATE)
+def _appointment_context(context: dict, session: Session) -> dict:
+    from orientation.referrals.models import Appointment, Orientation
+
+    endpoint = _signing_endpoint(session, context["endpoint_id"])
+    appointment = session.get(Appointment, context["appointment_id"])
+    if appointment is None:
+        raise rendering.MissingObject("rendez-vous supprimé")
+    orientation = session.get(Orientation, appointment.orientation_id)
+    changed_at = appointment.status_changed_at if context["status"] != "planned" else appointment.created_at
+    return _signed(APPOINTMENT_EVENT_TYPE, {
+        "id": f"evt_appointment_{appointment.id}_{context['status']}_{endpoint.id}",
+        "created_at": (changed_at or appointment.created_at).isoformat(),
+        "data": {
+            **_orientation_data(orientation, endpoint),
+            "appointment_id": appointment.id,
+            "status": context["status"],  # what happened then (the appointment may have moved on since)
+            "starts_at": appointment.starts_at.isoformat(),
+            "channel": appointment.channel.value,
+        },
+    }, endpoint)
+
+
+@rendering.register_context_builder(TEMPLATE)
+def _event_context(context: dict, session: Session) -> dict:
+    from orientation.referrals.models import Orientation, OrientationEvent
+
+    endpoint = _signing_endpoint(session, context["endpoint_id"])
+    event = session.get(OrientationEvent, context["event_id"])
+    if event is None:
+        raise rendering.MissingObject("événement supprimé")
+    orientation = session.get(Orientation, event.orientation_id)
     payload = {
         "id": f"evt_{event.id}_{endpoint.id}",
-        "type": EVENT_TYPE,
         "created_at": event.at.isoformat(),
         "data": {
-            "orientation_id": orientation.id,
-            "orientation_url": f"{base}/api/v1/orientations/{orientation.id}",
-            "side": side,
+            **_orientation_data(orientation, endpoint),
             "version": event.version,
             "from_status": event.from_status.value if event.from_status else None,
             "status": event.to_status.value,
@@ -148,11 +215,7 @@ def _event_context(context: dict, session: Session) -> dict:
             "by": event.side.value,
         },
     }
-    return {
-        "subject": EVENT_TYPE,
-        "body": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
-        "signing_key": endpoint.secret,
-    }
+    return _signed(EVENT_TYPE, payload, endpoint)
 
 
 @preferences.register_recipient_check

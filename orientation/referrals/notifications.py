@@ -102,6 +102,13 @@ def email_members(orientation, users: list[User], template: str, key: str, **opt
     enqueue_messages(email_rows(orientation, users, template, key, **options))
 
 
+def notify_appointment(orientation, appointment) -> None:
+    """A rendez-vous set, honoured, missed or cancelled: the partners' systems of both sides."""
+    from orientation.api.webhooks import enqueue_appointment_event
+
+    enqueue_appointment_event(orientation, appointment)
+
+
 def notify_transition(orientation, event) -> None:
     """Called by lifecycle.transition() after each change (same transaction)."""
     cancel_messages(REMINDER_SUBJECT, orientation.id, reason="l'orientation a changé de statut")

@@ -13,7 +13,7 @@ from orientation.directory.models import Service
 from orientation.extensions import db
 from orientation.notifications.operations import cancel_messages
 from orientation.people.models import Consent, Need, Person
-from orientation.referrals import lifecycle
+from orientation.referrals import lifecycle, notifications
 from orientation.referrals.lifecycle import OrientationStatus, Side
 from orientation.referrals.models import (
     Appointment,
@@ -157,6 +157,7 @@ def add_appointment(orientation: Orientation, *, user, starts_at: datetime, chan
         lifecycle.transition(orientation, OrientationStatus.IN_PROGRESS, actor=user,
                              organisation=orientation.receiver_organisation_id,
                              note="Rendez-vous fixé.")
+    notifications.notify_appointment(orientation, appointment)
     return appointment
 
 
@@ -178,6 +179,7 @@ def record_appointment_status(appointment: Appointment, *, user, status) -> None
     if status is AppointmentStatus.CANCELLED:
         cancel_messages("appointment", appointment.id, reason="Rendez-vous annulé.")
     db.session.flush()
+    notifications.notify_appointment(db.session.get(Orientation, appointment.orientation_id), appointment)
 
 
 def record_service_obtained(orientation: Orientation, *, user, answer) -> None:

@@ -202,3 +202,45 @@ def test_after_a_key_change_the_call_fails_instead_of_being_signed_with_nothing(
     (message,) = _webhook_messages()
     assert message.status is MessageStatus.FAILED and "recréez le point d'accès" in message.last_error
     assert receiver_server.requests == []
+
+
+def test_rendez_vous_set_and_cancelled_are_posted_to_both_sides(world, receiver_server):
+    from datetime import timedelta
+
+    from orientation.referrals import operations as referral_operations
+
+    hooks = {
+        side: operations.create_webhook(organisation_id=org.id, user=user, url=f"{receiver_server.url}?side={side}")
+        for side, org, user in (("sender", world.sender_org, world.sender), ("receiver", world.receiver_org,
+                                                                              world.receiver))
+    }
+    orientation = world.orientation(S.ACCEPTED)
+    db.session.commit()
+    receiver_server.requests.clear()
+    appointment = referral_operations.add_appointment(
+        orientation, user=world.receiver, starts_at=clock.now() + timedelta(days=3), channel="phone",
+        place="", reminder_agreed=False, note="Numéro fixe de préférence")
+    db.session.commit()
+    referral_operations.record_appointment_status(appointment, user=world.receiver, status="cancelled")
+    db.session.commit()
+
+    posted = [(headers, json.loads(body)) for headers, body in receiver_server.requests]
+    events = sorted((payload["type"], payload["data"]["side"], payload["data"].get("status")) for _h, payload in posted)
+    assert events == [
+        ("orientation.appointment_changed", "receiver", "cancelled"),
+        ("orientation.appointment_changed", "receiver", "planned"),
+        ("orientation.appointment_changed", "sender", "cancelled"),
+        ("orientation.appointment_changed", "sender", "planned"),
+        ("orientation.status_changed", "receiver", "in_progress"),
+        ("orientation.status_changed", "sender", "in_progress"),
+    ]
+    for headers, payload in posted:
+        hook = hooks[payload["data"]["side"]]
+        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+        assert _verify(hook.secret, headers, body) and headers["x-orientation-event"] == payload["type"]
+        if payload["type"] == "orientation.appointment_changed":
+            assert payload["data"]["appointment_id"] == appointment.id
+            assert payload["data"]["starts_at"] == appointment.starts_at.isoformat()
+            assert payload["data"]["orientation_id"] == orientation.id
+    bodies = b"".join(body for _headers, body in receiver_server.requests).decode()
+    assert "Numéro fixe" not in bodies and world.person.last_name not in bodies
