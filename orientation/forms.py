@@ -101,7 +101,9 @@ class UrlFilters(BaseForm):
         notices = []
         for name in self.choice_fields:
             field = self[name]
-            if field.data not in {value for value, _label in field.choices}:
+            if field.data is None:  # not in the URL: no filter
+                field.data = ""
+            elif field.data not in {value for value, _label in field.choices}:
                 notices.append(f"« {field.label.text} » : valeur inconnue, filtre ignoré.")
                 field.data = ""
         for field in (self.du, self.au):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
 from orientation.auth.session import current_membership
@@ -17,22 +17,24 @@ def _is_cpam(user) -> bool:
     return bool(cpam_organisation_ids(user))
 
 
-# (endpoint, label, who sees it): areas add their entry here as they are built.
-NAVIGATION: list[tuple[str, str, Callable]] = [
-    ("main.home", "Accueil", lambda user: True),
-    ("directory.search", "Annuaire", lambda user: True),
-    ("people.list", "Personnes", lambda user: bool(user.memberships)),
-    ("referrals.inbox", "Orientations reçues", lambda user: bool(user.memberships)),
-    ("referrals.sent", "Orientations envoyées", lambda user: bool(user.memberships)),
-    ("cpam.queue", "File MAS", lambda user: _is_cpam(user)),
-    ("cpam.reports", "Signalements santé", lambda user: bool(user.memberships) and not _is_cpam(user)),
-    ("cpam.dashboard", "Renoncement aux soins", lambda user: user.is_coordinator or _is_cpam(user)),
-    ("pilotage.dashboard", "Pilotage", lambda user: _steers(user)),
-    ("organisations.list", "Structures et comptes", lambda user: user.is_coordinator),
-    ("notifications.failures", "Messages en échec", lambda user: user.is_coordinator),
-    ("auth.security_journal", "Journal de sécurité", lambda user: user.is_coordinator),
-    ("api_manage.index", "API", lambda user: _manages_api(user)),
-    ("rgpd_structure.journal", "Journal des accès", lambda user: _views_structure_journal(user)),
+# (endpoint, label, who sees it, group): areas add their entry here as they are built. Entries of a
+# group (the structure's and the département's management pages) open from one menu of the bar.
+MANAGEMENT = "Gestion"
+NAVIGATION: list[tuple[str, str, Callable, str | None]] = [
+    ("main.home", "Accueil", lambda user: True, None),
+    ("directory.search", "Annuaire", lambda user: True, None),
+    ("people.list", "Personnes", lambda user: bool(user.memberships), None),
+    ("referrals.inbox", "Orientations reçues", lambda user: bool(user.memberships), None),
+    ("referrals.sent", "Orientations envoyées", lambda user: bool(user.memberships), None),
+    ("cpam.queue", "File MAS", lambda user: _is_cpam(user), None),
+    ("cpam.reports", "Signalements santé", lambda user: bool(user.memberships) and not _is_cpam(user), None),
+    ("cpam.dashboard", "Renoncement aux soins", lambda user: user.is_coordinator or _is_cpam(user), None),
+    ("pilotage.dashboard", "Pilotage", lambda user: _steers(user), None),
+    ("organisations.list", "Structures et comptes", lambda user: user.is_coordinator, MANAGEMENT),
+    ("notifications.failures", "Messages en échec", lambda user: user.is_coordinator, MANAGEMENT),
+    ("auth.security_journal", "Journal de sécurité", lambda user: user.is_coordinator, MANAGEMENT),
+    ("api_manage.index", "API de la structure", lambda user: _manages_api(user), MANAGEMENT),
+    ("rgpd_structure.journal", "Journal des accès aux fiches", lambda user: _views_structure_journal(user), MANAGEMENT),
 ]
 
 
@@ -122,10 +124,30 @@ def home_tiles(membership) -> list[dict]:
     ]
 
 
-def navigation_items() -> list[tuple[str, str]]:
+def navigation_items() -> list[dict]:
+    """The bar's entries: {"label", "endpoint"} or, for a group, {"label", "children": [...]} in place of
+    its first entry; `current` marks the page shown, or the entry of its area (a person's file under
+    "Personnes"): the first visible entry of the same blueprint — the account pages have none."""
     if not current_user.is_authenticated:
         return []
-    return [(endpoint, label) for endpoint, label, visible in NAVIGATION if visible(current_user)]
+    visible = [(endpoint, label, group) for endpoint, label, shown, group in NAVIGATION if shown(current_user)]
+    here = request.endpoint or ""
+    current = here if any(endpoint == here for endpoint, _l, _g in visible) else next(
+        (endpoint for endpoint, _l, _g in visible
+         if endpoint.split(".")[0] == here.split(".")[0] and not here.startswith("auth.")), None)
+    items, groups = [], {}
+    for endpoint, label, group in visible:
+        entry = {"label": label, "endpoint": endpoint, "current": endpoint == current}
+        if group is None:
+            items.append(entry)
+        elif group in groups:
+            groups[group]["children"].append(entry)
+        else:
+            groups[group] = {"label": group, "children": [entry], "id": f"menu-{len(groups)}"}
+            items.append(groups[group])
+    for group in groups.values():
+        group["current"] = any(child["current"] for child in group["children"])
+    return items
 
 
 def register_blueprints(app: Flask) -> None:

@@ -148,6 +148,7 @@ def test_the_coordination_reads_filters_and_exports_the_journal_others_may_not(m
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Journal de sécurité" in html and "Camille Roux" in html and "10.84.3.3" in html
+    assert "filtre ignoré" not in html  # no filter asked, none refused
     failures = client.get("/securite/journal?echecs=y").get_data(as_text=True)
     table = failures.split("<tbody>")[1]
     assert "10.84.3.3" in table and "par mot de passe" not in table

@@ -31,6 +31,7 @@ def test_the_manager_sees_accesses_to_the_structures_files_including_the_receive
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Journal des accès aux fiches de" in html and world.sender_org.name in html
+    assert "filtre ignoré" not in html  # no filter asked, none refused
     assert f'href="/personnes/{world.person.id}"' in html
     assert f'href="/personnes/{elsewhere.id}"' not in html
     assert "10.84.1.20" in html and world.receiver_org.name in html
