@@ -65,7 +65,9 @@ def test_closed_loop_in_a_browser(tmp_path):
         assert "06 11 22 33 44" in page.get_by_test_id("person-card").inner_text()
         page.locator("[data-action='accepted']").click()
         page.get_by_text("maintenant « Acceptée »").wait_for()
-        page.get_by_role("button", name="Terminer avec le résultat").click()
+        page.locator("html[data-fr-js='true']").wait_for(state="attached")  # the DSFR accordions work
+        page.locator("[data-action-open='completed']").click()  # the section's heading, not its submit button
+        page.locator("[data-action-open='completed'][aria-expanded='true']").wait_for()
         page.get_by_text("Besoin satisfait", exact=True).click()
         page.locator("form", has=page.locator("[data-action='completed']")).get_by_label("Commentaire").fill(
             "Carte Vitale commandée.")
