@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 VENDOR := orientation/static/vendor
 
-.PHONY: run test install static services browser lint format bench bench-directory clean
+.PHONY: run test install static services browser lint format bench bench-directory bench-api-feeds clean
 
 run: install static  ## set up and serve the app with a worker (SQLite, no Redis needed)
 	@PORT=$(PORT) scripts/run.sh
@@ -51,6 +51,9 @@ bench: install services
 
 bench-directory: install services
 	$(BIN)/python -m bench directory
+
+bench-api-feeds: install services
+	$(BIN)/python -m bench api_feeds
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .ruff_cache

@@ -14,6 +14,7 @@ BENCHMARKS = {
     "inbox": "bench.inbox",
     "reminder_sweep": "bench.reminder_sweep",
     "dashboard": "bench.dashboard",
+    "api_feeds": "bench.api_feeds",
 }
 
 

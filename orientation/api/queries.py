@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from orientation.api.models import ApiToken, WebhookEndpoint
 from orientation.directory.models import Service, ServiceThematique, Structure
-from orientation.directory.queries import _distance, _serves_commune
+from orientation.directory.queries import _distance, _serves_commune, within_box
 from orientation.extensions import db
 from orientation.referrals.lifecycle import OrientationStatus
 from orientation.referrals.models import Appointment, Orientation, OrientationEvent
@@ -34,10 +34,20 @@ class Slice:
         return max(1, math.ceil(self.total / self.per_page)) if self.per_page else 1
 
 
-def _slice(statement: sa.Select, page: int, per_page: int, *, order) -> Slice:
+def _slice(statement: sa.Select, page: int, per_page: int, *, order, options=()) -> Slice:
+    """A page of `statement` (one entity and its filters, no loader options) in `order`.
+
+    The page is cut on a narrow row (the primary key, sorted by `order`: an index-only scan when an
+    index fits), then only its rows are read whole, by primary key, with their loader `options`.
+    Cutting whole rows made a deep OFFSET read every row before the page and join its eager
+    relations (the last page of 100,000 services: 290 ms against 30 ms for the first, in
+    bench/api_feeds.py); the narrow cut reads only the primary key index (about 15 ms at that depth)."""
     total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())) or 0
-    items = list(db.session.scalars(statement.order_by(*order).limit(per_page).offset((page - 1) * per_page)).unique())
-    return Slice(items, total, page, per_page)
+    entity = statement.column_descriptions[0]["entity"]
+    window = (statement.with_only_columns(entity.id).order_by(*order)
+              .limit(per_page).offset((page - 1) * per_page).subquery("page"))
+    rows = sa.select(entity).join(window, window.c.id == entity.id).options(*options).order_by(*order)
+    return Slice(list(db.session.scalars(rows).unique()), total, page, per_page)
 
 
 def _service_options():
@@ -57,7 +67,7 @@ def services_page(
     modified_after: datetime | None = None,
     search: str | None = None,
 ) -> Slice:
-    statement = sa.select(Service).options(*_service_options())
+    statement = sa.select(Service)
     if thematique:
         statement = statement.where(
             sa.exists().where(ServiceThematique.service_id == Service.id, ServiceThematique.thematique == thematique)
@@ -65,12 +75,15 @@ def services_page(
     if structure_id is not None:
         statement = statement.where(Service.structure_id == structure_id)
     if modified_after is not None:
-        statement = statement.where(
-            sa.or_(Service.updated_at >= modified_after, Service.confirmed_at >= modified_after)
-        )
+        statement = statement.where(_modified_since(modified_after))
     if search:
         statement = statement.where(Service.name.ilike(f"%{_escape_like(search)}%", escape="\\"))
-    return _slice(statement, page, per_page, order=(Service.id,))
+    return _slice(statement, page, per_page, order=(Service.id,), options=_service_options())
+
+
+def _modified_since(moment: datetime):
+    """Changed, or confirmed as still right (freshness), since `moment`: what a partner re-pulls."""
+    return sa.or_(Service.updated_at >= moment, Service.confirmed_at >= moment)
 
 
 def _escape_like(text: str) -> str:
@@ -99,7 +112,7 @@ def services_near_page(
 ) -> Slice:
     """Services serving one of the postcode's communes; with `proximity_m`, those within that distance
     of the postcode's centroid instead (nearest first)."""
-    statement = sa.select(Service).options(*_service_options())
+    statement = sa.select(Service)
     order = (Service.id,)
     if proximity_m is not None:
         points = [(c.latitude, c.longitude) for c in communes if c.latitude is not None]
@@ -107,7 +120,7 @@ def services_near_page(
             return Slice([], 0, page, per_page)
         origin = (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
         distance = _distance(origin)
-        statement = statement.where(Service.latitude.is_not(None), distance <= proximity_m / 1000)
+        statement = statement.where(*within_box(origin, proximity_m / 1000), distance <= proximity_m / 1000)
         order = (distance, Service.id)
     else:
         statement = statement.where(
@@ -118,8 +131,8 @@ def services_near_page(
             sa.exists().where(ServiceThematique.service_id == Service.id, ServiceThematique.thematique == thematique)
         )
     if modified_after is not None:
-        statement = statement.where(Service.updated_at >= modified_after)
-    return _slice(statement, page, per_page, order=order)
+        statement = statement.where(_modified_since(modified_after))
+    return _slice(statement, page, per_page, order=order, options=_service_options())
 
 
 def get_service(service_id: int) -> Service | None:
@@ -159,8 +172,9 @@ def orientations_page(
         filters.append(Orientation.status.in_(statuses))
     if modified_after is not None:
         filters.append(Orientation.last_activity_at >= modified_after)
-    statement = sa.select(Orientation).where(*filters).options(*_list_options(), selectinload(Orientation.needs))
-    return _slice(statement, page, per_page, order=(Orientation.last_activity_at.desc(), Orientation.id.desc()))
+    return _slice(sa.select(Orientation).where(*filters), page, per_page,
+                  order=(Orientation.last_activity_at.desc(), Orientation.id.desc()),
+                  options=(*_list_options(), selectinload(Orientation.needs)))
 
 
 def get_appointment(orientation_id: int, appointment_id: int) -> Appointment | None:

@@ -127,6 +127,9 @@ class Service(LocationMixin, TimestampMixin, db.Model):
                            name="reminder_undecided_days_positive"),
         sa.CheckConstraint("expiry_days IS NULL OR expiry_days > 0", name="expiry_days_positive"),
         sa.Index("ix_services_latitude_longitude", "latitude", "longitude"),
+        # the partners' "modified_after" pulls (bench/api_feeds.py): two index scans OR-ed
+        sa.Index("ix_services_updated_at", "updated_at"),
+        sa.Index("ix_services_confirmed_at", "confirmed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

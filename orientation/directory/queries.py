@@ -174,13 +174,18 @@ def _filters(params: SearchParams, origin, distance) -> list:
     if params.commune_code:
         conditions.append(_serves_commune(params.commune_code))
     if origin and params.max_distance_km is not None:
-        latitude, longitude = origin
-        delta_lat = params.max_distance_km / 111.0
-        delta_lon = params.max_distance_km / (111.0 * max(math.cos(math.radians(latitude)), 0.01))
-        conditions += [Service.latitude.between(latitude - delta_lat, latitude + delta_lat),
-                       Service.longitude.between(longitude - delta_lon, longitude + delta_lon),
-                       distance <= params.max_distance_km]
+        conditions += [*within_box(origin, params.max_distance_km), distance <= params.max_distance_km]
     return conditions
+
+
+def within_box(origin: tuple[float, float], km: float) -> list:
+    """Latitude and longitude bounds around a circle of `km` (a little wider: 111 km a degree), so
+    that the `(latitude, longitude)` index picks the candidates before the exact distance is computed."""
+    latitude, longitude = origin
+    delta_lat = km / 111.0
+    delta_lon = km / (111.0 * max(math.cos(math.radians(latitude)), 0.01))
+    return [Service.latitude.between(latitude - delta_lat, latitude + delta_lat),
+            Service.longitude.between(longitude - delta_lon, longitude + delta_lon)]
 
 
 def _has_thematique(codes: list[str]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import UTC, datetime, timedelta
 
 import jsonschema
@@ -128,6 +129,11 @@ def test_hsds_filters(public_api, directory):
     assert hsds_id("service", in_avignon.id) in names("/api/v1/hsds/service_at_locations?postcode=84140&proximity=3000")
     near = names("/api/v1/hsds/service_at_locations?postcode=84300&proximity=5000")
     assert hsds_id("service", in_cavaillon.id) in near and hsds_id("service", in_avignon.id) not in near
+    # "modified_after" means changed or confirmed since, with a postcode too.
+    in_cavaillon.confirmed_at = datetime.now(UTC) + timedelta(days=2)
+    db.session.commit()
+    assert names(f"/api/v1/hsds/service_at_locations?postcode=84300&modified_after={future}") == {
+        hsds_id("service", in_cavaillon.id)}
 
 
 def test_hsds_pagination(public_api, directory):
@@ -136,6 +142,63 @@ def test_hsds_pagination(public_api, directory):
     assert first["first_page"] and not first["last_page"] and first["size"] == 1
     assert first["contents"][0]["id"] != second["contents"][0]["id"]
     assert first["total_pages"] == first["total_items"]
+
+
+def test_a_page_by_page_pull_reads_every_entry_once_in_order(public_api, directory):
+    for number in range(5):
+        directory_builders.service(f"Service tiré {number}", thematiques=[NUMERIQUE])
+
+    def pull(path, size_name, items_key, pages_key):
+        ids, page = [], 1
+        while True:
+            body = public_api.get(f"{path}?page={page}&{size_name}=2").get_json()
+            ids += [item["id"] for item in body[items_key]]
+            if page >= body[pages_key]:
+                return ids
+            page += 1
+
+    hsds_ids = pull("/api/v1/hsds/services", "per_page", "contents", "total_pages")
+    assert len(hsds_ids) == len(set(hsds_ids)) == 7
+    assert hsds_ids == sorted(hsds_ids, key=lambda value: int(value[-12:], 16))  # by id
+    records = pull("/api/v1/data-inclusion/services", "size", "items", "pages")
+    assert len(records) == len(set(records)) == 7
+    assert len(pull("/api/v1/hsds/organizations", "per_page", "contents", "total_pages")) == 7
+    beyond = public_api.get("/api/v1/hsds/services?page=9&per_page=2").get_json()
+    assert beyond["contents"] == [] and beyond["total_items"] == 7
+
+
+def _towards(origin, km, bearing_degrees):
+    """The point `km` away from `origin` on a sphere of the app's radius, towards `bearing_degrees`."""
+    radius = 6371.0
+    latitude, longitude = (math.radians(value) for value in origin)
+    bearing, angle = math.radians(bearing_degrees), km / radius
+    to_latitude = math.asin(math.sin(latitude) * math.cos(angle)
+                            + math.cos(latitude) * math.sin(angle) * math.cos(bearing))
+    to_longitude = longitude + math.atan2(math.sin(bearing) * math.sin(angle) * math.cos(latitude),
+                                          math.cos(angle) - math.sin(latitude) * math.sin(to_latitude))
+    return math.degrees(to_latitude), math.degrees(to_longitude)
+
+
+def test_proximity_keeps_the_services_at_the_edge_of_the_radius_nearest_first(public_api):
+    from orientation.api.queries import postcode_communes
+
+    communes = postcode_communes("84300")
+    origin = (sum(c.latitude for c in communes) / len(communes), sum(c.longitude for c in communes) / len(communes))
+    inside, outside = {}, {}
+    for bearing in (0, 45, 90, 180, 270):
+        for km, found in ((49.9, inside), (50.2, outside), (10 + bearing / 10, inside)):
+            latitude, longitude = _towards(origin, km, bearing)
+            service = directory_builders.service(commune_code=None, latitude=latitude, longitude=longitude)
+            found[hsds_id("service", service.id)] = km
+    db.session.commit()
+
+    seen = []
+    for page in (1, 2, 3, 4):
+        body = public_api.get(f"/api/v1/hsds/service_at_locations?postcode=84300&proximity=50000&per_page=3"
+                              f"&page={page}").get_json()
+        seen += [record["service_id"] for record in body["contents"]]
+    assert set(seen) == set(inside) and len(seen) == len(inside) == body["total_items"]
+    assert [inside[service_id] for service_id in seen] == sorted(inside.values())  # nearest first
 
 
 @pytest.mark.parametrize(
