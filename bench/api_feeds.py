@@ -30,7 +30,7 @@ import psycopg
 import sqlalchemy as sa
 
 from bench.common import bench_app
-from bench.directory_search import SERVICES, STRUCTURES, _database, _drop, _generate, _percentile
+from bench.directory_search import SERVICES, STRUCTURES, _communes, _database, _drop, _generate, _percentile
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "60"))
 MAX_PAGES = int(os.environ.get("BENCH_PAGES", "0"))  # 0: every page
@@ -157,16 +157,12 @@ def _service_at_locations(client: _Client) -> list[dict]:
 
 
 def run() -> None:
-    from orientation.extensions import db
-    from orientation.territory.models import Commune
 
     url = _database()
     try:
         app, raw_url = bench_app(url, API_RATE_LIMIT=UNLIMITED, API_ANONYMOUS_RATE_LIMIT=UNLIMITED,
                                  API_ADDRESS_RATE_LIMIT=UNLIMITED)
-        with app.app_context():
-            communes = [(c.code_insee, c.name, c.latitude, c.longitude, c.epci_siren)
-                        for c in db.session.scalars(sa.select(Commune))]
+        communes = _communes(app)
         started = time.perf_counter()
         with psycopg.connect(raw_url) as connection:
             _generate(connection, communes, {c[0]: c[4] for c in communes})

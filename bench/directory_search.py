@@ -211,17 +211,24 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
+def _communes(app) -> list[tuple]:
+    """(code INSEE, name, latitude, longitude, EPCI) of the Vaucluse communes the app loaded."""
+    from orientation.extensions import db
+    from orientation.territory.models import Commune
+
+    with app.app_context():
+        return [(c.code_insee, c.name, c.latitude, c.longitude, c.epci_siren)
+                for c in db.session.scalars(sa.select(Commune))]
+
+
 def run() -> None:
     from orientation.directory.queries import build_search_statement, search_services
     from orientation.extensions import db
-    from orientation.territory.models import Commune
 
     url = _database()
     try:
         app, raw_url = bench_app(url)
-        with app.app_context():
-            communes = [(c.code_insee, c.name, c.latitude, c.longitude, c.epci_siren)
-                        for c in db.session.scalars(sa.select(Commune))]
+        communes = _communes(app)
         started = time.perf_counter()
         with psycopg.connect(raw_url) as connection:
             _generate(connection, communes, {c[0]: c[4] for c in communes})
