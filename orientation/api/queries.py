@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from orientation.api.models import ApiToken, WebhookEndpoint
 from orientation.directory.models import Service, ServiceThematique, Structure
-from orientation.directory.queries import _distance, _serves_commune, within_box
+from orientation.directory.queries import _distance, serves_communes, within_box
 from orientation.extensions import db
 from orientation.referrals.lifecycle import OrientationStatus
 from orientation.referrals.models import Appointment, Orientation, OrientationEvent
@@ -123,9 +123,7 @@ def services_near_page(
         statement = statement.where(*within_box(origin, proximity_m / 1000), distance <= proximity_m / 1000)
         order = (distance, Service.id)
     else:
-        statement = statement.where(
-            sa.or_(*(_serves_commune(c.code_insee) for c in communes)) if communes else sa.false()
-        )
+        statement = statement.where(serves_communes([c.code_insee for c in communes]) if communes else sa.false())
     if thematique:
         statement = statement.where(
             sa.exists().where(ServiceThematique.service_id == Service.id, ServiceThematique.thematique == thematique)

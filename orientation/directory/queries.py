@@ -198,20 +198,26 @@ _LOCATED = Service.__table__.alias("located")
 
 
 def _serves_commune(code: str):
-    """Located in the commune, or with a zone d'éligibilité naming it, its EPCI, its département or France.
+    return serves_communes([code])
+
+
+def serves_communes(codes: list[str]):
+    """Located in one of the communes, or with a zone d'éligibilité naming it, its EPCI, its département
+    or France — one subquery whatever the number of communes (a postcode can cover five).
 
     Written as `id IN (zones UNION located)` so that both sides use an index (an OR with EXISTS
     would visit every candidate row). On PostgreSQL, `id = ANY(ARRAY(...))`: the planner then
     probes the primary key for these few thousand ids instead of scanning every service to match
     a common word and hash-joining (seen in the benchmark's plans).
     """
-    commune = _commune(code)
-    departement = code[:3] if code.startswith("97") else code[:2]
-    zone_codes = [code, departement, *NATIONAL_CODES]
-    if commune is not None and commune.epci_siren:
-        zone_codes.append(commune.epci_siren)
-    serving = sa.union(sa.select(ServiceZone.service_id).where(ServiceZone.code.in_(zone_codes)),
-                       sa.select(_LOCATED.c.id).where(_LOCATED.c.commune_code == code))
+    zone_codes = list(NATIONAL_CODES)
+    for code in codes:
+        commune = _commune(code)
+        zone_codes += [code, code[:3] if code.startswith("97") else code[:2]]
+        if commune is not None and commune.epci_siren:
+            zone_codes.append(commune.epci_siren)
+    serving = sa.union(sa.select(ServiceZone.service_id).where(ServiceZone.code.in_(sorted(set(zone_codes)))),
+                       sa.select(_LOCATED.c.id).where(_LOCATED.c.commune_code.in_(codes)))
     if _dialect() == "postgresql":
         return Service.id == sa.func.any(sa.func.array(serving.scalar_subquery()))
     return Service.id.in_(serving)

@@ -230,3 +230,16 @@ def test_unknown_ids_are_404_problems(public_api):
         answer = public_api.get(url)
         assert answer.status_code == 404 and answer.content_type == "application/problem+json"
     db.session.rollback()
+
+
+def test_a_postcode_of_several_communes_finds_the_services_of_each_in_one_subquery(public_api):
+    """84390 covers Sault, Brantes, Monieux… in two EPCI: a service in any of them, or serving either EPCI."""
+    in_brantes = directory_builders.service("Permanence à Brantes", commune_code="84021")
+    for_ventoux_sud = directory_builders.service("Bus du Ventoux Sud", commune_code=None,
+                                                 zones=["200035723"])
+    in_avignon = directory_builders.service("Accueil à Avignon", commune_code="84007", zones=["84007"])
+    db.session.commit()
+    body = public_api.get("/api/v1/hsds/service_at_locations?postcode=84390&per_page=50").get_json()
+    found = {record["service_id"] for record in body["contents"]}
+    assert {hsds_id("service", in_brantes.id), hsds_id("service", for_ventoux_sud.id)} <= found
+    assert hsds_id("service", in_avignon.id) not in found
