@@ -260,7 +260,7 @@ def _paths() -> dict:
                     "201": _json(
                         _ref("Orientation"), "Créée", {**ETAG_HEADER, "Location": {"schema": {"type": "string"}}}
                     ),
-                    **_problems(400, 401, 403, 415, 422, 429),
+                    **_problems(400, 401, 403, 409, 415, 422, 429),
                 },
             },
         },
@@ -574,6 +574,12 @@ def _schemas() -> dict:
                     "items": {"enum": [f.value for f in SharedField]},
                 },
                 "status": {"enum": ["requested", "draft"], "default": "requested"},
+                "allow_duplicate": {
+                    "type": "boolean",
+                    "default": False,
+                    "description": "Créer la fiche même si la structure en a une de même nom et même date de "
+                    "naissance (sinon 409 possible_duplicate, avec le person_id existant)",
+                },
             },
         },
         "StatusChange": {

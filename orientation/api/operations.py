@@ -14,6 +14,7 @@ from orientation.audit.models import SecurityEventKind
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
 from orientation.people import operations as people_operations
+from orientation.people import queries as people_queries
 from orientation.people.catalogue import NeedCode
 from orientation.people.models import ConsentMethod, ContactPreference, Person
 from orientation.referrals import operations as referral_operations
@@ -113,6 +114,19 @@ def _person_for(caller, body: dict) -> Person:
             "Ce code INSEE de commune est inconnu.",
             "Unknown commune INSEE code.",
             code="unknown_commune",
+        )
+    existing = [] if body.get("allow_duplicate") else people_queries.find_duplicates(
+        caller.organisation_id, fields["first_name"], fields["last_name"], fields.get("birth_date"))
+    if existing:  # as the UI warns before a second file: the partner sends person_id, or says it is someone else
+        raise ApiProblem(
+            409,
+            "Votre structure a déjà une fiche pour une personne de même nom et de même date de naissance : "
+            "envoyez son person_id, ou allow_duplicate: true s'il s'agit d'une autre personne.",
+            "Your organisation already has a file for a person with the same name and birth date: send its "
+            "person_id, or allow_duplicate: true if this is someone else.",
+            code="possible_duplicate",
+            errors=[{"field": "person", "detail": "même nom, même date de naissance", "person_id": person.id}
+                    for person in existing[:10]],
         )
     return people_operations.save_person(None, organisation_id=caller.organisation_id, user=caller.actor, **fields)
 

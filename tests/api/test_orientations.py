@@ -275,3 +275,27 @@ def test_list_filters_by_fhir_or_business_status(world, receiver_api):
     assert [item["id"] for item in by_ours["items"]] == [str(sent.id)]
     assert receiver_api.get("/api/v1/orientations?status=bogus").status_code == 400
     assert receiver_api.get("/api/v1/orientations?box=other").status_code == 400
+
+
+def test_a_second_file_for_the_same_person_is_refused_until_the_partner_says_it_is_someone_else(world, sender_api):
+    """As the UI warns before a duplicate: same name (accents, case) and birth date in the structure's files."""
+    first = sender_api.post("/api/v1/orientations", _create_body(world))
+    assert first.status_code == 201
+    person_id = db.session.get(Orientation, int(first.get_json()["id"])).person_id
+    people_before = db.session.scalar(sa.select(sa.func.count()).select_from(Person))
+
+    again = _create_body(world)
+    again["person"] = {**again["person"], "first_name": "NADIA", "last_name": "martin"}
+    refused = sender_api.post("/api/v1/orientations", again)
+    assert refused.status_code == 409 and refused.content_type == "application/problem+json"
+    problem = refused.get_json()
+    assert problem["code"] == "possible_duplicate" and "person_id" in problem["detail"]
+    assert [error["person_id"] for error in problem["errors"]] == [person_id]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Person)) == people_before  # nothing saved
+
+    by_id = _create_body(world, person_id=person_id)
+    del by_id["person"]
+    assert sender_api.post("/api/v1/orientations", by_id).status_code == 201
+    someone_else = sender_api.post("/api/v1/orientations", {**again, "allow_duplicate": True})
+    assert someone_else.status_code == 201
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Person)) == people_before + 1
