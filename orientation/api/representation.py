@@ -41,6 +41,8 @@ def _person(actor, orientation: Orientation) -> dict:
         shared[key.value] = _iso(value)
     return {
         "display": view.name,
+        # the sender's own file: its id lets the partner orient the same person again (person_id)
+        "person_id": orientation.person_id if view.full_file else None,
         "consent_withdrawn": view.consent_withdrawn,
         "full_file": view.full_file,
         "shared": shared,

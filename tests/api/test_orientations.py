@@ -36,6 +36,7 @@ def test_a_partner_creates_follows_and_answers_an_orientation_without_the_ui(wor
     task = created.get_json()
     assert task["status"] == "requested" and task["businessStatus"]["coding"][0]["code"] == "sent"
     assert task["side"] == "sender" and task["for"]["display"] == "Nadia Martin"
+    assert task["for"]["person_id"] == db.session.get(Orientation, int(task["id"])).person_id
     assert created.headers["ETag"] == f'"orientation-{task["id"]}-v2"'
     assert created.headers["Location"].endswith(f"/api/v1/orientations/{task['id']}")
     orientation = db.session.get(Orientation, int(task["id"]))
@@ -47,7 +48,7 @@ def test_a_partner_creates_follows_and_answers_an_orientation_without_the_ui(wor
 
     read = receiver_api.get(f"/api/v1/orientations/{task['id']}")
     seen = read.get_json()
-    assert seen["side"] == "receiver"
+    assert seen["side"] == "receiver" and seen["for"]["person_id"] is None  # not a file of theirs
     assert seen["for"]["shared"] == {"phone": "06 11 22 33 44", "commune": "Avignon (84000)"} or set(
         seen["for"]["shared"]
     ) == {"phone", "commune"}
@@ -281,7 +282,7 @@ def test_a_second_file_for_the_same_person_is_refused_until_the_partner_says_it_
     """As the UI warns before a duplicate: same name (accents, case) and birth date in the structure's files."""
     first = sender_api.post("/api/v1/orientations", _create_body(world))
     assert first.status_code == 201
-    person_id = db.session.get(Orientation, int(first.get_json()["id"])).person_id
+    person_id = first.get_json()["for"]["person_id"]
     people_before = db.session.scalar(sa.select(sa.func.count()).select_from(Person))
 
     again = _create_body(world)
