@@ -9,14 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+PARIS = ZoneInfo("Europe/Paris")  # the Vaucluse's days: working days, opening hours, appointments, display
 _override: datetime | None = None
 
 
 def now() -> datetime:
     """The current time, timezone-aware in UTC (or the frozen time in tests)."""
     return _override if _override is not None else datetime.now(UTC)
+
+
+def today() -> date:
+    """Today in the Vaucluse (not the server's zone)."""
+    return now().astimezone(PARIS).date()
 
 
 class FrozenClock:

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from orientation.clock import PARIS
 from orientation.db import MAX_ID
 
 REQUIRED = "Ce champ est obligatoire."
-PARIS = ZoneInfo("Europe/Paris")
 
 
 def strip(value):

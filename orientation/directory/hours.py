@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import opening_hours
 
-PARIS = ZoneInfo("Europe/Paris")
+from orientation.clock import PARIS
 
 
 @lru_cache(maxsize=4096)

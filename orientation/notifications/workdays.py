@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
 
-PARIS = ZoneInfo("Europe/Paris")
+from orientation.clock import PARIS
 
 
 @lru_cache(maxsize=64)

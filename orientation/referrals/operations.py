@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 
 from orientation import clock
+from orientation.clock import PARIS
 from orientation.db import as_id
 from orientation.directory.models import Service
 from orientation.extensions import db
@@ -25,8 +25,6 @@ from orientation.referrals.models import (
     SharedField,
     Urgency,
 )
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 class OrientationRefused(lifecycle.TransitionError):
