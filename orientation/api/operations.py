@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from orientation import clock
 from orientation.api.models import ApiToken, Scope, WebhookEndpoint
@@ -201,27 +201,19 @@ def change_status(caller, orientation: Orientation, body: dict, expected_version
 
 def add_appointment(caller, orientation: Orientation, body: dict):
     """The receiver's rendez-vous, through the same operation as the UI (which puts an accepted
-    orientation in progress); a time without its offset or already past is refused."""
+    orientation in progress and refuses a past day); a time without its offset is refused here."""
     try:
         starts_at = datetime.fromisoformat(body["starts_at"])
-        local_day = starts_at.astimezone(referral_operations.PARIS).date() if starts_at.tzinfo else None
-    except (ValueError, OverflowError):  # unreadable, or a year 1 / 9999 moved out of range by its offset
-        starts_at = local_day = None
-    if local_day is None:
+        starts_at.astimezone(UTC)  # a year 1 / 9999 pushed out of range by its offset raises here
+    except (ValueError, OverflowError):
+        starts_at = None
+    if starts_at is None or starts_at.tzinfo is None:
         raise ApiProblem.on_field(
             "starts_at",
             "date et heure avec décalage horaire",
             "Donnez la date et l'heure du rendez-vous avec leur décalage horaire, par exemple "
             "2026-12-10T14:30:00+01:00.",
             "Give the appointment's date and time with its UTC offset, e.g. 2026-12-10T14:30:00+01:00.",
-            code="invalid_starts_at",
-        )
-    if local_day < clock.now().astimezone(referral_operations.PARIS).date():
-        raise ApiProblem.on_field(
-            "starts_at",
-            "date passée",
-            "La date du rendez-vous est déjà passée.",
-            "The appointment's date is in the past.",
             code="invalid_starts_at",
         )
     try:

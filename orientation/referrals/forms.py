@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from wtforms import (
     BooleanField,
     DateField,
@@ -94,10 +92,6 @@ class AppointmentForm(BaseForm):
     place = StringField("Lieu ou précisions", validators=[Optional(), max_length(300)], filters=[strip])
     reminder_agreed = BooleanField("La personne accepte d'être rappelée la veille (SMS ou e-mail)")
     note = TextAreaField("Note", validators=[Optional(), max_length(2000)], filters=[strip])
-
-    def validate_day(self, field):
-        if field.data and field.data < date.today():
-            raise ValidationError("La date du rendez-vous est déjà passée.")
 
     def validate_channel(self, field):
         if field.data not in AppointmentChannel._value2member_map_:

@@ -145,6 +145,8 @@ def add_appointment(orientation: Orientation, *, user, starts_at: datetime, chan
         raise OrientationRefused("Un rendez-vous se fixe sur une orientation acceptée ou en cours.")
     if starts_at.tzinfo is None:
         raise ValueError("an appointment's time needs a timezone")
+    if starts_at.astimezone(PARIS).date() < clock.today():  # today is fine: noted after the fact
+        raise OrientationRefused("La date du rendez-vous est déjà passée.", field="starts_at")
     appointment = Appointment(orientation_id=orientation.id, starts_at=starts_at,
                               channel=AppointmentChannel(channel), place=place or "",
                               reminder_agreed=bool(reminder_agreed), note=note or None, created_by_id=user.id,
@@ -177,7 +179,7 @@ def record_appointment_status(appointment: Appointment, *, user, status) -> None
     if status is AppointmentStatus.CANCELLED:
         cancel_messages("appointment", appointment.id, reason="Rendez-vous annulé.")
     db.session.flush()
-    notifications.notify_appointment(db.session.get(Orientation, appointment.orientation_id), appointment)
+    notifications.notify_appointment(appointment.orientation, appointment)
 
 
 def record_service_obtained(orientation: Orientation, *, user, answer) -> None:

@@ -178,7 +178,8 @@ def add_appointment(orientation_id: int):
                                        reminder_agreed=form.reminder_agreed.data, note=form.note.data)
         except lifecycle.TransitionError as refusal:
             db.session.rollback()
-            form.form_errors.append(str(refusal))
+            on_day = getattr(refusal, "field", None) == "starts_at"
+            (form.day.errors if on_day else form.form_errors).append(str(refusal))
         else:
             db.session.commit()
             flash("Le rendez-vous est enregistré.", "success")

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from orientation import clock
 from orientation.extensions import db
 from orientation.referrals.lifecycle import OrientationStatus as S
 from orientation.referrals.models import Orientation
@@ -191,3 +192,17 @@ def test_each_volet_goes_from_sending_to_outcome_through_the_pages(logged_in, vo
         status_seen_by_sender = sender.get("/orientations/envoyees").get_data(as_text=True)
         assert f'data-status="{data["to_status"]}"' in status_seen_by_sender
     assert "Besoin partiellement satisfait" in sender.get(f"/orientations/{orientation.id}").get_data(as_text=True)
+
+
+def test_a_rendez_vous_on_a_past_day_is_refused_on_the_date_field_and_nothing_moves(world, logged_in):
+    orientation = world.orientation(S.ACCEPTED)
+    receiver = logged_in(world.receiver)
+    url = f"/orientations/{orientation.id}"
+    yesterday = (clock.today() - timedelta(days=1)).isoformat()
+    refused = receiver.submit(url + "/rendez-vous", {"day": yesterday, "time": "10:30", "channel": "phone",
+                                                     "place": "Salle 2"}, page=url)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "La date du rendez-vous est déjà passée." in page
+    assert 'value="Salle 2"' in page  # what was typed is kept
+    db.session.refresh(orientation)
+    assert orientation.status is S.ACCEPTED and orientation.appointments == []
