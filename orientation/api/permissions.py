@@ -5,16 +5,11 @@ from __future__ import annotations
 
 from flask import abort
 
-from orientation.organisations.models import MembershipRole
+from orientation.organisations.permissions import manages_acting_structure
 
 
 def can_manage_api(user, membership) -> bool:
-    return (
-        user.is_authenticated
-        and membership is not None
-        and membership.user_id == user.id
-        and membership.role is MembershipRole.MANAGER
-    )
+    return manages_acting_structure(user, membership)
 
 
 def require(allowed: bool) -> None:

@@ -13,6 +13,12 @@ def is_manager_of(user: User, organisation: Organisation) -> bool:
                for m in user.memberships)
 
 
+def manages_acting_structure(user: User, membership: Membership | None) -> bool:
+    """The user acts, right now, as a manager of the structure of `membership` (their current one)."""
+    return (user.is_authenticated and membership is not None and membership.user_id == user.id
+            and membership.role is MembershipRole.MANAGER)
+
+
 def can_manage_organisations(user: User) -> bool:
     return user.is_authenticated and user.is_coordinator
 

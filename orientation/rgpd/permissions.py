@@ -14,6 +14,7 @@ from __future__ import annotations
 from flask import abort
 
 from orientation.organisations.models import MembershipRole
+from orientation.organisations.permissions import manages_acting_structure
 from orientation.people import permissions as people_permissions
 
 
@@ -45,8 +46,7 @@ def can_erase(user, person) -> bool:
 
 
 def can_view_structure_journal(user, membership) -> bool:
-    return (user.is_authenticated and membership is not None and membership.user_id == user.id
-            and membership.role == MembershipRole.MANAGER)
+    return manages_acting_structure(user, membership)
 
 
 def require(allowed: bool) -> None:
