@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from orientation.audit.models import SecurityEvent, SecurityEventKind
 from orientation.audit.queries import names
 from orientation.extensions import db
+from orientation.paging import Page, within
 
 ACCOUNT_ACTIVITY = 15
 JOURNAL_PAGE = 100
@@ -37,8 +38,7 @@ def _condition(filters: JournalFilters):
     if filters.failures_only:
         condition.append(SecurityEvent.kind.in_([kind.value for kind in SecurityEventKind if kind.is_failure]))
     if filters.email:
-        pattern = "%" + filters.email.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        condition.append(SecurityEvent.email.like(pattern, escape="\\"))
+        condition.append(SecurityEvent.email.contains(filters.email.lower(), autoescape=True))
     if filters.start is not None:
         condition.append(SecurityEvent.at >= filters.start)
     if filters.end is not None:
@@ -46,14 +46,21 @@ def _condition(filters: JournalFilters):
     return sa.and_(sa.true(), *condition)
 
 
-def journal(filters: JournalFilters, *, limit: int | None, offset: int = 0) -> list[SecurityEvent]:
-    query = (sa.select(SecurityEvent).where(_condition(filters))
-             .order_by(SecurityEvent.at.desc(), SecurityEvent.id.desc()).offset(offset))
-    return list(db.session.scalars(query.limit(limit) if limit is not None else query))
+def _query(filters: JournalFilters):
+    return (sa.select(SecurityEvent).where(_condition(filters))
+            .order_by(SecurityEvent.at.desc(), SecurityEvent.id.desc()))
 
 
-def journal_count(filters: JournalFilters) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(SecurityEvent).where(_condition(filters)))
+def journal(filters: JournalFilters) -> list[SecurityEvent]:
+    """Every event (the CSV)."""
+    return list(db.session.scalars(_query(filters)))
+
+
+def journal_page(filters: JournalFilters, page: int | None) -> Page:
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(SecurityEvent).where(_condition(filters)))
+    page = within(page, total, JOURNAL_PAGE)
+    items = db.session.scalars(_query(filters).limit(JOURNAL_PAGE).offset((page - 1) * JOURNAL_PAGE))
+    return Page(list(items), total, page, JOURNAL_PAGE)
 
 
 def names_of(events: list[SecurityEvent]) -> tuple[dict[int, str], dict[int, str]]:

@@ -45,16 +45,13 @@ def _context():
 @login_required
 def security_journal():
     form, filters, notices = _context()
-    total = queries.journal_count(filters)
-    pages = max(1, -(-total // queries.JOURNAL_PAGE))
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
-    rows = event_rows(queries.journal(filters, limit=queries.JOURNAL_PAGE, offset=(page - 1) * queries.JOURNAL_PAGE))
-    return render_template("auth/security_journal.html", form=form, notices=notices, rows=rows, total=total,
-                           page=page, pages=pages, query_args=form.query_args())
+    result = queries.journal_page(filters, request.args.get("page", type=int))
+    return render_template("auth/security_journal.html", form=form, notices=notices, rows=event_rows(result.items),
+                           result=result, query_args=form.query_args())
 
 
 @login_required
 def security_journal_csv():
     _form, filters, _notices = _context()
-    return csv_download(event_rows(queries.journal(filters, limit=None)), COLUMNS,
+    return csv_download(event_rows(queries.journal(filters)), COLUMNS,
                         f"journal-securite-{clock.now():%Y-%m-%d}.csv")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -28,6 +28,7 @@ from orientation.cpam.models import (
 )
 from orientation.directory.models import Service
 from orientation.extensions import db
+from orientation.paging import Page
 from orientation.people.catalogue import NeedCode
 from orientation.people.models import Need, NeedStatus, Person
 from orientation.pilotage.queries import SMALL_COUNT, protect  # hidden from those who are not CPAM members
@@ -65,19 +66,6 @@ def _tab_condition(tab: QueueTab, today: date):
         QueueTab.TO_CLOSE: _to_close(today),
         QueueTab.CLOSED: MasCase.stage == CaseStage.CLOSED,
     }[tab]
-
-
-@dataclass
-class Page:
-    items: list[MasCase]
-    total: int
-    page: int
-    per_page: int
-    counts: dict = field(default_factory=dict)
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
 
 
 def _list_options():

@@ -7,7 +7,6 @@ page with everything it shows joined or select-in loaded.
 from __future__ import annotations
 
 import enum
-import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,6 +17,7 @@ from orientation import clock
 from orientation.directory.models import Service
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
+from orientation.paging import Page
 from orientation.referrals.lifecycle import CLOSED_STATUSES, ONGOING_STATUSES, UNDECIDED_STATUSES, OrientationStatus
 from orientation.referrals.models import (
     Appointment,
@@ -89,19 +89,6 @@ def _counts_by_status(column, organisation_id: int) -> dict[OrientationStatus, i
     rows = db.session.execute(sa.select(Orientation.status, sa.func.count()).where(column == organisation_id)
                               .group_by(Orientation.status))
     return dict(rows.all())
-
-
-@dataclass
-class Page:
-    items: list[Orientation]
-    total: int
-    page: int
-    per_page: int
-    counts: dict
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
 
 
 def _list_options():

@@ -13,6 +13,7 @@ from orientation.audit.queries import names
 from orientation.auth.models import User
 from orientation.cpam.models import MasCase, MasTeam
 from orientation.extensions import db
+from orientation.paging import Page, within
 from orientation.people.models import Person
 from orientation.referrals.models import Orientation
 
@@ -64,18 +65,23 @@ def _structure_entries(organisation_id: int, filters: StructureJournalFilters):
     return sa.and_(*condition)
 
 
-def structure_journal(organisation_id: int, filters: StructureJournalFilters, *, limit: int | None,
-                      offset: int = 0) -> list[PersonAccessLog]:
-    query = (sa.select(PersonAccessLog).where(_structure_entries(organisation_id, filters))
-             .order_by(PersonAccessLog.at.desc(), PersonAccessLog.id.desc()).offset(offset))
-    if limit is not None:
-        query = query.limit(limit)
-    return list(db.session.scalars(query))
+def _structure_query(organisation_id: int, filters: StructureJournalFilters):
+    return (sa.select(PersonAccessLog).where(_structure_entries(organisation_id, filters))
+            .order_by(PersonAccessLog.at.desc(), PersonAccessLog.id.desc()))
 
 
-def structure_journal_count(organisation_id: int, filters: StructureJournalFilters) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(PersonAccessLog)
-                             .where(_structure_entries(organisation_id, filters)))
+def structure_journal(organisation_id: int, filters: StructureJournalFilters) -> list[PersonAccessLog]:
+    """Every entry (the CSV)."""
+    return list(db.session.scalars(_structure_query(organisation_id, filters)))
+
+
+def structure_journal_page(organisation_id: int, filters: StructureJournalFilters, page: int | None) -> Page:
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(PersonAccessLog)
+                              .where(_structure_entries(organisation_id, filters)))
+    page = within(page, total, STRUCTURE_JOURNAL_PAGE)
+    items = db.session.scalars(_structure_query(organisation_id, filters).limit(STRUCTURE_JOURNAL_PAGE)
+                               .offset((page - 1) * STRUCTURE_JOURNAL_PAGE))
+    return Page(list(items), total, page, STRUCTURE_JOURNAL_PAGE)
 
 
 def structure_journal_agents(organisation_id: int) -> list[tuple[int, str]]:

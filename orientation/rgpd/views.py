@@ -84,19 +84,15 @@ def _structure_journal_context():
 @login_required
 def structure_journal():
     organisation, form, filters, notices = _structure_journal_context()
-    total = queries.structure_journal_count(organisation.id, filters)
-    size = queries.STRUCTURE_JOURNAL_PAGE
-    pages = max(1, -(-total // size))
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
-    rows = _journal_rows(queries.structure_journal(organisation.id, filters, limit=size, offset=(page - 1) * size))
+    result = queries.structure_journal_page(organisation.id, filters, request.args.get("page", type=int))
     return render_template("rgpd/structure_journal.html", organisation=organisation, form=form, notices=notices,
-                           rows=rows, total=total, page=page, pages=pages, query_args=form.query_args())
+                           rows=_journal_rows(result.items), result=result, query_args=form.query_args())
 
 
 @login_required
 def structure_journal_csv():
     organisation, _form, filters, _notices = _structure_journal_context()
-    rows = _journal_rows(queries.structure_journal(organisation.id, filters, limit=None))
+    rows = _journal_rows(queries.structure_journal(organisation.id, filters))
     return csv_download(rows, [("person_id", "Fiche n°"), *JOURNAL_COLUMNS],
                         f"journal-structure-{organisation.id}-{clock.now():%Y-%m-%d}.csv")
 
