@@ -178,10 +178,10 @@ def _appointment_context(context: dict, session: Session) -> dict:
     if appointment is None:
         raise rendering.MissingObject("rendez-vous supprimé")
     orientation = session.get(Orientation, appointment.orientation_id)
-    changed_at = appointment.status_changed_at if context["status"] != "planned" else appointment.created_at
+    changed = context["status"] != "planned" and appointment.status_changed_at
     return _signed(APPOINTMENT_EVENT_TYPE, {
         "id": f"evt_appointment_{appointment.id}_{context['status']}_{endpoint.id}",
-        "created_at": (changed_at or appointment.created_at).isoformat(),
+        "created_at": (changed or appointment.created_at).isoformat(),
         "data": {
             **_orientation_data(orientation, endpoint),
             "appointment_id": appointment.id,

@@ -79,9 +79,9 @@ def login():
     return render_template("auth/login.html", form=form, proconnect_enabled=proconnect.is_enabled()), status
 
 
-def _record_refusal(kind: SecurityEventKind, email: str) -> None:
+def _record_refusal(kind: SecurityEventKind, email: str, user=None) -> None:
     """A refused login in the security journal: the account when the address is one, else what was typed."""
-    security.record_now(kind, user=operations.get_user_by_email(email), email=operations.normalise_email(email))
+    security.record_now(kind, user=user or operations.get_user_by_email(email), email=operations.normalise_email(email))
 
 
 def continue_login(user, method: str, next_url: str):
@@ -107,7 +107,7 @@ def login_code():
         ip = request.remote_addr or "unknown"
         retry_after = throttling.login_retry_after(user.email, ip)
         if retry_after:
-            _record_refusal(SecurityEventKind.LOGIN_BLOCKED, user.email)
+            _record_refusal(SecurityEventKind.LOGIN_BLOCKED, user.email, user)
             form.form_errors.append(_throttled_message(retry_after))
             status = 429
         elif mfa.verify_second_factor(user, form.code.data):
@@ -117,7 +117,7 @@ def login_code():
             return redirect(safe_next_url(pending.get("next"), url_for("main.home")))
         else:
             throttling.record_login_failure(user.email, ip)
-            _record_refusal(SecurityEventKind.SECOND_FACTOR_FAILED, user.email)
+            _record_refusal(SecurityEventKind.SECOND_FACTOR_FAILED, user.email, user)
             form.code.errors.append(CODE_FAILED)
             status = 401
     elif request.method == "POST":
