@@ -13,6 +13,7 @@ run: install static  ## set up and serve the app with a worker (SQLite, no Redis
 
 test: install static services browser  ## set up and run the whole suite on PostgreSQL and Redis
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
@@ -42,6 +43,7 @@ browser:  ## Debian's Chromium for the browser tests
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 format: install
 	$(BIN)/ruff format .

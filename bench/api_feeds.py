@@ -38,16 +38,22 @@ UNLIMITED = "1000000/minute"
 # Vaucluse postcodes: Avignon, Orange, Carpentras, Cavaillon, Pertuis, Apt, Sault, Vaison-la-Romaine
 POSTCODES = ["84000", "84100", "84200", "84300", "84120", "84400", "84390", "84110"]
 RADII_M = [5000, 20000, 50000]
-THEMATIQUES = ["numerique--acceder-a-des-services-en-ligne", "sante--acces-aux-soins",
-               "mobilite--preparer-un-permis", "equipement-et-alimentation--alimentation"]
+THEMATIQUES = [
+    "numerique--acceder-a-des-services-en-ligne",
+    "sante--acces-aux-soins",
+    "mobilite--preparer-un-permis",
+    "equipement-et-alimentation--alimentation",
+]
 
 
 def _spread_updates(connection) -> None:
     """`updated_at` over the last two years (the generator stamps every row "now"), a tenth confirmed
     later: `modified_after` then selects a realistic share. No trigger fires (not a search column)."""
-    connection.execute("UPDATE services SET updated_at = now() - ((id::bigint * 7919) % 730) * interval '1 day' "
-                       "- ((id::bigint * 104729) % 86400) * interval '1 second', "
-                       "confirmed_at = CASE WHEN id % 10 = 0 THEN now() - ((id * 31) % 60) * interval '1 day' END")
+    connection.execute(
+        "UPDATE services SET updated_at = now() - ((id::bigint * 7919) % 730) * interval '1 day' "
+        "- ((id::bigint * 104729) % 86400) * interval '1 second', "
+        "confirmed_at = CASE WHEN id % 10 = 0 THEN now() - ((id * 31) % 60) * interval '1 day' END"
+    )
     connection.execute("UPDATE structures SET updated_at = now() - ((id::bigint * 7919) % 730) * interval '1 day'")
     connection.commit()
 
@@ -76,8 +82,9 @@ class _Client:
         return response.get_json(), elapsed, self.statements
 
 
-def _full_pull(client: _Client, scenario: str, path: str, size_name: str, total_key: str, pages_key: str,
-               items_key: str) -> dict:
+def _full_pull(
+    client: _Client, scenario: str, path: str, size_name: str, total_key: str, pages_key: str, items_key: str
+) -> dict:
     """Every page in order, as a partner's nightly pull; with BENCH_PAGES, the first pages and the last ones."""
     from orientation.api.queries import MAX_PER_PAGE
 
@@ -101,13 +108,22 @@ def _full_pull(client: _Client, scenario: str, path: str, size_name: str, total_
     values = list(timings.values())
     last = numbers[-10:]
     return {
-        "bench": "api_feeds", "scenario": scenario, "services": SERVICES, "structures": STRUCTURES,
-        "total": first[total_key], "items": items, "page_size": MAX_PER_PAGE, "pages": len(numbers),
-        "p50_ms": round(statistics.median(values), 2), "p95_ms": round(_percentile(values, 0.95), 2),
+        "bench": "api_feeds",
+        "scenario": scenario,
+        "services": SERVICES,
+        "structures": STRUCTURES,
+        "total": first[total_key],
+        "items": items,
+        "page_size": MAX_PER_PAGE,
+        "pages": len(numbers),
+        "p50_ms": round(statistics.median(values), 2),
+        "p95_ms": round(_percentile(values, 0.95), 2),
         "first_pages_p50_ms": round(statistics.median(timings[n] for n in numbers[:10]), 2),
         "last_pages_p50_ms": round(statistics.median(timings[n] for n in last), 2),
-        "last_page_ms": round(timings[numbers[-1]], 2), "max_ms": round(max(values), 2),
-        "statements_per_page": max(counts), "total_s": round(total_s, 1),
+        "last_page_ms": round(timings[numbers[-1]], 2),
+        "max_ms": round(max(values), 2),
+        "statements_per_page": max(counts),
+        "total_s": round(total_s, 1),
     }
 
 
@@ -122,10 +138,16 @@ def _mix(client: _Client, scenario: str, urls: list[str]) -> dict:
         counts.append(statements)
         found.append(body["total_items"])
     return {
-        "bench": "api_feeds", "scenario": scenario, "services": SERVICES, "requests": len(timings),
-        "p50_ms": round(statistics.median(timings), 2), "p95_ms": round(_percentile(timings, 0.95), 2),
-        "max_ms": round(max(timings), 2), "statements_per_request": max(counts),
-        "total_items_p50": statistics.median(found), "total_items_max": max(found),
+        "bench": "api_feeds",
+        "scenario": scenario,
+        "services": SERVICES,
+        "requests": len(timings),
+        "p50_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(_percentile(timings, 0.95), 2),
+        "max_ms": round(max(timings), 2),
+        "statements_per_request": max(counts),
+        "total_items_p50": statistics.median(found),
+        "total_items_max": max(found),
     }
 
 
@@ -141,8 +163,10 @@ def _service_at_locations(client: _Client) -> list[dict]:
     terms = [taxonomy_term_id(code) for code in THEMATIQUES]
     proximity = [url(postcode=p, proximity=r) for p in POSTCODES for r in RADII_M]
     postcode = [url(postcode=p) for p in POSTCODES]
-    taxonomy = [url(postcode=p, proximity=r, taxonomy_term_id=t)
-                for p, r, t in zip(POSTCODES, RADII_M * 3, terms * 2, strict=False)]
+    taxonomy = [
+        url(postcode=p, proximity=r, taxonomy_term_id=t)
+        for p, r, t in zip(POSTCODES, RADII_M * 3, terms * 2, strict=False)
+    ]
     taxonomy += [url(taxonomy_term_id=t) for t in terms]
     modified = [url(postcode=p, proximity=20000, modified_after=recent) for p in POSTCODES[:4]]
     modified += [url(modified_after=recent), url(postcode="84000", modified_after=recent)]
@@ -160,8 +184,9 @@ def run() -> None:
 
     url = _database()
     try:
-        app, raw_url = bench_app(url, API_RATE_LIMIT=UNLIMITED, API_ANONYMOUS_RATE_LIMIT=UNLIMITED,
-                                 API_ADDRESS_RATE_LIMIT=UNLIMITED)
+        app, raw_url = bench_app(
+            url, API_RATE_LIMIT=UNLIMITED, API_ANONYMOUS_RATE_LIMIT=UNLIMITED, API_ADDRESS_RATE_LIMIT=UNLIMITED
+        )
         communes = _communes(app)
         started = time.perf_counter()
         with psycopg.connect(raw_url) as connection:
@@ -172,14 +197,42 @@ def run() -> None:
         generated_s = round(time.perf_counter() - started, 1)
         client = _Client(app)
         lines = [
-            _full_pull(client, "data_inclusion_services_full_pull", "/api/v1/data-inclusion/services", "size",
-                       "total", "pages", "items"),
-            _full_pull(client, "data_inclusion_structures_full_pull", "/api/v1/data-inclusion/structures", "size",
-                       "total", "pages", "items"),
-            _full_pull(client, "hsds_services_full_pull", "/api/v1/hsds/services", "per_page",
-                       "total_items", "total_pages", "contents"),
-            _full_pull(client, "hsds_organizations_full_pull", "/api/v1/hsds/organizations", "per_page",
-                       "total_items", "total_pages", "contents"),
+            _full_pull(
+                client,
+                "data_inclusion_services_full_pull",
+                "/api/v1/data-inclusion/services",
+                "size",
+                "total",
+                "pages",
+                "items",
+            ),
+            _full_pull(
+                client,
+                "data_inclusion_structures_full_pull",
+                "/api/v1/data-inclusion/structures",
+                "size",
+                "total",
+                "pages",
+                "items",
+            ),
+            _full_pull(
+                client,
+                "hsds_services_full_pull",
+                "/api/v1/hsds/services",
+                "per_page",
+                "total_items",
+                "total_pages",
+                "contents",
+            ),
+            _full_pull(
+                client,
+                "hsds_organizations_full_pull",
+                "/api/v1/hsds/organizations",
+                "per_page",
+                "total_items",
+                "total_pages",
+                "contents",
+            ),
             *_service_at_locations(client),
         ]
         for line in lines:

@@ -11,8 +11,16 @@ def bench_app(url: str, **overrides):
     from orientation.extensions import db
     from orientation.territory.operations import load_territory
 
-    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": None,
-                      "RATELIMIT_STORAGE_URI": "memory://", "SECRET_KEY": "bench-" + "x" * 40, **overrides})
+    app = create_app(
+        {
+            "ENV_NAME": "testing",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "REDIS_URL": None,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "SECRET_KEY": "bench-" + "x" * 40,
+            **overrides,
+        }
+    )
     with app.app_context():
         with db.engine.begin() as connection:
             for extension in ("unaccent", "pg_trgm"):

@@ -44,32 +44,63 @@ SERVICES = 900
 SEED = 84
 NOW = datetime.now(UTC).replace(microsecond=0)
 DAYS = 3 * 365
-VOLETS = {"numerique": ["numerique_demarches", "numerique_usages_base", "numerique_equipement"],
-          "sante": ["sante_medecin_traitant", "sante_droits"],
-          "mobilite": ["mobilite_permis", "mobilite_vehicule", "mobilite_trajet"]}
-ENDINGS = {"draft": 1, "sent": 3, "received": 3, "accepted": 3, "declined": 12, "redirected": 3,
-           "in_progress": 8, "completed": 45, "abandoned": 7, "cancelled": 5, "expired": 6}
+VOLETS = {
+    "numerique": ["numerique_demarches", "numerique_usages_base", "numerique_equipement"],
+    "sante": ["sante_medecin_traitant", "sante_droits"],
+    "mobilite": ["mobilite_permis", "mobilite_vehicule", "mobilite_trajet"],
+}
+ENDINGS = {
+    "draft": 1,
+    "sent": 3,
+    "received": 3,
+    "accepted": 3,
+    "declined": 12,
+    "redirected": 3,
+    "in_progress": 8,
+    "completed": 45,
+    "abandoned": 7,
+    "cancelled": 5,
+    "expired": 6,
+}
 PATHS = {
-    "draft": [], "sent": ["sent"], "received": ["sent", "received"],
-    "accepted": ["sent", "received", "accepted"], "declined": ["sent", "received", "declined"],
-    "redirected": ["sent", "received", "redirected"], "in_progress": ["sent", "received", "accepted", "in_progress"],
+    "draft": [],
+    "sent": ["sent"],
+    "received": ["sent", "received"],
+    "accepted": ["sent", "received", "accepted"],
+    "declined": ["sent", "received", "declined"],
+    "redirected": ["sent", "received", "redirected"],
+    "in_progress": ["sent", "received", "accepted", "in_progress"],
     "completed": ["sent", "received", "accepted", "in_progress", "completed"],
-    "abandoned": ["sent", "received", "accepted", "abandoned"], "cancelled": ["sent", "cancelled"],
+    "abandoned": ["sent", "received", "accepted", "abandoned"],
+    "cancelled": ["sent", "cancelled"],
     "expired": ["sent", "expired"],
 }
-GAPS_DAYS = {"sent": (0.0, 0.1), "received": (0.1, 6), "accepted": (0.2, 9), "declined": (0.2, 9),
-             "redirected": (0.2, 9), "in_progress": (1, 12), "completed": (5, 60), "abandoned": (3, 40),
-             "cancelled": (0.5, 20), "expired": (30, 31)}
+GAPS_DAYS = {
+    "sent": (0.0, 0.1),
+    "received": (0.1, 6),
+    "accepted": (0.2, 9),
+    "declined": (0.2, 9),
+    "redirected": (0.2, 9),
+    "in_progress": (1, 12),
+    "completed": (5, 60),
+    "abandoned": (3, 40),
+    "cancelled": (0.5, 20),
+    "expired": (30, 31),
+}
 DECLINE_REASONS = ["full", "not_eligible", "wrong_service", "unreachable", "person_refused", "duplicate"]
-OTHER_REASONS = {"redirected": "wrong_service", "abandoned": "unreachable", "cancelled": "no_longer_needed",
-                 "expired": "no_answer"}
+OTHER_REASONS = {
+    "redirected": "wrong_service",
+    "abandoned": "unreachable",
+    "cancelled": "no_longer_needed",
+    "expired": "no_answer",
+}
 CLOSED = {"declined", "redirected", "completed", "abandoned", "cancelled", "expired"}
 SIDES = {"draft": "sender", "sent": "sender", "cancelled": "sender", "expired": "system"}
 COPY_COLUMNS = {
     "orientations": "id, person_id, sender_organisation_id, service_id, receiver_organisation_id, consent_id, volet, "
-                    "status, version, urgency, message, shared_fields, outcome, created_at, sent_at, received_at, "
-                    "decided_at, closed_at, expires_at, decision_due_at, last_activity_at, service_obtained, "
-                    "service_obtained_at",
+    "status, version, urgency, message, shared_fields, outcome, created_at, sent_at, received_at, "
+    "decided_at, closed_at, expires_at, decision_due_at, last_activity_at, service_obtained, "
+    "service_obtained_at",
     "orientation_events": "id, orientation_id, at, side, from_status, to_status, reason, outcome, version",
     "orientation_needs": "orientation_id, need_id",
     "appointments": "id, orientation_id, starts_at, place, channel, reminder_agreed, status, created_at",
@@ -79,8 +110,9 @@ TERRITORY = Path(__file__).resolve().parent.parent / "orientation" / "territory"
 
 def _territory():
     with open(TERRITORY / "vaucluse-communes.csv", encoding="utf-8") as handle:
-        communes = [(row["code_insee"], row["epci_siren"], int(row["population"] or 1))
-                    for row in csv.DictReader(handle)]
+        communes = [
+            (row["code_insee"], row["epci_siren"], int(row["population"] or 1)) for row in csv.DictReader(handle)
+        ]
     return communes, sorted({epci for _code, epci, _population in communes})
 
 
@@ -115,38 +147,94 @@ def _generate(connection) -> dict:
         with cursor.copy("COPY organisations (id, name, type, active, created_at, updated_at) FROM STDIN") as copy:
             for org_id, kind in organisations:
                 copy.write_row((org_id, f"Structure {org_id}", kind, True, NOW, NOW))
-        with cursor.copy("COPY structures (id, source, source_id, organisation_id, name, position_is_approximate, "
-                         "created_at, updated_at) FROM STDIN") as copy:
+        with cursor.copy(
+            "COPY structures (id, source, source_id, organisation_id, name, position_is_approximate, "
+            "created_at, updated_at) FROM STDIN"
+        ) as copy:
             for org_id, _kind in organisations:
                 copy.write_row((org_id, "bench", f"s{org_id}", org_id, f"Structure {org_id}", False, NOW, NOW))
-        with cursor.copy("COPY services (id, structure_id, source, source_id, name, description, accepts_orientations, "
-                         "receiving_organisation_id, capacity, position_is_approximate, search_text, search_title, "
-                         "created_at, updated_at) FROM STDIN") as copy:
+        with cursor.copy(
+            "COPY services (id, structure_id, source, source_id, name, description, accepts_orientations, "
+            "receiving_organisation_id, capacity, position_is_approximate, search_text, search_title, "
+            "created_at, updated_at) FROM STDIN"
+        ) as copy:
             for service_id, organisation, _volet, _area in services:
-                copy.write_row((service_id, organisation, "bench", f"v{service_id}", f"Service {service_id}", "", True,
-                                organisation, "open", False, "", f"service {service_id}", NOW, NOW))
+                copy.write_row(
+                    (
+                        service_id,
+                        organisation,
+                        "bench",
+                        f"v{service_id}",
+                        f"Service {service_id}",
+                        "",
+                        True,
+                        organisation,
+                        "open",
+                        False,
+                        "",
+                        f"service {service_id}",
+                        NOW,
+                        NOW,
+                    )
+                )
         weights = [population for _code, _epci, population in communes]
         people = []
-        with cursor.copy("COPY people (id, organisation_id, first_name, last_name, name_key, commune_code, "
-                         "contact_preference, situation, created_at, updated_at) FROM STDIN") as copy:
+        with cursor.copy(
+            "COPY people (id, organisation_id, first_name, last_name, name_key, commune_code, "
+            "contact_preference, situation, created_at, updated_at) FROM STDIN"
+        ) as copy:
             for person in range(1, PEOPLE + 1):
                 code, epci, _population = rng.choices(communes, weights)[0]
                 sender = rng.choice(wide_senders) if rng.random() < 0.1 else rng.choice(senders[epci])
                 people.append((code, epci, sender))
-                copy.write_row((person, sender, f"Prénom{person}", f"Nom{person}", f"nom{person}|prenom{person}", code,
-                                "phone", "[]", NOW, NOW))
-        with cursor.copy("COPY consents (id, person_id, organisation_id, collected_at, method, purpose, scope) "
-                         "FROM STDIN") as copy:
+                copy.write_row(
+                    (
+                        person,
+                        sender,
+                        f"Prénom{person}",
+                        f"Nom{person}",
+                        f"nom{person}|prenom{person}",
+                        code,
+                        "phone",
+                        "[]",
+                        NOW,
+                        NOW,
+                    )
+                )
+        with cursor.copy(
+            "COPY consents (id, person_id, organisation_id, collected_at, method, purpose, scope) FROM STDIN"
+        ) as copy:
             for person in range(1, PEOPLE + 1):
-                copy.write_row((person, person, people[person - 1][2], NOW - timedelta(days=DAYS + 10), "oral",
-                                "Orientation", '["numerique", "sante", "mobilite"]'))
-        with cursor.copy("COPY needs (id, person_id, volet, code, details, status, closed_at, created_at, updated_at) "
-                         "FROM STDIN") as copy:
+                copy.write_row(
+                    (
+                        person,
+                        person,
+                        people[person - 1][2],
+                        NOW - timedelta(days=DAYS + 10),
+                        "oral",
+                        "Orientation",
+                        '["numerique", "sante", "mobilite"]',
+                    )
+                )
+        with cursor.copy(
+            "COPY needs (id, person_id, volet, code, details, status, closed_at, created_at, updated_at) FROM STDIN"
+        ) as copy:
             for person in range(1, PEOPLE + 1):
                 volet = list(VOLETS)[person % 3]
                 is_open = person % 4 == 0
-                copy.write_row((person, person, volet, rng.choice(VOLETS[volet]), "[]", "open" if is_open else "met",
-                                None if is_open else NOW, NOW - timedelta(days=rng.uniform(0, DAYS)), NOW))
+                copy.write_row(
+                    (
+                        person,
+                        person,
+                        volet,
+                        rng.choice(VOLETS[volet]),
+                        "[]",
+                        "open" if is_open else "met",
+                        None if is_open else NOW,
+                        NOW - timedelta(days=rng.uniform(0, DAYS)),
+                        NOW,
+                    )
+                )
         statuses, status_weights = list(ENDINGS), list(ENDINGS.values())
         rows: dict[str, list] = {table: [] for table in COPY_COLUMNS}
         appointment_id = 0
@@ -167,36 +255,83 @@ def _generate(connection) -> dict:
             sent_at = moments.get("sent")
             decided = moments.get("accepted") or moments.get("declined") or moments.get("redirected")
             outcome = rng.choices(["met", "partly_met", "not_met"], [70, 20, 10])[0] if status == "completed" else None
-            obtained = rng.choices(["yes", "partly", "no", "unknown"], [70, 12, 10, 8])[0] \
-                if status == "completed" and rng.random() < 0.6 else None
-            rows["orientations"].append((
-                orientation, person, sender, service_id, receiver, person, volet, status, len(PATHS[status]) + 1,
-                "normal", "Bonjour", '["phone"]', outcome, created, sent_at,
-                moments.get("received") or (decided and sent_at), decided, at if status in CLOSED else None,
-                sent_at + timedelta(days=30) if sent_at else None, sent_at + timedelta(days=7) if sent_at else None,
-                at, obtained, at + timedelta(days=31) if obtained else None))
+            obtained = (
+                rng.choices(["yes", "partly", "no", "unknown"], [70, 12, 10, 8])[0]
+                if status == "completed" and rng.random() < 0.6
+                else None
+            )
+            rows["orientations"].append(
+                (
+                    orientation,
+                    person,
+                    sender,
+                    service_id,
+                    receiver,
+                    person,
+                    volet,
+                    status,
+                    len(PATHS[status]) + 1,
+                    "normal",
+                    "Bonjour",
+                    '["phone"]',
+                    outcome,
+                    created,
+                    sent_at,
+                    moments.get("received") or (decided and sent_at),
+                    decided,
+                    at if status in CLOSED else None,
+                    sent_at + timedelta(days=30) if sent_at else None,
+                    sent_at + timedelta(days=7) if sent_at else None,
+                    at,
+                    obtained,
+                    at + timedelta(days=31) if obtained else None,
+                )
+            )
             rows["orientation_needs"].append((orientation, person))
             # The last event only (the one the steering figures read: a decline's reason); the inbox
             # benchmark writes whole histories.
             steps = ["draft", *PATHS[status]]
             step = steps[-1]
             reason = rng.choice(DECLINE_REASONS) if step == "declined" else OTHER_REASONS.get(step)
-            rows["orientation_events"].append((orientation, orientation, moments[step], SIDES.get(step, "receiver"),
-                                               steps[-2] if len(steps) > 1 else None, step, reason,
-                                               outcome if step == "completed" else None, len(steps)))
+            rows["orientation_events"].append(
+                (
+                    orientation,
+                    orientation,
+                    moments[step],
+                    SIDES.get(step, "receiver"),
+                    steps[-2] if len(steps) > 1 else None,
+                    step,
+                    reason,
+                    outcome if step == "completed" else None,
+                    len(steps),
+                )
+            )
             if "in_progress" in moments:
                 appointment_id += 1
                 starts = moments["in_progress"] + timedelta(days=rng.uniform(1, 20))
-                rows["appointments"].append((appointment_id, orientation, starts, "", "in_person", False,
-                                             "done" if status == "completed" else "planned", moments["in_progress"]))
+                rows["appointments"].append(
+                    (
+                        appointment_id,
+                        orientation,
+                        starts,
+                        "",
+                        "in_person",
+                        False,
+                        "done" if status == "completed" else "planned",
+                        moments["in_progress"],
+                    )
+                )
         for table, columns in COPY_COLUMNS.items():
             with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows[table]:
                     copy.write_row(row)
     connection.commit()
-    return {"receivers": list(range(first_receiver, first_receiver + RECEIVERS)),
-            "senders": [s for group in senders.values() for s in group] + wide_senders, "epcis": epcis,
-            "communes": [code for code, _epci, _population in communes]}
+    return {
+        "receivers": list(range(first_receiver, first_receiver + RECEIVERS)),
+        "senders": [s for group in senders.values() for s in group] + wide_senders,
+        "epcis": epcis,
+        "communes": [code for code, _epci, _population in communes],
+    }
 
 
 def _mixes(world: dict, rng: random.Random) -> list[tuple[str, str]]:
@@ -245,8 +380,12 @@ def run() -> None:
             db.session.commit()
             full_refresh_s = round(time.perf_counter() - begin, 1)
             # The worker's 10-minute refresh: ~1,400 orientations of the last three months moved since.
-            db.session.execute(sa.text("UPDATE orientations SET last_activity_at = now() "
-                                       "WHERE sent_at > now() - interval '90 days' AND id % 60 = 0"))
+            db.session.execute(
+                sa.text(
+                    "UPDATE orientations SET last_activity_at = now() "
+                    "WHERE sent_at > now() - interval '90 days' AND id % 60 = 0"
+                )
+            )
             db.session.commit()
             begin = time.perf_counter()
             incremental = refresh_facts()
@@ -254,17 +393,22 @@ def run() -> None:
             incremental_s = round(time.perf_counter() - begin, 1)
             incremental_months = incremental.months
             with psycopg.connect(raw_url, autocommit=True) as connection:
-                connection.execute("VACUUM ANALYZE pilotage_orientation_facts, pilotage_delay_facts, "
-                                   "pilotage_decline_facts")
+                connection.execute(
+                    "VACUUM ANALYZE pilotage_orientation_facts, pilotage_delay_facts, pilotage_decline_facts"
+                )
             facts = db.session.scalar(sa.text("SELECT count(*) FROM pilotage_orientation_facts"))
             delay_rows = db.session.scalar(sa.text("SELECT count(*) FROM pilotage_delay_facts"))
             from orientation.organisations.models import Organisation
 
             coordinator = builders.user("coordination@bench.orientation.fr", coordinator=True)
-            busiest = db.session.scalar(sa.text("SELECT receiver_organisation_id FROM orientations GROUP BY 1 "
-                                                "ORDER BY count(*) DESC LIMIT 1"))
-            manager = builders.user("responsable@bench.orientation.fr",
-                                    organisation=db.session.get(Organisation, busiest), role=MembershipRole.MANAGER)
+            busiest = db.session.scalar(
+                sa.text("SELECT receiver_organisation_id FROM orientations GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+            )
+            manager = builders.user(
+                "responsable@bench.orientation.fr",
+                organisation=db.session.get(Organisation, busiest),
+                role=MembershipRole.MANAGER,
+            )
             db.session.commit()
             emails = {"coordinator": coordinator.email, "manager": manager.email}
         clients = {who: _client(app, email) for who, email in emails.items()}
@@ -281,13 +425,21 @@ def run() -> None:
             if round_number >= 9:
                 timings.append(elapsed)
                 by_mix.setdefault(query.split("=")[0] if query else "tout", []).append(elapsed)
-        line = {"bench": "dashboard", "orientations": ORIENTATIONS, "p95_ms": round(_percentile(timings, 0.95), 1),
-                "p50_ms": round(statistics.median(timings), 1), "max_ms": round(max(timings), 1),
-                "rounds": len(timings), "slowest_mix_p50_ms": {key: round(statistics.median(values), 1)
-                                                               for key, values in sorted(by_mix.items())},
-                "fact_rows": facts, "delay_rows": delay_rows, "full_refresh_s": full_refresh_s,
-                "incremental_refresh_s": incremental_s, "incremental_months": incremental_months,
-                "generate_s": generated_s}
+        line = {
+            "bench": "dashboard",
+            "orientations": ORIENTATIONS,
+            "p95_ms": round(_percentile(timings, 0.95), 1),
+            "p50_ms": round(statistics.median(timings), 1),
+            "max_ms": round(max(timings), 1),
+            "rounds": len(timings),
+            "slowest_mix_p50_ms": {key: round(statistics.median(values), 1) for key, values in sorted(by_mix.items())},
+            "fact_rows": facts,
+            "delay_rows": delay_rows,
+            "full_refresh_s": full_refresh_s,
+            "incremental_refresh_s": incremental_s,
+            "incremental_months": incremental_months,
+            "generate_s": generated_s,
+        }
         print(json.dumps(line), flush=True)
         if os.environ.get("BENCH_KEEP_DB"):
             print(f"Base conservée : {raw_url}", file=sys.stderr)

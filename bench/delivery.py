@@ -57,9 +57,17 @@ def drop_database(url: str) -> None:
 def bench_app(url: str, broker: str | None, **config):
     from orientation import create_app
 
-    return create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": broker,
-                       "RATELIMIT_STORAGE_URI": "memory://", "SECRET_KEY": "bench-" + "x" * 40,
-                       "NOTIFICATIONS_DELIVER_INLINE": False, **config})
+    return create_app(
+        {
+            "ENV_NAME": "testing",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "REDIS_URL": broker,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "SECRET_KEY": "bench-" + "x" * 40,
+            "NOTIFICATIONS_DELIVER_INLINE": False,
+            **config,
+        }
+    )
 
 
 class _Counter:
@@ -81,9 +89,11 @@ def _free_port() -> int:
 
 def _start_sink(port: int, log: Path) -> subprocess.Popen:
     """The SMTP sink in its own process (aiosmtpd), so it does not share a GIL with the bench."""
-    code = ("import asyncio, sys\nfrom aiosmtpd.controller import Controller\nfrom bench.delivery import _Counter\n"
-            f"c = Controller(_Counter(), hostname='127.0.0.1', port={port})\nc.start()\nprint('ready', flush=True)\n"
-            "import threading; threading.Event().wait()\n")
+    code = (
+        "import asyncio, sys\nfrom aiosmtpd.controller import Controller\nfrom bench.delivery import _Counter\n"
+        f"c = Controller(_Counter(), hostname='127.0.0.1', port={port})\nc.start()\nprint('ready', flush=True)\n"
+        "import threading; threading.Event().wait()\n"
+    )
     with log.open("ab") as output:
         process = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 10
@@ -95,14 +105,38 @@ def _start_sink(port: int, log: Path) -> subprocess.Popen:
 
 
 def _start_worker(url: str, smtp_port: int, log: Path, index: int) -> subprocess.Popen:
-    env = {**os.environ, "ORIENTATION_ENV": "testing", "DATABASE_URL": url, "REDIS_URL": REDIS_URL,
-           "SECRET_KEY": "bench-" + "x" * 40, "MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1",
-           "MAIL_PORT": str(smtp_port), "NOTIFICATIONS_DELIVER_INLINE": "0"}
+    env = {
+        **os.environ,
+        "ORIENTATION_ENV": "testing",
+        "DATABASE_URL": url,
+        "REDIS_URL": REDIS_URL,
+        "SECRET_KEY": "bench-" + "x" * 40,
+        "MAIL_BACKEND": "smtp",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(smtp_port),
+        "NOTIFICATIONS_DELIVER_INLINE": "0",
+    }
     with log.open("ab") as output:
         process = subprocess.Popen(
-            [CELERY, "-A", "worker", "worker", "--pool=solo", "--loglevel=WARNING", "--without-gossip",
-             "--without-mingle", "--without-heartbeat", "-n", f"bench-delivery-{index}-{os.getpid()}@%h"],
-            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                CELERY,
+                "-A",
+                "worker",
+                "worker",
+                "--pool=solo",
+                "--loglevel=WARNING",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"bench-delivery-{index}-{os.getpid()}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     return process
 
 
@@ -152,8 +186,13 @@ def run() -> None:
         _wait_workers(workers)
         with app.app_context():
             for n in range(count):  # the digest template: subject, text + HTML in the DSFR-like layout
-                enqueue_message(Channel.EMAIL, f"agent{n}@exemple.fr", "digest",
-                                {"message_ids": [], "items": []}, idempotency_key=f"bench:{n}")
+                enqueue_message(
+                    Channel.EMAIL,
+                    f"agent{n}@exemple.fr",
+                    "digest",
+                    {"message_ids": [], "items": []},
+                    idempotency_key=f"bench:{n}",
+                )
             started = time.perf_counter()
             db.session.commit()  # hands the batches to Redis
             handed_over_s = time.perf_counter() - started
@@ -161,15 +200,28 @@ def run() -> None:
             deadline = time.monotonic() + 600
             while sent < count and time.monotonic() < deadline:
                 time.sleep(0.05)
-                sent = db.session.execute(sa.select(sa.func.count()).where(
-                    OutboxMessage.status == MessageStatus.SENT)).scalar_one()
+                sent = db.session.execute(
+                    sa.select(sa.func.count()).where(OutboxMessage.status == MessageStatus.SENT)
+                ).scalar_one()
                 db.session.rollback()
             elapsed = time.perf_counter() - started
-            failed = db.session.execute(sa.select(sa.func.count()).where(
-                OutboxMessage.status != MessageStatus.SENT)).scalar_one()
-        print(json.dumps({"bench": "delivery", "messages": count, "workers": workers,
-                          "seconds": round(elapsed, 2), "handover_seconds": round(handed_over_s, 2),
-                          "not_sent": failed, "messages_per_s": round(sent / elapsed, 1)}), flush=True)
+            failed = db.session.execute(
+                sa.select(sa.func.count()).where(OutboxMessage.status != MessageStatus.SENT)
+            ).scalar_one()
+        print(
+            json.dumps(
+                {
+                    "bench": "delivery",
+                    "messages": count,
+                    "workers": workers,
+                    "seconds": round(elapsed, 2),
+                    "handover_seconds": round(handed_over_s, 2),
+                    "not_sent": failed,
+                    "messages_per_s": round(sent / elapsed, 1),
+                }
+            ),
+            flush=True,
+        )
     finally:
         for process in processes:
             _stop(process, group=True)

@@ -54,8 +54,10 @@ TEMPLATES = {
         ("Préparation au permis de conduire à tarif solidaire", "mobilite--preparer-un-permis"),
         ("Location de voiture et de scooter solidaire", "mobilite--acceder-a-un-vehicule"),
         ("Garage solidaire : entretien et réparation", "mobilite--entretenir-reparer-son-vehicule"),
-        ("Conseil en mobilité et bilan de compétences mobilité",
-         "mobilite--etre-accompagne-dans-son-parcours-mobilite"),
+        (
+            "Conseil en mobilité et bilan de compétences mobilité",
+            "mobilite--etre-accompagne-dans-son-parcours-mobilite",
+        ),
         ("Microcrédit et aides au financement de la mobilité", "mobilite--financer-ma-mobilite"),
         ("Vélos en prêt et ateliers de réparation de vélos", "mobilite--mobilite-douce-partagee-collective"),
     ],
@@ -63,10 +65,14 @@ TEMPLATES = {
         ("Accompagnement vers l'emploi", "trouver-un-emploi--repondre-a-des-offres-demploi"),
         ("Aide alimentaire et épicerie solidaire", "equipement-et-alimentation--alimentation"),
         ("Soutien à la parentalité", "famille--soutien-a-la-parentalite-et-a-leducation"),
-        ("Information sur l'accès au logement",
-         "logement-hebergement--sinformer-sur-les-demarches-liees-a-lacces-au-logement"),
-        ("Accompagnement aux démarches administratives",
-         "difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives"),
+        (
+            "Information sur l'accès au logement",
+            "logement-hebergement--sinformer-sur-les-demarches-liees-a-lacces-au-logement",
+        ),
+        (
+            "Accompagnement aux démarches administratives",
+            "difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives",
+        ),
     ],
 }
 LEVELS = ["débutants", "intermédiaire", "seniors", "pour les familles", "en petit groupe"]
@@ -82,15 +88,80 @@ SENTENCES = [
     "Nous travaillons en lien avec la CPAM, la CAF et France Travail.",
     "Les bénévoles de l'association assurent des permanences dans les villages.",
 ]
-STRUCTURE_KINDS = ["Espace France Services", "Centre social", "Association", "CCAS", "Maison de santé",
-                   "Centre de santé", "Plateforme mobilité", "Médiathèque", "Tiers-lieu numérique", "Mission locale"]
-TOWNS = ["Lyon", "Marseille", "Toulouse", "Nantes", "Lille", "Rennes", "Reims", "Dijon", "Brest", "Limoges", "Tours",
-         "Amiens", "Metz", "Besançon", "Perpignan", "Orléans", "Rouen", "Caen", "Nancy", "Nîmes", "Clermont-Ferrand",
-         "Grenoble", "Poitiers", "Pau", "Bayonne", "Valence", "Montélimar", "Arles", "Aix-en-Provence", "Gap"]
-QUERIES = ["démarches", "atelier numérique", "permis", "médecin", "smartphone", "soins dentaires", "garage",
-           "démarches administratives", "numerique", "mobilité solidaire", "vélo", "CAF", "ordinateur", "santé mentale",
-           "dossier MDPH", "conseiller numérique", "location voiture", "bilan de santé", "internet", "numerque",
-           "permi de conduir", "soin", "emploi", "aide", "imprimante", "seniors", "parentalité", ""]
+STRUCTURE_KINDS = [
+    "Espace France Services",
+    "Centre social",
+    "Association",
+    "CCAS",
+    "Maison de santé",
+    "Centre de santé",
+    "Plateforme mobilité",
+    "Médiathèque",
+    "Tiers-lieu numérique",
+    "Mission locale",
+]
+TOWNS = [
+    "Lyon",
+    "Marseille",
+    "Toulouse",
+    "Nantes",
+    "Lille",
+    "Rennes",
+    "Reims",
+    "Dijon",
+    "Brest",
+    "Limoges",
+    "Tours",
+    "Amiens",
+    "Metz",
+    "Besançon",
+    "Perpignan",
+    "Orléans",
+    "Rouen",
+    "Caen",
+    "Nancy",
+    "Nîmes",
+    "Clermont-Ferrand",
+    "Grenoble",
+    "Poitiers",
+    "Pau",
+    "Bayonne",
+    "Valence",
+    "Montélimar",
+    "Arles",
+    "Aix-en-Provence",
+    "Gap",
+]
+QUERIES = [
+    "démarches",
+    "atelier numérique",
+    "permis",
+    "médecin",
+    "smartphone",
+    "soins dentaires",
+    "garage",
+    "démarches administratives",
+    "numerique",
+    "mobilité solidaire",
+    "vélo",
+    "CAF",
+    "ordinateur",
+    "santé mentale",
+    "dossier MDPH",
+    "conseiller numérique",
+    "location voiture",
+    "bilan de santé",
+    "internet",
+    "numerque",
+    "permi de conduir",
+    "soin",
+    "emploi",
+    "aide",
+    "imprimante",
+    "seniors",
+    "parentalité",
+    "",
+]
 
 
 def _database() -> str:
@@ -120,25 +191,54 @@ def _generate(connection, communes: list, epcis: dict) -> None:
     for number in range(1, STRUCTURES + 1):
         if rng.random() < 0.12:
             commune = rng.choice(communes)
-            place = (commune[0], commune[0], commune[1], commune[2] + rng.uniform(-0.01, 0.01),
-                     commune[3] + rng.uniform(-0.01, 0.01))
+            place = (
+                commune[0],
+                commune[0],
+                commune[1],
+                commune[2] + rng.uniform(-0.01, 0.01),
+                commune[3] + rng.uniform(-0.01, 0.01),
+            )
         else:
-            place = (None, f"{rng.randint(1, 95):02}{rng.randint(1, 999):03}", rng.choice(TOWNS),
-                     rng.uniform(42.5, 51.0), rng.uniform(-4.5, 7.8))
+            place = (
+                None,
+                f"{rng.randint(1, 95):02}{rng.randint(1, 999):03}",
+                rng.choice(TOWNS),
+                rng.uniform(42.5, 51.0),
+                rng.uniform(-4.5, 7.8),
+            )
         structures.append((f"{rng.choice(STRUCTURE_KINDS)} de {place[2]} {number}", *place))
     with connection.cursor() as cursor:
-        with cursor.copy("COPY structures (id, source, source_id, name, commune_code, code_insee, commune_name, "
-                         "latitude, longitude, position_is_approximate, date_maj, created_at, updated_at) "
-                         "FROM STDIN") as copy:
+        with cursor.copy(
+            "COPY structures (id, source, source_id, name, commune_code, code_insee, commune_name, "
+            "latitude, longitude, position_is_approximate, date_maj, created_at, updated_at) "
+            "FROM STDIN"
+        ) as copy:
             for number, (name, commune_code, code_insee, town, lat, lon) in enumerate(structures, 1):
-                copy.write_row((number, "bench", f"s{number}", name, commune_code, code_insee, town, lat, lon,
-                                False, date(2025, 1, 1), now, now))
+                copy.write_row(
+                    (
+                        number,
+                        "bench",
+                        f"s{number}",
+                        name,
+                        commune_code,
+                        code_insee,
+                        town,
+                        lat,
+                        lon,
+                        False,
+                        date(2025, 1, 1),
+                        now,
+                        now,
+                    )
+                )
         volets = list(TEMPLATES)
         service_rows, thematique_rows, zone_rows = io.StringIO(), [], []
-        with cursor.copy("COPY services (id, structure_id, source, source_id, name, description, commune_code, "
-                         "code_insee, commune_name, latitude, longitude, position_is_approximate, "
-                         "accepts_orientations, capacity, frais, publics, date_maj, search_text, search_title, "
-                         "created_at, updated_at) FROM STDIN") as copy:
+        with cursor.copy(
+            "COPY services (id, structure_id, source, source_id, name, description, commune_code, "
+            "code_insee, commune_name, latitude, longitude, position_is_approximate, "
+            "accepts_orientations, capacity, frais, publics, date_maj, search_text, search_title, "
+            "created_at, updated_at) FROM STDIN"
+        ) as copy:
             for number in range(1, SERVICES + 1):
                 structure_id = rng.randint(1, STRUCTURES)
                 s_name, commune_code, code_insee, town, lat, lon = structures[structure_id - 1]
@@ -150,12 +250,31 @@ def _generate(connection, communes: list, epcis: dict) -> None:
                     thematiques.add(rng.choice(TEMPLATES[rng.choice(volets)])[1])
                 search_text = "\n".join([s_name, description, " ".join(thematique_label(t) for t in thematiques), town])
                 updated = date(2024, 1, 1) + timedelta(days=rng.randint(0, 700))
-                copy.write_row((number, structure_id, "bench", f"v{number}", name, description, commune_code,
-                                code_insee, town, lat, lon, False, rng.random() < 0.2,
-                                rng.choice(["open", "open", "waiting_list", "full"]),
-                                rng.choice(["gratuit", "gratuit", "payant", None]),
-                                json.dumps(rng.sample(["tous-publics", "seniors", "jeunes", "familles"], 1)),
-                                updated, search_text, normalise(f"{name} {s_name}")[:500], now, now))
+                copy.write_row(
+                    (
+                        number,
+                        structure_id,
+                        "bench",
+                        f"v{number}",
+                        name,
+                        description,
+                        commune_code,
+                        code_insee,
+                        town,
+                        lat,
+                        lon,
+                        False,
+                        rng.random() < 0.2,
+                        rng.choice(["open", "open", "waiting_list", "full"]),
+                        rng.choice(["gratuit", "gratuit", "payant", None]),
+                        json.dumps(rng.sample(["tous-publics", "seniors", "jeunes", "familles"], 1)),
+                        updated,
+                        search_text,
+                        normalise(f"{name} {s_name}")[:500],
+                        now,
+                        now,
+                    )
+                )
                 thematique_rows += [(number, t) for t in thematiques]
                 roll = rng.random()
                 if commune_code:
@@ -217,8 +336,10 @@ def _communes(app) -> list[tuple]:
     from orientation.territory.models import Commune
 
     with app.app_context():
-        return [(c.code_insee, c.name, c.latitude, c.longitude, c.epci_siren)
-                for c in db.session.scalars(sa.select(Commune))]
+        return [
+            (c.code_insee, c.name, c.latitude, c.longitude, c.epci_siren)
+            for c in db.session.scalars(sa.select(Commune))
+        ]
 
 
 def run() -> None:
@@ -241,8 +362,11 @@ def run() -> None:
             # Every statement the app sends for a search (the page, the card query, the typo
             # pass's lexeme lookup, a commune's first lookup), with its parameters, is replayed
             # bare through psycopg below: the ratio is the app's own cost, not a difference in SQL.
-            sa.event.listen(db.engine, "before_cursor_execute",
-                            lambda conn, cursor, sql, parameters, context, many: sent.append((sql, parameters)))
+            sa.event.listen(
+                db.engine,
+                "before_cursor_execute",
+                lambda conn, cursor, sql, parameters, context, many: sent.append((sql, parameters)),
+            )
             for params in mix[:20]:  # warm-up: caches, prepared paths
                 search_services(params)
                 db.session.rollback()
@@ -264,12 +388,18 @@ def run() -> None:
                     connection.execute(sql, parameters).fetchall()
                 raw_ms.append((time.perf_counter() - begin) * 1000)
                 connection.rollback()
-        line = {"bench": "directory_search", "services": SERVICES, "structures": STRUCTURES, "searches": len(mix),
-                "p50_ms": round(statistics.median(app_ms), 2), "p95_ms": round(_percentile(app_ms, 0.95), 2),
-                "raw_sql_p50_ms": round(statistics.median(raw_ms), 2),
-                "raw_sql_p95_ms": round(_percentile(raw_ms, 0.95), 2),
-                "app_raw_p95_ratio": round(_percentile(app_ms, 0.95) / _percentile(raw_ms, 0.95), 2),
-                "generate_s": round(generated_s, 1)}
+        line = {
+            "bench": "directory_search",
+            "services": SERVICES,
+            "structures": STRUCTURES,
+            "searches": len(mix),
+            "p50_ms": round(statistics.median(app_ms), 2),
+            "p95_ms": round(_percentile(app_ms, 0.95), 2),
+            "raw_sql_p50_ms": round(statistics.median(raw_ms), 2),
+            "raw_sql_p95_ms": round(_percentile(raw_ms, 0.95), 2),
+            "app_raw_p95_ratio": round(_percentile(app_ms, 0.95) / _percentile(raw_ms, 0.95), 2),
+            "generate_s": round(generated_s, 1),
+        }
         print(json.dumps(line), flush=True)
         if os.environ.get("BENCH_KEEP_DB"):
             print(f"Base conservée : {raw_url}", file=sys.stderr)
@@ -286,6 +416,7 @@ def run() -> None:
 
 def _raw_sql(statement, db) -> str:
     """The page statement with its values inlined, for EXPLAIN ANALYZE in psql."""
-    compiled = statement.compile(dialect=db.engine.dialect,
-                                 compile_kwargs={"literal_binds": True, "render_postcompile": True})
+    compiled = statement.compile(
+        dialect=db.engine.dialect, compile_kwargs={"literal_binds": True, "render_postcompile": True}
+    )
     return str(compiled).replace("%%", "%")

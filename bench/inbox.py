@@ -38,21 +38,45 @@ SEED = 84
 NOW = datetime.now(UTC)
 
 PATHS = {
-    "draft": [], "sent": ["sent"], "received": ["sent", "received"],
-    "accepted": ["sent", "received", "accepted"], "declined": ["sent", "received", "declined"],
-    "redirected": ["sent", "received", "redirected"], "in_progress": ["sent", "received", "accepted", "in_progress"],
+    "draft": [],
+    "sent": ["sent"],
+    "received": ["sent", "received"],
+    "accepted": ["sent", "received", "accepted"],
+    "declined": ["sent", "received", "declined"],
+    "redirected": ["sent", "received", "redirected"],
+    "in_progress": ["sent", "received", "accepted", "in_progress"],
     "completed": ["sent", "received", "accepted", "in_progress", "completed"],
-    "abandoned": ["sent", "received", "accepted", "abandoned"], "cancelled": ["sent", "cancelled"],
+    "abandoned": ["sent", "received", "accepted", "abandoned"],
+    "cancelled": ["sent", "cancelled"],
     "expired": ["sent", "expired"],
 }
-WEIGHTS = {"draft": 1, "sent": 5, "received": 5, "accepted": 5, "declined": 8, "redirected": 2, "in_progress": 10,
-           "completed": 50, "abandoned": 6, "cancelled": 5, "expired": 3}
-REASONS = {"declined": "full", "redirected": "wrong_service", "abandoned": "unreachable",
-           "cancelled": "no_longer_needed", "expired": "no_answer"}
+WEIGHTS = {
+    "draft": 1,
+    "sent": 5,
+    "received": 5,
+    "accepted": 5,
+    "declined": 8,
+    "redirected": 2,
+    "in_progress": 10,
+    "completed": 50,
+    "abandoned": 6,
+    "cancelled": 5,
+    "expired": 3,
+}
+REASONS = {
+    "declined": "full",
+    "redirected": "wrong_service",
+    "abandoned": "unreachable",
+    "cancelled": "no_longer_needed",
+    "expired": "no_answer",
+}
 CLOSED = {"declined", "redirected", "completed", "abandoned", "cancelled", "expired"}
 SIDES = {"sent": "sender", "cancelled": "sender", "expired": "system"}
-VOLET_NEEDS = [("numerique", "numerique_demarches"), ("sante", "sante_medecin_traitant"),
-               ("mobilite", "mobilite_vehicule")]
+VOLET_NEEDS = [
+    ("numerique", "numerique_demarches"),
+    ("sante", "sante_medecin_traitant"),
+    ("mobilite", "mobilite_vehicule"),
+]
 COMMUNES = ["84007", "84031", "84087", "84003", "84035", "84089", "84138", "84123"]
 
 
@@ -64,29 +88,73 @@ def _generate(connection) -> None:
             for number in range(1, ORGANISATIONS + 1):
                 kind = "edes" if number <= SENDERS else "mediation_numerique"
                 copy.write_row((number, f"Structure {number}", kind, True, NOW, NOW))
-        with cursor.copy("COPY structures (id, source, source_id, organisation_id, name, position_is_approximate, "
-                         "created_at, updated_at) FROM STDIN") as copy:
+        with cursor.copy(
+            "COPY structures (id, source, source_id, organisation_id, name, position_is_approximate, "
+            "created_at, updated_at) FROM STDIN"
+        ) as copy:
             for number in range(1, ORGANISATIONS + 1):
                 copy.write_row((number, "bench", f"s{number}", number, f"Structure {number}", False, NOW, NOW))
-        with cursor.copy("COPY services (id, structure_id, source, source_id, name, description, accepts_orientations, "
-                         "receiving_organisation_id, capacity, position_is_approximate, search_text, search_title, "
-                         "created_at, updated_at) FROM STDIN") as copy:
+        with cursor.copy(
+            "COPY services (id, structure_id, source, source_id, name, description, accepts_orientations, "
+            "receiving_organisation_id, capacity, position_is_approximate, search_text, search_title, "
+            "created_at, updated_at) FROM STDIN"
+        ) as copy:
             for number in range(1, ORGANISATIONS + 1):
-                copy.write_row((number, number, "bench", f"v{number}", f"Service {number}", "", True, number, "open",
-                                False, "", f"service {number}", NOW, NOW))
-        with cursor.copy("COPY people (id, organisation_id, first_name, last_name, name_key, commune_code, "
-                         "contact_preference, situation, created_at, updated_at) FROM STDIN") as copy:
+                copy.write_row(
+                    (
+                        number,
+                        number,
+                        "bench",
+                        f"v{number}",
+                        f"Service {number}",
+                        "",
+                        True,
+                        number,
+                        "open",
+                        False,
+                        "",
+                        f"service {number}",
+                        NOW,
+                        NOW,
+                    )
+                )
+        with cursor.copy(
+            "COPY people (id, organisation_id, first_name, last_name, name_key, commune_code, "
+            "contact_preference, situation, created_at, updated_at) FROM STDIN"
+        ) as copy:
             for number in range(1, PEOPLE + 1):
-                copy.write_row((number, 1 + number % SENDERS, f"Prénom{number}", f"Nom{number}",
-                                f"nom{number}|prenom{number}", COMMUNES[number % len(COMMUNES)], "phone", "[]", NOW,
-                                NOW))
-        with cursor.copy("COPY consents (id, person_id, organisation_id, collected_at, method, purpose, scope) "
-                         "FROM STDIN") as copy:
+                copy.write_row(
+                    (
+                        number,
+                        1 + number % SENDERS,
+                        f"Prénom{number}",
+                        f"Nom{number}",
+                        f"nom{number}|prenom{number}",
+                        COMMUNES[number % len(COMMUNES)],
+                        "phone",
+                        "[]",
+                        NOW,
+                        NOW,
+                    )
+                )
+        with cursor.copy(
+            "COPY consents (id, person_id, organisation_id, collected_at, method, purpose, scope) FROM STDIN"
+        ) as copy:
             for number in range(1, PEOPLE + 1):
-                copy.write_row((number, number, 1 + number % SENDERS, NOW - timedelta(days=800), "oral", "Orientation",
-                                '["numerique", "sante", "mobilite"]'))
-        with cursor.copy("COPY needs (id, person_id, volet, code, details, status, created_at, updated_at) "
-                         "FROM STDIN") as copy:
+                copy.write_row(
+                    (
+                        number,
+                        number,
+                        1 + number % SENDERS,
+                        NOW - timedelta(days=800),
+                        "oral",
+                        "Orientation",
+                        '["numerique", "sante", "mobilite"]',
+                    )
+                )
+        with cursor.copy(
+            "COPY needs (id, person_id, volet, code, details, status, created_at, updated_at) FROM STDIN"
+        ) as copy:
             for number in range(1, PEOPLE + 1):
                 volet, code = VOLET_NEEDS[number % 3]
                 copy.write_row((number, number, volet, code, "[]", "open", NOW, NOW))
@@ -105,38 +173,73 @@ def _generate(connection) -> None:
             sent_at = moments.get("sent")
             decided = moments.get("accepted") or moments.get("declined") or moments.get("redirected")
             volet, _code = VOLET_NEEDS[person % 3]
-            orientations.append((
-                number, person, 1 + person % SENDERS, service, service, person, volet, status, len(PATHS[status]) + 1,
-                "normal", "Bonjour", '["phone", "commune"]', "met" if status == "completed" else None,
-                created, sent_at, moments.get("received") or (decided and sent_at), decided,
-                at if status in CLOSED else None, sent_at + timedelta(days=30) if sent_at else None,
-                sent_at + timedelta(days=7) if sent_at else None, at))
+            orientations.append(
+                (
+                    number,
+                    person,
+                    1 + person % SENDERS,
+                    service,
+                    service,
+                    person,
+                    volet,
+                    status,
+                    len(PATHS[status]) + 1,
+                    "normal",
+                    "Bonjour",
+                    '["phone", "commune"]',
+                    "met" if status == "completed" else None,
+                    created,
+                    sent_at,
+                    moments.get("received") or (decided and sent_at),
+                    decided,
+                    at if status in CLOSED else None,
+                    sent_at + timedelta(days=30) if sent_at else None,
+                    sent_at + timedelta(days=7) if sent_at else None,
+                    at,
+                )
+            )
             links.append((number, person))
             previous = None
             for version, step in enumerate(["draft", *PATHS[status]], start=1):
                 event_id += 1
                 side = "sender" if step == "draft" else SIDES.get(step, "receiver")
-                events.append((event_id, number, moments[step], side, previous, step, REASONS.get(step),
-                               "met" if step == "completed" else None, version))
+                events.append(
+                    (
+                        event_id,
+                        number,
+                        moments[step],
+                        side,
+                        previous,
+                        step,
+                        REASONS.get(step),
+                        "met" if step == "completed" else None,
+                        version,
+                    )
+                )
                 previous = step
             if status in ("in_progress", "completed") and number % 2:
                 comment_id += 1
                 comments.append((comment_id, number, service, "receiver", "Rendez-vous fixé.", at))
-        with cursor.copy("COPY orientations (id, person_id, sender_organisation_id, service_id, "
-                         "receiver_organisation_id, consent_id, volet, status, version, urgency, message, "
-                         "shared_fields, outcome, created_at, sent_at, received_at, decided_at, closed_at, expires_at, "
-                         "decision_due_at, last_activity_at) FROM STDIN") as copy:
+        with cursor.copy(
+            "COPY orientations (id, person_id, sender_organisation_id, service_id, "
+            "receiver_organisation_id, consent_id, volet, status, version, urgency, message, "
+            "shared_fields, outcome, created_at, sent_at, received_at, decided_at, closed_at, expires_at, "
+            "decision_due_at, last_activity_at) FROM STDIN"
+        ) as copy:
             for row in orientations:
                 copy.write_row(row)
         with cursor.copy("COPY orientation_needs (orientation_id, need_id) FROM STDIN") as copy:
             for row in links:
                 copy.write_row(row)
-        with cursor.copy("COPY orientation_events (id, orientation_id, at, side, from_status, to_status, reason, "
-                         "outcome, version) FROM STDIN") as copy:
+        with cursor.copy(
+            "COPY orientation_events (id, orientation_id, at, side, from_status, to_status, reason, "
+            "outcome, version) FROM STDIN"
+        ) as copy:
             for row in events:
                 copy.write_row(row)
-        with cursor.copy("COPY orientation_comments (id, orientation_id, organisation_id, side, body, created_at) "
-                         "FROM STDIN") as copy:
+        with cursor.copy(
+            "COPY orientation_comments (id, orientation_id, organisation_id, side, body, created_at) FROM STDIN"
+        ) as copy:
             for row in comments:
                 copy.write_row(row)
     connection.commit()
@@ -177,13 +280,22 @@ def run() -> None:
                 if round_number >= 20:
                     inbox_ms.append(elapsed)
                     timeline_ms.append(timeline_elapsed)
-            busy_total = db.session.scalar(sa.text("SELECT count(*) FROM orientations "
-                                                   "WHERE receiver_organisation_id = :id"), {"id": BUSY})
-        for name, values, extra in (("inbox", inbox_ms, {"busy_structure_orientations": busy_total}),
-                                    ("timeline", timeline_ms, {"people": PEOPLE})):
-            line = {"bench": name, "orientations": ORIENTATIONS, "p50_ms": round(statistics.median(values), 2),
-                    "p95_ms": round(_percentile(values, 0.95), 2), "rounds": len(values), **extra,
-                    "generate_s": generated_s}
+            busy_total = db.session.scalar(
+                sa.text("SELECT count(*) FROM orientations WHERE receiver_organisation_id = :id"), {"id": BUSY}
+            )
+        for name, values, extra in (
+            ("inbox", inbox_ms, {"busy_structure_orientations": busy_total}),
+            ("timeline", timeline_ms, {"people": PEOPLE}),
+        ):
+            line = {
+                "bench": name,
+                "orientations": ORIENTATIONS,
+                "p50_ms": round(statistics.median(values), 2),
+                "p95_ms": round(_percentile(values, 0.95), 2),
+                "rounds": len(values),
+                **extra,
+                "generate_s": generated_s,
+            }
             print(json.dumps(line), flush=True)
         if os.environ.get("BENCH_KEEP_DB"):
             print(f"Base conservée : {raw_url}", file=sys.stderr)

@@ -30,13 +30,28 @@ SWEEP_DAYS = int(os.environ.get("BENCH_SWEEP_DAYS", "6"))
 
 def _members(connection) -> None:
     with connection.cursor() as cursor:
-        with cursor.copy("COPY users (id, email, first_name, last_name, password_hash, active, is_coordinator, "
-                         "session_version, created_at, updated_at) FROM STDIN") as copy:
+        with cursor.copy(
+            "COPY users (id, email, first_name, last_name, password_hash, active, is_coordinator, "
+            "session_version, created_at, updated_at) FROM STDIN"
+        ) as copy:
             for number in range(1, ORGANISATIONS + 1):
-                copy.write_row((number, f"agent{number}@bench.orientation.fr", "Agent", str(number), None, True,
-                                False, 1, NOW, NOW))
-        with cursor.copy("COPY memberships (id, user_id, organisation_id, role, created_at, updated_at) "
-                         "FROM STDIN") as copy:
+                copy.write_row(
+                    (
+                        number,
+                        f"agent{number}@bench.orientation.fr",
+                        "Agent",
+                        str(number),
+                        None,
+                        True,
+                        False,
+                        1,
+                        NOW,
+                        NOW,
+                    )
+                )
+        with cursor.copy(
+            "COPY memberships (id, user_id, organisation_id, role, created_at, updated_at) FROM STDIN"
+        ) as copy:
             for number in range(1, ORGANISATIONS + 1):
                 copy.write_row((number, number, number, "agent", NOW, NOW))
     connection.commit()
@@ -57,8 +72,11 @@ def run() -> None:
             connection.autocommit = True
             connection.execute("VACUUM ANALYZE")
         with app.app_context():
-            open_count = db.session.scalar(sa.text(
-                "SELECT count(*) FROM orientations WHERE status IN ('sent', 'received', 'accepted', 'in_progress')"))
+            open_count = db.session.scalar(
+                sa.text(
+                    "SELECT count(*) FROM orientations WHERE status IN ('sent', 'received', 'accepted', 'in_progress')"
+                )
+            )
             sweeps, due = [], {}
             with clock.frozen(NOW + timedelta(days=SWEEP_DAYS)):
                 while True:
@@ -77,12 +95,24 @@ def run() -> None:
                 db.session.commit()
                 steady = time.perf_counter() - started
             messages = db.session.scalar(sa.text("SELECT count(*) FROM outbox_messages"))
-        print(json.dumps({"bench": "reminder_sweep", "orientations": ORIENTATIONS, "open": open_count,
-                          "seconds": round(steady, 2), "due_next_day": next_day.as_dict(),
-                          "backlog_due": due, "backlog_sweeps": len(sweeps),
-                          "backlog_first_sweep_seconds": round(sweeps[0], 2),
-                          "backlog_all_sweeps_seconds": round(sum(sweeps), 2),
-                          "empty_sweep_seconds": round(sweeps[-1], 3), "messages": messages}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "bench": "reminder_sweep",
+                    "orientations": ORIENTATIONS,
+                    "open": open_count,
+                    "seconds": round(steady, 2),
+                    "due_next_day": next_day.as_dict(),
+                    "backlog_due": due,
+                    "backlog_sweeps": len(sweeps),
+                    "backlog_first_sweep_seconds": round(sweeps[0], 2),
+                    "backlog_all_sweeps_seconds": round(sum(sweeps), 2),
+                    "empty_sweep_seconds": round(sweeps[-1], 3),
+                    "messages": messages,
+                }
+            ),
+            flush=True,
+        )
     finally:
         if not os.environ.get("BENCH_KEEP_DB"):
             _drop(url)

@@ -24,7 +24,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(
-        app, extensions.db, directory=str(Path(__file__).parent.parent / "migrations"),
+        app,
+        extensions.db,
+        directory=str(Path(__file__).parent.parent / "migrations"),
         render_as_batch=True,
     )
     extensions.csrf.init_app(app)

@@ -52,8 +52,13 @@ def load_demo_command():
 @click.option("--email", prompt="Adresse e-mail")
 @click.option("--first-name", prompt="Prénom")
 @click.option("--last-name", prompt="Nom")
-@click.option("--organisation", "organisation_name", default="Département de Vaucluse",
-              show_default=True, help="Structure de rattachement (créée si absente).")
+@click.option(
+    "--organisation",
+    "organisation_name",
+    default="Département de Vaucluse",
+    show_default=True,
+    help="Structure de rattachement (créée si absente).",
+)
 @click.password_option("--password", prompt="Mot de passe")
 def create_coordinator(email, first_name, last_name, organisation_name, password):
     """Crée le premier compte de coordination (ou donne ce droit à un compte existant)."""
@@ -68,7 +73,8 @@ def create_coordinator(email, first_name, last_name, organisation_name, password
     organisation = db.session.scalar(db.select(Organisation).where(Organisation.name == organisation_name))
     if organisation is None:
         organisation = organisation_operations.save_organisation(
-            Organisation(), name=organisation_name, type=OrganisationType.DEPARTEMENT)
+            Organisation(), name=organisation_name, type=OrganisationType.DEPARTEMENT
+        )
     user = auth_operations.get_user_by_email(email)
     if user is None:
         user = auth_operations.create_user(email, first_name, last_name, password, is_coordinator=True)

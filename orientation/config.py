@@ -180,9 +180,12 @@ class TestingConfig(BaseConfig):
         settings = super().settings()
         # Messages are delivered in-process right after the commit, so tests see them at once;
         # the worker tests start real Celery processes instead (NOTIFICATIONS_DELIVER_INLINE=0).
-        settings.update(TESTING=True, MAIL_BACKEND=os.environ.get("MAIL_BACKEND", "locmem"),
-                        SMS_BACKEND=os.environ.get("SMS_BACKEND", "memory"),
-                        NOTIFICATIONS_DELIVER_INLINE=_env_bool("NOTIFICATIONS_DELIVER_INLINE", True))
+        settings.update(
+            TESTING=True,
+            MAIL_BACKEND=os.environ.get("MAIL_BACKEND", "locmem"),
+            SMS_BACKEND=os.environ.get("SMS_BACKEND", "memory"),
+            NOTIFICATIONS_DELIVER_INLINE=_env_bool("NOTIFICATIONS_DELIVER_INLINE", True),
+        )
         return settings
 
 
@@ -222,17 +225,17 @@ class ProductionConfig(BaseConfig):
             problems.append("SQLite n'est pas une base de production : définissez DATABASE_URL (PostgreSQL)")
         unknown_roles = set(settings.get("MFA_REQUIRED_ROLES", [])) - MFA_ROLES
         if unknown_roles:
-            problems.append(f"MFA_REQUIRED_ROLES contient des rôles inconnus : {', '.join(sorted(unknown_roles))} "
-                            f"(possibles : {', '.join(sorted(MFA_ROLES))})")
+            problems.append(
+                f"MFA_REQUIRED_ROLES contient des rôles inconnus : {', '.join(sorted(unknown_roles))} "
+                f"(possibles : {', '.join(sorted(MFA_ROLES))})"
+            )
         if settings.get("PROCONNECT_DISCOVERY_URL"):
             if not settings["PROCONNECT_DISCOVERY_URL"].startswith("https://"):
                 problems.append("PROCONNECT_DISCOVERY_URL doit être une adresse https://")
             if not (settings.get("PROCONNECT_CLIENT_ID") and settings.get("PROCONNECT_CLIENT_SECRET")):
                 problems.append("ProConnect est activé sans PROCONNECT_CLIENT_ID et PROCONNECT_CLIENT_SECRET")
         if problems:
-            raise UnsafeConfiguration(
-                "Configuration de production refusée :\n- " + "\n- ".join(problems)
-            )
+            raise UnsafeConfiguration("Configuration de production refusée :\n- " + "\n- ".join(problems))
 
 
 ENVIRONMENTS = {
@@ -266,7 +269,7 @@ def normalise_database_url(url: str) -> str:
     """Accept the usual `postgres://` forms and use the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

@@ -29,6 +29,9 @@ def handle_csrf_error(error: CSRFError):
             return current_app.handle_http_exception(error)
         response.status_code = 400
         return response
-    return render_template("errors/error.html", code=400, title="Formulaire expiré",
-                           message=CSRF_MESSAGE.split(" Vos saisies")[0] +
-                           " Revenez à la page précédente, rechargez-la et recommencez."), 400
+    return render_template(
+        "errors/error.html",
+        code=400,
+        title="Formulaire expiré",
+        message=CSRF_MESSAGE.split(" Vos saisies")[0] + " Revenez à la page précédente, rechargez-la et recommencez.",
+    ), 400

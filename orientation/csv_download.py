@@ -16,8 +16,11 @@ def csv_download(rows: Iterable[dict], columns: list[tuple[str, str]], filename:
     writer.writerow([heading for _key, heading in columns])
     for row in rows:
         writer.writerow([_cell(row[key]) for key, _heading in columns])
-    return Response("\ufeff" + output.getvalue(), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        "\ufeff" + output.getvalue(),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def _cell(value) -> str:

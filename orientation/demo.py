@@ -20,37 +20,109 @@ DEMO_ORGANISATIONS = [
     ("EDeS de Carpentras", T.EDES, "84031", "edes.carpentras@demo.orientation.fr", "04 90 16 10 20"),
     ("EDeS d'Apt", T.EDES, "84003", "edes.apt@demo.orientation.fr", "04 90 16 10 30"),
     ("CPAM de Vaucluse", T.CPAM, "84007", "mas.cpam84@demo.orientation.fr", "36 46"),
-    ("La Fabrique numérique d'Orange", T.MEDIATION_NUMERIQUE, "84087",
-     "contact@fabrique-orange.demo.orientation.fr", "04 90 11 22 33"),
-    ("Espace numérique du Pays d'Apt", T.MEDIATION_NUMERIQUE, "84003",
-     "numerique@pays-apt.demo.orientation.fr", "04 90 74 00 00"),
-    ("Centre de santé départemental de Valréas", T.CENTRE_SANTE, "84138",
-     "cds.valreas@demo.orientation.fr", "04 90 16 20 10"),
+    (
+        "La Fabrique numérique d'Orange",
+        T.MEDIATION_NUMERIQUE,
+        "84087",
+        "contact@fabrique-orange.demo.orientation.fr",
+        "04 90 11 22 33",
+    ),
+    (
+        "Espace numérique du Pays d'Apt",
+        T.MEDIATION_NUMERIQUE,
+        "84003",
+        "numerique@pays-apt.demo.orientation.fr",
+        "04 90 74 00 00",
+    ),
+    (
+        "Centre de santé départemental de Valréas",
+        T.CENTRE_SANTE,
+        "84138",
+        "cds.valreas@demo.orientation.fr",
+        "04 90 16 20 10",
+    ),
     ("MSP du Pays de Sault", T.MSP, "84123", "msp.sault@demo.orientation.fr", "04 90 64 00 00"),
-    ("Plateforme Mobilité Solidaire Vaucluse", T.PLATEFORME_MOBILITE, "84031",
-     "contact@mobilite-solidaire84.demo.orientation.fr", "04 90 60 00 00"),
-    ("France Services de Pertuis", T.FRANCE_SERVICES, "84089",
-     "franceservices.pertuis@demo.orientation.fr", "04 90 79 00 00"),
+    (
+        "Plateforme Mobilité Solidaire Vaucluse",
+        T.PLATEFORME_MOBILITE,
+        "84031",
+        "contact@mobilite-solidaire84.demo.orientation.fr",
+        "04 90 60 00 00",
+    ),
+    (
+        "France Services de Pertuis",
+        T.FRANCE_SERVICES,
+        "84089",
+        "franceservices.pertuis@demo.orientation.fr",
+        "04 90 79 00 00",
+    ),
     ("CCAS de Cavaillon", T.CCAS, "84035", "ccas@cavaillon.demo.orientation.fr", "04 90 71 00 00"),
     ("DAC Ressources Santé Vaucluse", T.DAC, "84007", "dac84@demo.orientation.fr", "04 90 00 00 84"),
-    ("Département de Vaucluse — Pôle Solidarités", T.DEPARTEMENT, "84007",
-     "solidarites@demo.orientation.fr", "04 90 16 15 00"),
+    (
+        "Département de Vaucluse — Pôle Solidarités",
+        T.DEPARTEMENT,
+        "84007",
+        "solidarites@demo.orientation.fr",
+        "04 90 16 15 00",
+    ),
 ]
 
 # e-mail, first name, last name, organisation, role, coordinator, what the account shows
 DEMO_USERS = [
-    ("agent.edes@demo.orientation.fr", "Camille", "Roux", "EDeS d'Avignon Nord", MembershipRole.AGENT,
-     False, "agent d'EDeS (travailleuse sociale)"),
-    ("mediateur@demo.orientation.fr", "Karim", "Benali", "La Fabrique numérique d'Orange",
-     MembershipRole.AGENT, False, "médiateur numérique"),
-    ("detecteur@demo.orientation.fr", "Sophie", "Martin", "CCAS de Cavaillon", MembershipRole.AGENT,
-     False, "détectrice du renoncement aux soins (CCAS)"),
-    ("conseiller.cpam@demo.orientation.fr", "Julien", "Faure", "CPAM de Vaucluse", MembershipRole.AGENT,
-     False, "conseiller CPAM — Mission d'Accompagnement en Santé"),
-    ("responsable@demo.orientation.fr", "Nadia", "Girard", "EDeS d'Avignon Nord", MembershipRole.MANAGER,
-     False, "responsable de structure (EDeS d'Avignon Nord)"),
-    ("coordination@demo.orientation.fr", "Pierre", "Arnaud", "Département de Vaucluse — Pôle Solidarités",
-     MembershipRole.MANAGER, True, "coordination départementale"),
+    (
+        "agent.edes@demo.orientation.fr",
+        "Camille",
+        "Roux",
+        "EDeS d'Avignon Nord",
+        MembershipRole.AGENT,
+        False,
+        "agent d'EDeS (travailleuse sociale)",
+    ),
+    (
+        "mediateur@demo.orientation.fr",
+        "Karim",
+        "Benali",
+        "La Fabrique numérique d'Orange",
+        MembershipRole.AGENT,
+        False,
+        "médiateur numérique",
+    ),
+    (
+        "detecteur@demo.orientation.fr",
+        "Sophie",
+        "Martin",
+        "CCAS de Cavaillon",
+        MembershipRole.AGENT,
+        False,
+        "détectrice du renoncement aux soins (CCAS)",
+    ),
+    (
+        "conseiller.cpam@demo.orientation.fr",
+        "Julien",
+        "Faure",
+        "CPAM de Vaucluse",
+        MembershipRole.AGENT,
+        False,
+        "conseiller CPAM — Mission d'Accompagnement en Santé",
+    ),
+    (
+        "responsable@demo.orientation.fr",
+        "Nadia",
+        "Girard",
+        "EDeS d'Avignon Nord",
+        MembershipRole.MANAGER,
+        False,
+        "responsable de structure (EDeS d'Avignon Nord)",
+    ),
+    (
+        "coordination@demo.orientation.fr",
+        "Pierre",
+        "Arnaud",
+        "Département de Vaucluse — Pôle Solidarités",
+        MembershipRole.MANAGER,
+        True,
+        "coordination départementale",
+    ),
 ]
 
 
@@ -64,12 +136,18 @@ def load_demo_data() -> list[str]:
     for name, kind, commune_code, email, phone in DEMO_ORGANISATIONS:
         organisation = db.session.scalar(db.select(Organisation).where(Organisation.name == name))
         organisations[name] = organisation_operations.save_organisation(
-            organisation or Organisation(), name=name, type=kind, commune_code=commune_code,
-            email=email, phone=phone, active=True,
+            organisation or Organisation(),
+            name=name,
+            type=kind,
+            commune_code=commune_code,
+            email=email,
+            phone=phone,
+            active=True,
         )
     for email, first_name, last_name, organisation_name, role, coordinator, _ in DEMO_USERS:
         user = auth_operations.get_user_by_email(email) or auth_operations.create_user(
-            email, first_name, last_name, DEMO_PASSWORD)
+            email, first_name, last_name, DEMO_PASSWORD
+        )
         user.is_coordinator = coordinator
         organisation = organisations[organisation_name]
         if not any(m.organisation_id == organisation.id for m in user.memberships):

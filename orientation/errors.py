@@ -15,22 +15,27 @@ log = logging.getLogger(__name__)
 
 MESSAGES = {
     400: ("Requête incorrecte", "La demande n'a pas pu être comprise. Vérifiez votre saisie."),
-    403: ("Accès refusé", "Vous n'avez pas le droit d'accéder à cette page. Si vous pensez que c'est une "
-                          "erreur, contactez le ou la responsable de votre structure."),
+    403: (
+        "Accès refusé",
+        "Vous n'avez pas le droit d'accéder à cette page. Si vous pensez que c'est une "
+        "erreur, contactez le ou la responsable de votre structure.",
+    ),
     404: ("Page introuvable", "La page que vous cherchez n'existe pas ou a été déplacée."),
     405: ("Action impossible", "Cette action n'est pas possible depuis cette page."),
     413: ("Envoi trop volumineux", "Le fichier ou le texte envoyé est trop volumineux."),
-    429: ("Trop de demandes", "Vous avez fait trop de demandes en peu de temps. Patientez quelques "
-                              "minutes avant de réessayer."),
-    500: ("Erreur inattendue", "Une erreur est survenue de notre côté. Vos données n'ont pas été "
-                               "modifiées. Réessayez dans quelques instants."),
+    429: (
+        "Trop de demandes",
+        "Vous avez fait trop de demandes en peu de temps. Patientez quelques minutes avant de réessayer.",
+    ),
+    500: (
+        "Erreur inattendue",
+        "Une erreur est survenue de notre côté. Vos données n'ont pas été modifiées. Réessayez dans quelques instants.",
+    ),
 }
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or (
-        request.accept_mimetypes.best == "application/json"
-    )
+    return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
 
 
 def render_error(code: int, error: HTTPException | None = None):

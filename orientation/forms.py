@@ -23,8 +23,7 @@ def required(message: str = REQUIRED) -> DataRequired:
 
 
 def email_address() -> Email:
-    return Email(message="Saisissez une adresse e-mail valide, par exemple nom@exemple.fr.",
-                 check_deliverability=False)
+    return Email(message="Saisissez une adresse e-mail valide, par exemple nom@exemple.fr.", check_deliverability=False)
 
 
 def max_length(maximum: int) -> Length:
@@ -117,11 +116,15 @@ class UrlFilters(BaseForm):
     def utc_period(self) -> tuple[datetime | None, datetime | None]:
         """[start, end) in UTC of the days chosen, as days run in the Vaucluse."""
         start = datetime.combine(self.du.data, time(), tzinfo=PARIS).astimezone(UTC) if self.du.data else None
-        end = (datetime.combine(self.au.data + timedelta(days=1), time(), tzinfo=PARIS).astimezone(UTC)
-               if self.au.data else None)
+        end = (
+            datetime.combine(self.au.data + timedelta(days=1), time(), tzinfo=PARIS).astimezone(UTC)
+            if self.au.data
+            else None
+        )
         return start, end
 
     def query_args(self) -> dict[str, str]:
         """The filters as they were typed, for links (pages, CSV) — the unusable ones left out."""
-        return {field.name: field.raw_data[0] for field in self
-                if field.raw_data and field.raw_data[0] and not field.errors}
+        return {
+            field.name: field.raw_data[0] for field in self if field.raw_data and field.raw_data[0] and not field.errors
+        }

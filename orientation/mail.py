@@ -19,5 +19,11 @@ CREDENTIAL_TEMPLATES = {"password_reset", "invitation"}
 def queue_mail(to: str, template: str, **context) -> None:
     """Send `mail/<template>.*` to `to` once the transaction commits (never if it rolls back)."""
     # Each call is a distinct message (a second reset request sends a second link).
-    enqueue_message(Channel.EMAIL, to, template, context, idempotency_key=f"mail:{template}:{uuid.uuid4().hex}",
-                    contains_credentials=template in CREDENTIAL_TEMPLATES)
+    enqueue_message(
+        Channel.EMAIL,
+        to,
+        template,
+        context,
+        idempotency_key=f"mail:{template}:{uuid.uuid4().hex}",
+        contains_credentials=template in CREDENTIAL_TEMPLATES,
+    )

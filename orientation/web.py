@@ -40,20 +40,48 @@ NAVIGATION: list[tuple[str, str, Callable, str | None]] = [
 
 # Tiles on the home page: (title, detail, endpoint, who sees it); areas add theirs.
 HOME_TILES: list[tuple[str, str, str, Callable]] = [
-    ("Trouver un service", "Chercher dans l'annuaire par besoin et par commune, voir la carte.",
-     "directory.search", lambda user, membership: True),
-    ("Personnes accompagnées", "Créer une fiche, recueillir le consentement, noter les besoins et orienter.",
-     "people.list", lambda user, membership: membership is not None),
-    ("Orientations reçues", "Accuser réception, décider, fixer les rendez-vous et donner le résultat.",
-     "referrals.inbox", lambda user, membership: membership is not None),
-    ("Orientations envoyées", "Savoir où en est chaque personne orientée, jusqu'au résultat.",
-     "referrals.sent", lambda user, membership: membership is not None),
-    ("Signaler un renoncement aux soins", "Transmettre à la Mission d'Accompagnement en Santé de la CPAM et suivre "
-     "le résultat.", "cpam.saisine", lambda user, membership: _files_saisines(user, membership)),
-    ("File de la Mission d'Accompagnement en Santé", "Contacter, faire le bilan des droits, trouver des praticiens, "
-     "suivre jusqu'aux soins.", "cpam.queue", lambda user, membership: _works_mas_cases(user, membership)),
-    ("Pilotage du Schéma", "Chiffres, graphiques, carte par EPCI et exports, sans donnée personnelle.",
-     "pilotage.dashboard", lambda user, membership: _steers(user, membership)),
+    (
+        "Trouver un service",
+        "Chercher dans l'annuaire par besoin et par commune, voir la carte.",
+        "directory.search",
+        lambda user, membership: True,
+    ),
+    (
+        "Personnes accompagnées",
+        "Créer une fiche, recueillir le consentement, noter les besoins et orienter.",
+        "people.list",
+        lambda user, membership: membership is not None,
+    ),
+    (
+        "Orientations reçues",
+        "Accuser réception, décider, fixer les rendez-vous et donner le résultat.",
+        "referrals.inbox",
+        lambda user, membership: membership is not None,
+    ),
+    (
+        "Orientations envoyées",
+        "Savoir où en est chaque personne orientée, jusqu'au résultat.",
+        "referrals.sent",
+        lambda user, membership: membership is not None,
+    ),
+    (
+        "Signaler un renoncement aux soins",
+        "Transmettre à la Mission d'Accompagnement en Santé de la CPAM et suivre le résultat.",
+        "cpam.saisine",
+        lambda user, membership: _files_saisines(user, membership),
+    ),
+    (
+        "File de la Mission d'Accompagnement en Santé",
+        "Contacter, faire le bilan des droits, trouver des praticiens, suivre jusqu'aux soins.",
+        "cpam.queue",
+        lambda user, membership: _works_mas_cases(user, membership),
+    ),
+    (
+        "Pilotage du Schéma",
+        "Chiffres, graphiques, carte par EPCI et exports, sans donnée personnelle.",
+        "pilotage.dashboard",
+        lambda user, membership: _steers(user, membership),
+    ),
 ]
 
 
@@ -132,9 +160,18 @@ def navigation_items() -> list[dict]:
         return []
     visible = [(endpoint, label, group) for endpoint, label, shown, group in NAVIGATION if shown(current_user)]
     here = request.endpoint or ""
-    current = here if any(endpoint == here for endpoint, _l, _g in visible) else next(
-        (endpoint for endpoint, _l, _g in visible
-         if endpoint.split(".")[0] == here.split(".")[0] and not here.startswith("auth.")), None)
+    current = (
+        here
+        if any(endpoint == here for endpoint, _l, _g in visible)
+        else next(
+            (
+                endpoint
+                for endpoint, _l, _g in visible
+                if endpoint.split(".")[0] == here.split(".")[0] and not here.startswith("auth.")
+            ),
+            None,
+        )
+    )
     items, groups = [], {}
     for endpoint, label, group in visible:
         entry = {"label": label, "endpoint": endpoint, "current": endpoint == current}
@@ -168,9 +205,24 @@ def register_blueprints(app: Flask) -> None:
     from orientation.rgpd.blueprint import bp as rgpd_bp
     from orientation.rgpd.blueprint import structure_bp as rgpd_structure_bp
 
-    for blueprint in (main_bp, auth_bp, organisations_bp, health_bp, notifications_bp, directory_bp, people_bp,
-                      referrals_bp, cpam_bp, sante_bp, rgpd_bp, rgpd_structure_bp, attachments_bp, pilotage_bp, api_bp,
-                      api_manage_bp):
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        organisations_bp,
+        health_bp,
+        notifications_bp,
+        directory_bp,
+        people_bp,
+        referrals_bp,
+        cpam_bp,
+        sante_bp,
+        rgpd_bp,
+        rgpd_structure_bp,
+        attachments_bp,
+        pilotage_bp,
+        api_bp,
+        api_manage_bp,
+    ):
         app.register_blueprint(blueprint)
     register_filters(app)
 
@@ -213,9 +265,11 @@ def content_security_policy() -> str:
     if config.get("PROCONNECT_DISCOVERY_URL"):
         parts = urlsplit(config["PROCONNECT_DISCOVERY_URL"])
         form_targets += f" {parts.scheme}://{parts.netloc}"
-    return (f"default-src 'self'; script-src 'self'; style-src 'self'; img-src {images}; font-src 'self'; "
-            f"connect-src 'self'; object-src 'none'; base-uri 'self'; form-action {form_targets}; "
-            "frame-ancestors 'none'")
+    return (
+        f"default-src 'self'; script-src 'self'; style-src 'self'; img-src {images}; font-src 'self'; "
+        f"connect-src 'self'; object-src 'none'; base-uri 'self'; form-action {form_targets}; "
+        "frame-ancestors 'none'"
+    )
 
 
 def security_headers(response):
@@ -228,8 +282,9 @@ def security_headers(response):
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
     if current_app.config["HSTS_SECONDS"]:
-        headers.setdefault("Strict-Transport-Security", f"max-age={current_app.config['HSTS_SECONDS']}; "
-                           "includeSubDomains")
+        headers.setdefault(
+            "Strict-Transport-Security", f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains"
+        )
     if current_user and current_user.is_authenticated and "Cache-Control" not in headers:
         headers["Cache-Control"] = "no-store"  # pages about people stay out of shared and back-button caches
     return response

@@ -12,20 +12,38 @@ PASSWORD = "un mot de passe de test"
 _counter = itertools.count(1)
 
 
-def organisation(name: str | None = None, type: OrganisationType = OrganisationType.EDES,
-                 commune_code: str | None = "84007", **fields) -> Organisation:
-    organisation = Organisation(name=name or f"Structure {next(_counter)}", type=type,
-                                commune_code=commune_code, **fields)
+def organisation(
+    name: str | None = None,
+    type: OrganisationType = OrganisationType.EDES,
+    commune_code: str | None = "84007",
+    **fields,
+) -> Organisation:
+    organisation = Organisation(
+        name=name or f"Structure {next(_counter)}", type=type, commune_code=commune_code, **fields
+    )
     db.session.add(organisation)
     db.session.flush()
     return organisation
 
 
-def user(email: str | None = None, *, organisation: Organisation | None = None,
-         role: MembershipRole = MembershipRole.AGENT, coordinator: bool = False,
-         password: str = PASSWORD, first_name: str = "Alex", last_name: str = "Test", active: bool = True):
-    user = auth_operations.create_user(email or f"user{next(_counter)}@test.orientation.fr",
-                                       first_name, last_name, password, is_coordinator=coordinator)
+def user(
+    email: str | None = None,
+    *,
+    organisation: Organisation | None = None,
+    role: MembershipRole = MembershipRole.AGENT,
+    coordinator: bool = False,
+    password: str = PASSWORD,
+    first_name: str = "Alex",
+    last_name: str = "Test",
+    active: bool = True,
+):
+    user = auth_operations.create_user(
+        email or f"user{next(_counter)}@test.orientation.fr",
+        first_name,
+        last_name,
+        password,
+        is_coordinator=coordinator,
+    )
     user.active = active
     if organisation is not None:
         membership(user, organisation, role)

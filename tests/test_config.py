@@ -24,15 +24,18 @@ def test_a_safe_production_configuration_starts(monkeypatch, tmp_path):
     assert settings["MAIL_BACKEND"] == "smtp"
 
 
-@pytest.mark.parametrize(("env", "reason"), [
-    ({"FLASK_DEBUG": "1"}, "mode debug"),
-    ({"SECRET_KEY": None}, "SECRET_KEY"),
-    ({"SECRET_KEY": "change-me"}, "SECRET_KEY"),
-    ({"SECRET_KEY": DEMO_PASSWORD}, "SECRET_KEY"),
-    ({"SECRET_KEY": "short"}, "SECRET_KEY"),
-    ({"SESSION_COOKIE_SECURE": "0"}, "cookies"),
-    ({"DATABASE_URL": None}, "SQLite"),
-])
+@pytest.mark.parametrize(
+    ("env", "reason"),
+    [
+        ({"FLASK_DEBUG": "1"}, "mode debug"),
+        ({"SECRET_KEY": None}, "SECRET_KEY"),
+        ({"SECRET_KEY": "change-me"}, "SECRET_KEY"),
+        ({"SECRET_KEY": DEMO_PASSWORD}, "SECRET_KEY"),
+        ({"SECRET_KEY": "short"}, "SECRET_KEY"),
+        ({"SESSION_COOKIE_SECURE": "0"}, "cookies"),
+        ({"DATABASE_URL": None}, "SQLite"),
+    ],
+)
 def test_production_refuses_unsafe_settings_and_says_why(monkeypatch, tmp_path, env, reason):
     with pytest.raises(UnsafeConfiguration, match=reason):
         _production(monkeypatch, tmp_path, **env)

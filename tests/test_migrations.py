@@ -64,14 +64,19 @@ def test_webhook_secrets_are_encrypted_by_the_migration_and_back(empty_database)
     with app.app_context():
         upgrade(revision="0011_appointment_follow_up")
         with db.engine.begin() as connection:
-            organisation_id = connection.execute(sa.text(
-                "INSERT INTO organisations (name, type, active, created_at, updated_at) "
-                "VALUES ('Partenaire', 'association', true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id"
-            )).scalar_one()
-            connection.execute(sa.text(
-                "INSERT INTO webhook_endpoints (organisation_id, url, secret, active, created_at) "
-                "VALUES (:org, 'https://partenaire.example.fr/h', 'whsec_clair', true, CURRENT_TIMESTAMP)"
-            ), {"org": organisation_id})
+            organisation_id = connection.execute(
+                sa.text(
+                    "INSERT INTO organisations (name, type, active, created_at, updated_at) "
+                    "VALUES ('Partenaire', 'association', true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id"
+                )
+            ).scalar_one()
+            connection.execute(
+                sa.text(
+                    "INSERT INTO webhook_endpoints (organisation_id, url, secret, active, created_at) "
+                    "VALUES (:org, 'https://partenaire.example.fr/h', 'whsec_clair', true, CURRENT_TIMESTAMP)"
+                ),
+                {"org": organisation_id},
+            )
         upgrade()
         with db.engine.connect() as connection:
             stored = connection.execute(sa.text("SELECT secret_encrypted FROM webhook_endpoints")).scalar_one()

@@ -18,13 +18,21 @@ def _current(nav: str) -> list[str]:
 
 
 def test_management_pages_are_grouped_per_role(make, logged_in):
-    coordinator = make.user(coordinator=True, organisation=make.organisation(type=OrganisationType.DEPARTEMENT),
-                            role=make.MembershipRole.MANAGER)
+    coordinator = make.user(
+        coordinator=True,
+        organisation=make.organisation(type=OrganisationType.DEPARTEMENT),
+        role=make.MembershipRole.MANAGER,
+    )
     nav = _nav(logged_in(coordinator))
     menu = nav.split('class="fr-nav__btn"')[1]
     assert menu.split("</button>")[0].strip().endswith("Gestion")
-    management = ("/structures/", "/notifications/echecs", "/securite/journal", "/structure/api/",
-                  "/journal-des-acces/")
+    management = (
+        "/structures/",
+        "/notifications/echecs",
+        "/securite/journal",
+        "/structure/api/",
+        "/journal-des-acces/",
+    )
     for path in management:
         assert f'href="{path}"' in menu, path
 
@@ -36,8 +44,11 @@ def test_management_pages_are_grouped_per_role(make, logged_in):
 
 
 def test_the_current_page_or_its_area_is_marked_and_account_pages_mark_nothing(make, logged_in):
-    coordinator = make.user(coordinator=True, organisation=make.organisation(type=OrganisationType.DEPARTEMENT),
-                            role=make.MembershipRole.MANAGER)
+    coordinator = make.user(
+        coordinator=True,
+        organisation=make.organisation(type=OrganisationType.DEPARTEMENT),
+        role=make.MembershipRole.MANAGER,
+    )
     client = logged_in(coordinator)
     assert _current(_nav(client, "/securite/journal")) == ["/securite/journal"]
     assert 'aria-current="true"' in _nav(client, "/securite/journal")  # the menu holding it

@@ -12,8 +12,11 @@ from tests.conftest import FormClient, testing_config
 
 @pytest.fixture
 def sqlite_demo_app(tmp_path):
-    app = create_app(testing_config(f"sqlite:///{tmp_path / 'orientation.sqlite'}", REDIS_URL=None,
-                                    RATELIMIT_STORAGE_URI="memory://"))
+    app = create_app(
+        testing_config(
+            f"sqlite:///{tmp_path / 'orientation.sqlite'}", REDIS_URL=None, RATELIMIT_STORAGE_URI="memory://"
+        )
+    )
     with app.app_context():
         upgrade()
         load_demo_data()
@@ -63,8 +66,12 @@ def test_the_partner_api_on_sqlite(sqlite_demo_app):
 
     with sqlite_demo_app.app_context():
         manager = db.session.scalar(db.select(User).where(User.email == "responsable@demo.orientation.fr"))
-        _, secret = operations.create_token(organisation_id=manager.memberships[0].organisation_id, user=manager,
-                                            name="Démo", scopes=["orientations", "read-directory"])
+        _, secret = operations.create_token(
+            organisation_id=manager.memberships[0].organisation_id,
+            user=manager,
+            name="Démo",
+            scopes=["orientations", "read-directory"],
+        )
         db.session.commit()
     client = sqlite_demo_app.test_client()
     services = client.get("/api/v1/data-inclusion/services?size=100").get_json()

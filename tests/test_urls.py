@@ -9,8 +9,18 @@ def test_local_paths_are_kept():
 
 
 def test_offsite_and_tricky_targets_fall_back():
-    for target in ["https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)",
-                   "http:/evil", "", None, "relative/path", "/\x00x", "\\\\evil"]:
+    for target in [
+        "https://evil.example/",
+        "//evil.example",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "http:/evil",
+        "",
+        None,
+        "relative/path",
+        "/\x00x",
+        "\\\\evil",
+    ]:
         assert safe_next_url(target, "/") == "/"
 
 

@@ -15,8 +15,13 @@ BROKER = "redis://127.0.0.1:6379/14"
 
 
 def _env(database_url: str) -> dict:
-    return {**os.environ, "REDIS_URL": BROKER, "DATABASE_URL": database_url, "ORIENTATION_ENV": "testing",
-            "SECRET_KEY": "worker-test-secret-0123456789abcdef"}
+    return {
+        **os.environ,
+        "REDIS_URL": BROKER,
+        "DATABASE_URL": database_url,
+        "ORIENTATION_ENV": "testing",
+        "SECRET_KEY": "worker-test-secret-0123456789abcdef",
+    }
 
 
 @pytest.mark.worker
@@ -24,7 +29,11 @@ def _env(database_url: str) -> dict:
 def test_worker_starts_and_answers_a_ping(database_url, tmp_path):
     process = subprocess.Popen(
         [CELERY, "-A", "worker", "worker", "--pool=solo", "--loglevel=INFO", "-n", f"ping-{os.getpid()}@%h"],
-        cwd=ROOT, env=_env(database_url), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT,
+        env=_env(database_url),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         client = Celery(broker=BROKER)
@@ -43,7 +52,11 @@ def test_worker_starts_and_answers_a_ping(database_url, tmp_path):
 def test_beat_starts(database_url, tmp_path):
     process = subprocess.Popen(
         [CELERY, "-A", "worker", "beat", "--loglevel=INFO", f"--schedule={tmp_path / 'beat-schedule'}"],
-        cwd=ROOT, env=_env(database_url), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT,
+        env=_env(database_url),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         assert "beat: Starting" in _output_until(process, "beat: Starting")
@@ -64,13 +77,29 @@ def _stop(process: subprocess.Popen) -> None:
 @pytest.mark.sqlite
 @pytest.mark.no_db_transaction
 def test_worker_starts_on_the_embedded_broker_without_redis(tmp_path):
-    env = {**os.environ, "ORIENTATION_ENV": "testing", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
-           "SECRET_KEY": "worker-test-secret-0123456789abcdef"}
+    env = {
+        **os.environ,
+        "ORIENTATION_ENV": "testing",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+        "SECRET_KEY": "worker-test-secret-0123456789abcdef",
+    }
     env.pop("REDIS_URL", None)
     process = subprocess.Popen(
-        [CELERY, "-A", "worker", "worker", "--beat", "--pool=solo", "--loglevel=INFO",
-         f"--schedule={tmp_path / 'beat-schedule'}"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            CELERY,
+            "-A",
+            "worker",
+            "worker",
+            "--beat",
+            "--pool=solo",
+            "--loglevel=INFO",
+            f"--schedule={tmp_path / 'beat-schedule'}",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         output = _output_until(process, " ready.")

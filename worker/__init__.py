@@ -10,5 +10,13 @@ from worker.schedule import BEAT_SCHEDULE
 flask_app = create_app()
 app = flask_app.extensions["celery"]
 app.conf.beat_schedule = BEAT_SCHEDULE
-app.autodiscover_tasks(["orientation.referrals", "orientation.notifications", "orientation.cpam",
-                        "orientation.rgpd", "orientation.pilotage"], force=True)
+app.autodiscover_tasks(
+    [
+        "orientation.referrals",
+        "orientation.notifications",
+        "orientation.cpam",
+        "orientation.rgpd",
+        "orientation.pilotage",
+    ],
+    force=True,
+)

@@ -11,8 +11,11 @@ BEAT_SCHEDULE: dict = {
     "cpam-send-mas-reminders": {"task": "cpam.send_mas_reminders", "schedule": 900.0},
     # Steering figures: recompute the months touched since the last refresh; a full rebuild each night.
     "pilotage-refresh-facts": {"task": "pilotage.refresh_facts", "schedule": 600.0},
-    "pilotage-rebuild-facts": {"task": "pilotage.refresh_facts", "schedule": crontab(hour=3, minute=30),
-                               "kwargs": {"full": True}},
+    "pilotage-rebuild-facts": {
+        "task": "pilotage.refresh_facts",
+        "schedule": crontab(hour=3, minute=30),
+        "kwargs": {"full": True},
+    },
     # One e-mail per day for the structures that chose the digest (timezone: Europe/Paris).
     "notifications-send-digests": {"task": "notifications.send_digests", "schedule": crontab(hour=8, minute=0)},
     # RGPD retention: anonymise files inactive for 24 months, warn then deactivate unused accounts.

@@ -25,10 +25,15 @@ bp.add_url_rule("/orientations", "create_orientation", views.create_orientation,
 bp.add_url_rule("/orientations/<int:orientation_id>", "orientation", views.get_orientation)
 bp.add_url_rule("/orientations/<int:orientation_id>/status", "change_status", views.change_status, methods=["POST"])
 bp.add_url_rule("/orientations/<int:orientation_id>/comments", "add_comment", views.add_comment, methods=["POST"])
-bp.add_url_rule("/orientations/<int:orientation_id>/appointments", "add_appointment", views.add_appointment,
-                methods=["POST"])
-bp.add_url_rule("/orientations/<int:orientation_id>/appointments/<int:appointment_id>/status", "appointment_status",
-                views.appointment_status, methods=["POST"])
+bp.add_url_rule(
+    "/orientations/<int:orientation_id>/appointments", "add_appointment", views.add_appointment, methods=["POST"]
+)
+bp.add_url_rule(
+    "/orientations/<int:orientation_id>/appointments/<int:appointment_id>/status",
+    "appointment_status",
+    views.appointment_status,
+    methods=["POST"],
+)
 
 bp.register_error_handler(ApiProblem, problem_response)
 bp.before_request(views.check_query_parameters)

@@ -38,8 +38,12 @@ def create_token(*, organisation_id: int, user, name: str, scopes) -> tuple[ApiT
     )
     db.session.add(token)
     db.session.flush()
-    security.record(SecurityEventKind.API_TOKEN_CREATED, user=user, organisation=organisation_id,
-                    detail={"token_id": token.id, "name": token.name, "prefix": token.prefix, "scopes": token.scopes})
+    security.record(
+        SecurityEventKind.API_TOKEN_CREATED,
+        user=user,
+        organisation=organisation_id,
+        detail={"token_id": token.id, "name": token.name, "prefix": token.prefix, "scopes": token.scopes},
+    )
     return token, secret
 
 
@@ -47,8 +51,12 @@ def revoke_token(token: ApiToken, *, user) -> None:
     if token.revoked_at is None:
         token.revoked_at = clock.now()
         token.revoked_by_id = user.id
-        security.record(SecurityEventKind.API_TOKEN_REVOKED, user=user, organisation=token.organisation_id,
-                        detail={"token_id": token.id, "name": token.name, "prefix": token.prefix})
+        security.record(
+            SecurityEventKind.API_TOKEN_REVOKED,
+            user=user,
+            organisation=token.organisation_id,
+            detail={"token_id": token.id, "name": token.name, "prefix": token.prefix},
+        )
         db.session.flush()
 
 
@@ -62,8 +70,12 @@ def create_webhook(*, organisation_id: int, user, url: str) -> WebhookEndpoint:
     )
     db.session.add(endpoint)
     db.session.flush()
-    security.record(SecurityEventKind.WEBHOOK_CREATED, user=user, organisation=organisation_id,
-                    detail={"webhook_id": endpoint.id, "url": endpoint.url})
+    security.record(
+        SecurityEventKind.WEBHOOK_CREATED,
+        user=user,
+        organisation=organisation_id,
+        detail={"webhook_id": endpoint.id, "url": endpoint.url},
+    )
     return endpoint
 
 
@@ -72,8 +84,12 @@ def disable_webhook(endpoint: WebhookEndpoint) -> None:
     if endpoint.active:
         endpoint.active = False
         endpoint.disabled_at = clock.now()
-        security.record(SecurityEventKind.WEBHOOK_DISABLED, user=security.acting_user_id(),
-                        organisation=endpoint.organisation_id, detail={"webhook_id": endpoint.id, "url": endpoint.url})
+        security.record(
+            SecurityEventKind.WEBHOOK_DISABLED,
+            user=security.acting_user_id(),
+            organisation=endpoint.organisation_id,
+            detail={"webhook_id": endpoint.id, "url": endpoint.url},
+        )
         db.session.flush()
 
 
@@ -115,8 +131,13 @@ def _person_for(caller, body: dict) -> Person:
             "Unknown commune INSEE code.",
             code="unknown_commune",
         )
-    existing = [] if body.get("allow_duplicate") else people_queries.find_duplicates(
-        caller.organisation_id, fields["first_name"], fields["last_name"], fields.get("birth_date"))
+    existing = (
+        []
+        if body.get("allow_duplicate")
+        else people_queries.find_duplicates(
+            caller.organisation_id, fields["first_name"], fields["last_name"], fields.get("birth_date")
+        )
+    )
     if existing:  # as the UI warns before a second file: the partner sends person_id, or says it is someone else
         raise ApiProblem(
             409,
@@ -125,8 +146,10 @@ def _person_for(caller, body: dict) -> Person:
             "Your organisation already has a file for a person with the same name and birth date: send its "
             "person_id, or allow_duplicate: true if this is someone else.",
             code="possible_duplicate",
-            errors=[{"field": "person", "detail": "même nom, même date de naissance", "person_id": person.id}
-                    for person in existing[:10]],
+            errors=[
+                {"field": "person", "detail": "même nom, même date de naissance", "person_id": person.id}
+                for person in existing[:10]
+            ],
         )
     return people_operations.save_person(None, organisation_id=caller.organisation_id, user=caller.actor, **fields)
 

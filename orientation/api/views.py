@@ -143,8 +143,11 @@ def check_query_parameters() -> None:
     if request.url_rule is None:
         return
     path = _RULE_PARAMETER.sub(r"{\1}", request.url_rule.rule.removeprefix("/api/v1"))
-    errors = [{"field": name, "detail": "caractère nul"} for name, value in request.args.items(multi=True)
-              if "\x00" in name or "\x00" in value]  # PostgreSQL text cannot hold one
+    errors = [
+        {"field": name, "detail": "caractère nul"}
+        for name, value in request.args.items(multi=True)
+        if "\x00" in name or "\x00" in value
+    ]  # PostgreSQL text cannot hold one
     errors = errors or openapi.query_errors(path, request.method, request.args)
     if errors:
         raise ApiProblem(

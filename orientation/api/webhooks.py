@@ -163,8 +163,9 @@ def _orientation_data(orientation, endpoint: WebhookEndpoint) -> dict:
 def _signed(event_type: str, payload: dict, endpoint: WebhookEndpoint) -> dict:
     return {
         "subject": event_type,
-        "body": json.dumps({"id": payload["id"], "type": event_type, **payload}, ensure_ascii=False,
-                           separators=(",", ":")),
+        "body": json.dumps(
+            {"id": payload["id"], "type": event_type, **payload}, ensure_ascii=False, separators=(",", ":")
+        ),
         "signing_key": endpoint.secret,
     }
 
@@ -179,17 +180,21 @@ def _appointment_context(context: dict, session: Session) -> dict:
         raise rendering.MissingObject("rendez-vous supprimé")
     orientation = session.get(Orientation, appointment.orientation_id)
     changed = context["status"] != "planned" and appointment.status_changed_at
-    return _signed(APPOINTMENT_EVENT_TYPE, {
-        "id": f"evt_appointment_{appointment.id}_{context['status']}_{endpoint.id}",
-        "created_at": (changed or appointment.created_at).isoformat(),
-        "data": {
-            **_orientation_data(orientation, endpoint),
-            "appointment_id": appointment.id,
-            "status": context["status"],  # what happened then (the appointment may have moved on since)
-            "starts_at": appointment.starts_at.isoformat(),
-            "channel": appointment.channel.value,
+    return _signed(
+        APPOINTMENT_EVENT_TYPE,
+        {
+            "id": f"evt_appointment_{appointment.id}_{context['status']}_{endpoint.id}",
+            "created_at": (changed or appointment.created_at).isoformat(),
+            "data": {
+                **_orientation_data(orientation, endpoint),
+                "appointment_id": appointment.id,
+                "status": context["status"],  # what happened then (the appointment may have moved on since)
+                "starts_at": appointment.starts_at.isoformat(),
+                "channel": appointment.channel.value,
+            },
         },
-    }, endpoint)
+        endpoint,
+    )
 
 
 @rendering.register_context_builder(TEMPLATE)

@@ -24,9 +24,13 @@ def _attachments_panel():
     def orientation_documents(orientation) -> dict:
         if not permissions.can_view(current_user, orientation):
             return {"items": [], "form": None}
-        items = list(db.session.scalars(sa.select(OrientationAttachment).where(
-            OrientationAttachment.orientation_id == orientation.id).order_by(OrientationAttachment.created_at)))
-        return {"items": items,
-                "form": AttachmentForm() if permissions.can_add(current_user, orientation) else None}
+        items = list(
+            db.session.scalars(
+                sa.select(OrientationAttachment)
+                .where(OrientationAttachment.orientation_id == orientation.id)
+                .order_by(OrientationAttachment.created_at)
+            )
+        )
+        return {"items": items, "form": AttachmentForm() if permissions.can_add(current_user, orientation) else None}
 
     return {"orientation_documents": orientation_documents}

@@ -8,6 +8,9 @@ from orientation.forms import BaseForm
 
 
 class AttachmentForm(BaseForm):
-    document = FileField("Document à joindre", validators=[FileRequired("Choisissez un fichier.")],
-                         description="PDF, JPEG, PNG, ODT ou DOCX, 10 Mo au plus. Joignez seulement ce qui est "
-                                     "nécessaire à l'accompagnement.")
+    document = FileField(
+        "Document à joindre",
+        validators=[FileRequired("Choisissez un fichier.")],
+        description="PDF, JPEG, PNG, ODT ou DOCX, 10 Mo au plus. Joignez seulement ce qui est "
+        "nécessaire à l'accompagnement.",
+    )

@@ -44,8 +44,9 @@ def checked(filename: str, data: bytes) -> str:
     if not data:
         raise RejectedFile("Le fichier est vide.")
     if len(data) > max_bytes():
-        raise RejectedFile(f"Le fichier dépasse {max_bytes() // (1024 * 1024)} Mo : réduisez-le ou scannez-le "
-                           "en qualité moindre.")
+        raise RejectedFile(
+            f"Le fichier dépasse {max_bytes() // (1024 * 1024)} Mo : réduisez-le ou scannez-le en qualité moindre."
+        )
     content_type, magic = ACCEPTED[extension]
     if not data.startswith(magic):
         raise RejectedFile(f"Le contenu du fichier ne correspond pas à un fichier {extension.upper()}.")

@@ -21,8 +21,10 @@ from orientation.referrals.lifecycle import Side
 def _acting_organisation_id(orientation) -> int:
     sides = referral_permissions.sides(current_user, orientation)
     membership = current_membership()
-    if membership is not None and membership.organisation_id in (orientation.sender_organisation_id,
-                                                                 orientation.receiver_organisation_id):
+    if membership is not None and membership.organisation_id in (
+        orientation.sender_organisation_id,
+        orientation.receiver_organisation_id,
+    ):
         return membership.organisation_id
     return orientation.sender_organisation_id if Side.SENDER in sides else orientation.receiver_organisation_id
 
@@ -39,8 +41,13 @@ def upload(orientation_id: int):
     upload_ = form.document.data
     data = upload_.stream.read(storage.max_bytes() + 1)
     try:
-        operations.add_attachment(orientation, user=current_user, organisation_id=_acting_organisation_id(orientation),
-                                  filename=upload_.filename or "document", data=data)
+        operations.add_attachment(
+            orientation,
+            user=current_user,
+            organisation_id=_acting_organisation_id(orientation),
+            filename=upload_.filename or "document",
+            data=data,
+        )
     except storage.RejectedFile as refusal:
         flash(str(refusal), "error")
         return back
@@ -59,10 +66,19 @@ def download(attachment_id: int):
     path = storage.path_of(attachment.storage_key)
     if not path.exists():
         abort(410)
-    log_person_access(current_user, orientation.person, "attachments.download", orientation=orientation,
-                      organisation=_acting_organisation_id(orientation))
+    log_person_access(
+        current_user,
+        orientation.person,
+        "attachments.download",
+        orientation=orientation,
+        organisation=_acting_organisation_id(orientation),
+    )
     db.session.commit()
-    response = send_file(io.BytesIO(path.read_bytes()), mimetype=attachment.content_type, as_attachment=True,
-                         download_name=attachment.filename)
+    response = send_file(
+        io.BytesIO(path.read_bytes()),
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.filename,
+    )
     response.headers["Cache-Control"] = "no-store"
     return response

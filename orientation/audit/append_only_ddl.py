@@ -43,8 +43,19 @@ POSTGRESQL_DROP = [
     "DROP FUNCTION IF EXISTS person_access_logs_append_only()",
 ]
 
-_KEPT = ("id", "at", "person_id", "orientation_id", "purpose", "action", "target", "target_id", "fields",
-         "ip_address", "user_agent")
+_KEPT = (
+    "id",
+    "at",
+    "person_id",
+    "orientation_id",
+    "purpose",
+    "action",
+    "target",
+    "target_id",
+    "fields",
+    "ip_address",
+    "user_agent",
+)
 
 SQLITE_DDL = [
     """

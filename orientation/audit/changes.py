@@ -66,8 +66,11 @@ def _row_id(obj):
 @event.listens_for(Session, "after_flush")
 def _log_changes(session: Session, _flush_context) -> None:
     pending = []  # (obj, action, fields)
-    for action, objects in ((AuditAction.CREATE, session.new), (AuditAction.UPDATE, session.dirty),
-                            (AuditAction.DELETE, session.deleted)):
+    for action, objects in (
+        (AuditAction.CREATE, session.new),
+        (AuditAction.UPDATE, session.dirty),
+        (AuditAction.DELETE, session.deleted),
+    ):
         for obj in objects:
             table = getattr(getattr(obj, "__table__", None), "name", None)
             if table not in AUDITED_TABLES:
@@ -110,9 +113,18 @@ def _write(session: Session, pending: list) -> None:
             orientation_id = obj.id if table == "orientations" else getattr(obj, "orientation_id", None)
         if person_id is None:  # its parent went in the same flush (a file deleted whole)
             continue
-        rows.append(entry_values(person_id=person_id, action=action, user_id=user_id,
-                                 organisation_id=organisation_id, orientation_id=orientation_id,
-                                 target=table, target_id=_row_id(obj), fields=fields))
+        rows.append(
+            entry_values(
+                person_id=person_id,
+                action=action,
+                user_id=user_id,
+                organisation_id=organisation_id,
+                orientation_id=orientation_id,
+                target=table,
+                target_id=_row_id(obj),
+                fields=fields,
+            )
+        )
     if rows:
         connection.execute(sa.insert(PersonAccessLog.__table__), rows)
 

@@ -32,8 +32,15 @@ class AuditAction(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"read": "Consultation", "create": "Création", "update": "Modification", "delete": "Suppression",
-                "export": "Export des données", "erase": "Effacement", "anonymise": "Anonymisation"}[self.value]
+        return {
+            "read": "Consultation",
+            "create": "Création",
+            "update": "Modification",
+            "delete": "Suppression",
+            "export": "Export des données",
+            "erase": "Effacement",
+            "anonymise": "Anonymisation",
+        }[self.value]
 
 
 class PersonAccessLog(db.Model):
@@ -67,8 +74,6 @@ def _append_only(_mapper, _connection, target):
     raise RuntimeError(f"the person audit log is append-only (entry {target.id})")
 
 
-
-
 class SecurityEventKind(enum.StrEnum):
     """What happened to an account or to the structure's access (ANSSI: log authentications and
     changes of rights). Stored as text, not a database enum: new kinds need no migration."""
@@ -100,8 +105,12 @@ class SecurityEventKind(enum.StrEnum):
 
     @property
     def is_failure(self) -> bool:
-        return self in (SecurityEventKind.LOGIN_FAILED, SecurityEventKind.LOGIN_BLOCKED,
-                        SecurityEventKind.SECOND_FACTOR_FAILED, SecurityEventKind.SSO_REFUSED)
+        return self in (
+            SecurityEventKind.LOGIN_FAILED,
+            SecurityEventKind.LOGIN_BLOCKED,
+            SecurityEventKind.SECOND_FACTOR_FAILED,
+            SecurityEventKind.SSO_REFUSED,
+        )
 
 
 SECURITY_EVENT_LABELS = {

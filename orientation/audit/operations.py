@@ -40,8 +40,10 @@ def request_origin() -> dict:
     if not has_request_context():
         return {"ip_address": None, "user_agent": None}
     agent = request.headers.get("User-Agent") or None
-    return {"ip_address": (request.remote_addr or None) and request.remote_addr[:45],
-            "user_agent": agent[:300] if agent else None}
+    return {
+        "ip_address": (request.remote_addr or None) and request.remote_addr[:45],
+        "user_agent": agent[:300] if agent else None,
+    }
 
 
 def current_actor() -> tuple[int | None, int | None]:
@@ -58,30 +60,64 @@ def current_actor() -> tuple[int | None, int | None]:
     return current_user.id, membership.organisation_id if membership is not None else None
 
 
-def entry_values(*, person_id: int, action: AuditAction, purpose: str | None = None, user_id=None,
-                 organisation_id=None, orientation_id=None, target=None, target_id=None, fields=None) -> dict:
-    return {"at": clock.now(), "user_id": user_id, "organisation_id": organisation_id, "person_id": person_id,
-            "orientation_id": orientation_id, "purpose": (purpose or current_purpose())[:100],
-            "action": AuditAction(action), "target": target, "target_id": target_id,
-            "fields": sorted(fields) if fields is not None else None, **request_origin()}
+def entry_values(
+    *,
+    person_id: int,
+    action: AuditAction,
+    purpose: str | None = None,
+    user_id=None,
+    organisation_id=None,
+    orientation_id=None,
+    target=None,
+    target_id=None,
+    fields=None,
+) -> dict:
+    return {
+        "at": clock.now(),
+        "user_id": user_id,
+        "organisation_id": organisation_id,
+        "person_id": person_id,
+        "orientation_id": orientation_id,
+        "purpose": (purpose or current_purpose())[:100],
+        "action": AuditAction(action),
+        "target": target,
+        "target_id": target_id,
+        "fields": sorted(fields) if fields is not None else None,
+        **request_origin(),
+    }
 
 
 def log_person_access(user, person, purpose: str, *, organisation=None, orientation=None) -> PersonAccessLog:
     """Record that `user` (acting for `organisation`) read `person`'s data on `purpose` (a page or use)."""
-    entry = PersonAccessLog(**entry_values(
-        person_id=person.id, action=AuditAction.READ, purpose=purpose, user_id=getattr(user, "id", None),
-        organisation_id=getattr(organisation, "id", organisation),
-        orientation_id=getattr(orientation, "id", orientation)))
+    entry = PersonAccessLog(
+        **entry_values(
+            person_id=person.id,
+            action=AuditAction.READ,
+            purpose=purpose,
+            user_id=getattr(user, "id", None),
+            organisation_id=getattr(organisation, "id", organisation),
+            orientation_id=getattr(orientation, "id", orientation),
+        )
+    )
     db.session.add(entry)
     return entry
 
 
-def log_person_event(person_id: int, action: AuditAction, *, user=None, organisation=None,
-                     purpose: str | None = None, fields=None) -> PersonAccessLog:
+def log_person_event(
+    person_id: int, action: AuditAction, *, user=None, organisation=None, purpose: str | None = None, fields=None
+) -> PersonAccessLog:
     """An RGPD act on a person's file (export, erasure, anonymisation) by `user` or the system."""
-    entry = PersonAccessLog(**entry_values(
-        person_id=person_id, action=action, purpose=purpose, user_id=getattr(user, "id", user),
-        organisation_id=getattr(organisation, "id", organisation), target="people", target_id=person_id,
-        fields=fields))
+    entry = PersonAccessLog(
+        **entry_values(
+            person_id=person_id,
+            action=action,
+            purpose=purpose,
+            user_id=getattr(user, "id", user),
+            organisation_id=getattr(organisation, "id", organisation),
+            target="people",
+            target_id=person_id,
+            fields=fields,
+        )
+    )
     db.session.add(entry)
     return entry

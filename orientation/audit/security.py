@@ -24,8 +24,9 @@ def acting_user_id() -> int | None:
     return current_user.id if getattr(current_user, "is_authenticated", False) else None
 
 
-def record(kind: SecurityEventKind, *, user=None, email: str | None = None, organisation=None,
-           detail: dict | None = None) -> SecurityEvent:
+def record(
+    kind: SecurityEventKind, *, user=None, email: str | None = None, organisation=None, detail: dict | None = None
+) -> SecurityEvent:
     """`user`: the account concerned (or None, with the `email` that was typed); `organisation`: the
     structure whose access changed (a role, a token). The actor is the logged-in user, kept only
     when it is not the account itself."""
@@ -33,9 +34,15 @@ def record(kind: SecurityEventKind, *, user=None, email: str | None = None, orga
     actor_id = acting_user_id()
     typed = email or getattr(user, "email", None)
     event = SecurityEvent(
-        at=clock.now(), kind=SecurityEventKind(kind).value, user_id=user_id, email=typed[:254] if typed else None,
+        at=clock.now(),
+        kind=SecurityEventKind(kind).value,
+        user_id=user_id,
+        email=typed[:254] if typed else None,
         actor_id=actor_id if actor_id != user_id else None,
-        organisation_id=getattr(organisation, "id", organisation), detail=detail or None, **request_origin())
+        organisation_id=getattr(organisation, "id", organisation),
+        detail=detail or None,
+        **request_origin(),
+    )
     db.session.add(event)
     return event
 

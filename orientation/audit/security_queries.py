@@ -26,9 +26,14 @@ class JournalFilters:
 
 
 def account_activity(user_id: int, limit: int = ACCOUNT_ACTIVITY) -> list[SecurityEvent]:
-    return list(db.session.scalars(
-        sa.select(SecurityEvent).where(SecurityEvent.user_id == user_id)
-        .order_by(SecurityEvent.at.desc(), SecurityEvent.id.desc()).limit(limit)))
+    return list(
+        db.session.scalars(
+            sa.select(SecurityEvent)
+            .where(SecurityEvent.user_id == user_id)
+            .order_by(SecurityEvent.at.desc(), SecurityEvent.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def _condition(filters: JournalFilters):
@@ -47,8 +52,9 @@ def _condition(filters: JournalFilters):
 
 
 def _query(filters: JournalFilters):
-    return (sa.select(SecurityEvent).where(_condition(filters))
-            .order_by(SecurityEvent.at.desc(), SecurityEvent.id.desc()))
+    return (
+        sa.select(SecurityEvent).where(_condition(filters)).order_by(SecurityEvent.at.desc(), SecurityEvent.id.desc())
+    )
 
 
 def journal(filters: JournalFilters) -> list[SecurityEvent]:
@@ -65,5 +71,7 @@ def journal_page(filters: JournalFilters, page: int | None) -> Page:
 
 def names_of(events: list[SecurityEvent]) -> tuple[dict[int, str], dict[int, str]]:
     """Names of the accounts (concerned or acting) and of the structures of these events."""
-    return names({event.user_id for event in events if event.user_id} | {e.actor_id for e in events if e.actor_id},
-                 {event.organisation_id for event in events if event.organisation_id})
+    return names(
+        {event.user_id for event in events if event.user_id} | {e.actor_id for e in events if e.actor_id},
+        {event.organisation_id for event in events if event.organisation_id},
+    )

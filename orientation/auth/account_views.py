@@ -50,8 +50,9 @@ def change_password():
             operations.set_password(current_user, form.password.data)
             db.session.commit()
             # This session goes on with the new version (the real object: a proxy would refer to itself).
-            start_session(current_user._get_current_object(), method=session.get("auth_method", "password"),
-                          renewal=True)
+            start_session(
+                current_user._get_current_object(), method=session.get("auth_method", "password"), renewal=True
+            )
             flash("Votre mot de passe a été modifié. Vos autres sessions ont été fermées.", "success")
             return redirect(url_for("auth.security"))
     return _security_page(password_form=form, status=400)

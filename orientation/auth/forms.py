@@ -9,15 +9,13 @@ from orientation.forms import BaseForm, UrlFilters, email_address, max_length, r
 
 
 class LoginForm(BaseForm):
-    email = EmailField("Adresse e-mail", validators=[required(), email_address(), max_length(254)],
-                       filters=[strip])
+    email = EmailField("Adresse e-mail", validators=[required(), email_address(), max_length(254)], filters=[strip])
     password = PasswordField("Mot de passe", validators=[required(), max_length(200)])
     next = HiddenField()
 
 
 class PasswordResetRequestForm(BaseForm):
-    email = EmailField("Adresse e-mail", validators=[required(), email_address(), max_length(254)],
-                       filters=[strip])
+    email = EmailField("Adresse e-mail", validators=[required(), email_address(), max_length(254)], filters=[strip])
 
 
 class NewPasswordMixin:
@@ -61,26 +59,37 @@ class SwitchOrganisationForm(BaseForm):
 
 
 class SecondFactorForm(BaseForm):
-    code = StringField("Code de vérification",
-                       description="Les 6 chiffres affichés par votre application, ou un code de secours.",
-                       validators=[required(), max_length(40)], filters=[strip],
-                       render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True})
+    code = StringField(
+        "Code de vérification",
+        description="Les 6 chiffres affichés par votre application, ou un code de secours.",
+        validators=[required(), max_length(40)],
+        filters=[strip],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True},
+    )
 
 
 class EnrolTotpForm(BaseForm):
-    code = StringField("Code à 6 chiffres affiché par l'application",
-                       validators=[required(), max_length(12)], filters=[strip],
-                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+    code = StringField(
+        "Code à 6 chiffres affiché par l'application",
+        validators=[required(), max_length(12)],
+        filters=[strip],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
 
 
 class DisableTotpForm(BaseForm):
-    code = StringField("Code actuel de votre application", validators=[required(), max_length(40)],
-                       filters=[strip], render_kw={"autocomplete": "one-time-code"})
+    code = StringField(
+        "Code actuel de votre application",
+        validators=[required(), max_length(40)],
+        filters=[strip],
+        render_kw={"autocomplete": "one-time-code"},
+    )
 
 
 class ChangePasswordForm(NewPasswordMixin, BaseForm):
-    current_password = PasswordField("Mot de passe actuel", validators=[required(), max_length(200)],
-                                     render_kw={"autocomplete": "current-password"})
+    current_password = PasswordField(
+        "Mot de passe actuel", validators=[required(), max_length(200)], render_kw={"autocomplete": "current-password"}
+    )
 
 
 class SecurityJournalFilters(UrlFilters):

@@ -45,7 +45,7 @@ def set_password(user: User, password: str) -> None:
 
 
 def end_all_sessions(user: User) -> None:
-    """"Se déconnecter partout": every session of the user, in every browser, ends at its next request."""
+    """ "Se déconnecter partout": every session of the user, in every browser, ends at its next request."""
     user.session_version += 1
     security.record(SecurityEventKind.LOGOUT_EVERYWHERE, user=user)
     db.session.flush()
@@ -61,8 +61,7 @@ def request_password_reset(email: str) -> None:
     queue_mail(user.email, "password_reset", user=user, link=link)
 
 
-def create_user(email: str, first_name: str, last_name: str, password: str, *,
-                is_coordinator: bool = False) -> User:
+def create_user(email: str, first_name: str, last_name: str, password: str, *, is_coordinator: bool = False) -> User:
     user = User(
         email=normalise_email(email),
         first_name=first_name.strip(),

@@ -20,10 +20,35 @@ MAX_PASSWORD_LENGTH = 200
 # French and local ones that attackers try first on a French public service.
 COMMON_PASSWORDS_FILE = Path(__file__).parent / "data" / "common-passwords.txt.gz"
 LOCAL_COMMON_PASSWORDS = {
-    "motdepasse", "monmotdepasse", "azerty", "azertyuiop", "azertyuiopqsdfghjklm", "soleil", "bonjour",
-    "doudou", "chouchou", "loulou", "marseille", "avignon", "vaucluse", "orientation", "carpentras",
-    "cavaillon", "orange", "provence", "bienvenue", "jetaime", "nicolas", "camille", "motdepasseoublie",
-    "cpamvaucluse", "departement", "edes", "changeme", "administrateur", "utilisateur",
+    "motdepasse",
+    "monmotdepasse",
+    "azerty",
+    "azertyuiop",
+    "azertyuiopqsdfghjklm",
+    "soleil",
+    "bonjour",
+    "doudou",
+    "chouchou",
+    "loulou",
+    "marseille",
+    "avignon",
+    "vaucluse",
+    "orientation",
+    "carpentras",
+    "cavaillon",
+    "orange",
+    "provence",
+    "bienvenue",
+    "jetaime",
+    "nicolas",
+    "camille",
+    "motdepasseoublie",
+    "cpamvaucluse",
+    "departement",
+    "edes",
+    "changeme",
+    "administrateur",
+    "utilisateur",
 }
 _TRAILING_NOISE = re.compile(r"[\d\W_]+$")
 
@@ -55,8 +80,10 @@ def password_problem(password: str, *, email: str = "") -> str | None:
     if local_part and len(local_part) >= 4 and local_part in password.lower():
         return "Le mot de passe ne doit pas contenir votre adresse e-mail."
     if is_common_password(password):
-        return ("Ce mot de passe fait partie des mots de passe les plus courants, essayés en premier par "
-                "les attaquants : choisissez-en un autre, par exemple une phrase de plusieurs mots.")
+        return (
+            "Ce mot de passe fait partie des mots de passe les plus courants, essayés en premier par "
+            "les attaquants : choisissez-en un autre, par exemple une phrase de plusieurs mots."
+        )
     return None
 
 

@@ -83,7 +83,8 @@ def check_assurance(id_claims: dict) -> None:
         raise ProConnectError(
             "ProConnect ne garantit pas le niveau d'authentification demandé par Orientation pour ce compte. "
             "Connectez-vous avec votre mot de passe Orientation, ou avec un autre fournisseur d'identité.",
-            reason="assurance_level", email=id_claims.get("email"),
+            reason="assurance_level",
+            email=id_claims.get("email"),
         )
 
 
@@ -91,8 +92,9 @@ def account_for(id_claims: dict, userinfo: dict) -> User:
     """The active account the agent's verified e-mail belongs to."""
     check_assurance(id_claims)
     if userinfo.get("sub") != id_claims.get("sub"):
-        raise ProConnectError("La réponse de ProConnect est incohérente. Réessayez de vous connecter.",
-                              reason="inconsistent_answer")
+        raise ProConnectError(
+            "La réponse de ProConnect est incohérente. Réessayez de vous connecter.", reason="inconsistent_answer"
+        )
     email = (userinfo.get("email") or id_claims.get("email") or "").strip()
     if not email:
         raise ProConnectError(
@@ -105,6 +107,7 @@ def account_for(id_claims: dict, userinfo: dict) -> User:
             f"Aucun compte Orientation actif ne correspond à l'adresse {email}. Orientation ne crée pas de compte "
             "à la connexion : demandez une invitation au ou à la responsable de votre structure, ou connectez-vous "
             "avec l'adresse de votre compte.",
-            reason="no_active_account", email=email,
+            reason="no_active_account",
+            email=email,
         )
     return user

@@ -64,8 +64,12 @@ def proconnect_callback():
         return _login_page_with_error(UNAVAILABLE, 503)
     except proconnect.ProConnectError as error:
         email = (error.email or "").strip().lower() or None
-        security.record_now(SecurityEventKind.SSO_REFUSED, user=get_user_by_email(email) if email else None,
-                            email=email, detail={"reason": error.reason})
+        security.record_now(
+            SecurityEventKind.SSO_REFUSED,
+            user=get_user_by_email(email) if email else None,
+            email=email,
+            detail={"reason": error.reason},
+        )
         return _login_page_with_error(error.message, 403)
     session[SSO_ID_TOKEN_KEY] = token["id_token"]  # noqa: S105 (kept for the logout's id_token_hint)
     return continue_login(user, "proconnect", session.pop(NEXT_KEY, ""))

@@ -76,8 +76,14 @@ def begin_login(user: User, *, method: str, next_url: str = "") -> str | None:
     if step is None:
         start_session(user, method=method)
         return None
-    session[PENDING_LOGIN_KEY] = {"user": user.id, "version": user.session_version, "method": method,
-                                  "step": step, "at": clock.now().timestamp(), "next": next_url}
+    session[PENDING_LOGIN_KEY] = {
+        "user": user.id,
+        "version": user.session_version,
+        "method": method,
+        "step": step,
+        "at": clock.now().timestamp(),
+        "next": next_url,
+    }
     return step
 
 
@@ -98,8 +104,15 @@ def pending_login() -> tuple[User, dict] | None:
 
 def end_session() -> None:
     logout_user()
-    for key in ("auth_at", "seen_at", "auth_method", SSO_ID_TOKEN_KEY, PENDING_LOGIN_KEY, CURRENT_MEMBERSHIP_KEY,
-                ENROL_SECRET_KEY):
+    for key in (
+        "auth_at",
+        "seen_at",
+        "auth_method",
+        SSO_ID_TOKEN_KEY,
+        PENDING_LOGIN_KEY,
+        CURRENT_MEMBERSHIP_KEY,
+        ENROL_SECRET_KEY,
+    ):
         session.pop(key, None)
 
 
@@ -122,8 +135,7 @@ def session_expired() -> bool:
     auth_at, seen_at = session.get("auth_at"), session.get("seen_at")
     if not isinstance(auth_at, int | float) or not isinstance(seen_at, int | float):
         return True  # a session opened before these limits existed, or tampered with
-    return (now - seen_at > config["SESSION_IDLE_MINUTES"] * 60
-            or now - auth_at > config["SESSION_MAX_HOURS"] * 3600)
+    return now - seen_at > config["SESSION_IDLE_MINUTES"] * 60 or now - auth_at > config["SESSION_MAX_HOURS"] * 3600
 
 
 def enforce_session_lifetime():
@@ -153,7 +165,13 @@ def _require_second_factor():
     if current_user.has_totp or request.endpoint in _OPEN_WITHOUT_SECOND_FACTOR or not is_mfa_required(current_user):
         return None
     if request.path.startswith("/api/"):
-        return jsonify({"type": "about:blank", "title": "Double authentification requise", "status": 403,
-                        "detail": "Activez la double authentification dans Mon compte avant de continuer."}), 403
+        return jsonify(
+            {
+                "type": "about:blank",
+                "title": "Double authentification requise",
+                "status": 403,
+                "detail": "Activez la double authentification dans Mon compte avant de continuer.",
+            }
+        ), 403
     flash("Votre rôle demande une double authentification : activez-la pour continuer.", "info")
     return redirect(url_for("auth.enrol_totp"))

@@ -39,16 +39,20 @@ from orientation.organisations.queries import get_invitation_by_token
 from orientation.urls import safe_next_url
 
 LOGIN_FAILED = "Adresse e-mail ou mot de passe incorrect."
-CODE_FAILED = ("Code incorrect ou expiré. Saisissez le code affiché en ce moment par votre application, "
-               "ou l'un de vos codes de secours.")
+CODE_FAILED = (
+    "Code incorrect ou expiré. Saisissez le code affiché en ce moment par votre application, "
+    "ou l'un de vos codes de secours."
+)
 ENROL_CODE_FAILED = "Code incorrect. Saisissez le code affiché en ce moment par l'application."
 PENDING_EXPIRED = "Le délai pour saisir le code est dépassé. Reconnectez-vous."
 
 
 def _throttled_message(seconds: int) -> str:
     minutes = max(1, round(seconds / 60))
-    return (f"Trop de tentatives de connexion infructueuses. Par sécurité, réessayez dans "
-            f"{minutes} minute{'s' if minutes > 1 else ''} ou réinitialisez votre mot de passe.")
+    return (
+        f"Trop de tentatives de connexion infructueuses. Par sécurité, réessayez dans "
+        f"{minutes} minute{'s' if minutes > 1 else ''} ou réinitialisez votre mot de passe."
+    )
 
 
 @redisplay_on_csrf_error
@@ -141,12 +145,20 @@ def login_enrol():
             db.session.commit()
             session.pop(ENROL_SECRET_KEY, None)
             start_session(user, method=pending["method"])
-            return render_template("auth/recovery_codes.html", codes=codes,
-                                   continue_url=safe_next_url(pending.get("next"), url_for("main.home")))
+            return render_template(
+                "auth/recovery_codes.html",
+                codes=codes,
+                continue_url=safe_next_url(pending.get("next"), url_for("main.home")),
+            )
         form.code.errors.append(ENROL_CODE_FAILED)
-    return render_template("auth/enrol_totp.html", form=form, forced=True, secret=secret,
-                           qr_code=mfa.qr_code_data_uri(mfa.provisioning_uri(secret, user.email)),
-                           action=url_for("auth.login_enrol")), 400 if form.errors else 200
+    return render_template(
+        "auth/enrol_totp.html",
+        form=form,
+        forced=True,
+        secret=secret,
+        qr_code=mfa.qr_code_data_uri(mfa.provisioning_uri(secret, user.email)),
+        action=url_for("auth.login_enrol"),
+    ), 400 if form.errors else 200
 
 
 def logout():
@@ -157,7 +169,8 @@ def logout():
     if id_token and proconnect.is_enabled():
         # Also end the ProConnect session, else the next "S'identifier avec ProConnect" skips the password.
         return proconnect.client().logout_redirect(
-            post_logout_redirect_uri=url_for("auth.proconnect_logged_out", _external=True), id_token_hint=id_token)
+            post_logout_redirect_uri=url_for("auth.proconnect_logged_out", _external=True), id_token_hint=id_token
+        )
     flash("Vous êtes déconnecté·e.", "success")
     return redirect(url_for("auth.login"))
 
@@ -168,8 +181,11 @@ def request_password_reset():
     if form.validate_on_submit():
         operations.request_password_reset(form.email.data)
         db.session.commit()
-        flash("Si un compte actif existe pour cette adresse, un e-mail vient de lui être envoyé avec "
-              "un lien valable une heure.", "success")
+        flash(
+            "Si un compte actif existe pour cette adresse, un e-mail vient de lui être envoyé avec "
+            "un lien valable une heure.",
+            "success",
+        )
         return redirect(url_for("auth.login"))
     return render_template("auth/request_reset.html", form=form), 400 if form.errors else 200
 
@@ -202,7 +218,8 @@ def accept_invitation(token: str):
     form.email_for_policy = invitation.email
     if form.validate_on_submit():
         user = organisation_operations.accept_invitation(
-            invitation, existing,
+            invitation,
+            existing,
             first_name=getattr(form, "first_name", None) and form.first_name.data,
             last_name=getattr(form, "last_name", None) and form.last_name.data,
             password=getattr(form, "password", None) and form.password.data,
@@ -211,8 +228,9 @@ def accept_invitation(token: str):
         choose_membership(user, user.memberships[-1].id)
         flash(f"Bienvenue ! Vous avez rejoint {invitation.organisation.name}.", "success")
         return continue_login(user, "invitation", "")
-    return render_template("auth/accept_invitation.html", form=form, invitation=invitation,
-                           existing=existing), 400 if form.errors else 200
+    return render_template(
+        "auth/accept_invitation.html", form=form, invitation=invitation, existing=existing
+    ), 400 if form.errors else 200
 
 
 @login_required

@@ -25,5 +25,9 @@ bp.add_url_rule("/dossiers/<int:case_id>/cloture", "close", views.close, methods
 sante_bp = Blueprint("sante", __name__, url_prefix="/sante")
 
 sante_bp.add_url_rule("/medecin-traitant", "medecin_traitant", views.medecin_traitant_list)
-sante_bp.add_url_rule("/besoins/<int:need_id>/medecin-traitant-declare", "declare_medecin_traitant",
-                      views.declare_medecin_traitant, methods=["POST"])
+sante_bp.add_url_rule(
+    "/besoins/<int:need_id>/medecin-traitant-declare",
+    "declare_medecin_traitant",
+    views.declare_medecin_traitant,
+    methods=["POST"],
+)

@@ -34,32 +34,111 @@ SOUTH_COMMUNES = ("84035", "84003", "84089")  # Cavaillon, Apt, Pertuis: their E
 
 # filer, first name, last name, commune, care kinds, reasons, urgency, target (stage or outcome), days ago
 CASES = [
-    (DETECTRICE, "Rosa", "Pereira", "84035", ["dentaire"], ["reste_a_charge", "no_complementaire"], "urgent",
-     CaseStage.NEW, 1),
+    (
+        DETECTRICE,
+        "Rosa",
+        "Pereira",
+        "84035",
+        ["dentaire"],
+        ["reste_a_charge", "no_complementaire"],
+        "urgent",
+        CaseStage.NEW,
+        1,
+    ),
     (EDES, "Gérard", "Lambert", "84007", ["optique"], ["reste_a_charge"], "normal", CaseStage.CONTACTING, 9),
-    (DETECTRICE, "Yasmina", "Haddad", "84035", ["audition"], ["system_not_understood"], "normal",
-     CaseStage.UNREACHABLE, 20),
-    (DETECTRICE, "Louis", "Chabert", "84054", ["specialiste"], ["rights_not_open", "waiting_time"], "soon",
-     CaseStage.RIGHTS_REVIEW, 15),
-    (EDES, "Inès", "Mercier", "84087", ["generaliste"], ["no_medecin_traitant", "distance"], "normal",
-     CaseStage.PRACTITIONER_SEARCH, 25),
-    (DETECTRICE, "Marcel", "Roussel", "84003", ["dentaire"], ["reste_a_charge", "fear"], "normal",
-     CaseStage.FINANCIAL_ARRANGEMENT, 40),
-    (EDES, "Chantal", "Vidal", "84031", ["optique", "dentaire"], ["no_complementaire"], "normal",
-     CaseStage.FOLLOW_UP, 50),
+    (
+        DETECTRICE,
+        "Yasmina",
+        "Haddad",
+        "84035",
+        ["audition"],
+        ["system_not_understood"],
+        "normal",
+        CaseStage.UNREACHABLE,
+        20,
+    ),
+    (
+        DETECTRICE,
+        "Louis",
+        "Chabert",
+        "84054",
+        ["specialiste"],
+        ["rights_not_open", "waiting_time"],
+        "soon",
+        CaseStage.RIGHTS_REVIEW,
+        15,
+    ),
+    (
+        EDES,
+        "Inès",
+        "Mercier",
+        "84087",
+        ["generaliste"],
+        ["no_medecin_traitant", "distance"],
+        "normal",
+        CaseStage.PRACTITIONER_SEARCH,
+        25,
+    ),
+    (
+        DETECTRICE,
+        "Marcel",
+        "Roussel",
+        "84003",
+        ["dentaire"],
+        ["reste_a_charge", "fear"],
+        "normal",
+        CaseStage.FINANCIAL_ARRANGEMENT,
+        40,
+    ),
+    (
+        EDES,
+        "Chantal",
+        "Vidal",
+        "84031",
+        ["optique", "dentaire"],
+        ["no_complementaire"],
+        "normal",
+        CaseStage.FOLLOW_UP,
+        50,
+    ),
     (DETECTRICE, "Jordan", "Masson", "84089", ["soins_courants"], ["distance"], "normal", "to_close", 70),
-    (DETECTRICE, "Hélène", "Garnier", "84035", ["dentaire"], ["reste_a_charge"], "normal",
-     CaseOutcome.CARE_DONE_FULLY, 95),
-    (EDES, "Ahmed", "Bensaïd", "84007", ["optique", "audition"], ["no_complementaire"], "normal",
-     CaseOutcome.CARE_DONE_PARTLY, 110),
-    (DETECTRICE, "Julie", "Fontaine", "84035", ["specialiste"], ["waiting_time"], "normal", CaseOutcome.REORIENTED,
-     80),
+    (
+        DETECTRICE,
+        "Hélène",
+        "Garnier",
+        "84035",
+        ["dentaire"],
+        ["reste_a_charge"],
+        "normal",
+        CaseOutcome.CARE_DONE_FULLY,
+        95,
+    ),
+    (
+        EDES,
+        "Ahmed",
+        "Bensaïd",
+        "84007",
+        ["optique", "audition"],
+        ["no_complementaire"],
+        "normal",
+        CaseOutcome.CARE_DONE_PARTLY,
+        110,
+    ),
+    (DETECTRICE, "Julie", "Fontaine", "84035", ["specialiste"], ["waiting_time"], "normal", CaseOutcome.REORIENTED, 80),
     (EDES, "Patrice", "Morel", "84007", ["dentaire"], ["fear"], "normal", CaseOutcome.ABANDONED, 75),
-    (DETECTRICE, "Sandrine", "Leroy", "84035", ["generaliste"], ["no_medecin_traitant"], "normal",
-     CaseOutcome.UNREACHABLE, 60),
+    (
+        DETECTRICE,
+        "Sandrine",
+        "Leroy",
+        "84035",
+        ["generaliste"],
+        ["no_medecin_traitant"],
+        "normal",
+        CaseOutcome.UNREACHABLE,
+        60,
+    ),
     (EDES, "Olivier", "Brun", "84087", ["soins_courants"], ["other"], "normal", CaseOutcome.NOT_ELIGIBLE, 45),
-    (DETECTRICE, "Martine", "Colin", "84003", ["audition"], ["reste_a_charge"], "normal",
-     CaseOutcome.NO_FOLLOW_UP, 35),
+    (DETECTRICE, "Martine", "Colin", "84003", ["audition"], ["reste_a_charge"], "normal", CaseOutcome.NO_FOLLOW_UP, 35),
 ]
 UNREACHABLE_TARGETS = [CaseStage.UNREACHABLE, CaseOutcome.UNREACHABLE]
 CLOSURE_REASONS = {
@@ -89,9 +168,11 @@ def load_demo_cpam() -> list[str]:
 
 def _ensure_teams(cpam: Organisation) -> list[MasTeam]:
     services = db.session.scalars(
-        sa.select(Service).join(Structure).where(Structure.organisation_id == cpam.id,
-                                                 Service.name.ilike("%accompagnement en sant%"))
-        .order_by(Service.id)).all()
+        sa.select(Service)
+        .join(Structure)
+        .where(Structure.organisation_id == cpam.id, Service.name.ilike("%accompagnement en sant%"))
+        .order_by(Service.id)
+    ).all()
     if not services:
         return []
     main = services[0]
@@ -112,17 +193,35 @@ def _team(cpam, service, name) -> MasTeam:
 
 
 def _south_service(main: Service) -> Service:
-    epcis = sorted({c.epci_siren for c in db.session.scalars(sa.select(Commune).where(
-        Commune.code_insee.in_(SOUTH_COMMUNES))) if c.epci_siren})
+    epcis = sorted(
+        {
+            c.epci_siren
+            for c in db.session.scalars(sa.select(Commune).where(Commune.code_insee.in_(SOUTH_COMMUNES)))
+            if c.epci_siren
+        }
+    )
     cavaillon = db.session.get(Commune, "84035")
-    service = Service(structure=main.structure, source=main.source, source_id="mas-sud-vaucluse",
-                      latitude=cavaillon.latitude if cavaillon else main.latitude,
-                      longitude=cavaillon.longitude if cavaillon else main.longitude, position_is_approximate=True,
-                      name="Mission d'Accompagnement en Santé — antenne Sud Vaucluse",
-                      description=main.description, accepts_orientations=True, capacity=Capacity.OPEN,
-                      horaires_accueil=main.horaires_accueil, commune_code="84035", code_insee="84035",
-                      commune_name="Cavaillon", telephone=main.telephone, courriel=main.courriel,
-                      publics=["tous-publics"], modes_accueil=["a-distance", "en-presentiel"], date_maj=date.today())
+    service = Service(
+        structure=main.structure,
+        source=main.source,
+        source_id="mas-sud-vaucluse",
+        latitude=cavaillon.latitude if cavaillon else main.latitude,
+        longitude=cavaillon.longitude if cavaillon else main.longitude,
+        position_is_approximate=True,
+        name="Mission d'Accompagnement en Santé — antenne Sud Vaucluse",
+        description=main.description,
+        accepts_orientations=True,
+        capacity=Capacity.OPEN,
+        horaires_accueil=main.horaires_accueil,
+        commune_code="84035",
+        code_insee="84035",
+        commune_name="Cavaillon",
+        telephone=main.telephone,
+        courriel=main.courriel,
+        publics=["tous-publics"],
+        modes_accueil=["a-distance", "en-presentiel"],
+        date_maj=date.today(),
+    )
     db.session.add(service)
     set_links(service, "thematique_links", ServiceThematique, "thematique", ["sante--acces-aux-soins"])
     set_links(service, "zone_links", ServiceZone, "code", epcis)
@@ -141,21 +240,47 @@ def _file_and_walk(spec, conseiller) -> bool:
     (email, organisation_name), first_name, last_name, commune, care, reasons, urgency, target, days = spec
     filer = auth_operations.get_user_by_email(email)
     organisation = db.session.scalar(sa.select(Organisation).where(Organisation.name == organisation_name))
-    if filer is None or organisation is None or db.session.scalar(
-            sa.select(MasCase.id).join(Person, Person.id == MasCase.person_id)
-            .where(Person.organisation_id == organisation.id, Person.first_name == first_name,
-                   Person.last_name == last_name)):
+    if (
+        filer is None
+        or organisation is None
+        or db.session.scalar(
+            sa.select(MasCase.id)
+            .join(Person, Person.id == MasCase.person_id)
+            .where(
+                Person.organisation_id == organisation.id,
+                Person.first_name == first_name,
+                Person.last_name == last_name,
+            )
+        )
+    ):
         return False
     with _days_ago(days) as frozen:
         case = operations.file_saisine(
-            user=filer, organisation_id=organisation.id, person=None, consent_given=True, consent_method="oral",
-            person_fields={"first_name": first_name, "last_name": last_name, "birth_date": date(1960 + days % 40,
-                           1 + days % 12, 1 + days % 27), "commune_code": commune, "address": None,
-                           "phone": "06 00 00 00 00", "email": None, "contact_preference": ContactPreference.PHONE,
-                           "situation": [], "referent_id": filer.id},
-            care_kinds=care, reasons=reasons, urgency=urgency, call_slots=["morning"], call_channel="phone",
+            user=filer,
+            organisation_id=organisation.id,
+            person=None,
+            consent_given=True,
+            consent_method="oral",
+            person_fields={
+                "first_name": first_name,
+                "last_name": last_name,
+                "birth_date": date(1960 + days % 40, 1 + days % 12, 1 + days % 27),
+                "commune_code": commune,
+                "address": None,
+                "phone": "06 00 00 00 00",
+                "email": None,
+                "contact_preference": ContactPreference.PHONE,
+                "situation": [],
+                "referent_id": filer.id,
+            },
+            care_kinds=care,
+            reasons=reasons,
+            urgency=urgency,
+            call_slots=["morning"],
+            call_channel="phone",
             other_reason="Ne sait pas à qui s'adresser" if "other" in reasons else None,
-            message="Personne rencontrée à l'accueil ; préfère être appelée le matin.")
+            message="Personne rencontrée à l'accueil ; préfère être appelée le matin.",
+        )
         _walk(case, target, conseiller, frozen)
     return True
 
@@ -169,16 +294,22 @@ def _walk(case: MasCase, target, user, frozen) -> None:
     failures = 2 if target is CaseStage.CONTACTING else 3 if target in UNREACHABLE_TARGETS else 1
     for number in range(failures):
         frozen.advance(hours=26)
-        operations.record_contact_attempt(case, user=user, succeeded=False, channel="phone",
-                                          note=f"Messagerie, message laissé (appel {number + 1}).")
+        operations.record_contact_attempt(
+            case, user=user, succeeded=False, channel="phone", note=f"Messagerie, message laissé (appel {number + 1})."
+        )
     if target is CaseStage.CONTACTING or target is CaseStage.UNREACHABLE:
         return
     if target is CaseOutcome.UNREACHABLE:
         operations.close_case(case, user=user, outcome=target, reason=CLOSURE_REASONS[target])
         return
     frozen.advance(days=1)
-    operations.record_contact_attempt(case, user=user, succeeded=True, channel="phone",
-                                      note="Échange de 20 minutes ; la personne est d'accord pour être accompagnée.")
+    operations.record_contact_attempt(
+        case,
+        user=user,
+        succeeded=True,
+        channel="phone",
+        note="Échange de 20 minutes ; la personne est d'accord pour être accompagnée.",
+    )
     operations.add_note(case, user=user, body="Note interne : situation budgétaire tendue, dette de loyer.")
     frozen.advance(days=2)
     operations.update_rights(case, user=user, statuses={"css": "in_progress", "puma": "already_open"})
@@ -189,9 +320,12 @@ def _walk(case: MasCase, target, user, frozen) -> None:
         return
     frozen.advance(days=3)
     operations.move_to_stage(case, user=user, stage=CaseStage.PRACTITIONER_SEARCH)
-    services = db.session.scalars(sa.select(Service.id).where(Service.accepts_orientations.is_(True),
-                                                              Service.name.ilike("%centre de santé%"))
-                                  .order_by(Service.id).limit(2)).all()
+    services = db.session.scalars(
+        sa.select(Service.id)
+        .where(Service.accepts_orientations.is_(True), Service.name.ilike("%centre de santé%"))
+        .order_by(Service.id)
+        .limit(2)
+    ).all()
     operations.record_practitioners(case, user=user, service_ids=services, note="Rendez-vous possible sous 3 semaines.")
     if target is CaseStage.PRACTITIONER_SEARCH:
         return
@@ -209,5 +343,6 @@ def _walk(case: MasCase, target, user, frozen) -> None:
     if target == "to_close":
         return
     frozen.advance(days=25)
-    operations.close_case(case, user=user, outcome=target, reason=None if target.care_done else
-                          CLOSURE_REASONS.get(target))
+    operations.close_case(
+        case, user=user, outcome=target, reason=None if target.care_done else CLOSURE_REASONS.get(target)
+    )

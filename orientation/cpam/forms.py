@@ -26,10 +26,13 @@ from orientation.referrals.models import Urgency
 class SaisineForm(PersonForm):
     """The person (quick entry, unless an existing file is given), the consent, the renoncement, the call."""
 
-    consent_given = BooleanField("La personne accepte d'être contactée par la CPAM (Mission d'Accompagnement en "
-                                 "Santé) et que vous soyez informé·e des étapes et du résultat")
-    consent_method = RadioField("Accord recueilli", choices=[(m.value, m.label) for m in ConsentMethod],
-                                default=ConsentMethod.ORAL.value)
+    consent_given = BooleanField(
+        "La personne accepte d'être contactée par la CPAM (Mission d'Accompagnement en "
+        "Santé) et que vous soyez informé·e des étapes et du résultat"
+    )
+    consent_method = RadioField(
+        "Accord recueilli", choices=[(m.value, m.label) for m in ConsentMethod], default=ConsentMethod.ORAL.value
+    )
     care_kinds = MultiCheckboxField("Soins auxquels la personne renonce", choices=CareKind.choices())
     other_care = StringField("Autre soin (préciser)", validators=[Optional(), max_length(200)], filters=[strip])
     reasons = MultiCheckboxField("Raisons du renoncement", choices=RenouncementReason.choices())
@@ -37,15 +40,30 @@ class SaisineForm(PersonForm):
     urgency = RadioField("Urgence", choices=[(u.value, u.label) for u in Urgency], default=Urgency.NORMAL.value)
     call_slots = MultiCheckboxField("Meilleurs moments pour appeler", choices=CallSlot.choices())
     call_channel = RadioField("Moyen de contact", choices=CallChannel.choices(), default=CallChannel.PHONE.value)
-    message = TextAreaField("Message à la MAS", validators=[Optional(), max_length(4000)], filters=[strip],
-                            description="Ce qui aidera le conseiller ou la conseillère à prendre contact.")
+    message = TextAreaField(
+        "Message à la MAS",
+        validators=[Optional(), max_length(4000)],
+        filters=[strip],
+        description="Ce qui aidera le conseiller ou la conseillère à prendre contact.",
+    )
 
     def __init__(self, *args, existing_person=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.existing_person = existing_person
         if existing_person is not None:  # the file exists: its identity fields are not asked again
-            for name in ("first_name", "last_name", "birth_date", "commune_code", "address", "phone", "email",
-                         "contact_preference", "situation", "referent_id", "confirm_duplicate"):
+            for name in (
+                "first_name",
+                "last_name",
+                "birth_date",
+                "commune_code",
+                "address",
+                "phone",
+                "email",
+                "contact_preference",
+                "situation",
+                "referent_id",
+                "confirm_duplicate",
+            ):
                 delattr(self, name)
 
     def validate_consent_method(self, field):
@@ -62,17 +80,24 @@ class OpenCaseForm(BaseForm):
 
 
 class ContactAttemptForm(BaseForm):
-    succeeded = RadioField("Résultat de la tentative", choices=[("yes", "La personne a été jointe"),
-                                                                ("no", "Pas de réponse")],
-                           validators=[required("Indiquez si la personne a été jointe.")])
+    succeeded = RadioField(
+        "Résultat de la tentative",
+        choices=[("yes", "La personne a été jointe"), ("no", "Pas de réponse")],
+        validators=[required("Indiquez si la personne a été jointe.")],
+    )
     channel = RadioField("Moyen", choices=CallChannel.choices(), default=CallChannel.PHONE.value)
-    note = TextAreaField("Note interne", validators=[Optional(), max_length(2000)], filters=[strip],
-                         description="Visible par la CPAM seulement.")
+    note = TextAreaField(
+        "Note interne",
+        validators=[Optional(), max_length(2000)],
+        filters=[strip],
+        description="Visible par la CPAM seulement.",
+    )
 
 
 class StageForm(BaseForm):
-    stage = SelectField("Étape", choices=[(s.value, s.label) for s in WORKING_STAGES],
-                        validators=[required("Choisissez l'étape.")])
+    stage = SelectField(
+        "Étape", choices=[(s.value, s.label) for s in WORKING_STAGES], validators=[required("Choisissez l'étape.")]
+    )
 
 
 class RightsForm(BaseForm):
@@ -90,8 +115,11 @@ class RightsForm(BaseForm):
 
 
 for _right in RightKind:
-    setattr(RightsForm, f"right_{_right.value}", SelectField(
-        _right.label, choices=[("", "Non concerné")] + RightStatus.choices(), validators=[Optional()]))
+    setattr(
+        RightsForm,
+        f"right_{_right.value}",
+        SelectField(_right.label, choices=[("", "Non concerné")] + RightStatus.choices(), validators=[Optional()]),
+    )
 
 
 class PractitionersForm(BaseForm):
@@ -118,16 +146,22 @@ class WaitingForm(BaseForm):
 
 
 class NoteForm(BaseForm):
-    body = TextAreaField("Note interne", validators=[required("Écrivez la note."), max_length(4000)],
-                         filters=[strip], description="Visible par la CPAM seulement, jamais par la structure "
-                                                      "qui a signalé.")
+    body = TextAreaField(
+        "Note interne",
+        validators=[required("Écrivez la note."), max_length(4000)],
+        filters=[strip],
+        description="Visible par la CPAM seulement, jamais par la structure qui a signalé.",
+    )
 
 
 class CloseCaseForm(BaseForm):
     outcome = RadioField("Résultat", choices=CaseOutcome.choices(), validators=[Optional()])
-    reason = TextAreaField("Motif", validators=[Optional(), max_length(2000)], filters=[strip],
-                           description="Obligatoire sauf pour « soins réalisés ». Visible par la structure qui a "
-                                       "signalé.")
+    reason = TextAreaField(
+        "Motif",
+        validators=[Optional(), max_length(2000)],
+        filters=[strip],
+        description="Obligatoire sauf pour « soins réalisés ». Visible par la structure qui a signalé.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,7 +15,7 @@ from orientation.extensions import db
 
 
 def saisine_action(user, person) -> dict | None:
-    """"Signaler un renoncement aux soins" on the file of a person of the détecteur's organisation."""
+    """ "Signaler un renoncement aux soins" on the file of a person of the détecteur's organisation."""
     if not permissions.can_file_for_person(user, current_membership(), person):
         return None
     return {"label": "Signaler un renoncement aux soins", "url": url_for("cpam.saisine", personne=person.id)}
@@ -26,6 +26,9 @@ def mas_case_notice(user, orientation) -> dict | None:
     case = db.session.scalar(sa.select(MasCase).where(MasCase.orientation_id == orientation.id))
     if case is None or not permissions.can_view_case(user, case):
         return None
-    return {"text": "Cette orientation est suivie par la Mission d'Accompagnement en Santé de la CPAM, "
-                    "dans un dossier avec ses propres étapes.",
-            "label": "Voir le dossier MAS", "url": url_for("cpam.show", case_id=case.id)}
+    return {
+        "text": "Cette orientation est suivie par la Mission d'Accompagnement en Santé de la CPAM, "
+        "dans un dossier avec ses propres étapes.",
+        "label": "Voir le dossier MAS",
+        "url": url_for("cpam.show", case_id=case.id),
+    }

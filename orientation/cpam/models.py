@@ -45,9 +45,15 @@ class CareKind(_Labelled):
 
     @staticmethod
     def _labels():
-        return {"dentaire": "Soins dentaires", "optique": "Optique", "audition": "Audition",
-                "specialiste": "Spécialiste", "generaliste": "Généraliste / médecin traitant",
-                "soins_courants": "Soins courants", "other": "Autre"}
+        return {
+            "dentaire": "Soins dentaires",
+            "optique": "Optique",
+            "audition": "Audition",
+            "specialiste": "Spécialiste",
+            "generaliste": "Généraliste / médecin traitant",
+            "soins_courants": "Soins courants",
+            "other": "Autre",
+        }
 
 
 class RenouncementReason(_Labelled):
@@ -63,11 +69,17 @@ class RenouncementReason(_Labelled):
 
     @staticmethod
     def _labels():
-        return {"reste_a_charge": "Reste à charge trop élevé", "no_complementaire": "Pas de complémentaire santé",
-                "rights_not_open": "Droits non ouverts", "distance": "Distance", "waiting_time": "Délais d'attente",
-                "no_medecin_traitant": "Pas de médecin traitant",
-                "system_not_understood": "Ne comprend pas le système de soins", "fear": "Peur des soins",
-                "other": "Autre"}
+        return {
+            "reste_a_charge": "Reste à charge trop élevé",
+            "no_complementaire": "Pas de complémentaire santé",
+            "rights_not_open": "Droits non ouverts",
+            "distance": "Distance",
+            "waiting_time": "Délais d'attente",
+            "no_medecin_traitant": "Pas de médecin traitant",
+            "system_not_understood": "Ne comprend pas le système de soins",
+            "fear": "Peur des soins",
+            "other": "Autre",
+        }
 
 
 class CallSlot(_Labelled):
@@ -78,8 +90,12 @@ class CallSlot(_Labelled):
 
     @staticmethod
     def _labels():
-        return {"morning": "Le matin (9 h – 12 h)", "midday": "Entre midi et deux", "afternoon": "L'après-midi "
-                "(14 h – 17 h)", "evening": "En fin de journée (17 h – 19 h)"}
+        return {
+            "morning": "Le matin (9 h – 12 h)",
+            "midday": "Entre midi et deux",
+            "afternoon": "L'après-midi (14 h – 17 h)",
+            "evening": "En fin de journée (17 h – 19 h)",
+        }
 
 
 class CallChannel(_Labelled):
@@ -90,8 +106,12 @@ class CallChannel(_Labelled):
 
     @staticmethod
     def _labels():
-        return {"phone": "Appel téléphonique", "sms": "SMS d'abord, puis appel", "email": "E-mail",
-                "via_detector": "Par l'intermédiaire de la structure qui signale"}
+        return {
+            "phone": "Appel téléphonique",
+            "sms": "SMS d'abord, puis appel",
+            "email": "E-mail",
+            "via_detector": "Par l'intermédiaire de la structure qui signale",
+        }
 
 
 class CaseStage(_Labelled):
@@ -106,18 +126,28 @@ class CaseStage(_Labelled):
 
     @staticmethod
     def _labels():
-        return {"new": "Nouveau signalement", "contacting": "Premier contact en cours", "unreachable": "Injoignable",
-                "rights_review": "Bilan des droits", "practitioner_search": "Recherche de praticiens",
-                "financial_arrangement": "Montage financier", "follow_up": "Suivi jusqu'aux soins",
-                "closed": "Clos"}
+        return {
+            "new": "Nouveau signalement",
+            "contacting": "Premier contact en cours",
+            "unreachable": "Injoignable",
+            "rights_review": "Bilan des droits",
+            "practitioner_search": "Recherche de praticiens",
+            "financial_arrangement": "Montage financier",
+            "follow_up": "Suivi jusqu'aux soins",
+            "closed": "Clos",
+        }
 
     @property
     def is_working(self) -> bool:
         return self in WORKING_STAGES
 
 
-WORKING_STAGES = (CaseStage.RIGHTS_REVIEW, CaseStage.PRACTITIONER_SEARCH, CaseStage.FINANCIAL_ARRANGEMENT,
-                  CaseStage.FOLLOW_UP)
+WORKING_STAGES = (
+    CaseStage.RIGHTS_REVIEW,
+    CaseStage.PRACTITIONER_SEARCH,
+    CaseStage.FINANCIAL_ARRANGEMENT,
+    CaseStage.FOLLOW_UP,
+)
 # The stepper shown to everyone (the détecteur included): position of each stage.
 STEPPER = [CaseStage.NEW, CaseStage.CONTACTING, *WORKING_STAGES, CaseStage.CLOSED]
 
@@ -133,10 +163,15 @@ class CaseOutcome(_Labelled):
 
     @staticmethod
     def _labels():
-        return {"care_done_fully": "Soins réalisés totalement", "care_done_partly": "Soins réalisés partiellement",
-                "reoriented": "Réorienté vers un autre accompagnement", "abandoned": "Abandon de la personne",
-                "unreachable": "Personne injoignable", "not_eligible": "Hors critères de la mission",
-                "no_follow_up": "Sans suite"}
+        return {
+            "care_done_fully": "Soins réalisés totalement",
+            "care_done_partly": "Soins réalisés partiellement",
+            "reoriented": "Réorienté vers un autre accompagnement",
+            "abandoned": "Abandon de la personne",
+            "unreachable": "Personne injoignable",
+            "not_eligible": "Hors critères de la mission",
+            "no_follow_up": "Sans suite",
+        }
 
     @property
     def care_done(self) -> bool:
@@ -153,9 +188,14 @@ class RightKind(_Labelled):
 
     @staticmethod
     def _labels():
-        return {"css": "Complémentaire santé solidaire (CSS)", "ame": "Aide médicale de l'État (AME)",
-                "puma": "Protection universelle maladie (PUMa)", "ald": "Affection de longue durée (ALD)",
-                "complementaire": "Complémentaire santé privée", "invalidite": "Pension d'invalidité"}
+        return {
+            "css": "Complémentaire santé solidaire (CSS)",
+            "ame": "Aide médicale de l'État (AME)",
+            "puma": "Protection universelle maladie (PUMa)",
+            "ald": "Affection de longue durée (ALD)",
+            "complementaire": "Complémentaire santé privée",
+            "invalidite": "Pension d'invalidité",
+        }
 
 
 class RightStatus(_Labelled):
@@ -167,8 +207,13 @@ class RightStatus(_Labelled):
 
     @staticmethod
     def _labels():
-        return {"to_check": "À vérifier", "already_open": "Déjà ouvert", "opened": "Ouvert par la MAS",
-                "in_progress": "Demande en cours", "not_eligible": "Non éligible"}
+        return {
+            "to_check": "À vérifier",
+            "already_open": "Déjà ouvert",
+            "opened": "Ouvert par la MAS",
+            "in_progress": "Demande en cours",
+            "not_eligible": "Non éligible",
+        }
 
 
 class FinancialAid(_Labelled):
@@ -181,9 +226,14 @@ class FinancialAid(_Labelled):
 
     @staticmethod
     def _labels():
-        return {"fass": "Aide du fonds d'action sanitaire et sociale (FASS)", "css": "Prise en charge CSS",
-                "mutuelle": "Participation de la mutuelle", "devis": "Devis comparés / renégociés",
-                "association": "Aide d'une association ou du CCAS", "other": "Autre"}
+        return {
+            "fass": "Aide du fonds d'action sanitaire et sociale (FASS)",
+            "css": "Prise en charge CSS",
+            "mutuelle": "Participation de la mutuelle",
+            "devis": "Devis comparés / renégociés",
+            "association": "Aide d'une association ou du CCAS",
+            "other": "Autre",
+        }
 
 
 class CaseEventKind(_Labelled):
@@ -203,13 +253,21 @@ class CaseEventKind(_Labelled):
 
     @staticmethod
     def _labels():
-        return {"filed": "Signalement reçu", "opened": "Dossier pris en charge par la MAS",
-                "contact_failed": "Tentative de contact sans réponse", "contact_made": "Premier contact établi",
-                "unreachable": "Personne injoignable après trois tentatives", "stage_changed": "Nouvelle étape",
-                "rights_updated": "Bilan des droits mis à jour", "practitioners_found": "Praticiens recherchés",
-                "financing_recorded": "Montage financier", "follow_up_recorded": "Suivi des soins",
-                "waiting_on_person": "En attente de la personne", "resumed": "Reprise de l'accompagnement",
-                "closed": "Dossier clos"}
+        return {
+            "filed": "Signalement reçu",
+            "opened": "Dossier pris en charge par la MAS",
+            "contact_failed": "Tentative de contact sans réponse",
+            "contact_made": "Premier contact établi",
+            "unreachable": "Personne injoignable après trois tentatives",
+            "stage_changed": "Nouvelle étape",
+            "rights_updated": "Bilan des droits mis à jour",
+            "practitioners_found": "Praticiens recherchés",
+            "financing_recorded": "Montage financier",
+            "follow_up_recorded": "Suivi des soins",
+            "waiting_on_person": "En attente de la personne",
+            "resumed": "Reprise de l'accompagnement",
+            "closed": "Dossier clos",
+        }
 
 
 class MasTeam(db.Model):
@@ -235,8 +293,10 @@ class MasCase(db.Model):
     __table_args__ = (
         sa.CheckConstraint(f"({_STAGE_CLOSED}) = (outcome IS NOT NULL)", name="outcome_iff_closed"),
         sa.CheckConstraint(f"({_STAGE_CLOSED}) = (closed_at IS NOT NULL)", name="closed_at_iff_closed"),
-        sa.CheckConstraint("outcome IS NULL OR outcome IN ('care_done_fully', 'care_done_partly') "
-                           "OR closure_reason IS NOT NULL", name="reason_unless_care_done"),
+        sa.CheckConstraint(
+            "outcome IS NULL OR outcome IN ('care_done_fully', 'care_done_partly') OR closure_reason IS NOT NULL",
+            name="reason_unless_care_done",
+        ),
         sa.CheckConstraint("failed_attempts >= 0", name="failed_attempts_not_negative"),
         sa.Index("ix_mas_cases_team_stage_activity", "team_id", "stage", "last_progress_at"),
         sa.Index("ix_mas_cases_sender_filed", "sender_organisation_id", "filed_at"),
@@ -258,8 +318,9 @@ class MasCase(db.Model):
     other_reason: Mapped[str | None] = mapped_column(sa.String(200))
     urgency: Mapped[Urgency] = mapped_column(enum_type(Urgency, "mas_case_urgency"), default=Urgency.NORMAL)
     call_slots: Mapped[list] = mapped_column(sa.JSON, default=list)  # CallSlot values
-    call_channel: Mapped[CallChannel] = mapped_column(enum_type(CallChannel, "mas_call_channel"),
-                                                      default=CallChannel.PHONE)
+    call_channel: Mapped[CallChannel] = mapped_column(
+        enum_type(CallChannel, "mas_call_channel"), default=CallChannel.PHONE
+    )
     message: Mapped[str] = mapped_column(sa.Text, default="")  # the détecteur's words to the MAS
 
     stage: Mapped[CaseStage] = mapped_column(enum_type(CaseStage, "mas_case_stage"), default=CaseStage.NEW)
@@ -292,13 +353,13 @@ class MasCase(db.Model):
     assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
     consent: Mapped[Consent] = relationship()
     care_links: Mapped[list[MasCaseCare]] = relationship(cascade="all, delete-orphan", order_by="MasCaseCare.kind")
-    reason_links: Mapped[list[MasCaseReason]] = relationship(cascade="all, delete-orphan",
-                                                             order_by="MasCaseReason.reason")
+    reason_links: Mapped[list[MasCaseReason]] = relationship(
+        cascade="all, delete-orphan", order_by="MasCaseReason.reason"
+    )
     attempts: Mapped[list[ContactAttempt]] = relationship(order_by="ContactAttempt.at", viewonly=True)
     rights: Mapped[list[MasRightReview]] = relationship(order_by="MasRightReview.right", viewonly=True)
     notes: Mapped[list[MasNote]] = relationship(order_by="MasNote.created_at", viewonly=True)
-    events: Mapped[list[MasCaseEvent]] = relationship(order_by="(MasCaseEvent.at, MasCaseEvent.id)",
-                                                      viewonly=True)
+    events: Mapped[list[MasCaseEvent]] = relationship(order_by="(MasCaseEvent.at, MasCaseEvent.id)", viewonly=True)
 
     @property
     def care_kinds(self) -> list[CareKind]:
@@ -341,8 +402,7 @@ class MasCaseReason(db.Model):
     __tablename__ = "mas_case_reasons"
 
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("mas_cases.id", ondelete="CASCADE"), primary_key=True)
-    reason: Mapped[RenouncementReason] = mapped_column(enum_type(RenouncementReason, "mas_reason"),
-                                                       primary_key=True)
+    reason: Mapped[RenouncementReason] = mapped_column(enum_type(RenouncementReason, "mas_reason"), primary_key=True)
 
 
 class ContactAttempt(db.Model):
@@ -412,7 +472,7 @@ def _events_are_immutable(_mapper, _connection, target):
 
 
 class MedecinTraitantDeclaration(db.Model):
-    """"Médecin traitant déclaré": closes a "pas de médecin traitant" need; counted in the steering figures."""
+    """ "Médecin traitant déclaré": closes a "pas de médecin traitant" need; counted in the steering figures."""
 
     __tablename__ = "medecin_traitant_declarations"
 

@@ -59,21 +59,38 @@ from orientation.referrals.models import SharedField, Urgency
 from orientation.territory.models import Commune
 
 DEPARTEMENT = "84"
-MAS_CONSENT_PURPOSE = ("Être contacté·e par la CPAM de Vaucluse (Mission d'Accompagnement en Santé) au sujet des "
-                       "soins auxquels la personne renonce, et que la structure qui signale soit informée des étapes "
-                       "et du résultat de l'accompagnement.")
+MAS_CONSENT_PURPOSE = (
+    "Être contacté·e par la CPAM de Vaucluse (Mission d'Accompagnement en Santé) au sujet des "
+    "soins auxquels la personne renonce, et que la structure qui signale soit informée des étapes "
+    "et du résultat de l'accompagnement."
+)
 # What the MAS needs to call the person back: shared with the CPAM by every saisine.
-SHARED_WITH_MAS = [SharedField.BIRTH_DATE, SharedField.COMMUNE, SharedField.PHONE, SharedField.EMAIL,
-                   SharedField.CONTACT_PREFERENCE, SharedField.NEED_DETAILS, SharedField.REFERENT]
+SHARED_WITH_MAS = [
+    SharedField.BIRTH_DATE,
+    SharedField.COMMUNE,
+    SharedField.PHONE,
+    SharedField.EMAIL,
+    SharedField.CONTACT_PREFERENCE,
+    SharedField.NEED_DETAILS,
+    SharedField.REFERENT,
+]
 # The diagnosis details of the renoncement need (people.catalogue.DETAILS) that mirror the saisine.
-CARE_DETAIL = {CareKind.DENTAIRE: "dentaire", CareKind.OPTIQUE: "optique", CareKind.AUDITION: "audition",
-               CareKind.SPECIALISTE: "specialiste", CareKind.GENERALISTE: "generaliste",
-               CareKind.SOINS_COURANTS: "soins_courants"}
-REASON_DETAIL = {RenouncementReason.RESTE_A_CHARGE: "raison_cout", RenouncementReason.NO_COMPLEMENTAIRE:
-                 "raison_complementaire", RenouncementReason.DISTANCE: "raison_distance",
-                 RenouncementReason.WAITING_TIME: "raison_delai",
-                 RenouncementReason.SYSTEM_NOT_UNDERSTOOD: "raison_comprehension",
-                 RenouncementReason.FEAR: "raison_peur"}
+CARE_DETAIL = {
+    CareKind.DENTAIRE: "dentaire",
+    CareKind.OPTIQUE: "optique",
+    CareKind.AUDITION: "audition",
+    CareKind.SPECIALISTE: "specialiste",
+    CareKind.GENERALISTE: "generaliste",
+    CareKind.SOINS_COURANTS: "soins_courants",
+}
+REASON_DETAIL = {
+    RenouncementReason.RESTE_A_CHARGE: "raison_cout",
+    RenouncementReason.NO_COMPLEMENTAIRE: "raison_complementaire",
+    RenouncementReason.DISTANCE: "raison_distance",
+    RenouncementReason.WAITING_TIME: "raison_delai",
+    RenouncementReason.SYSTEM_NOT_UNDERSTOOD: "raison_comprehension",
+    RenouncementReason.FEAR: "raison_peur",
+}
 CLOSED_TEMPLATE = "mas_case_closed"
 
 
@@ -94,22 +111,41 @@ def route_team(commune_code: str | None) -> MasTeam | None:
     commune = db.session.get(Commune, commune_code) if commune_code else None
     ranked = [code for code in (commune_code, commune.epci_siren if commune else None, DEPARTEMENT, "france") if code]
     rows = db.session.execute(
-        sa.select(MasTeam, ServiceZone.code).join(Service, Service.id == MasTeam.service_id)
+        sa.select(MasTeam, ServiceZone.code)
+        .join(Service, Service.id == MasTeam.service_id)
         .join(ServiceZone, ServiceZone.service_id == Service.id)
         .where(MasTeam.active.is_(True), Service.accepts_orientations.is_(True), ServiceZone.code.in_(ranked))
-        .order_by(MasTeam.id)).all()
+        .order_by(MasTeam.id)
+    ).all()
     if not rows:
         return None
     return min(rows, key=lambda row: (ranked.index(row[1]), row[0].id))[0]
 
 
-def file_saisine(*, user, organisation_id: int, person: Person | None, person_fields: dict | None,
-                 consent_given: bool, consent_method, care_kinds, reasons, urgency, call_slots, call_channel,
-                 other_care: str | None = None, other_reason: str | None = None, message: str = "") -> MasCase:
+def file_saisine(
+    *,
+    user,
+    organisation_id: int,
+    person: Person | None,
+    person_fields: dict | None,
+    consent_given: bool,
+    consent_method,
+    care_kinds,
+    reasons,
+    urgency,
+    call_slots,
+    call_channel,
+    other_care: str | None = None,
+    other_reason: str | None = None,
+    message: str = "",
+) -> MasCase:
     """A détecteur's saisine: the person (existing or quick entry), the MAS consent, an orientation, a case."""
     if not consent_given:
-        raise MasRefused("La personne doit accepter d'être contactée par la CPAM : sans son accord, le "
-                         "signalement ne peut pas partir.", "consent_given")
+        raise MasRefused(
+            "La personne doit accepter d'être contactée par la CPAM : sans son accord, le "
+            "signalement ne peut pas partir.",
+            "consent_given",
+        )
     care_kinds = [CareKind(value) for value in care_kinds or ()]
     reasons = [RenouncementReason(value) for value in reasons or ()]
     if not care_kinds:
@@ -124,29 +160,54 @@ def file_saisine(*, user, organisation_id: int, person: Person | None, person_fi
         person = people_operations.save_person(None, organisation_id=organisation_id, user=user, **person_fields)
     team = route_team(person.commune_code)
     if team is None:
-        raise MasRefused("Aucune équipe de la Mission d'Accompagnement en Santé ne reçoit encore de signalements "
-                         "pour ce territoire : contactez la CPAM directement.")
-    consent = people_operations.record_consent(person, user=user, organisation_id=organisation_id,
-                                               method=ConsentMethod(consent_method), purpose=MAS_CONSENT_PURPOSE,
-                                               scope=[Volet.SANTE.value])
+        raise MasRefused(
+            "Aucune équipe de la Mission d'Accompagnement en Santé ne reçoit encore de signalements "
+            "pour ce territoire : contactez la CPAM directement."
+        )
+    consent = people_operations.record_consent(
+        person,
+        user=user,
+        organisation_id=organisation_id,
+        method=ConsentMethod(consent_method),
+        purpose=MAS_CONSENT_PURPOSE,
+        scope=[Volet.SANTE.value],
+    )
     need = _renoncement_need(person, user, care_kinds, reasons)
     db.session.expire(person, ["consents", "needs"])
     try:
         orientation = referral_operations.create_orientation(
-            person, service_id=team.service_id, user=user, organisation_id=organisation_id, need_ids=[need.id],
-            message=message or "", urgency=Urgency(urgency), shared_fields=[f.value for f in SHARED_WITH_MAS])
+            person,
+            service_id=team.service_id,
+            user=user,
+            organisation_id=organisation_id,
+            need_ids=[need.id],
+            message=message or "",
+            urgency=Urgency(urgency),
+            shared_fields=[f.value for f in SHARED_WITH_MAS],
+        )
     except referral_operations.OrientationRefused as refusal:
         raise MasRefused(str(refusal)) from None
     now = clock.now()
-    case = MasCase(orientation_id=orientation.id, team_id=team.id, person_id=person.id,
-                   sender_organisation_id=organisation_id, filed_by_id=user.id, consent_id=consent.id,
-                   commune_code=person.commune_code, other_care=(other_care or "").strip() or None,
-                   other_reason=(other_reason or "").strip() or None, urgency=Urgency(urgency),
-                   call_slots=[CallSlot(value).value for value in call_slots or ()],
-                   call_channel=CallChannel(call_channel), message=message or "", stage=CaseStage.NEW,
-                   filed_at=now, last_progress_at=now,
-                   care_links=[MasCaseCare(kind=kind) for kind in dict.fromkeys(care_kinds)],
-                   reason_links=[MasCaseReason(reason=reason) for reason in dict.fromkeys(reasons)])
+    case = MasCase(
+        orientation_id=orientation.id,
+        team_id=team.id,
+        person_id=person.id,
+        sender_organisation_id=organisation_id,
+        filed_by_id=user.id,
+        consent_id=consent.id,
+        commune_code=person.commune_code,
+        other_care=(other_care or "").strip() or None,
+        other_reason=(other_reason or "").strip() or None,
+        urgency=Urgency(urgency),
+        call_slots=[CallSlot(value).value for value in call_slots or ()],
+        call_channel=CallChannel(call_channel),
+        message=message or "",
+        stage=CaseStage.NEW,
+        filed_at=now,
+        last_progress_at=now,
+        care_links=[MasCaseCare(kind=kind) for kind in dict.fromkeys(care_kinds)],
+        reason_links=[MasCaseReason(reason=reason) for reason in dict.fromkeys(reasons)],
+    )
     db.session.add(case)
     db.session.flush()
     _event(case, user, CaseEventKind.FILED, public=f"Signalé par {case.sender_organisation.name}")
@@ -154,15 +215,18 @@ def file_saisine(*, user, organisation_id: int, person: Person | None, person_fi
 
 
 def _renoncement_need(person: Person, user, care_kinds, reasons) -> Need:
-    details = [CARE_DETAIL[k] for k in care_kinds if k in CARE_DETAIL] + \
-        [REASON_DETAIL[r] for r in reasons if r in REASON_DETAIL]
-    existing = next((need for need in person.needs if need.code is NeedCode.SANTE_RENONCEMENT
-                     and need.status.is_open), None)
+    details = [CARE_DETAIL[k] for k in care_kinds if k in CARE_DETAIL] + [
+        REASON_DETAIL[r] for r in reasons if r in REASON_DETAIL
+    ]
+    existing = next(
+        (need for need in person.needs if need.code is NeedCode.SANTE_RENONCEMENT and need.status.is_open), None
+    )
     if existing is not None:
         existing.details = list(dict.fromkeys([*(existing.details or []), *details]))
         return existing
-    (need,) = people_operations.add_needs(person, user=user, volet=Volet.SANTE,
-                                          codes=[NeedCode.SANTE_RENONCEMENT.value], details=details, note=None)
+    (need,) = people_operations.add_needs(
+        person, user=user, volet=Volet.SANTE, codes=[NeedCode.SANTE_RENONCEMENT.value], details=details, note=None
+    )
     return need
 
 
@@ -170,11 +234,25 @@ def _renoncement_need(person: Person, user, care_kinds, reasons) -> Need:
 # The MAS case's steps
 
 
-def _event(case: MasCase, user, kind: CaseEventKind, *, public: str | None = None,
-           detail: str | None = None, progress: bool = True) -> MasCaseEvent:
+def _event(
+    case: MasCase,
+    user,
+    kind: CaseEventKind,
+    *,
+    public: str | None = None,
+    detail: str | None = None,
+    progress: bool = True,
+) -> MasCaseEvent:
     now = clock.now()
-    event = MasCaseEvent(case_id=case.id, at=now, actor_user_id=getattr(user, "id", None), kind=kind,
-                         stage=case.stage, public_detail=(public or None) and public[:500], detail=detail or None)
+    event = MasCaseEvent(
+        case_id=case.id,
+        at=now,
+        actor_user_id=getattr(user, "id", None),
+        kind=kind,
+        stage=case.stage,
+        public_detail=(public or None) and public[:500],
+        detail=detail or None,
+    )
     db.session.add(event)
     if progress:
         case.last_progress_at = now
@@ -192,11 +270,10 @@ def _walk_orientation(case: MasCase, user, to_status: S, note: str | None = None
     path = [S.SENT, S.RECEIVED, S.ACCEPTED, S.IN_PROGRESS]
     orientation = case.orientation
     if orientation.status.is_closed:
-        raise MasRefused(f"L'orientation de ce signalement est « {orientation.status.label} » : clôturez le "
-                         "dossier.")
+        raise MasRefused(f"L'orientation de ce signalement est « {orientation.status.label} » : clôturez le dossier.")
     if orientation.status not in path:
         return
-    for step in path[path.index(orientation.status) + 1: path.index(to_status) + 1]:
+    for step in path[path.index(orientation.status) + 1 : path.index(to_status) + 1]:
         lifecycle.transition(orientation, step, actor=user, organisation=case.team.organisation_id, note=note)
 
 
@@ -220,8 +297,14 @@ def record_contact_attempt(case: MasCase, *, user, succeeded: bool, channel, not
         open_case(case, user=user)
     if case.stage not in (CaseStage.CONTACTING, CaseStage.UNREACHABLE):
         raise MasRefused("Le premier contact est déjà établi.")
-    attempt = ContactAttempt(case_id=case.id, at=clock.now(), by_id=user.id, channel=CallChannel(channel),
-                             succeeded=bool(succeeded), note=(note or "").strip() or None)
+    attempt = ContactAttempt(
+        case_id=case.id,
+        at=clock.now(),
+        by_id=user.id,
+        channel=CallChannel(channel),
+        succeeded=bool(succeeded),
+        note=(note or "").strip() or None,
+    )
     db.session.add(attempt)
     if succeeded:
         _walk_orientation(case, user, S.IN_PROGRESS, note="Premier contact établi par la MAS.")
@@ -232,11 +315,17 @@ def record_contact_attempt(case: MasCase, *, user, succeeded: bool, channel, not
     case.failed_attempts += 1
     if case.failed_attempts >= MAX_FAILED_ATTEMPTS and case.stage is CaseStage.CONTACTING:
         case.stage = CaseStage.UNREACHABLE
-        _event(case, user, CaseEventKind.UNREACHABLE, public=f"{case.failed_attempts} tentatives sans réponse",
-               detail=attempt.note)
+        _event(
+            case,
+            user,
+            CaseEventKind.UNREACHABLE,
+            public=f"{case.failed_attempts} tentatives sans réponse",
+            detail=attempt.note,
+        )
     else:
-        _event(case, user, CaseEventKind.CONTACT_FAILED, public=f"Tentative n° {case.failed_attempts}",
-               detail=attempt.note)
+        _event(
+            case, user, CaseEventKind.CONTACT_FAILED, public=f"Tentative n° {case.failed_attempts}", detail=attempt.note
+        )
     return attempt
 
 
@@ -294,8 +383,13 @@ def record_practitioners(case: MasCase, *, user, service_ids, note: str | None) 
         raise MasRefused("Choisissez des services de l'annuaire.", "service_ids")
     case.practitioner_service_ids = list(dict.fromkeys(ids))
     case.practitioner_note = (note or "").strip() or None
-    _event(case, user, CaseEventKind.PRACTITIONERS_FOUND, public=f"{len(ids)} lieu(x) de soins proposé(s)",
-           detail=case.practitioner_note)
+    _event(
+        case,
+        user,
+        CaseEventKind.PRACTITIONERS_FOUND,
+        public=f"{len(ids)} lieu(x) de soins proposé(s)",
+        detail=case.practitioner_note,
+    )
     return case
 
 
@@ -382,12 +476,22 @@ def close_case(case: MasCase, *, user, outcome, reason: str | None) -> MasCase:
         if outcome.care_done:
             _walk_orientation(case, user, S.IN_PROGRESS)
         to_status, orientation_reason, orientation_outcome = closing_transition(orientation.status, outcome)
-        lifecycle.transition(orientation, to_status, actor=user, organisation=case.team.organisation_id,
-                             reason=orientation_reason, outcome=orientation_outcome,
-                             note=f"{outcome.label}{' — ' + reason if reason else ''}")
+        lifecycle.transition(
+            orientation,
+            to_status,
+            actor=user,
+            organisation=case.team.organisation_id,
+            reason=orientation_reason,
+            outcome=orientation_outcome,
+            note=f"{outcome.label}{' — ' + reason if reason else ''}",
+        )
         # The détecteur gets the MAS outcome below, not also the generic orientation update.
-        cancel_messages("orientation", orientation.id, template="orientation_update",
-                        reason="remplacé par le message de clôture de la MAS")
+        cancel_messages(
+            "orientation",
+            orientation.id,
+            template="orientation_update",
+            reason="remplacé par le message de clôture de la MAS",
+        )
     _finish(case, user, outcome, reason)
     return case
 
@@ -407,20 +511,35 @@ def tell_detector_outcome(case: MasCase) -> None:
     from orientation.referrals.notifications import sender_recipients
 
     orientation = case.orientation
-    rows = [message_values("email", member.email, CLOSED_TEMPLATE, {"case": case, "recipient": member},
-                           idempotency_key=f"mas:{case.id}:closed:user:{member.id}", recipient_user_id=member.id,
-                           subject_type="mas_case", subject_id=case.id)
-            for member in sender_recipients(orientation)]
+    rows = [
+        message_values(
+            "email",
+            member.email,
+            CLOSED_TEMPLATE,
+            {"case": case, "recipient": member},
+            idempotency_key=f"mas:{case.id}:closed:user:{member.id}",
+            recipient_user_id=member.id,
+            subject_type="mas_case",
+            subject_id=case.id,
+        )
+        for member in sender_recipients(orientation)
+    ]
     enqueue_messages(rows)
 
 
 # What a closed orientation means for its case when it was closed outside the case (the sender
 # cancelled it, the person withdrew consent, someone decided on the orientation page).
 _FROM_ORIENTATION = {
-    S.COMPLETED: {Outcome.MET: CaseOutcome.CARE_DONE_FULLY, Outcome.PARTLY_MET: CaseOutcome.CARE_DONE_PARTLY,
-                  Outcome.NOT_MET: CaseOutcome.NO_FOLLOW_UP},
-    S.DECLINED: {Reason.UNREACHABLE: CaseOutcome.UNREACHABLE, Reason.NOT_ELIGIBLE: CaseOutcome.NOT_ELIGIBLE,
-                 Reason.PERSON_REFUSED: CaseOutcome.ABANDONED},
+    S.COMPLETED: {
+        Outcome.MET: CaseOutcome.CARE_DONE_FULLY,
+        Outcome.PARTLY_MET: CaseOutcome.CARE_DONE_PARTLY,
+        Outcome.NOT_MET: CaseOutcome.NO_FOLLOW_UP,
+    },
+    S.DECLINED: {
+        Reason.UNREACHABLE: CaseOutcome.UNREACHABLE,
+        Reason.NOT_ELIGIBLE: CaseOutcome.NOT_ELIGIBLE,
+        Reason.PERSON_REFUSED: CaseOutcome.ABANDONED,
+    },
     S.ABANDONED: {Reason.UNREACHABLE: CaseOutcome.UNREACHABLE, Reason.PERSON_REFUSED: CaseOutcome.ABANDONED},
     S.REDIRECTED: {},
 }
@@ -435,8 +554,13 @@ def close_from_orientation(case: MasCase) -> MasCase:
     else:
         key = orientation.outcome if orientation.status is S.COMPLETED else (last.reason if last else None)
         outcome = _FROM_ORIENTATION.get(orientation.status, {}).get(key, CaseOutcome.NO_FOLLOW_UP)
-    reason = None if outcome.care_done else (
-        f"Orientation « {orientation.status.label} »" + (f" : {last.reason.label}" if last and last.reason else ""))
+    reason = (
+        None
+        if outcome.care_done
+        else (
+            f"Orientation « {orientation.status.label} »" + (f" : {last.reason.label}" if last and last.reason else "")
+        )
+    )
     _finish(case, None, outcome, reason)
     return case
 
@@ -446,7 +570,7 @@ def close_from_orientation(case: MasCase) -> MasCase:
 
 
 def declare_medecin_traitant(need: Need, *, user, organisation_id: int) -> MedecinTraitantDeclaration:
-    """"Médecin traitant déclaré": the need is met; an orientation of it under way is completed (met)."""
+    """ "Médecin traitant déclaré": the need is met; an orientation of it under way is completed (met)."""
     if need.code is not NeedCode.SANTE_MEDECIN_TRAITANT:
         raise MasRefused("Ce besoin n'est pas « Pas de médecin traitant ».")
     if not need.status.is_open:
@@ -454,17 +578,31 @@ def declare_medecin_traitant(need: Need, *, user, organisation_id: int) -> Medec
     from orientation.referrals.models import Orientation, orientation_needs
 
     orientation = db.session.scalar(
-        sa.select(Orientation).join(orientation_needs, orientation_needs.c.orientation_id == Orientation.id)
+        sa.select(Orientation)
+        .join(orientation_needs, orientation_needs.c.orientation_id == Orientation.id)
         .where(orientation_needs.c.need_id == need.id, Orientation.status.in_([S.ACCEPTED, S.IN_PROGRESS]))
-        .order_by(Orientation.id.desc()).limit(1))
+        .order_by(Orientation.id.desc())
+        .limit(1)
+    )
     declaration = MedecinTraitantDeclaration(
-        need_id=need.id, person_id=need.person_id, organisation_id=organisation_id,
-        orientation_id=orientation.id if orientation else None, commune_code=need.person.commune_code,
-        declared_by_id=user.id, declared_at=clock.now())
+        need_id=need.id,
+        person_id=need.person_id,
+        organisation_id=organisation_id,
+        orientation_id=orientation.id if orientation else None,
+        commune_code=need.person.commune_code,
+        declared_by_id=user.id,
+        declared_at=clock.now(),
+    )
     db.session.add(declaration)
     if orientation is not None and orientation.receiver_organisation_id == organisation_id:
-        lifecycle.transition(orientation, S.COMPLETED, actor=user, organisation=organisation_id, outcome=Outcome.MET,
-                             note="Médecin traitant déclaré.")  # closes the need as met
+        lifecycle.transition(
+            orientation,
+            S.COMPLETED,
+            actor=user,
+            organisation=organisation_id,
+            outcome=Outcome.MET,
+            note="Médecin traitant déclaré.",
+        )  # closes the need as met
         db.session.refresh(need)
     if need.status.is_open:
         people_operations.close_need(need, NeedStatus.MET)
@@ -472,5 +610,13 @@ def declare_medecin_traitant(need: Need, *, user, organisation_id: int) -> Medec
     return declaration
 
 
-__all__ = ["WORKING_STAGES", "MasRefused", "close_case", "declare_medecin_traitant", "file_saisine", "open_case",
-           "record_contact_attempt", "route_team"]
+__all__ = [
+    "WORKING_STAGES",
+    "MasRefused",
+    "close_case",
+    "declare_medecin_traitant",
+    "file_saisine",
+    "open_case",
+    "record_contact_attempt",
+    "route_team",
+]

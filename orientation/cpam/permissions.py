@@ -34,9 +34,13 @@ def cpam_organisation_ids(user: User) -> set[int]:
 
 
 def can_file_saisine(user: User, membership) -> bool:
-    """"Any trained partner user": a member, acting for a partner organisation that is not a CPAM."""
-    return (membership is not None and membership.organisation_id in organisation_ids(user)
-            and membership.organisation.type is not OrganisationType.CPAM and membership.organisation.active)
+    """ "Any trained partner user": a member, acting for a partner organisation that is not a CPAM."""
+    return (
+        membership is not None
+        and membership.organisation_id in organisation_ids(user)
+        and membership.organisation.type is not OrganisationType.CPAM
+        and membership.organisation.active
+    )
 
 
 def can_file_for_person(user: User, membership, person) -> bool:
@@ -44,7 +48,7 @@ def can_file_for_person(user: User, membership, person) -> bool:
 
 
 def can_list_reports(user: User, membership) -> bool:
-    """"Mes signalements": the cases filed by the organisation the user acts for."""
+    """ "Mes signalements": the cases filed by the organisation the user acts for."""
     return membership is not None and membership.organisation_id in organisation_ids(user)
 
 

@@ -47,14 +47,22 @@ class QueueTab(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"a-contacter": "À contacter", "en-cours": "En cours", "en-attente": "En attente de la personne",
-                "a-cloturer": "À clôturer", "clos": "Clos"}[self.value]
+        return {
+            "a-contacter": "À contacter",
+            "en-cours": "En cours",
+            "en-attente": "En attente de la personne",
+            "a-cloturer": "À clôturer",
+            "clos": "Clos",
+        }[self.value]
 
 
 def _to_close(today: date):
-    return sa.or_(MasCase.stage == CaseStage.UNREACHABLE,
-                  sa.and_(MasCase.stage == CaseStage.FOLLOW_UP, MasCase.care_planned_on.is_not(None),
-                          MasCase.care_planned_on <= today))  # never NULL: the tabs negate it
+    return sa.or_(
+        MasCase.stage == CaseStage.UNREACHABLE,
+        sa.and_(
+            MasCase.stage == CaseStage.FOLLOW_UP, MasCase.care_planned_on.is_not(None), MasCase.care_planned_on <= today
+        ),
+    )  # never NULL: the tabs negate it
 
 
 def _tab_condition(tab: QueueTab, today: date):
@@ -69,28 +77,43 @@ def _tab_condition(tab: QueueTab, today: date):
 
 
 def _list_options():
-    return (joinedload(MasCase.person).joinedload(Person.commune), joinedload(MasCase.team),
-            joinedload(MasCase.sender_organisation), joinedload(MasCase.orientation),
-            joinedload(MasCase.assigned_to), selectinload(MasCase.care_links))
+    return (
+        joinedload(MasCase.person).joinedload(Person.commune),
+        joinedload(MasCase.team),
+        joinedload(MasCase.sender_organisation),
+        joinedload(MasCase.orientation),
+        joinedload(MasCase.assigned_to),
+        selectinload(MasCase.care_links),
+    )
 
 
 def team_ids_of(organisation_id: int) -> list[int]:
     return list(db.session.scalars(sa.select(MasTeam.id).where(MasTeam.organisation_id == organisation_id)))
 
 
-def queue_page(organisation_id: int, tab: QueueTab, *, team_id: int | None = None, page: int = 1,
-               today: date | None = None) -> Page:
+def queue_page(
+    organisation_id: int, tab: QueueTab, *, team_id: int | None = None, page: int = 1, today: date | None = None
+) -> Page:
     today = today or clock.now().date()
     teams = team_ids_of(organisation_id)
     if team_id is not None:
         teams = [t for t in teams if t == team_id]
     base = [MasCase.team_id.in_(teams)]
-    counts = {t: db.session.scalar(sa.select(sa.func.count()).select_from(MasCase)
-                                   .where(*base, _tab_condition(t, today))) or 0 for t in QueueTab}
+    counts = {
+        t: db.session.scalar(sa.select(sa.func.count()).select_from(MasCase).where(*base, _tab_condition(t, today)))
+        or 0
+        for t in QueueTab
+    }
     # The oldest first while waiting for the CPAM (triage); the most recent first once closed.
-    order = (MasCase.closed_at.desc(), MasCase.id.desc()) if tab is QueueTab.CLOSED else (
-        sa.case((MasCase.urgency == "urgent", 0), (MasCase.urgency == "soon", 1), else_=2),
-        MasCase.filed_at.asc(), MasCase.id.asc())
+    order = (
+        (MasCase.closed_at.desc(), MasCase.id.desc())
+        if tab is QueueTab.CLOSED
+        else (
+            sa.case((MasCase.urgency == "urgent", 0), (MasCase.urgency == "soon", 1), else_=2),
+            MasCase.filed_at.asc(),
+            MasCase.id.asc(),
+        )
+    )
     return _page([*base, _tab_condition(tab, today)], order, page, counts, counts[tab])
 
 
@@ -104,17 +127,34 @@ def reports_page(organisation_id: int, *, closed: bool | None = None, page: int 
 
 def _page(filters, order, page, counts, total) -> Page:
     page = max(1, min(int(page or 1), 10_000))
-    items = list(db.session.scalars(sa.select(MasCase).where(*filters).order_by(*order).limit(PER_PAGE)
-                                    .offset((page - 1) * PER_PAGE).options(*_list_options())).unique())
+    items = list(
+        db.session.scalars(
+            sa.select(MasCase)
+            .where(*filters)
+            .order_by(*order)
+            .limit(PER_PAGE)
+            .offset((page - 1) * PER_PAGE)
+            .options(*_list_options())
+        ).unique()
+    )
     return Page(items, total, page, PER_PAGE, counts)
 
 
 def get_case(case_id: int) -> MasCase:
-    case = db.session.scalar(sa.select(MasCase).where(MasCase.id == case_id).options(
-        *_list_options(), joinedload(MasCase.filed_by), joinedload(MasCase.consent),
-        selectinload(MasCase.reason_links), selectinload(MasCase.attempts),
-        selectinload(MasCase.rights), selectinload(MasCase.notes).joinedload(MasNote.author),
-        selectinload(MasCase.events).joinedload(MasCaseEvent.actor)))
+    case = db.session.scalar(
+        sa.select(MasCase)
+        .where(MasCase.id == case_id)
+        .options(
+            *_list_options(),
+            joinedload(MasCase.filed_by),
+            joinedload(MasCase.consent),
+            selectinload(MasCase.reason_links),
+            selectinload(MasCase.attempts),
+            selectinload(MasCase.rights),
+            selectinload(MasCase.notes).joinedload(MasNote.author),
+            selectinload(MasCase.events).joinedload(MasCaseEvent.actor),
+        )
+    )
     if case is None:
         abort(404)
     return case
@@ -124,8 +164,11 @@ def list_services(ids) -> list[Service]:
     ids = [int(i) for i in ids or ()]
     if not ids:
         return []
-    return list(db.session.scalars(sa.select(Service).where(Service.id.in_(ids))
-                                   .options(joinedload(Service.structure)).order_by(Service.name)))
+    return list(
+        db.session.scalars(
+            sa.select(Service).where(Service.id.in_(ids)).options(joinedload(Service.structure)).order_by(Service.name)
+        )
+    )
 
 
 def practitioner_choices() -> list[Service]:
@@ -138,28 +181,50 @@ def practitioner_choices() -> list[Service]:
 
 def list_cases_to_remind_no_contact(due_before: datetime, limit: int = 1000) -> list[MasCase]:
     """Open cases filed before `due_before` (Python computes it per case in working days) without first contact."""
-    return list(db.session.scalars(
-        sa.select(MasCase).where(MasCase.stage.in_([CaseStage.NEW, CaseStage.CONTACTING]),
-                                 MasCase.first_contact_at.is_(None), MasCase.no_contact_alerted_at.is_(None),
-                                 MasCase.filed_at < due_before)
-        .order_by(MasCase.id).limit(limit).options(joinedload(MasCase.team))))
+    return list(
+        db.session.scalars(
+            sa.select(MasCase)
+            .where(
+                MasCase.stage.in_([CaseStage.NEW, CaseStage.CONTACTING]),
+                MasCase.first_contact_at.is_(None),
+                MasCase.no_contact_alerted_at.is_(None),
+                MasCase.filed_at < due_before,
+            )
+            .order_by(MasCase.id)
+            .limit(limit)
+            .options(joinedload(MasCase.team))
+        )
+    )
 
 
 def list_stalled_cases(progress_before: datetime, limit: int = 1000) -> list[MasCase]:
-    return list(db.session.scalars(
-        sa.select(MasCase).where(MasCase.stage != CaseStage.CLOSED, MasCase.last_progress_at < progress_before,
-                                 sa.or_(MasCase.stalled_alerted_for.is_(None),
-                                        MasCase.stalled_alerted_for < MasCase.last_progress_at))
-        .order_by(MasCase.id).limit(limit).options(joinedload(MasCase.team))))
+    return list(
+        db.session.scalars(
+            sa.select(MasCase)
+            .where(
+                MasCase.stage != CaseStage.CLOSED,
+                MasCase.last_progress_at < progress_before,
+                sa.or_(MasCase.stalled_alerted_for.is_(None), MasCase.stalled_alerted_for < MasCase.last_progress_at),
+            )
+            .order_by(MasCase.id)
+            .limit(limit)
+            .options(joinedload(MasCase.team))
+        )
+    )
 
 
 def list_cases_with_closed_orientation(limit: int = 1000) -> list[MasCase]:
     from orientation.referrals.lifecycle import CLOSED_STATUSES
 
-    return list(db.session.scalars(
-        sa.select(MasCase).join(Orientation, Orientation.id == MasCase.orientation_id)
-        .where(MasCase.stage != CaseStage.CLOSED, Orientation.status.in_([s.value for s in CLOSED_STATUSES]))
-        .order_by(MasCase.id).limit(limit)))
+    return list(
+        db.session.scalars(
+            sa.select(MasCase)
+            .join(Orientation, Orientation.id == MasCase.orientation_id)
+            .where(MasCase.stage != CaseStage.CLOSED, Orientation.status.in_([s.value for s in CLOSED_STATUSES]))
+            .order_by(MasCase.id)
+            .limit(limit)
+        )
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -169,30 +234,45 @@ def list_cases_with_closed_orientation(limit: int = 1000) -> list[MasCase]:
 def list_medecin_traitant_needs(organisation_id: int) -> list[tuple[Need, Orientation | None]]:
     """Open "pas de médecin traitant" needs of the organisation's files, and those oriented to it."""
     own = sa.select(Need.id).join(Person).where(Person.organisation_id == organisation_id)
-    received = (sa.select(orientation_needs.c.need_id)
-                .join(Orientation, Orientation.id == orientation_needs.c.orientation_id)
-                .where(Orientation.receiver_organisation_id == organisation_id, Orientation.status != "draft"))
-    needs = list(db.session.scalars(
-        sa.select(Need).where(Need.code == NeedCode.SANTE_MEDECIN_TRAITANT, Need.status == NeedStatus.OPEN,
-                              sa.or_(Need.id.in_(own), Need.id.in_(received)))
-        .order_by(Need.created_at, Need.id).options(joinedload(Need.person))))
+    received = (
+        sa.select(orientation_needs.c.need_id)
+        .join(Orientation, Orientation.id == orientation_needs.c.orientation_id)
+        .where(Orientation.receiver_organisation_id == organisation_id, Orientation.status != "draft")
+    )
+    needs = list(
+        db.session.scalars(
+            sa.select(Need)
+            .where(
+                Need.code == NeedCode.SANTE_MEDECIN_TRAITANT,
+                Need.status == NeedStatus.OPEN,
+                sa.or_(Need.id.in_(own), Need.id.in_(received)),
+            )
+            .order_by(Need.created_at, Need.id)
+            .options(joinedload(Need.person))
+        )
+    )
     latest = {}
     if needs:
         rows = db.session.execute(
             sa.select(orientation_needs.c.need_id, Orientation)
             .join(Orientation, Orientation.id == orientation_needs.c.orientation_id)
             .where(orientation_needs.c.need_id.in_([n.id for n in needs]))
-            .order_by(Orientation.id).options(joinedload(Orientation.service)))
+            .order_by(Orientation.id)
+            .options(joinedload(Orientation.service))
+        )
         for need_id, orientation in rows:
             latest[need_id] = orientation
     return [(need, latest.get(need.id)) for need in needs]
 
 
 def receiving_organisation_ids_of_need(need_id: int) -> set[int]:
-    return set(db.session.scalars(
-        sa.select(Orientation.receiver_organisation_id)
-        .join(orientation_needs, orientation_needs.c.orientation_id == Orientation.id)
-        .where(orientation_needs.c.need_id == need_id, Orientation.status != "draft")))
+    return set(
+        db.session.scalars(
+            sa.select(Orientation.receiver_organisation_id)
+            .join(orientation_needs, orientation_needs.c.orientation_id == Orientation.id)
+            .where(orientation_needs.c.need_id == need_id, Orientation.status != "draft")
+        )
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,48 +326,95 @@ def dashboard(*, exact: bool, organisation_id: int | None = None) -> Dashboard:
     scope = [MasCase.team_id.in_(team_ids_of(organisation_id))] if organisation_id else []
 
     def grouped(column, join_model):
-        rows = db.session.execute(sa.select(column, sa.func.count()).select_from(MasCase)
-                                  .join(join_model, join_model.case_id == MasCase.id).where(*scope)
-                                  .group_by(column)).all()
+        rows = db.session.execute(
+            sa.select(column, sa.func.count())
+            .select_from(MasCase)
+            .join(join_model, join_model.case_id == MasCase.id)
+            .where(*scope)
+            .group_by(column)
+        ).all()
         return dict(rows)
 
     total = db.session.scalar(sa.select(sa.func.count()).select_from(MasCase).where(*scope)) or 0
-    by_stage = dict(db.session.execute(sa.select(MasCase.stage, sa.func.count()).where(*scope)
-                                       .group_by(MasCase.stage)).all())
-    by_outcome = dict(db.session.execute(sa.select(MasCase.outcome, sa.func.count())
-                                         .where(*scope, MasCase.outcome.is_not(None))
-                                         .group_by(MasCase.outcome)).all())
+    by_stage = dict(
+        db.session.execute(sa.select(MasCase.stage, sa.func.count()).where(*scope).group_by(MasCase.stage)).all()
+    )
+    by_outcome = dict(
+        db.session.execute(
+            sa.select(MasCase.outcome, sa.func.count())
+            .where(*scope, MasCase.outcome.is_not(None))
+            .group_by(MasCase.outcome)
+        ).all()
+    )
     closed = by_stage.get(CaseStage.CLOSED, 0)
     done = sum(count for outcome, count in by_outcome.items() if CaseOutcome(outcome).care_done)
-    delays = [(first - filed).total_seconds() / 86400 for filed, first in db.session.execute(
-        sa.select(MasCase.filed_at, MasCase.first_contact_at).where(*scope, MasCase.first_contact_at.is_not(None)))]
+    delays = [
+        (first - filed).total_seconds() / 86400
+        for filed, first in db.session.execute(
+            sa.select(MasCase.filed_at, MasCase.first_contact_at).where(*scope, MasCase.first_contact_at.is_not(None))
+        )
+    ]
     care = grouped(MasCaseCare.kind, MasCaseCare)
     reasons = grouped(MasCaseReason.reason, MasCaseReason)
     epci_rows = db.session.execute(
-        sa.select(Epci.name, sa.func.count(), sa.func.sum(sa.case((MasCase.outcome.in_(
-            [CaseOutcome.CARE_DONE_FULLY.value, CaseOutcome.CARE_DONE_PARTLY.value]), 1), else_=0)),
-            sa.func.sum(sa.case((MasCase.stage == CaseStage.CLOSED, 1), else_=0)))
-        .select_from(MasCase).outerjoin(Commune, Commune.code_insee == MasCase.commune_code)
-        .outerjoin(Epci, Epci.siren == Commune.epci_siren).where(*scope).group_by(Epci.name).order_by(Epci.name)).all()
+        sa.select(
+            Epci.name,
+            sa.func.count(),
+            sa.func.sum(
+                sa.case(
+                    (MasCase.outcome.in_([CaseOutcome.CARE_DONE_FULLY.value, CaseOutcome.CARE_DONE_PARTLY.value]), 1),
+                    else_=0,
+                )
+            ),
+            sa.func.sum(sa.case((MasCase.stage == CaseStage.CLOSED, 1), else_=0)),
+        )
+        .select_from(MasCase)
+        .outerjoin(Commune, Commune.code_insee == MasCase.commune_code)
+        .outerjoin(Epci, Epci.siren == Commune.epci_siren)
+        .where(*scope)
+        .group_by(Epci.name)
+        .order_by(Epci.name)
+    ).all()
     found = db.session.scalar(sa.select(sa.func.count()).select_from(MedecinTraitantDeclaration)) or 0
     return Dashboard(
-        total=_mask(total, exact), open=_mask(total - closed, exact), closed=_mask(closed, exact),
+        total=_mask(total, exact),
+        open=_mask(total - closed, exact),
+        closed=_mask(closed, exact),
         care_done_share=(done / closed) if closed and (exact or closed >= SMALL_COUNT) else None,
         delay_median_days=_rounded(percentile(delays, 0.5)) if exact or len(delays) >= SMALL_COUNT else None,
         delay_p80_days=_rounded(percentile(delays, 0.8)) if exact or len(delays) >= SMALL_COUNT else None,
         by_care=[Figure(kind.label, _mask(care.get(kind, 0), exact)) for kind in CareKind],
         by_reason=[Figure(reason.label, _mask(reasons.get(reason, 0), exact)) for reason in RenouncementReason],
-        by_outcome=[Figure(outcome.label, cell) for outcome, cell in zip(
-            CaseOutcome, _breakdown([by_outcome.get(outcome, 0) for outcome in CaseOutcome], exact), strict=True)],
-        by_stage=[Figure(stage.label, cell) for stage, cell in zip(
-            CaseStage, _breakdown([by_stage.get(stage, 0) for stage in CaseStage], exact), strict=True)],
-        by_epci=[{"epci": name or "Commune non renseignée", "cases": cases, "closed": closed_cell,
-                  "care_done_share": (int(done_n or 0) / int(closed_n)) if closed_n and (
-                      exact or isinstance(closed_cell, int)) else None}
-                 for (name, _count, done_n, closed_n), cases, closed_cell in zip(
-                     epci_rows, _breakdown([count for _name, count, _d, _c in epci_rows], exact),
-                     _breakdown([int(row[3] or 0) for row in epci_rows], exact), strict=True)],
-        medecin_traitant_found=_mask(found, exact))
+        by_outcome=[
+            Figure(outcome.label, cell)
+            for outcome, cell in zip(
+                CaseOutcome, _breakdown([by_outcome.get(outcome, 0) for outcome in CaseOutcome], exact), strict=True
+            )
+        ],
+        by_stage=[
+            Figure(stage.label, cell)
+            for stage, cell in zip(
+                CaseStage, _breakdown([by_stage.get(stage, 0) for stage in CaseStage], exact), strict=True
+            )
+        ],
+        by_epci=[
+            {
+                "epci": name or "Commune non renseignée",
+                "cases": cases,
+                "closed": closed_cell,
+                "care_done_share": (int(done_n or 0) / int(closed_n))
+                if closed_n and (exact or isinstance(closed_cell, int))
+                else None,
+            }
+            for (name, _count, done_n, closed_n), cases, closed_cell in zip(
+                epci_rows,
+                _breakdown([count for _name, count, _d, _c in epci_rows], exact),
+                _breakdown([int(row[3] or 0) for row in epci_rows], exact),
+                strict=True,
+            )
+        ],
+        medecin_traitant_found=_mask(found, exact),
+    )
 
 
 def _rounded(value: float | None) -> float | None:

@@ -49,8 +49,9 @@ def run_mas_reminders() -> MasSweep:
     for case in queries.list_cases_to_remind_no_contact(now - timedelta(days=days)):
         if working_days_between(case.filed_at, now) < days or not _claim(case, "no_contact_alerted_at", now):
             continue
-        _tell_team(case, "mas_no_first_contact", f"mas:{case.id}:no-first-contact",
-                   due=add_working_days(case.filed_at, days))
+        _tell_team(
+            case, "mas_no_first_contact", f"mas:{case.id}:no-first-contact", due=add_working_days(case.filed_at, days)
+        )
         report.no_first_contact += 1
     for case in queries.list_stalled_cases(now - timedelta(days=setting("MAS_STALLED_DAYS"))):
         progress = case.last_progress_at
@@ -67,10 +68,17 @@ def run_mas_reminders() -> MasSweep:
 
 def _claim(case: MasCase, column: str, value) -> bool:
     guard = getattr(MasCase, column)
-    condition = guard.is_(None) if column == "no_contact_alerted_at" else sa.or_(
-        guard.is_(None), guard < MasCase.last_progress_at)
-    claimed = db.session.execute(sa.update(MasCase).where(MasCase.id == case.id, condition).values({column: value})
-                                 .execution_options(synchronize_session=False)).rowcount
+    condition = (
+        guard.is_(None)
+        if column == "no_contact_alerted_at"
+        else sa.or_(guard.is_(None), guard < MasCase.last_progress_at)
+    )
+    claimed = db.session.execute(
+        sa.update(MasCase)
+        .where(MasCase.id == case.id, condition)
+        .values({column: value})
+        .execution_options(synchronize_session=False)
+    ).rowcount
     db.session.expire(case, [column])
     return claimed == 1
 
@@ -78,11 +86,21 @@ def _claim(case: MasCase, column: str, value) -> bool:
 def _tell_team(case: MasCase, template: str, key: str, **context) -> None:
     from orientation.referrals.notifications import members_of
 
-    enqueue_messages([
-        message_values("email", member.email, template, {"case": case, "recipient": member, **context},
-                       idempotency_key=f"{key}:user:{member.id}", recipient_user_id=member.id,
-                       subject_type="mas_case", subject_id=case.id)
-        for member in members_of(case.team.organisation_id)])
+    enqueue_messages(
+        [
+            message_values(
+                "email",
+                member.email,
+                template,
+                {"case": case, "recipient": member, **context},
+                idempotency_key=f"{key}:user:{member.id}",
+                recipient_user_id=member.id,
+                subject_type="mas_case",
+                subject_id=case.id,
+            )
+            for member in members_of(case.team.organisation_id)
+        ]
+    )
 
 
 @shared_task(name="cpam.send_mas_reminders", ignore_result=True)

@@ -39,20 +39,32 @@ def saisine():
         person = people_queries.get_person(request.args.get("personne", type=as_id))
         permissions.require(permissions.can_file_for_person(current_user, membership, person))
         log_person_access(current_user, person, "cpam.saisine", organisation=membership.organisation_id)
-    form = forms.SaisineForm(existing_person=person, referents=people_queries.list_referents(
-        membership.organisation_id))
+    form = forms.SaisineForm(
+        existing_person=person, referents=people_queries.list_referents(membership.organisation_id)
+    )
     duplicates = []
     if form.validate_on_submit() and person is None:
-        duplicates = people_queries.find_duplicates(membership.organisation_id, form.first_name.data,
-                                                    form.last_name.data, form.birth_date.data)
+        duplicates = people_queries.find_duplicates(
+            membership.organisation_id, form.first_name.data, form.last_name.data, form.birth_date.data
+        )
     if form.validate_on_submit() and (not duplicates or form.confirm_duplicate.data):
         try:
             case = operations.file_saisine(
-                user=current_user, organisation_id=membership.organisation_id, person=person,
-                person_fields=None if person else form.person_fields(), consent_given=form.consent_given.data,
-                consent_method=form.consent_method.data, care_kinds=form.care_kinds.data, reasons=form.reasons.data,
-                urgency=form.urgency.data, call_slots=form.call_slots.data, call_channel=form.call_channel.data,
-                other_care=form.other_care.data, other_reason=form.other_reason.data, message=form.message.data)
+                user=current_user,
+                organisation_id=membership.organisation_id,
+                person=person,
+                person_fields=None if person else form.person_fields(),
+                consent_given=form.consent_given.data,
+                consent_method=form.consent_method.data,
+                care_kinds=form.care_kinds.data,
+                reasons=form.reasons.data,
+                urgency=form.urgency.data,
+                call_slots=form.call_slots.data,
+                call_channel=form.call_channel.data,
+                other_care=form.other_care.data,
+                other_reason=form.other_reason.data,
+                message=form.message.data,
+            )
         except (operations.MasRefused, lifecycle.TransitionError) as refusal:
             db.session.rollback()
             _errors_of(form, getattr(refusal, "field", None)).append(str(refusal))
@@ -64,8 +76,9 @@ def saisine():
             return redirect(url_for("cpam.show", case_id=case.id))
     db.session.commit()  # the access log of an existing file
     people = [] if person else people_queries.list_people(membership.organisation_id, limit=500)
-    return render_template("cpam/saisine.html", form=form, person=person, people=people, duplicates=duplicates), \
-        400 if form.errors or form.form_errors or duplicates else 200
+    return render_template(
+        "cpam/saisine.html", form=form, person=person, people=people, duplicates=duplicates
+    ), 400 if form.errors or form.form_errors or duplicates else 200
 
 
 @login_required
@@ -73,10 +86,14 @@ def reports():
     membership = current_membership()
     permissions.require(permissions.can_list_reports(current_user, membership))
     state = request.args.get("etat", "")
-    page = queries.reports_page(membership.organisation_id, closed={"en-cours": False, "clos": True}.get(state),
-                                page=request.args.get("page", 1, type=int))
-    return render_template("cpam/reports.html", page=page, state=state,
-                           can_file=permissions.can_file_saisine(current_user, membership))
+    page = queries.reports_page(
+        membership.organisation_id,
+        closed={"en-cours": False, "clos": True}.get(state),
+        page=request.args.get("page", 1, type=int),
+    )
+    return render_template(
+        "cpam/reports.html", page=page, state=state, can_file=permissions.can_file_saisine(current_user, membership)
+    )
 
 
 @login_required
@@ -84,8 +101,9 @@ def queue():
     membership = current_membership()
     permissions.require(permissions.can_view_queue(current_user, membership))
     tab_value = request.args.get("onglet", "")
-    tab = queries.QueueTab(tab_value) if tab_value in queries.QueueTab._value2member_map_ else \
-        queries.QueueTab.TO_CONTACT
+    tab = (
+        queries.QueueTab(tab_value) if tab_value in queries.QueueTab._value2member_map_ else queries.QueueTab.TO_CONTACT
+    )
     page = queries.queue_page(membership.organisation_id, tab, page=request.args.get("page", 1, type=int))
     return render_template("cpam/queue.html", page=page, tab=tab, tabs=list(queries.QueueTab))
 
@@ -105,8 +123,13 @@ def show(case_id: int):
 
 def _render_case(case, status: int = 200, failed=None):
     membership = current_membership()
-    log_person_access(current_user, case.person, "cpam.show", orientation=case.orientation_id,
-                      organisation=membership.organisation_id if membership else None)
+    log_person_access(
+        current_user,
+        case.person,
+        "cpam.show",
+        orientation=case.orientation_id,
+        organisation=membership.organisation_id if membership else None,
+    )
     db.session.commit()  # the access log; then reload what the page shows
     case = queries.get_case(case.id)
     internal = permissions.can_read_internal(current_user, case)
@@ -115,23 +138,33 @@ def _render_case(case, status: int = 200, failed=None):
         page_forms[type(failed).__name__] = failed
     events = case.events if internal else [e for e in case.events if e.kind in PUBLIC_EVENTS]
     return render_template(
-        "cpam/case.html", case=case, internal=internal, forms=page_forms, events=events, stepper=STEPPER,
+        "cpam/case.html",
+        case=case,
+        internal=internal,
+        forms=page_forms,
+        events=events,
+        stepper=STEPPER,
         practitioners=queries.list_services(case.practitioner_service_ids) if internal else [],
-        failed_form=type(failed).__name__ if failed is not None else None, CaseStage=CaseStage), status
+        failed_form=type(failed).__name__ if failed is not None else None,
+        CaseStage=CaseStage,
+    ), status
 
 
 def _case_forms(case) -> dict:
     return {
-        "OpenCaseForm": forms.OpenCaseForm(), "ContactAttemptForm": forms.ContactAttemptForm(),
-        "StageForm": forms.StageForm(), "RightsForm": forms.RightsForm.for_reviews(case.rights),
-        "PractitionersForm": forms.PractitionersForm(services=queries.practitioner_choices(),
-                                                     data={"service_ids": [str(i) for i in
-                                                                           case.practitioner_service_ids or ()],
-                                                           "note": case.practitioner_note}),
+        "OpenCaseForm": forms.OpenCaseForm(),
+        "ContactAttemptForm": forms.ContactAttemptForm(),
+        "StageForm": forms.StageForm(),
+        "RightsForm": forms.RightsForm.for_reviews(case.rights),
+        "PractitionersForm": forms.PractitionersForm(
+            services=queries.practitioner_choices(),
+            data={"service_ids": [str(i) for i in case.practitioner_service_ids or ()], "note": case.practitioner_note},
+        ),
         "FinancingForm": forms.FinancingForm(data={"aids": case.financial_aids, "note": case.financial_note}),
-        "FollowUpForm": forms.FollowUpForm(data={"care_planned_on": case.care_planned_on,
-                                                 "note": case.follow_up_note}),
-        "WaitingForm": forms.WaitingForm(), "NoteForm": forms.NoteForm(), "CloseCaseForm": forms.CloseCaseForm(),
+        "FollowUpForm": forms.FollowUpForm(data={"care_planned_on": case.care_planned_on, "note": case.follow_up_note}),
+        "WaitingForm": forms.WaitingForm(),
+        "NoteForm": forms.NoteForm(),
+        "CloseCaseForm": forms.CloseCaseForm(),
     }
 
 
@@ -155,80 +188,129 @@ def _work(case_id: int, form, perform, message: str, anchor: str = "etapes"):
 @login_required
 @redisplay_on_csrf_error
 def open_case(case_id: int):
-    return _work(case_id, forms.OpenCaseForm,
-                 lambda case, form: operations.open_case(case, user=current_user),
-                 "Le dossier est pris en charge : prenez contact avec la personne.")
+    return _work(
+        case_id,
+        forms.OpenCaseForm,
+        lambda case, form: operations.open_case(case, user=current_user),
+        "Le dossier est pris en charge : prenez contact avec la personne.",
+    )
 
 
 @login_required
 @redisplay_on_csrf_error
 def contact_attempt(case_id: int):
-    return _work(case_id, forms.ContactAttemptForm, lambda case, form: operations.record_contact_attempt(
-        case, user=current_user, succeeded=form.succeeded.data == "yes", channel=form.channel.data,
-        note=form.note.data), "La tentative de contact est enregistrée.")
+    return _work(
+        case_id,
+        forms.ContactAttemptForm,
+        lambda case, form: operations.record_contact_attempt(
+            case,
+            user=current_user,
+            succeeded=form.succeeded.data == "yes",
+            channel=form.channel.data,
+            note=form.note.data,
+        ),
+        "La tentative de contact est enregistrée.",
+    )
 
 
 @login_required
 @redisplay_on_csrf_error
 def change_stage(case_id: int):
-    return _work(case_id, forms.StageForm,
-                 lambda case, form: operations.move_to_stage(case, user=current_user, stage=form.stage.data),
-                 "Le dossier passe à l'étape choisie.")
+    return _work(
+        case_id,
+        forms.StageForm,
+        lambda case, form: operations.move_to_stage(case, user=current_user, stage=form.stage.data),
+        "Le dossier passe à l'étape choisie.",
+    )
 
 
 @login_required
 @redisplay_on_csrf_error
 def rights(case_id: int):
-    return _work(case_id, forms.RightsForm,
-                 lambda case, form: operations.update_rights(case, user=current_user, statuses=form.statuses()),
-                 "Le bilan des droits est enregistré.")
+    return _work(
+        case_id,
+        forms.RightsForm,
+        lambda case, form: operations.update_rights(case, user=current_user, statuses=form.statuses()),
+        "Le bilan des droits est enregistré.",
+    )
 
 
 @login_required
 @redisplay_on_csrf_error
 def practitioners(case_id: int):
-    return _work(case_id, lambda: forms.PractitionersForm(services=queries.practitioner_choices()),
-                 lambda case, form: operations.record_practitioners(
-                     case, user=current_user, service_ids=form.service_ids.data, note=form.note.data),
-                 "La recherche de praticiens est enregistrée.")
+    return _work(
+        case_id,
+        lambda: forms.PractitionersForm(services=queries.practitioner_choices()),
+        lambda case, form: operations.record_practitioners(
+            case, user=current_user, service_ids=form.service_ids.data, note=form.note.data
+        ),
+        "La recherche de praticiens est enregistrée.",
+    )
 
 
 @login_required
 @redisplay_on_csrf_error
 def financing(case_id: int):
-    return _work(case_id, forms.FinancingForm, lambda case, form: operations.record_financing(
-        case, user=current_user, aids=form.aids.data, note=form.note.data), "Le montage financier est enregistré.")
+    return _work(
+        case_id,
+        forms.FinancingForm,
+        lambda case, form: operations.record_financing(
+            case, user=current_user, aids=form.aids.data, note=form.note.data
+        ),
+        "Le montage financier est enregistré.",
+    )
 
 
 @login_required
 @redisplay_on_csrf_error
 def follow_up(case_id: int):
-    return _work(case_id, forms.FollowUpForm, lambda case, form: operations.record_follow_up(
-        case, user=current_user, care_planned_on=form.care_planned_on.data, note=form.note.data),
-        "Le suivi est enregistré.")
+    return _work(
+        case_id,
+        forms.FollowUpForm,
+        lambda case, form: operations.record_follow_up(
+            case, user=current_user, care_planned_on=form.care_planned_on.data, note=form.note.data
+        ),
+        "Le suivi est enregistré.",
+    )
 
 
 @login_required
 @redisplay_on_csrf_error
 def waiting(case_id: int):
-    return _work(case_id, forms.WaitingForm, lambda case, form: operations.set_waiting_on_person(
-        case, user=current_user, waiting=form.waiting.data == "yes"), "Le dossier est mis à jour.")
+    return _work(
+        case_id,
+        forms.WaitingForm,
+        lambda case, form: operations.set_waiting_on_person(
+            case, user=current_user, waiting=form.waiting.data == "yes"
+        ),
+        "Le dossier est mis à jour.",
+    )
 
 
 @login_required
 @redisplay_on_csrf_error
 def add_note(case_id: int):
-    return _work(case_id, forms.NoteForm,
-                 lambda case, form: operations.add_note(case, user=current_user, body=form.body.data),
-                 "La note interne est ajoutée.", anchor="notes")
+    return _work(
+        case_id,
+        forms.NoteForm,
+        lambda case, form: operations.add_note(case, user=current_user, body=form.body.data),
+        "La note interne est ajoutée.",
+        anchor="notes",
+    )
 
 
 @login_required
 @redisplay_on_csrf_error
 def close(case_id: int):
-    return _work(case_id, forms.CloseCaseForm, lambda case, form: operations.close_case(
-        case, user=current_user, outcome=form.outcome.data, reason=form.reason.data),
-        "Le dossier est clos ; la structure qui a signalé est informée du résultat.", anchor="resultat")
+    return _work(
+        case_id,
+        forms.CloseCaseForm,
+        lambda case, form: operations.close_case(
+            case, user=current_user, outcome=form.outcome.data, reason=form.reason.data
+        ),
+        "Le dossier est clos ; la structure qui a signalé est informée du résultat.",
+        anchor="resultat",
+    )
 
 
 @login_required
@@ -247,16 +329,23 @@ def _dashboard_csv(figures) -> Response:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(["indicateur", "valeur", "nombre"])
-    for name, rows in (("soin", figures.by_care), ("raison", figures.by_reason), ("resultat", figures.by_outcome),
-                       ("etape", figures.by_stage)):
+    for name, rows in (
+        ("soin", figures.by_care),
+        ("raison", figures.by_reason),
+        ("resultat", figures.by_outcome),
+        ("etape", figures.by_stage),
+    ):
         for row in rows:
             writer.writerow([name, row.label, "" if row.count is None else row.count])
     for row in figures.by_epci:
         writer.writerow(["epci", row["epci"], "" if row["cases"] is None else row["cases"]])
     writer.writerow(["delai_premier_contact_mediane_jours", "", figures.delay_median_days or ""])
     writer.writerow(["delai_premier_contact_p80_jours", "", figures.delay_p80_days or ""])
-    return Response(out.getvalue(), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": "attachment; filename=cpam-mas.csv"})
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": "attachment; filename=cpam-mas.csv"},
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,8 +13,9 @@ bp.add_url_rule("/services/<int:service_id>", "service", views.service)
 bp.add_url_rule("/services/<int:service_id>/modifier", "edit_service", views.edit_service, methods=["GET", "POST"])
 bp.add_url_rule("/services/<int:service_id>/confirmer", "confirm_service", views.confirm_service, methods=["POST"])
 bp.add_url_rule("/structures/<int:structure_id>", "structure", views.structure)
-bp.add_url_rule("/structures/<int:structure_id>/services/nouveau", "create_service", views.edit_service,
-                methods=["GET", "POST"])
+bp.add_url_rule(
+    "/structures/<int:structure_id>/services/nouveau", "create_service", views.edit_service, methods=["GET", "POST"]
+)
 
 
 @bp.app_template_global("thematique_label")

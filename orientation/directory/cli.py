@@ -52,8 +52,12 @@ def import_mediation_numerique_command(file):
 
 
 @export_cli.command("data-inclusion")
-@click.option("--output", "output_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Dossier où écrire structures.json et services.json (sinon : un objet JSON sur la sortie).")
+@click.option(
+    "--output",
+    "output_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Dossier où écrire structures.json et services.json (sinon : un objet JSON sur la sortie).",
+)
 def export_data_inclusion_command(output_dir):
     """Structures et services au format data·inclusion v1, validés contre le schéma."""
     from orientation.directory.export import export_data_inclusion

@@ -26,20 +26,29 @@ DEMO_SOURCE = "orientation-demo"
 # organisation name → (volet, service name, thématiques, description, opening hours)
 REQUIRED_SERVICES = {
     "La Fabrique numérique d'Orange": (
-        Volet.NUMERIQUE, "Accompagnement aux démarches en ligne",
+        Volet.NUMERIQUE,
+        "Accompagnement aux démarches en ligne",
         ["numerique--acceder-a-des-services-en-ligne", "numerique--maitriser-les-fondamentaux-du-numerique"],
         "Un médiateur numérique vous aide à faire vos démarches (ameli, CAF, impots.gouv, ANTS, France Travail) "
-        "et à devenir autonome sur smartphone et ordinateur.", "Mo-Fr 09:00-12:00,14:00-17:30"),
+        "et à devenir autonome sur smartphone et ordinateur.",
+        "Mo-Fr 09:00-12:00,14:00-17:30",
+    ),
     "CPAM de Vaucluse": (
-        Volet.SANTE, "Mission d'Accompagnement en Santé (renoncement aux soins)", ["sante--acces-aux-soins"],
+        Volet.SANTE,
+        "Mission d'Accompagnement en Santé (renoncement aux soins)",
+        ["sante--acces-aux-soins"],
         "La Mission d'Accompagnement en Santé aide les assurés qui renoncent à des soins : bilan des droits "
         "(CSS, AME), recherche de praticiens, montage financier et suivi jusqu'à la réalisation des soins.",
-        "Mo-Fr 08:30-12:00,13:30-16:30"),
+        "Mo-Fr 08:30-12:00,13:30-16:30",
+    ),
     "Plateforme Mobilité Solidaire Vaucluse": (
-        Volet.MOBILITE, "Conseil en mobilité et solutions de transport solidaire",
+        Volet.MOBILITE,
+        "Conseil en mobilité et solutions de transport solidaire",
         ["mobilite--etre-accompagne-dans-son-parcours-mobilite", "mobilite--acceder-a-un-vehicule"],
         "Bilan mobilité, location de véhicules à tarif solidaire, aide au permis et au financement pour "
-        "se rendre à un emploi, une formation ou un rendez-vous de santé.", "Mo-Fr 09:00-12:30,13:30-17:00"),
+        "se rendre à un emploi, une formation ou un rendez-vous de santé.",
+        "Mo-Fr 09:00-12:30,13:30-17:00",
+    ),
 }
 
 
@@ -56,8 +65,10 @@ def load_demo_directory() -> list[str]:
     linked = _link_organisations()
     created = [_ensure_service(name, *spec) for name, spec in REQUIRED_SERVICES.items()]
     db.session.flush()
-    summary.append(f"Annuaire : {linked} structures rattachées à une structure partenaire, "
-                   f"{sum(created)} services d'orientation ajoutés.")
+    summary.append(
+        f"Annuaire : {linked} structures rattachées à une structure partenaire, "
+        f"{sum(created)} services d'orientation ajoutés."
+    )
     return summary
 
 
@@ -107,14 +118,29 @@ def _ensure_service(organisation_name, volet, service_name, thematiques, descrip
                 return False
     structure = _demo_structure(organisation)
     commune = db.session.get(Commune, organisation.commune_code) if organisation.commune_code else None
-    service = Service(structure=structure, source=DEMO_SOURCE, source_id=f"{structure.source_id}--{volet.value}",
-                      name=service_name, description=description, accepts_orientations=True,
-                      capacity=Capacity.OPEN, capacity_confirmed_at=utcnow(), horaires_accueil=opening_hours,
-                      commune_code=structure.commune_code, code_insee=structure.commune_code,
-                      commune_name=commune.name if commune else None, latitude=structure.latitude,
-                      longitude=structure.longitude, position_is_approximate=True, publics=["tous-publics"],
-                      frais=None, modes_accueil=["en-presentiel"], telephone=organisation.phone,
-                      courriel=organisation.email, date_maj=date.today())
+    service = Service(
+        structure=structure,
+        source=DEMO_SOURCE,
+        source_id=f"{structure.source_id}--{volet.value}",
+        name=service_name,
+        description=description,
+        accepts_orientations=True,
+        capacity=Capacity.OPEN,
+        capacity_confirmed_at=utcnow(),
+        horaires_accueil=opening_hours,
+        commune_code=structure.commune_code,
+        code_insee=structure.commune_code,
+        commune_name=commune.name if commune else None,
+        latitude=structure.latitude,
+        longitude=structure.longitude,
+        position_is_approximate=True,
+        publics=["tous-publics"],
+        frais=None,
+        modes_accueil=["en-presentiel"],
+        telephone=organisation.phone,
+        courriel=organisation.email,
+        date_maj=date.today(),
+    )
     db.session.add(service)
     set_links(service, "thematique_links", ServiceThematique, "thematique", thematiques)
     set_links(service, "zone_links", ServiceZone, "code", ["84"])
@@ -124,16 +150,26 @@ def _ensure_service(organisation_name, volet, service_name, thematiques, descrip
 
 def _demo_structure(organisation: Organisation) -> Structure:
     source_id = f"organisation-{organisation.id}"
-    structure = db.session.scalar(db.select(Structure).where(Structure.source == DEMO_SOURCE,
-                                                             Structure.source_id == source_id))
+    structure = db.session.scalar(
+        db.select(Structure).where(Structure.source == DEMO_SOURCE, Structure.source_id == source_id)
+    )
     if structure is None:
         commune = db.session.get(Commune, organisation.commune_code) if organisation.commune_code else None
-        structure = Structure(source=DEMO_SOURCE, source_id=source_id, name=organisation.name,
-                              organisation_id=organisation.id, commune_code=organisation.commune_code,
-                              code_insee=organisation.commune_code, commune_name=commune.name if commune else None,
-                              latitude=commune.latitude if commune else None,
-                              longitude=commune.longitude if commune else None, position_is_approximate=True,
-                              telephone=organisation.phone, courriel=organisation.email, date_maj=date.today())
+        structure = Structure(
+            source=DEMO_SOURCE,
+            source_id=source_id,
+            name=organisation.name,
+            organisation_id=organisation.id,
+            commune_code=organisation.commune_code,
+            code_insee=organisation.commune_code,
+            commune_name=commune.name if commune else None,
+            latitude=commune.latitude if commune else None,
+            longitude=commune.longitude if commune else None,
+            position_is_approximate=True,
+            telephone=organisation.phone,
+            courriel=organisation.email,
+            date_maj=date.today(),
+        )
         db.session.add(structure)
         db.session.flush()
     return structure

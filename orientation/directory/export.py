@@ -17,12 +17,19 @@ LOCAL_SOURCE = "orientation-vaucluse"  # entries created in the product rather t
 
 def structure_record(structure: Structure) -> dict:
     record = {
-        "source": structure.source, "id": structure.source_id, "nom": _name(structure.name),
+        "source": structure.source,
+        "id": structure.source_id,
+        "nom": _name(structure.name),
         "date_maj": _date_maj(structure.date_maj, structure.updated_at),
-        "siret": structure.siret, "description": _description(structure.description, required=False),
-        "telephone": structure.telephone, "courriel": structure.courriel, "site_web": structure.site_web,
-        "lien_source": structure.lien_source, "horaires_accueil": structure.horaires_accueil,
-        "accessibilite_lieu": structure.accessibilite_lieu, "reseaux_porteurs": structure.reseaux_porteurs,
+        "siret": structure.siret,
+        "description": _description(structure.description, required=False),
+        "telephone": structure.telephone,
+        "courriel": structure.courriel,
+        "site_web": structure.site_web,
+        "lien_source": structure.lien_source,
+        "horaires_accueil": structure.horaires_accueil,
+        "accessibilite_lieu": structure.accessibilite_lieu,
+        "reseaux_porteurs": structure.reseaux_porteurs,
         **_location(structure),
     }
     return record
@@ -30,20 +37,30 @@ def structure_record(structure: Structure) -> dict:
 
 def service_record(service: Service) -> dict:
     return {
-        "source": service.source, "id": service.source_id,
-        "structure_id": service.structure.source_id, "nom": _name(service.name),
+        "source": service.source,
+        "id": service.source_id,
+        "structure_id": service.structure.source_id,
+        "nom": _name(service.name),
         "description": _description(service.description, required=True, fallback=service.name),
         "date_maj": _date_maj(service.date_maj, service.confirmed_at or service.updated_at),
         "type": service.type.value if service.type else None,
         "thematiques": [code for code in service.thematiques if is_known_thematique(code)] or None,
-        "publics": service.publics or None, "publics_precisions": service.publics_precisions,
-        "frais": service.frais.value if service.frais else None, "frais_precisions": service.frais_precisions,
-        "conditions_acces": service.conditions_acces, "modes_accueil": service.modes_accueil or None,
-        "modes_mobilisation": service.modes_mobilisation or None, "mobilisable_par": service.mobilisable_par or None,
-        "mobilisation_precisions": service.mobilisation_precisions, "lien_mobilisation": service.lien_mobilisation,
-        "contact_nom_prenom": service.contact_nom_prenom, "telephone": service.telephone,
-        "courriel": service.courriel, "horaires_accueil": service.horaires_accueil,
-        "lien_source": service.lien_source, "nombre_semaines": service.nombre_semaines,
+        "publics": service.publics or None,
+        "publics_precisions": service.publics_precisions,
+        "frais": service.frais.value if service.frais else None,
+        "frais_precisions": service.frais_precisions,
+        "conditions_acces": service.conditions_acces,
+        "modes_accueil": service.modes_accueil or None,
+        "modes_mobilisation": service.modes_mobilisation or None,
+        "mobilisable_par": service.mobilisable_par or None,
+        "mobilisation_precisions": service.mobilisation_precisions,
+        "lien_mobilisation": service.lien_mobilisation,
+        "contact_nom_prenom": service.contact_nom_prenom,
+        "telephone": service.telephone,
+        "courriel": service.courriel,
+        "horaires_accueil": service.horaires_accueil,
+        "lien_source": service.lien_source,
+        "nombre_semaines": service.nombre_semaines,
         "volume_horaire_hebdomadaire": service.volume_horaire_hebdomadaire,
         "zone_eligibilite": list(service.zone_eligibilite) or None,
         **_location(service),
@@ -71,18 +88,26 @@ def export_data_inclusion() -> tuple[list[dict], list[dict], list[str]]:
 
 
 def _structures() -> Iterator[Structure]:
-    statement = (sa.select(Structure).order_by(Structure.id)
-                 .options(selectinload(Structure.services).selectinload(Service.thematique_links),
-                          selectinload(Structure.services).selectinload(Service.zone_links)))
+    statement = (
+        sa.select(Structure)
+        .order_by(Structure.id)
+        .options(
+            selectinload(Structure.services).selectinload(Service.thematique_links),
+            selectinload(Structure.services).selectinload(Service.zone_links),
+        )
+    )
     yield from db.session.scalars(statement)
 
 
 def _location(entry) -> dict:
     return {
-        "adresse": entry.adresse, "complement_adresse": entry.complement_adresse,
-        "code_postal": entry.code_postal, "commune": entry.commune_name,
+        "adresse": entry.adresse,
+        "complement_adresse": entry.complement_adresse,
+        "code_postal": entry.code_postal,
+        "commune": entry.commune_name,
         "code_insee": entry.commune_code or entry.code_insee,
-        "latitude": entry.latitude, "longitude": entry.longitude,
+        "latitude": entry.latitude,
+        "longitude": entry.longitude,
     }
 
 

@@ -47,14 +47,26 @@ class SearchForm(BaseForm):
     class Meta:
         csrf = False
 
-    q = StringField("Besoin, mot-clé", filters=[strip],
-                    description="Par exemple : démarches en ligne, médecin traitant, permis de conduire.")
+    q = StringField(
+        "Besoin, mot-clé",
+        filters=[strip],
+        description="Par exemple : démarches en ligne, médecin traitant, permis de conduire.",
+    )
     volet = SelectField("Volet", choices=[("", "Tous les volets")] + [(v.value, v.label) for v in Volet])
     thematique = SelectField("Thématique")
-    commune = SelectField("Commune de la personne",
-                          description="Services situés dans la commune ou qui la desservent (EPCI, département).")
-    distance = IntegerField("Distance maximale (km)", validators=[Optional(), NumberRange(
-        min=1, max=int(MAX_DISTANCE_KM), message=f"Indiquez une distance entre 1 et {int(MAX_DISTANCE_KM)} km.")])
+    commune = SelectField(
+        "Commune de la personne",
+        description="Services situés dans la commune ou qui la desservent (EPCI, département).",
+    )
+    distance = IntegerField(
+        "Distance maximale (km)",
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1, max=int(MAX_DISTANCE_KM), message=f"Indiquez une distance entre 1 et {int(MAX_DISTANCE_KM)} km."
+            ),
+        ],
+    )
     public = SelectField("Public", choices=_enum_choices("publics", "Tous les publics"))
     frais = SelectField("Frais", choices=[("", "Gratuit ou payant")] + [(f.value, f.label) for f in Frais])
     orientable = BooleanField("Accepte les orientations suivies")
@@ -73,16 +85,18 @@ class SearchForm(BaseForm):
     def validate_q(self, field):
         if field.data and len(field.data) > MAX_QUERY_LENGTH:
             field.data = field.data[:MAX_QUERY_LENGTH]
-            raise ValidationError(f"La recherche est limitée à {MAX_QUERY_LENGTH} caractères : "
-                                  "seul le début a été pris en compte.")
+            raise ValidationError(
+                f"La recherche est limitée à {MAX_QUERY_LENGTH} caractères : seul le début a été pris en compte."
+            )
 
     def _check_choice(self, field, message):
         if field.data and field.data not in {value for value, _ in field.choices}:
             raise ValidationError(message)
 
     def validate_thematique(self, field):
-        self._check_choice(field, "Cette thématique n'existe pas dans le référentiel data·inclusion : "
-                                  "le filtre est ignoré.")
+        self._check_choice(
+            field, "Cette thématique n'existe pas dans le référentiel data·inclusion : le filtre est ignoré."
+        )
 
     def validate_commune(self, field):
         self._check_choice(field, "Commune inconnue en Vaucluse : le filtre est ignoré.")
@@ -106,13 +120,18 @@ class SearchForm(BaseForm):
         lat, lon = ok(self.lat), ok(self.lon)
         return SearchParams(
             text=(self.q.data or "")[:MAX_QUERY_LENGTH],
-            thematique=ok(self.thematique), volet=Volet(ok(self.volet)) if ok(self.volet) else None,
-            public=ok(self.public), frais=Frais(ok(self.frais)) if ok(self.frais) else None,
-            commune_code=ok(self.commune), max_distance_km=float(distance) if distance else None,
+            thematique=ok(self.thematique),
+            volet=Volet(ok(self.volet)) if ok(self.volet) else None,
+            public=ok(self.public),
+            frais=Frais(ok(self.frais)) if ok(self.frais) else None,
+            commune_code=ok(self.commune),
+            max_distance_km=float(distance) if distance else None,
             latitude=lat if lat is not None and math.isfinite(lat) else None,
             longitude=lon if lon is not None and math.isfinite(lon) else None,
-            accepts_orientations=bool(self.orientable.data), open_now=bool(self.ouvert.data),
-            page=ok(self.page) or 1, per_page=per_page,
+            accepts_orientations=bool(self.orientable.data),
+            open_now=bool(self.ouvert.data),
+            page=ok(self.page) or 1,
+            per_page=per_page,
         )
 
 
@@ -138,53 +157,83 @@ class OptionalSelectField(SelectField):
 
 class ServiceForm(BaseForm):
     name = StringField("Nom du service", filters=[strip], validators=[required(), max_length(150)])
-    description = TextAreaField("Description", filters=[strip], validators=[required(), max_length(10000)],
-                                description="Ce que le service apporte, à qui, comment (5 caractères au moins).")
-    type = OptionalSelectField("Type de service",
-                               choices=[("", "— Non précisé —")] + [(t.value, t.label) for t in ServiceType])
-    thematiques = MultiCheckboxField("Thématiques", description="Au moins une ; les trois premiers groupes sont "
-                                                                "les volets numérique, santé et mobilité.")
+    description = TextAreaField(
+        "Description",
+        filters=[strip],
+        validators=[required(), max_length(10000)],
+        description="Ce que le service apporte, à qui, comment (5 caractères au moins).",
+    )
+    type = OptionalSelectField(
+        "Type de service", choices=[("", "— Non précisé —")] + [(t.value, t.label) for t in ServiceType]
+    )
+    thematiques = MultiCheckboxField(
+        "Thématiques",
+        description="Au moins une ; les trois premiers groupes sont les volets numérique, santé et mobilité.",
+    )
     publics = MultiCheckboxField("Publics", choices=_enum_choices("publics"))
     publics_precisions = TextAreaField("Précisions sur les publics", filters=[strip], validators=[Optional()])
     frais = OptionalSelectField("Frais", choices=[("", "— Non précisé —")] + [(f.value, f.label) for f in Frais])
     frais_precisions = TextAreaField("Précisions sur les frais", filters=[strip], validators=[Optional()])
     conditions_acces = TextAreaField("Conditions d'accès", filters=[strip], validators=[Optional()])
     modes_accueil = MultiCheckboxField("Modes d'accueil", choices=_enum_choices("modes-accueil"))
-    modes_mobilisation = MultiCheckboxField("Comment mobiliser le service",
-                                            choices=_enum_choices("modes-mobilisation"))
+    modes_mobilisation = MultiCheckboxField("Comment mobiliser le service", choices=_enum_choices("modes-mobilisation"))
     mobilisation_precisions = TextAreaField("Précisions sur la mobilisation", filters=[strip], validators=[Optional()])
-    lien_mobilisation = URLField("Lien de mobilisation (prise de rendez-vous…)", filters=[strip], validators=[
-        Optional(), max_length(2083), Regexp(r"^https?://\S+$", message=URL_MESSAGE)])
+    lien_mobilisation = URLField(
+        "Lien de mobilisation (prise de rendez-vous…)",
+        filters=[strip],
+        validators=[Optional(), max_length(2083), Regexp(r"^https?://\S+$", message=URL_MESSAGE)],
+    )
     contact_nom_prenom = StringField("Contact (prénom, nom)", filters=[strip], validators=[Optional(), max_length(200)])
     telephone = StringField("Téléphone", filters=[strip], validators=[Optional(), max_length(50)])
     courriel = StringField("E-mail", filters=[strip], validators=[Optional(), email_address(), max_length(254)])
     horaires_accueil = StringField(
-        "Horaires d'accueil", filters=[strip], validators=[Optional(), max_length(500)],
-        description="Format OpenStreetMap, par exemple : Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00; PH off")
-    accessibilite_lieu = URLField("Fiche Accès Libre (accessibilité)", filters=[strip], validators=[
-        Optional(), max_length(2083), Regexp(r"^https?://\S+$", message=URL_MESSAGE)])
+        "Horaires d'accueil",
+        filters=[strip],
+        validators=[Optional(), max_length(500)],
+        description="Format OpenStreetMap, par exemple : Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00; PH off",
+    )
+    accessibilite_lieu = URLField(
+        "Fiche Accès Libre (accessibilité)",
+        filters=[strip],
+        validators=[Optional(), max_length(2083), Regexp(r"^https?://\S+$", message=URL_MESSAGE)],
+    )
     adresse = StringField("Adresse", filters=[strip], validators=[Optional(), max_length(300)])
     complement_adresse = StringField("Complément d'adresse", filters=[strip], validators=[Optional(), max_length(300)])
-    code_postal = StringField("Code postal", filters=[strip], validators=[
-        Optional(), Regexp(r"^\d{5}$", message="Le code postal compte 5 chiffres.")])
+    code_postal = StringField(
+        "Code postal",
+        filters=[strip],
+        validators=[Optional(), Regexp(r"^\d{5}$", message="Le code postal compte 5 chiffres.")],
+    )
     commune_code = OptionalSelectField("Commune", validators=[required("Choisissez la commune du lieu d'accueil.")])
-    latitude = FloatField("Latitude",
-                          validators=[Optional(), NumberRange(min=-90, max=90, message="Latitude entre -90 et 90.")],
-                          description="Facultatif : sans coordonnées, le centre de la commune est utilisé.")
-    longitude = FloatField("Longitude", validators=[Optional(), NumberRange(min=-180, max=180,
-                                                                            message="Longitude entre -180 et 180.")])
+    latitude = FloatField(
+        "Latitude",
+        validators=[Optional(), NumberRange(min=-90, max=90, message="Latitude entre -90 et 90.")],
+        description="Facultatif : sans coordonnées, le centre de la commune est utilisé.",
+    )
+    longitude = FloatField(
+        "Longitude", validators=[Optional(), NumberRange(min=-180, max=180, message="Longitude entre -180 et 180.")]
+    )
     zone_eligibilite = StringField(
-        "Zone d'éligibilité", filters=[strip],
-        description="Codes INSEE de communes, SIREN d'EPCI, « 84 » pour tout le département, séparés par des virgules.")
+        "Zone d'éligibilité",
+        filters=[strip],
+        description="Codes INSEE de communes, SIREN d'EPCI, « 84 » pour tout le département, séparés par des virgules.",
+    )
     accepts_orientations = BooleanField("Accepte les orientations suivies dans Orientation Vaucluse")
-    capacity = RadioField("Capacité d'accueil", choices=[(c.value, c.label) for c in Capacity],
-                          default=Capacity.OPEN.value, coerce=_code)
-    reminder_unopened_days = IntegerField("Relance si non ouverte après (jours ouvrés)", validators=[
-        Optional(), NumberRange(min=1, max=60, message="Entre 1 et 60 jours.")])
-    reminder_undecided_days = IntegerField("Relance si sans décision après (jours ouvrés)", validators=[
-        Optional(), NumberRange(min=1, max=60, message="Entre 1 et 60 jours.")])
-    expiry_days = IntegerField("Expiration après (jours)", validators=[
-        Optional(), NumberRange(min=1, max=365, message="Entre 1 et 365 jours.")])
+    capacity = RadioField(
+        "Capacité d'accueil", choices=[(c.value, c.label) for c in Capacity], default=Capacity.OPEN.value, coerce=_code
+    )
+    reminder_unopened_days = IntegerField(
+        "Relance si non ouverte après (jours ouvrés)",
+        validators=[Optional(), NumberRange(min=1, max=60, message="Entre 1 et 60 jours.")],
+    )
+    reminder_undecided_days = IntegerField(
+        "Relance si sans décision après (jours ouvrés)",
+        validators=[Optional(), NumberRange(min=1, max=60, message="Entre 1 et 60 jours.")],
+    )
+    expiry_days = IntegerField(
+        "Expiration après (jours)",
+        validators=[Optional(), NumberRange(min=1, max=365, message="Entre 1 et 365 jours.")],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -205,18 +254,25 @@ class ServiceForm(BaseForm):
 
     def validate_horaires_accueil(self, field):
         if field.data and not hours.is_valid(field.data):
-            raise ValidationError("Ces horaires ne suivent pas le format OpenStreetMap, "
-                                  "par exemple : Mo-Fr 09:00-12:00,14:00-17:00.")
+            raise ValidationError(
+                "Ces horaires ne suivent pas le format OpenStreetMap, par exemple : Mo-Fr 09:00-12:00,14:00-17:00."
+            )
 
     def validate_zone_eligibilite(self, field):
         from orientation.extensions import db
 
-        unknown = [code for code in _zone_codes(field.data)
-                   if code not in ("84", "france") and db.session.get(Commune, code) is None
-                   and db.session.get(Epci, code) is None]
+        unknown = [
+            code
+            for code in _zone_codes(field.data)
+            if code not in ("84", "france")
+            and db.session.get(Commune, code) is None
+            and db.session.get(Epci, code) is None
+        ]
         if unknown:
-            raise ValidationError(f"Codes inconnus : {', '.join(unknown[:5])}. Utilisez des codes INSEE de "
-                                  "communes de Vaucluse, des SIREN d'EPCI, « 84 » ou « france ».")
+            raise ValidationError(
+                f"Codes inconnus : {', '.join(unknown[:5])}. Utilisez des codes INSEE de "
+                "communes de Vaucluse, des SIREN d'EPCI, « 84 » ou « france »."
+            )
 
     def validate_longitude(self, field):
         if (field.data is None) != (self.latitude.data is None):
@@ -225,20 +281,46 @@ class ServiceForm(BaseForm):
     def service_fields(self) -> dict:
         """The values for operations.save_service()."""
         return {
-            "name": self.name.data, "description": self.description.data,
+            "name": self.name.data,
+            "description": self.description.data,
             "type": ServiceType(self.type.data) if self.type.data else None,
             "frais": Frais(self.frais.data) if self.frais.data else None,
-            "publics": self.publics.data or None, "modes_accueil": self.modes_accueil.data or None,
+            "publics": self.publics.data or None,
+            "modes_accueil": self.modes_accueil.data or None,
             "modes_mobilisation": self.modes_mobilisation.data or None,
             "capacity": Capacity(self.capacity.data),
             "accepts_orientations": bool(self.accepts_orientations.data),
-            "thematiques": self.thematiques.data, "zone_eligibilite": _zone_codes(self.zone_eligibilite.data),
-            **{name: getattr(self, name).data or None for name in (
-                "publics_precisions", "frais_precisions", "conditions_acces", "mobilisation_precisions",
-                "lien_mobilisation", "contact_nom_prenom", "telephone", "courriel", "horaires_accueil",
-                "accessibilite_lieu", "adresse", "complement_adresse", "code_postal", "commune_code")},
-            **{name: getattr(self, name).data for name in (
-                "latitude", "longitude", "reminder_unopened_days", "reminder_undecided_days", "expiry_days")},
+            "thematiques": self.thematiques.data,
+            "zone_eligibilite": _zone_codes(self.zone_eligibilite.data),
+            **{
+                name: getattr(self, name).data or None
+                for name in (
+                    "publics_precisions",
+                    "frais_precisions",
+                    "conditions_acces",
+                    "mobilisation_precisions",
+                    "lien_mobilisation",
+                    "contact_nom_prenom",
+                    "telephone",
+                    "courriel",
+                    "horaires_accueil",
+                    "accessibilite_lieu",
+                    "adresse",
+                    "complement_adresse",
+                    "code_postal",
+                    "commune_code",
+                )
+            },
+            **{
+                name: getattr(self, name).data
+                for name in (
+                    "latitude",
+                    "longitude",
+                    "reminder_unopened_days",
+                    "reminder_undecided_days",
+                    "expiry_days",
+                )
+            },
         }
 
     def fill_from(self, service) -> None:

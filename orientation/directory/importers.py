@@ -37,9 +37,11 @@ class ImportReport:
         self.errors.append((where, reason))
 
     def summary(self) -> str:
-        return (f"Structures : {self.created['structures']} créées, {self.updated['structures']} mises à jour. "
-                f"Services : {self.created['services']} créés, {self.updated['services']} mis à jour. "
-                f"Enregistrements refusés : {len(self.errors)}.")
+        return (
+            f"Structures : {self.created['structures']} créées, {self.updated['structures']} mises à jour. "
+            f"Services : {self.created['services']} créés, {self.updated['services']} mis à jour. "
+            f"Enregistrements refusés : {len(self.errors)}."
+        )
 
 
 class ImportFileError(Exception):
@@ -173,9 +175,20 @@ def _upsert_service(structure: Structure, record: dict, report: ImportReport) ->
     service.frais = Frais(record["frais"]) if record.get("frais") else None
     for name in ("publics", "modes_accueil", "modes_mobilisation", "mobilisable_par"):
         setattr(service, name, record.get(name))
-    for name in ("publics_precisions", "frais_precisions", "conditions_acces", "mobilisation_precisions",
-                 "lien_mobilisation", "contact_nom_prenom", "telephone", "courriel", "horaires_accueil",
-                 "lien_source", "nombre_semaines", "volume_horaire_hebdomadaire"):
+    for name in (
+        "publics_precisions",
+        "frais_precisions",
+        "conditions_acces",
+        "mobilisation_precisions",
+        "lien_mobilisation",
+        "contact_nom_prenom",
+        "telephone",
+        "courriel",
+        "horaires_accueil",
+        "lien_source",
+        "nombre_semaines",
+        "volume_horaire_hebdomadaire",
+    ):
         setattr(service, name, record.get(name))
     service.date_maj = date.fromisoformat(record["date_maj"])
     _set_location(service, record)
@@ -221,25 +234,37 @@ def _set_location(entry, record: dict) -> None:
 MEDIATION_SERVICE_THEMATIQUES = {
     "Aide aux démarches administratives": [
         "numerique--acceder-a-des-services-en-ligne",
-        "difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives"],
+        "difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives",
+    ],
     "Maîtrise des outils numériques du quotidien": ["numerique--maitriser-les-fondamentaux-du-numerique"],
     "Insertion professionnelle via le numérique": [
         "numerique--maitriser-les-fondamentaux-du-numerique",
-        "preparer-sa-candidature--organiser-ses-demarches-de-recherche-demploi"],
+        "preparer-sa-candidature--organiser-ses-demarches-de-recherche-demploi",
+    ],
     "Utilisation sécurisée du numérique": ["numerique--maitriser-les-fondamentaux-du-numerique"],
     "Parentalité et éducation avec le numérique": [
-        "numerique--maitriser-les-fondamentaux-du-numerique", "famille--soutien-a-la-parentalite-et-a-leducation"],
+        "numerique--maitriser-les-fondamentaux-du-numerique",
+        "famille--soutien-a-la-parentalite-et-a-leducation",
+    ],
     "Loisirs et créations numériques": ["numerique--maitriser-les-fondamentaux-du-numerique"],
     "Compréhension du monde numérique": ["numerique--maitriser-les-fondamentaux-du-numerique"],
     "Accès internet et matériel informatique": ["numerique--acceder-a-une-connexion-internet"],
     "Acquisition de matériel informatique à prix solidaire": ["numerique--acquerir-un-equipement"],
 }
-MEDIATION_PUBLICS = {"Jeunes": "jeunes", "Étudiants": "etudiants", "Familles et/ou enfants": "familles",
-                     "Seniors": "seniors", "Femmes": "femmes"}
-MEDIATION_MOBILISATION = {"Se présenter": "se-presenter", "Téléphoner": "telephoner",
-                          "Contacter par mail": "envoyer-un-courriel",
-                          "Envoyer un mail avec une fiche de prescription": "envoyer-un-courriel",
-                          "Prendre un RDV en ligne": "utiliser-lien-mobilisation"}
+MEDIATION_PUBLICS = {
+    "Jeunes": "jeunes",
+    "Étudiants": "etudiants",
+    "Familles et/ou enfants": "familles",
+    "Seniors": "seniors",
+    "Femmes": "femmes",
+}
+MEDIATION_MOBILISATION = {
+    "Se présenter": "se-presenter",
+    "Téléphoner": "telephoner",
+    "Contacter par mail": "envoyer-un-courriel",
+    "Envoyer un mail avec une fiche de prescription": "envoyer-un-courriel",
+    "Prendre un RDV en ligne": "utiliser-lien-mobilisation",
+}
 
 
 @cache
@@ -293,43 +318,61 @@ def import_mediation_numerique(path: Path) -> ImportReport:
 
 def _import_mediation_row(row: dict, report: ImportReport) -> None:
     location = {
-        "adresse": row["adresse"].strip(), "complement_adresse": row.get("complement_adresse") or None,
-        "code_postal": row["code_postal"].strip(), "commune": row["commune"].strip(),
+        "adresse": row["adresse"].strip(),
+        "complement_adresse": row.get("complement_adresse") or None,
+        "code_postal": row["code_postal"].strip(),
+        "commune": row["commune"].strip(),
         "code_insee": (row.get("code_insee") or "").strip() or None,
-        "latitude": _float(row.get("latitude")), "longitude": _float(row.get("longitude")),
+        "latitude": _float(row.get("latitude")),
+        "longitude": _float(row.get("longitude")),
     }
     emails = [e.strip() for e in (row.get("courriels") or "").split("|") if e.strip()]
     websites = [w.strip() for w in (row.get("site_web") or "").split("|") if w.strip()]
     description = (row.get("presentation_detail") or row.get("presentation_resume") or "").strip()
     record = {
-        "source": MEDIATION_NUMERIQUE_SOURCE, "id": row["id"].strip(), "nom": row["nom"].strip(),
+        "source": MEDIATION_NUMERIQUE_SOURCE,
+        "id": row["id"].strip(),
+        "nom": row["nom"].strip(),
         "siret": row["pivot"] if re.fullmatch(r"\d{14}", row["pivot"]) else None,
-        "description": description or None, "telephone": row.get("telephone") or None,
-        "courriel": emails[0] if emails else None, "site_web": websites[0] if websites else None,
-        "horaires_accueil": row.get("horaires") or None, "accessibilite_lieu": row.get("fiche_acces_libre") or None,
-        "date_maj": row["date_maj"].strip(), **location,
+        "description": description or None,
+        "telephone": row.get("telephone") or None,
+        "courriel": emails[0] if emails else None,
+        "site_web": websites[0] if websites else None,
+        "horaires_accueil": row.get("horaires") or None,
+        "accessibilite_lieu": row.get("fiche_acces_libre") or None,
+        "date_maj": row["date_maj"].strip(),
+        **location,
     }
     structure = _upsert_structure(record, report)
     db.session.flush()
     fees = _split(row.get("frais_a_charge"))
     publics = [MEDIATION_PUBLICS[p] for p in _split(row.get("publics_specifiquement_adresses"))] or ["tous-publics"]
-    mobilisation = sorted({MEDIATION_MOBILISATION[m] for m in _split(row.get("modalites_acces"))
-                           if m in MEDIATION_MOBILISATION})
+    mobilisation = sorted(
+        {MEDIATION_MOBILISATION[m] for m in _split(row.get("modalites_acces")) if m in MEDIATION_MOBILISATION}
+    )
     accompaniment = _split(row.get("modalites_accompagnement"))
     modes_accueil = (["a-distance"] if "À distance" in accompaniment else []) + (
-        ["en-presentiel"] if any(m != "À distance" for m in accompaniment) or not accompaniment else [])
+        ["en-presentiel"] if any(m != "À distance" for m in accompaniment) or not accompaniment else []
+    )
     for label in _split(row.get("services")):
         service_record = {
-            "source": MEDIATION_NUMERIQUE_SOURCE, "id": f"{record['id']}--{_slug(label)}",
-            "nom": label, "description": _mediation_description(label, row),
+            "source": MEDIATION_NUMERIQUE_SOURCE,
+            "id": f"{record['id']}--{_slug(label)}",
+            "nom": label,
+            "description": _mediation_description(label, row),
             "type": "atelier" if accompaniment == ["Dans un atelier collectif"] else "accompagnement",
             "thematiques": MEDIATION_SERVICE_THEMATIQUES[label],
             "frais": "payant" if "Payant" in fees else ("gratuit" if fees else None),
             "frais_precisions": ", ".join(fees) or None,
-            "publics": publics, "modes_accueil": modes_accueil, "modes_mobilisation": mobilisation or None,
+            "publics": publics,
+            "modes_accueil": modes_accueil,
+            "modes_mobilisation": mobilisation or None,
             "lien_mobilisation": row.get("prise_rdv") or None,
-            "telephone": record["telephone"], "courriel": record["courriel"],
-            "horaires_accueil": record["horaires_accueil"], "date_maj": record["date_maj"], **location,
+            "telephone": record["telephone"],
+            "courriel": record["courriel"],
+            "horaires_accueil": record["horaires_accueil"],
+            "date_maj": record["date_maj"],
+            **location,
         }
         service = _upsert_service(structure, service_record, report)
         service.accessibilite_lieu = record["accessibilite_lieu"]

@@ -30,8 +30,17 @@ if TYPE_CHECKING:
     from orientation.organisations.models import Organisation
     from orientation.territory.models import Commune
 
-__all__ = ["Capacity", "Frais", "SearchWord", "Service", "ServiceThematique", "ServiceType", "ServiceZone", "Structure",
-           "Volet"]
+__all__ = [
+    "Capacity",
+    "Frais",
+    "SearchWord",
+    "Service",
+    "ServiceThematique",
+    "ServiceType",
+    "ServiceZone",
+    "Structure",
+    "Volet",
+]
 
 STALE_AFTER = timedelta(days=183)  # entries not confirmed for 6 months are flagged
 
@@ -94,7 +103,8 @@ class Structure(LocationMixin, TimestampMixin, db.Model):
     source: Mapped[str] = mapped_column(sa.String(100))
     source_id: Mapped[str] = mapped_column(sa.String(200))
     organisation_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
+        sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
     name: Mapped[str] = mapped_column(sa.String(200))
     siret: Mapped[str | None] = mapped_column(sa.String(14))
     description: Mapped[str | None] = mapped_column(sa.Text)
@@ -110,8 +120,9 @@ class Structure(LocationMixin, TimestampMixin, db.Model):
 
     organisation: Mapped[Organisation | None] = relationship()
     commune: Mapped[Commune | None] = relationship()
-    services: Mapped[list[Service]] = relationship(back_populates="structure", order_by="Service.name",
-                                                   cascade="all, delete-orphan")
+    services: Mapped[list[Service]] = relationship(
+        back_populates="structure", order_by="Service.name", cascade="all, delete-orphan"
+    )
 
     def __repr__(self) -> str:
         return f"<Structure {self.id}>"
@@ -121,10 +132,12 @@ class Service(LocationMixin, TimestampMixin, db.Model):
     __tablename__ = "services"
     __table_args__ = (
         sa.UniqueConstraint("source", "source_id"),
-        sa.CheckConstraint("reminder_unopened_days IS NULL OR reminder_unopened_days > 0",
-                           name="reminder_unopened_days_positive"),
-        sa.CheckConstraint("reminder_undecided_days IS NULL OR reminder_undecided_days > 0",
-                           name="reminder_undecided_days_positive"),
+        sa.CheckConstraint(
+            "reminder_unopened_days IS NULL OR reminder_unopened_days > 0", name="reminder_unopened_days_positive"
+        ),
+        sa.CheckConstraint(
+            "reminder_undecided_days IS NULL OR reminder_undecided_days > 0", name="reminder_undecided_days_positive"
+        ),
         sa.CheckConstraint("expiry_days IS NULL OR expiry_days > 0", name="expiry_days_positive"),
         sa.Index("ix_services_latitude_longitude", "latitude", "longitude"),
         # the partners' "modified_after" pulls (bench/api_feeds.py): two index scans OR-ed
@@ -165,7 +178,8 @@ class Service(LocationMixin, TimestampMixin, db.Model):
     # Orientation: tracked referrals, capacity, freshness
     accepts_orientations: Mapped[bool] = mapped_column(default=False)
     receiving_organisation_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
+        sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
     capacity: Mapped[Capacity] = mapped_column(enum_type(Capacity, "service_capacity"), default=Capacity.OPEN)
     capacity_confirmed_at: Mapped[datetime | None]
     confirmed_at: Mapped[datetime | None]
@@ -183,16 +197,20 @@ class Service(LocationMixin, TimestampMixin, db.Model):
     structure: Mapped[Structure] = relationship(back_populates="services")
     commune: Mapped[Commune | None] = relationship()
     receiving_organisation_explicit: Mapped[Organisation | None] = relationship(
-        foreign_keys=[receiving_organisation_id])
+        foreign_keys=[receiving_organisation_id]
+    )
     confirmed_by: Mapped[User | None] = relationship()
     thematique_links: Mapped[list[ServiceThematique]] = relationship(
-        cascade="all, delete-orphan", order_by="ServiceThematique.thematique")
+        cascade="all, delete-orphan", order_by="ServiceThematique.thematique"
+    )
     zone_links: Mapped[list[ServiceZone]] = relationship(cascade="all, delete-orphan", order_by="ServiceZone.code")
 
     thematiques: AssociationProxy[list[str]] = association_proxy(
-        "thematique_links", "thematique", creator=lambda code: ServiceThematique(thematique=code))
+        "thematique_links", "thematique", creator=lambda code: ServiceThematique(thematique=code)
+    )
     zone_eligibilite: AssociationProxy[list[str]] = association_proxy(
-        "zone_links", "code", creator=lambda code: ServiceZone(code=code))
+        "zone_links", "code", creator=lambda code: ServiceZone(code=code)
+    )
 
     @property
     def volets(self) -> set[Volet]:
@@ -225,7 +243,8 @@ class Service(LocationMixin, TimestampMixin, db.Model):
         structure_name = self.structure.name if self.structure is not None else ""
         publics = enumeration("publics")
         parts = [
-            structure_name, self.description or "",
+            structure_name,
+            self.description or "",
             " ".join(thematique_label(code) for code in self.thematiques),
             " ".join(publics.get(code, code) for code in self.publics or ()),
             self.commune_name or (self.commune.name if self.commune is not None else ""),

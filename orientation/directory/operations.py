@@ -13,16 +13,47 @@ from orientation.extensions import db
 from orientation.territory.models import Commune
 
 SERVICE_FIELDS = (
-    "name", "description", "type", "frais", "frais_precisions", "publics", "publics_precisions",
-    "conditions_acces", "modes_accueil", "modes_mobilisation", "mobilisation_precisions", "lien_mobilisation",
-    "contact_nom_prenom", "telephone", "courriel", "horaires_accueil", "accessibilite_lieu", "adresse",
-    "complement_adresse", "code_postal", "commune_code", "latitude", "longitude", "accepts_orientations",
-    "receiving_organisation_id", "capacity", "reminder_unopened_days", "reminder_undecided_days", "expiry_days",
+    "name",
+    "description",
+    "type",
+    "frais",
+    "frais_precisions",
+    "publics",
+    "publics_precisions",
+    "conditions_acces",
+    "modes_accueil",
+    "modes_mobilisation",
+    "mobilisation_precisions",
+    "lien_mobilisation",
+    "contact_nom_prenom",
+    "telephone",
+    "courriel",
+    "horaires_accueil",
+    "accessibilite_lieu",
+    "adresse",
+    "complement_adresse",
+    "code_postal",
+    "commune_code",
+    "latitude",
+    "longitude",
+    "accepts_orientations",
+    "receiving_organisation_id",
+    "capacity",
+    "reminder_unopened_days",
+    "reminder_undecided_days",
+    "expiry_days",
 )
 
 
-def save_service(service: Service | None, structure: Structure, editor: User, *, thematiques: list[str],
-                 zone_eligibilite: list[str], **fields) -> Service:
+def save_service(
+    service: Service | None,
+    structure: Structure,
+    editor: User,
+    *,
+    thematiques: list[str],
+    zone_eligibilite: list[str],
+    **fields,
+) -> Service:
     """Create or update a service from the edit form; saving it confirms it is current."""
     if service is None:
         service = Service(structure=structure, source=LOCAL_SOURCE, source_id=str(uuid.uuid4()))
@@ -44,7 +75,7 @@ def save_service(service: Service | None, structure: Structure, editor: User, *,
 
 
 def confirm_service(service: Service, user: User) -> None:
-    """"Still current": one click stamps who confirmed it and when (capacity included)."""
+    """ "Still current": one click stamps who confirmed it and when (capacity included)."""
     _confirm(service, user)
     service.capacity_confirmed_at = service.confirmed_at
     db.session.flush()

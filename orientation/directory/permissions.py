@@ -15,7 +15,8 @@ def can_view_directory(user: User) -> bool:
 
 def _manages(user: User, organisation_id: int | None) -> bool:
     return organisation_id is not None and any(
-        m.organisation_id == organisation_id and m.role is MembershipRole.MANAGER for m in user.memberships)
+        m.organisation_id == organisation_id and m.role is MembershipRole.MANAGER for m in user.memberships
+    )
 
 
 def can_edit_structure(user: User, structure: Structure) -> bool:

@@ -122,8 +122,10 @@ def _statement(params: SearchParams, origin, tolerant: bool, dialect: str, *, li
     ranking = _ranking(relevance, distance)
     if words and dialect == "sqlite":
         # bm25() only works in the FTS5 query itself: rank in a derived table, then join.
-        fts = sa.text("SELECT rowid AS service_id, -bm25(services_fts, 10.0, 1.0) AS rank FROM services_fts "
-                      "WHERE services_fts MATCH :fts_query").bindparams(fts_query=_fts5_query(words, tolerant))
+        fts = sa.text(
+            "SELECT rowid AS service_id, -bm25(services_fts, 10.0, 1.0) AS rank FROM services_fts "
+            "WHERE services_fts MATCH :fts_query"
+        ).bindparams(fts_query=_fts5_query(words, tolerant))
         ranked = fts.columns(sa.column("service_id", sa.Integer), sa.column("rank", sa.Float)).subquery("ranked")
         relevance = ranked.c.rank
         ranking = _ranking(relevance, distance).join(ranked, ranked.c.service_id == Service.id)
@@ -133,8 +135,12 @@ def _statement(params: SearchParams, origin, tolerant: bool, dialect: str, *, li
 
 def _ranking(relevance, distance) -> sa.Select:
     """The narrow row a search is ranked on: the id, the sort keys and the total, no entity."""
-    return sa.select(Service.id.label("id"), distance.label("distance_km"), relevance.label("relevance"),
-                     sa.func.count().over().label("total"))
+    return sa.select(
+        Service.id.label("id"),
+        distance.label("distance_km"),
+        relevance.label("relevance"),
+        sa.func.count().over().label("total"),
+    )
 
 
 def _page(ranking: sa.Select, params: SearchParams, origin, dialect: str, *, limit: bool) -> sa.Select:
@@ -148,11 +154,13 @@ def _page(ranking: sa.Select, params: SearchParams, origin, dialect: str, *, lim
         ranking = ranking.limit(params.per_page).offset((params.page - 1) * params.per_page)
     page = ranking.subquery("page")
     by_distance = [page.c.distance_km.is_(None), page.c.distance_km] if origin else []
-    return (sa.select(Service, page.c.distance_km, page.c.relevance, page.c.total)
-            .join(page, page.c.id == Service.id)
-            .join(Service.structure)
-            .options(contains_eager(Service.structure), selectinload(Service.thematique_links))
-            .order_by(_relevance_step(page.c.relevance, dialect).desc(), *by_distance, Service.name, Service.id))
+    return (
+        sa.select(Service, page.c.distance_km, page.c.relevance, page.c.total)
+        .join(page, page.c.id == Service.id)
+        .join(Service.structure)
+        .options(contains_eager(Service.structure), selectinload(Service.thematique_links))
+        .order_by(_relevance_step(page.c.relevance, dialect).desc(), *by_distance, Service.name, Service.id)
+    )
 
 
 def _filters(params: SearchParams, origin, distance) -> list:
@@ -165,8 +173,9 @@ def _filters(params: SearchParams, origin, distance) -> list:
         conditions.append(sa.false())  # an unknown public (API caller): nothing matches
     elif params.public:
         as_text = sa.cast(Service.publics, sa.Text)
-        conditions.append(sa.or_(Service.publics.is_(None), as_text.like(f'%"{params.public}"%'),
-                                 as_text.like('%"tous-publics"%')))
+        conditions.append(
+            sa.or_(Service.publics.is_(None), as_text.like(f'%"{params.public}"%'), as_text.like('%"tous-publics"%'))
+        )
     if params.frais:
         conditions.append(Service.frais == params.frais)
     if params.accepts_orientations:
@@ -184,8 +193,10 @@ def within_box(origin: tuple[float, float], km: float) -> list:
     latitude, longitude = origin
     delta_lat = km / 111.0
     delta_lon = km / (111.0 * max(math.cos(math.radians(latitude)), 0.01))
-    return [Service.latitude.between(latitude - delta_lat, latitude + delta_lat),
-            Service.longitude.between(longitude - delta_lon, longitude + delta_lon)]
+    return [
+        Service.latitude.between(latitude - delta_lat, latitude + delta_lat),
+        Service.longitude.between(longitude - delta_lon, longitude + delta_lon),
+    ]
 
 
 def _has_thematique(codes: list[str]):
@@ -216,8 +227,10 @@ def serves_communes(codes: list[str]):
         zone_codes += [code, code[:3] if code.startswith("97") else code[:2]]
         if commune is not None and commune.epci_siren:
             zone_codes.append(commune.epci_siren)
-    serving = sa.union(sa.select(ServiceZone.service_id).where(ServiceZone.code.in_(sorted(set(zone_codes)))),
-                       sa.select(_LOCATED.c.id).where(_LOCATED.c.commune_code.in_(codes)))
+    serving = sa.union(
+        sa.select(ServiceZone.service_id).where(ServiceZone.code.in_(sorted(set(zone_codes)))),
+        sa.select(_LOCATED.c.id).where(_LOCATED.c.commune_code.in_(codes)),
+    )
     if _dialect() == "postgresql":
         return Service.id == sa.func.any(sa.func.array(serving.scalar_subquery()))
     return Service.id.in_(serving)
@@ -227,9 +240,9 @@ def _distance(origin: tuple[float, float]):
     """Haversine in SQL (math functions exist on PostgreSQL and on SQLite ≥ 3.35)."""
     latitude, longitude = origin
     f = sa.func
-    half_chord = (f.power(f.sin(f.radians(Service.latitude - latitude) / 2), 2)
-                  + math.cos(math.radians(latitude)) * f.cos(f.radians(Service.latitude))
-                  * f.power(f.sin(f.radians(Service.longitude - longitude) / 2), 2))
+    half_chord = f.power(f.sin(f.radians(Service.latitude - latitude) / 2), 2) + math.cos(
+        math.radians(latitude)
+    ) * f.cos(f.radians(Service.latitude)) * f.power(f.sin(f.radians(Service.longitude - longitude) / 2), 2)
     return 2 * EARTH_RADIUS_KM * f.asin(f.sqrt(half_chord))
 
 
@@ -259,10 +272,13 @@ def _postgresql_text(words: list[str], raw_text: str, tolerant: bool):
 def _closest_lexemes(words: list[str]) -> list[str]:
     """Typos: for each word, up to 3 lexemes of the directory that look like its stem (trigram index)."""
     found = db.session.execute(
-        sa.text("SELECT DISTINCT candidate.word FROM unnest(CAST(:stems AS text[])) AS typed(stem) "
-                "CROSS JOIN LATERAL (SELECT word FROM search_words WHERE word % typed.stem "
-                "ORDER BY similarity(word, typed.stem) DESC, word LIMIT 3) AS candidate"),
-        {"stems": [stem(word) for word in words]}).scalars()
+        sa.text(
+            "SELECT DISTINCT candidate.word FROM unnest(CAST(:stems AS text[])) AS typed(stem) "
+            "CROSS JOIN LATERAL (SELECT word FROM search_words WHERE word % typed.stem "
+            "ORDER BY similarity(word, typed.stem) DESC, word LIMIT 3) AS candidate"
+        ),
+        {"stems": [stem(word) for word in words]},
+    ).scalars()
     return [word for word in found if WORD_ONLY.fullmatch(word)]
 
 
@@ -279,24 +295,29 @@ def _sqlite_typo_statement(params: SearchParams, origin, *, limit: bool):
     for service_id, title in db.session.execute(sa.select(Service.id, Service.search_title)):
         title_words = title.split()
         if any(difflib.get_close_matches(word, title_words, n=1, cutoff=0.75) for word in words) or (
-                difflib.SequenceMatcher(None, typed, title).ratio() > 0.75):
+            difflib.SequenceMatcher(None, typed, title).ratio() > 0.75
+        ):
             close_ids.append(service_id)
-    fts = sa.text("SELECT rowid FROM services_fts WHERE services_fts MATCH :q").bindparams(
-        q=_fts5_query(words, True))
+    fts = sa.text("SELECT rowid FROM services_fts WHERE services_fts MATCH :q").bindparams(q=_fts5_query(words, True))
     distance = _distance(origin) if origin else sa.cast(sa.null(), sa.Float)
     relevance = sa.literal(0.1, sa.Float)
-    ranking = (_ranking(relevance, distance)
-               .where(*_filters(params, origin, distance))
-               .where(sa.or_(Service.id.in_(close_ids), Service.id.in_(fts)))
-               .order_by(*_ordering(relevance, distance if origin else None, "sqlite")))
+    ranking = (
+        _ranking(relevance, distance)
+        .where(*_filters(params, origin, distance))
+        .where(sa.or_(Service.id.in_(close_ids), Service.id.in_(fts)))
+        .order_by(*_ordering(relevance, distance if origin else None, "sqlite"))
+    )
     return _page(ranking, params, origin, "sqlite", limit=limit)
 
 
 def _count(params: SearchParams, origin, tolerant: bool) -> int:
     """The total when the page asked is past the end (the window count came back with no row)."""
     first = replace(params, page=1, per_page=1)
-    rows = db.session.execute(_statement(first, origin, tolerant, _dialect())).all() if not (
-        tolerant and _dialect() == "sqlite") else []
+    rows = (
+        db.session.execute(_statement(first, origin, tolerant, _dialect())).all()
+        if not (tolerant and _dialect() == "sqlite")
+        else []
+    )
     return rows[0][3] if rows else 0
 
 
@@ -308,8 +329,14 @@ def _search_open_now(params: SearchParams, origin) -> SearchResult:
         result = _run(replace(params, open_now=False), origin, tolerant=True, limit=False)
     open_items = [hit for hit in result.items if hours.is_open(hit.service.opening_hours, now)]
     start = (params.page - 1) * params.per_page
-    return SearchResult(open_items[start:start + params.per_page], len(open_items), params.page, params.per_page,
-                        origin, result.typo_tolerant)
+    return SearchResult(
+        open_items[start : start + params.per_page],
+        len(open_items),
+        params.page,
+        params.per_page,
+        origin,
+        result.typo_tolerant,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -328,8 +355,15 @@ def _bounded(params: SearchParams) -> SearchParams:
     latitude, longitude = params.latitude, params.longitude
     if latitude is None or longitude is None or not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         latitude = longitude = None
-    return replace(params, page=page, per_page=per_page, max_distance_km=distance, latitude=latitude,
-                   longitude=longitude, text=(params.text or "")[:1000])
+    return replace(
+        params,
+        page=page,
+        per_page=per_page,
+        max_distance_km=distance,
+        latitude=latitude,
+        longitude=longitude,
+        text=(params.text or "")[:1000],
+    )
 
 
 def _origin(params: SearchParams) -> tuple[float, float] | None:
@@ -385,13 +419,21 @@ def get_structure(structure_id: int) -> Structure:
 def list_stale_services(now: datetime | None = None, limit: int = 200) -> list[Service]:
     """Entries nobody confirmed for 6 months (by confirmation, else by the source's date)."""
     threshold = (now or utcnow()) - STALE_AFTER
-    statement = (sa.select(Service)
-                 .where(sa.or_(sa.and_(Service.confirmed_at.is_(None),
-                                       sa.or_(Service.date_maj.is_(None), Service.date_maj < threshold.date())),
-                               Service.confirmed_at < threshold))
-                 .order_by(Service.date_maj.is_(None).desc(), Service.date_maj, Service.id)
-                 .options(selectinload(Service.structure))
-                 .limit(limit))
+    statement = (
+        sa.select(Service)
+        .where(
+            sa.or_(
+                sa.and_(
+                    Service.confirmed_at.is_(None),
+                    sa.or_(Service.date_maj.is_(None), Service.date_maj < threshold.date()),
+                ),
+                Service.confirmed_at < threshold,
+            )
+        )
+        .order_by(Service.date_maj.is_(None).desc(), Service.date_maj, Service.id)
+        .options(selectinload(Service.structure))
+        .limit(limit)
+    )
     return list(db.session.scalars(statement))
 
 

@@ -27,10 +27,11 @@ def _stemmer():
 
 
 # Words that carry no meaning in a search ("aide aux démarches" must not require "aux").
-STOP_WORDS = frozenset("""
+_STOP_WORDS_TEXT = """
     a au aux avec ce ces d dans de des du en et est il la le les l leur lui ma mais me mes moi mon ne nos
     notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une vos votre vous y
-""".split())  # noqa: SIM905
+"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
 
 def query_words(query: str | None) -> list[str]:

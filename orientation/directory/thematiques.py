@@ -60,7 +60,7 @@ def volets_of(thematiques) -> set[Volet]:
 
 
 def thematique_label(code: str) -> str:
-    """"Numérique — Accéder à des services en ligne"; unknown codes are shown as they are."""
+    """ "Numérique — Accéder à des services en ligne"; unknown codes are shown as they are."""
     label = thematique_labels().get(code)
     if label is None:
         return code

@@ -19,16 +19,25 @@ def search():
     form = SearchForm(formdata=request.args)
     form.validate()
     result = queries.search_services(form.to_params())
-    return render_template("directory/search.html", form=form, result=result,
-                           map_points=_map_points(result), page_url=_page_url)
+    return render_template(
+        "directory/search.html", form=form, result=result, map_points=_map_points(result), page_url=_page_url
+    )
 
 
 def _map_points(result) -> list[dict]:
     """Plain data for the map script (rendered with |tojson, so imported text stays text)."""
-    return [{"name": hit.service.name, "structure": hit.service.structure.name,
-             "commune": hit.service.commune_name or "", "lat": hit.service.latitude, "lon": hit.service.longitude,
-             "url": url_for("directory.service", service_id=hit.service.id)}
-            for hit in result.items if hit.service.latitude is not None and hit.service.longitude is not None]
+    return [
+        {
+            "name": hit.service.name,
+            "structure": hit.service.structure.name,
+            "commune": hit.service.commune_name or "",
+            "lat": hit.service.latitude,
+            "lon": hit.service.longitude,
+            "url": url_for("directory.service", service_id=hit.service.id),
+        }
+        for hit in result.items
+        if hit.service.latitude is not None and hit.service.longitude is not None
+    ]
 
 
 def _page_url(page: int) -> str:
@@ -41,16 +50,21 @@ def _page_url(page: int) -> str:
 def service(service_id: int):
     permissions.require(permissions.can_view_directory(current_user))
     entry = queries.get_service(service_id)
-    return render_template("directory/service.html", service=entry, empty_form=EmptyForm(),
-                           can_edit=permissions.can_edit_service(current_user, entry))
+    return render_template(
+        "directory/service.html",
+        service=entry,
+        empty_form=EmptyForm(),
+        can_edit=permissions.can_edit_service(current_user, entry),
+    )
 
 
 @login_required
 def structure(structure_id: int):
     permissions.require(permissions.can_view_directory(current_user))
     entry = queries.get_structure(structure_id)
-    return render_template("directory/structure.html", structure=entry,
-                           can_edit=permissions.can_edit_structure(current_user, entry))
+    return render_template(
+        "directory/structure.html", structure=entry, can_edit=permissions.can_edit_structure(current_user, entry)
+    )
 
 
 @login_required
@@ -64,13 +78,20 @@ def edit_service(service_id: int | None = None, structure_id: int | None = None)
         form.fill_from(entry)
     if form.validate_on_submit():
         fields = form.service_fields()
-        entry = operations.save_service(entry, owner, current_user, thematiques=fields.pop("thematiques"),
-                                        zone_eligibilite=fields.pop("zone_eligibilite"), **fields)
+        entry = operations.save_service(
+            entry,
+            owner,
+            current_user,
+            thematiques=fields.pop("thematiques"),
+            zone_eligibilite=fields.pop("zone_eligibilite"),
+            **fields,
+        )
         db.session.commit()
         flash(f"Le service « {entry.name} » est enregistré et confirmé à jour.", "success")
         return redirect(url_for("directory.service", service_id=entry.id))
-    return render_template("directory/edit_service.html", form=form, service=entry, structure=owner), \
-        400 if form.errors else 200
+    return render_template(
+        "directory/edit_service.html", form=form, service=entry, structure=owner
+    ), 400 if form.errors else 200
 
 
 @login_required

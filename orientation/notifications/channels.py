@@ -44,6 +44,7 @@ class PermanentError(DeliveryError):
 
 # ---- addresses --------------------------------------------------------------------------------
 
+
 def normalise_french_mobile(raw: str) -> str:
     """'06 12 34 56 78' → '+33612345678'; PermanentError if not a valid French mobile number."""
     try:
@@ -85,6 +86,7 @@ def mask_recipient(recipient: str) -> str:
 
 # ---- e-mail -----------------------------------------------------------------------------------
 
+
 class EmailChannel:
     """E-mail through Flask-Mailman; over SMTP one connection per worker process is kept open."""
 
@@ -107,7 +109,8 @@ class EmailChannel:
             codes = [code for code, _ in error.recipients.values()]
             reason = "; ".join(f"{code} {msg.decode(errors='replace')}" for code, msg in error.recipients.values())
             raise (PermanentError if all(c >= 500 for c in codes) else TransientError)(
-                f"destinataire refusé par le serveur SMTP : {reason}") from error
+                f"destinataire refusé par le serveur SMTP : {reason}"
+            ) from error
         except smtplib.SMTPResponseException as error:
             text = error.smtp_error
             reason = f"{error.smtp_code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
@@ -150,6 +153,7 @@ class EmailChannel:
 
 # ---- SMS --------------------------------------------------------------------------------------
 
+
 class SmsBackend:
     """What an SMS provider must do; `phone` is a valid French mobile in E.164."""
 
@@ -182,7 +186,8 @@ class HttpSmsBackend(SmsBackend):
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
         try:
             response = self._client().post(
-                self.url, json={"sender": self.sender, "recipient": phone, "content": text}, headers=headers)
+                self.url, json={"sender": self.sender, "recipient": phone, "content": text}, headers=headers
+            )
         except httpx.TransportError as error:
             raise TransientError(f"fournisseur SMS injoignable : {type(error).__name__}") from error
         if response.is_success:
@@ -223,8 +228,12 @@ def sms_backend() -> SmsBackend:
     config = current_app.config
     name = config["SMS_BACKEND"]
     if name == "http":
-        return HttpSmsBackend(config["SMS_API_URL"], config.get("SMS_API_KEY"), config["SMS_SENDER"],
-                              timeout=config.get("SMS_TIMEOUT", 10))
+        return HttpSmsBackend(
+            config["SMS_API_URL"],
+            config.get("SMS_API_KEY"),
+            config["SMS_SENDER"],
+            timeout=config.get("SMS_TIMEOUT", 10),
+        )
     if name == "file":
         return FileSmsBackend(config["SMS_FILE_PATH"])
     if name == "console":

@@ -46,9 +46,22 @@ log = logging.getLogger(__name__)
 
 TERMINAL = (MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.CANCELLED)
 CHANNELS = {Channel.EMAIL: channels.EmailChannel(), Channel.SMS: channels.SmsChannel()}
-_SNAPSHOT = ("id", "channel", "recipient", "recipient_user_id", "template", "context", "idempotency_key",
-             "attempts", "valid_until", "claimed_at", "subject_type", "subject_id", "contains_credentials",
-             "digest_key")
+_SNAPSHOT = (
+    "id",
+    "channel",
+    "recipient",
+    "recipient_user_id",
+    "template",
+    "context",
+    "idempotency_key",
+    "attempts",
+    "valid_until",
+    "claimed_at",
+    "subject_type",
+    "subject_id",
+    "contains_credentials",
+    "digest_key",
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -160,9 +173,14 @@ def _deliver_one(session: Session, view: DeliveryView) -> MessageStatus:
         status, values = _retry_or_fail(view, f"erreur inattendue : {type(error).__name__}: {error}"[:500])
     if view.contains_credentials and status in TERMINAL:
         values.update(context={}, body=None)
-    updated = session.connection().execute(_outcome_statement(tuple(sorted(values))),
-                                 {**values, "status": status, "claimed_id": view.id,
-                                  "claimed_at_": view.claimed_at}).rowcount
+    updated = (
+        session.connection()
+        .execute(
+            _outcome_statement(tuple(sorted(values))),
+            {**values, "status": status, "claimed_id": view.id, "claimed_at_": view.claimed_at},
+        )
+        .rowcount
+    )
     session.commit()
     if not updated:  # the claim went stale and another worker took over: it records the outcome
         log.warning("outbox message %s: claim lost before recording %s", view.id, status)
@@ -179,10 +197,15 @@ def _outcome_statement(columns: tuple[str, ...]) -> sa.Update:
     message cost more CPU than sending it (see bench/README.md).
     """
     table = OutboxMessage.__table__
-    return (sa.update(table)
-            .where(table.c.id == sa.bindparam("claimed_id"), table.c.status == MessageStatus.SENDING,
-                   table.c.claimed_at == sa.bindparam("claimed_at_"))
-            .values({name: sa.bindparam(name, type_=table.c[name].type) for name in ("status", *columns)}))
+    return (
+        sa.update(table)
+        .where(
+            table.c.id == sa.bindparam("claimed_id"),
+            table.c.status == MessageStatus.SENDING,
+            table.c.claimed_at == sa.bindparam("claimed_at_"),
+        )
+        .values({name: sa.bindparam(name, type_=table.c[name].type) for name in ("status", *columns)})
+    )
 
 
 def _attempt(session: Session, view: DeliveryView) -> tuple[MessageStatus, dict]:
@@ -210,15 +233,22 @@ def _attempt(session: Session, view: DeliveryView) -> tuple[MessageStatus, dict]
         return MessageStatus.FAILED, {"last_error": str(error)[:1000]}
     except channels.TransientError as error:
         return _retry_or_fail(view, str(error)[:1000])
-    return MessageStatus.SENT, {"sent_at": clock.now(), "subject": rendered.subject[:300] or None,
-                                "body": rendered.text, "last_error": None}
+    return MessageStatus.SENT, {
+        "sent_at": clock.now(),
+        "subject": rendered.subject[:300] or None,
+        "body": rendered.text,
+        "last_error": None,
+    }
 
 
 def _retry_or_fail(view: DeliveryView, error: str) -> tuple[MessageStatus, dict]:
     if view.attempts >= _setting("NOTIFICATIONS_MAX_ATTEMPTS"):
         return MessageStatus.FAILED, {"last_error": f"{error} (abandon après {view.attempts} tentatives)"}
-    return MessageStatus.PENDING, {"last_error": error, "not_before": clock.now() + backoff(view.attempts),
-                                   "queued_at": None}
+    return MessageStatus.PENDING, {
+        "last_error": error,
+        "not_before": clock.now() + backoff(view.attempts),
+        "queued_at": None,
+    }
 
 
 def backoff(attempts: int) -> timedelta:
@@ -236,6 +266,7 @@ def _headers(view: DeliveryView) -> dict[str, str]:
 
 # ---- the sweep ---------------------------------------------------------------------------------
 
+
 def sweep(limit: int | None = None) -> int:
     """Hand over again what is due and not handed over recently; cancel what is past its moment.
 
@@ -252,23 +283,34 @@ def sweep(limit: int | None = None) -> int:
         .execution_options(synchronize_session=False)
     )
     quiet_since = now - timedelta(seconds=_setting("NOTIFICATIONS_REQUEUE_AFTER"))
-    due = (sa.select(OutboxMessage.id)
-           .where(claimable(now), sa.func.coalesce(OutboxMessage.queued_at, OutboxMessage.created_at) <= quiet_since)
-           .order_by(OutboxMessage.not_before).limit(limit))
+    due = (
+        sa.select(OutboxMessage.id)
+        .where(claimable(now), sa.func.coalesce(OutboxMessage.queued_at, OutboxMessage.created_at) <= quiet_since)
+        .order_by(OutboxMessage.not_before)
+        .limit(limit)
+    )
     if session.get_bind().dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)  # two sweeps at once split the work
     ids = session.execute(due).scalars().all()
     if ids:
-        session.execute(sa.update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(queued_at=now)
-                        .execution_options(synchronize_session=False))
+        session.execute(
+            sa.update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids))
+            .values(queued_at=now)
+            .execution_options(synchronize_session=False)
+        )
     session.commit()
     if not ids:
         return 0
     from orientation.notifications.operations import dispatch
 
     if not dispatch(list(ids)):  # broker still down: forget the hand-over so the next sweep retries
-        session.execute(sa.update(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.queued_at == now)
-                        .values(queued_at=None).execution_options(synchronize_session=False))
+        session.execute(
+            sa.update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.queued_at == now)
+            .values(queued_at=None)
+            .execution_options(synchronize_session=False)
+        )
         session.commit()
         return 0
     return len(ids)
@@ -276,14 +318,20 @@ def sweep(limit: int | None = None) -> int:
 
 # ---- the daily digest ------------------------------------------------------------------------
 
+
 @rendering.register_context_builder("digest")
 def _digest_context(context: dict, session: Session) -> dict:
     """Each held message becomes a line of the digest: its own subject, and its link if any."""
     items = []
     if not context["message_ids"]:
         return {**context, "items": items}
-    originals = session.execute(sa.select(OutboxMessage).where(OutboxMessage.id.in_(context["message_ids"]))
-                                .order_by(OutboxMessage.id)).scalars().all()
+    originals = (
+        session.execute(
+            sa.select(OutboxMessage).where(OutboxMessage.id.in_(context["message_ids"])).order_by(OutboxMessage.id)
+        )
+        .scalars()
+        .all()
+    )
     for original in originals:
         try:
             loaded = rendering.load_context(original.context, session)
@@ -304,13 +352,20 @@ def send_digests() -> int:
     now = clock.now()
     groups = session.execute(
         sa.select(OutboxMessage.digest_key, OutboxMessage.recipient)
-        .where(OutboxMessage.status == MessageStatus.HELD).distinct()
+        .where(OutboxMessage.status == MessageStatus.HELD)
+        .distinct()
     ).all()
     sent = 0
     for digest_key, recipient in groups:
-        held = sa.select(OutboxMessage).where(OutboxMessage.status == MessageStatus.HELD,
-                                              OutboxMessage.digest_key == digest_key,
-                                              OutboxMessage.recipient == recipient).order_by(OutboxMessage.id)
+        held = (
+            sa.select(OutboxMessage)
+            .where(
+                OutboxMessage.status == MessageStatus.HELD,
+                OutboxMessage.digest_key == digest_key,
+                OutboxMessage.recipient == recipient,
+            )
+            .order_by(OutboxMessage.id)
+        )
         if session.get_bind().dialect.name == "postgresql":
             held = held.with_for_update(skip_locked=True)
         messages = session.execute(held).scalars().all()
@@ -320,9 +375,13 @@ def send_digests() -> int:
             message.last_error = "annulé : le moment de ce message est passé"
         if live:
             digest = enqueue_message(
-                Channel.EMAIL, recipient, "digest", {"message_ids": [m.id for m in live]},
+                Channel.EMAIL,
+                recipient,
+                "digest",
+                {"message_ids": [m.id for m in live]},
                 idempotency_key=f"digest:{digest_key}:{live[0].id}-{live[-1].id}",
-                recipient_user_id=live[0].recipient_user_id, subject_type="digest",
+                recipient_user_id=live[0].recipient_user_id,
+                subject_type="digest",
             )
             for message in live:
                 message.status, message.digest_message_id = MessageStatus.DIGESTED, digest.id

@@ -35,8 +35,13 @@ class MessageStatus(enum.StrEnum):
     @property
     def label(self) -> str:
         return {
-            "pending": "en attente", "sending": "en cours d'envoi", "sent": "envoyé", "failed": "en échec",
-            "cancelled": "annulé", "held": "réservé pour le récapitulatif", "digested": "envoyé en récapitulatif",
+            "pending": "en attente",
+            "sending": "en cours d'envoi",
+            "sent": "envoyé",
+            "failed": "en échec",
+            "cancelled": "annulé",
+            "held": "réservé pour le récapitulatif",
+            "digested": "envoyé en récapitulatif",
         }[self.value]
 
 
@@ -55,8 +60,12 @@ class OutboxMessage(db.Model):
     __table_args__ = (
         sa.Index("ix_outbox_messages_status_not_before", "status", "not_before"),
         sa.Index("ix_outbox_messages_subject", "subject_type", "subject_id"),
-        sa.Index("ix_outbox_messages_held_digest_key", "digest_key",
-                 postgresql_where=sa.text("status = 'held'"), sqlite_where=sa.text("status = 'held'")),
+        sa.Index(
+            "ix_outbox_messages_held_digest_key",
+            "digest_key",
+            postgresql_where=sa.text("status = 'held'"),
+            sqlite_where=sa.text("status = 'held'"),
+        ),
         sa.CheckConstraint("attempts >= 0", name="attempts_not_negative"),
         sa.CheckConstraint("status <> 'sent' OR sent_at IS NOT NULL", name="sent_has_sent_at"),
         sa.CheckConstraint("status <> 'sending' OR claimed_at IS NOT NULL", name="sending_has_claim"),
@@ -68,13 +77,13 @@ class OutboxMessage(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[Channel] = mapped_column(enum_type(Channel, "outbox_channel"))
     recipient: Mapped[str] = mapped_column(sa.String(320))
-    recipient_user_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    recipient_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     template: Mapped[str] = mapped_column(sa.String(100))
     context: Mapped[dict] = mapped_column(JSON_TYPE, default=dict)
     idempotency_key: Mapped[str] = mapped_column(sa.String(255), unique=True)
-    status: Mapped[MessageStatus] = mapped_column(enum_type(MessageStatus, "outbox_status"),
-                                                  default=MessageStatus.PENDING)
+    status: Mapped[MessageStatus] = mapped_column(
+        enum_type(MessageStatus, "outbox_status"), default=MessageStatus.PENDING
+    )
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     not_before: Mapped[datetime] = mapped_column(default=utcnow)
@@ -93,8 +102,7 @@ class OutboxMessage(db.Model):
     # Daily digest: held messages of one digest_key are grouped into one e-mail.
     digest_key: Mapped[str | None] = mapped_column(sa.String(100))
     deliver_as_digest: Mapped[bool] = mapped_column(default=False)
-    digest_message_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("outbox_messages.id", ondelete="SET NULL"))
+    digest_message_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbox_messages.id", ondelete="SET NULL"))
 
     def __repr__(self) -> str:  # ids only: never the recipient in logs
         return f"<OutboxMessage {self.id} {self.channel} {self.template} {self.status}>"

@@ -26,11 +26,22 @@ DELIVER_TASK = "notifications.deliver_messages"
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
-def enqueue_message(channel: Channel | str, recipient: str, template: str, context: dict, idempotency_key: str, *,
-                    not_before: datetime | None = None, valid_until: datetime | None = None,
-                    recipient_user_id: int | None = None, subject_type: str | None = None,
-                    subject_id: int | None = None, digest_key: str | None = None, deliver_as_digest: bool = False,
-                    contains_credentials: bool = False) -> OutboxMessage:
+def enqueue_message(
+    channel: Channel | str,
+    recipient: str,
+    template: str,
+    context: dict,
+    idempotency_key: str,
+    *,
+    not_before: datetime | None = None,
+    valid_until: datetime | None = None,
+    recipient_user_id: int | None = None,
+    subject_type: str | None = None,
+    subject_id: int | None = None,
+    digest_key: str | None = None,
+    deliver_as_digest: bool = False,
+    contains_credentials: bool = False,
+) -> OutboxMessage:
     """Record a message in the current transaction; return it (the existing one for a known key).
 
     - `context`: ids, model instances (stored as references, reloaded at delivery) and JSON-safe
@@ -43,34 +54,66 @@ def enqueue_message(channel: Channel | str, recipient: str, template: str, conte
     - `contains_credentials`: the context carries a secret link (reset, invitation): context and
       body are wiped once the message is sent, failed or cancelled.
     """
-    values = message_values(channel, recipient, template, context, idempotency_key, not_before=not_before,
-                            valid_until=valid_until, recipient_user_id=recipient_user_id,
-                            subject_type=subject_type, subject_id=subject_id, digest_key=digest_key,
-                            deliver_as_digest=deliver_as_digest, contains_credentials=contains_credentials)
+    values = message_values(
+        channel,
+        recipient,
+        template,
+        context,
+        idempotency_key,
+        not_before=not_before,
+        valid_until=valid_until,
+        recipient_user_id=recipient_user_id,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        digest_key=digest_key,
+        deliver_as_digest=deliver_as_digest,
+        contains_credentials=contains_credentials,
+    )
     inserted = enqueue_messages([values])
     if not inserted:
         return db.session.execute(
-            sa.select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key)).scalar_one()
+            sa.select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key)
+        ).scalar_one()
     return db.session.get(OutboxMessage, inserted[0])
 
 
-def message_values(channel: Channel | str, recipient: str, template: str, context: dict, idempotency_key: str, *,
-                   not_before: datetime | None = None, valid_until: datetime | None = None,
-                   recipient_user_id: int | None = None, subject_type: str | None = None,
-                   subject_id: int | None = None, digest_key: str | None = None, deliver_as_digest: bool = False,
-                   contains_credentials: bool = False) -> dict:
+def message_values(
+    channel: Channel | str,
+    recipient: str,
+    template: str,
+    context: dict,
+    idempotency_key: str,
+    *,
+    not_before: datetime | None = None,
+    valid_until: datetime | None = None,
+    recipient_user_id: int | None = None,
+    subject_type: str | None = None,
+    subject_id: int | None = None,
+    digest_key: str | None = None,
+    deliver_as_digest: bool = False,
+    contains_credentials: bool = False,
+) -> dict:
     """The outbox row for one message (see `enqueue_message` for the meaning of each argument)."""
     channel = Channel(channel)
     if deliver_as_digest and (channel is not Channel.EMAIL or not digest_key):
         raise ValueError("the daily digest is for e-mails with a digest_key")
     now = clock.now()
     return {
-        "channel": channel, "recipient": recipient.strip(), "template": template,
-        "context": dump_context(context), "idempotency_key": idempotency_key,
+        "channel": channel,
+        "recipient": recipient.strip(),
+        "template": template,
+        "context": dump_context(context),
+        "idempotency_key": idempotency_key,
         "status": MessageStatus.HELD if deliver_as_digest else MessageStatus.PENDING,
-        "attempts": 0, "not_before": not_before or now, "valid_until": valid_until, "created_at": now,
-        "recipient_user_id": recipient_user_id, "subject_type": subject_type, "subject_id": subject_id,
-        "digest_key": digest_key, "deliver_as_digest": deliver_as_digest,
+        "attempts": 0,
+        "not_before": not_before or now,
+        "valid_until": valid_until,
+        "created_at": now,
+        "recipient_user_id": recipient_user_id,
+        "subject_type": subject_type,
+        "subject_id": subject_id,
+        "digest_key": digest_key,
+        "deliver_as_digest": deliver_as_digest,
         "contains_credentials": contains_credentials,
     }
 
@@ -84,10 +127,16 @@ def enqueue_messages(rows: list[dict]) -> list[int]:
     table = OutboxMessage.__table__
     insert = _INSERTS[db.session.get_bind().dialect.name]
     # executemany: SQLAlchemy batches the rows into multi-row INSERTs with a statement compiled once.
-    statement = (insert(table).on_conflict_do_nothing(index_elements=["idempotency_key"])
-                 .returning(table.c.id, table.c.status, table.c.not_before, sort_by_parameter_order=True))
-    inserted = db.session.connection().execute(statement, rows).all() if len(rows) > 1 else \
-        db.session.connection().execute(statement, rows[0]).all()
+    statement = (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(table.c.id, table.c.status, table.c.not_before, sort_by_parameter_order=True)
+    )
+    inserted = (
+        db.session.connection().execute(statement, rows).all()
+        if len(rows) > 1
+        else db.session.connection().execute(statement, rows[0]).all()
+    )
     now = clock.now()
     for message_id, status, not_before in inserted:
         if MessageStatus(status) is MessageStatus.PENDING and not_before <= now:
@@ -127,11 +176,18 @@ def dispatch(message_ids: list[int]) -> bool:
     try:
         for start in range(0, len(message_ids), size):
             # Fail fast when the broker is down: the user's request must not hang, the sweep retries.
-            celery.send_task(DELIVER_TASK, args=[message_ids[start:start + size]], retry=True,
-                             retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2})
+            celery.send_task(
+                DELIVER_TASK,
+                args=[message_ids[start : start + size]],
+                retry=True,
+                retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
+            )
     except Exception as error:  # noqa: BLE001 (a broker outage must never reach the user)
-        log.warning("outbox: %d message(s) not handed to the broker (%s); the sweep will retry",
-                    len(message_ids), type(error).__name__)
+        log.warning(
+            "outbox: %d message(s) not handed to the broker (%s); the sweep will retry",
+            len(message_ids),
+            type(error).__name__,
+        )
         return False
     return True
 
@@ -140,8 +196,11 @@ def retry_message(message: OutboxMessage) -> bool:
     """A coordinator asks for a failed message to be tried again (fresh attempt count)."""
     result = db.session.execute(
         sa.update(OutboxMessage)
-        .where(OutboxMessage.id == message.id, OutboxMessage.status == MessageStatus.FAILED,
-               OutboxMessage.contains_credentials.is_(False))
+        .where(
+            OutboxMessage.id == message.id,
+            OutboxMessage.status == MessageStatus.FAILED,
+            OutboxMessage.contains_credentials.is_(False),
+        )
         .values(status=MessageStatus.PENDING, attempts=0, not_before=clock.now(), queued_at=None)
         .execution_options(synchronize_session=False)
     )
@@ -154,12 +213,16 @@ def retry_message(message: OutboxMessage) -> bool:
 
 def cancel_messages(subject_type: str, subject_id: int, *, template: str | None = None, reason: str) -> int:
     """Cancel the not-yet-sent messages about something (e.g. reminders of a closed orientation)."""
-    conditions = [OutboxMessage.subject_type == subject_type, OutboxMessage.subject_id == subject_id,
-                  OutboxMessage.status.in_([MessageStatus.PENDING, MessageStatus.HELD])]
+    conditions = [
+        OutboxMessage.subject_type == subject_type,
+        OutboxMessage.subject_id == subject_id,
+        OutboxMessage.status.in_([MessageStatus.PENDING, MessageStatus.HELD]),
+    ]
     if template:
         conditions.append(OutboxMessage.template == template)
     result = db.session.execute(
-        sa.update(OutboxMessage).where(*conditions)
+        sa.update(OutboxMessage)
+        .where(*conditions)
         .values(status=MessageStatus.CANCELLED, last_error=reason)
         .execution_options(synchronize_session=False)
     )

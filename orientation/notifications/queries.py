@@ -9,10 +9,16 @@ from orientation.notifications.models import MessageStatus, OutboxMessage
 
 
 def list_failed_messages(limit: int = 200) -> list[OutboxMessage]:
-    return db.session.execute(
-        sa.select(OutboxMessage).where(OutboxMessage.status == MessageStatus.FAILED)
-        .order_by(OutboxMessage.created_at.desc()).limit(limit)
-    ).scalars().all()
+    return (
+        db.session.execute(
+            sa.select(OutboxMessage)
+            .where(OutboxMessage.status == MessageStatus.FAILED)
+            .order_by(OutboxMessage.created_at.desc())
+            .limit(limit)
+        )
+        .scalars()
+        .all()
+    )
 
 
 def count_by_status() -> dict[MessageStatus, int]:
@@ -21,7 +27,12 @@ def count_by_status() -> dict[MessageStatus, int]:
 
 
 def list_messages_about(subject_type: str, subject_id: int) -> list[OutboxMessage]:
-    return db.session.execute(
-        sa.select(OutboxMessage).where(OutboxMessage.subject_type == subject_type,
-                                       OutboxMessage.subject_id == subject_id).order_by(OutboxMessage.id)
-    ).scalars().all()
+    return (
+        db.session.execute(
+            sa.select(OutboxMessage)
+            .where(OutboxMessage.subject_type == subject_type, OutboxMessage.subject_id == subject_id)
+            .order_by(OutboxMessage.id)
+        )
+        .scalars()
+        .all()
+    )

@@ -15,9 +15,14 @@ from orientation.notifications.models import OutboxMessage
 @login_required
 def failures():
     permissions.require(permissions.can_view_delivery_failures(current_user))
-    return render_template("notifications/failures.html", messages=queries.list_failed_messages(),
-                           counts=queries.count_by_status(), mask=mask_recipient, form=EmptyForm(),
-                           can_retry=permissions.can_retry_message)
+    return render_template(
+        "notifications/failures.html",
+        messages=queries.list_failed_messages(),
+        counts=queries.count_by_status(),
+        mask=mask_recipient,
+        form=EmptyForm(),
+        can_retry=permissions.can_retry_message,
+    )
 
 
 @login_required

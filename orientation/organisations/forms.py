@@ -12,13 +12,17 @@ ROLE_CHOICES = [(role.value, role.label) for role in MembershipRole]
 
 class OrganisationForm(BaseForm):
     name = StringField("Nom", validators=[required(), max_length(200)], filters=[strip])
-    type = SelectField("Type de structure", validators=[required()],
-                       choices=[(t.value, t.label) for t in OrganisationType])
-    siret = StringField("SIRET", description="14 chiffres, facultatif.", filters=[strip],
-                        validators=[Optional(), Regexp(r"^\d{14}$", message="Le SIRET compte 14 chiffres.")])
+    type = SelectField(
+        "Type de structure", validators=[required()], choices=[(t.value, t.label) for t in OrganisationType]
+    )
+    siret = StringField(
+        "SIRET",
+        description="14 chiffres, facultatif.",
+        filters=[strip],
+        validators=[Optional(), Regexp(r"^\d{14}$", message="Le SIRET compte 14 chiffres.")],
+    )
     commune_code = SelectField("Commune", validators=[Optional()])
-    email = EmailField("E-mail de contact", filters=[strip],
-                       validators=[Optional(), email_address(), max_length(254)])
+    email = EmailField("E-mail de contact", filters=[strip], validators=[Optional(), email_address(), max_length(254)])
     phone = StringField("Téléphone", filters=[strip], validators=[Optional(), max_length(20)])
     active = BooleanField("Structure active", default=True)
     notification_digest = BooleanField(
@@ -32,8 +36,9 @@ class OrganisationForm(BaseForm):
 
 
 class InvitationForm(BaseForm):
-    email = EmailField("Adresse e-mail professionnelle", filters=[strip],
-                       validators=[required(), email_address(), max_length(254)])
+    email = EmailField(
+        "Adresse e-mail professionnelle", filters=[strip], validators=[required(), email_address(), max_length(254)]
+    )
     role = SelectField("Rôle", choices=ROLE_CHOICES, default=MembershipRole.AGENT.value)
     grants_coordinator = BooleanField(
         "Donner aussi le droit de coordination départementale",

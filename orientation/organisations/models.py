@@ -119,9 +119,7 @@ class Membership(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    organisation_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     role: Mapped[MembershipRole] = mapped_column(enum_type(MembershipRole, "membership_role"))
 
     user: Mapped[User] = relationship(back_populates="memberships")
@@ -139,9 +137,7 @@ class Invitation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), index=True)
-    organisation_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     role: Mapped[MembershipRole] = mapped_column(enum_type(MembershipRole, "invitation_role"))
     grants_coordinator: Mapped[bool] = mapped_column(default=False)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)  # sha256 of the token

@@ -30,25 +30,41 @@ def save_organisation(organisation: Organisation, **fields) -> Organisation:
     return organisation
 
 
-def invite_member(inviter: User, organisation: Organisation, email: str, role: MembershipRole,
-                  grants_coordinator: bool = False) -> Invitation:
+def invite_member(
+    inviter: User, organisation: Organisation, email: str, role: MembershipRole, grants_coordinator: bool = False
+) -> Invitation:
     email = auth_operations.normalise_email(email)
     existing = auth_operations.get_user_by_email(email)
     if existing and any(m.organisation_id == organisation.id for m in existing.memberships):
         raise MembershipError(f"{email} est déjà membre de {organisation.name}.")
     token, token_hash = new_opaque_token()
     invitation = Invitation(
-        email=email, organisation=organisation, role=role, grants_coordinator=grants_coordinator,
-        token_hash=token_hash, invited_by_id=inviter.id,
+        email=email,
+        organisation=organisation,
+        role=role,
+        grants_coordinator=grants_coordinator,
+        token_hash=token_hash,
+        invited_by_id=inviter.id,
         expires_at=utcnow() + timedelta(days=current_app.config["INVITATION_VALID_DAYS"]),
     )
     db.session.add(invitation)
     db.session.flush()
-    security.record(SecurityEventKind.INVITATION_SENT, user=existing, email=email, organisation=organisation,
-                    detail={"role": role.value, "coordinator": bool(grants_coordinator)})
+    security.record(
+        SecurityEventKind.INVITATION_SENT,
+        user=existing,
+        email=email,
+        organisation=organisation,
+        detail={"role": role.value, "coordinator": bool(grants_coordinator)},
+    )
     link = url_for("auth.accept_invitation", token=token, _external=True)
-    queue_mail(email, "invitation", invitation=invitation, inviter=inviter, link=link,
-               valid_days=current_app.config["INVITATION_VALID_DAYS"])
+    queue_mail(
+        email,
+        "invitation",
+        invitation=invitation,
+        inviter=inviter,
+        link=link,
+        valid_days=current_app.config["INVITATION_VALID_DAYS"],
+    )
     return invitation
 
 
@@ -65,8 +81,14 @@ def invitation_problem(invitation: Invitation | None) -> str | None:
     return None
 
 
-def accept_invitation(invitation: Invitation, existing: User | None, *, first_name: str | None,
-                      last_name: str | None, password: str | None) -> User:
+def accept_invitation(
+    invitation: Invitation,
+    existing: User | None,
+    *,
+    first_name: str | None,
+    last_name: str | None,
+    password: str | None,
+) -> User:
     """Create the account (or reuse the existing one) and add the membership, exactly once."""
     claimed = db.session.execute(
         db.update(Invitation)
@@ -96,8 +118,12 @@ def change_role(membership: Membership, role: MembershipRole) -> None:
     if membership.role is MembershipRole.MANAGER and role is not MembershipRole.MANAGER:
         _keep_one_manager(membership)
     if membership.role is not role:
-        security.record(SecurityEventKind.ROLE_CHANGED, user=membership.user, organisation=membership.organisation_id,
-                        detail={"from": membership.role.value, "to": role.value})
+        security.record(
+            SecurityEventKind.ROLE_CHANGED,
+            user=membership.user,
+            organisation=membership.organisation_id,
+            detail={"from": membership.role.value, "to": role.value},
+        )
     membership.role = role
     db.session.flush()
 
@@ -105,16 +131,21 @@ def change_role(membership: Membership, role: MembershipRole) -> None:
 def remove_member(membership: Membership) -> None:
     if membership.role is MembershipRole.MANAGER:
         _keep_one_manager(membership)
-    security.record(SecurityEventKind.MEMBER_REMOVED, user=membership.user, organisation=membership.organisation_id,
-                    detail={"role": membership.role.value})
+    security.record(
+        SecurityEventKind.MEMBER_REMOVED,
+        user=membership.user,
+        organisation=membership.organisation_id,
+        detail={"role": membership.role.value},
+    )
     db.session.delete(membership)
     db.session.flush()
 
 
 def _keep_one_manager(membership: Membership) -> None:
     if count_managers(membership.organisation) <= 1:
-        raise MembershipError("Une structure doit garder au moins un·e responsable : "
-                              "nommez d'abord un·e autre responsable.")
+        raise MembershipError(
+            "Une structure doit garder au moins un·e responsable : nommez d'abord un·e autre responsable."
+        )
 
 
 def add_membership(user: User, organisation: Organisation, role: MembershipRole) -> Membership:

@@ -9,14 +9,17 @@ from orientation.organisations.models import Membership, MembershipRole, Organis
 
 
 def is_manager_of(user: User, organisation: Organisation) -> bool:
-    return any(m.organisation_id == organisation.id and m.role is MembershipRole.MANAGER
-               for m in user.memberships)
+    return any(m.organisation_id == organisation.id and m.role is MembershipRole.MANAGER for m in user.memberships)
 
 
 def manages_acting_structure(user: User, membership: Membership | None) -> bool:
     """The user acts, right now, as a manager of the structure of `membership` (their current one)."""
-    return (user.is_authenticated and membership is not None and membership.user_id == user.id
-            and membership.role is MembershipRole.MANAGER)
+    return (
+        user.is_authenticated
+        and membership is not None
+        and membership.user_id == user.id
+        and membership.role is MembershipRole.MANAGER
+    )
 
 
 def can_manage_organisations(user: User) -> bool:

@@ -17,19 +17,24 @@ def list_organisations(search: str = "") -> list[Organisation]:
 
 
 def list_members(organisation: Organisation) -> list[Membership]:
-    return list(db.session.scalars(
-        db.select(Membership)
-        .where(Membership.organisation_id == organisation.id)
-        .options(selectinload(Membership.user))
-        .order_by(Membership.role.desc(), Membership.id)
-    ))
+    return list(
+        db.session.scalars(
+            db.select(Membership)
+            .where(Membership.organisation_id == organisation.id)
+            .options(selectinload(Membership.user))
+            .order_by(Membership.role.desc(), Membership.id)
+        )
+    )
 
 
 def list_pending_invitations(organisation: Organisation) -> list[Invitation]:
     invitations = db.session.scalars(
         db.select(Invitation)
-        .where(Invitation.organisation_id == organisation.id, Invitation.accepted_at.is_(None),
-               Invitation.revoked_at.is_(None))
+        .where(
+            Invitation.organisation_id == organisation.id,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
         .order_by(Invitation.created_at.desc())
     )
     return [invitation for invitation in invitations if invitation.is_pending]
@@ -37,7 +42,8 @@ def list_pending_invitations(organisation: Organisation) -> list[Invitation]:
 
 def count_managers(organisation: Organisation) -> int:
     return db.session.scalar(
-        db.select(db.func.count()).select_from(Membership)
+        db.select(db.func.count())
+        .select_from(Membership)
         .where(Membership.organisation_id == organisation.id, Membership.role == MembershipRole.MANAGER)
     )
 

@@ -17,8 +17,7 @@ from orientation.organisations.models import Invitation, Membership, MembershipR
 def list_organisations():
     permissions.require(permissions.can_manage_organisations(current_user))
     search = request.args.get("q", "")[:100].replace("\x00", "")  # PostgreSQL text cannot hold NUL
-    return render_template("organisations/list.html", organisations=queries.list_organisations(search),
-                           search=search)
+    return render_template("organisations/list.html", organisations=queries.list_organisations(search), search=search)
 
 
 @login_required
@@ -29,16 +28,20 @@ def edit_organisation(organisation_id: int | None = None):
     form = OrganisationForm(obj=organisation)
     if form.validate_on_submit():
         organisation = operations.save_organisation(
-            organisation or Organisation(), name=form.name.data, type=form.type.data,
-            siret=form.siret.data or None, commune_code=form.commune_code.data or None,
-            email=form.email.data or None, phone=form.phone.data or None, active=form.active.data,
+            organisation or Organisation(),
+            name=form.name.data,
+            type=form.type.data,
+            siret=form.siret.data or None,
+            commune_code=form.commune_code.data or None,
+            email=form.email.data or None,
+            phone=form.phone.data or None,
+            active=form.active.data,
             notification_digest=form.notification_digest.data,
         )
         db.session.commit()
         flash(f"La structure « {organisation.name} » est enregistrée.", "success")
         return redirect(url_for("organisations.members", organisation_id=organisation.id))
-    return render_template("organisations/edit.html", form=form, organisation=organisation), \
-        400 if form.errors else 200
+    return render_template("organisations/edit.html", form=form, organisation=organisation), 400 if form.errors else 200
 
 
 @login_required
@@ -52,9 +55,13 @@ def members(organisation_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            operations.invite_member(current_user, organisation, form.email.data,
-                                     MembershipRole(form.role.data),
-                                     getattr(form, "grants_coordinator", None) and form.grants_coordinator.data)
+            operations.invite_member(
+                current_user,
+                organisation,
+                form.email.data,
+                MembershipRole(form.role.data),
+                getattr(form, "grants_coordinator", None) and form.grants_coordinator.data,
+            )
         except operations.MembershipError as error:
             form.email.errors.append(str(error))
         else:
@@ -64,10 +71,13 @@ def members(organisation_id: int):
     if form.errors:
         status = 400
     return render_template(
-        "organisations/members.html", organisation=organisation, form=form,
+        "organisations/members.html",
+        organisation=organisation,
+        form=form,
         members=queries.list_members(organisation),
         invitations=queries.list_pending_invitations(organisation),
-        role_form=RoleForm(), empty_form=EmptyForm(),
+        role_form=RoleForm(),
+        empty_form=EmptyForm(),
         preference_form=NotificationPreferenceForm(notification_digest=organisation.notification_digest),
     ), status
 
@@ -78,8 +88,10 @@ def change_role(membership_id: int):
     permissions.require(permissions.can_change_membership(current_user, membership))
     form = RoleForm()
     if form.validate_on_submit():
-        _apply(lambda: operations.change_role(membership, MembershipRole(form.role.data)),
-               f"Le rôle de {membership.user.full_name} est modifié.")
+        _apply(
+            lambda: operations.change_role(membership, MembershipRole(form.role.data)),
+            f"Le rôle de {membership.user.full_name} est modifié.",
+        )
     else:
         flash("Le rôle demandé n'est pas valide.", "error")
     return redirect(url_for("organisations.members", organisation_id=membership.organisation_id))

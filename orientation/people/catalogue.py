@@ -55,61 +55,110 @@ class NeedSpec:
 
 N, V = NeedCode, Volet
 NEEDS: dict[NeedCode, NeedSpec] = {
-    N.NUMERIQUE_EQUIPEMENT: NeedSpec(V.NUMERIQUE, "Pas d'équipement (ordinateur, smartphone)",
-                                     "numerique--acquerir-un-equipement", "digital-access"),
-    N.NUMERIQUE_CONNEXION: NeedSpec(V.NUMERIQUE, "Pas de connexion Internet",
-                                    "numerique--acceder-a-une-connexion-internet", "digital-access"),
-    N.NUMERIQUE_USAGES_BASE: NeedSpec(V.NUMERIQUE, "Usages de base (smartphone, e-mail)",
-                                      "numerique--maitriser-les-fondamentaux-du-numerique", "digital-literacy"),
-    N.NUMERIQUE_DEMARCHES: NeedSpec(V.NUMERIQUE, "Démarches en ligne (CAF, ameli, impots.gouv, ANTS, France Travail)",
-                                    "numerique--acceder-a-des-services-en-ligne", "digital-literacy"),
-    N.NUMERIQUE_AIDANT_CONNECT: NeedSpec(V.NUMERIQUE, "Démarche à faire pour la personne (Aidants Connect)",
-                                         "numerique--acceder-a-des-services-en-ligne", "digital-literacy"),
-    N.NUMERIQUE_TARIF_SOCIAL: NeedSpec(V.NUMERIQUE, "Tarif social Internet",
-                                       "numerique--acceder-a-une-connexion-internet", "digital-access"),
-    N.NUMERIQUE_RECONDITIONNE: NeedSpec(V.NUMERIQUE, "Équipement reconditionné",
-                                        "numerique--acquerir-un-equipement", "digital-access"),
-    N.SANTE_MEDECIN_TRAITANT: NeedSpec(V.SANTE, "Pas de médecin traitant", "sante--acces-aux-soins",
-                                       "personal-health-literacy"),
-    N.SANTE_RENONCEMENT: NeedSpec(V.SANTE, "Renoncement à des soins", "sante--acces-aux-soins",
-                                  "medical-cost-burden"),
-    N.SANTE_DROITS: NeedSpec(V.SANTE, "Droits non ouverts (CSS, AME, PUMa)", "sante--acces-aux-soins",
-                             "health-insurance-coverage-status"),
-    N.SANTE_ENFANTS: NeedSpec(V.SANTE, "Soins des enfants (ASE)", "sante--acces-aux-soins",
-                              "sdoh-category-unspecified"),
-    N.SANTE_SITUATION_COMPLEXE: NeedSpec(V.SANTE, "Situation complexe (DAC)", "sante--acces-aux-soins",
-                                         "sdoh-category-unspecified"),
-    N.MOBILITE_PERMIS: NeedSpec(V.MOBILITE, "Pas de permis de conduire", "mobilite--preparer-un-permis",
-                                "transportation-insecurity"),
-    N.MOBILITE_VEHICULE: NeedSpec(V.MOBILITE, "Pas de véhicule", "mobilite--acceder-a-un-vehicule",
-                                  "transportation-insecurity"),
-    N.MOBILITE_COUT: NeedSpec(V.MOBILITE, "Coût des déplacements", "mobilite--financer-ma-mobilite",
-                              "transportation-insecurity"),
-    N.MOBILITE_TRANSPORT: NeedSpec(V.MOBILITE, "Pas de transport en commun à proximité",
-                                   "mobilite--mobilite-douce-partagee-collective", "transportation-insecurity"),
-    N.MOBILITE_REDUITE: NeedSpec(V.MOBILITE, "Mobilité réduite",
-                                 "mobilite--etre-accompagne-dans-son-parcours-mobilite", "transportation-insecurity"),
-    N.MOBILITE_TRAJET: NeedSpec(V.MOBILITE, "Se rendre à un emploi, une formation, un rendez-vous de santé",
-                                "mobilite--etre-accompagne-dans-son-parcours-mobilite", "transportation-insecurity"),
+    N.NUMERIQUE_EQUIPEMENT: NeedSpec(
+        V.NUMERIQUE, "Pas d'équipement (ordinateur, smartphone)", "numerique--acquerir-un-equipement", "digital-access"
+    ),
+    N.NUMERIQUE_CONNEXION: NeedSpec(
+        V.NUMERIQUE, "Pas de connexion Internet", "numerique--acceder-a-une-connexion-internet", "digital-access"
+    ),
+    N.NUMERIQUE_USAGES_BASE: NeedSpec(
+        V.NUMERIQUE,
+        "Usages de base (smartphone, e-mail)",
+        "numerique--maitriser-les-fondamentaux-du-numerique",
+        "digital-literacy",
+    ),
+    N.NUMERIQUE_DEMARCHES: NeedSpec(
+        V.NUMERIQUE,
+        "Démarches en ligne (CAF, ameli, impots.gouv, ANTS, France Travail)",
+        "numerique--acceder-a-des-services-en-ligne",
+        "digital-literacy",
+    ),
+    N.NUMERIQUE_AIDANT_CONNECT: NeedSpec(
+        V.NUMERIQUE,
+        "Démarche à faire pour la personne (Aidants Connect)",
+        "numerique--acceder-a-des-services-en-ligne",
+        "digital-literacy",
+    ),
+    N.NUMERIQUE_TARIF_SOCIAL: NeedSpec(
+        V.NUMERIQUE, "Tarif social Internet", "numerique--acceder-a-une-connexion-internet", "digital-access"
+    ),
+    N.NUMERIQUE_RECONDITIONNE: NeedSpec(
+        V.NUMERIQUE, "Équipement reconditionné", "numerique--acquerir-un-equipement", "digital-access"
+    ),
+    N.SANTE_MEDECIN_TRAITANT: NeedSpec(
+        V.SANTE, "Pas de médecin traitant", "sante--acces-aux-soins", "personal-health-literacy"
+    ),
+    N.SANTE_RENONCEMENT: NeedSpec(V.SANTE, "Renoncement à des soins", "sante--acces-aux-soins", "medical-cost-burden"),
+    N.SANTE_DROITS: NeedSpec(
+        V.SANTE, "Droits non ouverts (CSS, AME, PUMa)", "sante--acces-aux-soins", "health-insurance-coverage-status"
+    ),
+    N.SANTE_ENFANTS: NeedSpec(
+        V.SANTE, "Soins des enfants (ASE)", "sante--acces-aux-soins", "sdoh-category-unspecified"
+    ),
+    N.SANTE_SITUATION_COMPLEXE: NeedSpec(
+        V.SANTE, "Situation complexe (DAC)", "sante--acces-aux-soins", "sdoh-category-unspecified"
+    ),
+    N.MOBILITE_PERMIS: NeedSpec(
+        V.MOBILITE, "Pas de permis de conduire", "mobilite--preparer-un-permis", "transportation-insecurity"
+    ),
+    N.MOBILITE_VEHICULE: NeedSpec(
+        V.MOBILITE, "Pas de véhicule", "mobilite--acceder-a-un-vehicule", "transportation-insecurity"
+    ),
+    N.MOBILITE_COUT: NeedSpec(
+        V.MOBILITE, "Coût des déplacements", "mobilite--financer-ma-mobilite", "transportation-insecurity"
+    ),
+    N.MOBILITE_TRANSPORT: NeedSpec(
+        V.MOBILITE,
+        "Pas de transport en commun à proximité",
+        "mobilite--mobilite-douce-partagee-collective",
+        "transportation-insecurity",
+    ),
+    N.MOBILITE_REDUITE: NeedSpec(
+        V.MOBILITE,
+        "Mobilité réduite",
+        "mobilite--etre-accompagne-dans-son-parcours-mobilite",
+        "transportation-insecurity",
+    ),
+    N.MOBILITE_TRAJET: NeedSpec(
+        V.MOBILITE,
+        "Se rendre à un emploi, une formation, un rendez-vous de santé",
+        "mobilite--etre-accompagne-dans-son-parcours-mobilite",
+        "transportation-insecurity",
+    ),
 }
 
 # Details of the diagnosis, per volet: code → label (stored as a list of codes on the need).
 DETAILS: dict[Volet, dict[str, str]] = {
     V.NUMERIQUE: {
-        "caf": "Démarche CAF", "ameli": "Démarche ameli", "impots": "Démarche impots.gouv",
-        "ants": "Démarche ANTS (titres, permis)", "france_travail": "Démarche France Travail",
-        "veut_apprendre": "Souhaite apprendre à faire seul·e", "faire_pour": "A besoin qu'on fasse pour elle ou lui",
+        "caf": "Démarche CAF",
+        "ameli": "Démarche ameli",
+        "impots": "Démarche impots.gouv",
+        "ants": "Démarche ANTS (titres, permis)",
+        "france_travail": "Démarche France Travail",
+        "veut_apprendre": "Souhaite apprendre à faire seul·e",
+        "faire_pour": "A besoin qu'on fasse pour elle ou lui",
     },
     V.SANTE: {
-        "dentaire": "Soins dentaires", "optique": "Optique", "audition": "Audition", "specialiste": "Spécialiste",
-        "generaliste": "Généraliste", "soins_courants": "Soins courants",
-        "raison_cout": "Raison : coût, reste à charge", "raison_complementaire": "Raison : pas de complémentaire (CSS)",
-        "raison_distance": "Raison : distance", "raison_delai": "Raison : délais d'attente",
-        "raison_comprehension": "Raison : ne comprend pas le système", "raison_peur": "Raison : peur",
-        "css": "Droits : CSS", "ame": "Droits : AME", "puma": "Droits : PUMa",
+        "dentaire": "Soins dentaires",
+        "optique": "Optique",
+        "audition": "Audition",
+        "specialiste": "Spécialiste",
+        "generaliste": "Généraliste",
+        "soins_courants": "Soins courants",
+        "raison_cout": "Raison : coût, reste à charge",
+        "raison_complementaire": "Raison : pas de complémentaire (CSS)",
+        "raison_distance": "Raison : distance",
+        "raison_delai": "Raison : délais d'attente",
+        "raison_comprehension": "Raison : ne comprend pas le système",
+        "raison_peur": "Raison : peur",
+        "css": "Droits : CSS",
+        "ame": "Droits : AME",
+        "puma": "Droits : PUMa",
     },
     V.MOBILITE: {
-        "emploi": "Pour un emploi", "formation": "Pour une formation", "rdv_sante": "Pour un rendez-vous de santé",
+        "emploi": "Pour un emploi",
+        "formation": "Pour une formation",
+        "rdv_sante": "Pour un rendez-vous de santé",
         "insertion": "Pour une démarche d'insertion",
     },
 }

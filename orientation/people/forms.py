@@ -15,8 +15,10 @@ from orientation.people.catalogue import DETAILS, needs_of_volet
 from orientation.people.models import ConsentMethod, ContactPreference, NeedStatus, SituationFlag
 from orientation.territory.queries import commune_choices
 
-DEFAULT_PURPOSE = ("Être orienté·e vers les services adaptés à ses besoins et que les informations choisies "
-                   "soient transmises à la structure qui la reçoit, pour le suivi de l'orientation.")
+DEFAULT_PURPOSE = (
+    "Être orienté·e vers les services adaptés à ses besoins et que les informations choisies "
+    "soient transmises à la structure qui la reçoit, pour le suivi de l'orientation."
+)
 
 
 def _not_in_future(form, field):
@@ -27,18 +29,28 @@ def _not_in_future(form, field):
 class PersonForm(BaseForm):
     first_name = StringField("Prénom", validators=[required(), max_length(100)], filters=[strip])
     last_name = StringField("Nom", validators=[required(), max_length(100)], filters=[strip])
-    birth_date = DateField("Date de naissance", validators=[Optional(), _not_in_future],
-                           description="Facultative. Format : jj/mm/aaaa.")
+    birth_date = DateField(
+        "Date de naissance", validators=[Optional(), _not_in_future], description="Facultative. Format : jj/mm/aaaa."
+    )
     commune_code = SelectField("Commune de résidence", validators=[Optional()])
-    address = StringField("Adresse", validators=[Optional(), max_length(300)], filters=[strip],
-                          description="Seulement si l'orientation en a besoin.")
+    address = StringField(
+        "Adresse",
+        validators=[Optional(), max_length(300)],
+        filters=[strip],
+        description="Seulement si l'orientation en a besoin.",
+    )
     phone = StringField("Téléphone", validators=[Optional(), max_length(20)], filters=[strip])
-    email = StringField("Adresse e-mail", validators=[Optional(), email_address(), max_length(254)],
-                        filters=[strip])
-    contact_preference = RadioField("Moyen de contact préféré", default=ContactPreference.PHONE.value,
-                                    choices=[(p.value, p.label) for p in ContactPreference])
-    situation = MultiCheckboxField("Situation", choices=[(f.value, f.label) for f in SituationFlag],
-                                   description="Ce qui aide à orienter ; rien d'autre.")
+    email = StringField("Adresse e-mail", validators=[Optional(), email_address(), max_length(254)], filters=[strip])
+    contact_preference = RadioField(
+        "Moyen de contact préféré",
+        default=ContactPreference.PHONE.value,
+        choices=[(p.value, p.label) for p in ContactPreference],
+    )
+    situation = MultiCheckboxField(
+        "Situation",
+        choices=[(f.value, f.label) for f in SituationFlag],
+        description="Ce qui aide à orienter ; rien d'autre.",
+    )
     referent_id = SelectField("Référent·e", validators=[Optional()], coerce=str)
     confirm_duplicate = BooleanField("Il s'agit bien d'une autre personne : créer la fiche quand même")
 
@@ -64,27 +76,43 @@ class PersonForm(BaseForm):
             raise ValidationError("Indiquez une adresse e-mail pour ce moyen de contact.")
 
     def person_fields(self) -> dict:
-        return {"first_name": self.first_name.data, "last_name": self.last_name.data,
-                "birth_date": self.birth_date.data, "commune_code": self.commune_code.data or None,
-                "address": self.address.data or None, "phone": self.phone.data or None,
-                "email": (self.email.data or "").lower() or None,
-                "contact_preference": ContactPreference(self.contact_preference.data),
-                "situation": list(self.situation.data or []),
-                "referent_id": int(self.referent_id.data) if self.referent_id.data else None}
+        return {
+            "first_name": self.first_name.data,
+            "last_name": self.last_name.data,
+            "birth_date": self.birth_date.data,
+            "commune_code": self.commune_code.data or None,
+            "address": self.address.data or None,
+            "phone": self.phone.data or None,
+            "email": (self.email.data or "").lower() or None,
+            "contact_preference": ContactPreference(self.contact_preference.data),
+            "situation": list(self.situation.data or []),
+            "referent_id": int(self.referent_id.data) if self.referent_id.data else None,
+        }
 
 
 class ConsentForm(BaseForm):
-    agreed = BooleanField("La personne a donné son accord, après avoir été informée de ce qui sera transmis",
-                          validators=[required("Le consentement de la personne est nécessaire.")])
-    method = RadioField("Recueilli", choices=[(m.value, m.label) for m in ConsentMethod],
-                        validators=[required("Indiquez comment le consentement a été recueilli.")])
-    purpose = TextAreaField("Objet du consentement", default=DEFAULT_PURPOSE,
-                            validators=[required(), max_length(2000)], filters=[strip])
-    scope = MultiCheckboxField("Volets couverts", choices=[(v.value, v.label) for v in Volet],
-                               validators=[required("Cochez au moins un volet.")])
-    expires_on = DateField("Valable jusqu'au", validators=[Optional()],
-                           description="Facultatif. Au-delà, aucune orientation ne peut plus partir sans nouveau "
-                                       "consentement.")
+    agreed = BooleanField(
+        "La personne a donné son accord, après avoir été informée de ce qui sera transmis",
+        validators=[required("Le consentement de la personne est nécessaire.")],
+    )
+    method = RadioField(
+        "Recueilli",
+        choices=[(m.value, m.label) for m in ConsentMethod],
+        validators=[required("Indiquez comment le consentement a été recueilli.")],
+    )
+    purpose = TextAreaField(
+        "Objet du consentement", default=DEFAULT_PURPOSE, validators=[required(), max_length(2000)], filters=[strip]
+    )
+    scope = MultiCheckboxField(
+        "Volets couverts",
+        choices=[(v.value, v.label) for v in Volet],
+        validators=[required("Cochez au moins un volet.")],
+    )
+    expires_on = DateField(
+        "Valable jusqu'au",
+        validators=[Optional()],
+        description="Facultatif. Au-delà, aucune orientation ne peut plus partir sans nouveau consentement.",
+    )
 
     def validate_expires_on(self, field):
         if field.data and field.data < date.today():
@@ -98,8 +126,12 @@ class WithdrawConsentForm(BaseForm):
 class NeedsForm(BaseForm):
     codes = MultiCheckboxField("Besoins repérés", validators=[required("Cochez au moins un besoin.")])
     details = MultiCheckboxField("Précisions du diagnostic", validators=[Optional()])
-    note = TextAreaField("Notes", validators=[Optional(), max_length(2000)], filters=[strip],
-                         description="Ce qui aidera la structure qui recevra la personne (si vous le partagez).")
+    note = TextAreaField(
+        "Notes",
+        validators=[Optional(), max_length(2000)],
+        filters=[strip],
+        description="Ce qui aidera la structure qui recevra la personne (si vous le partagez).",
+    )
 
     def __init__(self, *args, volet: Volet, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,8 +140,11 @@ class NeedsForm(BaseForm):
 
 
 class CloseNeedForm(BaseForm):
-    status = RadioField("Résultat", choices=[(s.value, s.label) for s in NeedStatus if s is not NeedStatus.OPEN],
-                        validators=[required("Choisissez le résultat.")])
+    status = RadioField(
+        "Résultat",
+        choices=[(s.value, s.label) for s in NeedStatus if s is not NeedStatus.OPEN],
+        validators=[required("Choisissez le résultat.")],
+    )
 
 
 class PersonSearchForm(BaseForm):

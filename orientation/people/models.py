@@ -29,8 +29,13 @@ class ContactPreference(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"sms": "SMS", "email": "E-mail", "phone": "Téléphone", "post": "Courrier",
-                "no_direct_contact": "Ne pas contacter directement (passer par le ou la référent·e)"}[self.value]
+        return {
+            "sms": "SMS",
+            "email": "E-mail",
+            "phone": "Téléphone",
+            "post": "Courrier",
+            "no_direct_contact": "Ne pas contacter directement (passer par le ou la référent·e)",
+        }[self.value]
 
 
 class SituationFlag(enum.StrEnum):
@@ -44,10 +49,15 @@ class SituationFlag(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"qpv": "Habite un quartier prioritaire (QPV)", "over_60": "Plus de 60 ans",
-                "disability": "Situation de handicap", "rsa": "Bénéficiaire du RSA",
-                "french_difficulty": "Lit difficilement le français", "no_email": "Pas d'adresse e-mail",
-                "isolated": "Isolement social"}[self.value]
+        return {
+            "qpv": "Habite un quartier prioritaire (QPV)",
+            "over_60": "Plus de 60 ans",
+            "disability": "Situation de handicap",
+            "rsa": "Bénéficiaire du RSA",
+            "french_difficulty": "Lit difficilement le français",
+            "no_email": "Pas d'adresse e-mail",
+            "isolated": "Isolement social",
+        }[self.value]
 
 
 class ConsentMethod(enum.StrEnum):
@@ -68,8 +78,13 @@ class NeedStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"open": "En cours", "met": "Besoin satisfait", "partly_met": "Partiellement satisfait",
-                "not_met": "Non satisfait", "no_longer_needed": "Plus d'actualité"}[self.value]
+        return {
+            "open": "En cours",
+            "met": "Besoin satisfait",
+            "partly_met": "Partiellement satisfait",
+            "not_met": "Non satisfait",
+            "no_longer_needed": "Plus d'actualité",
+        }[self.value]
 
     @property
     def is_open(self) -> bool:
@@ -100,7 +115,8 @@ class Person(TimestampMixin, db.Model):
     phone: Mapped[str | None] = mapped_column(sa.String(20))
     email: Mapped[str | None] = mapped_column(sa.String(254))
     contact_preference: Mapped[ContactPreference] = mapped_column(
-        enum_type(ContactPreference, "contact_preference"), default=ContactPreference.PHONE)
+        enum_type(ContactPreference, "contact_preference"), default=ContactPreference.PHONE
+    )
     situation: Mapped[list] = mapped_column(sa.JSON, default=list)  # SituationFlag values
     referent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
@@ -175,9 +191,7 @@ class Need(TimestampMixin, db.Model):
     """A need in one volet; open until met, across as many orientations as it takes (the parcours)."""
 
     __tablename__ = "needs"
-    __table_args__ = (
-        sa.CheckConstraint("(status = 'open') = (closed_at IS NULL)", name="closed_when_not_open"),
-    )
+    __table_args__ = (sa.CheckConstraint("(status = 'open') = (closed_at IS NULL)", name="closed_when_not_open"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), index=True)

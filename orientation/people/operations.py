@@ -24,11 +24,26 @@ def save_person(person: Person | None, *, organisation_id: int, user, **fields) 
     return person
 
 
-def record_consent(person: Person, *, user, organisation_id: int, method: ConsentMethod, purpose: str,
-                   scope: list[str], expires_on=None) -> Consent:
-    consent = Consent(person=person, organisation_id=organisation_id, collected_by_id=user.id,
-                      collected_at=clock.now(), method=ConsentMethod(method), purpose=purpose,
-                      scope=[Volet(value).value for value in scope], expires_on=expires_on)
+def record_consent(
+    person: Person,
+    *,
+    user,
+    organisation_id: int,
+    method: ConsentMethod,
+    purpose: str,
+    scope: list[str],
+    expires_on=None,
+) -> Consent:
+    consent = Consent(
+        person=person,
+        organisation_id=organisation_id,
+        collected_by_id=user.id,
+        collected_at=clock.now(),
+        method=ConsentMethod(method),
+        purpose=purpose,
+        scope=[Volet(value).value for value in scope],
+        expires_on=expires_on,
+    )
     db.session.add(consent)
     db.session.flush()
     return consent
@@ -50,14 +65,20 @@ def withdraw_consent(consent: Consent, *, user, note: str | None = None) -> int:
     db.session.flush()
     stopped = 0
     for orientation in list_pending_orientations_of_consent(consent.id):
-        lifecycle.transition(orientation, lifecycle.OrientationStatus.CANCELLED, actor=None,
-                             reason=lifecycle.Reason.CONSENT_WITHDRAWN, note="Consentement retiré par la personne.")
+        lifecycle.transition(
+            orientation,
+            lifecycle.OrientationStatus.CANCELLED,
+            actor=None,
+            reason=lifecycle.Reason.CONSENT_WITHDRAWN,
+            note="Consentement retiré par la personne.",
+        )
         stopped += 1
     return stopped
 
 
-def add_needs(person: Person, *, user, volet: Volet, codes: list[str], details: list[str],
-              note: str | None) -> list[Need]:
+def add_needs(
+    person: Person, *, user, volet: Volet, codes: list[str], details: list[str], note: str | None
+) -> list[Need]:
     volet = Volet(volet)
     kept_details = [code for code in details if code in DETAILS[volet]]
     needs = []
@@ -65,8 +86,15 @@ def add_needs(person: Person, *, user, volet: Volet, codes: list[str], details: 
         code = NeedCode(value)
         if code.volet is not volet:
             raise PeopleError("Ce besoin n'appartient pas à ce volet.")
-        need = Need(person=person, volet=volet, code=code, details=kept_details, note=note or None,
-                    created_by_id=user.id, status=NeedStatus.OPEN)
+        need = Need(
+            person=person,
+            volet=volet,
+            code=code,
+            details=kept_details,
+            note=note or None,
+            created_by_id=user.id,
+            status=NeedStatus.OPEN,
+        )
         db.session.add(need)
         needs.append(need)
     db.session.flush()

@@ -25,27 +25,39 @@ def get_need(need_id: int) -> Need:
 
 
 def list_people(organisation_id: int, search: str = "", limit: int = PAGE_SIZE) -> list[Person]:
-    statement = (sa.select(Person).where(Person.organisation_id == organisation_id)
-                 .order_by(Person.last_name, Person.first_name, Person.id).limit(limit)
-                 .options(selectinload(Person.commune)))
+    statement = (
+        sa.select(Person)
+        .where(Person.organisation_id == organisation_id)
+        .order_by(Person.last_name, Person.first_name, Person.id)
+        .limit(limit)
+        .options(selectinload(Person.commune))
+    )
     words = normalise(search).split()
     for word in words[:5]:
         statement = statement.where(Person.name_key.contains(word, autoescape=True))
     return list(db.session.scalars(statement))
 
 
-def find_duplicates(organisation_id: int, first_name: str, last_name: str, birth_date: date | None,
-                    exclude_id: int | None = None) -> list[Person]:
+def find_duplicates(
+    organisation_id: int, first_name: str, last_name: str, birth_date: date | None, exclude_id: int | None = None
+) -> list[Person]:
     """Same name (accents and case ignored) and same birth date, in the same organisation's files."""
-    statement = sa.select(Person).where(Person.organisation_id == organisation_id,
-                                        Person.name_key == name_key(first_name, last_name),
-                                        Person.birth_date == birth_date if birth_date else Person.birth_date.is_(None))
+    statement = sa.select(Person).where(
+        Person.organisation_id == organisation_id,
+        Person.name_key == name_key(first_name, last_name),
+        Person.birth_date == birth_date if birth_date else Person.birth_date.is_(None),
+    )
     if exclude_id is not None:
         statement = statement.where(Person.id != exclude_id)
     return list(db.session.scalars(statement))
 
 
 def list_referents(organisation_id: int) -> list[User]:
-    return list(db.session.scalars(
-        sa.select(User).join(Membership).where(Membership.organisation_id == organisation_id, User.active.is_(True))
-        .order_by(User.last_name, User.first_name)))
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(Membership)
+            .where(Membership.organisation_id == organisation_id, User.active.is_(True))
+            .order_by(User.last_name, User.first_name)
+        )
+    )

@@ -27,8 +27,7 @@ from orientation.referrals import queries as referral_queries
 
 def _acting_organisation_id() -> int:
     membership = current_membership()
-    permissions.require(membership is not None and permissions.can_keep_files(current_user,
-                                                                              membership.organisation_id))
+    permissions.require(membership is not None and permissions.can_keep_files(current_user, membership.organisation_id))
     return membership.organisation_id
 
 
@@ -44,8 +43,9 @@ def list_people():
     organisation_id = _acting_organisation_id()
     form = PersonSearchForm(formdata=request.args)
     form.validate()
-    return render_template("people/list.html", form=form,
-                           people=queries.list_people(organisation_id, form.q.data or ""))
+    return render_template(
+        "people/list.html", form=form, people=queries.list_people(organisation_id, form.q.data or "")
+    )
 
 
 @login_required
@@ -60,17 +60,22 @@ def edit_person(person_id: int | None = None):
         form.contact_preference.data = person.contact_preference.value
     duplicates = []
     if form.validate_on_submit():
-        duplicates = queries.find_duplicates(owner_id, form.first_name.data, form.last_name.data,
-                                             form.birth_date.data, exclude_id=person.id if person else None)
+        duplicates = queries.find_duplicates(
+            owner_id,
+            form.first_name.data,
+            form.last_name.data,
+            form.birth_date.data,
+            exclude_id=person.id if person else None,
+        )
         if not duplicates or form.confirm_duplicate.data:
-            person = operations.save_person(person, organisation_id=owner_id, user=current_user,
-                                            **form.person_fields())
+            person = operations.save_person(person, organisation_id=owner_id, user=current_user, **form.person_fields())
             db.session.commit()
             flash(f"La fiche de {person.full_name} est enregistrée.", "success")
             return redirect(url_for("people.show", person_id=person.id))
     db.session.commit()  # the access log of an edited file
-    return render_template("people/edit.html", form=form, person=person, duplicates=duplicates), \
-        400 if form.errors or duplicates else 200
+    return render_template(
+        "people/edit.html", form=form, person=person, duplicates=duplicates
+    ), 400 if form.errors or duplicates else 200
 
 
 @login_required
@@ -79,10 +84,17 @@ def show(person_id: int):
     db.session.commit()  # the access log, before loading what the page shows (a commit expires it all)
     orientations = referral_queries.list_orientations_of_person(person.id)
     timeline = referral_queries.person_timeline(person.id, orientations)
-    return render_template("people/show.html", person=person, orientations=orientations, timeline=timeline,
-                           volets=list(Volet), needs_orientations=referral_queries.needs_in_orientations(person.id),
-                           withdraw_form=WithdrawConsentForm(), close_form=CloseNeedForm(),
-                           valid_consent=person.valid_consent())
+    return render_template(
+        "people/show.html",
+        person=person,
+        orientations=orientations,
+        timeline=timeline,
+        volets=list(Volet),
+        needs_orientations=referral_queries.needs_in_orientations(person.id),
+        withdraw_form=WithdrawConsentForm(),
+        close_form=CloseNeedForm(),
+        valid_consent=person.valid_consent(),
+    )
 
 
 @login_required
@@ -91,9 +103,15 @@ def add_consent(person_id: int):
     person = _load(person_id, "people.consent")
     form = ConsentForm()
     if form.validate_on_submit():
-        operations.record_consent(person, user=current_user, organisation_id=person.organisation_id,
-                                  method=form.method.data, purpose=form.purpose.data, scope=form.scope.data,
-                                  expires_on=form.expires_on.data)
+        operations.record_consent(
+            person,
+            user=current_user,
+            organisation_id=person.organisation_id,
+            method=form.method.data,
+            purpose=form.purpose.data,
+            scope=form.scope.data,
+            expires_on=form.expires_on.data,
+        )
         db.session.commit()
         flash("Le consentement est enregistré.", "success")
         return redirect(url_for("people.show", person_id=person.id))
@@ -114,8 +132,11 @@ def withdraw_consent(consent_id: int):
         flash(str(refusal), "error")
     else:
         db.session.commit()
-        flash(f"Le consentement est retiré. {stopped} orientation(s) en cours arrêtée(s) ; les structures "
-              "destinataires ne voient plus les informations partagées.", "success")
+        flash(
+            f"Le consentement est retiré. {stopped} orientation(s) en cours arrêtée(s) ; les structures "
+            "destinataires ne voient plus les informations partagées.",
+            "success",
+        )
     return redirect(url_for("people.show", person_id=person.id))
 
 
@@ -127,14 +148,21 @@ def add_needs(person_id: int, volet: str):
     person = _load(person_id, "people.needs")
     form = NeedsForm(volet=Volet(volet))
     if form.validate_on_submit():
-        operations.add_needs(person, user=current_user, volet=Volet(volet), codes=form.codes.data,
-                             details=form.details.data, note=form.note.data)
+        operations.add_needs(
+            person,
+            user=current_user,
+            volet=Volet(volet),
+            codes=form.codes.data,
+            details=form.details.data,
+            note=form.note.data,
+        )
         db.session.commit()
         flash("Les besoins sont enregistrés. Vous pouvez maintenant orienter la personne.", "success")
         return redirect(url_for("people.show", person_id=person.id, _anchor=f"volet-{volet}"))
     db.session.commit()
-    return render_template("people/needs.html", form=form, person=person, volet=Volet(volet),
-                           codes=needs_of_volet(Volet(volet))), 400 if form.errors else 200
+    return render_template(
+        "people/needs.html", form=form, person=person, volet=Volet(volet), codes=needs_of_volet(Volet(volet))
+    ), 400 if form.errors else 200
 
 
 @login_required
@@ -159,10 +187,20 @@ def close_need(need_id: int):
 def suggest_services(need_id: int):
     need = queries.get_need(need_id)
     person = _load(need.person_id, "people.suggest_services")
-    params = SearchParams(thematique=need.code.spec.thematique, commune_code=person.commune_code,
-                          accepts_orientations=True, page=request.args.get("page", 1, type=int))
+    params = SearchParams(
+        thematique=need.code.spec.thematique,
+        commune_code=person.commune_code,
+        accepts_orientations=True,
+        page=request.args.get("page", 1, type=int),
+    )
     result = search_services(params)
     db.session.commit()
-    return render_template("people/suggestions.html", need=need, person=person, result=result,
-                           search_url=url_for("directory.search", thematique=params.thematique,
-                                              commune=person.commune_code or "", orientable="y"))
+    return render_template(
+        "people/suggestions.html",
+        need=need,
+        person=person,
+        result=result,
+        search_url=url_for(
+            "directory.search", thematique=params.thematique, commune=person.commune_code or "", orientable="y"
+        ),
+    )

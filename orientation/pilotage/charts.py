@@ -34,8 +34,15 @@ class BarChart:
 def bar_chart(title: str, items: list[tuple[str, object]], unit: str = "") -> BarChart:
     numbers = [float(value) for _label, value in items if isinstance(value, int | float)]
     top = max(numbers, default=0) or 1
-    bars = [Bar(label, text_of(value), (float(value) / top * 100) if isinstance(value, int | float) else 0,
-                not isinstance(value, int | float)) for label, value in items]
+    bars = [
+        Bar(
+            label,
+            text_of(value),
+            (float(value) / top * 100) if isinstance(value, int | float) else 0,
+            not isinstance(value, int | float),
+        )
+        for label, value in items
+    ]
     return BarChart(title, bars, unit)
 
 
@@ -67,8 +74,19 @@ def month_chart(table: Table) -> ColumnChart:
     for row in table.rows:
         label = row[0]
         short = label[:3] + " " + label[-2:]
-        columns.append(Column(label, short, [(text_of(row[index[name]]), (row[index[name]] / top * 100)
-                                              if isinstance(row[index[name]], int) else 0) for name in series]))
+        columns.append(
+            Column(
+                label,
+                short,
+                [
+                    (
+                        text_of(row[index[name]]),
+                        (row[index[name]] / top * 100) if isinstance(row[index[name]], int) else 0,
+                    )
+                    for name in series
+                ],
+            )
+        )
     return ColumnChart("Orientations par mois d'envoi", list(series), columns)
 
 
@@ -80,8 +98,10 @@ def dashboard_charts(tables: dict[str, Table]) -> dict:
     return {
         "months": month_chart(tables["mois"]),
         "volets": bar_chart("Orientations envoyées par volet", pairs("volets")),
-        "acceptance": bar_chart("Taux d'acceptation par volet",
-                                [(row[0], row[volets.headers.index("Taux d'acceptation")]) for row in volets.rows]),
+        "acceptance": bar_chart(
+            "Taux d'acceptation par volet",
+            [(row[0], row[volets.headers.index("Taux d'acceptation")]) for row in volets.rows],
+        ),
         "reasons": bar_chart("Refus par motif", pairs("motifs-refus")),
         "outcomes": bar_chart("Résultats des orientations terminées", pairs("resultats")),
         "epci": bar_chart("Orientations envoyées par EPCI de la personne", pairs("epci", 2)),

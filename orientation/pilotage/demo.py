@@ -40,15 +40,30 @@ HISTORY_MARK = "Historique"  # the last name of every history person: "Historiqu
 ORIENTATIONS = 260
 SEED = 2024
 SENDERS = ["EDeS d'Avignon Nord", "EDeS de Carpentras", "EDeS d'Apt", "CCAS de Cavaillon", "France Services de Pertuis"]
-NEEDS = {Volet.NUMERIQUE: [NeedCode.NUMERIQUE_DEMARCHES, NeedCode.NUMERIQUE_USAGES_BASE,
-                           NeedCode.NUMERIQUE_AIDANT_CONNECT, NeedCode.NUMERIQUE_EQUIPEMENT],
-         Volet.SANTE: [NeedCode.SANTE_MEDECIN_TRAITANT, NeedCode.SANTE_DROITS],
-         Volet.MOBILITE: [NeedCode.MOBILITE_PERMIS, NeedCode.MOBILITE_TRAJET, NeedCode.MOBILITE_VEHICULE]}
+NEEDS = {
+    Volet.NUMERIQUE: [
+        NeedCode.NUMERIQUE_DEMARCHES,
+        NeedCode.NUMERIQUE_USAGES_BASE,
+        NeedCode.NUMERIQUE_AIDANT_CONNECT,
+        NeedCode.NUMERIQUE_EQUIPEMENT,
+    ],
+    Volet.SANTE: [NeedCode.SANTE_MEDECIN_TRAITANT, NeedCode.SANTE_DROITS],
+    Volet.MOBILITE: [NeedCode.MOBILITE_PERMIS, NeedCode.MOBILITE_TRAJET, NeedCode.MOBILITE_VEHICULE],
+}
 # How an orientation of the history ends, with its weight
-ENDINGS = {"completed": 38, "in_progress": 8, "accepted": 4, "declined": 14, "redirected": 4, "expired": 6,
-           "abandoned": 6, "cancelled": 4, "received": 4, "sent": 3}
-DECLINE_REASONS = [Reason.FULL, Reason.NOT_ELIGIBLE, Reason.WRONG_SERVICE, Reason.UNREACHABLE,
-                   Reason.PERSON_REFUSED]
+ENDINGS = {
+    "completed": 38,
+    "in_progress": 8,
+    "accepted": 4,
+    "declined": 14,
+    "redirected": 4,
+    "expired": 6,
+    "abandoned": 6,
+    "cancelled": 4,
+    "received": 4,
+    "sent": 3,
+}
+DECLINE_REASONS = [Reason.FULL, Reason.NOT_ELIGIBLE, Reason.WRONG_SERVICE, Reason.UNREACHABLE, Reason.PERSON_REFUSED]
 
 
 def load_demo_pilotage() -> list[str]:
@@ -58,8 +73,9 @@ def load_demo_pilotage() -> list[str]:
     if not db.session.scalar(sa.select(Person.id).where(Person.last_name.like(f"{HISTORY_MARK} %")).limit(1)):
         created = _history()
     record = refresh_facts(full=True)
-    return [f"Pilotage : {created} orientations d'historique sur douze mois ; chiffres recalculés "
-            f"({record.months} mois)."]
+    return [
+        f"Pilotage : {created} orientations d'historique sur douze mois ; chiffres recalculés ({record.months} mois)."
+    ]
 
 
 def _history() -> int:
@@ -67,8 +83,9 @@ def _history() -> int:
     services = _receiving_services()
     if None in senders or not services:
         return 0
-    communes = list(db.session.scalars(sa.select(Commune).where(Commune.epci_siren.is_not(None))
-                                       .order_by(Commune.code_insee)))
+    communes = list(
+        db.session.scalars(sa.select(Commune).where(Commune.epci_siren.is_not(None)).order_by(Commune.code_insee))
+    )
     rng = random.Random(SEED)
     first_outbox = db.session.scalar(sa.select(sa.func.max(OutboxMessage.id))) or 0
     agents = {organisation.id: _member(organisation) for organisation in senders}
@@ -86,30 +103,68 @@ def _history() -> int:
         sent_at = sent_at.replace(hour=8 + sent_at.hour % 9)
         ending = rng.choices(list(ENDINGS), list(ENDINGS.values()))[0]
         with clock.frozen(sent_at) as frozen:
-            _one(number, sender, agents[sender.id], receivers[receiver_org.id], service, volet, commune.code_insee,
-                 ending, rng, frozen, today)
-    db.session.execute(sa.update(OutboxMessage).where(
-        OutboxMessage.id > first_outbox, OutboxMessage.status.in_([MessageStatus.PENDING, MessageStatus.HELD]))
+            _one(
+                number,
+                sender,
+                agents[sender.id],
+                receivers[receiver_org.id],
+                service,
+                volet,
+                commune.code_insee,
+                ending,
+                rng,
+                frozen,
+                today,
+            )
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id > first_outbox, OutboxMessage.status.in_([MessageStatus.PENDING, MessageStatus.HELD]))
         .values(status=MessageStatus.CANCELLED, last_error="Historique de démonstration : non envoyé.")
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
     db.session.flush()
     return ORIENTATIONS
 
 
 def _one(number, sender, agent, receiver, service, volet, commune, ending, rng, frozen, today) -> None:
     person = people_operations.save_person(
-        None, organisation_id=sender.id, user=agent, first_name="Personne", last_name=f"{HISTORY_MARK} {number:03d}",
-        birth_date=None, commune_code=commune, phone="06 00 00 00 00", email=None,
-        contact_preference=ContactPreference.PHONE, situation=[], referent_id=agent.id, address=None)
-    people_operations.record_consent(person, user=agent, organisation_id=sender.id, method=ConsentMethod.ORAL,
-                                     purpose="Orientation et partage d'informations", scope=[v.value for v in Volet])
-    (need,) = people_operations.add_needs(person, user=agent, volet=volet, codes=[rng.choice(NEEDS[volet])],
-                                          details=[], note=None)
+        None,
+        organisation_id=sender.id,
+        user=agent,
+        first_name="Personne",
+        last_name=f"{HISTORY_MARK} {number:03d}",
+        birth_date=None,
+        commune_code=commune,
+        phone="06 00 00 00 00",
+        email=None,
+        contact_preference=ContactPreference.PHONE,
+        situation=[],
+        referent_id=agent.id,
+        address=None,
+    )
+    people_operations.record_consent(
+        person,
+        user=agent,
+        organisation_id=sender.id,
+        method=ConsentMethod.ORAL,
+        purpose="Orientation et partage d'informations",
+        scope=[v.value for v in Volet],
+    )
+    (need,) = people_operations.add_needs(
+        person, user=agent, volet=volet, codes=[rng.choice(NEEDS[volet])], details=[], note=None
+    )
     db.session.refresh(person)
     orientation = operations.create_orientation(
-        person, service_id=service.id, user=agent, organisation_id=sender.id, need_ids=[need.id],
-        message="Orientation de l'historique de démonstration.", urgency="normal",
-        shared_fields=["commune", "phone"], send=True)
+        person,
+        service_id=service.id,
+        user=agent,
+        organisation_id=sender.id,
+        need_ids=[need.id],
+        message="Orientation de l'historique de démonstration.",
+        urgency="normal",
+        shared_fields=["commune", "phone"],
+        send=True,
+    )
 
     def later(hours_low: float, hours_high: float) -> bool:
         """Move the clock on; False when that would be in the future (the orientation stops there)."""
@@ -151,8 +206,15 @@ def _one(number, sender, agent, receiver, service, volet, commune, ending, rng, 
         return
     day = (clock.now() + timedelta(days=rng.randint(2, 15))).date()
     starts_at = operations.paris_time(day, time(9 + rng.randint(0, 7), 0))
-    operations.add_appointment(orientation, user=receiver, starts_at=starts_at,
-                               channel="in_person", place=service.commune_name or "", reminder_agreed=False, note=None)
+    operations.add_appointment(
+        orientation,
+        user=receiver,
+        starts_at=starts_at,
+        channel="in_person",
+        place=service.commune_name or "",
+        reminder_agreed=False,
+        note=None,
+    )
     if ending == "in_progress" or not later(24 * 16, 24 * 45):
         return
     outcome = rng.choices([Outcome.MET, Outcome.PARTLY_MET, Outcome.NOT_MET], [70, 20, 10])[0]
@@ -175,9 +237,12 @@ def _organisation(name: str) -> Organisation | None:
 
 def _receiving_services() -> list[Service]:
     services = db.session.scalars(
-        sa.select(Service).join(Structure).join(Organisation, Organisation.id == Structure.organisation_id)
+        sa.select(Service)
+        .join(Structure)
+        .join(Organisation, Organisation.id == Structure.organisation_id)
         .where(Service.accepts_orientations.is_(True), Organisation.type != OrganisationType.CPAM)
-        .order_by(Service.id)).all()
+        .order_by(Service.id)
+    ).all()
     return [service for service in services if service.receiving_organisation is not None and service.volets]
 
 
@@ -188,7 +253,8 @@ def _member(organisation: Organisation):
         return existing
     email = f"accueil.{organisation.id}@demo.orientation.fr"
     user = auth_operations.get_user_by_email(email) or auth_operations.create_user(
-        email, "Accueil", organisation.name[:90], DEMO_PASSWORD)
+        email, "Accueil", organisation.name[:90], DEMO_PASSWORD
+    )
     organisation_operations.add_membership(user, organisation, MembershipRole.AGENT)
     db.session.flush()
     db.session.refresh(organisation)

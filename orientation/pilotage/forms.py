@@ -30,8 +30,9 @@ class FiltersForm(BaseForm):
     emettrice = SelectField("Structure qui oriente")
     destinataire = SelectField("Structure destinataire")
     service = SelectField("Service")
-    sens = SelectField("Orientations", choices=[("recues", "Reçues par ma structure"),
-                                                ("envoyees", "Envoyées par ma structure")])
+    sens = SelectField(
+        "Orientations", choices=[("recues", "Reçues par ma structure"), ("envoyees", "Envoyées par ma structure")]
+    )
     indicateur = SelectField("Indicateur de la carte", choices=list(MAP_INDICATORS.items()))
 
     def fill_choices(self, *, months, epcis, communes, senders, receivers, services) -> None:
@@ -49,8 +50,18 @@ class FiltersForm(BaseForm):
     def clean(self) -> list[str]:
         """Drop the values that are not among the choices; return French notices about them."""
         notices = []
-        for field in (self.debut, self.fin, self.volet, self.epci, self.commune, self.emettrice, self.destinataire,
-                      self.service, self.sens, self.indicateur):
+        for field in (
+            self.debut,
+            self.fin,
+            self.volet,
+            self.epci,
+            self.commune,
+            self.emettrice,
+            self.destinataire,
+            self.service,
+            self.sens,
+            self.indicateur,
+        ):
             allowed = {str(value) for value, _label in field.choices}
             if field.data not in allowed:
                 if field.data not in (None, ""):
@@ -65,10 +76,16 @@ class FiltersForm(BaseForm):
         def number(value):
             return int(value) if value else None
 
-        filters = Filters(start=self.debut.data or None, end=self.fin.data or None,
-                          volet=Volet(self.volet.data) if self.volet.data else None, epci=self.epci.data or None,
-                          commune=self.commune.data or None, sender_id=number(self.emettrice.data),
-                          receiver_id=number(self.destinataire.data), service_id=number(self.service.data))
+        filters = Filters(
+            start=self.debut.data or None,
+            end=self.fin.data or None,
+            volet=Volet(self.volet.data) if self.volet.data else None,
+            epci=self.epci.data or None,
+            commune=self.commune.data or None,
+            sender_id=number(self.emettrice.data),
+            receiver_id=number(self.destinataire.data),
+            service_id=number(self.service.data),
+        )
         if organisation_id is not None:  # a manager: their structure, one direction at a time
             if self.sens.data == "envoyees":
                 filters = filters.with_(sender_id=organisation_id)

@@ -31,9 +31,12 @@ class DelayKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"to_opening": "Délai d'ouverture", "to_decision": "Délai de décision",
-                "to_first_appointment": "Délai jusqu'au premier rendez-vous",
-                "to_outcome": "Délai jusqu'au résultat"}[self.value]
+        return {
+            "to_opening": "Délai d'ouverture",
+            "to_decision": "Délai de décision",
+            "to_first_appointment": "Délai jusqu'au premier rendez-vous",
+            "to_outcome": "Délai jusqu'au résultat",
+        }[self.value]
 
 
 class Level(enum.StrEnum):
@@ -55,8 +58,12 @@ LEVEL_DIMENSIONS = {
     Level.SERVICE: frozenset({"receiver", "service"}),
     Level.DETAIL: frozenset({"sender", "receiver", "service", "commune"}),
 }
-LEVEL_COLUMNS = {"sender": ("sender_organisation_id",), "receiver": ("receiver_organisation_id",),
-                 "service": ("service_id",), "commune": ("commune_code",)}
+LEVEL_COLUMNS = {
+    "sender": ("sender_organisation_id",),
+    "receiver": ("receiver_organisation_id",),
+    "service": ("service_id",),
+    "commune": ("commune_code",),
+}
 
 
 class _Grain:
@@ -67,16 +74,29 @@ class _Grain:
     volet: Mapped[Volet] = mapped_column(enum_type(Volet, "pilotage_volet"))
     commune_code: Mapped[str | None] = mapped_column(sa.String(5))  # the person's commune (no FK: a snapshot)
     epci_siren: Mapped[str | None] = mapped_column(sa.String(9))
-    sender_organisation_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("organisations.id", ondelete="CASCADE"))
-    receiver_organisation_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("organisations.id", ondelete="CASCADE"))
+    sender_organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))
+    receiver_organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))
     service_id: Mapped[int | None] = mapped_column(sa.ForeignKey("services.id", ondelete="CASCADE"))
 
 
-MEASURES = ("sent", "opened", "accepted", "declined", "redirected", "expired", "cancelled", "abandoned",
-            "completed", "completed_met", "completed_partly_met", "completed_not_met", "obtained_yes",
-            "obtained_partly", "obtained_no", "obtained_unknown")
+MEASURES = (
+    "sent",
+    "opened",
+    "accepted",
+    "declined",
+    "redirected",
+    "expired",
+    "cancelled",
+    "abandoned",
+    "completed",
+    "completed_met",
+    "completed_partly_met",
+    "completed_not_met",
+    "obtained_yes",
+    "obtained_partly",
+    "obtained_no",
+    "obtained_unknown",
+)
 
 
 class OrientationFact(_Grain, db.Model):

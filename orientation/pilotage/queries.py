@@ -48,8 +48,12 @@ class Filters:
 def level_for(filters: Filters, *dimensions: str) -> Level:
     """The smallest rolled-up level that has every dimension the filters and the grouping need."""
     needed = set(dimensions)
-    for dimension, value in (("sender", filters.sender_id), ("receiver", filters.receiver_id),
-                             ("service", filters.service_id), ("commune", filters.commune)):
+    for dimension, value in (
+        ("sender", filters.sender_id),
+        ("receiver", filters.receiver_id),
+        ("service", filters.service_id),
+        ("commune", filters.commune),
+    ):
         if value is not None and value != "":
             needed.add(dimension)
     return next(level for level in Level if needed <= level.dimensions)
@@ -61,10 +65,14 @@ def conditions(model, filters: Filters, *dimensions: str) -> list:
         found.append(model.month >= filters.start)
     if filters.end:
         found.append(model.month <= filters.end)
-    for value, column in ((filters.volet, model.volet), (filters.epci, model.epci_siren),
-                          (filters.commune, model.commune_code), (filters.sender_id, model.sender_organisation_id),
-                          (filters.receiver_id, model.receiver_organisation_id),
-                          (filters.service_id, model.service_id)):
+    for value, column in (
+        (filters.volet, model.volet),
+        (filters.epci, model.epci_siren),
+        (filters.commune, model.commune_code),
+        (filters.sender_id, model.sender_organisation_id),
+        (filters.receiver_id, model.receiver_organisation_id),
+        (filters.service_id, model.service_id),
+    ):
         if value is not None and value != "":
             found.append(column == value)
     return found
@@ -171,15 +179,22 @@ def totals(filters: Filters) -> Counts:
     return Counts(dict(row._mapping))
 
 
-DIMENSION_OF = {"sender_organisation_id": "sender", "receiver_organisation_id": "receiver", "service_id": "service",
-                "commune_code": "commune"}
+DIMENSION_OF = {
+    "sender_organisation_id": "sender",
+    "receiver_organisation_id": "receiver",
+    "service_id": "service",
+    "commune_code": "commune",
+}
 
 
 def grouped(column, filters: Filters) -> dict:
     dimensions = [DIMENSION_OF[column.key]] if column.key in DIMENSION_OF else []
-    rows = db.session.execute(sa.select(column.label("key"), *_sums())
-                              .where(*conditions(OrientationFact, filters, *dimensions))
-                              .group_by(column).order_by(column))
+    rows = db.session.execute(
+        sa.select(column.label("key"), *_sums())
+        .where(*conditions(OrientationFact, filters, *dimensions))
+        .group_by(column)
+        .order_by(column)
+    )
     return {row.key: Counts({name: getattr(row, name) for name in MEASURES}) for row in rows}
 
 
@@ -198,14 +213,22 @@ def _days(hours: float | None) -> float | None:
 def delays(filters: Filters) -> list[Delay]:
     rows = db.session.execute(
         sa.select(DelayFact.kind, DelayFact.hours, sa.func.sum(DelayFact.count))
-        .where(*conditions(DelayFact, filters)).group_by(DelayFact.kind, DelayFact.hours)).all()
+        .where(*conditions(DelayFact, filters))
+        .group_by(DelayFact.kind, DelayFact.hours)
+    ).all()
     result = []
     for kind in DelayKind:
         histogram = [(hours, int(count)) for row_kind, hours, count in rows if row_kind == kind]
         measured = sum(count for _hours, count in histogram)
         visible = measured >= SMALL_COUNT
-        result.append(Delay(kind, measured, _days(histogram_percentile(histogram, 0.5)) if visible else None,
-                            _days(histogram_percentile(histogram, 0.8)) if visible else None))
+        result.append(
+            Delay(
+                kind,
+                measured,
+                _days(histogram_percentile(histogram, 0.5)) if visible else None,
+                _days(histogram_percentile(histogram, 0.8)) if visible else None,
+            )
+        )
     return result
 
 
@@ -218,22 +241,33 @@ def decision_delay_by(column, filters: Filters, keys=None) -> dict:
     where = [*conditions(DelayFact, filters, DIMENSION_OF[column.key]), DelayFact.kind == DelayKind.TO_DECISION]
     if keys is not None:  # only the rows a page shows (the index on the level and the key serves them)
         where.append(column.in_(list(keys)))
-    buckets = (sa.select(column.label("key"), DelayFact.hours, sa.func.sum(DelayFact.count).label("n"))
-               .where(*where).group_by(column, DelayFact.hours).subquery())
+    buckets = (
+        sa.select(column.label("key"), DelayFact.hours, sa.func.sum(DelayFact.count).label("n"))
+        .where(*where)
+        .group_by(column, DelayFact.hours)
+        .subquery()
+    )
     ranked = sa.select(
-        buckets.c.key, buckets.c.hours,
+        buckets.c.key,
+        buckets.c.hours,
         sa.func.sum(buckets.c.n).over(partition_by=buckets.c.key, order_by=buckets.c.hours).label("cumulative"),
-        sa.func.sum(buckets.c.n).over(partition_by=buckets.c.key).label("total")).subquery()
+        sa.func.sum(buckets.c.n).over(partition_by=buckets.c.key).label("total"),
+    ).subquery()
     total = sa.cast(ranked.c.total, sa.Integer)
     low_rank = (total - 1) // 2 + 1  # ranks are 1-based; integer division floors (counts are positive)
     high_rank = total // 2 + 1
-    rows = db.session.execute(sa.select(
-        ranked.c.key, ranked.c.total,
-        sa.func.min(sa.case((ranked.c.cumulative >= low_rank, ranked.c.hours))),
-        sa.func.min(sa.case((ranked.c.cumulative >= high_rank, ranked.c.hours))))
-        .group_by(ranked.c.key, ranked.c.total)).all()
-    return {key: _days((float(low) + float(high)) / 2) if int(total) >= SMALL_COUNT else None
-            for key, total, low, high in rows}
+    rows = db.session.execute(
+        sa.select(
+            ranked.c.key,
+            ranked.c.total,
+            sa.func.min(sa.case((ranked.c.cumulative >= low_rank, ranked.c.hours))),
+            sa.func.min(sa.case((ranked.c.cumulative >= high_rank, ranked.c.hours))),
+        ).group_by(ranked.c.key, ranked.c.total)
+    ).all()
+    return {
+        key: _days((float(low) + float(high)) / 2) if int(total) >= SMALL_COUNT else None
+        for key, total, low, high in rows
+    }
 
 
 @dataclass
@@ -255,13 +289,19 @@ class Figure:
 
 
 def decline_reasons(filters: Filters) -> list[Figure]:
-    rows = dict(db.session.execute(
-        sa.select(DeclineFact.reason, sa.func.sum(DeclineFact.count))
-        .where(*conditions(DeclineFact, filters)).group_by(DeclineFact.reason)).all())
+    rows = dict(
+        db.session.execute(
+            sa.select(DeclineFact.reason, sa.func.sum(DeclineFact.count))
+            .where(*conditions(DeclineFact, filters))
+            .group_by(DeclineFact.reason)
+        ).all()
+    )
     total = sum(int(v) for v in rows.values())
-    return [Figure(REASON_LABELS[Reason(reason)], mask(int(count)), share(int(count), total), int(count))
-            for reason, count in sorted(rows.items(), key=lambda item: -int(item[1]))
-            if reason in Reason._value2member_map_]
+    return [
+        Figure(REASON_LABELS[Reason(reason)], mask(int(count)), share(int(count), total), int(count))
+        for reason, count in sorted(rows.items(), key=lambda item: -int(item[1]))
+        if reason in Reason._value2member_map_
+    ]
 
 
 def _names(model, key_column, name_column, keys) -> dict:
@@ -277,9 +317,15 @@ def rows_by(dimension: str, filters: Filters, answers_for_top: int | None = None
     Receiving structures and services also get their median time to answer: for every row, or only
     for the `answers_for_top` busiest (what a page shows; the exports have them all).
     """
-    column = {"epci": OrientationFact.epci_siren, "volet": OrientationFact.volet, "month": OrientationFact.month,
-              "sender": OrientationFact.sender_organisation_id, "receiver": OrientationFact.receiver_organisation_id,
-              "service": OrientationFact.service_id, "commune": OrientationFact.commune_code}[dimension]
+    column = {
+        "epci": OrientationFact.epci_siren,
+        "volet": OrientationFact.volet,
+        "month": OrientationFact.month,
+        "sender": OrientationFact.sender_organisation_id,
+        "receiver": OrientationFact.receiver_organisation_id,
+        "service": OrientationFact.service_id,
+        "commune": OrientationFact.commune_code,
+    }[dimension]
     groups = grouped(column, filters)
     labels = {
         "epci": lambda keys: _names(Epci, Epci.siren, Epci.name, keys),
@@ -303,11 +349,24 @@ def rows_by(dimension: str, filters: Filters, answers_for_top: int | None = None
 
 def _unknown(dimension: str) -> str:
     return {"epci": "Commune non renseignée ou hors Vaucluse", "commune": "Commune non renseignée"}.get(
-        dimension, "Inconnu")
+        dimension, "Inconnu"
+    )
 
 
-MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-             "novembre", "décembre")
+MONTHS_FR = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 
 def month_label(month: str) -> str:
@@ -316,20 +375,38 @@ def month_label(month: str) -> str:
 
 
 def available_months() -> list[str]:
-    return list(db.session.scalars(sa.select(OrientationFact.month).where(OrientationFact.level == Level.TERRITORY)
-                                   .distinct().order_by(OrientationFact.month)))
+    return list(
+        db.session.scalars(
+            sa.select(OrientationFact.month)
+            .where(OrientationFact.level == Level.TERRITORY)
+            .distinct()
+            .order_by(OrientationFact.month)
+        )
+    )
 
 
 def outcomes(counts: Counts) -> list[Figure]:
-    return [Figure(outcome.label, counts.shown(f"completed_{outcome.value}"),
-                   share(counts[f"completed_{outcome.value}"], counts["completed"]),
-                   counts[f"completed_{outcome.value}"]) for outcome in Outcome]
+    return [
+        Figure(
+            outcome.label,
+            counts.shown(f"completed_{outcome.value}"),
+            share(counts[f"completed_{outcome.value}"], counts["completed"]),
+            counts[f"completed_{outcome.value}"],
+        )
+        for outcome in Outcome
+    ]
 
 
 def obtained(counts: Counts) -> list[Figure]:
-    return [Figure(answer.label, counts.shown(f"obtained_{answer.value}"),
-                   share(counts[f"obtained_{answer.value}"], counts.obtained_answers),
-                   counts[f"obtained_{answer.value}"]) for answer in ServiceObtained]
+    return [
+        Figure(
+            answer.label,
+            counts.shown(f"obtained_{answer.value}"),
+            share(counts[f"obtained_{answer.value}"], counts.obtained_answers),
+            counts[f"obtained_{answer.value}"],
+        )
+        for answer in ServiceObtained
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -356,8 +433,11 @@ def open_needs_by_volet(filters: Filters) -> list[Figure]:
     if filters.commune or filters.epci or filters.sender_id:
         select = select.join(Person, Person.id == Need.person_id)
     counts = dict(db.session.execute(select.where(*where).group_by(Need.volet)).all())
-    return [Figure(volet.label, mask(int(counts.get(volet, 0)))) for volet in Volet
-            if not filters.volet or volet == filters.volet]
+    return [
+        Figure(volet.label, mask(int(counts.get(volet, 0))))
+        for volet in Volet
+        if not filters.volet or volet == filters.volet
+    ]
 
 
 def _month_bounds(filters: Filters, column) -> list:
@@ -397,37 +477,66 @@ def sante_figures(filters: Filters) -> SanteFigures:
     if filters.sender_id:
         case_where.append(MasCase.sender_organisation_id == filters.sender_id)
     if filters.receiver_id:
-        case_where.append(MasCase.team_id.in_(sa.select(MasTeam.id).where(
-            MasTeam.organisation_id == filters.receiver_id)))
-    row = db.session.execute(sa.select(
-        sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((MasCase.stage == CaseStage.CLOSED, 1), else_=0)), 0),
-        sa.func.coalesce(sa.func.sum(sa.case((MasCase.outcome.in_(done_values), 1), else_=0)), 0))
-        .where(*case_where)).one()
+        case_where.append(
+            MasCase.team_id.in_(sa.select(MasTeam.id).where(MasTeam.organisation_id == filters.receiver_id))
+        )
+    row = db.session.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.coalesce(sa.func.sum(sa.case((MasCase.stage == CaseStage.CLOSED, 1), else_=0)), 0),
+            sa.func.coalesce(sa.func.sum(sa.case((MasCase.outcome.in_(done_values), 1), else_=0)), 0),
+        ).where(*case_where)
+    ).one()
     cases, closed, done = (int(value) for value in row)
-    by_epci = dict(db.session.execute(
-        sa.select(Commune.epci_siren, sa.func.count()).select_from(MasCase)
-        .join(Commune, Commune.code_insee == MasCase.commune_code).where(*case_where)
-        .group_by(Commune.epci_siren)).all())
-    need_where = [Need.code == NeedCode.SANTE_MEDECIN_TRAITANT, *_month_bounds(filters, Need.created_at),
-                  *_person_filters(filters, Person.commune_code)]
+    by_epci = dict(
+        db.session.execute(
+            sa.select(Commune.epci_siren, sa.func.count())
+            .select_from(MasCase)
+            .join(Commune, Commune.code_insee == MasCase.commune_code)
+            .where(*case_where)
+            .group_by(Commune.epci_siren)
+        ).all()
+    )
+    need_where = [
+        Need.code == NeedCode.SANTE_MEDECIN_TRAITANT,
+        *_month_bounds(filters, Need.created_at),
+        *_person_filters(filters, Person.commune_code),
+    ]
     if filters.sender_id:
         need_where.append(Person.organisation_id == filters.sender_id)
     if filters.receiver_id:
         link = orientation_needs.c
-        need_where.append(Need.id.in_(
-            sa.select(link.need_id).join(Orientation, Orientation.id == link.orientation_id)
-            .where(Orientation.receiver_organisation_id == filters.receiver_id, Orientation.sent_at.is_not(None))))
+        need_where.append(
+            Need.id.in_(
+                sa.select(link.need_id)
+                .join(Orientation, Orientation.id == link.orientation_id)
+                .where(Orientation.receiver_organisation_id == filters.receiver_id, Orientation.sent_at.is_not(None))
+            )
+        )
     needs = sa.select(sa.func.count()).select_from(Need)
     if filters.commune or filters.epci or filters.sender_id:
         needs = needs.join(Person, Person.id == Need.person_id)
     without = db.session.scalar(needs.where(*need_where)) or 0
-    found = db.session.scalar(
-        sa.select(sa.func.count()).select_from(MedecinTraitantDeclaration)
-        .join(Need, Need.id == MedecinTraitantDeclaration.need_id).join(Person, Person.id == Need.person_id)
-        .where(*need_where)) or 0
-    return SanteFigures(mask(cases), mask(closed), mask(done), share(done, closed), mask(without), mask(found),
-                        share(found, without),
-                        dict(zip(by_epci, protect([int(value) for value in by_epci.values()]), strict=True)))
+    found = (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(MedecinTraitantDeclaration)
+            .join(Need, Need.id == MedecinTraitantDeclaration.need_id)
+            .join(Person, Person.id == Need.person_id)
+            .where(*need_where)
+        )
+        or 0
+    )
+    return SanteFigures(
+        mask(cases),
+        mask(closed),
+        mask(done),
+        share(done, closed),
+        mask(without),
+        mask(found),
+        share(found, without),
+        dict(zip(by_epci, protect([int(value) for value in by_epci.values()]), strict=True)),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -467,20 +576,36 @@ def filter_choices(organisation_id: int | None) -> dict:
         return sa.select(column).where(fact.level == level, column.is_not(None), *where).distinct()
 
     months = list(db.session.scalars(distinct(fact.month, Level.TERRITORY).order_by(fact.month)))
-    choices = {"months": months, "epcis": [(e.siren, e.name) for e in list_epcis()],
-               "communes": [(c.code_insee, c.label) for c in list_communes()], "senders": [], "receivers": []}
+    choices = {
+        "months": months,
+        "epcis": [(e.siren, e.name) for e in list_epcis()],
+        "communes": [(c.code_insee, c.label) for c in list_communes()],
+        "senders": [],
+        "receivers": [],
+    }
     if organisation_id is None:
-        for key, column, level in (("senders", fact.sender_organisation_id, Level.SENDER),
-                                   ("receivers", fact.receiver_organisation_id, Level.SERVICE)):
-            choices[key] = [(str(i), name) for i, name in db.session.execute(
-                sa.select(Organisation.id, Organisation.name).where(Organisation.id.in_(distinct(column, level)))
-                .order_by(Organisation.name))]
+        for key, column, level in (
+            ("senders", fact.sender_organisation_id, Level.SENDER),
+            ("receivers", fact.receiver_organisation_id, Level.SERVICE),
+        ):
+            choices[key] = [
+                (str(i), name)
+                for i, name in db.session.execute(
+                    sa.select(Organisation.id, Organisation.name)
+                    .where(Organisation.id.in_(distinct(column, level)))
+                    .order_by(Organisation.name)
+                )
+            ]
         service_ids = distinct(fact.service_id, Level.SERVICE)
     else:
         own = sa.or_(fact.receiver_organisation_id == organisation_id, fact.sender_organisation_id == organisation_id)
         service_ids = distinct(fact.service_id, Level.DETAIL, own)
-    choices["services"] = [(str(i), name) for i, name in db.session.execute(
-        sa.select(Service.id, Service.name).where(Service.id.in_(service_ids)).order_by(Service.name))]
+    choices["services"] = [
+        (str(i), name)
+        for i, name in db.session.execute(
+            sa.select(Service.id, Service.name).where(Service.id.in_(service_ids)).order_by(Service.name)
+        )
+    ]
     return choices
 
 
@@ -488,7 +613,12 @@ def epci_centres() -> dict[str, tuple[float, float]]:
     """Population-weighted centre of each EPCI's communes in Vaucluse (where the map draws its symbol)."""
     weight = sa.func.coalesce(Commune.population, 1)
     rows = db.session.execute(
-        sa.select(Commune.epci_siren, sa.func.sum(Commune.latitude * weight) / sa.func.sum(weight),
-                  sa.func.sum(Commune.longitude * weight) / sa.func.sum(weight))
-        .where(Commune.latitude.is_not(None), Commune.epci_siren.is_not(None)).group_by(Commune.epci_siren))
+        sa.select(
+            Commune.epci_siren,
+            sa.func.sum(Commune.latitude * weight) / sa.func.sum(weight),
+            sa.func.sum(Commune.longitude * weight) / sa.func.sum(weight),
+        )
+        .where(Commune.latitude.is_not(None), Commune.epci_siren.is_not(None))
+        .group_by(Commune.epci_siren)
+    )
     return {siren: (float(lat), float(lon)) for siren, lat, lon in rows}

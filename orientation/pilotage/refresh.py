@@ -34,8 +34,16 @@ from orientation.referrals.lifecycle import OrientationStatus as S
 from orientation.referrals.models import Appointment, AppointmentStatus, Orientation, OrientationEvent
 from orientation.territory.models import Commune
 
-GRAIN = ("level", "month", "volet", "commune_code", "epci_siren", "sender_organisation_id", "receiver_organisation_id",
-         "service_id")
+GRAIN = (
+    "level",
+    "month",
+    "volet",
+    "commune_code",
+    "epci_siren",
+    "sender_organisation_id",
+    "receiver_organisation_id",
+    "service_id",
+)
 ACCEPTED_AT_SOME_POINT = (S.ACCEPTED, S.IN_PROGRESS, S.COMPLETED, S.ABANDONED)
 
 
@@ -44,7 +52,7 @@ def _is_postgresql() -> bool:
 
 
 def month_of(column):
-    """"YYYY-MM" of a UTC timestamp column, on PostgreSQL and SQLite."""
+    """ "YYYY-MM" of a UTC timestamp column, on PostgreSQL and SQLite."""
     if _is_postgresql():
         return sa.func.to_char(sa.func.timezone("UTC", column), "YYYY-MM")
     return sa.func.strftime("%Y-%m", column)
@@ -61,21 +69,35 @@ def hours_between(start, end):
 
 def bucket_hours(hours):
     """The histogram bucket (its lower bound in hours) of a whole number of hours."""
-    return sa.case((hours < 48, hours // 2 * 2), (hours < 24 * 14, hours // 12 * 12),
-                   (hours < 24 * 90, hours // 24 * 24), else_=hours // 168 * 168)
+    return sa.case(
+        (hours < 48, hours // 2 * 2),
+        (hours < 24 * 14, hours // 12 * 12),
+        (hours < 24 * 90, hours // 24 * 24),
+        else_=hours // 168 * 168,
+    )
 
 
 def _grain_columns():
     o = Orientation
-    return [sa.literal(Level.DETAIL.value).label("level"), month_of(o.sent_at).label("month"), o.volet,
-            Person.commune_code, Commune.epci_siren,
-            o.sender_organisation_id, o.receiver_organisation_id, o.service_id]
+    return [
+        sa.literal(Level.DETAIL.value).label("level"),
+        month_of(o.sent_at).label("month"),
+        o.volet,
+        Person.commune_code,
+        Commune.epci_siren,
+        o.sender_organisation_id,
+        o.receiver_organisation_id,
+        o.service_id,
+    ]
 
 
 def _base(select, months):
-    select = (select.select_from(Orientation).join(Person, Person.id == Orientation.person_id)
-              .outerjoin(Commune, Commune.code_insee == Person.commune_code)
-              .where(Orientation.sent_at.is_not(None)))
+    select = (
+        select.select_from(Orientation)
+        .join(Person, Person.id == Orientation.person_id)
+        .outerjoin(Commune, Commune.code_insee == Person.commune_code)
+        .where(Orientation.sent_at.is_not(None))
+    )
     if months is not None:
         select = select.where(month_of(Orientation.sent_at).in_(sorted(months)))
     return select
@@ -113,10 +135,14 @@ def _fact_select(months):
 def _decline_select(months):
     grain = _grain_columns()
     reason = sa.func.coalesce(OrientationEvent.reason, "other")
-    select = (_base(sa.select(*grain, reason.label("reason"), sa.func.count()), months)
-              .join(OrientationEvent, sa.and_(OrientationEvent.orientation_id == Orientation.id,
-                                              OrientationEvent.to_status == S.DECLINED))
-              .where(Orientation.status == S.DECLINED))
+    select = (
+        _base(sa.select(*grain, reason.label("reason"), sa.func.count()), months)
+        .join(
+            OrientationEvent,
+            sa.and_(OrientationEvent.orientation_id == Orientation.id, OrientationEvent.to_status == S.DECLINED),
+        )
+        .where(Orientation.status == S.DECLINED)
+    )
     return select.group_by(*grain[1:], reason)
 
 
@@ -124,13 +150,19 @@ def _delay_select(kind: DelayKind, months):
     o = Orientation
     grain = _grain_columns()
     if kind is DelayKind.TO_FIRST_APPOINTMENT:
-        first = (sa.select(Appointment.orientation_id, sa.func.min(Appointment.starts_at).label("starts_at"))
-                 .where(Appointment.status != AppointmentStatus.CANCELLED)
-                 .group_by(Appointment.orientation_id).subquery())
+        first = (
+            sa.select(Appointment.orientation_id, sa.func.min(Appointment.starts_at).label("starts_at"))
+            .where(Appointment.status != AppointmentStatus.CANCELLED)
+            .group_by(Appointment.orientation_id)
+            .subquery()
+        )
         end, extra = first.c.starts_at, None
     else:
-        end = {DelayKind.TO_OPENING: o.received_at, DelayKind.TO_DECISION: o.decided_at,
-               DelayKind.TO_OUTCOME: o.closed_at}[kind]
+        end = {
+            DelayKind.TO_OPENING: o.received_at,
+            DelayKind.TO_DECISION: o.decided_at,
+            DelayKind.TO_OUTCOME: o.closed_at,
+        }[kind]
         extra = (o.status == S.COMPLETED) if kind is DelayKind.TO_OUTCOME else None
     hours = bucket_hours(hours_between(o.sent_at, end)).label("hours")
     select = _base(sa.select(*grain, sa.literal(kind.value).label("kind"), hours, sa.func.count()), months)
@@ -145,14 +177,24 @@ def _delay_select(kind: DelayKind, months):
 
 def _insert_level(level: Level, months) -> None:
     """Sum the detail rows of `months` into `level` (dimensions it drops become NULL)."""
-    kept = ["month", "volet", "epci_siren"] + [column for dimension in sorted(level.dimensions)
-                                               for column in LEVEL_COLUMNS[dimension]]
-    for model, extra, summed in ((OrientationFact, [], list(MEASURES)), (DeclineFact, ["reason"], ["count"]),
-                                 (DelayFact, ["kind", "hours"], ["count"])):
+    kept = ["month", "volet", "epci_siren"] + [
+        column for dimension in sorted(level.dimensions) for column in LEVEL_COLUMNS[dimension]
+    ]
+    for model, extra, summed in (
+        (OrientationFact, [], list(MEASURES)),
+        (DeclineFact, ["reason"], ["count"]),
+        (DelayFact, ["kind", "hours"], ["count"]),
+    ):
         keys = [getattr(model, name) for name in kept + extra]
-        select = (sa.select(sa.literal(level.value).label("level"), *keys,
-                            *[sa.func.sum(getattr(model, name)).label(name) for name in summed])
-                  .where(model.level == Level.DETAIL).group_by(*keys))
+        select = (
+            sa.select(
+                sa.literal(level.value).label("level"),
+                *keys,
+                *[sa.func.sum(getattr(model, name)).label(name) for name in summed],
+            )
+            .where(model.level == Level.DETAIL)
+            .group_by(*keys)
+        )
         if months is not None:
             select = select.where(model.month.in_(sorted(months)))
         db.session.execute(sa.insert(model).from_select(["level", *kept, *extra, *summed], select))
@@ -160,16 +202,27 @@ def _insert_level(level: Level, months) -> None:
 
 def months_touched_since(since: datetime) -> set[str]:
     o = Orientation
-    touched = sa.select(month_of(o.sent_at)).where(o.sent_at.is_not(None), sa.or_(
-        o.last_activity_at >= since, o.service_obtained_at >= since)).distinct()
-    appointments = (sa.select(month_of(o.sent_at)).join(Appointment, Appointment.orientation_id == o.id)
-                    .where(o.sent_at.is_not(None), Appointment.created_at >= since).distinct())
+    touched = (
+        sa.select(month_of(o.sent_at))
+        .where(o.sent_at.is_not(None), sa.or_(o.last_activity_at >= since, o.service_obtained_at >= since))
+        .distinct()
+    )
+    appointments = (
+        sa.select(month_of(o.sent_at))
+        .join(Appointment, Appointment.orientation_id == o.id)
+        .where(o.sent_at.is_not(None), Appointment.created_at >= since)
+        .distinct()
+    )
     return set(db.session.scalars(touched)) | set(db.session.scalars(appointments))
 
 
 def last_refresh() -> Refresh | None:
-    return db.session.scalar(sa.select(Refresh).where(Refresh.finished_at.is_not(None))
-                             .order_by(Refresh.started_at.desc(), Refresh.id.desc()).limit(1))
+    return db.session.scalar(
+        sa.select(Refresh)
+        .where(Refresh.finished_at.is_not(None))
+        .order_by(Refresh.started_at.desc(), Refresh.id.desc())
+        .limit(1)
+    )
 
 
 def refresh_facts(*, full: bool = False) -> Refresh:
@@ -182,8 +235,9 @@ def refresh_facts(*, full: bool = False) -> Refresh:
     record = Refresh(started_at=started, full=months is None)
     db.session.add(record)
     if previous is not None:  # the log of refreshes keeps a week (one every 10 minutes)
-        db.session.execute(sa.delete(Refresh).where(Refresh.started_at < started - timedelta(days=7),
-                                                    Refresh.id != previous.id))
+        db.session.execute(
+            sa.delete(Refresh).where(Refresh.started_at < started - timedelta(days=7), Refresh.id != previous.id)
+        )
     if months == set():
         record.finished_at = clock.now()
         db.session.flush()
@@ -196,12 +250,16 @@ def refresh_facts(*, full: bool = False) -> Refresh:
     db.session.execute(sa.insert(OrientationFact).from_select([*GRAIN, *MEASURES], _fact_select(months)))
     db.session.execute(sa.insert(DeclineFact).from_select([*GRAIN, "reason", "count"], _decline_select(months)))
     for kind in DelayKind:
-        db.session.execute(sa.insert(DelayFact).from_select([*GRAIN, "kind", "hours", "count"],
-                                                            _delay_select(kind, months)))
+        db.session.execute(
+            sa.insert(DelayFact).from_select([*GRAIN, "kind", "hours", "count"], _delay_select(kind, months))
+        )
     for level in (Level.TERRITORY, Level.SENDER, Level.SERVICE):
         _insert_level(level, months)
-    record.months = len(months) if months is not None else db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(OrientationFact.month)))) or 0
+    record.months = (
+        len(months)
+        if months is not None
+        else db.session.scalar(sa.select(sa.func.count(sa.distinct(OrientationFact.month)))) or 0
+    )
     record.finished_at = clock.now()
     db.session.flush()
     return record

@@ -47,8 +47,15 @@ def days_cell(value: float | None):
     return NOT_MEASURED if value is None else Days(value)
 
 
-COUNT_COLUMNS = [("sent", "Envoyées"), ("opened", "Ouvertes"), ("accepted", "Acceptées"), ("declined", "Refusées"),
-                 ("redirected", "Réorientées"), ("expired", "Expirées"), ("completed", "Terminées")]
+COUNT_COLUMNS = [
+    ("sent", "Envoyées"),
+    ("opened", "Ouvertes"),
+    ("accepted", "Acceptées"),
+    ("declined", "Refusées"),
+    ("redirected", "Réorientées"),
+    ("expired", "Expirées"),
+    ("completed", "Terminées"),
+]
 
 
 DECISIONS = ("accepted", "declined", "redirected")  # the acceptance rate would give away a hidden one
@@ -59,10 +66,16 @@ def protected_columns(rows: list[Row]) -> dict[str, list]:
     return {name: queries.protect([row.counts[name] for row in rows]) for name, _label in COUNT_COLUMNS}
 
 
-def rows_table(key: str, title: str, first: str, rows: list[Row], *, answer_time: bool = False,
-               code: str | None = None) -> Table:
-    headers = ([first] + ([code] if code else []) + [label for _name, label in COUNT_COLUMNS]
-               + ["Taux d'acceptation"] + (["Délai médian de réponse (jours)"] if answer_time else []))
+def rows_table(
+    key: str, title: str, first: str, rows: list[Row], *, answer_time: bool = False, code: str | None = None
+) -> Table:
+    headers = (
+        [first]
+        + ([code] if code else [])
+        + [label for _name, label in COUNT_COLUMNS]
+        + ["Taux d'acceptation"]
+        + (["Délai médian de réponse (jours)"] if answer_time else [])
+    )
     columns = protected_columns(rows)
     body = []
     for index, row in enumerate(rows):
@@ -97,21 +110,30 @@ def epci_values(indicator: str, filters: Filters) -> dict:
 
 
 def key_figures_table(counts: Counts, delays: list[queries.Delay], sante: queries.SanteFigures) -> Table:
-    rows = [["Orientations envoyées", counts.shown("sent")], ["Ouvertes par la structure destinataire",
-            counts.shown("opened")], ["Acceptées", counts.shown("accepted")], ["Refusées", counts.shown("declined")],
-            ["Réorientées", counts.shown("redirected")], ["Expirées sans réponse", counts.shown("expired")],
-            ["Annulées", counts.shown("cancelled")], ["Abandonnées", counts.shown("abandoned")],
-            ["Terminées", counts.shown("completed")], ["Taux d'acceptation", share_cell(counts.acceptance_rate)],
-            ["Part des acceptées menées à terme", share_cell(counts.completion_rate)],
-            ["Réponses « service réellement obtenu »", mask_sum(counts.obtained_answers)]]
+    rows = [
+        ["Orientations envoyées", counts.shown("sent")],
+        ["Ouvertes par la structure destinataire", counts.shown("opened")],
+        ["Acceptées", counts.shown("accepted")],
+        ["Refusées", counts.shown("declined")],
+        ["Réorientées", counts.shown("redirected")],
+        ["Expirées sans réponse", counts.shown("expired")],
+        ["Annulées", counts.shown("cancelled")],
+        ["Abandonnées", counts.shown("abandoned")],
+        ["Terminées", counts.shown("completed")],
+        ["Taux d'acceptation", share_cell(counts.acceptance_rate)],
+        ["Part des acceptées menées à terme", share_cell(counts.completion_rate)],
+        ["Réponses « service réellement obtenu »", mask_sum(counts.obtained_answers)],
+    ]
     for delay in delays:
         rows.append([f"{delay.kind.label} — médiane (jours)", days_cell(delay.median_days)])
         rows.append([f"{delay.kind.label} — 8 sur 10 en moins de (jours)", days_cell(delay.p80_days)])
-    rows += [["Dossiers de renoncement aux soins (MAS)", sante.mas_cases],
-             ["Dossiers MAS clos", sante.mas_closed],
-             ["Part des dossiers MAS clos avec soins réalisés", share_cell(sante.mas_care_done_share)],
-             ["Personnes sans médecin traitant (besoins notés)", sante.without_medecin_traitant],
-             ["… qui en ont trouvé un", sante.medecin_traitant_found]]
+    rows += [
+        ["Dossiers de renoncement aux soins (MAS)", sante.mas_cases],
+        ["Dossiers MAS clos", sante.mas_closed],
+        ["Part des dossiers MAS clos avec soins réalisés", share_cell(sante.mas_care_done_share)],
+        ["Personnes sans médecin traitant (besoins notés)", sante.without_medecin_traitant],
+        ["… qui en ont trouvé un", sante.medecin_traitant_found],
+    ]
     return Table("indicateurs", "Indicateurs clés", ["Indicateur", "Valeur"], rows)
 
 
@@ -119,23 +141,29 @@ def mask_sum(value: int) -> int | None:
     return queries.mask(value)
 
 
-def figures_table(key: str, title: str, first: str, figures: list[queries.Figure], *, with_share: bool = True
-                  ) -> Table:
+def figures_table(key: str, title: str, first: str, figures: list[queries.Figure], *, with_share: bool = True) -> Table:
     headers = [first, "Nombre"] + (["Part"] if with_share else [])
     if all(figure.raw is not None for figure in figures):  # a breakdown of a published total
         counts = queries.protect([figure.raw for figure in figures])
     else:
         counts = [figure.count for figure in figures]
-    rows = [[figure.label, count] + ([share_cell(figure.share if count is not MASKED else None)] if with_share else [])
-            for figure, count in zip(figures, counts, strict=True)]
+    rows = [
+        [figure.label, count] + ([share_cell(figure.share if count is not MASKED else None)] if with_share else [])
+        for figure, count in zip(figures, counts, strict=True)
+    ]
     return Table(key, title, headers, rows)
 
 
 def delays_table(delays: list[queries.Delay]) -> Table:
-    return Table("delais", "Délais depuis l'envoi", ["Délai", "Orientations mesurées", "Médiane (jours)",
-                                                      "8 sur 10 en moins de (jours)"],
-                 [[delay.kind.label, queries.mask(delay.measured), days_cell(delay.median_days),
-                   days_cell(delay.p80_days)] for delay in delays])
+    return Table(
+        "delais",
+        "Délais depuis l'envoi",
+        ["Délai", "Orientations mesurées", "Médiane (jours)", "8 sur 10 en moins de (jours)"],
+        [
+            [delay.kind.label, queries.mask(delay.measured), days_cell(delay.median_days), days_cell(delay.p80_days)]
+            for delay in delays
+        ],
+    )
 
 
 PAGE_ROWS = 25  # rows of the long tables (structures, services) shown on a page; exports have them all
@@ -151,20 +179,38 @@ def build_tables(filters: Filters, *, departement: bool, page: bool = False) -> 
         rows_table("mois", "Par mois d'envoi", "Mois", queries.rows_by("month", filters)),
         rows_table("volets", "Par volet", "Volet", queries.rows_by("volet", filters)),
         rows_table("epci", "Par EPCI de la personne", "EPCI", queries.rows_by("epci", filters), code="SIREN"),
-        rows_table("destinataires", "Par structure destinataire", "Structure destinataire",
-                   queries.rows_by("receiver", filters, top), answer_time=True),
+        rows_table(
+            "destinataires",
+            "Par structure destinataire",
+            "Structure destinataire",
+            queries.rows_by("receiver", filters, top),
+            answer_time=True,
+        ),
         rows_table("services", "Par service", "Service", queries.rows_by("service", filters, top), answer_time=True),
         figures_table("motifs-refus", "Refus par motif", "Motif", queries.decline_reasons(filters)),
         figures_table("resultats", "Résultats des orientations terminées", "Résultat", queries.outcomes(counts)),
-        figures_table("service-obtenu", "« Le service a-t-il été réellement obtenu ? » (30 jours après)",
-                      "Réponse", queries.obtained(counts)),
+        figures_table(
+            "service-obtenu",
+            "« Le service a-t-il été réellement obtenu ? » (30 jours après)",
+            "Réponse",
+            queries.obtained(counts),
+        ),
         delays_table(delays),
-        figures_table("besoins-ouverts", "Besoins en cours aujourd'hui, par volet", "Volet",
-                      queries.open_needs_by_volet(filters), with_share=False),
+        figures_table(
+            "besoins-ouverts",
+            "Besoins en cours aujourd'hui, par volet",
+            "Volet",
+            queries.open_needs_by_volet(filters),
+            with_share=False,
+        ),
     ]
     if departement:
-        tables.insert(5, rows_table("emettrices", "Par structure qui oriente", "Structure qui oriente",
-                                    queries.rows_by("sender", filters)))
+        tables.insert(
+            5,
+            rows_table(
+                "emettrices", "Par structure qui oriente", "Structure qui oriente", queries.rows_by("sender", filters)
+            ),
+        )
     return {table.key: table for table in tables}
 
 
@@ -208,8 +254,9 @@ def to_xlsx(tables: list[Table], note: str) -> bytes:
         for cell in sheet[3]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append([HIDDEN if cell is None else float(cell) if isinstance(cell, Share | Days) else cell
-                          for cell in row])
+            sheet.append(
+                [HIDDEN if cell is None else float(cell) if isinstance(cell, Share | Days) else cell for cell in row]
+            )
             for value, target in zip(row, sheet[sheet.max_row], strict=True):
                 if isinstance(value, Share):
                     target.number_format = "0%"

@@ -23,8 +23,11 @@ def _context():
     form = FiltersForm(request.args)
     form.fill_choices(**queries.filter_choices(scope.organisation_id))
     notices = form.clean()
-    if scope.organisation_id is not None and not request.args.get("sens") and not queries.totals(
-            queries.Filters(receiver_id=scope.organisation_id))["sent"]:
+    if (
+        scope.organisation_id is not None
+        and not request.args.get("sens")
+        and not queries.totals(queries.Filters(receiver_id=scope.organisation_id))["sent"]
+    ):
         form.sens.data = "envoyees"  # a structure that receives no orientation: what it sends
     filters = form.filters(organisation_id=scope.organisation_id)
     return scope, form, filters, notices
@@ -32,9 +35,18 @@ def _context():
 
 def _common(scope, form, filters, notices) -> dict:
     refreshed = last_refresh()
-    return {"scope": scope, "form": form, "filters": filters, "notices": notices, "refreshed": refreshed,
-            "small": queries.SMALL_COUNT, "query_args": _query_args(form), "hidden": tables.HIDDEN,
-            "text_of": tables.text_of, "page_rows": tables.PAGE_ROWS}
+    return {
+        "scope": scope,
+        "form": form,
+        "filters": filters,
+        "notices": notices,
+        "refreshed": refreshed,
+        "small": queries.SMALL_COUNT,
+        "query_args": _query_args(form),
+        "hidden": tables.HIDDEN,
+        "text_of": tables.text_of,
+        "page_rows": tables.PAGE_ROWS,
+    }
 
 
 def _query_args(form: FiltersForm) -> dict:
@@ -48,8 +60,12 @@ def dashboard():
         return redirect(url_for("cpam.dashboard"))
     scope, form, filters, notices = loaded
     built = tables.build_tables(filters, departement=scope.is_departement, page=True)
-    return render_template("pilotage/dashboard.html", tables=built, charts=charts.dashboard_charts(built),
-                           **_common(scope, form, filters, notices))
+    return render_template(
+        "pilotage/dashboard.html",
+        tables=built,
+        charts=charts.dashboard_charts(built),
+        **_common(scope, form, filters, notices),
+    )
 
 
 @login_required
@@ -67,10 +83,24 @@ def map_view():
         value = values.get(siren, None if is_rate else 0)
         text = tables.text_of(tables.share_cell(value) if is_rate else value)
         if siren in centres:
-            points.append({"siren": siren, "name": name, "lat": centres[siren][0], "lon": centres[siren][1],
-                           "value": value, "text": text, "rate": is_rate})
-    return render_template("pilotage/map.html", points=points, indicator_label=MAP_INDICATORS[indicator],
-                           svg=charts.epci_map(points), **_common(scope, form, filters, notices))
+            points.append(
+                {
+                    "siren": siren,
+                    "name": name,
+                    "lat": centres[siren][0],
+                    "lon": centres[siren][1],
+                    "value": value,
+                    "text": text,
+                    "rate": is_rate,
+                }
+            )
+    return render_template(
+        "pilotage/map.html",
+        points=points,
+        indicator_label=MAP_INDICATORS[indicator],
+        svg=charts.epci_map(points),
+        **_common(scope, form, filters, notices),
+    )
 
 
 @login_required
@@ -83,16 +113,23 @@ def export_table(table: str, fmt: str):
     stamp = clock.now().strftime("%Y-%m-%d")
     if fmt == "xlsx":
         selected = list(built.values()) if table == "tout" else [built[table]] if table in built else abort(404)
-        note = (f"Orientation Vaucluse — pilotage ({scope.organisation_name}), {_period_text(filters)}. "
-                f"Effectifs inférieurs à {queries.SMALL_COUNT} masqués (« {tables.HIDDEN} »), et au besoin un autre "
-                f"(« {queries.MASKED} ») pour qu'aucun ne se déduise du total.")
-        return Response(tables.to_xlsx(selected, note),
-                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": f"attachment; filename=pilotage-{table}-{stamp}.xlsx"})
+        note = (
+            f"Orientation Vaucluse — pilotage ({scope.organisation_name}), {_period_text(filters)}. "
+            f"Effectifs inférieurs à {queries.SMALL_COUNT} masqués (« {tables.HIDDEN} »), et au besoin un autre "
+            f"(« {queries.MASKED} ») pour qu'aucun ne se déduise du total."
+        )
+        return Response(
+            tables.to_xlsx(selected, note),
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f"attachment; filename=pilotage-{table}-{stamp}.xlsx"},
+        )
     if fmt != "csv" or table not in built:
         abort(404)
-    return Response(tables.to_csv(built[table]), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f"attachment; filename=pilotage-{table}-{stamp}.csv"})
+    return Response(
+        tables.to_csv(built[table]),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename=pilotage-{table}-{stamp}.csv"},
+    )
 
 
 @login_required
@@ -102,9 +139,14 @@ def summary():
         return redirect(url_for("cpam.dashboard"))
     scope, form, filters, notices = loaded
     built = tables.build_tables(filters, departement=scope.is_departement, page=True)
-    return render_template("pilotage/summary.html", tables=built, charts=charts.dashboard_charts(built),
-                           period=_period_text(filters), printed_on=clock.now(),
-                           **_common(scope, form, filters, notices))
+    return render_template(
+        "pilotage/summary.html",
+        tables=built,
+        charts=charts.dashboard_charts(built),
+        period=_period_text(filters),
+        printed_on=clock.now(),
+        **_common(scope, form, filters, notices),
+    )
 
 
 def _period_text(filters) -> str:

@@ -13,7 +13,9 @@ bp.add_url_rule("/<int:orientation_id>", "show", views.show)
 bp.add_url_rule("/<int:orientation_id>/statut", "change_status", views.change_status, methods=["POST"])
 bp.add_url_rule("/<int:orientation_id>/commentaires", "add_comment", views.add_comment, methods=["POST"])
 bp.add_url_rule("/<int:orientation_id>/rendez-vous", "add_appointment", views.add_appointment, methods=["POST"])
-bp.add_url_rule("/rendez-vous/<int:appointment_id>/suite", "appointment_status", views.appointment_status,
-                methods=["POST"])
-bp.add_url_rule("/<int:orientation_id>/service-obtenu", "service_obtained", views.service_obtained,
-                methods=["GET", "POST"])
+bp.add_url_rule(
+    "/rendez-vous/<int:appointment_id>/suite", "appointment_status", views.appointment_status, methods=["POST"]
+)
+bp.add_url_rule(
+    "/<int:orientation_id>/service-obtenu", "service_obtained", views.service_obtained, methods=["GET", "POST"]
+)

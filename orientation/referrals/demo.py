@@ -33,28 +33,70 @@ RECEIVERS = {
 }
 # first name, last name, birth date, commune, situation, volet, need, status of the orientation
 PEOPLE = [
-    ("Josiane", "Blanc", date(1948, 5, 12), "84087", ["over_60", "no_email"], Volet.NUMERIQUE,
-     NeedCode.NUMERIQUE_DEMARCHES, S.SENT),
-    ("Mehdi", "Amrani", date(1991, 9, 3), "84007", ["rsa", "qpv"], Volet.NUMERIQUE,
-     NeedCode.NUMERIQUE_USAGES_BASE, S.RECEIVED),
-    ("Sylvie", "Moreau", date(1969, 1, 27), "84087", ["isolated"], Volet.NUMERIQUE,
-     NeedCode.NUMERIQUE_AIDANT_CONNECT, S.IN_PROGRESS),
-    ("Bernard", "Petit", date(1955, 11, 8), "84087", ["over_60"], Volet.NUMERIQUE,
-     NeedCode.NUMERIQUE_EQUIPEMENT, S.COMPLETED),
-    ("Fatima", "Benhamou", date(1983, 4, 19), "84007", ["rsa", "french_difficulty"], Volet.SANTE,
-     NeedCode.SANTE_RENONCEMENT, S.SENT),
-    ("Kevin", "Laurent", date(1999, 7, 30), "84007", ["qpv"], Volet.SANTE, NeedCode.SANTE_MEDECIN_TRAITANT,
-     S.ACCEPTED),
+    (
+        "Josiane",
+        "Blanc",
+        date(1948, 5, 12),
+        "84087",
+        ["over_60", "no_email"],
+        Volet.NUMERIQUE,
+        NeedCode.NUMERIQUE_DEMARCHES,
+        S.SENT,
+    ),
+    (
+        "Mehdi",
+        "Amrani",
+        date(1991, 9, 3),
+        "84007",
+        ["rsa", "qpv"],
+        Volet.NUMERIQUE,
+        NeedCode.NUMERIQUE_USAGES_BASE,
+        S.RECEIVED,
+    ),
+    (
+        "Sylvie",
+        "Moreau",
+        date(1969, 1, 27),
+        "84087",
+        ["isolated"],
+        Volet.NUMERIQUE,
+        NeedCode.NUMERIQUE_AIDANT_CONNECT,
+        S.IN_PROGRESS,
+    ),
+    (
+        "Bernard",
+        "Petit",
+        date(1955, 11, 8),
+        "84087",
+        ["over_60"],
+        Volet.NUMERIQUE,
+        NeedCode.NUMERIQUE_EQUIPEMENT,
+        S.COMPLETED,
+    ),
+    (
+        "Fatima",
+        "Benhamou",
+        date(1983, 4, 19),
+        "84007",
+        ["rsa", "french_difficulty"],
+        Volet.SANTE,
+        NeedCode.SANTE_RENONCEMENT,
+        S.SENT,
+    ),
+    ("Kevin", "Laurent", date(1999, 7, 30), "84007", ["qpv"], Volet.SANTE, NeedCode.SANTE_MEDECIN_TRAITANT, S.ACCEPTED),
     ("Nathalie", "Roche", date(1975, 2, 14), "84031", [], Volet.SANTE, NeedCode.SANTE_DROITS, S.DECLINED),
     ("Thomas", "Girard", date(2001, 12, 1), "84007", ["rsa"], Volet.MOBILITE, NeedCode.MOBILITE_PERMIS, S.SENT),
-    ("Aïcha", "Diallo", date(1994, 6, 22), "84031", ["qpv"], Volet.MOBILITE, NeedCode.MOBILITE_TRAJET,
-     S.CANCELLED),
+    ("Aïcha", "Diallo", date(1994, 6, 22), "84031", ["qpv"], Volet.MOBILITE, NeedCode.MOBILITE_TRAJET, S.CANCELLED),
     ("Rémi", "Fabre", date(1987, 10, 5), "84007", [], Volet.MOBILITE, NeedCode.MOBILITE_VEHICULE, S.EXPIRED),
 ]
 PATHS = {
-    S.SENT: [S.SENT], S.RECEIVED: [S.SENT, S.RECEIVED], S.ACCEPTED: [S.SENT, S.RECEIVED, S.ACCEPTED],
-    S.DECLINED: [S.SENT, S.RECEIVED, S.DECLINED], S.IN_PROGRESS: [S.SENT, S.RECEIVED, S.ACCEPTED, S.IN_PROGRESS],
-    S.COMPLETED: [S.SENT, S.RECEIVED, S.ACCEPTED, S.IN_PROGRESS, S.COMPLETED], S.CANCELLED: [S.SENT, S.CANCELLED],
+    S.SENT: [S.SENT],
+    S.RECEIVED: [S.SENT, S.RECEIVED],
+    S.ACCEPTED: [S.SENT, S.RECEIVED, S.ACCEPTED],
+    S.DECLINED: [S.SENT, S.RECEIVED, S.DECLINED],
+    S.IN_PROGRESS: [S.SENT, S.RECEIVED, S.ACCEPTED, S.IN_PROGRESS],
+    S.COMPLETED: [S.SENT, S.RECEIVED, S.ACCEPTED, S.IN_PROGRESS, S.COMPLETED],
+    S.CANCELLED: [S.SENT, S.CANCELLED],
     S.EXPIRED: [S.SENT, S.EXPIRED],
 }
 REASONS = {S.DECLINED: Reason.FULL, S.CANCELLED: Reason.NO_LONGER_NEEDED, S.EXPIRED: Reason.NO_ANSWER}
@@ -67,26 +109,54 @@ def load_demo_referrals() -> list[str]:
         return []
     created = 0
     for first_name, last_name, birth_date, commune, situation, volet, need_code, status in PEOPLE:
-        exists = db.session.scalar(sa.select(Person.id).where(
-            Person.organisation_id == organisation.id, Person.first_name == first_name,
-            Person.last_name == last_name))
+        exists = db.session.scalar(
+            sa.select(Person.id).where(
+                Person.organisation_id == organisation.id,
+                Person.first_name == first_name,
+                Person.last_name == last_name,
+            )
+        )
         service = _service_for(volet)
         if exists or service is None:
             continue
         person = people_operations.save_person(
-            None, organisation_id=organisation.id, user=sender, first_name=first_name, last_name=last_name,
-            birth_date=birth_date, commune_code=commune, phone="06 00 00 00 00", email=None,
-            contact_preference=ContactPreference.PHONE, situation=situation, referent_id=sender.id, address=None)
-        people_operations.record_consent(person, user=sender, organisation_id=organisation.id,
-                                         method=ConsentMethod.ORAL, purpose="Orientation et partage d'informations",
-                                         scope=[v.value for v in Volet])
-        (need,) = people_operations.add_needs(person, user=sender, volet=volet, codes=[need_code], details=[],
-                                              note=None)
+            None,
+            organisation_id=organisation.id,
+            user=sender,
+            first_name=first_name,
+            last_name=last_name,
+            birth_date=birth_date,
+            commune_code=commune,
+            phone="06 00 00 00 00",
+            email=None,
+            contact_preference=ContactPreference.PHONE,
+            situation=situation,
+            referent_id=sender.id,
+            address=None,
+        )
+        people_operations.record_consent(
+            person,
+            user=sender,
+            organisation_id=organisation.id,
+            method=ConsentMethod.ORAL,
+            purpose="Orientation et partage d'informations",
+            scope=[v.value for v in Volet],
+        )
+        (need,) = people_operations.add_needs(
+            person, user=sender, volet=volet, codes=[need_code], details=[], note=None
+        )
         db.session.refresh(person)
         orientation = operations.create_orientation(
-            person, service_id=service.id, user=sender, organisation_id=organisation.id, need_ids=[need.id],
-            message="Bonjour, je vous oriente cette personne ; merci de me tenir informée.", urgency="normal",
-            shared_fields=["commune", "phone", "contact_preference", "need_details"], send=False)
+            person,
+            service_id=service.id,
+            user=sender,
+            organisation_id=organisation.id,
+            need_ids=[need.id],
+            message="Bonjour, je vous oriente cette personne ; merci de me tenir informée.",
+            urgency="normal",
+            shared_fields=["commune", "phone", "contact_preference", "need_details"],
+            send=False,
+        )
         _walk(orientation, status, sender, RECEIVERS[volet][1])
         created += 1
     db.session.flush()
@@ -99,9 +169,14 @@ def _service_for(volet: Volet) -> Service | None:
     if organisation is None:
         return None
     candidates = db.session.scalars(
-        sa.select(Service).join(Structure).where(Service.accepts_orientations.is_(True), sa.or_(
-            Service.receiving_organisation_id == organisation.id, Structure.organisation_id == organisation.id))
-        .order_by(Service.id))
+        sa.select(Service)
+        .join(Structure)
+        .where(
+            Service.accepts_orientations.is_(True),
+            sa.or_(Service.receiving_organisation_id == organisation.id, Structure.organisation_id == organisation.id),
+        )
+        .order_by(Service.id)
+    )
     return next((service for service in candidates if volet in service.volets), None)
 
 
@@ -110,5 +185,10 @@ def _walk(orientation, status, sender, receiver_email) -> None:
     for step in PATHS[status]:
         rule = lifecycle.rule_for(orientation.status, step)
         actor = None if rule.sides == lifecycle.SYSTEM else sender if lifecycle.Side.SENDER in rule.sides else receiver
-        lifecycle.transition(orientation, step, actor=actor, reason=REASONS.get(step),
-                             outcome=Outcome.MET if step is S.COMPLETED else None)
+        lifecycle.transition(
+            orientation,
+            step,
+            actor=actor,
+            reason=REASONS.get(step),
+            outcome=Outcome.MET if step is S.COMPLETED else None,
+        )

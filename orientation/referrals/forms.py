@@ -21,27 +21,38 @@ from orientation.forms import BaseForm, max_length, required, strip
 from orientation.referrals.lifecycle import Outcome, Reason
 from orientation.referrals.models import AppointmentChannel, AppointmentStatus, ServiceObtained, SharedField, Urgency
 
-DEFAULT_SHARED = [SharedField.COMMUNE.value, SharedField.PHONE.value, SharedField.CONTACT_PREFERENCE.value,
-                  SharedField.NEED_DETAILS.value]
+DEFAULT_SHARED = [
+    SharedField.COMMUNE.value,
+    SharedField.PHONE.value,
+    SharedField.CONTACT_PREFERENCE.value,
+    SharedField.NEED_DETAILS.value,
+]
 
 
 class SendOrientationForm(BaseForm):
     service_id = SelectField("Service destinataire", validators=[required("Choisissez le service.")])
     need_ids = MultiCheckboxField("Besoins concernés", validators=[required("Cochez au moins un besoin.")])
-    message = TextAreaField("Message à la structure", validators=[Optional(), max_length(4000)], filters=[strip],
-                            description="Ce que la structure doit savoir pour recevoir la personne.")
+    message = TextAreaField(
+        "Message à la structure",
+        validators=[Optional(), max_length(4000)],
+        filters=[strip],
+        description="Ce que la structure doit savoir pour recevoir la personne.",
+    )
     urgency = RadioField("Urgence", choices=[(u.value, u.label) for u in Urgency], default=Urgency.NORMAL.value)
-    shared_fields = MultiCheckboxField("Informations transmises à la structure",
-                                       choices=[(f.value, f.label) for f in SharedField], default=DEFAULT_SHARED,
-                                       description="Le nom et le prénom sont toujours transmis. Ne cochez que ce "
-                                                   "qui est utile à l'orientation.")
+    shared_fields = MultiCheckboxField(
+        "Informations transmises à la structure",
+        choices=[(f.value, f.label) for f in SharedField],
+        default=DEFAULT_SHARED,
+        description="Le nom et le prénom sont toujours transmis. Ne cochez que ce qui est utile à l'orientation.",
+    )
     send = SubmitField("Envoyer l'orientation")
     save_draft = SubmitField("Enregistrer comme brouillon")
 
     def __init__(self, *args, services=(), needs=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.service_id.choices = [("", "— Choisir un service —")] + [
-            (str(service.id), f"{service.name} — {service.structure.name}") for service in services]
+            (str(service.id), f"{service.name} — {service.structure.name}") for service in services
+        ]
         self.need_ids.choices = [(str(need.id), f"{need.volet.label} — {need.label}") for need in needs]
         # Unknown ids are refused by the operation with a precise message, not as "not a valid choice".
         self.service_id.pre_validate = lambda form: None
@@ -59,20 +70,22 @@ class TransitionForm(BaseForm):
 
     to_status = HiddenField(validators=[required("Action inconnue.")])
     version = HiddenField()
-    reason = SelectField("Motif", choices=[("", "— Choisir un motif —")] + [(r.value, r.label) for r in Reason],
-                         validators=[Optional()])
+    reason = SelectField(
+        "Motif", choices=[("", "— Choisir un motif —")] + [(r.value, r.label) for r in Reason], validators=[Optional()]
+    )
     note = TextAreaField("Commentaire", validators=[Optional(), max_length(2000)], filters=[strip])
-    outcome = RadioField("Résultat pour la personne", choices=[(o.value, o.label) for o in Outcome],
-                         validators=[Optional()])
+    outcome = RadioField(
+        "Résultat pour la personne", choices=[(o.value, o.label) for o in Outcome], validators=[Optional()]
+    )
     redirect_service_id = SelectField("Service vers lequel réorienter", validators=[Optional()])
 
     def __init__(self, *args, redirect_services=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.redirect_service_id.choices = [("", "— Aucun en particulier —")] + [
-            (str(service.id), f"{service.name} — {service.structure.name}") for service in redirect_services]
+            (str(service.id), f"{service.name} — {service.structure.name}") for service in redirect_services
+        ]
         # Reasons and outcomes are checked by the lifecycle (with the message that fits the action).
-        self.reason.pre_validate = self.outcome.pre_validate = self.redirect_service_id.pre_validate = \
-            lambda form: None
+        self.reason.pre_validate = self.outcome.pre_validate = self.redirect_service_id.pre_validate = lambda form: None
 
     def version_number(self) -> int | None:
         value = self.version.data or ""
@@ -80,15 +93,15 @@ class TransitionForm(BaseForm):
 
 
 class CommentForm(BaseForm):
-    body = TextAreaField("Message", validators=[required("Écrivez votre message."), max_length(4000)],
-                         filters=[strip])
+    body = TextAreaField("Message", validators=[required("Écrivez votre message."), max_length(4000)], filters=[strip])
 
 
 class AppointmentForm(BaseForm):
     day = DateField("Date", validators=[required("Indiquez la date du rendez-vous.")])
     time = TimeField("Heure", validators=[required("Indiquez l'heure du rendez-vous.")])
-    channel = RadioField("Modalité", choices=[(c.value, c.label) for c in AppointmentChannel],
-                         default=AppointmentChannel.IN_PERSON.value)
+    channel = RadioField(
+        "Modalité", choices=[(c.value, c.label) for c in AppointmentChannel], default=AppointmentChannel.IN_PERSON.value
+    )
     place = StringField("Lieu ou précisions", validators=[Optional(), max_length(300)], filters=[strip])
     reminder_agreed = BooleanField("La personne accepte d'être rappelée la veille (SMS ou e-mail)")
     note = TextAreaField("Note", validators=[Optional(), max_length(2000)], filters=[strip])
@@ -99,11 +112,16 @@ class AppointmentForm(BaseForm):
 
 
 class AppointmentStatusForm(BaseForm):
-    status = RadioField("Ce qu'il est advenu du rendez-vous", validators=[required("Choisissez une réponse.")],
-                        choices=[(s.value, s.label) for s in AppointmentStatus if s is not AppointmentStatus.PLANNED])
+    status = RadioField(
+        "Ce qu'il est advenu du rendez-vous",
+        validators=[required("Choisissez une réponse.")],
+        choices=[(s.value, s.label) for s in AppointmentStatus if s is not AppointmentStatus.PLANNED],
+    )
 
 
 class ServiceObtainedForm(BaseForm):
-    answer = RadioField("La personne a-t-elle vraiment obtenu le service ?",
-                        choices=[(answer.value, answer.label) for answer in ServiceObtained],
-                        validators=[required("Choisissez une réponse.")])
+    answer = RadioField(
+        "La personne a-t-elle vraiment obtenu le service ?",
+        choices=[(answer.value, answer.label) for answer in ServiceObtained],
+        validators=[required("Choisissez une réponse.")],
+    )

@@ -70,14 +70,30 @@ class OrientationStatus(enum.StrEnum):
 
 S = OrientationStatus
 STATUS_LABELS = {
-    S.DRAFT: "Brouillon", S.SENT: "Envoyée", S.RECEIVED: "Reçue", S.ACCEPTED: "Acceptée", S.DECLINED: "Refusée",
-    S.REDIRECTED: "Réorientée", S.IN_PROGRESS: "Accompagnement en cours", S.COMPLETED: "Terminée",
-    S.ABANDONED: "Abandonnée", S.CANCELLED: "Annulée", S.EXPIRED: "Expirée (sans réponse)",
+    S.DRAFT: "Brouillon",
+    S.SENT: "Envoyée",
+    S.RECEIVED: "Reçue",
+    S.ACCEPTED: "Acceptée",
+    S.DECLINED: "Refusée",
+    S.REDIRECTED: "Réorientée",
+    S.IN_PROGRESS: "Accompagnement en cours",
+    S.COMPLETED: "Terminée",
+    S.ABANDONED: "Abandonnée",
+    S.CANCELLED: "Annulée",
+    S.EXPIRED: "Expirée (sans réponse)",
 }
 STATUS_BADGES = {
-    S.DRAFT: "", S.SENT: "new", S.RECEIVED: "info", S.ACCEPTED: "info", S.DECLINED: "error",
-    S.REDIRECTED: "warning", S.IN_PROGRESS: "info", S.COMPLETED: "success", S.ABANDONED: "warning",
-    S.CANCELLED: "", S.EXPIRED: "error",
+    S.DRAFT: "",
+    S.SENT: "new",
+    S.RECEIVED: "info",
+    S.ACCEPTED: "info",
+    S.DECLINED: "error",
+    S.REDIRECTED: "warning",
+    S.IN_PROGRESS: "info",
+    S.COMPLETED: "success",
+    S.ABANDONED: "warning",
+    S.CANCELLED: "",
+    S.EXPIRED: "error",
 }
 CLOSED_STATUSES = frozenset({S.DECLINED, S.REDIRECTED, S.COMPLETED, S.ABANDONED, S.CANCELLED, S.EXPIRED})
 UNDECIDED_STATUSES = frozenset({S.SENT, S.RECEIVED})
@@ -86,14 +102,28 @@ ONGOING_STATUSES = frozenset({S.ACCEPTED, S.IN_PROGRESS})
 # http://hl7.org/fhir/task-status (the Gravity SDOHCC referral Task uses the same codes; our
 # "received" is FHIR's, our "redirected" and "expired" carry a statusReason).
 FHIR_TASK_STATUS = {
-    S.DRAFT: "draft", S.SENT: "requested", S.RECEIVED: "received", S.ACCEPTED: "accepted",
-    S.DECLINED: "rejected", S.REDIRECTED: "rejected", S.IN_PROGRESS: "in-progress", S.COMPLETED: "completed",
-    S.ABANDONED: "failed", S.CANCELLED: "cancelled", S.EXPIRED: "cancelled",
+    S.DRAFT: "draft",
+    S.SENT: "requested",
+    S.RECEIVED: "received",
+    S.ACCEPTED: "accepted",
+    S.DECLINED: "rejected",
+    S.REDIRECTED: "rejected",
+    S.IN_PROGRESS: "in-progress",
+    S.COMPLETED: "completed",
+    S.ABANDONED: "failed",
+    S.CANCELLED: "cancelled",
+    S.EXPIRED: "cancelled",
 }
 # What a partner's FHIR status asks for (ready, on-hold and entered-in-error are not supported).
 STATUS_FROM_FHIR = {
-    "draft": S.DRAFT, "requested": S.SENT, "received": S.RECEIVED, "accepted": S.ACCEPTED,
-    "rejected": S.DECLINED, "in-progress": S.IN_PROGRESS, "completed": S.COMPLETED, "failed": S.ABANDONED,
+    "draft": S.DRAFT,
+    "requested": S.SENT,
+    "received": S.RECEIVED,
+    "accepted": S.ACCEPTED,
+    "rejected": S.DECLINED,
+    "in-progress": S.IN_PROGRESS,
+    "completed": S.COMPLETED,
+    "failed": S.ABANDONED,
     "cancelled": S.CANCELLED,
 }
 
@@ -106,7 +136,8 @@ class Side(enum.StrEnum):
     @property
     def label(self) -> str:
         return {"sender": "Structure qui oriente", "receiver": "Structure destinataire", "system": "Automatique"}[
-            self.value]
+            self.value
+        ]
 
 
 class Reason(enum.StrEnum):
@@ -130,12 +161,18 @@ class Reason(enum.StrEnum):
 
 R = Reason
 REASON_LABELS = {
-    R.NOT_ELIGIBLE: "La personne ne remplit pas les conditions", R.FULL: "Plus de place (complet)",
-    R.WRONG_SERVICE: "Service non adapté au besoin", R.UNREACHABLE: "Personne injoignable",
-    R.DID_NOT_COME: "La personne ne s'est pas présentée", R.PERSON_REFUSED: "La personne a refusé",
-    R.NO_LONGER_NEEDED: "Le besoin n'est plus d'actualité", R.DUPLICATE: "Doublon",
-    R.SENT_BY_MISTAKE: "Envoyée par erreur", R.CONSENT_WITHDRAWN: "Consentement retiré par la personne",
-    R.NO_ANSWER: "Aucune décision dans le délai", R.OTHER: "Autre (préciser)",
+    R.NOT_ELIGIBLE: "La personne ne remplit pas les conditions",
+    R.FULL: "Plus de place (complet)",
+    R.WRONG_SERVICE: "Service non adapté au besoin",
+    R.UNREACHABLE: "Personne injoignable",
+    R.DID_NOT_COME: "La personne ne s'est pas présentée",
+    R.PERSON_REFUSED: "La personne a refusé",
+    R.NO_LONGER_NEEDED: "Le besoin n'est plus d'actualité",
+    R.DUPLICATE: "Doublon",
+    R.SENT_BY_MISTAKE: "Envoyée par erreur",
+    R.CONSENT_WITHDRAWN: "Consentement retiré par la personne",
+    R.NO_ANSWER: "Aucune décision dans le délai",
+    R.OTHER: "Autre (préciser)",
 }
 
 
@@ -146,8 +183,11 @@ class Outcome(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"met": "Besoin satisfait", "partly_met": "Besoin partiellement satisfait",
-                "not_met": "Besoin non satisfait"}[self.value]
+        return {
+            "met": "Besoin satisfait",
+            "partly_met": "Besoin partiellement satisfait",
+            "not_met": "Besoin non satisfait",
+        }[self.value]
 
 
 @dataclass(frozen=True)
@@ -242,8 +282,7 @@ def sides_of(orientation: Orientation, actor: User | None, organisation=None) ->
 def allowed_transitions(orientation: Orientation, actor: User | None, organisation=None) -> list:
     """[(to_status, rule)] the actor may attempt now (for the buttons of a page)."""
     sides = sides_of(orientation, actor, organisation)
-    return [(to, rule) for (frm, to), rule in TRANSITIONS.items()
-            if frm is orientation.status and rule.sides & sides]
+    return [(to, rule) for (frm, to), rule in TRANSITIONS.items() if frm is orientation.status and rule.sides & sides]
 
 
 def open_draft(orientation: Orientation, *, actor: User, organisation) -> OrientationEvent:
@@ -256,18 +295,33 @@ def open_draft(orientation: Orientation, *, actor: User, organisation) -> Orient
     orientation.created_at = orientation.last_activity_at = now
     db.session.add(orientation)
     db.session.flush()
-    event = OrientationEvent(orientation_id=orientation.id, at=now, actor_user_id=actor.id,
-                             actor_organisation_id=getattr(organisation, "id", organisation), side=Side.SENDER,
-                             from_status=None, to_status=S.DRAFT, version=1)
+    event = OrientationEvent(
+        orientation_id=orientation.id,
+        at=now,
+        actor_user_id=actor.id,
+        actor_organisation_id=getattr(organisation, "id", organisation),
+        side=Side.SENDER,
+        from_status=None,
+        to_status=S.DRAFT,
+        version=1,
+    )
     db.session.add(event)
     db.session.flush()
     return event
 
 
-def transition(orientation: Orientation | int, to_status: OrientationStatus | str, *, actor: User | None = None,
-               organisation=None, reason: Reason | str | None = None, note: str | None = None,
-               outcome: Outcome | str | None = None, expected_version: int | None = None,
-               redirect_service_id: int | None = None) -> OrientationEvent:
+def transition(
+    orientation: Orientation | int,
+    to_status: OrientationStatus | str,
+    *,
+    actor: User | None = None,
+    organisation=None,
+    reason: Reason | str | None = None,
+    note: str | None = None,
+    outcome: Outcome | str | None = None,
+    expected_version: int | None = None,
+    redirect_service_id: int | None = None,
+) -> OrientationEvent:
     """Move `orientation` to `to_status` on behalf of `actor` (None: the system); flush, never commit.
 
     Raises InvalidTransition, TransitionForbidden or TransitionConflict (French messages); on a
@@ -301,18 +355,31 @@ def transition(orientation: Orientation | int, to_status: OrientationStatus | st
     db.session.flush()  # pending changes first, so the UPDATE sees the row as this session has it
     updated = db.session.execute(
         sa.update(Orientation)
-        .where(Orientation.id == orientation.id, Orientation.version == orientation.version,
-               Orientation.status == from_status)
-        .values(**values).returning(Orientation.version)
+        .where(
+            Orientation.id == orientation.id,
+            Orientation.version == orientation.version,
+            Orientation.status == from_status,
+        )
+        .values(**values)
+        .returning(Orientation.version)
         .execution_options(synchronize_session=False)
     ).scalar_one_or_none()
     if updated is None:
         db.session.expire(orientation)
         raise TransitionConflict(_conflict_message(orientation))
     event = OrientationEvent(
-        orientation_id=orientation.id, at=now, actor_user_id=getattr(actor, "id", None),
-        actor_organisation_id=_organisation_id(orientation, side, organisation), side=side, from_status=from_status,
-        to_status=to_status, reason=reason, note=note, outcome=outcome, version=updated)
+        orientation_id=orientation.id,
+        at=now,
+        actor_user_id=getattr(actor, "id", None),
+        actor_organisation_id=_organisation_id(orientation, side, organisation),
+        side=side,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        note=note,
+        outcome=outcome,
+        version=updated,
+    )
     db.session.add(event)
     db.session.expire(orientation)
     if to_status is S.COMPLETED and outcome is Outcome.MET:
@@ -373,10 +440,12 @@ def _timestamps(orientation: Orientation, to_status, now: datetime) -> dict:
 
         service = orientation.service
         days = (service.expiry_days if service is not None else None) or DEFAULT_EXPIRY_DAYS
-        decision_days = (service.reminder_undecided_days if service is not None else None) or \
-            DEFAULT_DECISION_WORKING_DAYS
-        values.update(sent_at=now, expires_at=now + timedelta(days=days),
-                      decision_due_at=add_working_days(now, decision_days))
+        decision_days = (
+            service.reminder_undecided_days if service is not None else None
+        ) or DEFAULT_DECISION_WORKING_DAYS
+        values.update(
+            sent_at=now, expires_at=now + timedelta(days=days), decision_due_at=add_working_days(now, decision_days)
+        )
     if to_status in (S.RECEIVED, S.ACCEPTED, S.DECLINED, S.REDIRECTED) and orientation.received_at is None:
         values["received_at"] = now
     if to_status in (S.ACCEPTED, S.DECLINED, S.REDIRECTED):
@@ -389,8 +458,9 @@ def _timestamps(orientation: Orientation, to_status, now: datetime) -> dict:
 def _organisation_id(orientation, side: Side, organisation) -> int | None:
     if organisation is not None:
         return getattr(organisation, "id", organisation)
-    return {Side.SENDER: orientation.sender_organisation_id,
-            Side.RECEIVER: orientation.receiver_organisation_id}.get(side)
+    return {Side.SENDER: orientation.sender_organisation_id, Side.RECEIVER: orientation.receiver_organisation_id}.get(
+        side
+    )
 
 
 def _close_met_needs(orientation: Orientation, now: datetime) -> None:
@@ -405,8 +475,7 @@ def _close_met_needs(orientation: Orientation, now: datetime) -> None:
 
 def _illegal_message(from_status: OrientationStatus, to_status: OrientationStatus) -> str:
     if from_status.is_closed:
-        return (f"Cette orientation est déjà « {from_status.label} » : elle ne peut plus passer à "
-                f"« {to_status.label} ».")
+        return f"Cette orientation est déjà « {from_status.label} » : elle ne peut plus passer à « {to_status.label} »."
     if from_status is to_status:
         return f"Cette orientation est déjà « {from_status.label} »."
     return f"Une orientation « {from_status.label} » ne peut pas passer à « {to_status.label} »."
@@ -414,6 +483,8 @@ def _illegal_message(from_status: OrientationStatus, to_status: OrientationStatu
 
 def _conflict_message(orientation: Orientation) -> str:
     db.session.refresh(orientation)
-    return ("Quelqu'un vient de modifier cette orientation en même temps que vous : elle est maintenant "
-            f"« {orientation.status.label} ». Votre action n'a pas été enregistrée ; relisez-la et recommencez "
-            "si besoin.")
+    return (
+        "Quelqu'un vient de modifier cette orientation en même temps que vous : elle est maintenant "
+        f"« {orientation.status.label} ». Votre action n'a pas été enregistrée ; relisez-la et recommencez "
+        "si besoin."
+    )

@@ -56,11 +56,17 @@ class SharedField(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"birth_date": "Date de naissance", "commune": "Commune de résidence", "address": "Adresse",
-                "phone": "Téléphone", "email": "Adresse e-mail", "contact_preference": "Moyen de contact préféré",
-                "situation": "Situation (QPV, RSA, handicap…)",
-                "need_details": "Détail du diagnostic et notes sur les besoins",
-                "referent": "Référent·e de la personne"}[self.value]
+        return {
+            "birth_date": "Date de naissance",
+            "commune": "Commune de résidence",
+            "address": "Adresse",
+            "phone": "Téléphone",
+            "email": "Adresse e-mail",
+            "contact_preference": "Moyen de contact préféré",
+            "situation": "Situation (QPV, RSA, handicap…)",
+            "need_details": "Détail du diagnostic et notes sur les besoins",
+            "referent": "Référent·e de la personne",
+        }[self.value]
 
 
 class ServiceObtained(enum.StrEnum):
@@ -73,8 +79,12 @@ class ServiceObtained(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"yes": "Oui, le service a été obtenu", "partly": "En partie", "no": "Non, pas obtenu",
-                "unknown": "Je ne sais pas"}[self.value]
+        return {
+            "yes": "Oui, le service a été obtenu",
+            "partly": "En partie",
+            "no": "Non, pas obtenu",
+            "unknown": "Je ne sais pas",
+        }[self.value]
 
 
 class AppointmentChannel(enum.StrEnum):
@@ -99,17 +109,18 @@ class AppointmentStatus(enum.StrEnum):
 
 
 orientation_needs = sa.Table(
-    "orientation_needs", db.metadata,
+    "orientation_needs",
+    db.metadata,
     sa.Column("orientation_id", sa.ForeignKey("orientations.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("need_id", sa.ForeignKey("needs.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
+
 
 def _sql_list(statuses) -> str:
     return ", ".join(f"'{status.value}'" for status in sorted(statuses))
 
 
-_closed, _ongoing, _undecided = (_sql_list(CLOSED_STATUSES), _sql_list(ONGOING_STATUSES),
-                                 _sql_list(UNDECIDED_STATUSES))
+_closed, _ongoing, _undecided = (_sql_list(CLOSED_STATUSES), _sql_list(ONGOING_STATUSES), _sql_list(UNDECIDED_STATUSES))
 
 
 class Orientation(db.Model):
@@ -121,17 +132,35 @@ class Orientation(db.Model):
         sa.CheckConstraint("version > 0", name="version_positive"),
         # Inbox and sent lists: one organisation's orientations by status in activity order (counts per
         # status are index-only scans); the multi-status tabs have partial indexes in their order.
-        sa.Index("ix_orientations_receiver_status_activity", "receiver_organisation_id", "status",
-                 "last_activity_at", "id"),
-        sa.Index("ix_orientations_sender_status_activity", "sender_organisation_id", "status", "last_activity_at",
-                 "id"),
-        sa.Index("ix_orientations_receiver_closed_activity", "receiver_organisation_id", "last_activity_at", "id",
-                 postgresql_where=sa.text(f"status IN ({_closed})"), sqlite_where=sa.text(f"status IN ({_closed})")),
-        sa.Index("ix_orientations_receiver_ongoing_activity", "receiver_organisation_id", "last_activity_at", "id",
-                 postgresql_where=sa.text(f"status IN ({_ongoing})"), sqlite_where=sa.text(f"status IN ({_ongoing})")),
-        sa.Index("ix_orientations_receiver_undecided_due", "receiver_organisation_id", "decision_due_at",
-                 postgresql_where=sa.text(f"status IN ({_undecided})"),
-                 sqlite_where=sa.text(f"status IN ({_undecided})")),
+        sa.Index(
+            "ix_orientations_receiver_status_activity", "receiver_organisation_id", "status", "last_activity_at", "id"
+        ),
+        sa.Index(
+            "ix_orientations_sender_status_activity", "sender_organisation_id", "status", "last_activity_at", "id"
+        ),
+        sa.Index(
+            "ix_orientations_receiver_closed_activity",
+            "receiver_organisation_id",
+            "last_activity_at",
+            "id",
+            postgresql_where=sa.text(f"status IN ({_closed})"),
+            sqlite_where=sa.text(f"status IN ({_closed})"),
+        ),
+        sa.Index(
+            "ix_orientations_receiver_ongoing_activity",
+            "receiver_organisation_id",
+            "last_activity_at",
+            "id",
+            postgresql_where=sa.text(f"status IN ({_ongoing})"),
+            sqlite_where=sa.text(f"status IN ({_ongoing})"),
+        ),
+        sa.Index(
+            "ix_orientations_receiver_undecided_due",
+            "receiver_organisation_id",
+            "decision_due_at",
+            postgresql_where=sa.text(f"status IN ({_undecided})"),
+            sqlite_where=sa.text(f"status IN ({_undecided})"),
+        ),
         sa.Index("ix_orientations_sender_activity", "sender_organisation_id", "last_activity_at", "id"),
         sa.Index("ix_orientations_person_created", "person_id", "created_at"),
         # The worker's polls (reminders, expiry): due rows by status.
@@ -169,7 +198,8 @@ class Orientation(db.Model):
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Asked by the worker 30 days after completion; counts in the steering figures.
     service_obtained: Mapped[ServiceObtained | None] = mapped_column(
-        enum_type(ServiceObtained, "orientation_service_obtained"))
+        enum_type(ServiceObtained, "orientation_service_obtained")
+    )
     service_obtained_at: Mapped[datetime | None]
     service_obtained_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
@@ -182,7 +212,8 @@ class Orientation(db.Model):
     consent: Mapped[Consent] = relationship()
     needs: Mapped[list[Need]] = relationship(secondary=orientation_needs, order_by="Need.id")
     events: Mapped[list[OrientationEvent]] = relationship(
-        order_by="(OrientationEvent.at, OrientationEvent.id)", viewonly=True)
+        order_by="(OrientationEvent.at, OrientationEvent.id)", viewonly=True
+    )
     comments: Mapped[list[OrientationComment]] = relationship(order_by="OrientationComment.id", viewonly=True)
     appointments: Mapped[list[Appointment]] = relationship(order_by="Appointment.starts_at", viewonly=True)
 
@@ -192,8 +223,11 @@ class Orientation(db.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return (self.status in (OrientationStatus.SENT, OrientationStatus.RECEIVED)
-                and self.decision_due_at is not None and self.decision_due_at < utcnow())
+        return (
+            self.status in (OrientationStatus.SENT, OrientationStatus.RECEIVED)
+            and self.decision_due_at is not None
+            and self.decision_due_at < utcnow()
+        )
 
     def __repr__(self) -> str:
         return f"<Orientation {self.id}>"
@@ -261,8 +295,9 @@ class Appointment(db.Model):
     place: Mapped[str] = mapped_column(sa.String(300), default="")
     channel: Mapped[AppointmentChannel] = mapped_column(enum_type(AppointmentChannel, "appointment_channel"))
     reminder_agreed: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[AppointmentStatus] = mapped_column(enum_type(AppointmentStatus, "appointment_status"),
-                                                      default=AppointmentStatus.PLANNED)
+    status: Mapped[AppointmentStatus] = mapped_column(
+        enum_type(AppointmentStatus, "appointment_status"), default=AppointmentStatus.PLANNED
+    )
     note: Mapped[str | None] = mapped_column(sa.Text)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -288,7 +323,6 @@ class OrientationReminder(db.Model):
 
     __tablename__ = "orientation_reminders"
 
-    orientation_id: Mapped[int] = mapped_column(sa.ForeignKey("orientations.id", ondelete="CASCADE"),
-                                                primary_key=True)
+    orientation_id: Mapped[int] = mapped_column(sa.ForeignKey("orientations.id", ondelete="CASCADE"), primary_key=True)
     key: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -58,8 +58,10 @@ def prefetch_members(organisation_ids: set[int]) -> None:
     for organisation_id in missing:
         members[organisation_id] = []
     rows = db.session.execute(
-        db.select(Membership.organisation_id, User).join(User, Membership.user_id == User.id)
-        .where(Membership.organisation_id.in_(missing), User.active.is_(True)).order_by(User.id)
+        db.select(Membership.organisation_id, User)
+        .join(User, Membership.user_id == User.id)
+        .where(Membership.organisation_id.in_(missing), User.active.is_(True))
+        .order_by(User.id)
     ).all()
     for organisation_id, user in rows:
         members[organisation_id].append(user)
@@ -69,30 +71,48 @@ def wants_digest(organisation_id: int) -> bool:
     """Whether the organisation chose the daily digest (all choices loaded at once, per transaction)."""
     cache = _cache()
     if cache["digest"] is None:
-        cache["digest"] = set(db.session.scalars(
-            db.select(Organisation.id).where(Organisation.notification_digest.is_(True))))
+        cache["digest"] = set(
+            db.session.scalars(db.select(Organisation.id).where(Organisation.notification_digest.is_(True)))
+        )
     return organisation_id in cache["digest"]
 
 
 def sender_recipients(orientation) -> list[User]:
     """The agent who sent it when still active in the sending structure, else the structure's members."""
     user = orientation.sender_user
-    if user is not None and user.active and any(
-            m.organisation_id == orientation.sender_organisation_id for m in user.memberships):
+    if (
+        user is not None
+        and user.active
+        and any(m.organisation_id == orientation.sender_organisation_id for m in user.memberships)
+    ):
         return [user]
     return members_of(orientation.sender_organisation_id)
 
 
-def email_rows(orientation, users: list[User], template: str, key: str, *, organisation_id: int,
-               subject_type: str = "orientation", **context) -> list[dict]:
+def email_rows(
+    orientation,
+    users: list[User],
+    template: str,
+    key: str,
+    *,
+    organisation_id: int,
+    subject_type: str = "orientation",
+    **context,
+) -> list[dict]:
     """Outbox rows: one e-mail per user (or into their daily digest when their structure chose it)."""
     digest = wants_digest(organisation_id)
     return [
         message_values(
-            "email", user.email, template, {"orientation": orientation, "recipient": user, **context},
+            "email",
+            user.email,
+            template,
+            {"orientation": orientation, "recipient": user, **context},
             idempotency_key=f"orientation:{orientation.id}:{key}:user:{user.id}",
-            recipient_user_id=user.id, subject_type=subject_type, subject_id=orientation.id,
-            digest_key=f"org:{organisation_id}:user:{user.id}" if digest else None, deliver_as_digest=digest,
+            recipient_user_id=user.id,
+            subject_type=subject_type,
+            subject_id=orientation.id,
+            digest_key=f"org:{organisation_id}:user:{user.id}" if digest else None,
+            deliver_as_digest=digest,
         )
         for user in users
     ]
@@ -121,11 +141,25 @@ def notify_transition(orientation, event) -> None:
     key = f"event:{event.id}"
     if to_status in TELL_RECEIVER and event.side is not Side.RECEIVER:
         template = "orientation_new" if to_status is S.SENT else "orientation_update"
-        email_members(orientation, members_of(orientation.receiver_organisation_id), template, key,
-                      organisation_id=orientation.receiver_organisation_id, event=event, for_side="receiver")
+        email_members(
+            orientation,
+            members_of(orientation.receiver_organisation_id),
+            template,
+            key,
+            organisation_id=orientation.receiver_organisation_id,
+            event=event,
+            for_side="receiver",
+        )
     if to_status in TELL_SENDER and event.side is not Side.SENDER:
-        email_members(orientation, sender_recipients(orientation), "orientation_update", key,
-                      organisation_id=orientation.sender_organisation_id, event=event, for_side="sender")
+        email_members(
+            orientation,
+            sender_recipients(orientation),
+            "orientation_update",
+            key,
+            organisation_id=orientation.sender_organisation_id,
+            event=event,
+            for_side="sender",
+        )
 
 
 @register_recipient_check

@@ -39,15 +39,21 @@ def check_service(service: Service | None, sender_organisation_id: int) -> Servi
     if service is None:
         raise OrientationRefused("Ce service n'existe pas dans l'annuaire.", "service_id")
     if not service.accepts_orientations:
-        raise OrientationRefused(f"Le service « {service.name} » ne reçoit pas d'orientations suivies : "
-                                 "contactez-le directement ou choisissez un autre service.", "service_id")
+        raise OrientationRefused(
+            f"Le service « {service.name} » ne reçoit pas d'orientations suivies : "
+            "contactez-le directement ou choisissez un autre service.",
+            "service_id",
+        )
     receiver = service.receiving_organisation
     if receiver is None or not receiver.active:
-        raise OrientationRefused(f"Aucune structure ne reçoit encore les orientations du service « {service.name} ».",
-                                 "service_id")
+        raise OrientationRefused(
+            f"Aucune structure ne reçoit encore les orientations du service « {service.name} ».", "service_id"
+        )
     if receiver.id == sender_organisation_id and not current_app.config.get("REFERRALS_ALLOW_INTERNAL", False):
-        raise OrientationRefused("Ce service dépend de votre propre structure : une orientation suivie se fait vers "
-                                 "une autre structure.", "service_id")
+        raise OrientationRefused(
+            "Ce service dépend de votre propre structure : une orientation suivie se fait vers une autre structure.",
+            "service_id",
+        )
     return service
 
 
@@ -58,17 +64,20 @@ def check_consent(person: Person, volets) -> Consent:
         if consent.is_valid() and consent.covers(volets):
             return consent
     if not person.consents:
-        raise OrientationRefused("Aucun consentement n'est enregistré pour cette personne : recueillez-le avant "
-                                 "d'orienter.")
+        raise OrientationRefused(
+            "Aucun consentement n'est enregistré pour cette personne : recueillez-le avant d'orienter."
+        )
     latest = person.consents[0]
     if latest.withdrawn_at is not None:
-        raise OrientationRefused("La personne a retiré son consentement : aucune orientation ne peut partir sans un "
-                                 "nouveau consentement.")
+        raise OrientationRefused(
+            "La personne a retiré son consentement : aucune orientation ne peut partir sans un nouveau consentement."
+        )
     if latest.is_expired():
         raise OrientationRefused("Le consentement de la personne a expiré : recueillez un nouveau consentement.")
     labels = ", ".join(sorted(volet.label for volet in volets))
-    raise OrientationRefused(f"Le consentement de la personne ne couvre pas ce volet ({labels}) : recueillez un "
-                             "consentement qui le couvre.")
+    raise OrientationRefused(
+        f"Le consentement de la personne ne couvre pas ce volet ({labels}) : recueillez un consentement qui le couvre."
+    )
 
 
 def _open_needs(person: Person, need_ids) -> list[Need]:
@@ -81,26 +90,52 @@ def _open_needs(person: Person, need_ids) -> list[Need]:
     return needs
 
 
-def create_orientation(person: Person, *, service_id, user, organisation_id: int, need_ids, message: str,
-                       urgency, shared_fields, send: bool = True) -> Orientation:
+def create_orientation(
+    person: Person,
+    *,
+    service_id,
+    user,
+    organisation_id: int,
+    need_ids,
+    message: str,
+    urgency,
+    shared_fields,
+    send: bool = True,
+) -> Orientation:
     """A draft from the user's organisation to a directory service; sent at once unless `send` is False."""
-    service = check_service(db.session.get(Service, as_id(service_id)) if as_id(service_id) else None,
-                            organisation_id)
+    service = check_service(db.session.get(Service, as_id(service_id)) if as_id(service_id) else None, organisation_id)
     needs = _open_needs(person, need_ids)
     consent = check_consent(person, {need.volet for need in needs})
     orientation = Orientation(
-        person=person, sender_organisation_id=organisation_id, sender_user_id=user.id, service=service,
-        receiver_organisation_id=service.receiving_organisation.id, consent=consent, volet=needs[0].volet,
-        urgency=Urgency(urgency), message=message or "", needs=needs,
-        shared_fields=[SharedField(value).value for value in shared_fields or ()])
+        person=person,
+        sender_organisation_id=organisation_id,
+        sender_user_id=user.id,
+        service=service,
+        receiver_organisation_id=service.receiving_organisation.id,
+        consent=consent,
+        volet=needs[0].volet,
+        urgency=Urgency(urgency),
+        message=message or "",
+        needs=needs,
+        shared_fields=[SharedField(value).value for value in shared_fields or ()],
+    )
     lifecycle.open_draft(orientation, actor=user, organisation=organisation_id)
     if send:
         lifecycle.transition(orientation, OrientationStatus.SENT, actor=user, organisation=organisation_id)
     return orientation
 
 
-def change_status(orientation: Orientation, to_status, *, user, reason=None, note=None, outcome=None,
-                  expected_version=None, redirect_service_id=None):
+def change_status(
+    orientation: Orientation,
+    to_status,
+    *,
+    user,
+    reason=None,
+    note=None,
+    outcome=None,
+    expected_version=None,
+    redirect_service_id=None,
+):
     """A user's action on an orientation; sending a draft re-checks the service and the consent."""
     to_status = lifecycle.parse_status(to_status)
     if to_status is OrientationStatus.SENT and orientation.status is OrientationStatus.DRAFT:
@@ -109,11 +144,19 @@ def change_status(orientation: Orientation, to_status, *, user, reason=None, not
     if redirect_service_id:
         target = db.session.get(Service, as_id(redirect_service_id)) if as_id(redirect_service_id) else None
         if target is None or not target.accepts_orientations:
-            raise OrientationRefused("Choisissez un service de l'annuaire qui reçoit les orientations.",
-                                     "redirect_service_id")
-    return lifecycle.transition(orientation, to_status, actor=user, reason=reason or None, note=note,
-                                outcome=outcome or None, expected_version=expected_version,
-                                redirect_service_id=int(redirect_service_id) if redirect_service_id else None)
+            raise OrientationRefused(
+                "Choisissez un service de l'annuaire qui reçoit les orientations.", "redirect_service_id"
+            )
+    return lifecycle.transition(
+        orientation,
+        to_status,
+        actor=user,
+        reason=reason or None,
+        note=note,
+        outcome=outcome or None,
+        expected_version=expected_version,
+        redirect_service_id=int(redirect_service_id) if redirect_service_id else None,
+    )
 
 
 def _side(orientation: Orientation, user) -> Side:
@@ -124,9 +167,15 @@ def _side(orientation: Orientation, user) -> Side:
 def add_comment(orientation: Orientation, *, user, body: str) -> OrientationComment:
     side = _side(orientation, user)
     comment = OrientationComment(
-        orientation_id=orientation.id, author_id=user.id, side=side, body=body.strip(), created_at=clock.now(),
-        organisation_id=orientation.sender_organisation_id if side is Side.SENDER
-        else orientation.receiver_organisation_id)
+        orientation_id=orientation.id,
+        author_id=user.id,
+        side=side,
+        body=body.strip(),
+        created_at=clock.now(),
+        organisation_id=orientation.sender_organisation_id
+        if side is Side.SENDER
+        else orientation.receiver_organisation_id,
+    )
     db.session.add(comment)
     orientation.last_activity_at = clock.now()
     db.session.flush()
@@ -138,8 +187,16 @@ def paris_time(day, time) -> datetime:
     return datetime.combine(day, time, tzinfo=PARIS)
 
 
-def add_appointment(orientation: Orientation, *, user, starts_at: datetime, channel, place: str | None,
-                    reminder_agreed: bool, note: str | None) -> Appointment:
+def add_appointment(
+    orientation: Orientation,
+    *,
+    user,
+    starts_at: datetime,
+    channel,
+    place: str | None,
+    reminder_agreed: bool,
+    note: str | None,
+) -> Appointment:
     """Record a rendez-vous (`starts_at` timezone-aware); an accepted orientation is then under way (in_progress)."""
     if orientation.status not in (OrientationStatus.ACCEPTED, OrientationStatus.IN_PROGRESS):
         raise OrientationRefused("Un rendez-vous se fixe sur une orientation acceptée ou en cours.")
@@ -147,16 +204,26 @@ def add_appointment(orientation: Orientation, *, user, starts_at: datetime, chan
         raise ValueError("an appointment's time needs a timezone")
     if starts_at.astimezone(PARIS).date() < clock.today():  # today is fine: noted after the fact
         raise OrientationRefused("La date du rendez-vous est déjà passée.", field="starts_at")
-    appointment = Appointment(orientation_id=orientation.id, starts_at=starts_at,
-                              channel=AppointmentChannel(channel), place=place or "",
-                              reminder_agreed=bool(reminder_agreed), note=note or None, created_by_id=user.id,
-                              created_at=clock.now())
+    appointment = Appointment(
+        orientation_id=orientation.id,
+        starts_at=starts_at,
+        channel=AppointmentChannel(channel),
+        place=place or "",
+        reminder_agreed=bool(reminder_agreed),
+        note=note or None,
+        created_by_id=user.id,
+        created_at=clock.now(),
+    )
     db.session.add(appointment)
     db.session.flush()
     if orientation.status is OrientationStatus.ACCEPTED:
-        lifecycle.transition(orientation, OrientationStatus.IN_PROGRESS, actor=user,
-                             organisation=orientation.receiver_organisation_id,
-                             note="Rendez-vous fixé.")
+        lifecycle.transition(
+            orientation,
+            OrientationStatus.IN_PROGRESS,
+            actor=user,
+            organisation=orientation.receiver_organisation_id,
+            note="Rendez-vous fixé.",
+        )
     notifications.notify_appointment(orientation, appointment)
     return appointment
 

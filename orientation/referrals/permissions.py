@@ -46,8 +46,10 @@ def can_comment(user: User, orientation: Orientation) -> bool:
 
 
 def can_record_appointment(user: User, orientation: Orientation) -> bool:
-    return is_receiver(user, orientation) and orientation.status in (OrientationStatus.ACCEPTED,
-                                                                     OrientationStatus.IN_PROGRESS)
+    return is_receiver(user, orientation) and orientation.status in (
+        OrientationStatus.ACCEPTED,
+        OrientationStatus.IN_PROGRESS,
+    )
 
 
 def can_view_inbox(user: User, membership) -> bool:
@@ -100,8 +102,12 @@ def person_view(user: User, orientation: Orientation) -> PersonView:
         SharedField.NEED_DETAILS: [(need.label, need.detail_labels, need.note) for need in orientation.needs],
         SharedField.REFERENT: person.referent.full_name if person.referent else None,
     }
-    return PersonView(name=person.full_name, consent_withdrawn=withdrawn, full_file=full_file,
-                      fields={key: value for key, value in values.items() if key in visible})
+    return PersonView(
+        name=person.full_name,
+        consent_withdrawn=withdrawn,
+        full_file=full_file,
+        fields={key: value for key, value in values.items() if key in visible},
+    )
 
 
 def require(allowed: bool) -> None:

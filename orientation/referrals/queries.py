@@ -41,8 +41,13 @@ class InboxTab(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"nouvelles": "Nouvelles", "a-decider": "À décider", "en-cours": "En cours",
-                "en-retard": "En retard", "terminees": "Terminées"}[self.value]
+        return {
+            "nouvelles": "Nouvelles",
+            "a-decider": "À décider",
+            "en-cours": "En cours",
+            "en-retard": "En retard",
+            "terminees": "Terminées",
+        }[self.value]
 
 
 class SentGroup(enum.StrEnum):
@@ -54,8 +59,13 @@ class SentGroup(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"toutes": "Toutes", "en-attente": "En attente de décision", "en-cours": "En cours",
-                "terminees": "Terminées", "brouillons": "Brouillons"}[self.value]
+        return {
+            "toutes": "Toutes",
+            "en-attente": "En attente de décision",
+            "en-cours": "En cours",
+            "terminees": "Terminées",
+            "brouillons": "Brouillons",
+        }[self.value]
 
 
 def _status_in(statuses):
@@ -86,33 +96,53 @@ def _sent_condition(group: SentGroup):
 
 def _counts_by_status(column, organisation_id: int) -> dict[OrientationStatus, int]:
     """One index-only scan: how many orientations of the organisation in each status."""
-    rows = db.session.execute(sa.select(Orientation.status, sa.func.count()).where(column == organisation_id)
-                              .group_by(Orientation.status))
+    rows = db.session.execute(
+        sa.select(Orientation.status, sa.func.count()).where(column == organisation_id).group_by(Orientation.status)
+    )
     return dict(rows.all())
 
 
 def _list_options():
-    return (joinedload(Orientation.person), joinedload(Orientation.consent),
-            joinedload(Orientation.service).joinedload(Service.structure),
-            joinedload(Orientation.sender_organisation), joinedload(Orientation.receiver_organisation))
+    return (
+        joinedload(Orientation.person),
+        joinedload(Orientation.consent),
+        joinedload(Orientation.service).joinedload(Service.structure),
+        joinedload(Orientation.sender_organisation),
+        joinedload(Orientation.receiver_organisation),
+    )
 
 
 def inbox_counts(organisation_id: int, now: datetime | None = None) -> dict[InboxTab, int]:
     """Counts per tab in two statements: per status (index-only), and the overdue ones (partial index)."""
     now = now or clock.now()
     by_status = _counts_by_status(Orientation.receiver_organisation_id, organisation_id)
-    overdue = db.session.scalar(sa.select(sa.func.count()).select_from(Orientation).where(
-        Orientation.receiver_organisation_id == organisation_id, _inbox_condition(InboxTab.OVERDUE, now))) or 0
+    overdue = (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Orientation)
+            .where(Orientation.receiver_organisation_id == organisation_id, _inbox_condition(InboxTab.OVERDUE, now))
+        )
+        or 0
+    )
     return {
-        InboxTab.NEW: by_status.get(S.SENT, 0), InboxTab.TO_DECIDE: by_status.get(S.RECEIVED, 0),
+        InboxTab.NEW: by_status.get(S.SENT, 0),
+        InboxTab.TO_DECIDE: by_status.get(S.RECEIVED, 0),
         InboxTab.ONGOING: sum(by_status.get(status, 0) for status in ONGOING_STATUSES),
-        InboxTab.OVERDUE: overdue, InboxTab.CLOSED: sum(by_status.get(status, 0) for status in CLOSED_STATUSES),
+        InboxTab.OVERDUE: overdue,
+        InboxTab.CLOSED: sum(by_status.get(status, 0) for status in CLOSED_STATUSES),
     }
 
 
-def inbox_page(organisation_id: int, tab: InboxTab = InboxTab.NEW, *, volet: Volet | None = None,
-               urgency: Urgency | None = None, page: int = 1, per_page: int = PER_PAGE,
-               now: datetime | None = None) -> Page:
+def inbox_page(
+    organisation_id: int,
+    tab: InboxTab = InboxTab.NEW,
+    *,
+    volet: Volet | None = None,
+    urgency: Urgency | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    now: datetime | None = None,
+) -> Page:
     now = now or clock.now()
     counts = inbox_counts(organisation_id, now)
     filters = [Orientation.receiver_organisation_id == organisation_id, _inbox_condition(tab, now)]
@@ -122,10 +152,14 @@ def inbox_page(organisation_id: int, tab: InboxTab = InboxTab.NEW, *, volet: Vol
         filters.append(Orientation.urgency == urgency)
     # Waiting ones: the oldest first (triage); the others: the most recently active first.
     waiting = tab in (InboxTab.NEW, InboxTab.TO_DECIDE, InboxTab.OVERDUE)
-    order = (Orientation.last_activity_at.asc(), Orientation.id.asc()) if waiting else (
-        Orientation.last_activity_at.desc(), Orientation.id.desc())
-    return _page(filters, order, page, per_page, counts,
-                 total=counts[tab] if volet is None and urgency is None else None)
+    order = (
+        (Orientation.last_activity_at.asc(), Orientation.id.asc())
+        if waiting
+        else (Orientation.last_activity_at.desc(), Orientation.id.desc())
+    )
+    return _page(
+        filters, order, page, per_page, counts, total=counts[tab] if volet is None and urgency is None else None
+    )
 
 
 def sent_counts(organisation_id: int) -> dict[SentGroup, int]:
@@ -134,13 +168,23 @@ def sent_counts(organisation_id: int) -> dict[SentGroup, int]:
     def total(statuses) -> int:
         return sum(by_status.get(status, 0) for status in statuses)
 
-    return {SentGroup.ALL: total(set(S) - {S.DRAFT}), SentGroup.WAITING: total(UNDECIDED_STATUSES),
-            SentGroup.ONGOING: total(ONGOING_STATUSES), SentGroup.CLOSED: total(CLOSED_STATUSES),
-            SentGroup.DRAFTS: total({S.DRAFT})}
+    return {
+        SentGroup.ALL: total(set(S) - {S.DRAFT}),
+        SentGroup.WAITING: total(UNDECIDED_STATUSES),
+        SentGroup.ONGOING: total(ONGOING_STATUSES),
+        SentGroup.CLOSED: total(CLOSED_STATUSES),
+        SentGroup.DRAFTS: total({S.DRAFT}),
+    }
 
 
-def sent_page(organisation_id: int, group: SentGroup = SentGroup.ALL, *, volet: Volet | None = None,
-              page: int = 1, per_page: int = PER_PAGE) -> Page:
+def sent_page(
+    organisation_id: int,
+    group: SentGroup = SentGroup.ALL,
+    *,
+    volet: Volet | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> Page:
     counts = sent_counts(organisation_id)
     filters = [Orientation.sender_organisation_id == organisation_id, _sent_condition(group)]
     if volet is not None:
@@ -153,21 +197,33 @@ def _page(filters, order, page, per_page, counts, total) -> Page:
     page = max(1, min(int(page or 1), 10_000))
     if total is None:
         total = db.session.scalar(sa.select(sa.func.count()).select_from(Orientation).where(*filters)) or 0
-    statement = (sa.select(Orientation).where(*filters).order_by(*order).limit(per_page)
-                 .offset((page - 1) * per_page).options(*_list_options()))
+    statement = (
+        sa.select(Orientation)
+        .where(*filters)
+        .order_by(*order)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+        .options(*_list_options())
+    )
     items = list(db.session.scalars(statement).unique())
     return Page(items, total, page, per_page, counts)
 
 
 def get_orientation(orientation_id: int) -> Orientation:
     orientation = db.session.scalar(
-        sa.select(Orientation).where(Orientation.id == orientation_id).options(
-            *_list_options(), selectinload(Orientation.needs),
-            selectinload(Orientation.comments).options(joinedload(OrientationComment.author),
-                                                       joinedload(OrientationComment.organisation)),
+        sa.select(Orientation)
+        .where(Orientation.id == orientation_id)
+        .options(
+            *_list_options(),
+            selectinload(Orientation.needs),
+            selectinload(Orientation.comments).options(
+                joinedload(OrientationComment.author), joinedload(OrientationComment.organisation)
+            ),
             selectinload(Orientation.appointments).joinedload(Appointment.status_changed_by),
             joinedload(Orientation.redirected_to_service),
-            selectinload(Orientation.events).joinedload(OrientationEvent.actor)))
+            selectinload(Orientation.events).joinedload(OrientationEvent.actor),
+        )
+    )
     if orientation is None:
         from flask import abort
 
@@ -176,17 +232,28 @@ def get_orientation(orientation_id: int) -> Orientation:
 
 
 def list_orientations_of_person(person_id: int) -> list[Orientation]:
-    return list(db.session.scalars(
-        sa.select(Orientation).where(Orientation.person_id == person_id)
-        .order_by(Orientation.created_at.desc(), Orientation.id.desc())
-        .options(joinedload(Orientation.service).joinedload(Service.structure),
-                 joinedload(Orientation.receiver_organisation), selectinload(Orientation.needs))).unique())
+    return list(
+        db.session.scalars(
+            sa.select(Orientation)
+            .where(Orientation.person_id == person_id)
+            .order_by(Orientation.created_at.desc(), Orientation.id.desc())
+            .options(
+                joinedload(Orientation.service).joinedload(Service.structure),
+                joinedload(Orientation.receiver_organisation),
+                selectinload(Orientation.needs),
+            )
+        ).unique()
+    )
 
 
 def list_pending_orientations_of_consent(consent_id: int) -> list[Orientation]:
-    return list(db.session.scalars(
-        sa.select(Orientation).where(Orientation.consent_id == consent_id, ~_status_in(CLOSED_STATUSES))
-        .order_by(Orientation.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Orientation)
+            .where(Orientation.consent_id == consent_id, ~_status_in(CLOSED_STATUSES))
+            .order_by(Orientation.id)
+        )
+    )
 
 
 def needs_in_orientations(person_id: int) -> dict[int, list[int]]:
@@ -194,7 +261,9 @@ def needs_in_orientations(person_id: int) -> dict[int, list[int]]:
     rows = db.session.execute(
         sa.select(orientation_needs.c.need_id, orientation_needs.c.orientation_id)
         .join(Orientation, Orientation.id == orientation_needs.c.orientation_id)
-        .where(Orientation.person_id == person_id).order_by(orientation_needs.c.orientation_id))
+        .where(Orientation.person_id == person_id)
+        .order_by(orientation_needs.c.orientation_id)
+    )
     found: dict[int, list[int]] = {}
     for need_id, orientation_id in rows:
         found.setdefault(need_id, []).append(orientation_id)
@@ -218,19 +287,32 @@ def person_timeline(person_id: int, orientations: list[Orientation] | None = Non
         return []
     ids = list(by_id)  # plain index lookups by orientation id
     entries = []
-    events = db.session.scalars(sa.select(OrientationEvent).where(OrientationEvent.orientation_id.in_(ids))
-                                .options(joinedload(OrientationEvent.actor),
-                                         joinedload(OrientationEvent.actor_organisation)))
-    entries += [TimelineEntry(event.at, "event", by_id[event.orientation_id], event) for event in events
-                if event.orientation_id in by_id]
-    comments = db.session.scalars(sa.select(OrientationComment).where(OrientationComment.orientation_id.in_(ids))
-                                  .options(joinedload(OrientationComment.author),
-                                           joinedload(OrientationComment.organisation)))
-    entries += [TimelineEntry(comment.created_at, "comment", by_id[comment.orientation_id], comment)
-                for comment in comments if comment.orientation_id in by_id]
+    events = db.session.scalars(
+        sa.select(OrientationEvent)
+        .where(OrientationEvent.orientation_id.in_(ids))
+        .options(joinedload(OrientationEvent.actor), joinedload(OrientationEvent.actor_organisation))
+    )
+    entries += [
+        TimelineEntry(event.at, "event", by_id[event.orientation_id], event)
+        for event in events
+        if event.orientation_id in by_id
+    ]
+    comments = db.session.scalars(
+        sa.select(OrientationComment)
+        .where(OrientationComment.orientation_id.in_(ids))
+        .options(joinedload(OrientationComment.author), joinedload(OrientationComment.organisation))
+    )
+    entries += [
+        TimelineEntry(comment.created_at, "comment", by_id[comment.orientation_id], comment)
+        for comment in comments
+        if comment.orientation_id in by_id
+    ]
     appointments = db.session.scalars(sa.select(Appointment).where(Appointment.orientation_id.in_(ids)))
-    entries += [TimelineEntry(appointment.created_at, "appointment", by_id[appointment.orientation_id], appointment)
-                for appointment in appointments if appointment.orientation_id in by_id]
+    entries += [
+        TimelineEntry(appointment.created_at, "appointment", by_id[appointment.orientation_id], appointment)
+        for appointment in appointments
+        if appointment.orientation_id in by_id
+    ]
     entries.sort(key=lambda entry: (entry.at, getattr(entry.item, "id", 0)), reverse=True)
     return entries
 

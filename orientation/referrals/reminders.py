@@ -127,10 +127,14 @@ def _load(ids: set[int]) -> list[Orientation]:
     """The claimed orientations with what their messages need (no query per orientation)."""
     if not ids:
         return []
-    return list(db.session.scalars(
-        db.select(Orientation).where(Orientation.id.in_(ids)).order_by(Orientation.id)
-        .options(selectinload(Orientation.sender_user).selectinload(User.memberships))
-    ))
+    return list(
+        db.session.scalars(
+            db.select(Orientation)
+            .where(Orientation.id.in_(ids))
+            .order_by(Orientation.id)
+            .options(selectinload(Orientation.sender_user).selectinload(User.memberships))
+        )
+    )
 
 
 def remind_unopened(now: datetime) -> int:
@@ -139,49 +143,89 @@ def remind_unopened(now: datetime) -> int:
     candidates = db.session.execute(
         db.select(Orientation.id, Orientation.sent_at, Service.reminder_unopened_days)
         .join(Service, Service.id == Orientation.service_id)
-        .where(Orientation.status == S.SENT, Orientation.sent_at <= now - timedelta(days=1),
-               _not_reminded(OrientationReminder.key == "unopened"), _followed_here())
-        .order_by(Orientation.sent_at).limit(setting("REFERRALS_REMINDER_BATCH"))
+        .where(
+            Orientation.status == S.SENT,
+            Orientation.sent_at <= now - timedelta(days=1),
+            _not_reminded(OrientationReminder.key == "unopened"),
+            _followed_here(),
+        )
+        .order_by(Orientation.sent_at)
+        .limit(setting("REFERRALS_REMINDER_BATCH"))
     ).all()
-    due = {row.id: "unopened" for row in candidates
-           if add_working_days(row.sent_at, row.reminder_unopened_days or default_days) <= now}
+    due = {
+        row.id: "unopened"
+        for row in candidates
+        if add_working_days(row.sent_at, row.reminder_unopened_days or default_days) <= now
+    }
     orientations = _load(claim(due, now))
     prefetch_members({o.receiver_organisation_id for o in orientations})
-    enqueue_messages([row for orientation in orientations for row in email_rows(
-        orientation, members_of(orientation.receiver_organisation_id), "orientation_unopened", "unopened",
-        organisation_id=orientation.receiver_organisation_id, subject_type=REMINDER_SUBJECT)])
+    enqueue_messages(
+        [
+            row
+            for orientation in orientations
+            for row in email_rows(
+                orientation,
+                members_of(orientation.receiver_organisation_id),
+                "orientation_unopened",
+                "unopened",
+                organisation_id=orientation.receiver_organisation_id,
+                subject_type=REMINDER_SUBJECT,
+            )
+        ]
+    )
     return len(orientations)
 
 
 def remind_undecided(now: datetime) -> int:
     """Past the decision date (5 working days, or the service's): remind the receiver, tell the sender."""
-    due = dict.fromkeys(db.session.scalars(
-        db.select(Orientation.id)
-        .where(Orientation.status.in_([S.SENT, S.RECEIVED]), Orientation.decision_due_at <= now,
-               _not_reminded(OrientationReminder.key == "undecided"), _followed_here())
-        .order_by(Orientation.decision_due_at).limit(setting("REFERRALS_REMINDER_BATCH"))
-    ), "undecided")
+    due = dict.fromkeys(
+        db.session.scalars(
+            db.select(Orientation.id)
+            .where(
+                Orientation.status.in_([S.SENT, S.RECEIVED]),
+                Orientation.decision_due_at <= now,
+                _not_reminded(OrientationReminder.key == "undecided"),
+                _followed_here(),
+            )
+            .order_by(Orientation.decision_due_at)
+            .limit(setting("REFERRALS_REMINDER_BATCH"))
+        ),
+        "undecided",
+    )
     orientations = _load(claim(due, now))
     prefetch_members({o.receiver_organisation_id for o in orientations})
     rows = []
     for orientation in orientations:
-        rows += email_rows(orientation, members_of(orientation.receiver_organisation_id), "orientation_undecided",
-                           "undecided", organisation_id=orientation.receiver_organisation_id,
-                           subject_type=REMINDER_SUBJECT)
-        rows += email_rows(orientation, sender_recipients(orientation), "orientation_undecided_sender",
-                           "undecided-sender", organisation_id=orientation.sender_organisation_id,
-                           subject_type=REMINDER_SUBJECT)
+        rows += email_rows(
+            orientation,
+            members_of(orientation.receiver_organisation_id),
+            "orientation_undecided",
+            "undecided",
+            organisation_id=orientation.receiver_organisation_id,
+            subject_type=REMINDER_SUBJECT,
+        )
+        rows += email_rows(
+            orientation,
+            sender_recipients(orientation),
+            "orientation_undecided_sender",
+            "undecided-sender",
+            organisation_id=orientation.sender_organisation_id,
+            subject_type=REMINDER_SUBJECT,
+        )
     enqueue_messages(rows)
     return len(orientations)
 
 
 def expire_undecided(now: datetime) -> int:
     """No decision in time: the system expires it (the transition tells the sender)."""
-    ids = list(db.session.scalars(
-        db.select(Orientation.id)
-        .where(Orientation.status.in_([S.SENT, S.RECEIVED]), Orientation.expires_at <= now, _followed_here())
-        .order_by(Orientation.expires_at).limit(setting("REFERRALS_REMINDER_BATCH"))
-    ))
+    ids = list(
+        db.session.scalars(
+            db.select(Orientation.id)
+            .where(Orientation.status.in_([S.SENT, S.RECEIVED]), Orientation.expires_at <= now, _followed_here())
+            .order_by(Orientation.expires_at)
+            .limit(setting("REFERRALS_REMINDER_BATCH"))
+        )
+    )
     expired = 0
     for orientation_id in ids:
         try:
@@ -198,19 +242,38 @@ def follow_up_stalled(now: datetime) -> int:
     cutoff = now - timedelta(days=setting("REFERRALS_STALLED_DAYS"))
     rows = db.session.execute(
         db.select(Orientation.id, Orientation.last_activity_at)
-        .where(Orientation.status.in_([S.ACCEPTED, S.IN_PROGRESS]), Orientation.last_activity_at <= cutoff,
-               _not_reminded(sa.and_(OrientationReminder.key.like("stalled:%"),
-                                     OrientationReminder.created_at > Orientation.last_activity_at)),
-               _followed_here())
-        .order_by(Orientation.last_activity_at).limit(setting("REFERRALS_REMINDER_BATCH"))
+        .where(
+            Orientation.status.in_([S.ACCEPTED, S.IN_PROGRESS]),
+            Orientation.last_activity_at <= cutoff,
+            _not_reminded(
+                sa.and_(
+                    OrientationReminder.key.like("stalled:%"),
+                    OrientationReminder.created_at > Orientation.last_activity_at,
+                )
+            ),
+            _followed_here(),
+        )
+        .order_by(Orientation.last_activity_at)
+        .limit(setting("REFERRALS_REMINDER_BATCH"))
     ).all()
     # Keyed on the activity it follows up: after new activity, a new follow-up can come.
     due = {row.id: f"stalled:{row.last_activity_at:%Y%m%dT%H%M%S}" for row in rows}
     orientations = _load(claim(due, now))
     prefetch_members({o.receiver_organisation_id for o in orientations})
-    enqueue_messages([row for orientation in orientations for row in email_rows(
-        orientation, members_of(orientation.receiver_organisation_id), "orientation_stalled", due[orientation.id],
-        organisation_id=orientation.receiver_organisation_id, subject_type=REMINDER_SUBJECT)])
+    enqueue_messages(
+        [
+            row
+            for orientation in orientations
+            for row in email_rows(
+                orientation,
+                members_of(orientation.receiver_organisation_id),
+                "orientation_stalled",
+                due[orientation.id],
+                organisation_id=orientation.receiver_organisation_id,
+                subject_type=REMINDER_SUBJECT,
+            )
+        ]
+    )
     return len(orientations)
 
 
@@ -218,36 +281,63 @@ def ask_service_obtained(now: datetime) -> int:
     """Completed 30 days ago, no answer yet: ask the sender whether the person really got the service."""
     cutoff = now - timedelta(days=setting("REFERRALS_OBTAINED_CHECK_DAYS"))
     window_start = cutoff - timedelta(days=setting("REFERRALS_OBTAINED_CHECK_WINDOW_DAYS"))
-    due = dict.fromkeys(db.session.scalars(
-        db.select(Orientation.id)
-        .where(Orientation.status == S.COMPLETED, Orientation.closed_at <= cutoff,
-               Orientation.closed_at > window_start,
-               Orientation.service_obtained.is_(None), _not_reminded(OrientationReminder.key == "obtained-check"),
-               _followed_here())
-        .order_by(Orientation.closed_at).limit(setting("REFERRALS_REMINDER_BATCH"))
-    ), "obtained-check")
+    due = dict.fromkeys(
+        db.session.scalars(
+            db.select(Orientation.id)
+            .where(
+                Orientation.status == S.COMPLETED,
+                Orientation.closed_at <= cutoff,
+                Orientation.closed_at > window_start,
+                Orientation.service_obtained.is_(None),
+                _not_reminded(OrientationReminder.key == "obtained-check"),
+                _followed_here(),
+            )
+            .order_by(Orientation.closed_at)
+            .limit(setting("REFERRALS_REMINDER_BATCH"))
+        ),
+        "obtained-check",
+    )
     orientations = _load(claim(due, now))
-    enqueue_messages([row for orientation in orientations for row in email_rows(
-        orientation, sender_recipients(orientation), "orientation_obtained_check", "obtained-check",
-        organisation_id=orientation.sender_organisation_id)])
+    enqueue_messages(
+        [
+            row
+            for orientation in orientations
+            for row in email_rows(
+                orientation,
+                sender_recipients(orientation),
+                "orientation_obtained_check",
+                "obtained-check",
+                organisation_id=orientation.sender_organisation_id,
+            )
+        ]
+    )
     return len(orientations)
 
 
 def remind_appointments(now: datetime) -> int:
     """The day before: remind the person who agreed, by SMS or e-mail as they prefer."""
     horizon = now + timedelta(hours=setting("REFERRALS_APPOINTMENT_REMINDER_HOURS"))
-    appointments = list(db.session.scalars(
-        db.select(Appointment)
-        .where(Appointment.status == AppointmentStatus.PLANNED, Appointment.reminder_agreed.is_(True),
-               Appointment.reminder_sent_at.is_(None), Appointment.starts_at > now + timedelta(hours=1),
-               Appointment.starts_at <= horizon)
-        .order_by(Appointment.starts_at).limit(setting("REFERRALS_REMINDER_BATCH"))
-    ))
+    appointments = list(
+        db.session.scalars(
+            db.select(Appointment)
+            .where(
+                Appointment.status == AppointmentStatus.PLANNED,
+                Appointment.reminder_agreed.is_(True),
+                Appointment.reminder_sent_at.is_(None),
+                Appointment.starts_at > now + timedelta(hours=1),
+                Appointment.starts_at <= horizon,
+            )
+            .order_by(Appointment.starts_at)
+            .limit(setting("REFERRALS_REMINDER_BATCH"))
+        )
+    )
     sent = 0
     for appointment in appointments:
         claimed = db.session.execute(
-            sa.update(Appointment).where(Appointment.id == appointment.id, Appointment.reminder_sent_at.is_(None))
-            .values(reminder_sent_at=now).execution_options(synchronize_session=False)
+            sa.update(Appointment)
+            .where(Appointment.id == appointment.id, Appointment.reminder_sent_at.is_(None))
+            .values(reminder_sent_at=now)
+            .execution_options(synchronize_session=False)
         ).rowcount
         if claimed != 1:
             continue
@@ -255,9 +345,16 @@ def remind_appointments(now: datetime) -> int:
         if channel_and_address is None:
             continue  # no channel the person accepts: the structure calls them
         channel, address = channel_and_address
-        enqueue_message(channel, address, "appointment_reminder", {"appointment": appointment},
-                        idempotency_key=f"appointment:{appointment.id}:reminder",
-                        valid_until=appointment.starts_at, subject_type="appointment", subject_id=appointment.id)
+        enqueue_message(
+            channel,
+            address,
+            "appointment_reminder",
+            {"appointment": appointment},
+            idempotency_key=f"appointment:{appointment.id}:reminder",
+            valid_until=appointment.starts_at,
+            subject_type="appointment",
+            subject_id=appointment.id,
+        )
         sent += 1
     return sent
 

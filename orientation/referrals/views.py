@@ -43,9 +43,16 @@ def create():
     if form.validate_on_submit():
         try:
             orientation = operations.create_orientation(
-                person, service_id=form.service_id.data, user=current_user, organisation_id=membership.organisation_id,
-                need_ids=form.need_ids.data, message=form.message.data, urgency=form.urgency.data,
-                shared_fields=form.shared_fields.data, send=not form.save_draft.data)
+                person,
+                service_id=form.service_id.data,
+                user=current_user,
+                organisation_id=membership.organisation_id,
+                need_ids=form.need_ids.data,
+                message=form.message.data,
+                urgency=form.urgency.data,
+                shared_fields=form.shared_fields.data,
+                send=not form.save_draft.data,
+            )
         except operations.OrientationRefused as refusal:
             db.session.rollback()
             _errors_of(form, refusal.field).append(str(refusal))
@@ -80,10 +87,18 @@ def inbox():
     permissions.require(permissions.can_view_inbox(current_user, membership))
     tab = _enum_arg(queries.InboxTab, "onglet", queries.InboxTab.NEW)
     volet, urgency = _enum_arg(Volet, "volet"), _enum_arg(Urgency, "urgence")
-    page = queries.inbox_page(membership.organisation_id, tab, volet=volet, urgency=urgency,
-                              page=request.args.get("page", 1, type=int))
-    return render_template("referrals/inbox.html", page=page, tab=tab, volet=volet, urgency=urgency,
-                           tabs=list(queries.InboxTab), transition_form=TransitionForm())
+    page = queries.inbox_page(
+        membership.organisation_id, tab, volet=volet, urgency=urgency, page=request.args.get("page", 1, type=int)
+    )
+    return render_template(
+        "referrals/inbox.html",
+        page=page,
+        tab=tab,
+        volet=volet,
+        urgency=urgency,
+        tabs=list(queries.InboxTab),
+        transition_form=TransitionForm(),
+    )
 
 
 @login_required
@@ -107,25 +122,42 @@ def _load_visible(orientation_id: int):
     return orientation
 
 
-def _render_show(orientation, status: int = 200, *, transition_form=None, comment_form=None, appointment_form=None,
-                 error: str | None = None):
+def _render_show(
+    orientation,
+    status: int = 200,
+    *,
+    transition_form=None,
+    comment_form=None,
+    appointment_form=None,
+    error: str | None = None,
+):
     membership = current_membership()
-    log_person_access(current_user, orientation.person, "referrals.show", orientation=orientation,
-                      organisation=membership.organisation_id if membership else None)
+    log_person_access(
+        current_user,
+        orientation.person,
+        "referrals.show",
+        orientation=orientation,
+        organisation=membership.organisation_id if membership else None,
+    )
     db.session.commit()  # the access log row; then reload what the page shows (the commit expired it)
     orientation = queries.get_orientation(orientation.id)
     return render_template(
-        "referrals/show.html", orientation=orientation, person=permissions.person_view(current_user, orientation),
+        "referrals/show.html",
+        orientation=orientation,
+        person=permissions.person_view(current_user, orientation),
         is_sender=permissions.is_sender(current_user, orientation),
         is_receiver=permissions.is_receiver(current_user, orientation),
         actions=lifecycle.allowed_transitions(orientation, current_user),
         redirect_services=queries.list_redirect_choices(orientation.volet),
-        transition_form=transition_form or TransitionForm(), failed_action=transition_form and
-        transition_form.to_status.data, comment_form=comment_form or CommentForm(),
-        appointment_form=appointment_form or AppointmentForm(), error=error,
+        transition_form=transition_form or TransitionForm(),
+        failed_action=transition_form and transition_form.to_status.data,
+        comment_form=comment_form or CommentForm(),
+        appointment_form=appointment_form or AppointmentForm(),
+        error=error,
         appointment_status_form=AppointmentStatusForm(),
         can_comment=permissions.can_comment(current_user, orientation),
-        can_record_appointment=permissions.can_record_appointment(current_user, orientation)), status
+        can_record_appointment=permissions.can_record_appointment(current_user, orientation),
+    ), status
 
 
 @login_required
@@ -137,13 +169,24 @@ def change_status(orientation_id: int):
         return _render_show(orientation, 400, transition_form=form)
     try:
         event = operations.change_status(
-            orientation, form.to_status.data, user=current_user, reason=form.reason.data, note=form.note.data,
-            outcome=form.outcome.data, expected_version=form.version_number(),
-            redirect_service_id=form.redirect_service_id.data or None)
+            orientation,
+            form.to_status.data,
+            user=current_user,
+            reason=form.reason.data,
+            note=form.note.data,
+            outcome=form.outcome.data,
+            expected_version=form.version_number(),
+            redirect_service_id=form.redirect_service_id.data or None,
+        )
     except lifecycle.TransitionError as refusal:
         db.session.rollback()
-        code = 409 if isinstance(refusal, lifecycle.TransitionConflict) else 403 if isinstance(
-            refusal, lifecycle.TransitionForbidden) else 400
+        code = (
+            409
+            if isinstance(refusal, lifecycle.TransitionConflict)
+            else 403
+            if isinstance(refusal, lifecycle.TransitionForbidden)
+            else 400
+        )
         return _render_show(orientation, code, transition_form=form, error=str(refusal))
     db.session.commit()
     flash(f"L'orientation est maintenant « {event.to_status.label} ».", "success")
@@ -172,10 +215,15 @@ def add_appointment(orientation_id: int):
     form = AppointmentForm()
     if form.validate_on_submit():
         try:
-            operations.add_appointment(orientation, user=current_user,
-                                       starts_at=operations.paris_time(form.day.data, form.time.data),
-                                       channel=form.channel.data, place=form.place.data,
-                                       reminder_agreed=form.reminder_agreed.data, note=form.note.data)
+            operations.add_appointment(
+                orientation,
+                user=current_user,
+                starts_at=operations.paris_time(form.day.data, form.time.data),
+                channel=form.channel.data,
+                place=form.place.data,
+                reminder_agreed=form.reminder_agreed.data,
+                note=form.note.data,
+            )
         except lifecycle.TransitionError as refusal:
             db.session.rollback()
             on_day = getattr(refusal, "field", None) == "starts_at"
@@ -228,5 +276,6 @@ def service_obtained(orientation_id: int):
             db.session.commit()
             flash("Merci : votre réponse est enregistrée.", "success")
             return redirect(url_for("referrals.show", orientation_id=orientation_id))
-    return render_template("referrals/service_obtained.html", orientation=orientation, form=form), \
-        400 if form.errors or form.form_errors else 200
+    return render_template(
+        "referrals/service_obtained.html", orientation=orientation, form=form
+    ), 400 if form.errors or form.form_errors else 200

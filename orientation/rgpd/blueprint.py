@@ -34,7 +34,10 @@ def _person_rgpd_actions():
             ("Journal des accès", "rgpd.journal", "fr-icon-eye-line", permissions.can_view_journal),
             ("Effacer", "rgpd.erase", "fr-icon-delete-line", permissions.can_erase),
         ]
-        return [(label, url_for(endpoint, person_id=person.id), icon)
-                for label, endpoint, icon, allowed in actions if allowed(current_user, person)]
+        return [
+            (label, url_for(endpoint, person_id=person.id), icon)
+            for label, endpoint, icon, allowed in actions
+            if allowed(current_user, person)
+        ]
 
     return {"rgpd_actions": rgpd_actions}

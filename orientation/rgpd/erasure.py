@@ -41,23 +41,35 @@ def refusal_reason(person: Person) -> str | None:
     """Why the file cannot be erased now, or None."""
     if person.anonymised_at is not None:
         return "Cette fiche est déjà anonymisée : elle ne contient plus de données personnelles."
-    open_cases = db.session.scalar(sa.select(sa.func.count()).select_from(MasCase).where(
-        MasCase.person_id == person.id, MasCase.stage != CaseStage.CLOSED))
+    open_cases = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(MasCase)
+        .where(MasCase.person_id == person.id, MasCase.stage != CaseStage.CLOSED)
+    )
     if open_cases:
-        return ("Effacement impossible : un dossier de la Mission d'Accompagnement en Santé (CPAM) est ouvert. "
-                "La CPAM doit d'abord le clôturer (avec l'orientation qui l'accompagne) ; la fiche pourra ensuite être "
-                "effacée.")
+        return (
+            "Effacement impossible : un dossier de la Mission d'Accompagnement en Santé (CPAM) est ouvert. "
+            "La CPAM doit d'abord le clôturer (avec l'orientation qui l'accompagne) ; la fiche pourra ensuite être "
+            "effacée."
+        )
     held_until = _legal_hold_until(person)
     if held_until is not None:
-        return (f"Effacement impossible avant le {held_until:%d/%m/%Y} : la CPAM conserve la trace d'un "
-                f"accompagnement santé pendant {current_app.config['RGPD_MAS_LEGAL_RETENTION_MONTHS']} mois après "
-                "sa clôture (obligation de conservation). La personne pourra renouveler sa demande à cette date.")
-    in_progress = db.session.scalar(sa.select(sa.func.count()).select_from(Orientation).where(
-        Orientation.person_id == person.id, Orientation.status.in_(UNDECIDED_STATUSES | ONGOING_STATUSES)))
+        return (
+            f"Effacement impossible avant le {held_until:%d/%m/%Y} : la CPAM conserve la trace d'un "
+            f"accompagnement santé pendant {current_app.config['RGPD_MAS_LEGAL_RETENTION_MONTHS']} mois après "
+            "sa clôture (obligation de conservation). La personne pourra renouveler sa demande à cette date."
+        )
+    in_progress = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Orientation)
+        .where(Orientation.person_id == person.id, Orientation.status.in_(UNDECIDED_STATUSES | ONGOING_STATUSES))
+    )
     if in_progress:
-        return (f"Effacement impossible : {in_progress} orientation(s) en cours. Les structures qui accompagnent "
-                "la personne ont encore besoin de ces informations. Vous pouvez retirer le consentement (cela "
-                "arrête les orientations), puis revenir effacer la fiche.")
+        return (
+            f"Effacement impossible : {in_progress} orientation(s) en cours. Les structures qui accompagnent "
+            "la personne ont encore besoin de ces informations. Vous pouvez retirer le consentement (cela "
+            "arrête les orientations), puis revenir effacer la fiche."
+        )
     return None
 
 
@@ -81,14 +93,28 @@ def erase_person(person: Person, *, user, organisation=None) -> ErasureResult:
     if reason:
         raise ErasureRefused(reason)
     person_id = person.id
-    keeps_figures = any(db.session.scalar(sa.select(sa.exists().where(condition))) for condition in (
-        sa.and_(Orientation.person_id == person_id, Orientation.status != OrientationStatus.DRAFT),
-        MasCase.person_id == person_id, MedecinTraitantDeclaration.person_id == person_id))
-    log_person_event(person_id, AuditAction.ERASE, user=user, organisation=organisation, purpose=ERASURE_PURPOSE,
-                     fields=["anonymised"] if keeps_figures else ["deleted"])
+    keeps_figures = any(
+        db.session.scalar(sa.select(sa.exists().where(condition)))
+        for condition in (
+            sa.and_(Orientation.person_id == person_id, Orientation.status != OrientationStatus.DRAFT),
+            MasCase.person_id == person_id,
+            MedecinTraitantDeclaration.person_id == person_id,
+        )
+    )
+    log_person_event(
+        person_id,
+        AuditAction.ERASE,
+        user=user,
+        organisation=organisation,
+        purpose=ERASURE_PURPOSE,
+        fields=["anonymised"] if keeps_figures else ["deleted"],
+    )
     if keeps_figures:
-        db.session.execute(sa.delete(Orientation).where(Orientation.person_id == person_id,
-                                                       Orientation.status == OrientationStatus.DRAFT))
+        db.session.execute(
+            sa.delete(Orientation).where(
+                Orientation.person_id == person_id, Orientation.status == OrientationStatus.DRAFT
+            )
+        )
         anonymise_people([person_id], purpose=ERASURE_PURPOSE, user=user, organisation=organisation)
         return ErasureResult(deleted=False)
     from orientation.attachments.operations import delete_files, person_attachments

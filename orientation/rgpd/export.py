@@ -41,19 +41,31 @@ EXPORT_SOURCES: dict[str, tuple[str, str | None]] = {
     "person_access_logs": ("person_id", None),
 }
 # The outbox refers to orientations, their reminders and appointments, and MAS cases by subject.
-OUTBOX_SUBJECTS = {"orientation": "orientations", "orientation-reminder": "orientations",
-                   "appointment": "appointments", "mas_case": "mas_cases"}
+OUTBOX_SUBJECTS = {
+    "orientation": "orientations",
+    "orientation-reminder": "orientations",
+    "appointment": "appointments",
+    "mas_case": "mas_cases",
+}
 
 SECTION_TITLES = {
-    "people": "Fiche de la personne", "consents": "Consentements", "needs": "Besoins",
-    "orientations": "Orientations", "orientation_needs": "Besoins concernés par chaque orientation",
-    "orientation_events": "Historique des orientations", "orientation_comments": "Échanges entre les structures",
-    "appointments": "Rendez-vous", "orientation_reminders": "Relances faites aux structures",
+    "people": "Fiche de la personne",
+    "consents": "Consentements",
+    "needs": "Besoins",
+    "orientations": "Orientations",
+    "orientation_needs": "Besoins concernés par chaque orientation",
+    "orientation_events": "Historique des orientations",
+    "orientation_comments": "Échanges entre les structures",
+    "appointments": "Rendez-vous",
+    "orientation_reminders": "Relances faites aux structures",
     "orientation_attachments": "Documents joints aux orientations (le contenu est remis à part)",
     "mas_cases": "Dossiers de la Mission d'Accompagnement en Santé (CPAM)",
-    "mas_case_care_kinds": "Soins auxquels la personne a renoncé", "mas_case_reasons": "Raisons du renoncement",
-    "mas_contact_attempts": "Tentatives de contact (CPAM)", "mas_right_reviews": "Bilan des droits (CPAM)",
-    "mas_notes": "Notes internes de la CPAM", "mas_case_events": "Étapes des dossiers CPAM",
+    "mas_case_care_kinds": "Soins auxquels la personne a renoncé",
+    "mas_case_reasons": "Raisons du renoncement",
+    "mas_contact_attempts": "Tentatives de contact (CPAM)",
+    "mas_right_reviews": "Bilan des droits (CPAM)",
+    "mas_notes": "Notes internes de la CPAM",
+    "mas_case_events": "Étapes des dossiers CPAM",
     "medecin_traitant_declarations": "Médecin traitant déclaré",
     "person_access_logs": "Journal des consultations et des modifications",
     "outbox_messages": "Messages envoyés (e-mails, SMS)",
@@ -69,8 +81,12 @@ class PersonExport:
     references: dict[str, dict] = field(default_factory=dict)
 
     def as_json(self, exported_at: datetime) -> dict:
-        return {"person_id": self.person_id, "exported_at": exported_at.isoformat(),
-                "tables": self.sections, "references": self.references}
+        return {
+            "person_id": self.person_id,
+            "exported_at": exported_at.isoformat(),
+            "tables": self.sections,
+            "references": self.references,
+        }
 
     def label(self, table_name: str, column: str, value):
         """The name of a referenced account, structure, service or commune, or None."""
@@ -145,11 +161,19 @@ def _references(export: PersonExport) -> dict[str, dict]:
     found = {}
     if wanted["users"]:
         users = tables["users"]
-        found["users"] = {str(row.id): f"{row.first_name} {row.last_name}" for row in db.session.execute(
-            sa.select(users.c.id, users.c.first_name, users.c.last_name).where(users.c.id.in_(wanted["users"])))}
+        found["users"] = {
+            str(row.id): f"{row.first_name} {row.last_name}"
+            for row in db.session.execute(
+                sa.select(users.c.id, users.c.first_name, users.c.last_name).where(users.c.id.in_(wanted["users"]))
+            )
+        }
     for name, key in (("organisations", "id"), ("services", "id"), ("communes", "code_insee")):
         if wanted[name]:
             table = tables[name]
-            found[name] = {str(row[0]): row[1] for row in db.session.execute(
-                sa.select(table.c[key], table.c.name).where(table.c[key].in_(wanted[name])))}
+            found[name] = {
+                str(row[0]): row[1]
+                for row in db.session.execute(
+                    sa.select(table.c[key], table.c.name).where(table.c[key].in_(wanted[name]))
+                )
+            }
     return found

@@ -9,8 +9,10 @@ from orientation.forms import BaseForm, UrlFilters, required
 
 
 class EraseForm(BaseForm):
-    confirm = BooleanField("J'ai vérifié la demande de la personne et je confirme l'effacement de sa fiche.",
-                           validators=[required("Cochez la case pour confirmer l'effacement.")])
+    confirm = BooleanField(
+        "J'ai vérifié la demande de la personne et je confirme l'effacement de sa fiche.",
+        validators=[required("Cochez la case pour confirmer l'effacement.")],
+    )
 
 
 class StructureJournalFilters(UrlFilters):

@@ -21,12 +21,17 @@ from orientation.people import permissions as people_permissions
 def _manages(user, organisation_id: int) -> bool:
     return user.is_authenticated and any(
         membership.organisation_id == organisation_id and membership.role == MembershipRole.MANAGER
-        for membership in user.memberships)
+        for membership in user.memberships
+    )
 
 
 def _is_referent(user, person) -> bool:
-    return (user.is_authenticated and person.referent_id is not None and person.referent_id == user.id
-            and people_permissions.can_view_person(user, person))
+    return (
+        user.is_authenticated
+        and person.referent_id is not None
+        and person.referent_id == user.id
+        and people_permissions.can_view_person(user, person)
+    )
 
 
 def can_export(user, person) -> bool:

@@ -35,16 +35,20 @@ def get_person(person_id: int) -> Person:
 
 
 def journal(person_id: int, *, limit: int | None = JOURNAL_PAGE) -> list[PersonAccessLog]:
-    query = (sa.select(PersonAccessLog).where(PersonAccessLog.person_id == person_id)
-             .order_by(PersonAccessLog.at.desc(), PersonAccessLog.id.desc()))
+    query = (
+        sa.select(PersonAccessLog)
+        .where(PersonAccessLog.person_id == person_id)
+        .order_by(PersonAccessLog.at.desc(), PersonAccessLog.id.desc())
+    )
     if limit is not None:
         query = query.limit(limit)
     return list(db.session.scalars(query))
 
 
 def journal_count(person_id: int) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(PersonAccessLog)
-                             .where(PersonAccessLog.person_id == person_id))
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(PersonAccessLog).where(PersonAccessLog.person_id == person_id)
+    )
 
 
 def _structure_entries(organisation_id: int, filters: StructureJournalFilters):
@@ -60,14 +64,18 @@ def _structure_entries(organisation_id: int, filters: StructureJournalFilters):
         condition.append(PersonAccessLog.at < filters.end)
     if filters.outside_only:  # an agent (not the worker) acting for another structure, or for none
         condition.append(PersonAccessLog.user_id.is_not(None))
-        condition.append(sa.or_(PersonAccessLog.organisation_id.is_(None),
-                                PersonAccessLog.organisation_id != organisation_id))
+        condition.append(
+            sa.or_(PersonAccessLog.organisation_id.is_(None), PersonAccessLog.organisation_id != organisation_id)
+        )
     return sa.and_(*condition)
 
 
 def _structure_query(organisation_id: int, filters: StructureJournalFilters):
-    return (sa.select(PersonAccessLog).where(_structure_entries(organisation_id, filters))
-            .order_by(PersonAccessLog.at.desc(), PersonAccessLog.id.desc()))
+    return (
+        sa.select(PersonAccessLog)
+        .where(_structure_entries(organisation_id, filters))
+        .order_by(PersonAccessLog.at.desc(), PersonAccessLog.id.desc())
+    )
 
 
 def structure_journal(organisation_id: int, filters: StructureJournalFilters) -> list[PersonAccessLog]:
@@ -76,41 +84,67 @@ def structure_journal(organisation_id: int, filters: StructureJournalFilters) ->
 
 
 def structure_journal_page(organisation_id: int, filters: StructureJournalFilters, page: int | None) -> Page:
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(PersonAccessLog)
-                              .where(_structure_entries(organisation_id, filters)))
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(PersonAccessLog).where(_structure_entries(organisation_id, filters))
+    )
     page = within(page, total, STRUCTURE_JOURNAL_PAGE)
-    items = db.session.scalars(_structure_query(organisation_id, filters).limit(STRUCTURE_JOURNAL_PAGE)
-                               .offset((page - 1) * STRUCTURE_JOURNAL_PAGE))
+    items = db.session.scalars(
+        _structure_query(organisation_id, filters)
+        .limit(STRUCTURE_JOURNAL_PAGE)
+        .offset((page - 1) * STRUCTURE_JOURNAL_PAGE)
+    )
     return Page(list(items), total, page, STRUCTURE_JOURNAL_PAGE)
 
 
 def structure_journal_agents(organisation_id: int) -> list[tuple[int, str]]:
     """The accounts that appear in the structure's journal, by name: the choices of the "Par" filter."""
-    user_ids = sa.select(PersonAccessLog.user_id).where(
-        _structure_entries(organisation_id, StructureJournalFilters()), PersonAccessLog.user_id.is_not(None)).distinct()
-    return [(row.id, f"{row.last_name} {row.first_name}") for row in db.session.execute(
-        sa.select(User.id, User.first_name, User.last_name).where(User.id.in_(user_ids))
-        .order_by(User.last_name, User.first_name, User.id))]
+    user_ids = (
+        sa.select(PersonAccessLog.user_id)
+        .where(_structure_entries(organisation_id, StructureJournalFilters()), PersonAccessLog.user_id.is_not(None))
+        .distinct()
+    )
+    return [
+        (row.id, f"{row.last_name} {row.first_name}")
+        for row in db.session.execute(
+            sa.select(User.id, User.first_name, User.last_name)
+            .where(User.id.in_(user_ids))
+            .order_by(User.last_name, User.first_name, User.id)
+        )
+    ]
 
 
 def names_of(entries: list[PersonAccessLog]) -> tuple[dict[int, str], dict[int, str]]:
     """Names of the accounts and structures of these entries."""
-    return names({entry.user_id for entry in entries if entry.user_id},
-                 {entry.organisation_id for entry in entries if entry.organisation_id})
+    return names(
+        {entry.user_id for entry in entries if entry.user_id},
+        {entry.organisation_id for entry in entries if entry.organisation_id},
+    )
 
 
 def shared_orientations(person_id: int) -> list[Orientation]:
     """The orientations that were sent (drafts were shared with no one), with what the page shows."""
-    return list(db.session.scalars(
-        sa.select(Orientation).where(Orientation.person_id == person_id, Orientation.sent_at.is_not(None))
-        .options(selectinload(Orientation.receiver_organisation), selectinload(Orientation.service),
-                 selectinload(Orientation.sender_organisation), selectinload(Orientation.needs),
-                 selectinload(Orientation.consent))
-        .order_by(Orientation.sent_at)))
+    return list(
+        db.session.scalars(
+            sa.select(Orientation)
+            .where(Orientation.person_id == person_id, Orientation.sent_at.is_not(None))
+            .options(
+                selectinload(Orientation.receiver_organisation),
+                selectinload(Orientation.service),
+                selectinload(Orientation.sender_organisation),
+                selectinload(Orientation.needs),
+                selectinload(Orientation.consent),
+            )
+            .order_by(Orientation.sent_at)
+        )
+    )
 
 
 def mas_cases(person_id: int) -> list[MasCase]:
-    return list(db.session.scalars(
-        sa.select(MasCase).where(MasCase.person_id == person_id)
-        .options(selectinload(MasCase.team).selectinload(MasTeam.organisation), selectinload(MasCase.care_links))
-        .order_by(MasCase.filed_at)))
+    return list(
+        db.session.scalars(
+            sa.select(MasCase)
+            .where(MasCase.person_id == person_id)
+            .options(selectinload(MasCase.team).selectinload(MasTeam.organisation), selectinload(MasCase.care_links))
+            .order_by(MasCase.filed_at)
+        )
+    )

@@ -65,8 +65,10 @@ class RetentionPlan:
 
     def summary_lines(self) -> list[str]:
         """Counts and ids only: no name, no address (the output may be pasted into a ticket)."""
+
         def ids(values):
             return ", ".join(map(str, values)) if values else "—"
+
         return [
             f"Fiches sans activité depuis le {self.cutoff_people:%d/%m/%Y} à anonymiser : "
             f"{len(self.people_to_anonymise)} ({ids(self.people_to_anonymise)})",
@@ -92,22 +94,29 @@ def _last_activity_before(cutoff: datetime):
     """Conditions: nothing of the file moved since `cutoff`."""
     recent = [
         sa.select(Need.id).where(Need.person_id == Person.id, Need.updated_at >= cutoff),
-        sa.select(Consent.id).where(Consent.person_id == Person.id, sa.or_(
-            Consent.collected_at >= cutoff, Consent.withdrawn_at >= cutoff)),
-        sa.select(Orientation.id).where(Orientation.person_id == Person.id, sa.or_(
-            Orientation.last_activity_at >= cutoff, Orientation.created_at >= cutoff)),
-        sa.select(MasCase.id).where(MasCase.person_id == Person.id, sa.or_(
-            MasCase.last_progress_at >= cutoff, MasCase.closed_at >= cutoff)),
+        sa.select(Consent.id).where(
+            Consent.person_id == Person.id, sa.or_(Consent.collected_at >= cutoff, Consent.withdrawn_at >= cutoff)
+        ),
+        sa.select(Orientation.id).where(
+            Orientation.person_id == Person.id,
+            sa.or_(Orientation.last_activity_at >= cutoff, Orientation.created_at >= cutoff),
+        ),
+        sa.select(MasCase.id).where(
+            MasCase.person_id == Person.id, sa.or_(MasCase.last_progress_at >= cutoff, MasCase.closed_at >= cutoff)
+        ),
     ]
-    return sa.and_(Person.updated_at < cutoff, Person.created_at < cutoff,
-                   *[~sa.exists(query) for query in recent])
+    return sa.and_(Person.updated_at < cutoff, Person.created_at < cutoff, *[~sa.exists(query) for query in recent])
 
 
 def _work_in_progress():
     return sa.or_(
-        sa.exists(sa.select(Orientation.id).where(Orientation.person_id == Person.id,
-                                                  Orientation.status.in_(UNDECIDED_STATUSES | ONGOING_STATUSES))),
-        sa.exists(sa.select(MasCase.id).where(MasCase.person_id == Person.id, MasCase.stage != CaseStage.CLOSED)))
+        sa.exists(
+            sa.select(Orientation.id).where(
+                Orientation.person_id == Person.id, Orientation.status.in_(UNDECIDED_STATUSES | ONGOING_STATUSES)
+            )
+        ),
+        sa.exists(sa.select(MasCase.id).where(MasCase.person_id == Person.id, MasCase.stage != CaseStage.CLOSED)),
+    )
 
 
 def _warning_key(user_id: int, reference: datetime) -> str:
@@ -117,27 +126,46 @@ def _warning_key(user_id: int, reference: datetime) -> str:
 def plan(now: datetime | None = None) -> RetentionPlan:
     now = now or clock.now()
     warning_days = _setting("RGPD_USER_WARNING_DAYS")
-    result = RetentionPlan(cutoff_people=months_before(now, _setting("RGPD_PERSON_INACTIVITY_MONTHS")),
-                           cutoff_users=months_before(now, _setting("RGPD_USER_INACTIVITY_MONTHS")))
+    result = RetentionPlan(
+        cutoff_people=months_before(now, _setting("RGPD_PERSON_INACTIVITY_MONTHS")),
+        cutoff_users=months_before(now, _setting("RGPD_USER_INACTIVITY_MONTHS")),
+    )
     result.warning_days = warning_days
     result.attachment_months = _setting("RGPD_ATTACHMENT_RETENTION_MONTHS")
-    result.attachments_to_delete = list(db.session.scalars(
-        closed_orientation_attachments(months_before(now, result.attachment_months))))
+    result.attachments_to_delete = list(
+        db.session.scalars(closed_orientation_attachments(months_before(now, result.attachment_months)))
+    )
     result.cutoff_security_events = months_before(now, _setting("SECURITY_EVENTS_RETENTION_MONTHS"))
-    result.security_events_to_delete = db.session.scalar(sa.select(sa.func.count()).select_from(SecurityEvent).where(
-        SecurityEvent.at < result.cutoff_security_events))
-    inactive = sa.select(Person.id, _work_in_progress().label("busy")).where(
-        Person.anonymised_at.is_(None), _last_activity_before(result.cutoff_people)).order_by(Person.id)
+    result.security_events_to_delete = db.session.scalar(
+        sa.select(sa.func.count()).select_from(SecurityEvent).where(SecurityEvent.at < result.cutoff_security_events)
+    )
+    inactive = (
+        sa.select(Person.id, _work_in_progress().label("busy"))
+        .where(Person.anonymised_at.is_(None), _last_activity_before(result.cutoff_people))
+        .order_by(Person.id)
+    )
     for person_id, busy in db.session.execute(inactive):
         (result.people_kept_in_progress if busy else result.people_to_anonymise).append(person_id)
 
     last_seen = sa.func.coalesce(User.last_login_at, User.created_at)
     warn_from = result.cutoff_users + timedelta(days=warning_days)
-    candidates = db.session.execute(sa.select(User.id, last_seen.label("seen")).where(
-        User.active.is_(True), last_seen < warn_from).order_by(User.id)).all()
+    candidates = db.session.execute(
+        sa.select(User.id, last_seen.label("seen"))
+        .where(User.active.is_(True), last_seen < warn_from)
+        .order_by(User.id)
+    ).all()
     keys = {_warning_key(user_id, seen): user_id for user_id, seen in candidates}
-    warned = dict(db.session.execute(sa.select(OutboxMessage.idempotency_key, OutboxMessage.created_at).where(
-        OutboxMessage.idempotency_key.in_(keys))).all()) if keys else {}
+    warned = (
+        dict(
+            db.session.execute(
+                sa.select(OutboxMessage.idempotency_key, OutboxMessage.created_at).where(
+                    OutboxMessage.idempotency_key.in_(keys)
+                )
+            ).all()
+        )
+        if keys
+        else {}
+    )
     for user_id, seen in candidates:
         warned_at = warned.get(_warning_key(user_id, seen))
         if warned_at is None:
@@ -151,26 +179,45 @@ def apply(retention: RetentionPlan) -> RetentionPlan:
     """Carry out the plan; flush, never commit (the task or the command commits)."""
     delete_files(retention.attachments_to_delete)
     for start in range(0, len(retention.people_to_anonymise), BATCH):
-        anonymise_people(retention.people_to_anonymise[start:start + BATCH], purpose=RETENTION_PURPOSE)
+        anonymise_people(retention.people_to_anonymise[start : start + BATCH], purpose=RETENTION_PURPOSE)
     if retention.users_to_warn:
         users = db.session.scalars(sa.select(User).where(User.id.in_(retention.users_to_warn))).all()
         deadline = clock.now() + timedelta(days=retention.warning_days)
-        enqueue_messages([
-            message_values("email", user.email, "rgpd_inactive_account", {"recipient": user, "deadline": deadline},
-                           idempotency_key=_warning_key(user.id, user.last_login_at or user.created_at),
-                           recipient_user_id=user.id, subject_type="user", subject_id=user.id)
-            for user in users])
+        enqueue_messages(
+            [
+                message_values(
+                    "email",
+                    user.email,
+                    "rgpd_inactive_account",
+                    {"recipient": user, "deadline": deadline},
+                    idempotency_key=_warning_key(user.id, user.last_login_at or user.created_at),
+                    recipient_user_id=user.id,
+                    subject_type="user",
+                    subject_id=user.id,
+                )
+                for user in users
+            ]
+        )
     if retention.security_events_to_delete:
-        db.session.execute(sa.delete(SecurityEvent).where(SecurityEvent.at < retention.cutoff_security_events)
-                           .execution_options(synchronize_session=False))
+        db.session.execute(
+            sa.delete(SecurityEvent)
+            .where(SecurityEvent.at < retention.cutoff_security_events)
+            .execution_options(synchronize_session=False)
+        )
     if retention.users_to_deactivate:
         deactivated = db.session.scalars(
-            sa.update(User).where(User.id.in_(retention.users_to_deactivate), User.active.is_(True))
-            .values(active=False, session_version=User.session_version + 1).returning(User.id)
-            .execution_options(synchronize_session=False)).all()
+            sa.update(User)
+            .where(User.id.in_(retention.users_to_deactivate), User.active.is_(True))
+            .values(active=False, session_version=User.session_version + 1)
+            .returning(User.id)
+            .execution_options(synchronize_session=False)
+        ).all()
         for user_id in deactivated:
-            security.record(SecurityEventKind.ACCOUNT_DEACTIVATED, user=user_id,
-                            detail={"months": _setting("RGPD_USER_INACTIVITY_MONTHS")})
+            security.record(
+                SecurityEventKind.ACCOUNT_DEACTIVATED,
+                user=user_id,
+                detail={"months": _setting("RGPD_USER_INACTIVITY_MONTHS")},
+            )
     db.session.flush()
     return retention
 

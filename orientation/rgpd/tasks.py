@@ -18,6 +18,9 @@ def apply_retention() -> dict[str, int]:
     except Exception:
         db.session.rollback()
         raise
-    return {"people_anonymised": len(done.people_to_anonymise), "users_warned": len(done.users_to_warn),
-            "users_deactivated": len(done.users_to_deactivate),
-            "attachments_deleted": len(done.attachments_to_delete)}
+    return {
+        "people_anonymised": len(done.people_to_anonymise),
+        "users_warned": len(done.users_to_warn),
+        "users_deactivated": len(done.users_to_deactivate),
+        "attachments_deleted": len(done.attachments_to_delete),
+    }

@@ -33,36 +33,62 @@ def _load(person_id: int, allowed, purpose: str):
 
 def _journal_rows(entries):
     users, organisations = queries.names_of(entries)
-    return [{
-        "at": entry.at, "action": entry.action.label, "user": users.get(entry.user_id, "Système"),
-        "organisation": organisations.get(entry.organisation_id, ""), "purpose": entry.purpose,
-        "what": export.SECTION_TITLES.get(entry.target, entry.target or ""), "target_id": entry.target_id,
-        "fields": ", ".join(entry.fields or ()), "ip_address": entry.ip_address or "",
-        "user_agent": entry.user_agent or "", "orientation_id": entry.orientation_id, "person_id": entry.person_id,
-        "organisation_id": entry.organisation_id, "by_system": entry.user_id is None,
-    } for entry in entries]
+    return [
+        {
+            "at": entry.at,
+            "action": entry.action.label,
+            "user": users.get(entry.user_id, "Système"),
+            "organisation": organisations.get(entry.organisation_id, ""),
+            "purpose": entry.purpose,
+            "what": export.SECTION_TITLES.get(entry.target, entry.target or ""),
+            "target_id": entry.target_id,
+            "fields": ", ".join(entry.fields or ()),
+            "ip_address": entry.ip_address or "",
+            "user_agent": entry.user_agent or "",
+            "orientation_id": entry.orientation_id,
+            "person_id": entry.person_id,
+            "organisation_id": entry.organisation_id,
+            "by_system": entry.user_id is None,
+        }
+        for entry in entries
+    ]
 
 
 @login_required
 def journal(person_id: int):
     person = _load(person_id, permissions.can_view_journal, "rgpd.journal")
     db.session.commit()
-    return render_template("rgpd/journal.html", person=person, rows=_journal_rows(queries.journal(person.id)),
-                           total=queries.journal_count(person.id), page_size=queries.JOURNAL_PAGE)
+    return render_template(
+        "rgpd/journal.html",
+        person=person,
+        rows=_journal_rows(queries.journal(person.id)),
+        total=queries.journal_count(person.id),
+        page_size=queries.JOURNAL_PAGE,
+    )
 
 
-JOURNAL_COLUMNS = [("at", "Date et heure (UTC)"), ("action", "Action"), ("user", "Par"),
-                   ("organisation", "Pour la structure"), ("purpose", "Page ou traitement"), ("what", "Donnée"),
-                   ("target_id", "N° de l'élément"), ("fields", "Champs modifiés"), ("orientation_id", "Orientation"),
-                   ("ip_address", "Adresse IP"), ("user_agent", "Navigateur")]
+JOURNAL_COLUMNS = [
+    ("at", "Date et heure (UTC)"),
+    ("action", "Action"),
+    ("user", "Par"),
+    ("organisation", "Pour la structure"),
+    ("purpose", "Page ou traitement"),
+    ("what", "Donnée"),
+    ("target_id", "N° de l'élément"),
+    ("fields", "Champs modifiés"),
+    ("orientation_id", "Orientation"),
+    ("ip_address", "Adresse IP"),
+    ("user_agent", "Navigateur"),
+]
 
 
 @login_required
 def journal_csv(person_id: int):
     person = _load(person_id, permissions.can_view_journal, "rgpd.journal_csv")
     db.session.commit()
-    return csv_download(_journal_rows(queries.journal(person.id, limit=None)), JOURNAL_COLUMNS,
-                        f"journal-personne-{person.id}.csv")
+    return csv_download(
+        _journal_rows(queries.journal(person.id, limit=None)), JOURNAL_COLUMNS, f"journal-personne-{person.id}.csv"
+    )
 
 
 def _structure_journal_context():
@@ -77,7 +103,10 @@ def _structure_journal_context():
     filters = queries.StructureJournalFilters(
         user_id=int(form.par.data) if form.par.data else None,
         action=AuditAction(form.action.data) if form.action.data else None,
-        start=start, end=end, outside_only=bool(form.hors_structure.data))
+        start=start,
+        end=end,
+        outside_only=bool(form.hors_structure.data),
+    )
     return membership.organisation, form, filters, notices
 
 
@@ -85,23 +114,34 @@ def _structure_journal_context():
 def structure_journal():
     organisation, form, filters, notices = _structure_journal_context()
     result = queries.structure_journal_page(organisation.id, filters, request.args.get("page", type=int))
-    return render_template("rgpd/structure_journal.html", organisation=organisation, form=form, notices=notices,
-                           rows=_journal_rows(result.items), result=result, query_args=form.query_args())
+    return render_template(
+        "rgpd/structure_journal.html",
+        organisation=organisation,
+        form=form,
+        notices=notices,
+        rows=_journal_rows(result.items),
+        result=result,
+        query_args=form.query_args(),
+    )
 
 
 @login_required
 def structure_journal_csv():
     organisation, _form, filters, _notices = _structure_journal_context()
     rows = _journal_rows(queries.structure_journal(organisation.id, filters))
-    return csv_download(rows, [("person_id", "Fiche n°"), *JOURNAL_COLUMNS],
-                        f"journal-structure-{organisation.id}-{clock.now():%Y-%m-%d}.csv")
+    return csv_download(
+        rows,
+        [("person_id", "Fiche n°"), *JOURNAL_COLUMNS],
+        f"journal-structure-{organisation.id}-{clock.now():%Y-%m-%d}.csv",
+    )
 
 
 def _export(person_id: int, purpose: str):
     person = queries.get_person(person_id)
     permissions.require(permissions.can_export(current_user, person))
-    log_person_event(person.id, AuditAction.EXPORT, user=current_user, organisation=_acting_organisation_id(person),
-                     purpose=purpose)
+    log_person_event(
+        person.id, AuditAction.EXPORT, user=current_user, organisation=_acting_organisation_id(person), purpose=purpose
+    )
     db.session.commit()  # the export is logged before it is read (it includes its own entry)
     return person, export.collect(person.id)
 
@@ -109,25 +149,35 @@ def _export(person_id: int, purpose: str):
 @login_required
 def export_page(person_id: int):
     person, data = _export(person_id, "rgpd.export")
-    return render_template("rgpd/export.html", person=person, data=data, titles=export.SECTION_TITLES,
-                           exported_at=clock.now())
+    return render_template(
+        "rgpd/export.html", person=person, data=data, titles=export.SECTION_TITLES, exported_at=clock.now()
+    )
 
 
 @login_required
 def export_json(person_id: int):
     person, data = _export(person_id, "rgpd.export_json")
     body = json.dumps(data.as_json(clock.now()), ensure_ascii=False, indent=2, default=str)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="donnees-personne-{person.id}.json"'})
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="donnees-personne-{person.id}.json"'},
+    )
 
 
 @login_required
 def shared(person_id: int):
     person = _load(person_id, permissions.can_view_shared, "rgpd.shared")
     db.session.commit()
-    return render_template("rgpd/shared.html", person=person, orientations=queries.shared_orientations(person.id),
-                           cases=queries.mas_cases(person.id), consents=person.consents,
-                           always_shared="Votre nom et votre prénom", shared_field=SharedField)
+    return render_template(
+        "rgpd/shared.html",
+        person=person,
+        orientations=queries.shared_orientations(person.id),
+        cases=queries.mas_cases(person.id),
+        consents=person.consents,
+        always_shared="Votre nom et votre prénom",
+        shared_field=SharedField,
+    )
 
 
 @login_required
@@ -140,9 +190,13 @@ def erase(person_id: int):
         name_for_message = person.full_name
         result = erasure.erase_person(person, user=current_user, organisation=_acting_organisation_id(person))
         db.session.commit()
-        flash(f"La fiche de {name_for_message} est effacée." if result.deleted else
-              f"La fiche de {name_for_message} est anonymisée : son identité, ses coordonnées et les textes libres "
-              "sont effacés ; seuls les chiffres anonymes du suivi restent.", "success")
+        flash(
+            f"La fiche de {name_for_message} est effacée."
+            if result.deleted
+            else f"La fiche de {name_for_message} est anonymisée : son identité, ses coordonnées et les textes libres "
+            "sont effacés ; seuls les chiffres anonymes du suivi restent.",
+            "success",
+        )
         return redirect(url_for("people.list"))
     db.session.commit()
     status = 409 if refusal else (400 if form.errors else 200)

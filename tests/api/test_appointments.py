@@ -22,9 +22,16 @@ def test_the_receiver_sets_an_appointment_and_the_accepted_orientation_is_under_
     orientation = world.orientation(S.ACCEPTED)
     version_before = orientation.version
     with clock.frozen(NOW):
-        created = receiver_api.post(_url(orientation), {
-            "starts_at": "2026-12-10T14:30:00+01:00", "channel": "in_person", "place": "France Services de Pertuis",
-            "reminder_agreed": True, "note": "Apporter l'avis d'imposition."})
+        created = receiver_api.post(
+            _url(orientation),
+            {
+                "starts_at": "2026-12-10T14:30:00+01:00",
+                "channel": "in_person",
+                "place": "France Services de Pertuis",
+                "reminder_agreed": True,
+                "note": "Apporter l'avis d'imposition.",
+            },
+        )
     assert created.status_code == 201, created.get_json()
     answer = created.get_json()
     assert answer["starts_at"] == "2026-12-10T13:30:00+00:00" and answer["status"] == "planned"
@@ -42,7 +49,8 @@ def test_the_receiver_sets_an_appointment_and_the_accepted_orientation_is_under_
 
 
 def test_only_the_receiver_sets_appointments_and_other_organisations_see_nothing(
-        world, sender_api, outsider_api, receiver_api):
+    world, sender_api, outsider_api, receiver_api
+):
     orientation = world.orientation(S.ACCEPTED)
     body = {"starts_at": "2030-01-15T10:00:00+01:00", "channel": "phone"}
     refused = sender_api.post(_url(orientation), body)
@@ -60,17 +68,27 @@ def test_only_the_receiver_sets_appointments_and_other_organisations_see_nothing
 def test_bad_times_and_states_are_refused_clearly_and_nothing_is_saved(world, receiver_api):
     orientation = world.orientation(S.ACCEPTED)
     with clock.frozen(NOW):
-        for starts_at in ("2026-12-10T14:30:00", "demain", "2026-12-06T23:00:00+01:00", "0001-01-01T00:00:00+01:00",
-                          "9999-12-31T23:59:59-01:00"):
+        for starts_at in (
+            "2026-12-10T14:30:00",
+            "demain",
+            "2026-12-06T23:00:00+01:00",
+            "0001-01-01T00:00:00+01:00",
+            "9999-12-31T23:59:59-01:00",
+        ):
             answer = receiver_api.post(_url(orientation), {"starts_at": starts_at, "channel": "in_person"})
             assert answer.status_code == 422, (starts_at, answer.get_json())
             assert answer.content_type == "application/problem+json"
             assert answer.get_json()["errors"][0]["field"] == "starts_at"
-        today_late = receiver_api.post(_url(orientation), {"starts_at": "2026-12-07T08:00:00+01:00",
-                                                           "channel": "video"})
+        today_late = receiver_api.post(
+            _url(orientation), {"starts_at": "2026-12-07T08:00:00+01:00", "channel": "video"}
+        )
         assert today_late.status_code == 201  # today is allowed, as in the UI (recorded after the fact)
-    assert receiver_api.post(_url(orientation), {"starts_at": "2030-01-15T10:00:00+01:00",
-                                                 "channel": "pigeon"}).status_code == 422
+    assert (
+        receiver_api.post(
+            _url(orientation), {"starts_at": "2030-01-15T10:00:00+01:00", "channel": "pigeon"}
+        ).status_code
+        == 422
+    )
     sent = world.orientation(S.SENT)
     not_yet = receiver_api.post(_url(sent), {"starts_at": "2030-01-15T10:00:00+01:00", "channel": "phone"})
     assert not_yet.status_code == 422 and "acceptée ou en cours" in not_yet.get_json()["detail"]
@@ -81,10 +99,13 @@ def test_bad_times_and_states_are_refused_clearly_and_nothing_is_saved(world, re
 def test_an_appointment_is_cancelled_before_its_time_and_marked_done_or_missed_after_it_once(world, receiver_api):
     orientation = world.orientation(S.ACCEPTED)
     with clock.frozen(NOW) as frozen:
-        first = receiver_api.post(_url(orientation), {"starts_at": "2026-12-10T14:30:00+01:00", "channel": "in_person",
-                                                      "reminder_agreed": True}).get_json()
-        second = receiver_api.post(_url(orientation), {"starts_at": "2026-12-11T09:00:00+01:00",
-                                                       "channel": "phone"}).get_json()
+        first = receiver_api.post(
+            _url(orientation),
+            {"starts_at": "2026-12-10T14:30:00+01:00", "channel": "in_person", "reminder_agreed": True},
+        ).get_json()
+        second = receiver_api.post(
+            _url(orientation), {"starts_at": "2026-12-11T09:00:00+01:00", "channel": "phone"}
+        ).get_json()
         early = receiver_api.post(_url(orientation, first["id"], "status"), {"status": "done"})
         assert early.status_code == 422 and "heure venue" in early.get_json()["detail"]
         cancelled = receiver_api.post(_url(orientation, first["id"], "status"), {"status": "cancelled"})
@@ -94,8 +115,9 @@ def test_an_appointment_is_cancelled_before_its_time_and_marked_done_or_missed_a
         assert again.status_code == 422 and "déjà noté" in again.get_json()["detail"]
 
         frozen.advance(timedelta(days=5))
-        assert receiver_api.post(_url(orientation, second["id"], "status"),
-                                 {"status": "cancelled"}).status_code == 422  # past: done or missed
+        assert (
+            receiver_api.post(_url(orientation, second["id"], "status"), {"status": "cancelled"}).status_code == 422
+        )  # past: done or missed
         missed = receiver_api.post(_url(orientation, second["id"], "status"), {"status": "missed"})
         assert missed.status_code == 200 and missed.get_json()["status"] == "missed"
     assert receiver_api.post(_url(orientation, second["id"], "status"), {"status": "planned"}).status_code == 422

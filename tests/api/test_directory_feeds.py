@@ -133,7 +133,8 @@ def test_hsds_filters(public_api, directory):
     in_cavaillon.confirmed_at = datetime.now(UTC) + timedelta(days=2)
     db.session.commit()
     assert names(f"/api/v1/hsds/service_at_locations?postcode=84300&modified_after={future}") == {
-        hsds_id("service", in_cavaillon.id)}
+        hsds_id("service", in_cavaillon.id)
+    }
 
 
 def test_hsds_pagination(public_api, directory):
@@ -172,10 +173,13 @@ def _towards(origin, km, bearing_degrees):
     radius = 6371.0
     latitude, longitude = (math.radians(value) for value in origin)
     bearing, angle = math.radians(bearing_degrees), km / radius
-    to_latitude = math.asin(math.sin(latitude) * math.cos(angle)
-                            + math.cos(latitude) * math.sin(angle) * math.cos(bearing))
-    to_longitude = longitude + math.atan2(math.sin(bearing) * math.sin(angle) * math.cos(latitude),
-                                          math.cos(angle) - math.sin(latitude) * math.sin(to_latitude))
+    to_latitude = math.asin(
+        math.sin(latitude) * math.cos(angle) + math.cos(latitude) * math.sin(angle) * math.cos(bearing)
+    )
+    to_longitude = longitude + math.atan2(
+        math.sin(bearing) * math.sin(angle) * math.cos(latitude),
+        math.cos(angle) - math.sin(latitude) * math.sin(to_latitude),
+    )
     return math.degrees(to_latitude), math.degrees(to_longitude)
 
 
@@ -194,8 +198,9 @@ def test_proximity_keeps_the_services_at_the_edge_of_the_radius_nearest_first(pu
 
     seen = []
     for page in (1, 2, 3, 4):
-        body = public_api.get(f"/api/v1/hsds/service_at_locations?postcode=84300&proximity=50000&per_page=3"
-                              f"&page={page}").get_json()
+        body = public_api.get(
+            f"/api/v1/hsds/service_at_locations?postcode=84300&proximity=50000&per_page=3&page={page}"
+        ).get_json()
         seen += [record["service_id"] for record in body["contents"]]
     assert set(seen) == set(inside) and len(seen) == len(inside) == body["total_items"]
     assert [inside[service_id] for service_id in seen] == sorted(inside.values())  # nearest first
@@ -235,8 +240,7 @@ def test_unknown_ids_are_404_problems(public_api):
 def test_a_postcode_of_several_communes_finds_the_services_of_each_in_one_subquery(public_api):
     """84390 covers Sault, Brantes, Monieux… in two EPCI: a service in any of them, or serving either EPCI."""
     in_brantes = directory_builders.service("Permanence à Brantes", commune_code="84021")
-    for_ventoux_sud = directory_builders.service("Bus du Ventoux Sud", commune_code=None,
-                                                 zones=["200035723"])
+    for_ventoux_sud = directory_builders.service("Bus du Ventoux Sud", commune_code=None, zones=["200035723"])
     in_avignon = directory_builders.service("Accueil à Avignon", commune_code="84007", zones=["84007"])
     db.session.commit()
     body = public_api.get("/api/v1/hsds/service_at_locations?postcode=84390&per_page=50").get_json()

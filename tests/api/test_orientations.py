@@ -181,9 +181,9 @@ def test_tokens_of_another_organisation_see_nothing(world, outsider_api, receive
     assert (
         sent.person_id
         and db.session.scalar(
-            sa.select(sa.func.count()).select_from(PersonAccessLog).where(
-                PersonAccessLog.orientation_id == draft.id, PersonAccessLog.action == AuditAction.READ
-            )
+            sa.select(sa.func.count())
+            .select_from(PersonAccessLog)
+            .where(PersonAccessLog.orientation_id == draft.id, PersonAccessLog.action == AuditAction.READ)
         )
         == 0
     )

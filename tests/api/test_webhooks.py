@@ -181,18 +181,21 @@ def test_only_https_except_localhost_outside_production(app):
 
 
 def test_the_signing_secret_is_stored_encrypted(world):
-    hook = operations.create_webhook(organisation_id=world.receiver_org.id, user=world.receiver,
-                                     url="https://partenaire.example.fr/webhook")
+    hook = operations.create_webhook(
+        organisation_id=world.receiver_org.id, user=world.receiver, url="https://partenaire.example.fr/webhook"
+    )
     db.session.commit()
-    stored = db.session.execute(sa.text("SELECT secret_encrypted FROM webhook_endpoints WHERE id = :id"),
-                                {"id": hook.id}).scalar_one()
+    stored = db.session.execute(
+        sa.text("SELECT secret_encrypted FROM webhook_endpoints WHERE id = :id"), {"id": hook.id}
+    ).scalar_one()
     assert hook.secret.startswith("whsec_") and hook.secret not in stored
     db.session.expire_all()
     assert db.session.get(type(hook), hook.id).secret == hook.secret  # read back with the key
 
 
-def test_after_a_key_change_the_call_fails_instead_of_being_signed_with_nothing(app, world, receiver_server,
-                                                                                monkeypatch):
+def test_after_a_key_change_the_call_fails_instead_of_being_signed_with_nothing(
+    app, world, receiver_server, monkeypatch
+):
     operations.create_webhook(organisation_id=world.receiver_org.id, user=world.receiver, url=receiver_server.url)
     db.session.commit()
     monkeypatch.setitem(app.config, "WEBHOOK_SECRET_KEY", "une autre clé que celle du chiffrement initial")
@@ -211,15 +214,23 @@ def test_rendez_vous_set_and_cancelled_are_posted_to_both_sides(world, receiver_
 
     hooks = {
         side: operations.create_webhook(organisation_id=org.id, user=user, url=f"{receiver_server.url}?side={side}")
-        for side, org, user in (("sender", world.sender_org, world.sender), ("receiver", world.receiver_org,
-                                                                              world.receiver))
+        for side, org, user in (
+            ("sender", world.sender_org, world.sender),
+            ("receiver", world.receiver_org, world.receiver),
+        )
     }
     orientation = world.orientation(S.ACCEPTED)
     db.session.commit()
     receiver_server.requests.clear()
     appointment = referral_operations.add_appointment(
-        orientation, user=world.receiver, starts_at=clock.now() + timedelta(days=3), channel="phone",
-        place="", reminder_agreed=False, note="Numéro fixe de préférence")
+        orientation,
+        user=world.receiver,
+        starts_at=clock.now() + timedelta(days=3),
+        channel="phone",
+        place="",
+        reminder_agreed=False,
+        note="Numéro fixe de préférence",
+    )
     db.session.commit()
     referral_operations.record_appointment_status(appointment, user=world.receiver, status="cancelled")
     db.session.commit()

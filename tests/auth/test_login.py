@@ -53,8 +53,9 @@ def test_safe_next_redirect_is_followed_and_external_one_ignored(make, browser_c
     ok = browser_client.submit("/connexion", {"email": "a@test.fr", "password": PASSWORD, "next": "/structures/"})
     assert ok.location == "/structures/"
     browser_client.post("/deconnexion", data={"csrf_token": _token(browser_client)})
-    evil = browser_client.submit("/connexion", {"email": "a@test.fr", "password": PASSWORD,
-                                                "next": "https://evil.example/"})
+    evil = browser_client.submit(
+        "/connexion", {"email": "a@test.fr", "password": PASSWORD, "next": "https://evil.example/"}
+    )
     assert evil.location == "/"
 
 
@@ -137,8 +138,9 @@ def test_switching_organisation_changes_the_acting_membership(make, logged_in):
     from tests.conftest import csrf_token_from
 
     second_membership = user.memberships[1]
-    client.post("/organisation-courante", data={"csrf_token": csrf_token_from(page),
-                                                "membership_id": str(second_membership.id)})
+    client.post(
+        "/organisation-courante", data={"csrf_token": csrf_token_from(page), "membership_id": str(second_membership.id)}
+    )
     assert "Structure B (Agent)" in client.get("/").get_data(as_text=True)
 
 
@@ -149,6 +151,7 @@ def test_cannot_switch_to_someone_elses_membership(make, logged_in):
     from tests.conftest import csrf_token_from
 
     token = csrf_token_from(client.get("/").get_data(as_text=True))
-    response = client.post("/organisation-courante", data={"csrf_token": token,
-                                                           "membership_id": str(other_membership.id)})
+    response = client.post(
+        "/organisation-courante", data={"csrf_token": token, "membership_id": str(other_membership.id)}
+    )
     assert response.status_code == 403

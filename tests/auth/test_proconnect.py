@@ -121,8 +121,9 @@ def test_weaker_authentication_level_than_asked_is_refused(make, client, provide
 
 def test_any_of_the_accepted_levels_lets_the_agent_in(make, client, provider, monkeypatch, app):
     make.agent(email="camille@vaucluse.fr")
-    monkeypatch.setitem(app.config, "PROCONNECT_ACR_VALUES",
-                        "eidas1 https://proconnect.gouv.fr/assurance/self-asserted-2fa")
+    monkeypatch.setitem(
+        app.config, "PROCONNECT_ACR_VALUES", "eidas1 https://proconnect.gouv.fr/assurance/self-asserted-2fa"
+    )
     provider.acr_answer = "https://proconnect.gouv.fr/assurance/self-asserted-2fa"
     response = _sso_login(client, provider, "camille@vaucluse.fr")
     assert response.status_code == 302
@@ -147,7 +148,8 @@ def test_unknown_email_is_refused_in_french_and_no_account_is_created(make, clie
 
     refused = db.session.scalars(db.select(SecurityEvent).where(SecurityEvent.kind == "sso_refused")).all()
     assert [(event.email, event.detail) for event in refused] == [
-        ("inconnu@vaucluse.fr", {"reason": "no_active_account"})]
+        ("inconnu@vaucluse.fr", {"reason": "no_active_account"})
+    ]
 
 
 def test_inactive_account_is_refused(make, client, provider):

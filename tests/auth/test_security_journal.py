@@ -75,9 +75,15 @@ def test_changes_of_credentials_are_recorded_and_a_reset_names_the_coordinator(m
     user = make.agent(email="camille@test.fr")
     client = logged_in(user)
     page = client.get("/compte/securite").get_data(as_text=True)
-    client.post("/compte/securite/mot-de-passe", data={
-        "csrf_token": csrf_token_from(page), "current_password": PASSWORD,
-        "password": "Un nouveau mot de passe solide 2026", "confirm": "Un nouveau mot de passe solide 2026"})
+    client.post(
+        "/compte/securite/mot-de-passe",
+        data={
+            "csrf_token": csrf_token_from(page),
+            "current_password": PASSWORD,
+            "password": "Un nouveau mot de passe solide 2026",
+            "confirm": "Un nouveau mot de passe solide 2026",
+        },
+    )
     assert _kinds(user_id=user.id) == ["login", "password_changed"]  # the renewed session is not a new login
 
     secret = pyotp.random_base32()
@@ -109,14 +115,22 @@ def test_changes_of_rights_are_recorded_with_the_structure_and_who_made_them(mak
         membership = colleague.memberships[0]
         organisation_operations.change_role(membership, MembershipRole.MANAGER)
         organisation_operations.remove_member(membership)
-        token, _secret = api_operations.create_token(organisation_id=organisation.id, user=manager,
-                                                     name="Logiciel", scopes=["orientations"])
+        token, _secret = api_operations.create_token(
+            organisation_id=organisation.id, user=manager, name="Logiciel", scopes=["orientations"]
+        )
         api_operations.revoke_token(token, user=manager)
     invited, promoted, removed, created, revoked = _events(organisation_id=organisation.id)
     assert (invited.kind, invited.email, invited.user_id, invited.actor_id) == (
-        "invitation_sent", "nouvelle@test.fr", None, manager.id)
+        "invitation_sent",
+        "nouvelle@test.fr",
+        None,
+        manager.id,
+    )
     assert (promoted.kind, promoted.user_id, promoted.detail) == (
-        "role_changed", colleague.id, {"from": "agent", "to": "manager"})
+        "role_changed",
+        colleague.id,
+        {"from": "agent", "to": "manager"},
+    )
     assert (removed.kind, removed.user_id, removed.actor_id) == ("member_removed", colleague.id, manager.id)
     assert created.kind == "api_token_created" and created.detail["scopes"] == ["orientations"]
     assert created.detail["prefix"] == token.prefix and _secret not in str(created.detail)

@@ -42,14 +42,25 @@ class CpamWorld:
     person: object
 
     def saisine(self, person=None, *, by=None, organisation=None, **overrides) -> MasCase:
-        values = {"consent_given": True, "consent_method": "oral", "care_kinds": ["dentaire"],
-                  "reasons": ["reste_a_charge"], "urgency": "normal", "call_slots": ["morning"],
-                  "call_channel": "phone", "message": "Appeler le matin."}
+        values = {
+            "consent_given": True,
+            "consent_method": "oral",
+            "care_kinds": ["dentaire"],
+            "reasons": ["reste_a_charge"],
+            "urgency": "normal",
+            "call_slots": ["morning"],
+            "call_channel": "phone",
+            "message": "Appeler le matin.",
+        }
         values.update(overrides)
         organisation = organisation or self.detector_org
-        return operations.file_saisine(user=by or self.detector, organisation_id=organisation.id,
-                                       person=person if person is not None else self.person, person_fields=None,
-                                       **values)
+        return operations.file_saisine(
+            user=by or self.detector,
+            organisation_id=organisation.id,
+            person=person if person is not None else self.person,
+            person_fields=None,
+            **values,
+        )
 
 
 def world() -> CpamWorld:
@@ -64,7 +75,25 @@ def world() -> CpamWorld:
     other_detector = rb.member(other_org)
     departement = builders.organisation("Département de test", type=OrganisationType.DEPARTEMENT)
     coordinator = rb.member(departement, MembershipRole.MANAGER, coordinator=True)
-    person = rb.person(detector_org, user=detector, consent=False, first_name="Rosa", last_name="Pereira",
-                       commune_code="84035", contact_preference=ContactPreference.PHONE)
-    return CpamWorld(cpam, team, conseiller, cpam_manager, detector_org, detector, detector_manager, other_org,
-                     other_detector, coordinator, person)
+    person = rb.person(
+        detector_org,
+        user=detector,
+        consent=False,
+        first_name="Rosa",
+        last_name="Pereira",
+        commune_code="84035",
+        contact_preference=ContactPreference.PHONE,
+    )
+    return CpamWorld(
+        cpam,
+        team,
+        conseiller,
+        cpam_manager,
+        detector_org,
+        detector,
+        detector_manager,
+        other_org,
+        other_detector,
+        coordinator,
+        person,
+    )

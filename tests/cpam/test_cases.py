@@ -31,8 +31,7 @@ def contacted(world) -> MasCase:
 
 
 def test_saisine_is_an_orientation_to_the_mas_with_a_case_and_the_cpam_consent(cpam_world):
-    case = cpam_world.saisine(care_kinds=["dentaire", "optique"], reasons=["reste_a_charge", "fear"],
-                              urgency="urgent")
+    case = cpam_world.saisine(care_kinds=["dentaire", "optique"], reasons=["reste_a_charge", "fear"], urgency="urgent")
     orientation = case.orientation
     assert orientation.status is S.SENT and orientation.service_id == cpam_world.team.service_id
     assert orientation.receiver_organisation_id == cpam_world.cpam.id
@@ -43,7 +42,8 @@ def test_saisine_is_an_orientation_to_the_mas_with_a_case_and_the_cpam_consent(c
     assert orientation.consent_id == case.consent_id
     (need,) = orientation.needs
     assert need.code is NeedCode.SANTE_RENONCEMENT and {"dentaire", "optique", "raison_cout", "raison_peur"} <= set(
-        need.details)
+        need.details
+    )
     assert [e.kind for e in case.events] == [CaseEventKind.FILED]
 
 
@@ -54,10 +54,15 @@ def test_saisine_without_consent_is_refused_and_writes_nothing(cpam_world):
     assert (count(MasCase), count(Orientation), count(Consent)) == before
 
 
-@pytest.mark.parametrize("overrides, message", [
-    ({"care_kinds": []}, "au moins un soin"), ({"reasons": []}, "au moins une raison"),
-    ({"care_kinds": ["other"]}, "autre soin"), ({"reasons": ["other"]}, "autre raison"),
-])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"care_kinds": []}, "au moins un soin"),
+        ({"reasons": []}, "au moins une raison"),
+        ({"care_kinds": ["other"]}, "autre soin"),
+        ({"reasons": ["other"]}, "autre raison"),
+    ],
+)
 def test_saisine_needs_care_and_reasons(cpam_world, overrides, message):
     with pytest.raises(operations.MasRefused, match=message):
         cpam_world.saisine(**overrides)
@@ -65,10 +70,22 @@ def test_saisine_needs_care_and_reasons(cpam_world, overrides, message):
 
 def test_saisine_form_without_consent_keeps_what_was_typed(cpam_world, logged_in):
     client = logged_in(cpam_world.detector)
-    response = client.submit("/cpam/saisine", {
-        "first_name": "Odette", "last_name": "Vidal", "commune_code": "84035", "phone": "06 11 22 33 44",
-        "contact_preference": "phone", "care_kinds": ["optique"], "reasons": ["distance"], "urgency": "soon",
-        "call_channel": "phone", "consent_method": "oral", "message": "Message à garder"})
+    response = client.submit(
+        "/cpam/saisine",
+        {
+            "first_name": "Odette",
+            "last_name": "Vidal",
+            "commune_code": "84035",
+            "phone": "06 11 22 33 44",
+            "contact_preference": "phone",
+            "care_kinds": ["optique"],
+            "reasons": ["distance"],
+            "urgency": "soon",
+            "call_channel": "phone",
+            "consent_method": "oral",
+            "message": "Message à garder",
+        },
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "accepter d&#39;être contactée" in html or "accepter d'être contactée" in html
@@ -79,10 +96,23 @@ def test_saisine_form_without_consent_keeps_what_was_typed(cpam_world, logged_in
 
 def test_saisine_form_quick_entry_creates_the_file_and_the_case(cpam_world, logged_in):
     client = logged_in(cpam_world.detector)
-    response = client.submit("/cpam/saisine", {
-        "first_name": "Odette", "last_name": "Vidal", "commune_code": "84035", "phone": "06 11 22 33 44",
-        "contact_preference": "phone", "care_kinds": ["optique"], "reasons": ["distance"], "urgency": "soon",
-        "call_channel": "phone", "consent_method": "oral", "consent_given": "y", "call_slots": ["morning"]})
+    response = client.submit(
+        "/cpam/saisine",
+        {
+            "first_name": "Odette",
+            "last_name": "Vidal",
+            "commune_code": "84035",
+            "phone": "06 11 22 33 44",
+            "contact_preference": "phone",
+            "care_kinds": ["optique"],
+            "reasons": ["distance"],
+            "urgency": "soon",
+            "call_channel": "phone",
+            "consent_method": "oral",
+            "consent_given": "y",
+            "call_slots": ["morning"],
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     person = db.session.scalar(sa.select(Person).where(Person.first_name == "Odette"))
     case = db.session.scalar(sa.select(MasCase).where(MasCase.person_id == person.id))
@@ -93,9 +123,20 @@ def test_saisine_form_quick_entry_creates_the_file_and_the_case(cpam_world, logg
 def test_saisine_quick_entry_warns_of_a_possible_duplicate_and_creates_it_once_confirmed(cpam_world, logged_in):
     client = logged_in(cpam_world.detector)
     existing = cpam_world.person  # Rosa Pereira, no birth date, in the détecteur's files
-    data = {"first_name": "rosa", "last_name": "PÉREIRA", "commune_code": "84035", "phone": "06 11 22 33 44",
-            "contact_preference": "phone", "care_kinds": ["optique"], "reasons": ["distance"], "urgency": "soon",
-            "call_channel": "phone", "consent_method": "oral", "consent_given": "y", "message": "Tôt le matin"}
+    data = {
+        "first_name": "rosa",
+        "last_name": "PÉREIRA",
+        "commune_code": "84035",
+        "phone": "06 11 22 33 44",
+        "contact_preference": "phone",
+        "care_kinds": ["optique"],
+        "reasons": ["distance"],
+        "urgency": "soon",
+        "call_channel": "phone",
+        "consent_method": "oral",
+        "consent_given": "y",
+        "message": "Tôt le matin",
+    }
     response = client.submit("/cpam/saisine", data)
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and 'id="duplicate-warning"' in html
@@ -103,8 +144,12 @@ def test_saisine_quick_entry_warns_of_a_possible_duplicate_and_creates_it_once_c
     assert db.session.scalar(sa.select(sa.func.count()).select_from(MasCase)) == 0
     response = client.submit("/cpam/saisine", {**data, "confirm_duplicate": "y"})
     assert response.status_code == 302
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Person).where(
-        Person.organisation_id == cpam_world.detector_org.id)) == 2
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(Person).where(Person.organisation_id == cpam_world.detector_org.id)
+        )
+        == 2
+    )
 
 
 def test_saisine_for_an_existing_file_of_another_structure_is_forbidden(cpam_world, logged_in):
@@ -123,8 +168,10 @@ def test_routing_by_commune_then_epci_then_departement(cpam_world):
     by_epci = mas_team(cpam_world.cpam, zones=[cavaillon.epci_siren], name="Sud")
     by_commune = mas_team(cpam_world.cpam, zones=["84035"], name="Cavaillon")
     assert operations.route_team("84035").id == by_commune.id
-    assert operations.route_team(next(c.code_insee for c in cavaillon.epci.communes
-                                      if c.code_insee != "84035")).id == by_epci.id
+    assert (
+        operations.route_team(next(c.code_insee for c in cavaillon.epci.communes if c.code_insee != "84035")).id
+        == by_epci.id
+    )
     assert operations.route_team("84087").id == cpam_world.team.id  # Orange: the département's team
     assert operations.route_team(None).id == cpam_world.team.id
 
@@ -140,8 +187,9 @@ def test_three_failed_attempts_make_the_person_unreachable(cpam_world):
     operations.open_case(case, user=cpam_world.conseiller)
     assert case.orientation.status is S.RECEIVED and case.stage is CaseStage.CONTACTING
     for _ in range(3):
-        operations.record_contact_attempt(case, user=cpam_world.conseiller, succeeded=False, channel="phone",
-                                          note="messagerie")
+        operations.record_contact_attempt(
+            case, user=cpam_world.conseiller, succeeded=False, channel="phone", note="messagerie"
+        )
     assert case.stage is CaseStage.UNREACHABLE and case.failed_attempts == 3
     operations.close_case(case, user=cpam_world.conseiller, outcome="unreachable", reason="Trois appels")
     db.session.refresh(case.orientation)
@@ -152,8 +200,7 @@ def test_three_failed_attempts_make_the_person_unreachable(cpam_world):
 def test_a_late_answer_after_unreachable_resumes_the_case(cpam_world):
     case = cpam_world.saisine()
     for _ in range(3):
-        operations.record_contact_attempt(case, user=cpam_world.conseiller, succeeded=False, channel="phone",
-                                          note=None)
+        operations.record_contact_attempt(case, user=cpam_world.conseiller, succeeded=False, channel="phone", note=None)
     operations.record_contact_attempt(case, user=cpam_world.conseiller, succeeded=True, channel="phone", note=None)
     assert case.stage is CaseStage.RIGHTS_REVIEW and case.orientation.status is S.IN_PROGRESS
 
@@ -177,16 +224,22 @@ def test_every_step_to_care_done(cpam_world):
     assert case.stage is CaseStage.CLOSED and case.outcome is CaseOutcome.CARE_DONE_FULLY
     assert case.orientation.status is S.COMPLETED and case.orientation.outcome is Outcome.MET
     assert case.orientation.needs[0].status is NeedStatus.MET  # the parcours closes on the need
-    kinds = [e.kind for e in db.session.scalars(sa.select(MasCaseEvent).where(MasCaseEvent.case_id == case.id)
-                                                .order_by(MasCaseEvent.id))]
+    kinds = [
+        e.kind
+        for e in db.session.scalars(
+            sa.select(MasCaseEvent).where(MasCaseEvent.case_id == case.id).order_by(MasCaseEvent.id)
+        )
+    ]
     assert kinds[0] is CaseEventKind.FILED and kinds[-1] is CaseEventKind.CLOSED
 
 
 ONGOING_EXPECTED = {
-    CaseOutcome.CARE_DONE_FULLY: (S.COMPLETED, Outcome.MET), CaseOutcome.CARE_DONE_PARTLY: (S.COMPLETED,
-                                                                                          Outcome.PARTLY_MET),
-    CaseOutcome.REORIENTED: (S.COMPLETED, Outcome.NOT_MET), CaseOutcome.ABANDONED: (S.ABANDONED, None),
-    CaseOutcome.UNREACHABLE: (S.ABANDONED, None), CaseOutcome.NOT_ELIGIBLE: (S.ABANDONED, None),
+    CaseOutcome.CARE_DONE_FULLY: (S.COMPLETED, Outcome.MET),
+    CaseOutcome.CARE_DONE_PARTLY: (S.COMPLETED, Outcome.PARTLY_MET),
+    CaseOutcome.REORIENTED: (S.COMPLETED, Outcome.NOT_MET),
+    CaseOutcome.ABANDONED: (S.ABANDONED, None),
+    CaseOutcome.UNREACHABLE: (S.ABANDONED, None),
+    CaseOutcome.NOT_ELIGIBLE: (S.ABANDONED, None),
     CaseOutcome.NO_FOLLOW_UP: (S.ABANDONED, None),
 }
 
@@ -200,11 +253,17 @@ def test_every_outcome_after_first_contact(cpam_world, outcome):
     assert case.closure_reason == "Le motif" and case.closed_at is not None
 
 
-@pytest.mark.parametrize("outcome, expected", [
-    (CaseOutcome.REORIENTED, S.REDIRECTED), (CaseOutcome.ABANDONED, S.DECLINED),
-    (CaseOutcome.UNREACHABLE, S.DECLINED), (CaseOutcome.NOT_ELIGIBLE, S.DECLINED),
-    (CaseOutcome.NO_FOLLOW_UP, S.DECLINED), (CaseOutcome.CARE_DONE_FULLY, S.COMPLETED),
-])
+@pytest.mark.parametrize(
+    "outcome, expected",
+    [
+        (CaseOutcome.REORIENTED, S.REDIRECTED),
+        (CaseOutcome.ABANDONED, S.DECLINED),
+        (CaseOutcome.UNREACHABLE, S.DECLINED),
+        (CaseOutcome.NOT_ELIGIBLE, S.DECLINED),
+        (CaseOutcome.NO_FOLLOW_UP, S.DECLINED),
+        (CaseOutcome.CARE_DONE_FULLY, S.COMPLETED),
+    ],
+)
 def test_every_outcome_before_first_contact(cpam_world, outcome, expected):
     case = cpam_world.saisine()
     operations.close_case(case, user=cpam_world.conseiller, outcome=outcome, reason="Le motif")
@@ -229,8 +288,9 @@ def test_closure_other_than_care_done_needs_a_reason(cpam_world):
 def test_closure_page_without_outcome_is_refused_and_keeps_the_reason(cpam_world, logged_in):
     case = contacted(cpam_world)
     client = logged_in(cpam_world.conseiller)
-    response = client.submit(f"/cpam/dossiers/{case.id}/cloture", {"reason": "Motif tapé"},
-                             page=f"/cpam/dossiers/{case.id}")
+    response = client.submit(
+        f"/cpam/dossiers/{case.id}/cloture", {"reason": "Motif tapé"}, page=f"/cpam/dossiers/{case.id}"
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "Choisissez le résultat" in html and "Motif tapé" in html
     db.session.expire_all()
@@ -240,11 +300,16 @@ def test_closure_page_without_outcome_is_refused_and_keeps_the_reason(cpam_world
 def test_a_closed_case_cannot_change(cpam_world):
     case = contacted(cpam_world)
     operations.close_case(case, user=cpam_world.conseiller, outcome="care_done_partly", reason=None)
-    for action in (lambda: operations.add_note(case, user=cpam_world.conseiller, body="x") and
-                   operations.move_to_stage(case, user=cpam_world.conseiller, stage="follow_up"),
-                   lambda: operations.close_case(case, user=cpam_world.conseiller, outcome="abandoned", reason="x"),
-                   lambda: operations.record_contact_attempt(case, user=cpam_world.conseiller, succeeded=True,
-                                                             channel="phone", note=None)):
+    for action in (
+        lambda: (
+            operations.add_note(case, user=cpam_world.conseiller, body="x")
+            and operations.move_to_stage(case, user=cpam_world.conseiller, stage="follow_up")
+        ),
+        lambda: operations.close_case(case, user=cpam_world.conseiller, outcome="abandoned", reason="x"),
+        lambda: operations.record_contact_attempt(
+            case, user=cpam_world.conseiller, succeeded=True, channel="phone", note=None
+        ),
+    ):
         with pytest.raises(operations.MasRefused, match="clos"):
             action()
 
@@ -276,9 +341,13 @@ def test_closure_tells_the_detector_the_mas_outcome_once(cpam_world, outbox):
     to_detector = [m for m in outbox if m.to == [cpam_world.detector.email]]
     assert [m.subject for m in to_detector] == [f"Renoncement aux soins : résultat de votre signalement n° {case.id}"]
     assert "Soins réalisés totalement" in to_detector[0].body and "Rosa" not in to_detector[0].body
-    replaced = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.template == "orientation_update",
-                                                                 OutboxMessage.subject_id == case.orientation_id,
-                                                                 OutboxMessage.status == MessageStatus.CANCELLED))
+    replaced = db.session.scalars(
+        sa.select(OutboxMessage).where(
+            OutboxMessage.template == "orientation_update",
+            OutboxMessage.subject_id == case.orientation_id,
+            OutboxMessage.status == MessageStatus.CANCELLED,
+        )
+    )
     assert list(replaced)
 
 
@@ -297,10 +366,25 @@ def test_saisine_for_an_existing_file_is_logged_and_keeps_the_file(cpam_world, l
     client = logged_in(cpam_world.detector)
     url = f"/cpam/saisine?personne={cpam_world.person.id}"
     assert 'data-testid="existing-person"' in client.get(url).get_data(as_text=True)
-    response = client.submit(url, {"care_kinds": ["audition"], "reasons": ["fear"], "urgency": "normal",
-                                   "call_channel": "sms", "consent_method": "written", "consent_given": "y"})
+    response = client.submit(
+        url,
+        {
+            "care_kinds": ["audition"],
+            "reasons": ["fear"],
+            "urgency": "normal",
+            "call_channel": "sms",
+            "consent_method": "written",
+            "consent_given": "y",
+        },
+    )
     assert response.status_code == 302
     case = db.session.scalar(sa.select(MasCase).where(MasCase.person_id == cpam_world.person.id))
     assert case.call_channel.value == "sms" and case.consent.method.value == "written"
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(PersonAccessLog).where(
-        PersonAccessLog.person_id == cpam_world.person.id, PersonAccessLog.purpose == "cpam.saisine")) >= 2
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(PersonAccessLog)
+            .where(PersonAccessLog.person_id == cpam_world.person.id, PersonAccessLog.purpose == "cpam.saisine")
+        )
+        >= 2
+    )

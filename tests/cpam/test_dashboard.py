@@ -14,8 +14,7 @@ def _cases(world, n, *, done=0):
         for index in range(n):
             case = world.saisine(care_kinds=["dentaire"] if index % 2 else ["optique", "dentaire"])
             frozen.advance(days=1)
-            operations.record_contact_attempt(case, user=world.conseiller, succeeded=True, channel="phone",
-                                              note=None)
+            operations.record_contact_attempt(case, user=world.conseiller, succeeded=True, channel="phone", note=None)
             if index < done:
                 operations.close_case(case, user=world.conseiller, outcome="care_done_fully", reason=None)
             cases.append(case)

@@ -39,8 +39,11 @@ def test_the_person_page_declares_a_medecin_traitant_in_place(logged_in):
     client = logged_in(agent)
     page = client.get(f"/personnes/{person.id}").get_data(as_text=True)
     assert f'action="/sante/besoins/{need.id}/medecin-traitant-declare"' in page
-    response = client.submit(f"/sante/besoins/{need.id}/medecin-traitant-declare",
-                             {"next_url": f"/personnes/{person.id}"}, page=f"/personnes/{person.id}")
+    response = client.submit(
+        f"/sante/besoins/{need.id}/medecin-traitant-declare",
+        {"next_url": f"/personnes/{person.id}"},
+        page=f"/personnes/{person.id}",
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/personnes/{person.id}")
     db.session.expire_all()
     assert need.status is NeedStatus.MET

@@ -13,8 +13,16 @@ ROLES = ["conseiller", "cpam_manager", "detector", "detector_manager", "other_de
 CPAM = {"conseiller", "cpam_manager"}
 FILERS = {"detector", "detector_manager"}
 PARTNERS = FILERS | {"other_detector", "coordinator"}  # the coordinator's Département is a partner too
-SECRETS = ["SECRET-NOTE", "SECRET-CALL", "SECRET-PRACT", "SECRET-FIN", "SECRET-FOLLOW",
-           "Complémentaire santé solidaire (CSS) : Ouvert", "Ouvert par la MAS", "Julien"]
+SECRETS = [
+    "SECRET-NOTE",
+    "SECRET-CALL",
+    "SECRET-PRACT",
+    "SECRET-FIN",
+    "SECRET-FOLLOW",
+    "Complémentaire santé solidaire (CSS) : Ouvert",
+    "Ouvert par la MAS",
+    "Julien",
+]
 
 # (method, url, who gets in, form data)
 ENDPOINTS = [
@@ -50,9 +58,14 @@ def matrix(cpam_world):
     operations.record_practitioners(case, user=w.conseiller, service_ids=[], note="SECRET-PRACT")
     operations.record_financing(case, user=w.conseiller, aids=["fass"], note="SECRET-FIN")
     operations.record_follow_up(case, user=w.conseiller, care_planned_on=None, note="SECRET-FOLLOW")
-    users = {"conseiller": w.conseiller, "cpam_manager": w.cpam_manager, "detector": w.detector,
-             "detector_manager": w.detector_manager, "other_detector": w.other_detector,
-             "coordinator": w.coordinator}
+    users = {
+        "conseiller": w.conseiller,
+        "cpam_manager": w.cpam_manager,
+        "detector": w.detector,
+        "detector_manager": w.detector_manager,
+        "other_detector": w.other_detector,
+        "coordinator": w.coordinator,
+    }
     return users, case
 
 
@@ -109,8 +122,11 @@ def test_reading_a_case_is_logged(matrix, logged_in):
     users, case = matrix
     logged_in(users["detector"]).get(f"/cpam/dossiers/{case.id}")
     logged_in(users["conseiller"]).get(f"/cpam/dossiers/{case.id}")
-    rows = db.session.scalars(sa.select(PersonAccessLog).where(PersonAccessLog.person_id == case.person_id,
-                                                               PersonAccessLog.purpose == "cpam.show")).all()
+    rows = db.session.scalars(
+        sa.select(PersonAccessLog).where(
+            PersonAccessLog.person_id == case.person_id, PersonAccessLog.purpose == "cpam.show"
+        )
+    ).all()
     assert {row.user_id for row in rows} == {users["detector"].id, users["conseiller"].id}
     assert all(row.orientation_id == case.orientation_id for row in rows)
 

@@ -17,8 +17,11 @@ FRIDAY_BEFORE_EASTER = datetime(2026, 4, 3, 7, 0, tzinfo=UTC)  # Easter Monday 6
 
 
 def messages(template: str) -> list[OutboxMessage]:
-    return list(db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.template == template)
-                                   .order_by(OutboxMessage.id)))
+    return list(
+        db.session.scalars(
+            sa.select(OutboxMessage).where(OutboxMessage.template == template).order_by(OutboxMessage.id)
+        )
+    )
 
 
 def test_no_first_contact_after_five_working_days_alerts_the_team_once(cpam_world):
@@ -48,8 +51,7 @@ def test_a_first_contact_in_time_means_no_alert(cpam_world):
     with clock.frozen(MONDAY) as frozen:
         case = cpam_world.saisine()
         frozen.advance(days=2)
-        operations.record_contact_attempt(case, user=cpam_world.conseiller, succeeded=True, channel="phone",
-                                          note=None)
+        operations.record_contact_attempt(case, user=cpam_world.conseiller, succeeded=True, channel="phone", note=None)
         frozen.advance(days=10)
         assert run_mas_reminders().no_first_contact == 0
     assert messages("mas_no_first_contact") == []
@@ -58,8 +60,7 @@ def test_a_first_contact_in_time_means_no_alert(cpam_world):
 def test_failed_attempts_do_not_count_as_first_contact(cpam_world):
     with clock.frozen(MONDAY) as frozen:
         case = cpam_world.saisine()
-        operations.record_contact_attempt(case, user=cpam_world.conseiller, succeeded=False, channel="phone",
-                                          note=None)
+        operations.record_contact_attempt(case, user=cpam_world.conseiller, succeeded=False, channel="phone", note=None)
         frozen.advance(days=8)
         assert run_mas_reminders().no_first_contact == 1
 
@@ -67,8 +68,7 @@ def test_failed_attempts_do_not_count_as_first_contact(cpam_world):
 def test_sixty_days_without_progress_follow_up_again_after_new_progress(cpam_world):
     with clock.frozen(MONDAY) as frozen:
         case = cpam_world.saisine()
-        operations.record_contact_attempt(case, user=cpam_world.conseiller, succeeded=True, channel="phone",
-                                          note=None)
+        operations.record_contact_attempt(case, user=cpam_world.conseiller, succeeded=True, channel="phone", note=None)
         frozen.advance(days=59)
         assert run_mas_reminders().stalled == 0
         frozen.advance(days=2)

@@ -36,8 +36,9 @@ def test_the_centre_declares_the_medecin_traitant_and_completes_the_orientation(
     orientation = world.orientation(S.IN_PROGRESS)
     client = logged_in(world.receiver)
     assert f'data-need="{world.need.id}"' in client.get("/sante/medecin-traitant").get_data(as_text=True)
-    response = client.submit(f"/sante/besoins/{world.need.id}/medecin-traitant-declare", {},
-                             page="/sante/medecin-traitant")
+    response = client.submit(
+        f"/sante/besoins/{world.need.id}/medecin-traitant-declare", {}, page="/sante/medecin-traitant"
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert world.need.status is NeedStatus.MET
@@ -58,8 +59,9 @@ def test_the_persons_structure_declares_it_too(logged_in):
 def test_others_may_not_declare(logged_in):
     world = _world()
     client = logged_in(world.outsider)
-    response = client.submit(f"/sante/besoins/{world.need.id}/medecin-traitant-declare", {},
-                             page="/sante/medecin-traitant")
+    response = client.submit(
+        f"/sante/besoins/{world.need.id}/medecin-traitant-declare", {}, page="/sante/medecin-traitant"
+    )
     assert response.status_code == 403
     assert _declaration(world.need.id) is None
 
@@ -70,8 +72,12 @@ def test_only_a_medecin_traitant_need_and_only_once(logged_in):
     client = logged_in(world.sender)
     client.submit(f"/sante/besoins/{other.id}/medecin-traitant-declare", {}, page="/sante/medecin-traitant")
     client.submit(f"/sante/besoins/{world.need.id}/medecin-traitant-declare", {}, page="/sante/medecin-traitant")
-    response = client.submit(f"/sante/besoins/{world.need.id}/medecin-traitant-declare", {},
-                             page="/sante/medecin-traitant", follow_redirects=True)
+    response = client.submit(
+        f"/sante/besoins/{world.need.id}/medecin-traitant-declare",
+        {},
+        page="/sante/medecin-traitant",
+        follow_redirects=True,
+    )
     assert "déjà clôturé" in response.get_data(as_text=True)
     db.session.expire_all()
     assert other.status is NeedStatus.OPEN and _declaration(other.id) is None

@@ -17,8 +17,11 @@ def _count(model):
 
 def _receiving(name, volet):
     organisation = db.session.scalar(db.select(Organisation).where(Organisation.name == name))
-    return [s for s in db.session.scalars(db.select(Service).where(Service.accepts_orientations.is_(True)))
-            if s.receiving_organisation is organisation and volet in s.volets]
+    return [
+        s
+        for s in db.session.scalars(db.select(Service).where(Service.accepts_orientations.is_(True)))
+        if s.receiving_organisation is organisation and volet in s.volets
+    ]
 
 
 def test_demo_directory_is_idempotent_and_serves_the_demo_logins(app):

@@ -89,8 +89,11 @@ def test_every_record_follows_the_data_inclusion_v1_schema(kind):
     records = structures() if kind == "structure" else services()
     assert isinstance(records, list) and records
     check = validator(kind)
-    problems = [f"{record.get('id')} {error.json_path}: {error.message}"
-                for record in records for error in check.iter_errors(record)]
+    problems = [
+        f"{record.get('id')} {error.json_path}: {error.message}"
+        for record in records
+        for error in check.iter_errors(record)
+    ]
     assert not problems, "\n".join(problems[:30])
 
 
@@ -191,8 +194,11 @@ def test_orientation_settings():
     accepting = sum(values["accepts_orientations"] for values in settings().values())
     assert 0.55 <= accepting / len(service_ids) <= 0.8
     names = {record["id"]: record["nom"] for record in structures()}
-    must_accept = [record["id"] for record in services()
-                   if names[record["structure_id"]] == "CPAM de Vaucluse"
-                   or names[record["structure_id"]].startswith("Centre de santé départemental")]
+    must_accept = [
+        record["id"]
+        for record in services()
+        if names[record["structure_id"]] == "CPAM de Vaucluse"
+        or names[record["structure_id"]].startswith("Centre de santé départemental")
+    ]
     assert len(must_accept) >= 5
     assert all(settings()[identifier]["accepts_orientations"] for identifier in must_accept)

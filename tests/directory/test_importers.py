@@ -61,8 +61,11 @@ def test_mediation_numerique_reference_example_is_imported_with_thematiques(app)
     structure = db.session.scalar(db.select(Structure).where(Structure.source_id == "structure-1"))
     assert structure.name == "Anonymal" and structure.code_insee == "51454" and structure.commune_code is None
     names = {s.name: s for s in structure.services}
-    assert set(names) == {"Maîtrise des outils numériques du quotidien", "Insertion professionnelle via le numérique",
-                          "Loisirs et créations numériques"}
+    assert set(names) == {
+        "Maîtrise des outils numériques du quotidien",
+        "Insertion professionnelle via le numérique",
+        "Loisirs et créations numériques",
+    }
     service = names["Maîtrise des outils numériques du quotidien"]
     assert service.thematiques == ["numerique--maitriser-les-fondamentaux-du-numerique"]
     assert service.publics == ["jeunes", "femmes"] and service.frais.value == "payant"
@@ -74,8 +77,9 @@ def test_mediation_numerique_reference_example_is_imported_with_thematiques(app)
 def test_mediation_numerique_invalid_rows_are_reported_line_by_line(app, tmp_path):
     lines = MEDIATION_EXAMPLE.read_text(encoding="utf-8").splitlines()
     bad_postcode = lines[1].replace('"51100"', '"5110"').replace('"structure-1"', '"structure-2"')
-    bad_service = lines[1].replace("Loisirs et créations numériques", "Jardinage").replace(
-        '"structure-1"', '"structure-3"')
+    bad_service = (
+        lines[1].replace("Loisirs et créations numériques", "Jardinage").replace('"structure-1"', '"structure-3"')
+    )
     path = tmp_path / "lieux.csv"
     path.write_text("\n".join([lines[0], lines[1], bad_postcode, bad_service]) + "\n", encoding="utf-8")
     report = import_mediation_numerique(path)

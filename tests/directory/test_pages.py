@@ -18,9 +18,14 @@ NUMERIQUE = "numerique--acceder-a-des-services-en-ligne"
 def entry(make):
     organisation = make.organisation("Lieu numérique test")
     structure = builders.structure("Lieu numérique test", organisation_id=organisation.id)
-    service = builders.service("Aide aux démarches <b>en ligne</b>", structure_=structure, thematiques=[NUMERIQUE],
-                               description="<script>alert('x')</script> Accompagnement.", zones=["84"],
-                               date_maj=date(2020, 1, 1))
+    service = builders.service(
+        "Aide aux démarches <b>en ligne</b>",
+        structure_=structure,
+        thematiques=[NUMERIQUE],
+        description="<script>alert('x')</script> Accompagnement.",
+        zones=["84"],
+        date_maj=date(2020, 1, 1),
+    )
     return organisation, structure, service
 
 
@@ -31,16 +36,31 @@ def test_search_page_shows_cards_map_data_and_keeps_filters(logged_in, make, ent
     assert "<script>alert" not in page
     assert 'value="démarche"' in page and '<option selected value="numerique">' in page
     assert "À vérifier" in page  # never confirmed since 2020
-    data = json.loads(re.search(r'<script type="application/json" id="directory-map-data">(.*?)</script>',
-                                page, re.S).group(1))
+    data = json.loads(
+        re.search(r'<script type="application/json" id="directory-map-data">(.*?)</script>', page, re.S).group(1)
+    )
     assert data["points"][0]["name"] == "Aide aux démarches <b>en ligne</b>" and data["origin"]
     assert "vendor/leaflet/leaflet.js" in page
 
 
-@pytest.mark.parametrize("query", [
-    "thematique=numerique--inventee", "commune=99999", "distance=-4", "distance=999999", "distance=abc",
-    "lat=nan&lon=inf", "page=-1", "page=abc", "q=" + "x" * 10_000, "q=%27%3B+DROP+TABLE+services%3B--",
-    "volet=sante%27", "public=%3Cscript%3E", "ouvert=1"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "thematique=numerique--inventee",
+        "commune=99999",
+        "distance=-4",
+        "distance=999999",
+        "distance=abc",
+        "lat=nan&lon=inf",
+        "page=-1",
+        "page=abc",
+        "q=" + "x" * 10_000,
+        "q=%27%3B+DROP+TABLE+services%3B--",
+        "volet=sante%27",
+        "public=%3Cscript%3E",
+        "ouvert=1",
+    ],
+)
 def test_bad_search_input_gives_a_message_or_an_empty_result(logged_in, make, entry, query):
     response = logged_in(make.agent()).get(f"/annuaire/?{query}")
     assert response.status_code == 200
@@ -86,9 +106,15 @@ def test_others_cannot_edit_or_confirm(logged_in, make, entry):
 
 
 def _form(**overrides):
-    data = {"name": "Permanence numérique", "description": "Aide aux démarches en ligne.",
-            "thematiques": [NUMERIQUE], "commune_code": "84087", "capacity": "waiting_list",
-            "horaires_accueil": "Mo-Fr 09:00-12:00", "zone_eligibilite": "84087, 84"}
+    data = {
+        "name": "Permanence numérique",
+        "description": "Aide aux démarches en ligne.",
+        "thematiques": [NUMERIQUE],
+        "commune_code": "84087",
+        "capacity": "waiting_list",
+        "horaires_accueil": "Mo-Fr 09:00-12:00",
+        "zone_eligibilite": "84087, 84",
+    }
     data.update(overrides)
     return data
 
@@ -97,8 +123,10 @@ def test_manager_edits_a_service_and_errors_keep_the_input(logged_in, make, entr
     organisation, _, service = entry
     client = logged_in(make.user(organisation=organisation, role=MembershipRole.MANAGER))
     url = f"/annuaire/services/{service.id}/modifier"
-    response = client.submit(url, _form(horaires_accueil="tous les jours", zone_eligibilite="12345",
-                                        description="Nouvelle description gardée"))
+    response = client.submit(
+        url,
+        _form(horaires_accueil="tous les jours", zone_eligibilite="12345", description="Nouvelle description gardée"),
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "format OpenStreetMap" in page and "Codes inconnus : 12345" in page

@@ -22,22 +22,44 @@ def names(result):
 
 @pytest.fixture
 def directory(backend):
-    builders.service("Démarches administratives en ligne", thematiques=[NUMERIQUE], commune_code="84007",
-                     description="Aide pour ameli, la CAF et les impôts.", frais=Frais.GRATUIT,
-                     publics=["seniors"], horaires_accueil="Mo-Fr 09:00-12:00")
-    builders.service("Médiation numérique itinérante", thematiques=[NUMERIQUE], commune_code="84031",
-                     description="Un bus numérique passe dans les villages.", accepts_orientations=True)
-    builders.service("Bilan de santé et accès aux soins", thematiques=[SANTE], commune_code="84138",
-                     description="Trouver un médecin traitant, ouvrir ses droits.", frais=Frais.GRATUIT)
-    builders.service("Auto-école sociale", thematiques=[MOBILITE], commune_code="84089",
-                     description="Préparer le permis de conduire à tarif solidaire.", frais=Frais.PAYANT,
-                     publics=["jeunes"])
+    builders.service(
+        "Démarches administratives en ligne",
+        thematiques=[NUMERIQUE],
+        commune_code="84007",
+        description="Aide pour ameli, la CAF et les impôts.",
+        frais=Frais.GRATUIT,
+        publics=["seniors"],
+        horaires_accueil="Mo-Fr 09:00-12:00",
+    )
+    builders.service(
+        "Médiation numérique itinérante",
+        thematiques=[NUMERIQUE],
+        commune_code="84031",
+        description="Un bus numérique passe dans les villages.",
+        accepts_orientations=True,
+    )
+    builders.service(
+        "Bilan de santé et accès aux soins",
+        thematiques=[SANTE],
+        commune_code="84138",
+        description="Trouver un médecin traitant, ouvrir ses droits.",
+        frais=Frais.GRATUIT,
+    )
+    builders.service(
+        "Auto-école sociale",
+        thematiques=[MOBILITE],
+        commune_code="84089",
+        description="Préparer le permis de conduire à tarif solidaire.",
+        frais=Frais.PAYANT,
+        publics=["jeunes"],
+    )
     return backend
 
 
 def test_accents_and_case_are_ignored(directory):
     assert names(search_services(SearchParams(text="DEMARCHES ADMINISTRATIVES"))) == [
-        "Démarches administratives en ligne"]
+        "Démarches administratives en ligne"
+    ]
     assert names(search_services(SearchParams(text="médiation numérique"))) == ["Médiation numérique itinérante"]
 
 
@@ -59,7 +81,9 @@ def test_typos_are_tolerated(directory):
 
 def test_thematique_and_volet_filters(directory):
     assert set(names(search_services(SearchParams(volet=Volet.NUMERIQUE)))) == {
-        "Démarches administratives en ligne", "Médiation numérique itinérante"}
+        "Démarches administratives en ligne",
+        "Médiation numérique itinérante",
+    }
     assert names(search_services(SearchParams(thematique=MOBILITE))) == ["Auto-école sociale"]
     assert names(search_services(SearchParams(thematique="numerique--acquerir-un-equipement"))) == []
 
@@ -81,8 +105,13 @@ def test_commune_coverage_by_location_commune_epci_and_departement(backend):
     builders.service("Zone : une autre commune", commune_code="84031", zones=["84031"])
     builders.service("Ailleurs, sans zone", commune_code="84031")
     found = set(names(search_services(SearchParams(commune_code="84129"))))
-    assert found == {"Situé à Sorgues", "Zone : la commune", "Zone : l'EPCI", "Zone : le département",
-                     "Zone : la France"}
+    assert found == {
+        "Situé à Sorgues",
+        "Zone : la commune",
+        "Zone : l'EPCI",
+        "Zone : le département",
+        "Zone : la France",
+    }
 
 
 def test_results_are_ordered_by_distance_from_the_persons_commune(backend):
@@ -99,8 +128,11 @@ def test_results_are_ordered_by_distance_from_the_persons_commune(backend):
 def test_relevance_comes_before_distance(backend):
     builders.service("Atelier numérique", commune_code="84007", description="Découvrir l'ordinateur.")
     builders.service("Point d'accueil", commune_code="84138", description="Atelier numérique, atelier numérique.")
-    builders.service("Atelier numérique et aide numérique", commune_code="84138",
-                     description="Atelier numérique pour débutants, numérique au quotidien.")
+    builders.service(
+        "Atelier numérique et aide numérique",
+        commune_code="84138",
+        description="Atelier numérique pour débutants, numérique au quotidien.",
+    )
     result = search_services(SearchParams(text="atelier numérique", latitude=43.95, longitude=4.81))
     assert len(result.items) == 3
     assert names(result)[-1] == "Point d'accueil"  # near, but the words are only in its description
@@ -111,7 +143,8 @@ def test_open_now_uses_opening_hours_in_paris_time(directory):
     monday_10h_paris = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
     monday_13h_paris = datetime(2025, 1, 6, 12, 0, tzinfo=UTC)
     assert names(search_services(SearchParams(open_now=True, now=monday_10h_paris))) == [
-        "Démarches administratives en ligne"]
+        "Démarches administratives en ligne"
+    ]
     assert names(search_services(SearchParams(open_now=True, now=monday_13h_paris))) == []
 
 
@@ -125,9 +158,21 @@ def test_pagination(backend):
     assert beyond.items == [] and beyond.total == 25
 
 
-@pytest.mark.parametrize("text", [
-    "x" * 10_000, "'; DROP TABLE services; --", "<script>alert(1)</script>", "a & b | !c <-> (d", '"unclosed',
-    "NEAR(a b) OR * ^ col:val", "%_\\", "  ", "de la", "🙂"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x" * 10_000,
+        "'; DROP TABLE services; --",
+        "<script>alert(1)</script>",
+        "a & b | !c <-> (d",
+        '"unclosed',
+        "NEAR(a b) OR * ^ col:val",
+        "%_\\",
+        "  ",
+        "de la",
+        "🙂",
+    ],
+)
 def test_hostile_or_odd_text_never_fails(directory, text):
     result = search_services(SearchParams(text=text))
     assert result.total >= 0

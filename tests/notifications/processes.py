@@ -28,32 +28,75 @@ SHARED_BROKER = "redis://127.0.0.1:6379/13"  # this module's own database on the
 # A queue of this run's own: two test runs at once (CI, colleagues) never consume each other's tasks.
 QUEUE = f"notifications-test-{os.getpid()}-{os.urandom(3).hex()}"
 FAST = {  # so that retries and take-overs happen in seconds, not minutes
-    "NOTIFICATIONS_RETRY_BASE_SECONDS": 0, "NOTIFICATIONS_CLAIM_TIMEOUT": 2, "NOTIFICATIONS_REQUEUE_AFTER": 0,
+    "NOTIFICATIONS_RETRY_BASE_SECONDS": 0,
+    "NOTIFICATIONS_CLAIM_TIMEOUT": 2,
+    "NOTIFICATIONS_REQUEUE_AFTER": 0,
 }
 
 
 def producer_app(database_url: str, broker: str, **config):
     """An app like the web process: it enqueues and hands messages to `broker` (no inline delivery)."""
     celery = {**celery_settings(broker, Path(tempfile.gettempdir())), "task_default_queue": QUEUE}
-    return create_app(testing_config(
-        database_url, REDIS_URL=broker, CELERY=celery, RATELIMIT_STORAGE_URI="memory://",
-        NOTIFICATIONS_DELIVER_INLINE=False, NOTIFICATIONS_TEMPLATE_FOLDERS=[TEMPLATES], **{**FAST, **config}))
+    return create_app(
+        testing_config(
+            database_url,
+            REDIS_URL=broker,
+            CELERY=celery,
+            RATELIMIT_STORAGE_URI="memory://",
+            NOTIFICATIONS_DELIVER_INLINE=False,
+            NOTIFICATIONS_TEMPLATE_FOLDERS=[TEMPLATES],
+            **{**FAST, **config},
+        )
+    )
 
 
-def start_worker(database_url: str, broker: str, smtp_port: int, log: Path, *, name: str,
-                 pool: str = "solo", concurrency: int = 1, extra_env: dict | None = None) -> subprocess.Popen:
-    env = {**os.environ, "ORIENTATION_ENV": "testing", "DATABASE_URL": database_url, "REDIS_URL": broker,
-           "SECRET_KEY": "worker-test-secret-0123456789abcdef", "MAIL_BACKEND": "smtp",
-           "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp_port), "MAIL_TIMEOUT": "5",
-           "NOTIFICATIONS_DELIVER_INLINE": "0", "NOTIFICATIONS_TEMPLATE_FOLDERS": TEMPLATES,
-           **{key: str(value) for key, value in FAST.items()}, **(extra_env or {})}
-    command = [CELERY, "-A", "worker", "worker", f"--pool={pool}", "--loglevel=INFO", "--without-gossip",
-               "--without-mingle", "--without-heartbeat", "-Q", QUEUE, "-n", f"{name}-{os.getpid()}@%h"]
+def start_worker(
+    database_url: str,
+    broker: str,
+    smtp_port: int,
+    log: Path,
+    *,
+    name: str,
+    pool: str = "solo",
+    concurrency: int = 1,
+    extra_env: dict | None = None,
+) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "ORIENTATION_ENV": "testing",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": broker,
+        "SECRET_KEY": "worker-test-secret-0123456789abcdef",
+        "MAIL_BACKEND": "smtp",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(smtp_port),
+        "MAIL_TIMEOUT": "5",
+        "NOTIFICATIONS_DELIVER_INLINE": "0",
+        "NOTIFICATIONS_TEMPLATE_FOLDERS": TEMPLATES,
+        **{key: str(value) for key, value in FAST.items()},
+        **(extra_env or {}),
+    }
+    command = [
+        CELERY,
+        "-A",
+        "worker",
+        "worker",
+        f"--pool={pool}",
+        "--loglevel=INFO",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "-Q",
+        QUEUE,
+        "-n",
+        f"{name}-{os.getpid()}@%h",
+    ]
     if pool == "prefork":
         command.append(f"--concurrency={concurrency}")
     with log.open("ab") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-                                   start_new_session=True)  # its own group: kill it with its children
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )  # its own group: kill it with its children
     deadline = time.monotonic() + 30
     while " ready." not in log.read_text(errors="replace"):
         assert process.poll() is None, log.read_text(errors="replace")[-3000:]
@@ -94,8 +137,22 @@ class PrivateRedis:
     def start(self) -> None:
         with self.log.open("ab") as output:
             self.process = subprocess.Popen(
-                ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
-                 "no", "--daemonize", "no"], stdout=output, stderr=subprocess.STDOUT)
+                [
+                    "redis-server",
+                    "--port",
+                    str(self.port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--daemonize",
+                    "no",
+                ],
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
         import redis
 
         client = redis.Redis(port=self.port)

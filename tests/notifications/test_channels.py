@@ -18,18 +18,28 @@ from orientation.notifications.tasks import deliver_message
 from tests.notifications.smtp_sink import SmtpSink
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("06 12 34 56 78", "+33612345678"), ("+33 7 81 23 45 67", "+33781234567"), ("0033612345678", "+33612345678"),
-    ("+262 692 12 34 56", "+262692123456"),  # La Réunion, written internationally
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("06 12 34 56 78", "+33612345678"),
+        ("+33 7 81 23 45 67", "+33781234567"),
+        ("0033612345678", "+33612345678"),
+        ("+262 692 12 34 56", "+262692123456"),  # La Réunion, written internationally
+    ],
+)
 def test_french_mobiles_are_normalised(raw, expected):
     assert channels.normalise_french_mobile(raw) == expected
 
 
-@pytest.mark.parametrize(("raw", "reason"), [
-    ("04 90 12 34 56", "pas un mobile"), ("06 12 34", "invalide"), ("n'importe quoi", "illisible"),
-    ("+44 7911 123456", "invalide"),
-])
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("04 90 12 34 56", "pas un mobile"),
+        ("06 12 34", "invalide"),
+        ("n'importe quoi", "illisible"),
+        ("+44 7911 123456", "invalide"),
+    ],
+)
 def test_other_numbers_are_refused(raw, reason):
     with pytest.raises(channels.PermanentError, match=reason):
         channels.normalise_french_mobile(raw)
@@ -76,8 +86,9 @@ def provider(app, monkeypatch):
 def _sms(key: str) -> OutboxMessage:
     from datetime import UTC, datetime
 
-    message = enqueue_message(Channel.SMS, "06 12 34 56 78", "rappel",
-                              {"when": datetime(2025, 3, 4, 13, 30, tzinfo=UTC)}, idempotency_key=key)
+    message = enqueue_message(
+        Channel.SMS, "06 12 34 56 78", "rappel", {"when": datetime(2025, 3, 4, 13, 30, tzinfo=UTC)}, idempotency_key=key
+    )
     db.session.commit()
     db.session.expire_all()
     return db.session.get(OutboxMessage, message.id)
@@ -86,7 +97,7 @@ def _sms(key: str) -> OutboxMessage:
 def test_http_provider_receives_the_sms(provider):
     message = _sms("http-ok")
     assert message.status is MessageStatus.SENT
-    (authorization, body), = provider.requests
+    ((authorization, body),) = provider.requests
     assert authorization == "Bearer cle-de-test"
     assert body["recipient"] == "+33612345678" and body["sender"] == "VAUCLUSE" and "14:30" in body["content"]
 
@@ -124,8 +135,16 @@ def smtp(app, monkeypatch):
     with SmtpSink() as sink:
         state = app.extensions["mailman"]
         monkeypatch.setitem(app.config, "MAIL_BACKEND", "smtp")
-        for name, value in {"backend": "smtp", "server": "127.0.0.1", "port": sink.port, "use_tls": False,
-                            "use_ssl": False, "username": None, "password": None, "timeout": 5}.items():
+        for name, value in {
+            "backend": "smtp",
+            "server": "127.0.0.1",
+            "port": sink.port,
+            "use_tls": False,
+            "use_ssl": False,
+            "username": None,
+            "password": None,
+            "timeout": 5,
+        }.items():
             monkeypatch.setattr(state, name, value, raising=False)
         yield sink
     channels.EmailChannel()._reset()
@@ -141,7 +160,7 @@ def _mail(key: str, to: str = "agent@exemple.fr") -> OutboxMessage:
 def test_smtp_delivery_with_html_and_text(smtp):
     message = _mail("smtp-ok")
     assert message.status is MessageStatus.SENT
-    received, = smtp.handler.messages
+    (received,) = smtp.handler.messages
     assert received["X-Orientation-Outbox-Id"] == str(message.id)
     assert str(make_header(decode_header(received["Subject"]))) == "Message n° 1"
     assert {part.get_content_type() for part in received.walk()} >= {"text/plain", "text/html"}

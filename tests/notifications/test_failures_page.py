@@ -41,8 +41,9 @@ def test_others_may_not_see_or_retry(make, logged_in, client, failed, coordinato
 
 def test_retry_sends_again_with_a_fresh_count(make, logged_in, failed, app, outbox, monkeypatch):
     client = logged_in(make.user(coordinator=True))
-    db.session.execute(db.update(OutboxMessage).where(OutboxMessage.id == failed.id)
-                       .values(context={"number": 4}))  # the template or data was fixed meanwhile
+    db.session.execute(
+        db.update(OutboxMessage).where(OutboxMessage.id == failed.id).values(context={"number": 4})
+    )  # the template or data was fixed meanwhile
     db.session.commit()
     response = client.submit(f"/notifications/{failed.id}/renvoyer", page="/notifications/echecs")
     assert response.status_code == 302

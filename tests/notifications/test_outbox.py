@@ -17,8 +17,15 @@ from orientation.notifications.tasks import deliver_message, send_digests, sweep
 
 
 def _hello(user, key="k1", **kwargs):
-    return enqueue_message(Channel.EMAIL, user.email, "hello", {"user": user, "number": 1, "link": "http://l/1"},
-                           idempotency_key=key, recipient_user_id=user.id, **kwargs)
+    return enqueue_message(
+        Channel.EMAIL,
+        user.email,
+        "hello",
+        {"user": user, "number": 1, "link": "http://l/1"},
+        idempotency_key=key,
+        recipient_user_id=user.id,
+        **kwargs,
+    )
 
 
 def _reload(message) -> OutboxMessage:
@@ -49,8 +56,10 @@ def test_rollback_drops_the_message(make, outbox):
     _hello(user, key="rolled-back")
     db.session.rollback()
     assert outbox == []
-    assert db.session.execute(sa.select(OutboxMessage).where(
-        OutboxMessage.idempotency_key == "rolled-back")).first() is None
+    assert (
+        db.session.execute(sa.select(OutboxMessage).where(OutboxMessage.idempotency_key == "rolled-back")).first()
+        is None
+    )
 
 
 def test_same_idempotency_key_gives_the_same_message(make, outbox):
@@ -158,8 +167,14 @@ def test_unknown_template_and_invalid_address_fail(make, outbox):
 
 def test_deleted_subject_cancels_the_message(make, outbox):
     organisation = make.organisation()
-    message = enqueue_message(Channel.EMAIL, "a@exemple.fr", "numbered", {"number": 1, "org": organisation},
-                              idempotency_key="gone", not_before=clock.now() + timedelta(minutes=5))
+    message = enqueue_message(
+        Channel.EMAIL,
+        "a@exemple.fr",
+        "numbered",
+        {"number": 1, "org": organisation},
+        idempotency_key="gone",
+        not_before=clock.now() + timedelta(minutes=5),
+    )
     db.session.delete(organisation)
     db.session.commit()
     with clock.frozen(clock.now() + timedelta(minutes=10)):
@@ -218,8 +233,13 @@ def test_credentials_are_wiped_once_sent(make, outbox):
 def test_sms_is_normalised_and_sent(make, sms_outbox, frozen_clock):
     from datetime import UTC, datetime
 
-    enqueue_message(Channel.SMS, "06 12 34 56 78", "rappel", {"when": datetime(2025, 3, 4, 13, 30, tzinfo=UTC)},
-                    idempotency_key="sms-1")
+    enqueue_message(
+        Channel.SMS,
+        "06 12 34 56 78",
+        "rappel",
+        {"when": datetime(2025, 3, 4, 13, 30, tzinfo=UTC)},
+        idempotency_key="sms-1",
+    )
     bad = enqueue_message(Channel.SMS, "04 90 12 34 56", "rappel", {"when": frozen_clock.now}, idempotency_key="sms-2")
     db.session.commit()
     assert sms_outbox == [("+33612345678", sms_outbox[0][1])]
@@ -241,11 +261,29 @@ def test_cancel_messages_about_a_subject(make, outbox):
 def test_daily_digest_groups_held_messages(make, outbox, frozen_clock):
     user = make.user("agent@exemple.fr", first_name="Dominique")
     key = f"org:1:user:{user.id}"
-    held = [enqueue_message(Channel.EMAIL, user.email, "hello", {"user": user, "number": n, "link": f"http://l/{n}"},
-                            idempotency_key=f"held-{n}", digest_key=key, deliver_as_digest=True,
-                            recipient_user_id=user.id) for n in range(3)]
-    expired = enqueue_message(Channel.EMAIL, user.email, "numbered", {"number": 9}, idempotency_key="held-x",
-                              digest_key=key, deliver_as_digest=True, valid_until=frozen_clock.now + timedelta(hours=1))
+    held = [
+        enqueue_message(
+            Channel.EMAIL,
+            user.email,
+            "hello",
+            {"user": user, "number": n, "link": f"http://l/{n}"},
+            idempotency_key=f"held-{n}",
+            digest_key=key,
+            deliver_as_digest=True,
+            recipient_user_id=user.id,
+        )
+        for n in range(3)
+    ]
+    expired = enqueue_message(
+        Channel.EMAIL,
+        user.email,
+        "numbered",
+        {"number": 9},
+        idempotency_key="held-x",
+        digest_key=key,
+        deliver_as_digest=True,
+        valid_until=frozen_clock.now + timedelta(hours=1),
+    )
     other = _hello(user, key="direct")
     db.session.commit()
     assert len(outbox) == 1  # only the direct one
@@ -266,8 +304,9 @@ def test_daily_digest_groups_held_messages(make, outbox, frozen_clock):
 
 def test_digest_is_for_email_with_a_key():
     with pytest.raises(ValueError):
-        enqueue_message(Channel.SMS, "0612345678", "rappel", {}, idempotency_key="x", deliver_as_digest=True,
-                        digest_key="k")
+        enqueue_message(
+            Channel.SMS, "0612345678", "rappel", {}, idempotency_key="x", deliver_as_digest=True, digest_key="k"
+        )
 
 
 def test_context_refuses_objects_that_are_not_json_safe():

@@ -14,34 +14,50 @@ def paris(*args) -> datetime:
     return datetime(*args, tzinfo=PARIS)
 
 
-@pytest.mark.parametrize(("start", "n", "expected"), [
-    # Easter Monday 21 April 2025: Friday 18 + 2 working days → Tuesday 22 and Wednesday 23.
-    (paris(2025, 4, 18, 10), 2, paris(2025, 4, 23, 10)),
-    # 14 July 2025 is a Monday.
-    (paris(2025, 7, 11, 9), 1, paris(2025, 7, 15, 9)),
-    # 15 August 2025 is a Friday.
-    (paris(2025, 8, 14, 9), 1, paris(2025, 8, 18, 9)),
-    # 1 November 2024 is a Friday, 11 November a Monday.
-    (paris(2024, 10, 31, 9), 1, paris(2024, 11, 4, 9)),
-    (paris(2024, 11, 8, 9), 1, paris(2024, 11, 12, 9)),
-    # Christmas and New Year: Tuesday 24 Dec 2024 + 2 → Thursday 26, Friday 27; + 5 → Thursday 2 Jan 2025.
-    (paris(2024, 12, 24, 9), 2, paris(2024, 12, 27, 9)),
-    (paris(2024, 12, 24, 9), 5, paris(2025, 1, 2, 9)),
-    # Ascension Thursday 29 May 2025 and Whit Monday 9 June 2025.
-    (paris(2025, 5, 28, 9), 1, paris(2025, 5, 30, 9)),
-    (paris(2025, 6, 6, 9), 1, paris(2025, 6, 10, 9)),
-    # A weekend start counts from Monday.
-    (paris(2025, 3, 8, 15), 2, paris(2025, 3, 11, 15)),
-    (paris(2025, 3, 3, 9), 0, paris(2025, 3, 3, 9)),
-])
+@pytest.mark.parametrize(
+    ("start", "n", "expected"),
+    [
+        # Easter Monday 21 April 2025: Friday 18 + 2 working days → Tuesday 22 and Wednesday 23.
+        (paris(2025, 4, 18, 10), 2, paris(2025, 4, 23, 10)),
+        # 14 July 2025 is a Monday.
+        (paris(2025, 7, 11, 9), 1, paris(2025, 7, 15, 9)),
+        # 15 August 2025 is a Friday.
+        (paris(2025, 8, 14, 9), 1, paris(2025, 8, 18, 9)),
+        # 1 November 2024 is a Friday, 11 November a Monday.
+        (paris(2024, 10, 31, 9), 1, paris(2024, 11, 4, 9)),
+        (paris(2024, 11, 8, 9), 1, paris(2024, 11, 12, 9)),
+        # Christmas and New Year: Tuesday 24 Dec 2024 + 2 → Thursday 26, Friday 27; + 5 → Thursday 2 Jan 2025.
+        (paris(2024, 12, 24, 9), 2, paris(2024, 12, 27, 9)),
+        (paris(2024, 12, 24, 9), 5, paris(2025, 1, 2, 9)),
+        # Ascension Thursday 29 May 2025 and Whit Monday 9 June 2025.
+        (paris(2025, 5, 28, 9), 1, paris(2025, 5, 30, 9)),
+        (paris(2025, 6, 6, 9), 1, paris(2025, 6, 10, 9)),
+        # A weekend start counts from Monday.
+        (paris(2025, 3, 8, 15), 2, paris(2025, 3, 11, 15)),
+        (paris(2025, 3, 3, 9), 0, paris(2025, 3, 3, 9)),
+    ],
+)
 def test_add_working_days_skips_weekends_and_holidays(start, n, expected):
     assert add_working_days(start, n) == expected
     assert working_days_between(start, expected) == n
 
 
-@pytest.mark.parametrize("day", ["2025-01-01", "2025-04-21", "2025-05-01", "2025-05-08", "2025-05-29",
-                                 "2025-06-09", "2025-07-14", "2025-08-15", "2025-11-01", "2025-11-11",
-                                 "2025-12-25"])
+@pytest.mark.parametrize(
+    "day",
+    [
+        "2025-01-01",
+        "2025-04-21",
+        "2025-05-01",
+        "2025-05-08",
+        "2025-05-29",
+        "2025-06-09",
+        "2025-07-14",
+        "2025-08-15",
+        "2025-11-01",
+        "2025-11-11",
+        "2025-12-25",
+    ],
+)
 def test_french_public_holidays_are_not_working_days(day):
     assert not is_working_day(datetime.fromisoformat(day).date())
 

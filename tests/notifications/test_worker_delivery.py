@@ -25,8 +25,17 @@ pytestmark = [pytest.mark.worker, pytest.mark.no_db_transaction]
 def _enqueue(app, count: int, *, prefix: str, start: int = 0, **kwargs) -> list[int]:
     """Enqueue `count` numbered e-mails in one transaction, commit (the hand-over happens there)."""
     with app.app_context():
-        ids = [enqueue_message(Channel.EMAIL, f"agent{n}@exemple.fr", "numbered", {"number": n},
-                               idempotency_key=f"{prefix}:{n}", **kwargs).id for n in range(start, start + count)]
+        ids = [
+            enqueue_message(
+                Channel.EMAIL,
+                f"agent{n}@exemple.fr",
+                "numbered",
+                {"number": n},
+                idempotency_key=f"{prefix}:{n}",
+                **kwargs,
+            ).id
+            for n in range(start, start + count)
+        ]
         db.session.commit()
         db.session.remove()
     return ids
@@ -67,9 +76,13 @@ def test_real_worker_delivers_each_message_once(shared, sink):
     app, _, _ = shared
     with app.app_context():
         user = builders.user("camille@exemple.fr", first_name="Camille")
-        with_reference = enqueue_message(Channel.EMAIL, user.email, "hello",
-                                         {"user": user, "number": 7, "link": "http://orientation.test/x"},
-                                         idempotency_key="worker:hello").id
+        with_reference = enqueue_message(
+            Channel.EMAIL,
+            user.email,
+            "hello",
+            {"user": user, "number": 7, "link": "http://orientation.test/x"},
+            idempotency_key="worker:hello",
+        ).id
         db.session.commit()
         db.session.remove()
     ids = _enqueue(app, 5, prefix="once") + [with_reference]
@@ -97,10 +110,12 @@ def test_bad_input_fails_with_the_reason_and_the_others_go_on(shared, sink):
     app, _, log = shared
     sink.handler.reject = {"rebond@exemple.fr"}
     with app.app_context():
-        bounced = enqueue_message(Channel.EMAIL, "rebond@exemple.fr", "numbered", {"number": 1},
-                                  idempotency_key="bad:bounce").id
-        bad_phone = enqueue_message(Channel.SMS, "04 90 00 00 00", "rappel", {"when": "demain"},
-                                    idempotency_key="bad:phone").id
+        bounced = enqueue_message(
+            Channel.EMAIL, "rebond@exemple.fr", "numbered", {"number": 1}, idempotency_key="bad:bounce"
+        ).id
+        bad_phone = enqueue_message(
+            Channel.SMS, "04 90 00 00 00", "rappel", {"when": "demain"}, idempotency_key="bad:phone"
+        ).id
         missing = enqueue_message(Channel.EMAIL, "a@exemple.fr", "numbered", {}, idempotency_key="bad:missing").id
         db.session.commit()
         db.session.remove()
@@ -108,8 +123,12 @@ def test_bad_input_fails_with_the_reason_and_the_others_go_on(shared, sink):
     final = processes.sweep_until_sent(app, [bounced, bad_phone, missing, *good])
     assert [final[i] for i in good] == [MessageStatus.SENT] * 3
     with app.app_context():
-        errors = {m.id: m.last_error for m in db.session.execute(
-            db.select(OutboxMessage).where(OutboxMessage.id.in_([bounced, bad_phone, missing]))).scalars()}
+        errors = {
+            m.id: m.last_error
+            for m in db.session.execute(
+                db.select(OutboxMessage).where(OutboxMessage.id.in_([bounced, bad_phone, missing]))
+            ).scalars()
+        }
         db.session.remove()
     assert final[bounced] is final[bad_phone] is final[missing] is MessageStatus.FAILED
     assert "550" in errors[bounced] and "pas un mobile" in errors[bad_phone]

@@ -14,22 +14,37 @@ from tests.referrals import builders as rb
 
 def test_agent_creates_a_person_and_reads_the_file(world, logged_in):
     client = logged_in(world.sender)
-    response = client.submit("/personnes/nouvelle", {
-        "first_name": "Jeanne", "last_name": "Martin", "birth_date": "1950-03-02", "commune_code": "84087",
-        "phone": "0612345678", "contact_preference": "phone", "situation": ["over_60", "no_email"]})
+    response = client.submit(
+        "/personnes/nouvelle",
+        {
+            "first_name": "Jeanne",
+            "last_name": "Martin",
+            "birth_date": "1950-03-02",
+            "commune_code": "84087",
+            "phone": "0612345678",
+            "contact_preference": "phone",
+            "situation": ["over_60", "no_email"],
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     person = db.session.scalar(sa.select(Person).where(Person.last_name == "Martin"))
     assert person.organisation_id == world.sender_org.id and person.phone == "06 12 34 56 78"
     page = client.get(f"/personnes/{person.id}").get_data(as_text=True)
     assert "Jeanne Martin" in page and "Plus de 60 ans" in page and "Pas de consentement valide" in page
-    log = db.session.scalars(sa.select(PersonAccessLog).where(PersonAccessLog.person_id == person.id,
-                                                                  PersonAccessLog.action == "read")).all()
+    log = db.session.scalars(
+        sa.select(PersonAccessLog).where(PersonAccessLog.person_id == person.id, PersonAccessLog.action == "read")
+    ).all()
     assert [(entry.user_id, entry.purpose) for entry in log] == [(world.sender.id, "people.show")]
 
 
 def test_duplicate_warning_on_same_name_and_birth_date(world, logged_in):
-    rb.person(world.sender_org, user=world.sender, first_name="Éric", last_name="Dupont",
-              birth_date=__import__("datetime").date(1980, 1, 1))
+    rb.person(
+        world.sender_org,
+        user=world.sender,
+        first_name="Éric",
+        last_name="Dupont",
+        birth_date=__import__("datetime").date(1980, 1, 1),
+    )
     client = logged_in(world.sender)
     data = {"first_name": "eric", "last_name": "DUPONT", "birth_date": "1980-01-01", "contact_preference": "post"}
     warned = client.submit("/personnes/nouvelle", data)
@@ -42,8 +57,9 @@ def test_duplicate_warning_on_same_name_and_birth_date(world, logged_in):
 
 
 def test_form_errors_keep_what_was_typed(world, logged_in):
-    response = logged_in(world.sender).submit("/personnes/nouvelle", {
-        "first_name": "Paul", "last_name": "", "phone": "12", "contact_preference": "sms"})
+    response = logged_in(world.sender).submit(
+        "/personnes/nouvelle", {"first_name": "Paul", "last_name": "", "phone": "12", "contact_preference": "sms"}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert 'value="Paul"' in page and "Ce champ est obligatoire." in page and "numéro de téléphone valide" in page
@@ -54,13 +70,19 @@ def test_consent_is_recorded_as_data(world, logged_in):
     client = logged_in(world.sender)
     refused = client.submit(f"/personnes/{person.id}/consentement", {"method": "oral", "scope": []})
     assert refused.status_code == 400 and "Cochez au moins un volet" in refused.get_data(as_text=True)
-    done = client.submit(f"/personnes/{person.id}/consentement", {
-        "agreed": "y", "method": "written", "purpose": "Orientation numérique", "scope": ["numerique"],
-        "expires_on": "2099-01-01"})
+    done = client.submit(
+        f"/personnes/{person.id}/consentement",
+        {
+            "agreed": "y",
+            "method": "written",
+            "purpose": "Orientation numérique",
+            "scope": ["numerique"],
+            "expires_on": "2099-01-01",
+        },
+    )
     assert done.status_code == 302
     consent = db.session.scalar(sa.select(Consent).where(Consent.person_id == person.id))
-    assert (consent.method.value, consent.scope, consent.collected_by_id) == ("written", ["numerique"],
-                                                                             world.sender.id)
+    assert (consent.method.value, consent.scope, consent.collected_by_id) == ("written", ["numerique"], world.sender.id)
     assert consent.is_valid()
 
 
@@ -71,8 +93,9 @@ def test_withdrawing_consent_stops_pending_orientations_and_hides_shared_data(wo
     receiver = logged_in(world.receiver)
     assert "06 12 34 56 78" in receiver.get(f"/orientations/{pending.id}").get_data(as_text=True)
     sender = logged_in(world.sender)
-    response = sender.submit(f"/personnes/consentements/{consent.id}/retirer", {"note": "au téléphone"},
-                             page=f"/personnes/{world.person.id}")
+    response = sender.submit(
+        f"/personnes/consentements/{consent.id}/retirer", {"note": "au téléphone"}, page=f"/personnes/{world.person.id}"
+    )
     assert response.status_code == 302
     db.session.refresh(pending)
     db.session.refresh(finished)
@@ -84,24 +107,30 @@ def test_withdrawing_consent_stops_pending_orientations_and_hides_shared_data(wo
     inbox = receiver.get("/orientations/recues?onglet=terminees").get_data(as_text=True)
     assert "Lucie Durand" not in inbox
     # No orientation leaves any more.
-    again = sender.submit(f"/orientations/nouvelle?personne={world.person.id}",
-                          {"service_id": world.service.id, "need_ids": [world.need.id], "urgency": "normal",
-                           "send": "1"})
+    again = sender.submit(
+        f"/orientations/nouvelle?personne={world.person.id}",
+        {"service_id": world.service.id, "need_ids": [world.need.id], "urgency": "normal", "send": "1"},
+    )
     assert again.status_code == 400 and "retiré son consentement" in again.get_data(as_text=True)
 
 
 def test_needs_from_the_diagnosis_and_closing_a_need(world, logged_in):
     client = logged_in(world.sender)
-    response = client.submit(f"/personnes/{world.person.id}/besoins/sante", {
-        "codes": ["sante_renoncement", "sante_droits"], "details": ["dentaire", "raison_cout"], "note": "urgent"})
+    response = client.submit(
+        f"/personnes/{world.person.id}/besoins/sante",
+        {"codes": ["sante_renoncement", "sante_droits"], "details": ["dentaire", "raison_cout"], "note": "urgent"},
+    )
     assert response.status_code == 302
     needs = db.session.scalars(sa.select(Need).where(Need.person_id == world.person.id, Need.volet == "sante")).all()
     assert sorted(n.code.value for n in needs) == ["sante_droits", "sante_renoncement"]
     assert needs[0].details == ["dentaire", "raison_cout"]
     wrong_volet = client.submit(f"/personnes/{world.person.id}/besoins/sante", {"codes": ["mobilite_permis"]})
     assert wrong_volet.status_code == 400
-    closed = client.submit(f"/personnes/besoins/{needs[0].id}/cloturer", {"status": "no_longer_needed"},
-                           page=f"/personnes/{world.person.id}")
+    closed = client.submit(
+        f"/personnes/besoins/{needs[0].id}/cloturer",
+        {"status": "no_longer_needed"},
+        page=f"/personnes/{world.person.id}",
+    )
     assert closed.status_code == 302
     db.session.refresh(needs[0])
     assert needs[0].status is NeedStatus.NO_LONGER_NEEDED

@@ -38,13 +38,26 @@ class World:
     def orient(self, commune: str, sent_at: datetime, steps) -> object:
         """Send an orientation at `sent_at`; each step: (hours after sending, status, extra arguments)."""
         self.number += 1
-        person = referral_builders.person(self.sender_org, user=self.sender, first_name="Prénom",
-                                          last_name=f"Secret{self.number:02d}", commune_code=commune)
+        person = referral_builders.person(
+            self.sender_org,
+            user=self.sender,
+            first_name="Prénom",
+            last_name=f"Secret{self.number:02d}",
+            commune_code=commune,
+        )
         need = referral_builders.need(person, Volet.NUMERIQUE, user=self.sender)
         with clock.frozen(sent_at) as frozen:
             orientation = operations.create_orientation(
-                person, service_id=self.service.id, user=self.sender, organisation_id=self.sender_org.id,
-                need_ids=[need.id], message="Bonjour", urgency="normal", shared_fields=["phone"], send=True)
+                person,
+                service_id=self.service.id,
+                user=self.sender,
+                organisation_id=self.sender_org.id,
+                need_ids=[need.id],
+                message="Bonjour",
+                urgency="normal",
+                shared_fields=["phone"],
+                send=True,
+            )
             for hours, status, extra in steps:
                 frozen.set(sent_at + timedelta(hours=hours))
                 actor = None if status is S.EXPIRED else self.receiver
@@ -80,17 +93,27 @@ def world():
     sender = referral_builders.member(sender_org)
     receiver = referral_builders.member(receiver_org)
     manager = referral_builders.member(receiver_org, MembershipRole.MANAGER)
-    coordinator = referral_builders.member(builders.organisation("Département", type=OrganisationType.DEPARTEMENT),
-                                           coordinator=True)
+    coordinator = referral_builders.member(
+        builders.organisation("Département", type=OrganisationType.DEPARTEMENT), coordinator=True
+    )
     service = referral_builders.receiving_service(receiver_org, Volet.NUMERIQUE, name="Aide numérique de test")
     w = World(sender_org, receiver_org, sender, receiver, manager, coordinator, service)
-    completions = [(240, Outcome.MET, "yes"), (240, Outcome.MET, "yes"), (264, Outcome.MET, "yes"),
-                   (288, Outcome.PARTLY_MET, "no"), (336, Outcome.NOT_MET, "no"), (None, None, None)]
+    completions = [
+        (240, Outcome.MET, "yes"),
+        (240, Outcome.MET, "yes"),
+        (264, Outcome.MET, "yes"),
+        (288, Outcome.PARTLY_MET, "no"),
+        (336, Outcome.NOT_MET, "no"),
+        (None, None, None),
+    ]
     for index, (received, decided) in enumerate(zip((2, 4, 6, 8, 10, 12), (24, 24, 48, 48, 72, 96), strict=True)):
         outcome_hours, outcome, answer = completions[index]
         commune = CARPENTRAS if index == 0 else AVIGNON
-        w.orient(commune, MARCH + timedelta(days=index), accepted_then(decided, outcome_hours, outcome, answer,
-                                                                        received_hours=received))
+        w.orient(
+            commune,
+            MARCH + timedelta(days=index),
+            accepted_then(decided, outcome_hours, outcome, answer, received_hours=received),
+        )
     for index, reason in enumerate((Reason.FULL, Reason.FULL, Reason.NOT_ELIGIBLE)):
         commune = CARPENTRAS if index == 0 else AVIGNON
         w.orient(commune, MARCH + timedelta(days=10 + index), [(24, S.DECLINED, {"reason": reason})])

@@ -26,10 +26,16 @@ COORDINATOR = "coordination@demo.orientation.fr"
 
 def _sent_by_epci() -> dict:
     """Counted straight from the orientations, not from the rolled-up tables."""
-    return dict(db.session.execute(
-        sa.select(Commune.epci_siren, sa.func.count()).select_from(Orientation)
-        .join(Person, Person.id == Orientation.person_id).join(Commune, Commune.code_insee == Person.commune_code)
-        .where(Orientation.sent_at.is_not(None)).group_by(Commune.epci_siren)).all())
+    return dict(
+        db.session.execute(
+            sa.select(Commune.epci_siren, sa.func.count())
+            .select_from(Orientation)
+            .join(Person, Person.id == Orientation.person_id)
+            .join(Commune, Commune.code_insee == Person.commune_code)
+            .where(Orientation.sent_at.is_not(None))
+            .group_by(Commune.epci_siren)
+        ).all()
+    )
 
 
 def _check_demo(client: FormClient) -> None:
@@ -41,7 +47,7 @@ def _check_demo(client: FormClient) -> None:
     assert all(delay.median_days is not None for delay in queries.delays(Filters()))
     assert queries.sante_figures(Filters()).medecin_traitant_found not in (None, 0)
     html = client.get("/pilotage/").get_data(as_text=True)
-    assert f"<p class=\"fr-tile__title fr-h4\">{counts['sent']}</p>" in html
+    assert f'<p class="fr-tile__title fr-h4">{counts["sent"]}</p>' in html
     assert client.get("/pilotage/carte").status_code == 200
     response = client.get("/pilotage/export/epci.csv")
     rows = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig")), delimiter=";"))
@@ -50,9 +56,13 @@ def _check_demo(client: FormClient) -> None:
         assert row["Envoyées"] == (str(expected) if expected == 0 or expected >= 5 else "< 5"), row
     # The median answer time per structure, computed by the database, is percentile_cont of the histogram.
     for key, median in queries.decision_delay_by(DelayFact.receiver_organisation_id, Filters()).items():
-        rows = db.session.execute(sa.select(DelayFact.hours, DelayFact.count).where(
-            DelayFact.level == "service", DelayFact.kind == DelayKind.TO_DECISION,
-            DelayFact.receiver_organisation_id == key)).all()
+        rows = db.session.execute(
+            sa.select(DelayFact.hours, DelayFact.count).where(
+                DelayFact.level == "service",
+                DelayFact.kind == DelayKind.TO_DECISION,
+                DelayFact.receiver_organisation_id == key,
+            )
+        ).all()
         if sum(count for _hours, count in rows) >= 5:
             assert median == round(histogram_percentile([tuple(row) for row in rows], 0.5) / 24, 1)
 
@@ -69,8 +79,11 @@ def test_demo_figures_on_postgresql(app, logged_in):
 @pytest.mark.no_db_transaction
 def test_demo_figures_on_sqlite(tmp_path):
     """The embedded default: percentiles, window sums and month buckets work on SQLite too (never a 500)."""
-    app = create_app(testing_config(f"sqlite:///{tmp_path / 'orientation.sqlite'}", REDIS_URL=None,
-                                    RATELIMIT_STORAGE_URI="memory://"))
+    app = create_app(
+        testing_config(
+            f"sqlite:///{tmp_path / 'orientation.sqlite'}", REDIS_URL=None, RATELIMIT_STORAGE_URI="memory://"
+        )
+    )
     with app.app_context():
         upgrade()
         load_demo_data()
@@ -78,8 +91,13 @@ def test_demo_figures_on_sqlite(tmp_path):
         client = FormClient(app.test_client())
         client.login(COORDINATOR, DEMO_PASSWORD)
         _check_demo(client)
-        for url in ("/pilotage/?volet=sante", "/pilotage/?commune=84007", "/pilotage/synthese",
-                    "/pilotage/carte?indicateur=mas_cases", "/pilotage/export/tout.xlsx"):
+        for url in (
+            "/pilotage/?volet=sante",
+            "/pilotage/?commune=84007",
+            "/pilotage/synthese",
+            "/pilotage/carte?indicateur=mas_cases",
+            "/pilotage/export/tout.xlsx",
+        ):
             assert client.get(url).status_code == 200, url
         db.session.remove()
         db.engine.dispose()

@@ -18,8 +18,10 @@ from tests.pilotage.conftest import COVE, GRAND_AVIGNON
 
 def test_counts(world):
     counts = queries.totals(Filters())
-    assert [counts[name] for name in ("sent", "opened", "accepted", "declined", "redirected", "expired", "cancelled",
-                                      "completed")] == [11, 9, 6, 3, 0, 1, 0, 5]
+    assert [
+        counts[name]
+        for name in ("sent", "opened", "accepted", "declined", "redirected", "expired", "cancelled", "completed")
+    ] == [11, 9, 6, 3, 0, 1, 0, 5]
     assert (counts["completed_met"], counts["completed_partly_met"], counts["completed_not_met"]) == (3, 1, 1)
     assert (counts["obtained_yes"], counts["obtained_no"], counts.obtained_answers) == (3, 2, 5)
     assert counts.completion_rate == pytest.approx(5 / 6)
@@ -31,8 +33,11 @@ def test_counts(world):
 def test_delays(world):
     delays = {delay.kind: delay for delay in queries.delays(Filters())}
     # opening: 2, 4, 6, 8, 10, 12, 24, 24, 24 h → median 10 h; p80 at rank 6.4 → 24 h
-    assert (delays[DelayKind.TO_OPENING].measured, delays[DelayKind.TO_OPENING].median_days,
-            delays[DelayKind.TO_OPENING].p80_days) == (9, 0.4, 1.0)
+    assert (
+        delays[DelayKind.TO_OPENING].measured,
+        delays[DelayKind.TO_OPENING].median_days,
+        delays[DelayKind.TO_OPENING].p80_days,
+    ) == (9, 0.4, 1.0)
     # decision: 24 ×5, 48, 48, 72, 96 h → median 24 h; p80 = 48 + 0.4 × 24 = 57.6 h
     assert (delays[DelayKind.TO_DECISION].median_days, delays[DelayKind.TO_DECISION].p80_days) == (1.0, 2.4)
     # outcome: 240, 240, 264, 288, 336 h → median 264 h = 11 d; p80 = 288 + 0.2 × 48 = 297.6 h
@@ -62,7 +67,8 @@ def test_levels_agree(world):
     assert queries.level_for(Filters(), "receiver").value == "service"
     by_receiver = queries.rows_by("receiver", Filters())
     assert [(row.label, row.counts["sent"], row.median_answer_days) for row in by_receiver] == [
-        ("Médiation de Test", 11, 1.0)]
+        ("Médiation de Test", 11, 1.0)
+    ]
     by_commune = sum(row.counts["opened"] for row in queries.rows_by("commune", Filters()))
     assert by_commune == queries.totals(Filters())["opened"] == 9
 
@@ -77,7 +83,10 @@ def test_decline_reasons_and_outcomes(world):
 def test_open_needs_and_medecin_traitant(world):
     # 11 numérique needs, 3 closed as met by a completed orientation.
     assert [(figure.label, figure.count) for figure in queries.open_needs_by_volet(Filters())] == [
-        ("Numérique", 8), ("Santé", 0), ("Mobilité", 0)]
+        ("Numérique", 8),
+        ("Santé", 0),
+        ("Mobilité", 0),
+    ]
     sante = queries.sante_figures(Filters())
     assert (sante.mas_cases, sante.without_medecin_traitant, sante.medecin_traitant_found) == (0, 0, 0)
 
@@ -101,7 +110,8 @@ def test_histogram_percentile_is_percentile_cont():
             histogram[value] = histogram.get(value, 0) + 1
         for fraction in (0.5, 0.8):
             assert histogram_percentile(list(histogram.items()), fraction) == pytest.approx(
-                percentile(values, fraction))
+                percentile(values, fraction)
+            )
     assert histogram_percentile([], 0.5) is None
 
 
@@ -109,8 +119,11 @@ def test_median_answer_in_sql_matches_python(world):
     """The window-sum median (PostgreSQL here, SQLite in test_sqlite.py) equals percentile_cont."""
     from orientation.extensions import db
 
-    rows = db.session.execute(db.select(DelayFact.hours, DelayFact.count).where(
-        DelayFact.level == "service", DelayFact.kind == DelayKind.TO_DECISION)).all()
+    rows = db.session.execute(
+        db.select(DelayFact.hours, DelayFact.count).where(
+            DelayFact.level == "service", DelayFact.kind == DelayKind.TO_DECISION
+        )
+    ).all()
     expected = round(histogram_percentile([(h, c) for h, c in rows], 0.5) / 24, 1)
     assert queries.decision_delay_by(DelayFact.service_id, Filters()) == {world.service.id: expected}
     # An even count: one more decision after 96 h → 24 ×5, 48, 48, 72, 96, 96 → median (24 + 48) / 2 = 36 h.

@@ -13,8 +13,13 @@ from tests import builders
 from tests.pilotage.conftest import COVE
 from tests.referrals import builders as referral_builders
 
-PAGES = ["/pilotage/", "/pilotage/carte", "/pilotage/synthese", "/pilotage/export/epci.csv",
-         "/pilotage/export/tout.xlsx"]
+PAGES = [
+    "/pilotage/",
+    "/pilotage/carte",
+    "/pilotage/synthese",
+    "/pilotage/export/epci.csv",
+    "/pilotage/export/tout.xlsx",
+]
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -42,13 +47,15 @@ def test_small_counts_are_hidden_and_no_person_is_reachable(world, logged_in):
     html = logged_in(world.coordinator).get("/pilotage/").get_data(as_text=True)
     assert "Orientations envoyées" in html and "&lt; 5" in html
     assert "Secret" not in html and "Prénom" not in html  # no name of the people counted
-    main = html[html.index('<main'):html.index('</main>')]
+    main = html[html.index("<main") : html.index("</main>")]
     assert "/personnes" not in main and "/orientations/" not in main  # no link from a figure to a file
     table = _csv(logged_in(world.coordinator).get("/pilotage/export/epci.csv"))
     cove = next(row for row in table if row["SIREN"] == COVE)
     assert cove["Envoyées"] == "< 5" and cove["Taux d'acceptation"] == "—"
-    key = {row["Indicateur"]: row["Valeur"] for row in _csv(logged_in(world.coordinator).get(
-        "/pilotage/export/indicateurs.csv"))}
+    key = {
+        row["Indicateur"]: row["Valeur"]
+        for row in _csv(logged_in(world.coordinator).get("/pilotage/export/indicateurs.csv"))
+    }
     assert key["Orientations envoyées"] == "11" and key["Refusées"] == "< 5" and key["Terminées"] == "5"
     assert key["Délai de décision — médiane (jours)"] == "1,0"
     april = _csv(logged_in(world.coordinator).get("/pilotage/export/indicateurs.csv?debut=2026-04"))
@@ -61,8 +68,9 @@ def test_csv_opens_in_excel_with_the_right_columns(world, logged_in):
     data = response.get_data()
     assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads the accents right
     header = data[3:].decode("utf-8").splitlines()[0]
-    assert header == ("EPCI;SIREN;Envoyées;Ouvertes;Acceptées;Refusées;Réorientées;Expirées;Terminées;"
-                      "Taux d'acceptation")
+    assert header == (
+        "EPCI;SIREN;Envoyées;Ouvertes;Acceptées;Refusées;Réorientées;Expirées;Terminées;Taux d'acceptation"
+    )
     delays = _csv(logged_in(world.coordinator).get("/pilotage/export/delais.csv"))
     assert list(delays[0]) == ["Délai", "Orientations mesurées", "Médiane (jours)", "8 sur 10 en moins de (jours)"]
 
@@ -82,8 +90,12 @@ def test_manager_sees_only_their_structure(world, logged_in):
     html = logged_in(world.manager).get("/pilotage/").get_data(as_text=True)
     assert "Médiation de Test" in html and "reçues par votre structure" in html
     # Filters naming another structure are ignored: the scope stays the manager's.
-    key = {row["Indicateur"]: row["Valeur"] for row in _csv(logged_in(world.manager).get(
-        f"/pilotage/export/indicateurs.csv?destinataire={world.sender_org.id}"))}
+    key = {
+        row["Indicateur"]: row["Valeur"]
+        for row in _csv(
+            logged_in(world.manager).get(f"/pilotage/export/indicateurs.csv?destinataire={world.sender_org.id}")
+        )
+    }
     assert key["Orientations envoyées"] == "11"
     other = referral_builders.member(builders.organisation("Autre structure"), MembershipRole.MANAGER)
     key = {row["Indicateur"]: row["Valeur"] for row in _csv(logged_in(other).get("/pilotage/export/indicateurs.csv"))}

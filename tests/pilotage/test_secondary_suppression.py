@@ -9,14 +9,17 @@ from tests.pilotage.conftest import COVE, GRAND_AVIGNON
 from tests.pilotage.test_pages import _csv
 
 
-@pytest.mark.parametrize(("values", "expected"), [
-    ([20, 3, 10, 0], [20, None, MASKED, 0]),  # 3 = total − 30: the smallest other count goes too
-    ([2, 2, 30], [None, None, MASKED]),  # two hidden, but 4 together (each then ≤ 4) : not enough
-    ([4, 3, 12, 50], [None, None, 12, 50]),  # 7 hidden among two cells: no single one can be found
-    ([0, 8, 9], [0, 8, 9]),  # nothing small: nothing hidden
-    ([3, 0], [None, 0]),  # the total (3) is itself hidden
-    ([1, 6, 0, 7], [None, MASKED, 0, 7]),
-])
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([20, 3, 10, 0], [20, None, MASKED, 0]),  # 3 = total − 30: the smallest other count goes too
+        ([2, 2, 30], [None, None, MASKED]),  # two hidden, but 4 together (each then ≤ 4) : not enough
+        ([4, 3, 12, 50], [None, None, 12, 50]),  # 7 hidden among two cells: no single one can be found
+        ([0, 8, 9], [0, 8, 9]),  # nothing small: nothing hidden
+        ([3, 0], [None, 0]),  # the total (3) is itself hidden
+        ([1, 6, 0, 7], [None, MASKED, 0, 7]),
+    ],
+)
 def test_protect(values, expected):
     assert protect(values) == expected
 
@@ -39,8 +42,13 @@ def test_no_export_lets_a_small_count_be_worked_out(world, logged_in):
     assert epci[GRAND_AVIGNON]["Taux d'acceptation"] == "—"  # the rate would give a hidden decision away
     months = _csv(client.get("/pilotage/export/mois.csv"))
     assert [row["Envoyées"] for row in months] == ["masqué", "< 5"]  # March 10, April 1
-    totals = {"Envoyées": "Orientations envoyées", "Acceptées": "Acceptées", "Refusées": "Refusées",
-              "Terminées": "Terminées", "Expirées": "Expirées sans réponse"}
+    totals = {
+        "Envoyées": "Orientations envoyées",
+        "Acceptées": "Acceptées",
+        "Refusées": "Refusées",
+        "Terminées": "Terminées",
+        "Expirées": "Expirées sans réponse",
+    }
     for table in ("epci", "mois", "volets", "emettrices", "destinataires", "services"):
         rows = _csv(client.get(f"/pilotage/export/{table}.csv"))
         for column, indicator in totals.items():

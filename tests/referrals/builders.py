@@ -22,10 +22,16 @@ from orientation.referrals.models import Appointment, AppointmentChannel, Orient
 from tests import builders
 from tests.directory import builders as directory_builders
 
-THEMATIQUE = {Volet.NUMERIQUE: "numerique--acceder-a-des-services-en-ligne", Volet.SANTE: "sante--acces-aux-soins",
-              Volet.MOBILITE: "mobilite--acceder-a-un-vehicule"}
-NEED = {Volet.NUMERIQUE: NeedCode.NUMERIQUE_DEMARCHES, Volet.SANTE: NeedCode.SANTE_MEDECIN_TRAITANT,
-        Volet.MOBILITE: NeedCode.MOBILITE_VEHICULE}
+THEMATIQUE = {
+    Volet.NUMERIQUE: "numerique--acceder-a-des-services-en-ligne",
+    Volet.SANTE: "sante--acces-aux-soins",
+    Volet.MOBILITE: "mobilite--acceder-a-un-vehicule",
+}
+NEED = {
+    Volet.NUMERIQUE: NeedCode.NUMERIQUE_DEMARCHES,
+    Volet.SANTE: NeedCode.SANTE_MEDECIN_TRAITANT,
+    Volet.MOBILITE: NeedCode.MOBILITE_VEHICULE,
+}
 
 # The path from draft to each status: (to, needs actor side) steps.
 PATHS = {
@@ -51,11 +57,22 @@ def _password_hash() -> str:
     return hash_password(builders.PASSWORD)
 
 
-def member(organisation: Organisation, role: MembershipRole = MembershipRole.AGENT, *, first_name: str = "Alex",
-           last_name: str = "Test", coordinator: bool = False) -> User:
+def member(
+    organisation: Organisation,
+    role: MembershipRole = MembershipRole.AGENT,
+    *,
+    first_name: str = "Alex",
+    last_name: str = "Test",
+    coordinator: bool = False,
+) -> User:
     """A user of `organisation` who can log in with builders.PASSWORD (hashed once per run: fast)."""
-    user = User(email=f"membre{next(_counter)}.{id(organisation)}@test.orientation.fr", first_name=first_name,
-                last_name=last_name, password_hash=_password_hash(), is_coordinator=coordinator)
+    user = User(
+        email=f"membre{next(_counter)}.{id(organisation)}@test.orientation.fr",
+        first_name=first_name,
+        last_name=last_name,
+        password_hash=_password_hash(),
+        is_coordinator=coordinator,
+    )
     db.session.add(user)
     db.session.flush()
     builders.membership(user, organisation, role)
@@ -69,25 +86,41 @@ def receiving_service(organisation: Organisation | None = None, volet: Volet = V
     return directory_builders.service(structure_=structure, thematiques=[THEMATIQUE[volet]], zones=["84"], **fields)
 
 
-def person(organisation: Organisation, *, consent: bool = True, volets=tuple(Volet), user=None,
-           first_name: str = "Lucie", last_name: str = "Durand", **fields) -> Person:
+def person(
+    organisation: Organisation,
+    *,
+    consent: bool = True,
+    volets=tuple(Volet),
+    user=None,
+    first_name: str = "Lucie",
+    last_name: str = "Durand",
+    **fields,
+) -> Person:
     user = user or member(organisation)
     fields.setdefault("commune_code", "84007")
     fields.setdefault("phone", "06 12 34 56 78")
     fields.setdefault("contact_preference", ContactPreference.PHONE)
-    created = people_operations.save_person(None, organisation_id=organisation.id, user=user, first_name=first_name,
-                                            last_name=last_name, **fields)
+    created = people_operations.save_person(
+        None, organisation_id=organisation.id, user=user, first_name=first_name, last_name=last_name, **fields
+    )
     if consent:
-        people_operations.record_consent(created, user=user, organisation_id=organisation.id,
-                                         method=ConsentMethod.ORAL, purpose="Orientation", scope=list(volets))
+        people_operations.record_consent(
+            created,
+            user=user,
+            organisation_id=organisation.id,
+            method=ConsentMethod.ORAL,
+            purpose="Orientation",
+            scope=list(volets),
+        )
     db.session.refresh(created)
     return created
 
 
 def need(person_: Person, volet: Volet = Volet.NUMERIQUE, user=None):
     user = user or member(person_.organisation)
-    (created,) = people_operations.add_needs(person_, user=user, volet=volet, codes=[NEED[volet]],
-                                             details=[], note="Note du diagnostic")
+    (created,) = people_operations.add_needs(
+        person_, user=user, volet=volet, codes=[NEED[volet]], details=[], note="Note du diagnostic"
+    )
     db.session.refresh(person_)
     return created
 
@@ -105,30 +138,49 @@ class Scenario:
 
     def orientation(self, status: S = S.SENT, **fields) -> Orientation:
         created = operations.create_orientation(
-            self.person, service_id=self.service.id, user=self.sender, organisation_id=self.sender_org.id,
-            need_ids=[self.need.id], message=fields.pop("message", "Bonjour, merci de recevoir Mme Durand."),
+            self.person,
+            service_id=self.service.id,
+            user=self.sender,
+            organisation_id=self.sender_org.id,
+            need_ids=[self.need.id],
+            message=fields.pop("message", "Bonjour, merci de recevoir Mme Durand."),
             urgency=fields.pop("urgency", "normal"),
             shared_fields=fields.pop("shared_fields", [SharedField.PHONE.value, SharedField.COMMUNE.value]),
-            send=False)
+            send=False,
+        )
         walk(created, status, self)
         return created
 
     def appointment(self, starts_at: datetime, *, agreed: bool = True) -> Appointment:
         """A rendez-vous at `starts_at` (aware) on a new accepted orientation, which it puts in progress."""
         orientation = self.orientation(S.ACCEPTED)
-        return operations.add_appointment(orientation, user=self.receiver, starts_at=starts_at,
-                                          channel=AppointmentChannel.IN_PERSON, place="12 rue de la République",
-                                          reminder_agreed=agreed, note=None)
+        return operations.add_appointment(
+            orientation,
+            user=self.receiver,
+            starts_at=starts_at,
+            channel=AppointmentChannel.IN_PERSON,
+            place="12 rue de la République",
+            reminder_agreed=agreed,
+            note=None,
+        )
 
 
 def walk(orientation: Orientation, status: S, scenario: Scenario) -> Orientation:
     current = S.DRAFT
     for step in PATHS[status]:
         rule = lifecycle.rule_for(current, step)
-        actor = None if rule.sides == lifecycle.SYSTEM else (
-            scenario.sender if lifecycle.Side.SENDER in rule.sides else scenario.receiver)
-        lifecycle.transition(orientation, step, actor=actor, reason=rule.reasons[0] if rule.reasons else None,
-                             outcome=Outcome.PARTLY_MET if rule.needs_outcome else None)
+        actor = (
+            None
+            if rule.sides == lifecycle.SYSTEM
+            else (scenario.sender if lifecycle.Side.SENDER in rule.sides else scenario.receiver)
+        )
+        lifecycle.transition(
+            orientation,
+            step,
+            actor=actor,
+            reason=rule.reasons[0] if rule.reasons else None,
+            outcome=Outcome.PARTLY_MET if rule.needs_outcome else None,
+        )
         current = step
     db.session.refresh(orientation)
     return orientation

@@ -70,7 +70,8 @@ def test_closed_loop_in_a_browser(tmp_path):
         page.locator("[data-action-open='completed'][aria-expanded='true']").wait_for()
         page.get_by_text("Besoin satisfait", exact=True).click()
         page.locator("form", has=page.locator("[data-action='completed']")).get_by_label("Commentaire").fill(
-            "Carte Vitale commandée.")
+            "Carte Vitale commandée."
+        )
         page.locator("[data-action='completed']").click()
         page.get_by_text("maintenant « Terminée »").wait_for()
 

@@ -40,8 +40,9 @@ def _decide(app, orientation_id, user_id, to_status, barrier, results):
             user = db.session.get(rb.User, user_id)
             _ = user.memberships, orientation.version  # loaded before the race
             barrier.wait(timeout=10)
-            lifecycle.transition(orientation, to_status, actor=user,
-                                 reason=Reason.FULL if to_status is S.DECLINED else None)
+            lifecycle.transition(
+                orientation, to_status, actor=user, reason=Reason.FULL if to_status is S.DECLINED else None
+            )
             db.session.commit()
             results.append(("won", to_status))
         except lifecycle.TransitionConflict as conflict:
@@ -62,8 +63,10 @@ def test_two_simultaneous_decisions_exactly_one_wins(committed_app, attempt):
         db.session.commit()
         second_id = second_receiver.id
     barrier, results = threading.Barrier(2), []
-    threads = [threading.Thread(target=_decide, args=(committed_app, ids[0], ids[1], S.ACCEPTED, barrier, results)),
-               threading.Thread(target=_decide, args=(committed_app, ids[0], second_id, S.DECLINED, barrier, results))]
+    threads = [
+        threading.Thread(target=_decide, args=(committed_app, ids[0], ids[1], S.ACCEPTED, barrier, results)),
+        threading.Thread(target=_decide, args=(committed_app, ids[0], second_id, S.DECLINED, barrier, results)),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -76,7 +79,10 @@ def test_two_simultaneous_decisions_exactly_one_wins(committed_app, attempt):
     with committed_app.app_context():
         orientation = db.session.get(Orientation, ids[0])
         assert orientation.status is winner and orientation.version == 4
-        decisions = db.session.scalars(sa.select(OrientationEvent.to_status).where(
-            OrientationEvent.orientation_id == ids[0], OrientationEvent.to_status.in_([S.ACCEPTED, S.DECLINED])))
+        decisions = db.session.scalars(
+            sa.select(OrientationEvent.to_status).where(
+                OrientationEvent.orientation_id == ids[0], OrientationEvent.to_status.in_([S.ACCEPTED, S.DECLINED])
+            )
+        )
         assert list(decisions) == [winner]
         db.session.remove()

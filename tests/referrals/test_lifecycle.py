@@ -35,28 +35,36 @@ def _actor(world, name):
 
 
 def _events(orientation) -> list[OrientationEvent]:
-    return list(db.session.scalars(sa.select(OrientationEvent).where(OrientationEvent.orientation_id == orientation.id)
-                                   .order_by(OrientationEvent.id)))
+    return list(
+        db.session.scalars(
+            sa.select(OrientationEvent)
+            .where(OrientationEvent.orientation_id == orientation.id)
+            .order_by(OrientationEvent.id)
+        )
+    )
 
 
-@pytest.mark.parametrize(("from_status", "to_status", "actor_name"),
-                         list(itertools.product(list(S), list(S), ACTORS)),
-                         ids=lambda value: str(value))
+@pytest.mark.parametrize(
+    ("from_status", "to_status", "actor_name"),
+    list(itertools.product(list(S), list(S), ACTORS)),
+    ids=lambda value: str(value),
+)
 def test_transition_table(world, from_status, to_status, actor_name):
     orientation = world.orientation(from_status)
     rule = TRANSITIONS.get((from_status, to_status))
     allowed = rule is not None and SIDE_OF_ACTOR[actor_name] in rule.sides
     if actor_name == "receiver" and from_status is S.DRAFT:
         allowed = False  # a draft is invisible to the receiver
-    reason = (rule.reasons[0] if rule and rule.reasons else None)
+    reason = rule.reasons[0] if rule and rule.reasons else None
     if reason is Reason.CONSENT_WITHDRAWN and actor_name != "system":
         reason = Reason.OTHER
     outcome = Outcome.PARTLY_MET if rule and rule.needs_outcome else None
     before = orientation.version
     events_before = len(_events(orientation))
     if allowed:
-        event = lifecycle.transition(orientation, to_status, actor=_actor(world, actor_name), reason=reason,
-                                     note="précision", outcome=outcome)
+        event = lifecycle.transition(
+            orientation, to_status, actor=_actor(world, actor_name), reason=reason, note="précision", outcome=outcome
+        )
         assert orientation.status is to_status
         assert orientation.version == before + 1
         assert (event.from_status, event.to_status, event.side) == (from_status, to_status, SIDE_OF_ACTOR[actor_name])
@@ -65,21 +73,27 @@ def test_transition_table(world, from_status, to_status, actor_name):
         assert (orientation.closed_at is not None) == to_status.is_closed
     else:
         with pytest.raises(TransitionError) as refused:
-            lifecycle.transition(orientation, to_status, actor=_actor(world, actor_name), reason=reason,
-                                 note="précision", outcome=outcome)
+            lifecycle.transition(
+                orientation,
+                to_status,
+                actor=_actor(world, actor_name),
+                reason=reason,
+                note="précision",
+                outcome=outcome,
+            )
         assert str(refused.value)  # a French message for the user
         db.session.refresh(orientation)
         assert orientation.status is from_status and orientation.version == before
         assert len(_events(orientation)) == events_before
 
 
-@pytest.mark.parametrize(("pair", "rule"), [(pair, rule) for pair, rule in TRANSITIONS.items() if rule.reasons],
-                         ids=lambda value: str(value))
+@pytest.mark.parametrize(
+    ("pair", "rule"), [(pair, rule) for pair, rule in TRANSITIONS.items() if rule.reasons], ids=lambda value: str(value)
+)
 def test_reason_is_required_and_checked(world, pair, rule):
     from_status, to_status = pair
     orientation = world.orientation(from_status)
-    actor = None if rule.sides == lifecycle.SYSTEM else (
-        world.sender if Side.SENDER in rule.sides else world.receiver)
+    actor = None if rule.sides == lifecycle.SYSTEM else (world.sender if Side.SENDER in rule.sides else world.receiver)
     with pytest.raises(InvalidTransition, match="motif"):
         lifecycle.transition(orientation, to_status, actor=actor)
     with pytest.raises(InvalidTransition, match="motif"):

@@ -23,11 +23,19 @@ BOTH = SENDERS | RECEIVERS
 ENDPOINTS = [
     ("GET", "/personnes/{person}", SENDERS, None),
     ("GET", "/personnes/{person}/modifier", SENDERS, None),
-    ("POST", "/personnes/{person}/modifier", SENDERS, {"first_name": "Lucie", "last_name": "Durand",
-                                                      "contact_preference": "post"}),
+    (
+        "POST",
+        "/personnes/{person}/modifier",
+        SENDERS,
+        {"first_name": "Lucie", "last_name": "Durand", "contact_preference": "post"},
+    ),
     ("GET", "/personnes/{person}/consentement", SENDERS, None),
-    ("POST", "/personnes/{person}/consentement", SENDERS, {"agreed": "y", "method": "oral", "purpose": "x",
-                                                          "scope": ["sante"]}),
+    (
+        "POST",
+        "/personnes/{person}/consentement",
+        SENDERS,
+        {"agreed": "y", "method": "oral", "purpose": "x", "scope": ["sante"]},
+    ),
     ("POST", "/personnes/consentements/{consent}/retirer", SENDERS, {}),
     ("GET", "/personnes/{person}/besoins/sante", SENDERS, None),
     ("POST", "/personnes/{person}/besoins/sante", SENDERS, {"codes": ["sante_droits"]}),
@@ -38,8 +46,12 @@ ENDPOINTS = [
     ("GET", "/orientations/{orientation}", BOTH, None),
     ("POST", "/orientations/{orientation}/statut", BOTH, {"to_status": "accepted"}),
     ("POST", "/orientations/{orientation}/commentaires", BOTH, {"body": "bonjour"}),
-    ("POST", "/orientations/{orientation}/rendez-vous", RECEIVERS, {
-        "day": (date.today() + timedelta(days=2)).isoformat(), "time": "09:00", "channel": "phone"}),
+    (
+        "POST",
+        "/orientations/{orientation}/rendez-vous",
+        RECEIVERS,
+        {"day": (date.today() + timedelta(days=2)).isoformat(), "time": "09:00", "channel": "phone"},
+    ),
 ]
 
 
@@ -50,10 +62,20 @@ def matrix(world):
     receiver_manager = rb.member(world.receiver_org, MembershipRole.MANAGER)
     departement = builders.organisation("Département", type=OrganisationType.DEPARTEMENT)
     coordinator = rb.member(departement, MembershipRole.MANAGER, coordinator=True)
-    users = {"sender_agent": world.sender, "sender_manager": sender_manager, "receiver_agent": world.receiver,
-             "receiver_manager": receiver_manager, "outsider": world.outsider, "coordinator": coordinator}
-    ids = {"person": world.person.id, "consent": orientation.consent_id, "need": world.need.id,
-           "orientation": orientation.id}
+    users = {
+        "sender_agent": world.sender,
+        "sender_manager": sender_manager,
+        "receiver_agent": world.receiver,
+        "receiver_manager": receiver_manager,
+        "outsider": world.outsider,
+        "coordinator": coordinator,
+    }
+    ids = {
+        "person": world.person.id,
+        "consent": orientation.consent_id,
+        "need": world.need.id,
+        "orientation": orientation.id,
+    }
     return users, ids
 
 
@@ -70,8 +92,9 @@ def test_need_to_know(matrix, logged_in, role, method, url, allowed, data):
     else:
         assert response.status_code == 403
         assert "Durand" not in body and "06 12 34 56 78" not in body
-        logged = db.session.scalar(sa.select(sa.func.count()).select_from(PersonAccessLog)
-                                   .where(PersonAccessLog.user_id == users[role].id))
+        logged = db.session.scalar(
+            sa.select(sa.func.count()).select_from(PersonAccessLog).where(PersonAccessLog.user_id == users[role].id)
+        )
         assert logged == 0
 
 
@@ -109,6 +132,5 @@ def test_every_read_of_an_orientation_is_logged(world, logged_in):
     orientation = world.orientation(S.SENT)
     logged_in(world.receiver).get(f"/orientations/{orientation.id}")
     entry = db.session.scalar(sa.select(PersonAccessLog).where(PersonAccessLog.user_id == world.receiver.id))
-    assert (entry.person_id, entry.orientation_id, entry.purpose) == (world.person.id, orientation.id,
-                                                                      "referrals.show")
+    assert (entry.person_id, entry.orientation_id, entry.purpose) == (world.person.id, orientation.id, "referrals.show")
     assert entry.organisation_id == world.receiver_org.id

@@ -156,8 +156,10 @@ def test_service_obtained_question_30_days_after_completion_and_answer(world, lo
     client = logged_in(world.sender)
     page = client.get(f"/orientations/{orientation.id}/service-obtenu")
     assert page.status_code == 200
-    refused = client.post(f"/orientations/{orientation.id}/service-obtenu",
-                          data={"csrf_token": csrf_token_from(page.get_data(as_text=True)), "answer": "peut-etre"})
+    refused = client.post(
+        f"/orientations/{orientation.id}/service-obtenu",
+        data={"csrf_token": csrf_token_from(page.get_data(as_text=True)), "answer": "peut-etre"},
+    )
     assert refused.status_code == 400
     done = client.submit(f"/orientations/{orientation.id}/service-obtenu", {"answer": "partly"})
     assert done.status_code == 302
@@ -259,8 +261,14 @@ def test_every_reminder_template_renders(world, outbox):
         db.session.refresh(message)
         assert message.status in (MessageStatus.SENT, MessageStatus.CANCELLED), (message.template, message.last_error)
     subjects = " | ".join(m.subject for m in outbox)
-    for expected in ("attend d'être ouverte", "attend votre décision", "toujours sans décision",
-                     "Où en est l'accompagnement", "vraiment obtenu", "expirée"):
+    for expected in (
+        "attend d'être ouverte",
+        "attend votre décision",
+        "toujours sans décision",
+        "Où en est l'accompagnement",
+        "vraiment obtenu",
+        "expirée",
+    ):
         assert expected in subjects, subjects
 
 

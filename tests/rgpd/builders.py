@@ -25,11 +25,18 @@ from tests.referrals import builders as rb
 
 # Free texts and contact details written into the file: none may survive an anonymisation.
 SECRETS = {
-    "phone": "06 11 22 33 44", "email": "rosa.pereira@exemple.fr", "address": "12 rue des Lilas",
-    "message": "Mme Pereira a peur du dentiste", "comment": "Elle viendra avec sa fille",
-    "appointment": "Bureau 3, 2e étage", "attempt": "Messagerie pleine", "note": "Dettes de loyer importantes",
-    "need": "Vit seule depuis le décès de son mari", "mas_message": "Appeler après 10 h",
-    "closure": "Soins pris en charge par la CSS", "withdrawal": "Ne souhaite plus",
+    "phone": "06 11 22 33 44",
+    "email": "rosa.pereira@exemple.fr",
+    "address": "12 rue des Lilas",
+    "message": "Mme Pereira a peur du dentiste",
+    "comment": "Elle viendra avec sa fille",
+    "appointment": "Bureau 3, 2e étage",
+    "attempt": "Messagerie pleine",
+    "note": "Dettes de loyer importantes",
+    "need": "Vit seule depuis le décès de son mari",
+    "mas_message": "Appeler après 10 h",
+    "closure": "Soins pris en charge par la CSS",
+    "withdrawal": "Ne souhaite plus",
 }
 PDF = b"%PDF-1.4\n% bilan\n%%EOF\n"
 
@@ -48,43 +55,75 @@ def full_file() -> FullFile:
     """Rosa's file at a CCAS: consent, needs, a closed MAS case with every step, a completed orientation."""
     world = cpam_builders.world()
     person = world.person
-    people_operations.save_person(person, organisation_id=person.organisation_id, user=world.detector,
-                                  phone=SECRETS["phone"], email=SECRETS["email"], address=SECRETS["address"],
-                                  birth_date=date(1958, 4, 2), referent_id=world.detector.id)
+    people_operations.save_person(
+        person,
+        organisation_id=person.organisation_id,
+        user=world.detector,
+        phone=SECRETS["phone"],
+        email=SECRETS["email"],
+        address=SECRETS["address"],
+        birth_date=date(1958, 4, 2),
+        referent_id=world.detector.id,
+    )
     case = world.saisine(message=SECRETS["mas_message"], other_care=None)
     cpam_operations.open_case(case, user=world.conseiller)
-    cpam_operations.record_contact_attempt(case, user=world.conseiller, succeeded=False, channel="phone",
-                                           note=SECRETS["attempt"])
+    cpam_operations.record_contact_attempt(
+        case, user=world.conseiller, succeeded=False, channel="phone", note=SECRETS["attempt"]
+    )
     cpam_operations.record_contact_attempt(case, user=world.conseiller, succeeded=True, channel="phone", note=None)
     cpam_operations.update_rights(case, user=world.conseiller, statuses={"css": "opened"})
     cpam_operations.add_note(case, user=world.conseiller, body=SECRETS["note"])
     cpam_operations.close_case(case, user=world.conseiller, outcome="abandoned", reason=SECRETS["closure"])
 
-    people_operations.record_consent(person, user=world.detector, organisation_id=person.organisation_id,
-                                     method=ConsentMethod.WRITTEN, purpose="Orientation numérique",
-                                     scope=[Volet.NUMERIQUE.value, Volet.SANTE.value])
-    (need,) = people_operations.add_needs(person, user=world.detector, volet=Volet.NUMERIQUE,
-                                          codes=[NeedCode.NUMERIQUE_DEMARCHES], details=[], note=SECRETS["need"])
-    (doctor_need,) = people_operations.add_needs(person, user=world.detector, volet=Volet.SANTE,
-                                                 codes=[NeedCode.SANTE_MEDECIN_TRAITANT], details=[], note=None)
-    cpam_operations.declare_medecin_traitant(doctor_need, user=world.detector,
-                                             organisation_id=person.organisation_id)
+    people_operations.record_consent(
+        person,
+        user=world.detector,
+        organisation_id=person.organisation_id,
+        method=ConsentMethod.WRITTEN,
+        purpose="Orientation numérique",
+        scope=[Volet.NUMERIQUE.value, Volet.SANTE.value],
+    )
+    (need,) = people_operations.add_needs(
+        person,
+        user=world.detector,
+        volet=Volet.NUMERIQUE,
+        codes=[NeedCode.NUMERIQUE_DEMARCHES],
+        details=[],
+        note=SECRETS["need"],
+    )
+    (doctor_need,) = people_operations.add_needs(
+        person, user=world.detector, volet=Volet.SANTE, codes=[NeedCode.SANTE_MEDECIN_TRAITANT], details=[], note=None
+    )
+    cpam_operations.declare_medecin_traitant(doctor_need, user=world.detector, organisation_id=person.organisation_id)
     receiver_org = world.other_org
     receiver = rb.member(receiver_org, first_name="Karim", last_name="Benali")
     service = rb.receiving_service(receiver_org, Volet.NUMERIQUE, name="Aide aux démarches")
     orientation = referral_operations.create_orientation(
-        person, service_id=service.id, user=world.detector, organisation_id=person.organisation_id,
-        need_ids=[need.id], message=SECRETS["message"], urgency="normal",
-        shared_fields=[SharedField.PHONE.value, SharedField.COMMUNE.value])
+        person,
+        service_id=service.id,
+        user=world.detector,
+        organisation_id=person.organisation_id,
+        need_ids=[need.id],
+        message=SECRETS["message"],
+        urgency="normal",
+        shared_fields=[SharedField.PHONE.value, SharedField.COMMUNE.value],
+    )
     for step in (S.RECEIVED, S.ACCEPTED):
         referral_operations.change_status(orientation, step, user=receiver)
     referral_operations.add_comment(orientation, user=receiver, body=SECRETS["comment"])
-    add_attachment(orientation, user=receiver, organisation_id=receiver_org.id,
-                   filename="Bilan Rosa Pereira.pdf", data=PDF)
+    add_attachment(
+        orientation, user=receiver, organisation_id=receiver_org.id, filename="Bilan Rosa Pereira.pdf", data=PDF
+    )
     starts_at = referral_operations.paris_time(date.today() + timedelta(days=3), time(10, 0))
-    referral_operations.add_appointment(orientation, user=receiver, starts_at=starts_at, channel="in_person",
-                                        place=SECRETS["appointment"], reminder_agreed=True,
-                                        note=SECRETS["appointment"])
+    referral_operations.add_appointment(
+        orientation,
+        user=receiver,
+        starts_at=starts_at,
+        channel="in_person",
+        place=SECRETS["appointment"],
+        reminder_agreed=True,
+        note=SECRETS["appointment"],
+    )
     referral_operations.change_status(orientation, S.COMPLETED, user=receiver, outcome="met")
     db.session.add(OrientationReminder(orientation_id=orientation.id, key="unopened"))
     db.session.flush()
@@ -104,13 +143,25 @@ def age(person_ids, days: int = 800) -> None:
     db.session.execute(sa.update(people).where(people.c.id.in_(ids)).values(created_at=old, updated_at=old))
     db.session.execute(sa.update(consents).where(consents.c.person_id.in_(ids)).values(collected_at=old))
     db.session.execute(sa.update(needs).where(needs.c.person_id.in_(ids)).values(created_at=old, updated_at=old))
-    db.session.execute(sa.update(orientations).where(orientations.c.person_id.in_(ids)).values(
-        created_at=old, last_activity_at=old,
-        closed_at=sa.case((orientations.c.closed_at.is_(None), None), else_=sa.literal(old)),
-        sent_at=sa.case((orientations.c.sent_at.is_(None), None), else_=sa.literal(old))))
-    db.session.execute(sa.update(cases).where(cases.c.person_id.in_(ids)).values(
-        filed_at=old, last_progress_at=old,
-        closed_at=sa.case((cases.c.closed_at.is_(None), None), else_=sa.literal(old))))
+    db.session.execute(
+        sa.update(orientations)
+        .where(orientations.c.person_id.in_(ids))
+        .values(
+            created_at=old,
+            last_activity_at=old,
+            closed_at=sa.case((orientations.c.closed_at.is_(None), None), else_=sa.literal(old)),
+            sent_at=sa.case((orientations.c.sent_at.is_(None), None), else_=sa.literal(old)),
+        )
+    )
+    db.session.execute(
+        sa.update(cases)
+        .where(cases.c.person_id.in_(ids))
+        .values(
+            filed_at=old,
+            last_progress_at=old,
+            closed_at=sa.case((cases.c.closed_at.is_(None), None), else_=sa.literal(old)),
+        )
+    )
     db.session.expire_all()
 
 

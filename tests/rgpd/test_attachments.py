@@ -21,13 +21,21 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 def _upload(client, orientation, name: str, data: bytes):
     page = f"/orientations/{orientation.id}"
-    return client.submit(f"/orientations/{orientation.id}/documents", {"document": (io.BytesIO(data), name)},
-                         page=page, content_type="multipart/form-data", follow_redirects=True)
+    return client.submit(
+        f"/orientations/{orientation.id}/documents",
+        {"document": (io.BytesIO(data), name)},
+        page=page,
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
 
 
 def _documents(orientation) -> list[OrientationAttachment]:
-    return list(db.session.scalars(sa.select(OrientationAttachment).where(
-        OrientationAttachment.orientation_id == orientation.id)))
+    return list(
+        db.session.scalars(
+            sa.select(OrientationAttachment).where(OrientationAttachment.orientation_id == orientation.id)
+        )
+    )
 
 
 def test_the_sender_attaches_a_pdf_and_the_receiver_opens_it(world, logged_in, attachments_folder):
@@ -35,8 +43,11 @@ def test_the_sender_attaches_a_pdf_and_the_receiver_opens_it(world, logged_in, a
     page = _upload(logged_in(world.sender), orientation, "certificat.pdf", PDF)
     assert "Le document est joint" in page.get_data(as_text=True)
     (document,) = _documents(orientation)
-    assert (document.content_type, document.size, document.organisation_id) == ("application/pdf", len(PDF),
-                                                                                world.sender_org.id)
+    assert (document.content_type, document.size, document.organisation_id) == (
+        "application/pdf",
+        len(PDF),
+        world.sender_org.id,
+    )
     stored = [path for path in attachments_folder.rglob("*") if path.is_file()]
     assert [path.read_bytes() for path in stored] == [PDF] and "certificat" not in str(stored[0])
     receiver = logged_in(world.receiver)
@@ -44,8 +55,14 @@ def test_the_sender_attaches_a_pdf_and_the_receiver_opens_it(world, logged_in, a
     response = receiver.get(f"/orientations/documents/{document.id}")
     assert response.status_code == 200 and response.data == PDF
     assert "attachment" in response.headers["Content-Disposition"] and response.mimetype == "application/pdf"
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(PersonAccessLog).where(
-        PersonAccessLog.purpose == "attachments.download", PersonAccessLog.user_id == world.receiver.id)) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(PersonAccessLog)
+            .where(PersonAccessLog.purpose == "attachments.download", PersonAccessLog.user_id == world.receiver.id)
+        )
+        == 1
+    )
 
 
 def test_wrong_types_and_disguised_files_are_refused_in_french(world, logged_in):

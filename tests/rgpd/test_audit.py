@@ -28,8 +28,11 @@ def _entries(person_id: int, **filters) -> list[PersonAccessLog]:
 
 
 def _all_log_text(person_id: int) -> str:
-    rows = db.session.execute(sa.select(PersonAccessLog.__table__).where(
-        PersonAccessLog.person_id == person_id)).mappings().all()
+    rows = (
+        db.session.execute(sa.select(PersonAccessLog.__table__).where(PersonAccessLog.person_id == person_id))
+        .mappings()
+        .all()
+    )
     return json.dumps([dict(row) for row in rows], default=str)
 
 
@@ -38,8 +41,11 @@ def test_a_read_records_who_when_and_from_where(world, logged_in_from):
     response = client.get(f"/personnes/{world.person.id}")
     assert response.status_code == 200, response.status_code
     (entry,) = _entries(world.person.id, action="read")
-    assert (entry.user_id, entry.organisation_id, entry.purpose) == (world.sender.id, world.sender_org.id,
-                                                                     "people.show")
+    assert (entry.user_id, entry.organisation_id, entry.purpose) == (
+        world.sender.id,
+        world.sender_org.id,
+        "people.show",
+    )
     assert entry.ip_address == "10.84.0.7" and entry.user_agent == BROWSER["User-Agent"]
     assert entry.at is not None
 
@@ -47,16 +53,28 @@ def test_a_read_records_who_when_and_from_where(world, logged_in_from):
 def test_rectification_through_the_edit_form_logs_field_names_not_values(world, logged_in_from):
     client = logged_in_from(world.sender)
     url = f"/personnes/{world.person.id}/modifier"
-    response = client.submit(url, {"first_name": "Lucie", "last_name": "Durand", "commune_code": "84007",
-                                   "phone": "06 98 76 54 32", "email": "lucie.durand@exemple.fr",
-                                   "address": "3 impasse des Oliviers", "contact_preference": "email",
-                                   "referent_id": ""})
+    response = client.submit(
+        url,
+        {
+            "first_name": "Lucie",
+            "last_name": "Durand",
+            "commune_code": "84007",
+            "phone": "06 98 76 54 32",
+            "email": "lucie.durand@exemple.fr",
+            "address": "3 impasse des Oliviers",
+            "contact_preference": "email",
+            "referent_id": "",
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     (change,) = _entries(world.person.id, action="update", target="people")
     assert {"phone", "email", "address", "contact_preference"} <= set(change.fields)
     assert "first_name" not in change.fields  # unchanged fields are not listed
-    assert (change.user_id, change.organisation_id, change.purpose) == (world.sender.id, world.sender_org.id,
-                                                                       "people.edit")
+    assert (change.user_id, change.organisation_id, change.purpose) == (
+        world.sender.id,
+        world.sender_org.id,
+        "people.edit",
+    )
     assert change.user_agent == BROWSER["User-Agent"]
     text = _all_log_text(world.person.id)
     for value in ("06 98 76 54 32", "98 76", "lucie.durand", "Oliviers"):
@@ -69,8 +87,14 @@ def test_changes_in_referrals_and_cpam_are_logged_by_the_same_hook(world, logged
     db.session.flush()
     entries = _entries(world.person.id)
     created = {(entry.target, entry.action.value) for entry in entries}
-    assert {("orientations", "create"), ("orientation_events", "create"), ("orientation_comments", "create"),
-            ("needs", "create"), ("consents", "create"), ("people", "create")} <= created
+    assert {
+        ("orientations", "create"),
+        ("orientation_events", "create"),
+        ("orientation_comments", "create"),
+        ("needs", "create"),
+        ("consents", "create"),
+        ("people", "create"),
+    } <= created
     comment_entry = next(e for e in entries if e.target == "orientation_comments")
     assert comment_entry.orientation_id == orientation.id and comment_entry.target_id is not None
     orientation_entry = next(e for e in entries if e.target == "orientations")
@@ -107,9 +131,12 @@ def test_the_orm_refuses_to_delete_an_entry(world):
 def test_the_database_refuses_update_delete_and_truncate(world):
     log_person_access(world.sender, world.person, "people.show")
     db.session.flush()
-    for statement in ("UPDATE person_access_logs SET purpose = 'x'", "DELETE FROM person_access_logs",
-                      "UPDATE person_access_logs SET user_id = NULL, ip_address = '1.2.3.4'",
-                      "TRUNCATE person_access_logs"):
+    for statement in (
+        "UPDATE person_access_logs SET purpose = 'x'",
+        "DELETE FROM person_access_logs",
+        "UPDATE person_access_logs SET user_id = NULL, ip_address = '1.2.3.4'",
+        "TRUNCATE person_access_logs",
+    ):
         with pytest.raises(sa.exc.DBAPIError, match="append-only"), db.session.begin_nested():
             db.session.execute(sa.text(statement))
     assert _entries(world.person.id, action="read")
@@ -132,8 +159,12 @@ def test_sqlite_triggers_refuse_update_and_delete(tmp_path):
     tables = [db.metadata.tables[name] for name in ("users", "organisations", "person_access_logs")]
     db.metadata.create_all(engine, tables=tables)
     with engine.begin() as connection:
-        connection.execute(sa.text("INSERT INTO person_access_logs (at, person_id, purpose, action) "
-                                   "VALUES ('2026-01-01', 1, 'people.show', 'read')"))
+        connection.execute(
+            sa.text(
+                "INSERT INTO person_access_logs (at, person_id, purpose, action) "
+                "VALUES ('2026-01-01', 1, 'people.show', 'read')"
+            )
+        )
     for statement in ("UPDATE person_access_logs SET purpose = 'x'", "DELETE FROM person_access_logs"):
         with pytest.raises(sa.exc.DBAPIError, match="append-only"), engine.begin() as connection:
             connection.execute(sa.text(statement))

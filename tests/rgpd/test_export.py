@@ -17,8 +17,14 @@ from tests.rgpd.builders import SECRETS
 def test_every_table_with_a_path_to_people_is_exported():
     linked = tables_linked_to_people(db.metadata)
     # The walk really follows paths (directly, via orientations, needs, cases), not only direct keys.
-    assert {"consents", "orientation_events", "orientation_needs", "mas_notes", "mas_case_care_kinds",
-            "medecin_traitant_declarations"} <= linked
+    assert {
+        "consents",
+        "orientation_events",
+        "orientation_needs",
+        "mas_notes",
+        "mas_case_care_kinds",
+        "medecin_traitant_declarations",
+    } <= linked
     missing = linked - set(EXPORT_SOURCES)
     assert not missing, f"tables of personal data missing from the RGPD export: {sorted(missing)}"
     assert set(SECTION_TITLES) >= set(EXPORT_SOURCES) | {"outbox_messages"}
@@ -33,10 +39,18 @@ def test_every_table_with_a_path_to_people_is_audited_or_excused():
 def test_the_model_walk_would_catch_a_new_table():
     metadata = sa.MetaData()
     sa.Table("people", metadata, sa.Column("id", sa.Integer, primary_key=True))
-    sa.Table("cases", metadata, sa.Column("id", sa.Integer, primary_key=True),
-             sa.Column("person_id", sa.ForeignKey("people.id")))
-    sa.Table("case_files", metadata, sa.Column("id", sa.Integer, primary_key=True),
-             sa.Column("case_id", sa.ForeignKey("cases.id")))
+    sa.Table(
+        "cases",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("person_id", sa.ForeignKey("people.id")),
+    )
+    sa.Table(
+        "case_files",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("case_id", sa.ForeignKey("cases.id")),
+    )
     sa.Table("unrelated", metadata, sa.Column("id", sa.Integer, primary_key=True))
     assert tables_linked_to_people(metadata) == {"people", "cases", "case_files"}
 
@@ -62,8 +76,11 @@ def test_export_json_download_is_complete_and_logged(full, logged_in):
     body = json.loads(response.get_data(as_text=True))
     assert set(body["tables"]) == set(EXPORT_SOURCES) | {"outbox_messages"}
     assert body["tables"]["people"][0]["email"] == SECRETS["email"]
-    logged = db.session.scalars(sa.select(PersonAccessLog).where(
-        PersonAccessLog.person_id == full.person.id, PersonAccessLog.action == "export")).all()
+    logged = db.session.scalars(
+        sa.select(PersonAccessLog).where(
+            PersonAccessLog.person_id == full.person.id, PersonAccessLog.action == "export"
+        )
+    ).all()
     assert [(entry.user_id, entry.purpose) for entry in logged] == [(full.world.detector.id, "rgpd.export_json")]
     assert any(row["action"] == "export" for row in body["tables"]["person_access_logs"])
 

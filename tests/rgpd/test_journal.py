@@ -28,14 +28,20 @@ def test_the_referent_reads_the_journal_other_agents_do_not(world, logged_in):
     assert logged_in(world.receiver).get(url).status_code == 403
     other_manager = rb.member(world.receiver_org, MembershipRole.MANAGER)
     assert logged_in(other_manager).get(url).status_code == 403
-    people_operations.save_person(world.person, organisation_id=world.sender_org.id, user=world.sender,
-                                  referent_id=colleague.id)
+    people_operations.save_person(
+        world.person, organisation_id=world.sender_org.id, user=world.sender, referent_id=colleague.id
+    )
     assert logged_in(colleague).get(url).status_code == 200
 
 
 def test_the_journal_exports_as_csv_without_values(world, logged_in_from):
-    people_operations.save_person(world.person, organisation_id=world.sender_org.id, user=world.sender,
-                                  phone="07 55 44 33 22", referent_id=world.sender.id)
+    people_operations.save_person(
+        world.person,
+        organisation_id=world.sender_org.id,
+        user=world.sender,
+        phone="07 55 44 33 22",
+        referent_id=world.sender.id,
+    )
     client = logged_in_from(world.sender, "10.84.0.11")
     client.get(f"/personnes/{world.person.id}")
     response = client.get(f"/personnes/{world.person.id}/rgpd/journal.csv")

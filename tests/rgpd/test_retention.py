@@ -25,13 +25,20 @@ from tests.rgpd.builders import SECRETS, age
 
 def _figures() -> dict:
     """What the steering figures are made of: counts by volet, status, outcome, commune, stage, dates."""
+
     def grouped(*columns, where=()):
         query = sa.select(*columns, sa.func.count()).where(*where).group_by(*columns).order_by(*columns)
         return [tuple(row) for row in db.session.execute(query)]
 
     return {
-        "orientations": grouped(Orientation.volet, Orientation.status, Orientation.outcome,
-                                Orientation.receiver_organisation_id, Orientation.sent_at, Orientation.closed_at),
+        "orientations": grouped(
+            Orientation.volet,
+            Orientation.status,
+            Orientation.outcome,
+            Orientation.receiver_organisation_id,
+            Orientation.sent_at,
+            Orientation.closed_at,
+        ),
         "events": grouped(OrientationEvent.to_status, OrientationEvent.reason, OrientationEvent.at),
         "people": grouped(Person.organisation_id, Person.commune_code),
         "needs": grouped(Need.volet, Need.code, Need.status),
@@ -42,8 +49,9 @@ def _figures() -> dict:
 
 
 def _retention_entries() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(PersonAccessLog).where(
-        PersonAccessLog.action == "anonymise"))
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(PersonAccessLog).where(PersonAccessLog.action == "anonymise")
+    )
 
 
 def test_dry_run_changes_nothing_and_shows_counts_and_ids_only(full, app):
@@ -77,8 +85,9 @@ def test_real_run_anonymises_exactly_the_inactive_files_and_keeps_the_figures(fu
     for secret in (*SECRETS.values(), "Rosa", "Pereira", "1958-04-02"):
         assert secret not in dump, secret
     assert _figures() == figures
-    entry = db.session.scalars(sa.select(PersonAccessLog).where(PersonAccessLog.person_id == old.id,
-                                                               PersonAccessLog.action == "anonymise")).one()
+    entry = db.session.scalars(
+        sa.select(PersonAccessLog).where(PersonAccessLog.person_id == old.id, PersonAccessLog.action == "anonymise")
+    ).one()
     assert entry.purpose == "rgpd.retention" and entry.user_id is None
 
 
@@ -117,8 +126,11 @@ def test_unused_accounts_are_warned_then_deactivated_30_days_later(world, outbox
     db.session.flush()
     plan = retention.run(now)
     assert plan.users_to_warn == [idle.id] and plan.users_to_deactivate == []
-    warning = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.recipient_user_id == idle.id,
-                                                               OutboxMessage.template == "rgpd_inactive_account")).one()
+    warning = db.session.scalars(
+        sa.select(OutboxMessage).where(
+            OutboxMessage.recipient_user_id == idle.id, OutboxMessage.template == "rgpd_inactive_account"
+        )
+    ).one()
     assert warning.recipient == idle.email
     db.session.commit()  # delivered after the commit (inline in tests)
     assert any("sera désactivé" in message.subject for message in outbox if message.to == [idle.email])

@@ -55,8 +55,9 @@ def test_a_file_that_fed_no_figure_is_deleted_whole_and_logged(world, logged_in)
     assert db.session.get(Person, person_id) is None
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Need).where(Need.person_id == person_id)) == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Consent).where(Consent.person_id == person_id)) == 0
-    (erased,) = db.session.scalars(sa.select(PersonAccessLog).where(PersonAccessLog.person_id == person_id,
-                                                                   PersonAccessLog.action == "erase")).all()
+    (erased,) = db.session.scalars(
+        sa.select(PersonAccessLog).where(PersonAccessLog.person_id == person_id, PersonAccessLog.action == "erase")
+    ).all()
     assert erased.user_id == manager.id and erased.fields == ["deleted"]
     assert client.get(f"/personnes/{person_id}").status_code == 404
 
@@ -113,8 +114,11 @@ def test_the_sharing_sheet_says_what_went_to_whom_and_why(world, logged_in):
     assert "Adresse e-mail" not in html  # not shared with that orientation
     assert "vous avez dit oui" in html and "CNIL" in html
     assert "rgpd-falc" in html and "data-print" in html
-    entry = db.session.scalars(sa.select(PersonAccessLog).where(
-        PersonAccessLog.person_id == world.person.id, PersonAccessLog.purpose == "rgpd.shared")).one()
+    entry = db.session.scalars(
+        sa.select(PersonAccessLog).where(
+            PersonAccessLog.person_id == world.person.id, PersonAccessLog.purpose == "rgpd.shared"
+        )
+    ).one()
     assert entry.user_id == world.sender.id
 
 
@@ -127,8 +131,7 @@ def test_a_draft_was_shared_with_no_one(world, logged_in):
 def test_the_sharing_sheet_names_the_mas(cpam_world, logged_in):
     case = cpam_world.saisine()
     cpam_operations.open_case(case, user=cpam_world.conseiller)
-    html = logged_in(cpam_world.detector).get(f"/personnes/{cpam_world.person.id}/rgpd/partage").get_data(
-        as_text=True)
+    html = logged_in(cpam_world.detector).get(f"/personnes/{cpam_world.person.id}/rgpd/partage").get_data(as_text=True)
     assert f'data-case="{case.id}"' in html and "CPAM de test" in html and "soins dentaires" in html
 
 

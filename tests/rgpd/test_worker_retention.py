@@ -30,9 +30,14 @@ def test_a_real_worker_runs_the_daily_retention(tmp_path):
             db.session.get(type(full.receiver), idle_id).last_login_at = None
             db.session.commit()
             db.session.remove()
-        worker = processes.start_worker(url, processes.SHARED_BROKER, sink.port, tmp_path / "worker.log",
-                                        name="rgpd", extra_env={"RGPD_USER_INACTIVITY_MONTHS": "0",
-                                                                   "ATTACHMENTS_FOLDER": str(folder)})
+        worker = processes.start_worker(
+            url,
+            processes.SHARED_BROKER,
+            sink.port,
+            tmp_path / "worker.log",
+            name="rgpd",
+            extra_env={"RGPD_USER_INACTIVITY_MONTHS": "0", "ATTACHMENTS_FOLDER": str(folder)},
+        )
         try:
             with app.app_context():
                 app.extensions["celery"].send_task("rgpd.apply_retention")
@@ -41,8 +46,11 @@ def test_a_real_worker_runs_the_daily_retention(tmp_path):
                 with app.app_context():
                     person = db.session.get(Person, old_id)
                     anonymised, name = person.anonymised_at, person.full_name
-                    warned = db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage).where(
-                        OutboxMessage.template == "rgpd_inactive_account"))
+                    warned = db.session.scalar(
+                        db.select(db.func.count())
+                        .select_from(OutboxMessage)
+                        .where(OutboxMessage.template == "rgpd_inactive_account")
+                    )
                     db.session.remove()
                 if anonymised is not None or time.monotonic() > deadline:
                     break

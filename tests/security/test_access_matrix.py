@@ -108,13 +108,16 @@ def test_nul_and_odd_values_in_every_query_parameter_are_not_a_server_error(app,
         if target.side == "other" or target.endpoint == "static":
             continue
         separator = "&" if "?" in target.url else "?"
-        urls = [target.url + separator + "&".join(f"{name}={odd}" for name in names)
-                for odd in ("a%00b", "%C2%B2", "9" * 30)]
+        urls = [
+            target.url + separator + "&".join(f"{name}={odd}" for name in names)
+            for odd in ("a%00b", "%C2%B2", "9" * 30)
+        ]
         if target.endpoint.startswith("api."):
             urls += [f"{target.url}{separator}{name}=a%00b" for name in names]
         for url in urls:
-            status = visitor.send(Target(target.endpoint, "GET", target.side, url, target.ids, target.user,
-                                         target.rule, role)).status_code
+            status = visitor.send(
+                Target(target.endpoint, "GET", target.side, url, target.ids, target.user, target.rule, role)
+            ).status_code
             if status >= 500:
                 problems.append(f"GET {url} as {role}: {status}")
     assert not problems, "\n".join(problems)
