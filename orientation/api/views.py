@@ -167,7 +167,9 @@ def openapi_document():
 
 
 def docs():
-    return render_template("api/docs.html", document=openapi.document(), thematiques=thematique_labels())
+    return render_template(
+        "api/docs.html", document=openapi.document(), operations=openapi.operations(), thematiques=thematique_labels()
+    )
 
 
 # ---- directory feeds: public, a token (read-directory) only raises the rate limit ----------------

@@ -90,9 +90,8 @@ def _query_parameter_names() -> list[str]:
         names.update(re.findall(r'request\.args\.get(?:list)?\(\s*"([a-z_]+)"', source.read_text()))
     for form in (FiltersForm, StructureJournalFilters):
         names.update(name for name in dir(form) if hasattr(getattr(form, name), "field_class"))
-    for operations in openapi.document()["paths"].values():
-        for operation in operations.values():
-            names.update(p["name"] for p in operation.get("parameters", []) if p.get("in") == "query")
+    for _path, _method, operation in openapi.operations():
+        names.update(p["name"] for p in operation["parameters"] if p["in"] == "query")
     return sorted(names)
 
 
