@@ -5,6 +5,7 @@ validation of its query parameters); its references all lead somewhere."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from orientation.api import openapi
 
@@ -55,3 +56,9 @@ def test_every_reference_of_the_document_leads_somewhere():
 def test_the_operation_ids_are_unique():
     ids = [operation["operationId"] for _path, _method, operation in openapi.operations()]
     assert len(ids) == len(set(ids))
+
+
+def test_every_computed_value_is_used_and_none_is_unknown():
+    folder = Path(openapi.__file__).parent
+    used = {name for part in openapi.PARTS for name in re.findall(r"!computed (\w+)", (folder / part).read_text())}
+    assert used == set(openapi.COMPUTED)
