@@ -111,7 +111,7 @@ def _data_inclusion_schemas() -> dict:
 # ---- the loader -----------------------------------------------------------------------------------
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's when there: ten times faster
     """The safe loader plus one tag: `!computed <name>`, the value COMPUTED[name] returns."""
 
 
