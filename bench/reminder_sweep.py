@@ -1,11 +1,11 @@
-"""One reminder sweep over 1,000,000 orientations, with the app's own code (`run_reminders`).
+"""One reminder sweep over 1,000,000 orientations, with the app's own code (`followups.sweep.run_sweep`).
 
 Reuses the inbox benchmark's generator (1,000,000 orientations in every status, the open ones
 recent), gives every structure one active member (so reminders are really written to the outbox),
 then moves the clock forward by BENCH_SWEEP_DAYS (default 6 days: unopened, undecided and stalled
-rules are due for tens of thousands of rows) and times one `run_reminders()` + commit: finding
+rules are due for tens of thousands of rows) and times one `run_sweep()` + commit: finding
 the due rows among the million, claiming them (INSERT … ON CONFLICT DO NOTHING RETURNING) and
-enqueuing their messages. A sweep handles at most REFERRALS_REMINDER_BATCH orientations per rule
+enqueuing their messages. A sweep handles at most FOLLOWUP_BATCH subjects per rule
 (5,000, as in production: beat runs it every 5 minutes, the rest go in the next sweeps); the
 sweeps are repeated until nothing is due (the backlog figures). Then, the clock one day later,
 one sweep finds and claims what became due that day among the million: `seconds` (steady state).
@@ -60,7 +60,7 @@ def _members(connection) -> None:
 def run() -> None:
     from orientation import clock
     from orientation.extensions import db
-    from orientation.referrals.reminders import run_reminders
+    from orientation.followups.sweep import run_sweep
 
     url = _database()
     try:
@@ -81,17 +81,17 @@ def run() -> None:
             with clock.frozen(NOW + timedelta(days=SWEEP_DAYS)):
                 while True:
                     started = time.perf_counter()
-                    report = run_reminders()
+                    report = run_sweep()
                     db.session.commit()
                     sweeps.append(time.perf_counter() - started)
-                    if not sum(report.as_dict().values()):
+                    if not sum(report.values()):
                         break  # idempotent: once everything is claimed, a sweep finds nothing
-                    for rule, count in report.as_dict().items():
+                    for rule, count in report.items():
                         due[rule] = due.get(rule, 0) + count
             # Steady state: the backlog is cleared; a day later, one sweep finds and claims what became due.
             with clock.frozen(NOW + timedelta(days=SWEEP_DAYS + 1)):
                 started = time.perf_counter()
-                next_day = run_reminders()
+                next_day = run_sweep()
                 db.session.commit()
                 steady = time.perf_counter() - started
             messages = db.session.scalar(sa.text("SELECT count(*) FROM outbox_messages"))
@@ -102,7 +102,7 @@ def run() -> None:
                     "orientations": ORIENTATIONS,
                     "open": open_count,
                     "seconds": round(steady, 2),
-                    "due_next_day": next_day.as_dict(),
+                    "due_next_day": next_day,
                     "backlog_due": due,
                     "backlog_sweeps": len(sweeps),
                     "backlog_first_sweep_seconds": round(sweeps[0], 2),

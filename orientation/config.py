@@ -128,6 +128,18 @@ class BaseConfig:
             "NOTIFICATIONS_REQUEUE_AFTER": _env_int("NOTIFICATIONS_REQUEUE_AFTER", 300),
             "NOTIFICATIONS_SWEEP_LIMIT": _env_int("NOTIFICATIONS_SWEEP_LIMIT", 5000),
             "NOTIFICATIONS_BATCH_SIZE": _env_int("NOTIFICATIONS_BATCH_SIZE", 20),
+            # Follow-up delays (orientation.followups; declared by referrals and cpam): one setting each.
+            # The three marked "per service" can be overridden on a service's edit page.
+            "FOLLOWUP_UNOPENED_WORKING_DAYS": _env_int("FOLLOWUP_UNOPENED_WORKING_DAYS", 2),  # per service
+            "FOLLOWUP_UNDECIDED_WORKING_DAYS": _env_int("FOLLOWUP_UNDECIDED_WORKING_DAYS", 5),  # per service
+            "FOLLOWUP_EXPIRY_DAYS": _env_int("FOLLOWUP_EXPIRY_DAYS", 30),  # per service
+            "FOLLOWUP_STALLED_DAYS": _env_int("FOLLOWUP_STALLED_DAYS", 15),
+            "FOLLOWUP_OBTAINED_CHECK_DAYS": _env_int("FOLLOWUP_OBTAINED_CHECK_DAYS", 30),
+            "FOLLOWUP_OBTAINED_CHECK_WINDOW_DAYS": _env_int("FOLLOWUP_OBTAINED_CHECK_WINDOW_DAYS", 14),
+            "FOLLOWUP_APPOINTMENT_REMINDER_HOURS": _env_int("FOLLOWUP_APPOINTMENT_REMINDER_HOURS", 24),
+            "FOLLOWUP_MAS_FIRST_CONTACT_WORKING_DAYS": _env_int("FOLLOWUP_MAS_FIRST_CONTACT_WORKING_DAYS", 5),
+            "FOLLOWUP_MAS_STALLED_DAYS": _env_int("FOLLOWUP_MAS_STALLED_DAYS", 60),
+            "FOLLOWUP_BATCH": _env_int("FOLLOWUP_BATCH", 5000),  # at most this many subjects per rule and sweep
             # RGPD retention (orientation.rgpd): files with no activity for this long are anonymised;
             # accounts unused this long are deactivated, after a warning e-mail this many days before.
             "RGPD_PERSON_INACTIVITY_MONTHS": _env_int("RGPD_PERSON_INACTIVITY_MONTHS", 24),

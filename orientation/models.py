@@ -16,9 +16,16 @@ from orientation.cpam.models import (  # noqa: F401
     MedecinTraitantDeclaration,
 )
 from orientation.directory.models import Service, ServiceThematique, ServiceZone, Structure  # noqa: F401
+from orientation.followups.models import SentFollowUp  # noqa: F401
 from orientation.notifications.models import OutboxMessage  # noqa: F401
 from orientation.organisations.models import Invitation, Membership, Organisation  # noqa: F401
 from orientation.people.models import Consent, Need, Person  # noqa: F401
 from orientation.pilotage.models import DeclineFact, DelayFact, OrientationFact, Refresh  # noqa: F401
-from orientation.referrals.models import Appointment, Orientation, OrientationComment, OrientationEvent  # noqa: F401
+from orientation.referrals.models import (  # noqa: F401
+    Appointment,
+    Orientation,
+    OrientationComment,
+    OrientationEvent,
+    ServiceFollowUpSetting,
+)
 from orientation.territory.models import Commune, Epci  # noqa: F401

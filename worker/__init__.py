@@ -12,9 +12,8 @@ app = flask_app.extensions["celery"]
 app.conf.beat_schedule = BEAT_SCHEDULE
 app.autodiscover_tasks(
     [
-        "orientation.referrals",
+        "orientation.followups",
         "orientation.notifications",
-        "orientation.cpam",
         "orientation.rgpd",
         "orientation.pilotage",
     ],

@@ -5,10 +5,10 @@ from celery.schedules import crontab
 BEAT_SCHEDULE: dict = {
     # Re-queue outbox messages whose task was lost, retries that came due, scheduled reminders.
     "notifications-sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
-    # Orientation reminders, expiry, follow-ups, appointment reminders (working days, Europe/Paris).
-    "referrals-send-reminders": {"task": "referrals.send_reminders", "schedule": 300.0},
-    # MAS cases: no first contact after 5 working days, no progress for 60 days, orientations closed outside.
-    "cpam-send-mas-reminders": {"task": "cpam.send_mas_reminders", "schedule": 900.0},
+    # Every reminder and follow-up (orientation.followups: the rules of referrals and cpam): orientations
+    # not opened, not decided, expired, stalled, rendez-vous, "service obtained?"; MAS cases without
+    # first contact, stalled, closed outside (working days, Europe/Paris).
+    "followups-sweep": {"task": "followups.sweep", "schedule": 300.0},
     # Steering figures: recompute the months touched since the last refresh; a full rebuild each night.
     "pilotage-refresh-facts": {"task": "pilotage.refresh_facts", "schedule": 600.0},
     "pilotage-rebuild-facts": {

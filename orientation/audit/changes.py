@@ -39,7 +39,6 @@ AUDITED_TABLES: dict[str, str | tuple[str, str]] = {
 }
 # Tables tied to a person that are not logged row by row, and why (the metadata test checks the list).
 NOT_AUDITED_TABLES = {
-    "orientation_reminders": "the worker's record of which reminders fired: no data of the person",
     "orientation_needs": "link table, written with its orientation (whose creation is logged)",
 }
 _BOOKKEEPING = {"updated_at", "version", "last_activity_at", "last_progress_at"}

@@ -26,7 +26,7 @@ Design decisions (issue #6):
   nor the rights review (CSS, AME… reveal income and residence status). CPAM members see every case
   of their teams. Coordinators (and everyone else) see only the dashboard, without personal data
   and with counts under 5 hidden. Every page that shows a person is logged in the access log.
-- *Reminders* (`tasks.send_mas_reminders`, declared in worker/schedule.py): no first contact after 5
+- *Reminders* (rules in `followups`, run by the follow-up engine's sweep): no first contact after 5
   working days → alert to the team; no progress for 60 days → follow-up to the team (again after
   each progress); at closure the détecteur is told the outcome (queued by `close_case`, in the
   outbox, delivered after the commit).

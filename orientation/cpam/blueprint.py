@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from orientation.cpam import tasks, views  # noqa: F401 (tasks: registers the worker's task)
+from orientation.cpam import followups, views  # noqa: F401 (followups: declares its rules to the engine)
 
 bp = Blueprint("cpam", __name__, url_prefix="/cpam")
 

@@ -341,9 +341,6 @@ class MasCase(db.Model):
     first_contact_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     last_progress_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # The worker's guard columns (idempotent reminders; the outbox keys are a second guard).
-    no_contact_alerted_at: Mapped[datetime | None]
-    stalled_alerted_for: Mapped[datetime | None]  # the last_progress_at already followed up
 
     orientation: Mapped[Orientation] = relationship()
     team: Mapped[MasTeam] = relationship()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import math
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from flask import abort
@@ -177,54 +177,6 @@ def practitioner_choices() -> list[Service]:
     from orientation.directory.thematiques import Volet
 
     return list_services_accepting_orientations(Volet.SANTE)
-
-
-def list_cases_to_remind_no_contact(due_before: datetime, limit: int = 1000) -> list[MasCase]:
-    """Open cases filed before `due_before` (Python computes it per case in working days) without first contact."""
-    return list(
-        db.session.scalars(
-            sa.select(MasCase)
-            .where(
-                MasCase.stage.in_([CaseStage.NEW, CaseStage.CONTACTING]),
-                MasCase.first_contact_at.is_(None),
-                MasCase.no_contact_alerted_at.is_(None),
-                MasCase.filed_at < due_before,
-            )
-            .order_by(MasCase.id)
-            .limit(limit)
-            .options(joinedload(MasCase.team))
-        )
-    )
-
-
-def list_stalled_cases(progress_before: datetime, limit: int = 1000) -> list[MasCase]:
-    return list(
-        db.session.scalars(
-            sa.select(MasCase)
-            .where(
-                MasCase.stage != CaseStage.CLOSED,
-                MasCase.last_progress_at < progress_before,
-                sa.or_(MasCase.stalled_alerted_for.is_(None), MasCase.stalled_alerted_for < MasCase.last_progress_at),
-            )
-            .order_by(MasCase.id)
-            .limit(limit)
-            .options(joinedload(MasCase.team))
-        )
-    )
-
-
-def list_cases_with_closed_orientation(limit: int = 1000) -> list[MasCase]:
-    from orientation.referrals.lifecycle import CLOSED_STATUSES
-
-    return list(
-        db.session.scalars(
-            sa.select(MasCase)
-            .join(Orientation, Orientation.id == MasCase.orientation_id)
-            .where(MasCase.stage != CaseStage.CLOSED, Orientation.status.in_([s.value for s in CLOSED_STATUSES]))
-            .order_by(MasCase.id)
-            .limit(limit)
-        )
-    )
 
 
 # ---------------------------------------------------------------------------------------------

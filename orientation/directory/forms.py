@@ -24,6 +24,8 @@ from orientation.directory.models import Capacity, Frais, ServiceType
 from orientation.directory.queries import MAX_DISTANCE_KM, SearchParams
 from orientation.directory.text import MAX_QUERY_LENGTH
 from orientation.directory.thematiques import Volet, enumeration, oriented_thematique_choices
+from orientation.followups import overrides
+from orientation.followups.rules import service_delays
 from orientation.forms import BaseForm, email_address, max_length, required, strip
 from orientation.territory.models import Commune, Epci
 from orientation.territory.queries import commune_choices
@@ -222,6 +224,8 @@ class ServiceForm(BaseForm):
     capacity = RadioField(
         "Capacité d'accueil", choices=[(c.value, c.label) for c in Capacity], default=Capacity.OPEN.value, coerce=_code
     )
+    # Per-service follow-up delays: each field is a `field` of a Delay the referrals area declares to the
+    # follow-up engine; stored in its table (orientation.followups.overrides), empty: the setting.
     reminder_unopened_days = IntegerField(
         "Relance si non ouverte après (jours ouvrés)",
         validators=[Optional(), NumberRange(min=1, max=60, message="Entre 1 et 60 jours.")],
@@ -311,16 +315,9 @@ class ServiceForm(BaseForm):
                     "commune_code",
                 )
             },
-            **{
-                name: getattr(self, name).data
-                for name in (
-                    "latitude",
-                    "longitude",
-                    "reminder_unopened_days",
-                    "reminder_undecided_days",
-                    "expiry_days",
-                )
-            },
+            "latitude": self.latitude.data,
+            "longitude": self.longitude.data,
+            "follow_up_delays": {delay.name: getattr(self, delay.field).data for delay in _delay_fields(self)},
         }
 
     def fill_from(self, service) -> None:
@@ -328,3 +325,11 @@ class ServiceForm(BaseForm):
         self.zone_eligibilite.data = ", ".join(service.zone_eligibilite)
         self.thematiques.data = list(service.thematiques)
         self.capacity.data = service.capacity.value
+        values = overrides.get_service_overrides(service.id)
+        for delay in _delay_fields(self):
+            getattr(self, delay.field).data = values.get(delay.name)
+
+
+def _delay_fields(form) -> list:
+    """The per-service follow-up delays (declared by the areas to the engine) this form has a field for."""
+    return [delay for delay in service_delays() if delay.field and hasattr(form, delay.field)]

@@ -132,13 +132,6 @@ class Service(LocationMixin, TimestampMixin, db.Model):
     __tablename__ = "services"
     __table_args__ = (
         sa.UniqueConstraint("source", "source_id"),
-        sa.CheckConstraint(
-            "reminder_unopened_days IS NULL OR reminder_unopened_days > 0", name="reminder_unopened_days_positive"
-        ),
-        sa.CheckConstraint(
-            "reminder_undecided_days IS NULL OR reminder_undecided_days > 0", name="reminder_undecided_days_positive"
-        ),
-        sa.CheckConstraint("expiry_days IS NULL OR expiry_days > 0", name="expiry_days_positive"),
         sa.Index("ix_services_latitude_longitude", "latitude", "longitude"),
         # the partners' "modified_after" pulls (bench/api_feeds.py): two index scans OR-ed
         sa.Index("ix_services_updated_at", "updated_at"),
@@ -184,10 +177,8 @@ class Service(LocationMixin, TimestampMixin, db.Model):
     capacity_confirmed_at: Mapped[datetime | None]
     confirmed_at: Mapped[datetime | None]
     confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    # Per-service overrides of the worker's delays (None: the defaults)
-    reminder_unopened_days: Mapped[int | None]
-    reminder_undecided_days: Mapped[int | None]
-    expiry_days: Mapped[int | None]
+    # The follow-up delays a service overrides are kept by the referrals area
+    # (service_follow_up_settings, edited on the service form through orientation.followups.overrides).
 
     # Search helpers (see search_ddl.py)
     search_text: Mapped[str] = mapped_column(sa.Text, default="", deferred=True)

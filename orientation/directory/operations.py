@@ -10,6 +10,7 @@ from orientation.directory.export import LOCAL_SOURCE
 from orientation.directory.importers import set_links
 from orientation.directory.models import Capacity, Service, ServiceThematique, ServiceZone, Structure
 from orientation.extensions import db
+from orientation.followups import overrides
 from orientation.territory.models import Commune
 
 SERVICE_FIELDS = (
@@ -39,9 +40,6 @@ SERVICE_FIELDS = (
     "accepts_orientations",
     "receiving_organisation_id",
     "capacity",
-    "reminder_unopened_days",
-    "reminder_undecided_days",
-    "expiry_days",
 )
 
 
@@ -52,9 +50,13 @@ def save_service(
     *,
     thematiques: list[str],
     zone_eligibilite: list[str],
+    follow_up_delays: dict[str, int | None] | None = None,
     **fields,
 ) -> Service:
-    """Create or update a service from the edit form; saving it confirms it is current."""
+    """Create or update a service from the edit form; saving it confirms it is current.
+
+    `follow_up_delays`: {delay name: days or None} the service overrides (orientation.followups).
+    """
     if service is None:
         service = Service(structure=structure, source=LOCAL_SOURCE, source_id=str(uuid.uuid4()))
         db.session.add(service)
@@ -71,6 +73,8 @@ def save_service(
     _confirm(service, editor)
     service.refresh_search_text()
     db.session.flush()
+    if follow_up_delays is not None:
+        overrides.set_service_overrides(service.id, follow_up_delays)
     return service
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -27,9 +27,6 @@ from orientation.extensions import db
 if TYPE_CHECKING:
     from orientation.auth.models import User
     from orientation.referrals.models import Orientation, OrientationEvent
-
-DEFAULT_EXPIRY_DAYS = 30  # an undecided orientation expires after this (per-service override: expiry_days)
-DEFAULT_DECISION_WORKING_DAYS = 5  # then it is overdue (per-service override: reminder_undecided_days)
 
 
 class OrientationStatus(enum.StrEnum):
@@ -435,16 +432,15 @@ def _checked_outcome(rule: Rule, outcome) -> Outcome | None:
 
 def _timestamps(orientation: Orientation, to_status, now: datetime) -> dict:
     values = {}
-    if to_status is S.SENT:
-        from orientation.notifications.workdays import add_working_days
+    if to_status is S.SENT:  # delays: settings, overridden per service (referrals.followups)
+        from orientation.followups.overrides import add_delay
+        from orientation.referrals.followups import EXPIRY, UNDECIDED
 
-        service = orientation.service
-        days = (service.expiry_days if service is not None else None) or DEFAULT_EXPIRY_DAYS
-        decision_days = (
-            service.reminder_undecided_days if service is not None else None
-        ) or DEFAULT_DECISION_WORKING_DAYS
+        service_id = orientation.service_id
         values.update(
-            sent_at=now, expires_at=now + timedelta(days=days), decision_due_at=add_working_days(now, decision_days)
+            sent_at=now,
+            expires_at=add_delay(EXPIRY, now, service_id=service_id),
+            decision_due_at=add_delay(UNDECIDED, now, service_id=service_id),
         )
     if to_status in (S.RECEIVED, S.ACCEPTED, S.DECLINED, S.REDIRECTED) and orientation.received_at is None:
         values["received_at"] = now

@@ -301,7 +301,6 @@ class Appointment(db.Model):
     note: Mapped[str | None] = mapped_column(sa.Text)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    reminder_sent_at: Mapped[datetime | None]  # the worker's guard column
     # Who said it was honoured, missed or cancelled, and when.
     status_changed_at: Mapped[datetime | None]
     status_changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
@@ -314,15 +313,16 @@ class Appointment(db.Model):
         return self.starts_at <= clock.now()
 
 
-class OrientationReminder(db.Model):
-    """A reminder rule that has fired for an orientation: inserting the row claims it, exactly once.
+class ServiceFollowUpSetting(db.Model):
+    """A service's own value for one follow-up delay (declared in referrals.followups); none: the setting.
 
-    `key` names the rule and, for rules that can fire again, the occurrence (e.g. the stalled
-    follow-up is keyed on the activity it follows up), so a second sweep finds nothing to do.
+    Owned by the referrals area (the delays are about orientations); the directory's service form
+    edits them through orientation.followups.overrides.
     """
 
-    __tablename__ = "orientation_reminders"
+    __tablename__ = "service_follow_up_settings"
+    __table_args__ = (sa.CheckConstraint("days > 0", name="days_positive"),)
 
-    orientation_id: Mapped[int] = mapped_column(sa.ForeignKey("orientations.id", ondelete="CASCADE"), primary_key=True)
-    key: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    service_id: Mapped[int] = mapped_column(sa.ForeignKey("services.id", ondelete="CASCADE"), primary_key=True)
+    delay: Mapped[str] = mapped_column(sa.String(80), primary_key=True)  # a followups Delay's name
+    days: Mapped[int]

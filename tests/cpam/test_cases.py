@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from orientation.cpam import operations
 from orientation.cpam.models import CaseEventKind, CaseOutcome, CaseStage, MasCase, MasCaseEvent
-from orientation.cpam.tasks import run_mas_reminders
 from orientation.extensions import db
+from orientation.followups.sweep import run_sweep
 from orientation.notifications.models import MessageStatus, OutboxMessage
 from orientation.people.catalogue import NeedCode
 from orientation.people.models import Consent, NeedStatus, Person
@@ -325,8 +325,8 @@ def test_steps_need_the_first_contact(cpam_world):
 def test_an_orientation_cancelled_by_the_detector_closes_the_case(cpam_world):
     case = cpam_world.saisine()
     lifecycle.transition(case.orientation, S.CANCELLED, actor=cpam_world.detector, reason=Reason.NO_LONGER_NEEDED)
-    report = run_mas_reminders()
-    assert report.closed_from_orientation == 1
+    report = run_sweep(only="cpam.")
+    assert report["cpam.closed_from_orientation"] == 1
     db.session.refresh(case)
     assert case.stage is CaseStage.CLOSED and case.outcome is CaseOutcome.NO_FOLLOW_UP
     assert "Annulée" in case.closure_reason

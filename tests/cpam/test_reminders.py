@@ -8,8 +8,9 @@ import sqlalchemy as sa
 
 from orientation import clock
 from orientation.cpam import operations
-from orientation.cpam.tasks import run_mas_reminders, send_mas_reminders
 from orientation.extensions import db
+from orientation.followups.sweep import run_sweep
+from orientation.followups.tasks import sweep as sweep_task
 from orientation.notifications.models import OutboxMessage
 
 MONDAY = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # 9:00 in Paris
@@ -24,14 +25,19 @@ def messages(template: str) -> list[OutboxMessage]:
     )
 
 
+def sweep() -> dict[str, int]:
+    """One sweep of the CPAM area's rules: {rule name: cases handled}."""
+    return run_sweep(only="cpam.")
+
+
 def test_no_first_contact_after_five_working_days_alerts_the_team_once(cpam_world):
     with clock.frozen(MONDAY) as frozen:
         case = cpam_world.saisine()
         frozen.advance(days=6)  # Sunday: 4 working days
-        assert run_mas_reminders().no_first_contact == 0
+        assert sweep()["cpam.no_first_contact"] == 0
         frozen.advance(days=1, minutes=1)  # Monday 9:01: 5 working days
-        assert run_mas_reminders().no_first_contact == 1
-        assert run_mas_reminders().no_first_contact == 0
+        assert sweep()["cpam.no_first_contact"] == 1
+        assert sweep()["cpam.no_first_contact"] == 0
     alerts = messages("mas_no_first_contact")
     assert {m.recipient for m in alerts} == {cpam_world.conseiller.email, cpam_world.cpam_manager.email}
     assert all(m.subject_type == "mas_case" and m.subject_id == case.id for m in alerts)
@@ -42,9 +48,9 @@ def test_working_days_skip_easter_monday(cpam_world):
     with clock.frozen(FRIDAY_BEFORE_EASTER) as frozen:
         cpam_world.saisine()
         frozen.advance(days=7, minutes=1)  # Friday 10 April: 4 working days (Monday was a holiday)
-        assert run_mas_reminders().no_first_contact == 0
+        assert sweep()["cpam.no_first_contact"] == 0
         frozen.advance(days=3)  # Monday 13 April: 5
-        assert run_mas_reminders().no_first_contact == 1
+        assert sweep()["cpam.no_first_contact"] == 1
 
 
 def test_a_first_contact_in_time_means_no_alert(cpam_world):
@@ -53,7 +59,7 @@ def test_a_first_contact_in_time_means_no_alert(cpam_world):
         frozen.advance(days=2)
         operations.record_contact_attempt(case, user=cpam_world.conseiller, succeeded=True, channel="phone", note=None)
         frozen.advance(days=10)
-        assert run_mas_reminders().no_first_contact == 0
+        assert sweep()["cpam.no_first_contact"] == 0
     assert messages("mas_no_first_contact") == []
 
 
@@ -62,7 +68,7 @@ def test_failed_attempts_do_not_count_as_first_contact(cpam_world):
         case = cpam_world.saisine()
         operations.record_contact_attempt(case, user=cpam_world.conseiller, succeeded=False, channel="phone", note=None)
         frozen.advance(days=8)
-        assert run_mas_reminders().no_first_contact == 1
+        assert sweep()["cpam.no_first_contact"] == 1
 
 
 def test_sixty_days_without_progress_follow_up_again_after_new_progress(cpam_world):
@@ -70,16 +76,16 @@ def test_sixty_days_without_progress_follow_up_again_after_new_progress(cpam_wor
         case = cpam_world.saisine()
         operations.record_contact_attempt(case, user=cpam_world.conseiller, succeeded=True, channel="phone", note=None)
         frozen.advance(days=59)
-        assert run_mas_reminders().stalled == 0
+        assert sweep()["cpam.stalled"] == 0
         frozen.advance(days=2)
-        assert run_mas_reminders().stalled == 1
-        assert run_mas_reminders().stalled == 0
+        assert sweep()["cpam.stalled"] == 1
+        assert sweep()["cpam.stalled"] == 0
         operations.add_note(case, user=cpam_world.conseiller, body="note")  # a note is not progress
         frozen.advance(days=1)
-        assert run_mas_reminders().stalled == 0
+        assert sweep()["cpam.stalled"] == 0
         operations.record_financing(case, user=cpam_world.conseiller, aids=["fass"], note=None)
         frozen.advance(days=61)
-        assert run_mas_reminders().stalled == 1
+        assert sweep()["cpam.stalled"] == 1
     assert len(messages("mas_stalled")) == 4  # two members, twice
 
 
@@ -88,8 +94,8 @@ def test_closed_cases_get_no_reminder(cpam_world):
         case = cpam_world.saisine()
         operations.close_case(case, user=cpam_world.conseiller, outcome="no_follow_up", reason="Doublon")
         frozen.advance(days=90)
-        report = run_mas_reminders()
-    assert (report.no_first_contact, report.stalled) == (0, 0)
+        report = sweep()
+    assert (report["cpam.no_first_contact"], report["cpam.stalled"]) == (0, 0)
 
 
 def test_the_task_commits_and_reports(cpam_world, outbox):
@@ -97,13 +103,15 @@ def test_the_task_commits_and_reports(cpam_world, outbox):
         cpam_world.saisine()
         db.session.commit()
         frozen.advance(days=8)
-        assert send_mas_reminders()["no_first_contact"] == 1
+        assert sweep_task()["cpam.no_first_contact"] == 1
     subjects = [m.subject for m in outbox if m.to == [cpam_world.conseiller.email]]
     assert any("sans premier contact" in subject for subject in subjects)
     assert all("Rosa" not in m.body for m in outbox)
 
 
 def test_the_task_is_scheduled():
+    from orientation.followups.rules import RULES
     from worker.schedule import BEAT_SCHEDULE
 
-    assert any(entry["task"] == "cpam.send_mas_reminders" for entry in BEAT_SCHEDULE.values())
+    assert any(entry["task"] == "followups.sweep" for entry in BEAT_SCHEDULE.values())
+    assert {"cpam.no_first_contact", "cpam.stalled", "cpam.closed_from_orientation"} <= set(RULES)

@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 from orientation import clock
 from orientation.extensions import db
+from orientation.followups.sweep import run_sweep
 from orientation.notifications.models import MessageStatus, OutboxMessage
 from orientation.referrals import operations
 from orientation.referrals.models import AppointmentStatus
-from orientation.referrals.reminders import run_reminders
 
 MONDAY = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # 9:00 in Paris
 
@@ -60,7 +60,7 @@ def test_cancelling_takes_the_pending_reminder_with_it(world):
     with clock.frozen(MONDAY) as frozen:
         appointment = world.appointment(MONDAY + timedelta(hours=20))
         frozen.advance(minutes=5)
-        assert run_reminders().appointments == 1
+        assert run_sweep()["referrals.appointment"] == 1
         operations.record_appointment_status(appointment, user=world.receiver, status="cancelled")
     (reminder,) = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.template == "appointment_reminder"))
     assert reminder.status is MessageStatus.CANCELLED and appointment.status is AppointmentStatus.CANCELLED

@@ -7,14 +7,15 @@ import pytest
 
 from orientation import clock
 from orientation.extensions import db
+from orientation.followups.overrides import set_service_overrides
+from orientation.followups.sweep import run_sweep
+from orientation.followups.tasks import sweep as sweep_task
 from orientation.notifications.models import MessageStatus, OutboxMessage
 from orientation.people.models import ContactPreference
 from orientation.referrals import lifecycle
 from orientation.referrals.lifecycle import OrientationStatus as S
 from orientation.referrals.lifecycle import Reason
 from orientation.referrals.models import Orientation, ServiceObtained
-from orientation.referrals.reminders import run_reminders
-from orientation.referrals.tasks import send_reminders
 from tests.conftest import csrf_token_from
 
 # Friday 3 April 2026, 9:00 in Paris; Easter Monday is 6 April 2026.
@@ -29,6 +30,11 @@ def messages(template: str | None = None, **filters) -> list[OutboxMessage]:
     for name, value in filters.items():
         query = query.where(getattr(OutboxMessage, name) == value)
     return list(db.session.scalars(query))
+
+
+def sweep() -> dict[str, int]:
+    """One sweep of the referrals area's rules: {rule name: orientations or rendez-vous handled}."""
+    return run_sweep(only="referrals.")
 
 
 def at(moment: datetime):
@@ -71,32 +77,32 @@ def test_unopened_reminder_after_two_working_days_skipping_easter_monday(world):
     with at(FRIDAY_BEFORE_EASTER) as frozen:
         orientation = world.orientation(S.SENT)
         frozen.advance(days=4, hours=1)  # Tuesday 7 April: only one working day has passed (Monday is a holiday)
-        assert run_reminders().unopened == 0
+        assert sweep()["referrals.unopened"] == 0
         frozen.advance(days=1)  # Wednesday 8 April 10:00: two working days
-        assert run_reminders().unopened == 1
-        assert run_reminders().unopened == 0  # claimed once
+        assert sweep()["referrals.unopened"] == 1
+        assert sweep()["referrals.unopened"] == 0  # claimed once
     (reminder,) = messages("orientation_unopened")
     assert reminder.recipient == world.receiver.email and reminder.subject_id == orientation.id
 
 
 def test_service_override_of_the_unopened_delay(world):
-    world.service.reminder_unopened_days = 4
+    set_service_overrides(world.service.id, {"referrals.unopened": 4})
     with at(MONDAY) as frozen:
         world.orientation(S.SENT)
         frozen.advance(days=2, minutes=5)
-        assert run_reminders().unopened == 0
+        assert sweep()["referrals.unopened"] == 0
         frozen.advance(days=2)
-        assert run_reminders().unopened == 1
+        assert sweep()["referrals.unopened"] == 1
 
 
 def test_undecided_reminds_the_receiver_and_tells_the_sender_once(world):
     with at(MONDAY) as frozen:
         orientation = world.orientation(S.RECEIVED)
         frozen.advance(days=4)  # Friday: 4 working days
-        assert run_reminders().undecided == 0
+        assert sweep()["referrals.undecided"] == 0
         frozen.advance(days=3, minutes=1)  # next Monday 9:01: 5 working days
-        assert run_reminders().undecided == 1
-        assert run_reminders().undecided == 0
+        assert sweep()["referrals.undecided"] == 1
+        assert sweep()["referrals.undecided"] == 0
     assert [m.recipient for m in messages("orientation_undecided")] == [world.receiver.email]
     assert [m.recipient for m in messages("orientation_undecided_sender")] == [world.sender.email]
     db.session.refresh(orientation)
@@ -107,10 +113,10 @@ def test_no_decision_in_30_days_expires_and_tells_the_sender(world):
     with at(MONDAY) as frozen:
         orientation = world.orientation(S.SENT)
         frozen.advance(days=29)
-        assert run_reminders().expired == 0
+        assert sweep()["referrals.expiry"] == 0
         frozen.advance(days=1, minutes=1)
-        assert run_reminders().expired == 1
-        assert run_reminders().expired == 0
+        assert sweep()["referrals.expiry"] == 1
+        assert sweep()["referrals.expiry"] == 0
     db.session.refresh(orientation)
     assert orientation.status is S.EXPIRED
     last = orientation.events[-1]
@@ -123,7 +129,7 @@ def test_a_reminder_pending_when_the_orientation_moves_is_cancelled(world):
     with at(MONDAY) as frozen:
         orientation = world.orientation(S.SENT)
         frozen.advance(days=2, minutes=1)
-        run_reminders()
+        sweep()
         (reminder,) = messages("orientation_unopened")
         # Not yet delivered (no commit), and the receiver opens it meanwhile: the reminder is moot.
         lifecycle.transition(orientation, S.RECEIVED, actor=world.receiver)
@@ -135,13 +141,13 @@ def test_stalled_follow_up_after_15_days_and_again_after_new_activity(world):
     with at(MONDAY) as frozen:
         orientation = world.orientation(S.ACCEPTED)
         frozen.advance(days=15, minutes=1)
-        assert run_reminders().stalled == 1
-        assert run_reminders().stalled == 0
+        assert sweep()["referrals.stalled"] == 1
+        assert sweep()["referrals.stalled"] == 0
         lifecycle.transition(orientation, S.IN_PROGRESS, actor=world.receiver)  # new activity
         frozen.advance(days=10)
-        assert run_reminders().stalled == 0
+        assert sweep()["referrals.stalled"] == 0
         frozen.advance(days=6)
-        assert run_reminders().stalled == 1
+        assert sweep()["referrals.stalled"] == 1
     assert len(messages("orientation_stalled")) == 2
 
 
@@ -149,8 +155,8 @@ def test_service_obtained_question_30_days_after_completion_and_answer(world, lo
     with at(MONDAY) as frozen:
         orientation = world.orientation(S.COMPLETED)
         frozen.advance(days=31)
-        assert run_reminders().obtained_checks == 1
-        assert run_reminders().obtained_checks == 0
+        assert sweep()["referrals.obtained_check"] == 1
+        assert sweep()["referrals.obtained_check"] == 0
     (question,) = messages("orientation_obtained_check")
     assert question.recipient == world.sender.email
     client = logged_in(world.sender)
@@ -180,10 +186,10 @@ def test_only_the_sender_answers_the_service_obtained_question(world, logged_in)
 def test_appointment_reminder_by_sms_the_day_before_once(world):
     with at(MONDAY) as frozen:
         appointment = world.appointment(MONDAY + timedelta(days=1, hours=2))
-        assert run_reminders().appointments == 0  # 26 hours before: not yet
+        assert sweep()["referrals.appointment"] == 0  # 26 hours before: not yet
         frozen.advance(hours=3)
-        assert run_reminders().appointments == 1
-        assert run_reminders().appointments == 0
+        assert sweep()["referrals.appointment"] == 1
+        assert sweep()["referrals.appointment"] == 0
     (sms,) = messages("appointment_reminder")
     assert sms.channel.value == "sms" and sms.recipient == "06 12 34 56 78"
     assert sms.valid_until == appointment.starts_at  # never sent after the appointment
@@ -193,7 +199,7 @@ def test_no_appointment_reminder_without_the_persons_agreement(world):
     with at(MONDAY) as frozen:
         world.appointment(MONDAY + timedelta(hours=20), agreed=False)
         frozen.advance(hours=1)
-        assert run_reminders().appointments == 0
+        assert sweep()["referrals.appointment"] == 0
 
 
 @pytest.mark.parametrize("preference", [ContactPreference.NO_DIRECT_CONTACT, ContactPreference.POST])
@@ -203,7 +209,7 @@ def test_do_not_contact_is_obeyed_even_after_the_reminder_was_queued(world, pref
     with at(MONDAY) as frozen:
         world.appointment(MONDAY + timedelta(hours=20))
         frozen.advance(hours=1)
-        run_reminders()
+        sweep()
         world.person.contact_preference = preference  # changed after the reminder was queued
         db.session.flush()
         (sms,) = messages("appointment_reminder")
@@ -220,7 +226,7 @@ def test_email_preference_gets_an_email_reminder(world, outbox):
     now = datetime.now(UTC).replace(microsecond=0)
     with at(now):
         world.appointment(now + timedelta(hours=20))
-        run_reminders()
+        sweep()
     db.session.commit()
     (mail,) = [m for m in outbox if m.to == ["lucie.durand@exemple.fr"]]
     assert mail.subject.startswith("Rappel de votre rendez-vous")
@@ -239,8 +245,8 @@ def test_the_task_commits_one_sweep(world, app):
     with at(MONDAY) as frozen:
         orientation = world.orientation(S.SENT)
         frozen.advance(days=31)
-        report = send_reminders()
-    assert report["expired"] == 1
+        report = sweep_task()
+    assert report["referrals.expiry"] == 1
     assert db.session.get(Orientation, orientation.id).status is S.EXPIRED
 
 
@@ -252,10 +258,10 @@ def test_every_reminder_template_renders(world, outbox):
         world.orientation(S.ACCEPTED)
         world.orientation(S.COMPLETED)
         frozen.advance(days=8)  # unopened and undecided reminders
-        run_reminders()
+        sweep()
         db.session.commit()  # delivered (inline in tests), as each sweep of the task commits
         frozen.advance(days=23)  # expiry, stalled follow-up, service-obtained question
-        run_reminders()
+        sweep()
     db.session.commit()
     for message in messages():
         db.session.refresh(message)
@@ -276,21 +282,21 @@ def test_no_service_obtained_question_for_orientations_closed_long_ago(world):
     with at(MONDAY) as frozen:
         world.orientation(S.COMPLETED)
         frozen.advance(days=60)  # the product was deployed after the 30-day mark had long passed
-        assert run_reminders().obtained_checks == 0
+        assert sweep()["referrals.obtained_check"] == 0
 
 
 def test_orientations_followed_by_another_area_are_left_to_it(world):
     from orientation.directory.models import Service
-    from orientation.referrals import reminders
+    from orientation.referrals import followups
 
     def this_service():
         return db.select(Service.id).where(Service.id == world.service.id)
 
-    reminders.leave_services_to(this_service)
+    followups.leave_services_to(this_service)
     try:
         with at(MONDAY) as frozen:
             world.orientation(S.SENT)
             frozen.advance(days=31)
-            assert sum(run_reminders().as_dict().values()) == 0
+            assert sum(sweep().values()) == 0
     finally:
-        reminders._followed_elsewhere.remove(this_service)
+        followups._followed_elsewhere.remove(this_service)

@@ -13,13 +13,14 @@ from orientation.cpam import operations as cpam_operations
 from orientation.cpam.models import MasCase
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
+from orientation.followups.models import SentFollowUp
 from orientation.organisations.models import MembershipRole
 from orientation.people import operations as people_operations
 from orientation.people.catalogue import NeedCode
 from orientation.people.models import ConsentMethod, Person
 from orientation.referrals import operations as referral_operations
 from orientation.referrals.lifecycle import OrientationStatus as S
-from orientation.referrals.models import Orientation, OrientationReminder, SharedField
+from orientation.referrals.models import Orientation, SharedField
 from tests.cpam import builders as cpam_builders
 from tests.referrals import builders as rb
 
@@ -125,7 +126,7 @@ def full_file() -> FullFile:
         note=SECRETS["appointment"],
     )
     referral_operations.change_status(orientation, S.COMPLETED, user=receiver, outcome="met")
-    db.session.add(OrientationReminder(orientation_id=orientation.id, key="unopened"))
+    db.session.add(SentFollowUp(rule="referrals.unopened", subject_id=orientation.id, occurrence=orientation.sent_at))
     db.session.flush()
     manager = world.detector_manager
     db.session.refresh(person)

@@ -1,0 +1,20 @@
+"""The one beat task of the engine (declared in worker/schedule.py)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from orientation.extensions import db
+from orientation.followups.sweep import run_sweep
+
+
+@shared_task(name="followups.sweep", ignore_result=True)
+def sweep() -> dict[str, int]:
+    """One sweep of every rule, one commit; idempotent (claims), so overlapping runs do no harm."""
+    try:
+        report = run_sweep()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return report
