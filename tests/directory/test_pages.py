@@ -139,6 +139,23 @@ def test_manager_edits_a_service_and_errors_keep_the_input(logged_in, make, entr
     assert service.confirmed_at is not None
 
 
+def test_the_service_form_edits_its_follow_up_delays(logged_in, make, entry):
+    """The delays a service overrides are kept by the referrals area, edited on the same form as before."""
+    from orientation.followups.overrides import get_service_overrides
+
+    organisation, _, service = entry
+    client = logged_in(make.user(organisation=organisation, role=MembershipRole.MANAGER))
+    url = f"/annuaire/services/{service.id}/modifier"
+    too_long = client.submit(url, _form(expiry_days="400"))
+    assert too_long.status_code == 400 and "Entre 1 et 365 jours." in too_long.get_data(as_text=True)
+    assert client.submit(url, _form(reminder_unopened_days="4", expiry_days="10")).status_code == 302
+    assert get_service_overrides(service.id) == {"referrals.unopened": 4, "referrals.expiry": 10}
+    page = client.get(url).get_data(as_text=True)
+    assert re.search(r'name="reminder_unopened_days"[^>]*value="4"', page)
+    assert client.submit(url, _form(expiry_days="12")).status_code == 302  # emptied: back to the setting
+    assert get_service_overrides(service.id) == {"referrals.expiry": 12}
+
+
 def test_coordinator_creates_a_service_and_sees_stale_entries(logged_in, make, entry):
     _, structure, _ = entry
     client = logged_in(make.user(coordinator=True))
