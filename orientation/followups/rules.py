@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -72,7 +72,7 @@ class Rule:
     since: Any  # the subject's timestamp column the delay counts from (also the occurrence)
     where: Callable[[datetime], list] = lambda now: []  # conditions on the subject (status…), given now
     delay: Delay | None = None  # None: due at `since` itself
-    before: bool = False  # due `delay` before `since` (a rendez-vous), not after
+    before: bool = False  # due `delay` before `since` (a rendez-vous), not after; hours or days
     window: Delay | None = None  # calendar days after the due date past which it is too late to ask
     service_id: Any = None  # the subject's service column, for a per-service override of the delay
     notices: tuple[Notice, ...] = ()
@@ -80,7 +80,6 @@ class Rule:
     act: Callable[[int], bool] | None = None  # instead of notices: do it (True when done), no claim
     load: tuple = ()  # loader options for the claimed subjects
     prepare: Callable[[list], None] | None = None  # one call before the notices (prefetch recipients)
-    description: str = field(default="", compare=False)
 
 
 RULES: dict[str, Rule] = {}
@@ -96,6 +95,8 @@ def register(*items: Rule | Delay) -> None:
             raise ValueError(f"follow-up {item.name!r} is declared twice")
         registry[item.name] = item
         if isinstance(item, Rule):
+            if item.before and item.delay is not None and item.delay.unit is Unit.WORKING_DAYS:
+                raise ValueError(f"follow-up {item.name!r}: a rule due before its timestamp counts hours or days")
             for delay in (item.delay, item.window):
                 if delay is not None:
                     register(delay)

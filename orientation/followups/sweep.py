@@ -60,12 +60,13 @@ def due_subjects(rule: Rule, now: datetime) -> dict[int, tuple[datetime, datetim
         columns.append(overrides.override_days(delay, rule.service_id))
     query = sa.select(*columns).where(since.is_not(None), *rule.where(now))
     if delay is not None:
-        shortest = _shortest(delay) if overridable else delay.configured()
-        span = timedelta(hours=shortest) if delay.unit is Unit.HOURS else timedelta(days=shortest)
+        # After `since`: the shortest delay any service has; before it: the longest.
+        bound = _bound(delay, longest=rule.before) if overridable else delay.configured()
+        span = timedelta(hours=bound) if delay.unit is Unit.HOURS else timedelta(days=bound)
         query = query.where(since <= now + span if rule.before else since <= now - span)
     else:
         query = query.where(since <= now)
-    if rule.window is not None:  # calendar days: too late once the window after the due date is over
+    if rule.window is not None:  # too late once the window after the due date is over (calendar days, no override)
         span = timedelta(days=(delay.configured() if delay else 0) + rule.window.configured())
         query = query.where(since > now - span)
     if rule.act is None:
@@ -93,11 +94,13 @@ def _due_date(rule: Rule, since: datetime, override: int | None) -> datetime:
     return overrides.add_delay(rule.delay, since, override or rule.delay.configured())
 
 
-def _shortest(delay) -> int:
-    """The shortest delay any service has (the SQL lower bound for every candidate)."""
+def _bound(delay, *, longest: bool) -> int:
+    """The shortest (or longest) value of the delay over every service: the SQL bound of the candidates."""
     model = overrides.table()
-    shortest_override = db.session.scalar(sa.select(sa.func.min(model.days)).where(model.delay == delay.name))
-    return min(delay.configured(), shortest_override or delay.configured())
+    extreme = sa.func.max if longest else sa.func.min
+    override = db.session.scalar(sa.select(extreme(model.days)).where(model.delay == delay.name))
+    values = [delay.configured()] + ([override] if override is not None else [])
+    return max(values) if longest else min(values)
 
 
 def claim(rule: Rule, due: dict[int, tuple[datetime, datetime]], now: datetime) -> set[int]:
