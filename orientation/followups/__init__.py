@@ -18,4 +18,19 @@ it, so the app and the worker both have every rule). The engine imports no highe
   the claims, one load of the claimed subjects, one INSERT of their messages.
 - *Delays are settings* (config.py, `FOLLOWUP_*`); a rule's delay may be overridden per service
   (`overrides`: the table is owned by the area that registers it, the referrals area).
+
+An area declares a rule in its own `followups.py` (imported by its blueprint), e.g.:
+
+    STALLED = Delay("cpam.stalled", "FOLLOWUP_MAS_STALLED_DAYS", Unit.DAYS)  # + the setting in config.py
+    register(
+        Rule(
+            "cpam.stalled",
+            MasCase,
+            since=MasCase.last_progress_at,  # counted from; a new value is a new occurrence
+            delay=STALLED,
+            where=lambda now: [MasCase.stage != CaseStage.CLOSED],
+            notices=(Notice("mas_stalled", team, "mas:{id}:stalled:{occurrence:%Y%m%d%H%M%S}", "mas_case"),),
+            context=lambda case, recipient, due: {"case": case, "recipient": recipient.user},
+        )
+    )
 """
