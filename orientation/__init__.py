@@ -27,13 +27,11 @@ def create_app(config: dict | None = None) -> Flask:
         app,
         extensions.db,
         directory=str(Path(__file__).parent.parent / "migrations"),
-        render_as_batch=True,
     )
     extensions.csrf.init_app(app)
     extensions.mail.init_app(app)
     extensions.limiter.init_app(app)
     _configure_login(app)
-    _configure_sqlite(app)
 
     from orientation.urls import IdConverter
 
@@ -56,23 +54,3 @@ def _configure_login(app: Flask) -> None:
     login_manager.session_protection = "strong"
     login_manager.user_loader(auth_session.load_user)
     app.before_request(auth_session.enforce_session_lifetime)
-
-
-def _configure_sqlite(app: Flask) -> None:
-    """Foreign keys and WAL on SQLite, so the embedded default behaves like a real database."""
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        return
-    from sqlalchemy import event
-
-    from orientation.extensions import db
-
-    with app.app_context():
-        engine = db.engine
-
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_connection, _record):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.close()

@@ -16,7 +16,7 @@ MFA_ROLES = {"coordinator", "cpam"}  # values of MFA_REQUIRED_ROLES
 
 
 class UnsafeConfiguration(RuntimeError):
-    """Raised when a production configuration would be unsafe to run."""
+    """Raised when a configuration would be unsafe to run (production) or cannot work (no PostgreSQL)."""
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -54,6 +54,7 @@ class BaseConfig:
     def settings(self) -> dict:
         redis_url = os.environ.get("REDIS_URL") or None
         database_url = os.environ.get("DATABASE_URL") or self.default_database_url()
+        # CELERY (its broker depends on the database and Redis) is added by load_config().
         return {
             "ENV_NAME": self.ENV_NAME,
             "DEBUG": _env_bool("FLASK_DEBUG", False),
@@ -61,7 +62,6 @@ class BaseConfig:
             "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
             "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
             "REDIS_URL": redis_url,
-            "CELERY": celery_settings(redis_url, self.instance_path),
             "RATELIMIT_STORAGE_URI": redis_url or "memory://",
             "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "orientation"),
             "LOGIN_MAX_FAILURES_PER_ACCOUNT": _env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5),
@@ -165,8 +165,11 @@ class BaseConfig:
             ],
         }
 
-    def default_database_url(self) -> str:
-        return f"sqlite:///{self.instance_path / 'orientation.sqlite'}"
+    def default_database_url(self) -> str | None:
+        """The embedded server of `make run` (instance/postgres/) while it runs."""
+        from orientation import embedded_db
+
+        return embedded_db.running_url(self.instance_path / "postgres")
 
     def default_secret_key(self) -> str:
         return _development_secret_key(self.instance_path)
@@ -178,7 +181,10 @@ class BaseConfig:
         return ""  # development and demo: the demo logins work with a password alone
 
     def check(self, settings: dict) -> None:
-        """Refuse unsafe settings; the base environments accept everything."""
+        """Refuse a configuration that cannot work; the base environments accept everything else."""
+        problem = database_problem(settings["SQLALCHEMY_DATABASE_URI"])
+        if problem:
+            raise UnsafeConfiguration(f"Configuration refusée : {problem}")
 
 
 class DevelopmentConfig(BaseConfig):
@@ -203,6 +209,9 @@ class TestingConfig(BaseConfig):
 
 class ProductionConfig(BaseConfig):
     ENV_NAME = "production"
+
+    def default_database_url(self) -> str | None:
+        return None  # DATABASE_URL, always
 
     def default_secret_key(self) -> str:
         return ""
@@ -233,8 +242,8 @@ class ProductionConfig(BaseConfig):
             problems.append("les cookies de session doivent être sécurisés (SESSION_COOKIE_SECURE=1)")
         if settings.get("LOAD_DEMO_DATA"):
             problems.append("les données de démonstration et leur mot de passe sont interdits en production")
-        if settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-            problems.append("SQLite n'est pas une base de production : définissez DATABASE_URL (PostgreSQL)")
+        if problem := database_problem(settings["SQLALCHEMY_DATABASE_URI"]):
+            problems.append(problem)
         unknown_roles = set(settings.get("MFA_REQUIRED_ROLES", [])) - MFA_ROLES
         if unknown_roles:
             problems.append(
@@ -267,28 +276,54 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
     settings.update(overrides)
     if "REDIS_URL" in overrides:
         settings.setdefault("RATELIMIT_STORAGE_URI", overrides["REDIS_URL"] or "memory://")
-        if "CELERY" not in overrides:
-            settings["CELERY"] = celery_settings(overrides["REDIS_URL"], config.instance_path)
     settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(settings["SQLALCHEMY_DATABASE_URI"])
     # Any request body: an attachment at its limit plus the form around it. A file a little too big
     # still reaches the form, which says so and keeps what was typed; a huge one gets the 413 page.
     settings.setdefault("MAX_CONTENT_LENGTH", settings["ATTACHMENTS_MAX_BYTES"] + 1024 * 1024)
     config.check(settings)
+    if "CELERY" not in overrides:
+        settings["CELERY"] = celery_settings(
+            settings["REDIS_URL"], config.instance_path, settings["SQLALCHEMY_DATABASE_URI"]
+        )
     return settings
 
 
-def normalise_database_url(url: str) -> str:
+def normalise_database_url(url: str | None) -> str | None:
     """Accept the usual `postgres://` forms and use the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
+        if url and url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
-def celery_settings(redis_url: str | None, instance_path: Path) -> dict:
-    """Redis when configured; otherwise an SQLite broker so `make run` needs no server."""
+def database_problem(url: str | None) -> str | None:
+    """Why the database URL cannot be used (French, shown as is), or None. PostgreSQL only."""
+    if not url:
+        return (
+            "DATABASE_URL n'est pas définie (postgresql://…) et aucun serveur PostgreSQL embarqué ne tourne "
+            "sous instance/postgres : lancez `make run`, ou `.venv/bin/python -m orientation.embedded_db start`"
+        )
+    if not url.startswith("postgresql"):
+        scheme = url.split(":", 1)[0]
+        return (
+            f"DATABASE_URL doit désigner une base PostgreSQL (postgresql://…) : « {scheme} » n'est pas pris en charge"
+        )
+    return None
+
+
+def sql_broker_url(database_url: str) -> str:
+    """The Celery broker without Redis: kombu's SQLAlchemy transport on the database `<name>_broker`
+    of the same server (kept apart from the app's tables and migrations)."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    return "sqla+" + url.set(database=f"{url.database}_broker").render_as_string(hide_password=False)
+
+
+def celery_settings(redis_url: str | None, instance_path: Path, database_url: str | None = None) -> dict:
+    """Redis when configured; otherwise a broker in PostgreSQL, so `make run` needs no Redis."""
     instance_path = Path(instance_path)
-    broker = redis_url or f"sqla+sqlite:///{instance_path / 'celery-broker.sqlite'}"
+    broker = redis_url or sql_broker_url(database_url)
     return {
         "broker_url": broker,
         "task_ignore_result": True,
@@ -298,7 +333,7 @@ def celery_settings(redis_url: str | None, instance_path: Path) -> dict:
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
         "broker_connection_retry_on_startup": True,
-        # Redis redelivers a task whose worker died after this long (acks late); the SQLite
+        # Redis redelivers a task whose worker died after this long (acks late); the SQLAlchemy
         # transport passes these options to create_engine, so it gets none.
         "broker_transport_options": {"visibility_timeout": 3600} if redis_url else {},
         "beat_schedule_filename": str(instance_path / "celerybeat-schedule"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
@@ -40,31 +40,10 @@ def utcnow() -> datetime:
     return clock.now()
 
 
-class UTCDateTime(sa.TypeDecorator):
-    """Timezone-aware UTC datetimes on every backend (SQLite forgets the zone)."""
-
-    impl = sa.DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is not None:
-            if value.tzinfo is None:
-                raise ValueError("naive datetime given to a UTCDateTime column")
-            value = value.astimezone(UTC)
-            if dialect.name == "sqlite":
-                value = value.replace(tzinfo=None)
-        return value
-
-    def process_result_value(self, value, dialect):
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value
-
-
 class Base(DeclarativeBase):
     registry = registry(
         metadata=sa.MetaData(naming_convention=NAMING_CONVENTION),
-        type_annotation_map={datetime: UTCDateTime()},
+        type_annotation_map={datetime: sa.DateTime(timezone=True)},
     )
 
 

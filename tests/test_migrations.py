@@ -1,4 +1,4 @@
-"""Alembic migrations upgrade and downgrade on PostgreSQL and SQLite, and match the models."""
+"""Alembic migrations upgrade and downgrade, and match the models."""
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -10,11 +10,8 @@ from orientation.extensions import db
 from tests.conftest import create_database, drop_database, testing_config
 
 
-@pytest.fixture(params=["postgresql", "sqlite"])
-def empty_database(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
-        return
+@pytest.fixture
+def empty_database():
     url = create_database("migrations")
     yield url
     drop_database(url)
@@ -30,15 +27,9 @@ def test_upgrade_matches_models_then_downgrade_to_nothing(empty_database):
             differences = [d for d in compare_metadata(context, db.metadata) if not _ignored(d)]
         assert differences == [], "models and migrations differ: write a migration"
         downgrade(revision="base")
-        tables = set(db.inspect(db.engine).get_table_names()) - {"alembic_version"}
-        assert tables == set() or tables <= _non_model_tables()
+        assert set(db.inspect(db.engine).get_table_names()) - {"alembic_version"} == set()
         upgrade()  # and back up again: the downgrade left a usable database
         db.engine.dispose()
-
-
-def _non_model_tables() -> set[str]:
-    """Search helper tables (e.g. SQLite FTS shadow tables) are managed by the migrations themselves."""
-    return set()
 
 
 # Made by the migrations' raw DDL (full-text search), not described by the models.
@@ -47,8 +38,6 @@ DDL_ONLY_INDEXES = {"ix_services_search_vector", "ix_search_words_word_trgm"}
 
 def _ignored(difference) -> bool:
     kind = difference[0] if isinstance(difference, tuple) else difference[0][0]
-    if kind == "remove_table":
-        return difference[1].name.startswith(("services_fts", "sqlite_"))
     if kind == "remove_index":
         return difference[1].name in DDL_ONLY_INDEXES
     return False

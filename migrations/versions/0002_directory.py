@@ -5,7 +5,7 @@ Revises: 0001_foundation
 Create Date: 2026-11-25
 
 The search objects SQLAlchemy cannot describe (text search configuration, triggers, GIN
-indexes, SQLite FTS5 table) are frozen here from orientation/directory/search_ddl.py.
+indexes) are frozen here from orientation/directory/search_ddl.py.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -38,21 +38,6 @@ POSTGRESQL_DROP = [
     'DROP FUNCTION IF EXISTS services_search_vector_update()',
     'DROP TEXT SEARCH CONFIGURATION IF EXISTS public.french_unaccent',
 ]
-
-SQLITE_DDL = [
-    "CREATE VIRTUAL TABLE IF NOT EXISTS services_fts USING fts5(\n      name, search_text, content='services', content_rowid='id',\n      tokenize='unicode61 remove_diacritics 2')",
-    'CREATE TRIGGER IF NOT EXISTS services_fts_after_insert AFTER INSERT ON services BEGIN\n      INSERT INTO services_fts(rowid, name, search_text) VALUES (new.id, new.name, new.search_text);\n    END',
-    "CREATE TRIGGER IF NOT EXISTS services_fts_after_delete AFTER DELETE ON services BEGIN\n      INSERT INTO services_fts(services_fts, rowid, name, search_text)\n        VALUES ('delete', old.id, old.name, old.search_text);\n    END",
-    "CREATE TRIGGER IF NOT EXISTS services_fts_after_update AFTER UPDATE OF name, search_text ON services BEGIN\n      INSERT INTO services_fts(services_fts, rowid, name, search_text)\n        VALUES ('delete', old.id, old.name, old.search_text);\n      INSERT INTO services_fts(rowid, name, search_text) VALUES (new.id, new.name, new.search_text);\n    END",
-]
-
-SQLITE_DROP = [
-    'DROP TRIGGER IF EXISTS services_fts_after_update',
-    'DROP TRIGGER IF EXISTS services_fts_after_delete',
-    'DROP TRIGGER IF EXISTS services_fts_after_insert',
-    'DROP TABLE IF EXISTS services_fts',
-]
-
 
 def _run(statements):
     for statement in statements:
@@ -96,9 +81,8 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_structures')),
     sa.UniqueConstraint('source', 'source_id', name=op.f('uq_structures_source_source_id'))
     )
-    with op.batch_alter_table('structures', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_structures_commune_code'), ['commune_code'], unique=False)
-        batch_op.create_index(batch_op.f('ix_structures_organisation_id'), ['organisation_id'], unique=False)
+    op.create_index(op.f('ix_structures_commune_code'), 'structures', ['commune_code'], unique=False)
+    op.create_index(op.f('ix_structures_organisation_id'), 'structures', ['organisation_id'], unique=False)
 
     op.create_table('services',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -139,7 +123,7 @@ def upgrade():
     sa.Column('expiry_days', sa.Integer(), nullable=True),
     sa.Column('search_text', sa.Text(), nullable=False),
     sa.Column('search_title', sa.String(length=500), nullable=False),
-    sa.Column('search_vector', postgresql.TSVECTOR().with_variant(sa.Text(), 'sqlite'), nullable=True),
+    sa.Column('search_vector', postgresql.TSVECTOR(), nullable=True),
     sa.Column('adresse', sa.String(length=300), nullable=True),
     sa.Column('complement_adresse', sa.String(length=300), nullable=True),
     sa.Column('code_postal', sa.String(length=5), nullable=True),
@@ -160,11 +144,10 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_services')),
     sa.UniqueConstraint('source', 'source_id', name=op.f('uq_services_source_source_id'))
     )
-    with op.batch_alter_table('services', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_services_commune_code'), ['commune_code'], unique=False)
-        batch_op.create_index('ix_services_latitude_longitude', ['latitude', 'longitude'], unique=False)
-        batch_op.create_index(batch_op.f('ix_services_receiving_organisation_id'), ['receiving_organisation_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_services_structure_id'), ['structure_id'], unique=False)
+    op.create_index(op.f('ix_services_commune_code'), 'services', ['commune_code'], unique=False)
+    op.create_index('ix_services_latitude_longitude', 'services', ['latitude', 'longitude'], unique=False)
+    op.create_index(op.f('ix_services_receiving_organisation_id'), 'services', ['receiving_organisation_id'], unique=False)
+    op.create_index(op.f('ix_services_structure_id'), 'services', ['structure_id'], unique=False)
 
     op.create_table('service_thematiques',
     sa.Column('service_id', sa.Integer(), nullable=False),
@@ -172,8 +155,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['service_id'], ['services.id'], name=op.f('fk_service_thematiques_service_id_services'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('service_id', 'thematique', name=op.f('pk_service_thematiques'))
     )
-    with op.batch_alter_table('service_thematiques', schema=None) as batch_op:
-        batch_op.create_index('ix_service_thematiques_thematique_service', ['thematique', 'service_id'], unique=False)
+    op.create_index('ix_service_thematiques_thematique_service', 'service_thematiques', ['thematique', 'service_id'], unique=False)
 
     op.create_table('service_zones',
     sa.Column('service_id', sa.Integer(), nullable=False),
@@ -181,32 +163,27 @@ def upgrade():
     sa.ForeignKeyConstraint(['service_id'], ['services.id'], name=op.f('fk_service_zones_service_id_services'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('service_id', 'code', name=op.f('pk_service_zones'))
     )
-    with op.batch_alter_table('service_zones', schema=None) as batch_op:
-        batch_op.create_index('ix_service_zones_code_service', ['code', 'service_id'], unique=False)
+    op.create_index('ix_service_zones_code_service', 'service_zones', ['code', 'service_id'], unique=False)
 
-    _run(POSTGRESQL_DDL if op.get_bind().dialect.name == "postgresql" else SQLITE_DDL)
+    _run(POSTGRESQL_DDL)
 
 
 def downgrade():
-    _run(POSTGRESQL_DROP if op.get_bind().dialect.name == "postgresql" else SQLITE_DROP)
-    with op.batch_alter_table('service_zones', schema=None) as batch_op:
-        batch_op.drop_index('ix_service_zones_code_service')
+    _run(POSTGRESQL_DROP)
+    op.drop_index('ix_service_zones_code_service', table_name='service_zones')
 
     op.drop_table('service_zones')
-    with op.batch_alter_table('service_thematiques', schema=None) as batch_op:
-        batch_op.drop_index('ix_service_thematiques_thematique_service')
+    op.drop_index('ix_service_thematiques_thematique_service', table_name='service_thematiques')
 
     op.drop_table('service_thematiques')
-    with op.batch_alter_table('services', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_services_structure_id'))
-        batch_op.drop_index(batch_op.f('ix_services_receiving_organisation_id'))
-        batch_op.drop_index('ix_services_latitude_longitude')
-        batch_op.drop_index(batch_op.f('ix_services_commune_code'))
+    op.drop_index(op.f('ix_services_structure_id'), table_name='services')
+    op.drop_index(op.f('ix_services_receiving_organisation_id'), table_name='services')
+    op.drop_index('ix_services_latitude_longitude', table_name='services')
+    op.drop_index(op.f('ix_services_commune_code'), table_name='services')
 
     op.drop_table('services')
-    with op.batch_alter_table('structures', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_structures_organisation_id'))
-        batch_op.drop_index(batch_op.f('ix_structures_commune_code'))
+    op.drop_index(op.f('ix_structures_organisation_id'), table_name='structures')
+    op.drop_index(op.f('ix_structures_commune_code'), table_name='structures')
 
     op.drop_table('structures')
     op.drop_table('search_words')

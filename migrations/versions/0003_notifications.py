@@ -51,18 +51,16 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_messages')),
     sa.UniqueConstraint('idempotency_key', name=op.f('uq_outbox_messages_idempotency_key'))
     )
-    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
-        batch_op.create_index('ix_outbox_messages_held_digest_key', ['digest_key'], unique=False, postgresql_where=sa.text("status = 'held'"), sqlite_where=sa.text("status = 'held'"))
-        batch_op.create_index(batch_op.f('ix_outbox_messages_recipient_user_id'), ['recipient_user_id'], unique=False)
-        batch_op.create_index('ix_outbox_messages_status_not_before', ['status', 'not_before'], unique=False)
-        batch_op.create_index('ix_outbox_messages_subject', ['subject_type', 'subject_id'], unique=False)
+    op.create_index('ix_outbox_messages_held_digest_key', 'outbox_messages', ['digest_key'], unique=False, postgresql_where=sa.text("status = 'held'"))
+    op.create_index(op.f('ix_outbox_messages_recipient_user_id'), 'outbox_messages', ['recipient_user_id'], unique=False)
+    op.create_index('ix_outbox_messages_status_not_before', 'outbox_messages', ['status', 'not_before'], unique=False)
+    op.create_index('ix_outbox_messages_subject', 'outbox_messages', ['subject_type', 'subject_id'], unique=False)
 
 
 def downgrade():
-    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
-        batch_op.drop_index('ix_outbox_messages_subject')
-        batch_op.drop_index('ix_outbox_messages_status_not_before')
-        batch_op.drop_index(batch_op.f('ix_outbox_messages_recipient_user_id'))
-        batch_op.drop_index('ix_outbox_messages_held_digest_key', postgresql_where=sa.text("status = 'held'"), sqlite_where=sa.text("status = 'held'"))
+    op.drop_index('ix_outbox_messages_subject', table_name='outbox_messages')
+    op.drop_index('ix_outbox_messages_status_not_before', table_name='outbox_messages')
+    op.drop_index(op.f('ix_outbox_messages_recipient_user_id'), table_name='outbox_messages')
+    op.drop_index('ix_outbox_messages_held_digest_key', table_name='outbox_messages', postgresql_where=sa.text("status = 'held'"))
 
     op.drop_table('outbox_messages')

@@ -37,11 +37,10 @@ def upgrade():
     sa.ForeignKeyConstraint(['referent_id'], ['users.id'], name=op.f('fk_people_referent_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_people'))
     )
-    with op.batch_alter_table('people', schema=None) as batch_op:
-        batch_op.create_index('ix_people_organisation_name_key', ['organisation_id', 'name_key', 'birth_date'], unique=False)
+    op.create_index('ix_people_organisation_name_key', 'people', ['organisation_id', 'name_key', 'birth_date'], unique=False)
 
     op.create_table('person_access_logs',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('id', sa.BigInteger(), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('organisation_id', sa.Integer(), nullable=True),
@@ -52,9 +51,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_person_access_logs_user_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_person_access_logs'))
     )
-    with op.batch_alter_table('person_access_logs', schema=None) as batch_op:
-        batch_op.create_index('ix_person_access_logs_person_at', ['person_id', 'at'], unique=False)
-        batch_op.create_index('ix_person_access_logs_user_at', ['user_id', 'at'], unique=False)
+    op.create_index('ix_person_access_logs_person_at', 'person_access_logs', ['person_id', 'at'], unique=False)
+    op.create_index('ix_person_access_logs_user_at', 'person_access_logs', ['user_id', 'at'], unique=False)
 
     op.create_table('consents',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -76,8 +74,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['withdrawn_by_id'], ['users.id'], name=op.f('fk_consents_withdrawn_by_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_consents'))
     )
-    with op.batch_alter_table('consents', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_consents_person_id'), ['person_id'], unique=False)
+    op.create_index(op.f('ix_consents_person_id'), 'consents', ['person_id'], unique=False)
 
     op.create_table('needs',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -96,8 +93,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_needs_person_id_people'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_needs'))
     )
-    with op.batch_alter_table('needs', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_needs_person_id'), ['person_id'], unique=False)
+    op.create_index(op.f('ix_needs_person_id'), 'needs', ['person_id'], unique=False)
 
     op.create_table('orientations',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -136,20 +132,19 @@ def upgrade():
     sa.ForeignKeyConstraint(['service_id'], ['services.id'], name=op.f('fk_orientations_service_id_services'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_orientations'))
     )
-    with op.batch_alter_table('orientations', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_orientations_consent_id'), ['consent_id'], unique=False)
-        batch_op.create_index('ix_orientations_person_created', ['person_id', 'created_at'], unique=False)
-        batch_op.create_index('ix_orientations_receiver_closed_activity', ['receiver_organisation_id', 'last_activity_at', 'id'], unique=False, postgresql_where=sa.text("status IN ('abandoned', 'cancelled', 'completed', 'declined', 'expired', 'redirected')"), sqlite_where=sa.text("status IN ('abandoned', 'cancelled', 'completed', 'declined', 'expired', 'redirected')"))
-        batch_op.create_index('ix_orientations_receiver_ongoing_activity', ['receiver_organisation_id', 'last_activity_at', 'id'], unique=False, postgresql_where=sa.text("status IN ('accepted', 'in_progress')"), sqlite_where=sa.text("status IN ('accepted', 'in_progress')"))
-        batch_op.create_index('ix_orientations_receiver_status_activity', ['receiver_organisation_id', 'status', 'last_activity_at', 'id'], unique=False)
-        batch_op.create_index('ix_orientations_receiver_undecided_due', ['receiver_organisation_id', 'decision_due_at'], unique=False, postgresql_where=sa.text("status IN ('received', 'sent')"), sqlite_where=sa.text("status IN ('received', 'sent')"))
-        batch_op.create_index('ix_orientations_sender_activity', ['sender_organisation_id', 'last_activity_at', 'id'], unique=False)
-        batch_op.create_index('ix_orientations_sender_status_activity', ['sender_organisation_id', 'status', 'last_activity_at', 'id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_orientations_service_id'), ['service_id'], unique=False)
-        batch_op.create_index('ix_orientations_status_activity', ['status', 'last_activity_at'], unique=False)
-        batch_op.create_index('ix_orientations_status_expires_at', ['status', 'expires_at'], unique=False)
-        batch_op.create_index('ix_orientations_status_received_at', ['status', 'received_at'], unique=False)
-        batch_op.create_index('ix_orientations_status_sent_at', ['status', 'sent_at'], unique=False)
+    op.create_index(op.f('ix_orientations_consent_id'), 'orientations', ['consent_id'], unique=False)
+    op.create_index('ix_orientations_person_created', 'orientations', ['person_id', 'created_at'], unique=False)
+    op.create_index('ix_orientations_receiver_closed_activity', 'orientations', ['receiver_organisation_id', 'last_activity_at', 'id'], unique=False, postgresql_where=sa.text("status IN ('abandoned', 'cancelled', 'completed', 'declined', 'expired', 'redirected')"))
+    op.create_index('ix_orientations_receiver_ongoing_activity', 'orientations', ['receiver_organisation_id', 'last_activity_at', 'id'], unique=False, postgresql_where=sa.text("status IN ('accepted', 'in_progress')"))
+    op.create_index('ix_orientations_receiver_status_activity', 'orientations', ['receiver_organisation_id', 'status', 'last_activity_at', 'id'], unique=False)
+    op.create_index('ix_orientations_receiver_undecided_due', 'orientations', ['receiver_organisation_id', 'decision_due_at'], unique=False, postgresql_where=sa.text("status IN ('received', 'sent')"))
+    op.create_index('ix_orientations_sender_activity', 'orientations', ['sender_organisation_id', 'last_activity_at', 'id'], unique=False)
+    op.create_index('ix_orientations_sender_status_activity', 'orientations', ['sender_organisation_id', 'status', 'last_activity_at', 'id'], unique=False)
+    op.create_index(op.f('ix_orientations_service_id'), 'orientations', ['service_id'], unique=False)
+    op.create_index('ix_orientations_status_activity', 'orientations', ['status', 'last_activity_at'], unique=False)
+    op.create_index('ix_orientations_status_expires_at', 'orientations', ['status', 'expires_at'], unique=False)
+    op.create_index('ix_orientations_status_received_at', 'orientations', ['status', 'received_at'], unique=False)
+    op.create_index('ix_orientations_status_sent_at', 'orientations', ['status', 'sent_at'], unique=False)
 
     op.create_table('appointments',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -167,9 +162,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['orientation_id'], ['orientations.id'], name=op.f('fk_appointments_orientation_id_orientations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_appointments'))
     )
-    with op.batch_alter_table('appointments', schema=None) as batch_op:
-        batch_op.create_index('ix_appointments_orientation_starts', ['orientation_id', 'starts_at'], unique=False)
-        batch_op.create_index('ix_appointments_status_starts', ['status', 'starts_at'], unique=False)
+    op.create_index('ix_appointments_orientation_starts', 'appointments', ['orientation_id', 'starts_at'], unique=False)
+    op.create_index('ix_appointments_status_starts', 'appointments', ['status', 'starts_at'], unique=False)
 
     op.create_table('orientation_comments',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -184,11 +178,10 @@ def upgrade():
     sa.ForeignKeyConstraint(['orientation_id'], ['orientations.id'], name=op.f('fk_orientation_comments_orientation_id_orientations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_orientation_comments'))
     )
-    with op.batch_alter_table('orientation_comments', schema=None) as batch_op:
-        batch_op.create_index('ix_orientation_comments_orientation_created', ['orientation_id', 'created_at'], unique=False)
+    op.create_index('ix_orientation_comments_orientation_created', 'orientation_comments', ['orientation_id', 'created_at'], unique=False)
 
     op.create_table('orientation_events',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('id', sa.BigInteger(), nullable=False),
     sa.Column('orientation_id', sa.Integer(), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('actor_user_id', sa.Integer(), nullable=True),
@@ -205,8 +198,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['orientation_id'], ['orientations.id'], name=op.f('fk_orientation_events_orientation_id_orientations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_orientation_events'))
     )
-    with op.batch_alter_table('orientation_events', schema=None) as batch_op:
-        batch_op.create_index('ix_orientation_events_orientation_at', ['orientation_id', 'at'], unique=False)
+    op.create_index('ix_orientation_events_orientation_at', 'orientation_events', ['orientation_id', 'at'], unique=False)
 
     op.create_table('orientation_needs',
     sa.Column('orientation_id', sa.Integer(), nullable=False),
@@ -215,58 +207,48 @@ def upgrade():
     sa.ForeignKeyConstraint(['orientation_id'], ['orientations.id'], name=op.f('fk_orientation_needs_orientation_id_orientations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('orientation_id', 'need_id', name=op.f('pk_orientation_needs'))
     )
-    with op.batch_alter_table('orientation_needs', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_orientation_needs_need_id'), ['need_id'], unique=False)
+    op.create_index(op.f('ix_orientation_needs_need_id'), 'orientation_needs', ['need_id'], unique=False)
 
 
 def downgrade():
-    with op.batch_alter_table('orientation_needs', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_orientation_needs_need_id'))
+    op.drop_index(op.f('ix_orientation_needs_need_id'), table_name='orientation_needs')
 
     op.drop_table('orientation_needs')
-    with op.batch_alter_table('orientation_events', schema=None) as batch_op:
-        batch_op.drop_index('ix_orientation_events_orientation_at')
+    op.drop_index('ix_orientation_events_orientation_at', table_name='orientation_events')
 
     op.drop_table('orientation_events')
-    with op.batch_alter_table('orientation_comments', schema=None) as batch_op:
-        batch_op.drop_index('ix_orientation_comments_orientation_created')
+    op.drop_index('ix_orientation_comments_orientation_created', table_name='orientation_comments')
 
     op.drop_table('orientation_comments')
-    with op.batch_alter_table('appointments', schema=None) as batch_op:
-        batch_op.drop_index('ix_appointments_status_starts')
-        batch_op.drop_index('ix_appointments_orientation_starts')
+    op.drop_index('ix_appointments_status_starts', table_name='appointments')
+    op.drop_index('ix_appointments_orientation_starts', table_name='appointments')
 
     op.drop_table('appointments')
-    with op.batch_alter_table('orientations', schema=None) as batch_op:
-        batch_op.drop_index('ix_orientations_status_sent_at')
-        batch_op.drop_index('ix_orientations_status_received_at')
-        batch_op.drop_index('ix_orientations_status_expires_at')
-        batch_op.drop_index('ix_orientations_status_activity')
-        batch_op.drop_index(batch_op.f('ix_orientations_service_id'))
-        batch_op.drop_index('ix_orientations_sender_status_activity')
-        batch_op.drop_index('ix_orientations_sender_activity')
-        batch_op.drop_index('ix_orientations_receiver_undecided_due', postgresql_where=sa.text("status IN ('received', 'sent')"), sqlite_where=sa.text("status IN ('received', 'sent')"))
-        batch_op.drop_index('ix_orientations_receiver_status_activity')
-        batch_op.drop_index('ix_orientations_receiver_ongoing_activity', postgresql_where=sa.text("status IN ('accepted', 'in_progress')"), sqlite_where=sa.text("status IN ('accepted', 'in_progress')"))
-        batch_op.drop_index('ix_orientations_receiver_closed_activity', postgresql_where=sa.text("status IN ('abandoned', 'cancelled', 'completed', 'declined', 'expired', 'redirected')"), sqlite_where=sa.text("status IN ('abandoned', 'cancelled', 'completed', 'declined', 'expired', 'redirected')"))
-        batch_op.drop_index('ix_orientations_person_created')
-        batch_op.drop_index(batch_op.f('ix_orientations_consent_id'))
+    op.drop_index('ix_orientations_status_sent_at', table_name='orientations')
+    op.drop_index('ix_orientations_status_received_at', table_name='orientations')
+    op.drop_index('ix_orientations_status_expires_at', table_name='orientations')
+    op.drop_index('ix_orientations_status_activity', table_name='orientations')
+    op.drop_index(op.f('ix_orientations_service_id'), table_name='orientations')
+    op.drop_index('ix_orientations_sender_status_activity', table_name='orientations')
+    op.drop_index('ix_orientations_sender_activity', table_name='orientations')
+    op.drop_index('ix_orientations_receiver_undecided_due', table_name='orientations', postgresql_where=sa.text("status IN ('received', 'sent')"))
+    op.drop_index('ix_orientations_receiver_status_activity', table_name='orientations')
+    op.drop_index('ix_orientations_receiver_ongoing_activity', table_name='orientations', postgresql_where=sa.text("status IN ('accepted', 'in_progress')"))
+    op.drop_index('ix_orientations_receiver_closed_activity', table_name='orientations', postgresql_where=sa.text("status IN ('abandoned', 'cancelled', 'completed', 'declined', 'expired', 'redirected')"))
+    op.drop_index('ix_orientations_person_created', table_name='orientations')
+    op.drop_index(op.f('ix_orientations_consent_id'), table_name='orientations')
 
     op.drop_table('orientations')
-    with op.batch_alter_table('needs', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_needs_person_id'))
+    op.drop_index(op.f('ix_needs_person_id'), table_name='needs')
 
     op.drop_table('needs')
-    with op.batch_alter_table('consents', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_consents_person_id'))
+    op.drop_index(op.f('ix_consents_person_id'), table_name='consents')
 
     op.drop_table('consents')
-    with op.batch_alter_table('person_access_logs', schema=None) as batch_op:
-        batch_op.drop_index('ix_person_access_logs_user_at')
-        batch_op.drop_index('ix_person_access_logs_person_at')
+    op.drop_index('ix_person_access_logs_user_at', table_name='person_access_logs')
+    op.drop_index('ix_person_access_logs_person_at', table_name='person_access_logs')
 
     op.drop_table('person_access_logs')
-    with op.batch_alter_table('people', schema=None) as batch_op:
-        batch_op.drop_index('ix_people_organisation_name_key')
+    op.drop_index('ix_people_organisation_name_key', table_name='people')
 
     op.drop_table('people')

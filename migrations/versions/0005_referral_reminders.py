@@ -23,28 +23,24 @@ def upgrade():
     sa.ForeignKeyConstraint(['orientation_id'], ['orientations.id'], name=op.f('fk_orientation_reminders_orientation_id_orientations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('orientation_id', 'key', name=op.f('pk_orientation_reminders'))
     )
-    with op.batch_alter_table('organisations', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('notification_digest', sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column('organisations', sa.Column('notification_digest', sa.Boolean(), server_default=sa.false(), nullable=False))
 
-    with op.batch_alter_table('orientations', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('service_obtained', sa.String(length=7), nullable=True))
-        batch_op.add_column(sa.Column('service_obtained_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('service_obtained_by_id', sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(batch_op.f('fk_orientations_service_obtained_by_id_users'), 'users', ['service_obtained_by_id'], ['id'], ondelete='SET NULL')
-        batch_op.create_check_constraint(
-            'orientation_service_obtained',
+    op.add_column('orientations', sa.Column('service_obtained', sa.String(length=7), nullable=True))
+    op.add_column('orientations', sa.Column('service_obtained_at', sa.DateTime(timezone=True), nullable=True))
+    op.add_column('orientations', sa.Column('service_obtained_by_id', sa.Integer(), nullable=True))
+    op.create_foreign_key(op.f('fk_orientations_service_obtained_by_id_users'), 'orientations', 'users', ['service_obtained_by_id'], ['id'], ondelete='SET NULL')
+    op.create_check_constraint(
+            'orientation_service_obtained', 'orientations',
             sa.column('service_obtained').in_(SERVICE_OBTAINED) | sa.column('service_obtained').is_(None))
 
 
 def downgrade():
-    with op.batch_alter_table('orientations', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('ck_orientations_orientation_service_obtained'), type_='check')
-        batch_op.drop_constraint(batch_op.f('fk_orientations_service_obtained_by_id_users'), type_='foreignkey')
-        batch_op.drop_column('service_obtained_by_id')
-        batch_op.drop_column('service_obtained_at')
-        batch_op.drop_column('service_obtained')
+    op.drop_constraint(op.f('ck_orientations_orientation_service_obtained'), 'orientations', type_='check')
+    op.drop_constraint(op.f('fk_orientations_service_obtained_by_id_users'), 'orientations', type_='foreignkey')
+    op.drop_column('orientations', 'service_obtained_by_id')
+    op.drop_column('orientations', 'service_obtained_at')
+    op.drop_column('orientations', 'service_obtained')
 
-    with op.batch_alter_table('organisations', schema=None) as batch_op:
-        batch_op.drop_column('notification_digest')
+    op.drop_column('organisations', 'notification_digest')
 
     op.drop_table('orientation_reminders')

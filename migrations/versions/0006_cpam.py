@@ -25,8 +25,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mas_teams')),
     sa.UniqueConstraint('service_id', name=op.f('uq_mas_teams_service_id'))
     )
-    with op.batch_alter_table('mas_teams', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_mas_teams_organisation_id'), ['organisation_id'], unique=False)
+    op.create_index(op.f('ix_mas_teams_organisation_id'), 'mas_teams', ['organisation_id'], unique=False)
 
     op.create_table('mas_cases',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -77,11 +76,10 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mas_cases')),
     sa.UniqueConstraint('orientation_id', name=op.f('uq_mas_cases_orientation_id'))
     )
-    with op.batch_alter_table('mas_cases', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_mas_cases_person_id'), ['person_id'], unique=False)
-        batch_op.create_index('ix_mas_cases_sender_filed', ['sender_organisation_id', 'filed_at'], unique=False)
-        batch_op.create_index('ix_mas_cases_stage_filed', ['stage', 'filed_at'], unique=False)
-        batch_op.create_index('ix_mas_cases_team_stage_activity', ['team_id', 'stage', 'last_progress_at'], unique=False)
+    op.create_index(op.f('ix_mas_cases_person_id'), 'mas_cases', ['person_id'], unique=False)
+    op.create_index('ix_mas_cases_sender_filed', 'mas_cases', ['sender_organisation_id', 'filed_at'], unique=False)
+    op.create_index('ix_mas_cases_stage_filed', 'mas_cases', ['stage', 'filed_at'], unique=False)
+    op.create_index('ix_mas_cases_team_stage_activity', 'mas_cases', ['team_id', 'stage', 'last_progress_at'], unique=False)
 
     op.create_table('medecin_traitant_declarations',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -101,8 +99,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_medecin_traitant_declarations')),
     sa.UniqueConstraint('need_id', name=op.f('uq_medecin_traitant_declarations_need_id'))
     )
-    with op.batch_alter_table('medecin_traitant_declarations', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_medecin_traitant_declarations_person_id'), ['person_id'], unique=False)
+    op.create_index(op.f('ix_medecin_traitant_declarations_person_id'), 'medecin_traitant_declarations', ['person_id'], unique=False)
 
     op.create_table('mas_case_care_kinds',
     sa.Column('case_id', sa.Integer(), nullable=False),
@@ -111,7 +108,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('case_id', 'kind', name=op.f('pk_mas_case_care_kinds'))
     )
     op.create_table('mas_case_events',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('id', sa.BigInteger(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('actor_user_id', sa.Integer(), nullable=True),
@@ -123,8 +120,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['case_id'], ['mas_cases.id'], name=op.f('fk_mas_case_events_case_id_mas_cases'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mas_case_events'))
     )
-    with op.batch_alter_table('mas_case_events', schema=None) as batch_op:
-        batch_op.create_index('ix_mas_case_events_case_at', ['case_id', 'at'], unique=False)
+    op.create_index('ix_mas_case_events_case_at', 'mas_case_events', ['case_id', 'at'], unique=False)
 
     op.create_table('mas_case_reasons',
     sa.Column('case_id', sa.Integer(), nullable=False),
@@ -144,8 +140,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['case_id'], ['mas_cases.id'], name=op.f('fk_mas_contact_attempts_case_id_mas_cases'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mas_contact_attempts'))
     )
-    with op.batch_alter_table('mas_contact_attempts', schema=None) as batch_op:
-        batch_op.create_index('ix_mas_contact_attempts_case_at', ['case_id', 'at'], unique=False)
+    op.create_index('ix_mas_contact_attempts_case_at', 'mas_contact_attempts', ['case_id', 'at'], unique=False)
 
     op.create_table('mas_notes',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -157,8 +152,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['case_id'], ['mas_cases.id'], name=op.f('fk_mas_notes_case_id_mas_cases'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mas_notes'))
     )
-    with op.batch_alter_table('mas_notes', schema=None) as batch_op:
-        batch_op.create_index('ix_mas_notes_case_created', ['case_id', 'created_at'], unique=False)
+    op.create_index('ix_mas_notes_case_created', 'mas_notes', ['case_id', 'created_at'], unique=False)
 
     op.create_table('mas_right_reviews',
     sa.Column('case_id', sa.Integer(), nullable=False),
@@ -174,32 +168,26 @@ def upgrade():
 
 def downgrade():
     op.drop_table('mas_right_reviews')
-    with op.batch_alter_table('mas_notes', schema=None) as batch_op:
-        batch_op.drop_index('ix_mas_notes_case_created')
+    op.drop_index('ix_mas_notes_case_created', table_name='mas_notes')
 
     op.drop_table('mas_notes')
-    with op.batch_alter_table('mas_contact_attempts', schema=None) as batch_op:
-        batch_op.drop_index('ix_mas_contact_attempts_case_at')
+    op.drop_index('ix_mas_contact_attempts_case_at', table_name='mas_contact_attempts')
 
     op.drop_table('mas_contact_attempts')
     op.drop_table('mas_case_reasons')
-    with op.batch_alter_table('mas_case_events', schema=None) as batch_op:
-        batch_op.drop_index('ix_mas_case_events_case_at')
+    op.drop_index('ix_mas_case_events_case_at', table_name='mas_case_events')
 
     op.drop_table('mas_case_events')
     op.drop_table('mas_case_care_kinds')
-    with op.batch_alter_table('medecin_traitant_declarations', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_medecin_traitant_declarations_person_id'))
+    op.drop_index(op.f('ix_medecin_traitant_declarations_person_id'), table_name='medecin_traitant_declarations')
 
     op.drop_table('medecin_traitant_declarations')
-    with op.batch_alter_table('mas_cases', schema=None) as batch_op:
-        batch_op.drop_index('ix_mas_cases_team_stage_activity')
-        batch_op.drop_index('ix_mas_cases_stage_filed')
-        batch_op.drop_index('ix_mas_cases_sender_filed')
-        batch_op.drop_index(batch_op.f('ix_mas_cases_person_id'))
+    op.drop_index('ix_mas_cases_team_stage_activity', table_name='mas_cases')
+    op.drop_index('ix_mas_cases_stage_filed', table_name='mas_cases')
+    op.drop_index('ix_mas_cases_sender_filed', table_name='mas_cases')
+    op.drop_index(op.f('ix_mas_cases_person_id'), table_name='mas_cases')
 
     op.drop_table('mas_cases')
-    with op.batch_alter_table('mas_teams', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_mas_teams_organisation_id'))
+    op.drop_index(op.f('ix_mas_teams_organisation_id'), table_name='mas_teams')
 
     op.drop_table('mas_teams')

@@ -45,13 +45,12 @@ def upgrade():
     sa.ForeignKeyConstraint(['service_id'], ['services.id'], name=op.f('fk_pilotage_orientation_facts_service_id_services'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_pilotage_orientation_facts'))
     )
-    with op.batch_alter_table('pilotage_orientation_facts', schema=None) as batch_op:
-        batch_op.create_index('ix_pilotage_orientation_facts_level_month', ['level', 'month'], unique=False)
-        batch_op.create_index('ix_pilotage_orientation_facts_level_receiver', ['level', 'receiver_organisation_id', 'month'], unique=False)
-        batch_op.create_index('ix_pilotage_orientation_facts_level_sender', ['level', 'sender_organisation_id', 'month'], unique=False)
-        batch_op.create_index('ix_pilotage_orientation_facts_level_epci', ['level', 'epci_siren', 'month'], unique=False)
-        batch_op.create_index('ix_pilotage_orientation_facts_level_service', ['level', 'service_id', 'month'], unique=False)
-        batch_op.create_index('ix_pilotage_orientation_facts_level_commune', ['level', 'commune_code', 'month'], unique=False)
+    op.create_index('ix_pilotage_orientation_facts_level_month', 'pilotage_orientation_facts', ['level', 'month'], unique=False)
+    op.create_index('ix_pilotage_orientation_facts_level_receiver', 'pilotage_orientation_facts', ['level', 'receiver_organisation_id', 'month'], unique=False)
+    op.create_index('ix_pilotage_orientation_facts_level_sender', 'pilotage_orientation_facts', ['level', 'sender_organisation_id', 'month'], unique=False)
+    op.create_index('ix_pilotage_orientation_facts_level_epci', 'pilotage_orientation_facts', ['level', 'epci_siren', 'month'], unique=False)
+    op.create_index('ix_pilotage_orientation_facts_level_service', 'pilotage_orientation_facts', ['level', 'service_id', 'month'], unique=False)
+    op.create_index('ix_pilotage_orientation_facts_level_commune', 'pilotage_orientation_facts', ['level', 'commune_code', 'month'], unique=False)
 
     op.create_table('pilotage_decline_facts',
     sa.Column('level', sa.Enum('territory', 'sender', 'service', 'detail', name='pilotage_level', native_enum=False, create_constraint=True), nullable=False),
@@ -70,11 +69,10 @@ def upgrade():
     sa.ForeignKeyConstraint(['service_id'], ['services.id'], name=op.f('fk_pilotage_decline_facts_service_id_services'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_pilotage_decline_facts'))
     )
-    with op.batch_alter_table('pilotage_decline_facts', schema=None) as batch_op:
-        batch_op.create_index('ix_pilotage_decline_facts_level_month', ['level', 'month'], unique=False)
-        batch_op.create_index('ix_pilotage_decline_facts_level_sender', ['level', 'sender_organisation_id', 'month'], unique=False)
-        batch_op.create_index('ix_pilotage_decline_facts_level_receiver', ['level', 'receiver_organisation_id', 'month'], unique=False)
-        batch_op.create_index('ix_pilotage_decline_facts_level_commune', ['level', 'commune_code', 'month'], unique=False)
+    op.create_index('ix_pilotage_decline_facts_level_month', 'pilotage_decline_facts', ['level', 'month'], unique=False)
+    op.create_index('ix_pilotage_decline_facts_level_sender', 'pilotage_decline_facts', ['level', 'sender_organisation_id', 'month'], unique=False)
+    op.create_index('ix_pilotage_decline_facts_level_receiver', 'pilotage_decline_facts', ['level', 'receiver_organisation_id', 'month'], unique=False)
+    op.create_index('ix_pilotage_decline_facts_level_commune', 'pilotage_decline_facts', ['level', 'commune_code', 'month'], unique=False)
 
     op.create_table('pilotage_delay_facts',
     sa.Column('level', sa.Enum('territory', 'sender', 'service', 'detail', name='pilotage_level', native_enum=False, create_constraint=True), nullable=False),
@@ -94,13 +92,12 @@ def upgrade():
     sa.ForeignKeyConstraint(['service_id'], ['services.id'], name=op.f('fk_pilotage_delay_facts_service_id_services'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_pilotage_delay_facts'))
     )
-    with op.batch_alter_table('pilotage_delay_facts', schema=None) as batch_op:
-        batch_op.create_index('ix_pilotage_delay_facts_level_kind_month', ['level', 'kind', 'month'], unique=False)
-        batch_op.create_index('ix_pilotage_delay_facts_level_service', ['level', 'service_id', 'kind', 'month'], unique=False)
-        batch_op.create_index('ix_pilotage_delay_facts_level_receiver', ['level', 'receiver_organisation_id', 'kind', 'month'], unique=False)
-        batch_op.create_index('ix_pilotage_delay_facts_level_sender', ['level', 'sender_organisation_id', 'kind', 'month'], unique=False)
-        batch_op.create_index('ix_pilotage_delay_facts_level_epci', ['level', 'epci_siren', 'kind', 'month'], unique=False)
-        batch_op.create_index('ix_pilotage_delay_facts_level_commune', ['level', 'commune_code', 'kind', 'month'], unique=False)
+    op.create_index('ix_pilotage_delay_facts_level_kind_month', 'pilotage_delay_facts', ['level', 'kind', 'month'], unique=False)
+    op.create_index('ix_pilotage_delay_facts_level_service', 'pilotage_delay_facts', ['level', 'service_id', 'kind', 'month'], unique=False)
+    op.create_index('ix_pilotage_delay_facts_level_receiver', 'pilotage_delay_facts', ['level', 'receiver_organisation_id', 'kind', 'month'], unique=False)
+    op.create_index('ix_pilotage_delay_facts_level_sender', 'pilotage_delay_facts', ['level', 'sender_organisation_id', 'kind', 'month'], unique=False)
+    op.create_index('ix_pilotage_delay_facts_level_epci', 'pilotage_delay_facts', ['level', 'epci_siren', 'kind', 'month'], unique=False)
+    op.create_index('ix_pilotage_delay_facts_level_commune', 'pilotage_delay_facts', ['level', 'commune_code', 'kind', 'month'], unique=False)
 
     op.create_table('pilotage_refreshes',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -114,16 +111,13 @@ def upgrade():
 
 def downgrade():
     op.drop_table('pilotage_refreshes')
-    with op.batch_alter_table('pilotage_delay_facts', schema=None) as batch_op:
-        for name in ('level_kind_month', 'level_service', 'level_receiver', 'level_sender', 'level_epci',
-                     'level_commune'):
-            batch_op.drop_index(f'ix_pilotage_delay_facts_{name}')
+    for name in ('level_kind_month', 'level_service', 'level_receiver', 'level_sender', 'level_epci',
+                 'level_commune'):
+        op.drop_index(f'ix_pilotage_delay_facts_{name}', table_name='pilotage_delay_facts')
     op.drop_table('pilotage_delay_facts')
-    with op.batch_alter_table('pilotage_decline_facts', schema=None) as batch_op:
-        for name in ('level_month', 'level_sender', 'level_receiver', 'level_commune'):
-            batch_op.drop_index(f'ix_pilotage_decline_facts_{name}')
+    for name in ('level_month', 'level_sender', 'level_receiver', 'level_commune'):
+        op.drop_index(f'ix_pilotage_decline_facts_{name}', table_name='pilotage_decline_facts')
     op.drop_table('pilotage_decline_facts')
-    with op.batch_alter_table('pilotage_orientation_facts', schema=None) as batch_op:
-        for name in ('level_month', 'level_receiver', 'level_sender', 'level_epci', 'level_service', 'level_commune'):
-            batch_op.drop_index(f'ix_pilotage_orientation_facts_{name}')
+    for name in ('level_month', 'level_receiver', 'level_sender', 'level_epci', 'level_service', 'level_commune'):
+        op.drop_index(f'ix_pilotage_orientation_facts_{name}', table_name='pilotage_orientation_facts')
     op.drop_table('pilotage_orientation_facts')

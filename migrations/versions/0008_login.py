@@ -22,22 +22,18 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_user_recovery_codes_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user_recovery_codes'))
     )
-    with op.batch_alter_table('user_recovery_codes', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_user_recovery_codes_user_id'), ['user_id'], unique=False)
+    op.create_index(op.f('ix_user_recovery_codes_user_id'), 'user_recovery_codes', ['user_id'], unique=False)
 
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('totp_secret_encrypted', sa.String(length=255), nullable=True))
-        batch_op.add_column(sa.Column('totp_enabled_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('totp_last_step', sa.BigInteger(), nullable=True))
+    op.add_column('users', sa.Column('totp_secret_encrypted', sa.String(length=255), nullable=True))
+    op.add_column('users', sa.Column('totp_enabled_at', sa.DateTime(timezone=True), nullable=True))
+    op.add_column('users', sa.Column('totp_last_step', sa.BigInteger(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('totp_last_step')
-        batch_op.drop_column('totp_enabled_at')
-        batch_op.drop_column('totp_secret_encrypted')
+    op.drop_column('users', 'totp_last_step')
+    op.drop_column('users', 'totp_enabled_at')
+    op.drop_column('users', 'totp_secret_encrypted')
 
-    with op.batch_alter_table('user_recovery_codes', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_user_recovery_codes_user_id'))
+    op.drop_index(op.f('ix_user_recovery_codes_user_id'), table_name='user_recovery_codes')
 
     op.drop_table('user_recovery_codes')

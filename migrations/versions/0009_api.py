@@ -43,8 +43,7 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_tokens")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
     )
-    with op.batch_alter_table("api_tokens", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_api_tokens_organisation_id"), ["organisation_id"], unique=False)
+    op.create_index(op.f("ix_api_tokens_organisation_id"), 'api_tokens', ["organisation_id"], unique=False)
 
     op.create_table(
         "webhook_endpoints",
@@ -67,32 +66,27 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_endpoints")),
     )
-    with op.batch_alter_table("webhook_endpoints", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_webhook_endpoints_organisation_id"), ["organisation_id"], unique=False)
+    op.create_index(op.f("ix_webhook_endpoints_organisation_id"), 'webhook_endpoints', ["organisation_id"], unique=False)
 
     # The outbox learns a third channel: the CHECK constraint of its enum is replaced.
-    with op.batch_alter_table("outbox_messages", schema=None) as batch_op:
-        batch_op.drop_constraint(op.f("ck_outbox_messages_outbox_channel"), type_="check")
-        batch_op.alter_column(
-            "channel", existing_type=sa.String(length=5), type_=sa.String(length=7), existing_nullable=False
-        )
-        batch_op.create_check_constraint("outbox_channel", "channel IN ('email', 'sms', 'webhook')")
+    op.drop_constraint(op.f("ck_outbox_messages_outbox_channel"), 'outbox_messages', type_="check")
+    op.alter_column(
+        "outbox_messages", "channel", existing_type=sa.String(length=5), type_=sa.String(length=7), existing_nullable=False
+    )
+    op.create_check_constraint("outbox_channel", 'outbox_messages', "channel IN ('email', 'sms', 'webhook')")
 
 
 def downgrade():
     op.execute("DELETE FROM outbox_messages WHERE channel = 'webhook'")
-    with op.batch_alter_table("outbox_messages", schema=None) as batch_op:
-        batch_op.drop_constraint(op.f("ck_outbox_messages_outbox_channel"), type_="check")
-        batch_op.alter_column(
-            "channel", existing_type=sa.String(length=7), type_=sa.String(length=5), existing_nullable=False
-        )
-        batch_op.create_check_constraint("outbox_channel", "channel IN ('email', 'sms')")
+    op.drop_constraint(op.f("ck_outbox_messages_outbox_channel"), 'outbox_messages', type_="check")
+    op.alter_column(
+        "outbox_messages", "channel", existing_type=sa.String(length=7), type_=sa.String(length=5), existing_nullable=False
+    )
+    op.create_check_constraint("outbox_channel", 'outbox_messages', "channel IN ('email', 'sms')")
 
-    with op.batch_alter_table("webhook_endpoints", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_webhook_endpoints_organisation_id"))
+    op.drop_index(op.f("ix_webhook_endpoints_organisation_id"), table_name='webhook_endpoints')
 
     op.drop_table("webhook_endpoints")
-    with op.batch_alter_table("api_tokens", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_api_tokens_organisation_id"))
+    op.drop_index(op.f("ix_api_tokens_organisation_id"), table_name='api_tokens')
 
     op.drop_table("api_tokens")

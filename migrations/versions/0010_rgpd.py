@@ -47,41 +47,19 @@ POSTGRESQL_DROP = [
     'DROP FUNCTION IF EXISTS person_access_logs_append_only()',
 ]
 
-SQLITE_DDL = [
-    """
-    CREATE TRIGGER IF NOT EXISTS person_access_logs_no_delete BEFORE DELETE ON person_access_logs
-    BEGIN SELECT RAISE(ABORT, 'person_access_logs is append-only: DELETE refused'); END
-    """,
-    """
-    CREATE TRIGGER IF NOT EXISTS person_access_logs_no_update BEFORE UPDATE ON person_access_logs
-    WHEN NOT ((new.user_id IS NULL OR new.user_id IS old.user_id)
-              AND (new.organisation_id IS NULL OR new.organisation_id IS old.organisation_id)
-              AND new.id IS old.id AND new.at IS old.at AND new.person_id IS old.person_id AND new.orientation_id IS old.orientation_id AND new.purpose IS old.purpose AND new.action IS old.action AND new.target IS old.target AND new.target_id IS old.target_id AND new.fields IS old.fields AND new.ip_address IS old.ip_address AND new.user_agent IS old.user_agent)
-    BEGIN SELECT RAISE(ABORT, 'person_access_logs is append-only: UPDATE refused'); END
-    """,
-]
-
-SQLITE_DROP = [
-    'DROP TRIGGER IF EXISTS person_access_logs_no_update',
-    'DROP TRIGGER IF EXISTS person_access_logs_no_delete',
-]
-
-
 def _run(statements):
     for statement in statements:
         op.execute(statement)
 
 
 def upgrade():
-    with op.batch_alter_table('person_access_logs', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('action', sa.Enum('read', 'create', 'update', 'delete', 'export', 'erase', 'anonymise', name='audit_action', native_enum=False, create_constraint=True, length=9), nullable=False, server_default='read'))
-        batch_op.add_column(sa.Column('target', sa.String(length=50), nullable=True))
-        batch_op.add_column(sa.Column('target_id', sa.BigInteger(), nullable=True))
-        batch_op.add_column(sa.Column('fields', sa.JSON(), nullable=True))
-        batch_op.add_column(sa.Column('ip_address', sa.String(length=45), nullable=True))
-        batch_op.add_column(sa.Column('user_agent', sa.String(length=300), nullable=True))
-    with op.batch_alter_table('people', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('anonymised_at', sa.DateTime(timezone=True), nullable=True))
+    op.add_column('person_access_logs', sa.Column('action', sa.Enum('read', 'create', 'update', 'delete', 'export', 'erase', 'anonymise', name='audit_action', native_enum=False, create_constraint=True, length=9), nullable=False, server_default='read'))
+    op.add_column('person_access_logs', sa.Column('target', sa.String(length=50), nullable=True))
+    op.add_column('person_access_logs', sa.Column('target_id', sa.BigInteger(), nullable=True))
+    op.add_column('person_access_logs', sa.Column('fields', sa.JSON(), nullable=True))
+    op.add_column('person_access_logs', sa.Column('ip_address', sa.String(length=45), nullable=True))
+    op.add_column('person_access_logs', sa.Column('user_agent', sa.String(length=300), nullable=True))
+    op.add_column('people', sa.Column('anonymised_at', sa.DateTime(timezone=True), nullable=True))
     op.create_table('orientation_attachments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('orientation_id', sa.Integer(), nullable=False),
@@ -99,30 +77,20 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_orientation_attachments')),
     sa.UniqueConstraint('storage_key', name=op.f('uq_orientation_attachments_storage_key'))
     )
-    with op.batch_alter_table('orientation_attachments', schema=None) as batch_op:
-        batch_op.create_index('ix_orientation_attachments_orientation_created', ['orientation_id', 'created_at'], unique=False)
+    op.create_index('ix_orientation_attachments_orientation_created', 'orientation_attachments', ['orientation_id', 'created_at'], unique=False)
 
-    if op.get_bind().dialect.name == 'postgresql':
-        _run(POSTGRESQL_DDL)
-    else:
-        _run(SQLITE_DDL)
+    _run(POSTGRESQL_DDL)
 
 
 def downgrade():
-    if op.get_bind().dialect.name == 'postgresql':
-        _run(POSTGRESQL_DROP)
-    else:
-        _run(SQLITE_DROP)
-    with op.batch_alter_table('orientation_attachments', schema=None) as batch_op:
-        batch_op.drop_index('ix_orientation_attachments_orientation_created')
+    _run(POSTGRESQL_DROP)
+    op.drop_index('ix_orientation_attachments_orientation_created', table_name='orientation_attachments')
     op.drop_table('orientation_attachments')
-    with op.batch_alter_table('people', schema=None) as batch_op:
-        batch_op.drop_column('anonymised_at')
-    with op.batch_alter_table('person_access_logs', schema=None) as batch_op:
-        batch_op.drop_column('user_agent')
-        batch_op.drop_column('ip_address')
-        batch_op.drop_column('fields')
-        batch_op.drop_column('target_id')
-        batch_op.drop_column('target')
-        batch_op.drop_constraint(batch_op.f('ck_person_access_logs_audit_action'), type_='check')
-        batch_op.drop_column('action')
+    op.drop_column('people', 'anonymised_at')
+    op.drop_column('person_access_logs', 'user_agent')
+    op.drop_column('person_access_logs', 'ip_address')
+    op.drop_column('person_access_logs', 'fields')
+    op.drop_column('person_access_logs', 'target_id')
+    op.drop_column('person_access_logs', 'target')
+    op.drop_constraint(op.f('ck_person_access_logs_audit_action'), 'person_access_logs', type_='check')
+    op.drop_column('person_access_logs', 'action')

@@ -14,15 +14,13 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('appointments', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('status_changed_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('status_changed_by_id', sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(batch_op.f('fk_appointments_status_changed_by_id_users'), 'users',
+    op.add_column('appointments', sa.Column('status_changed_at', sa.DateTime(timezone=True), nullable=True))
+    op.add_column('appointments', sa.Column('status_changed_by_id', sa.Integer(), nullable=True))
+    op.create_foreign_key(op.f('fk_appointments_status_changed_by_id_users'), 'appointments', 'users',
                                     ['status_changed_by_id'], ['id'], ondelete='SET NULL')
 
 
 def downgrade():
-    with op.batch_alter_table('appointments', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_appointments_status_changed_by_id_users'), type_='foreignkey')
-        batch_op.drop_column('status_changed_by_id')
-        batch_op.drop_column('status_changed_at')
+    op.drop_constraint(op.f('fk_appointments_status_changed_by_id_users'), 'appointments', type_='foreignkey')
+    op.drop_column('appointments', 'status_changed_by_id')
+    op.drop_column('appointments', 'status_changed_at')

@@ -27,18 +27,14 @@ def _convert(source: str, target: str, convert) -> None:
 
 def upgrade():
     # Flask-Migrate runs migrations inside the app: the key comes from its configuration.
-    with op.batch_alter_table('webhook_endpoints', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('secret_encrypted', sa.String(length=255), nullable=True))
+    op.add_column('webhook_endpoints', sa.Column('secret_encrypted', sa.String(length=255), nullable=True))
     _convert('secret', 'secret_encrypted', lambda value: encrypt(value, 'webhook'))
-    with op.batch_alter_table('webhook_endpoints', schema=None) as batch_op:
-        batch_op.alter_column('secret_encrypted', existing_type=sa.String(length=255), nullable=False)
-        batch_op.drop_column('secret')
+    op.alter_column('webhook_endpoints', 'secret_encrypted', existing_type=sa.String(length=255), nullable=False)
+    op.drop_column('webhook_endpoints', 'secret')
 
 
 def downgrade():
-    with op.batch_alter_table('webhook_endpoints', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('secret', sa.String(length=100), nullable=True))
+    op.add_column('webhook_endpoints', sa.Column('secret', sa.String(length=100), nullable=True))
     _convert('secret_encrypted', 'secret', lambda value: decrypt(value, 'webhook'))
-    with op.batch_alter_table('webhook_endpoints', schema=None) as batch_op:
-        batch_op.alter_column('secret', existing_type=sa.String(length=100), nullable=False)
-        batch_op.drop_column('secret_encrypted')
+    op.alter_column('webhook_endpoints', 'secret', existing_type=sa.String(length=100), nullable=False)
+    op.drop_column('webhook_endpoints', 'secret_encrypted')

@@ -15,7 +15,7 @@ depends_on = None
 
 def upgrade():
     op.create_table('security_events',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('id', sa.BigInteger(), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('kind', sa.String(length=40), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
@@ -30,15 +30,13 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_security_events_user_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_security_events'))
     )
-    with op.batch_alter_table('security_events', schema=None) as batch_op:
-        batch_op.create_index('ix_security_events_at', ['at'], unique=False)
-        batch_op.create_index('ix_security_events_user_at', ['user_id', 'at'], unique=False)
-        batch_op.create_index('ix_security_events_kind_at', ['kind', 'at'], unique=False)
+    op.create_index('ix_security_events_at', 'security_events', ['at'], unique=False)
+    op.create_index('ix_security_events_user_at', 'security_events', ['user_id', 'at'], unique=False)
+    op.create_index('ix_security_events_kind_at', 'security_events', ['kind', 'at'], unique=False)
 
 
 def downgrade():
-    with op.batch_alter_table('security_events', schema=None) as batch_op:
-        batch_op.drop_index('ix_security_events_kind_at')
-        batch_op.drop_index('ix_security_events_user_at')
-        batch_op.drop_index('ix_security_events_at')
+    op.drop_index('ix_security_events_kind_at', table_name='security_events')
+    op.drop_index('ix_security_events_user_at', table_name='security_events')
+    op.drop_index('ix_security_events_at', table_name='security_events')
     op.drop_table('security_events')

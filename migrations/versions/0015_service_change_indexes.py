@@ -13,12 +13,10 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('services', schema=None) as batch_op:
-        batch_op.create_index('ix_services_updated_at', ['updated_at'], unique=False)
-        batch_op.create_index('ix_services_confirmed_at', ['confirmed_at'], unique=False)
+    op.create_index('ix_services_updated_at', 'services', ['updated_at'], unique=False)
+    op.create_index('ix_services_confirmed_at', 'services', ['confirmed_at'], unique=False)
 
 
 def downgrade():
-    with op.batch_alter_table('services', schema=None) as batch_op:
-        batch_op.drop_index('ix_services_confirmed_at')
-        batch_op.drop_index('ix_services_updated_at')
+    op.drop_index('ix_services_confirmed_at', table_name='services')
+    op.drop_index('ix_services_updated_at', table_name='services')

@@ -1,7 +1,7 @@
 """Triggers that make `person_access_logs` append-only in the database itself.
 
 Attached to the table's `after_create` event, so `db.create_all()` (tests, benchmarks) builds
-them; migration 0010_rgpd runs the same statements (`POSTGRESQL_DDL`, `SQLITE_DDL`, `*_DROP`).
+them; migration 0010_rgpd runs the same statements (`POSTGRESQL_DDL`, `POSTGRESQL_DROP`).
 The one UPDATE allowed is the foreign keys' `ON DELETE SET NULL` (an account or a structure
 deleted): every other column must stay as it was, and the two may only become NULL.
 """
@@ -43,50 +43,15 @@ POSTGRESQL_DROP = [
     "DROP FUNCTION IF EXISTS person_access_logs_append_only()",
 ]
 
-_KEPT = (
-    "id",
-    "at",
-    "person_id",
-    "orientation_id",
-    "purpose",
-    "action",
-    "target",
-    "target_id",
-    "fields",
-    "ip_address",
-    "user_agent",
-)
-
-SQLITE_DDL = [
-    """
-    CREATE TRIGGER IF NOT EXISTS person_access_logs_no_delete BEFORE DELETE ON person_access_logs
-    BEGIN SELECT RAISE(ABORT, 'person_access_logs is append-only: DELETE refused'); END
-    """,
-    f"""
-    CREATE TRIGGER IF NOT EXISTS person_access_logs_no_update BEFORE UPDATE ON person_access_logs
-    WHEN NOT ((new.user_id IS NULL OR new.user_id IS old.user_id)
-              AND (new.organisation_id IS NULL OR new.organisation_id IS old.organisation_id)
-              AND {" AND ".join(f"new.{column} IS old.{column}" for column in _KEPT)})
-    BEGIN SELECT RAISE(ABORT, 'person_access_logs is append-only: UPDATE refused'); END
-    """,
-]
-
-SQLITE_DROP = [
-    "DROP TRIGGER IF EXISTS person_access_logs_no_update",
-    "DROP TRIGGER IF EXISTS person_access_logs_no_delete",
-]
-
 
 def _attach() -> None:
     from orientation.audit.models import PersonAccessLog
 
     table = PersonAccessLog.__table__
     for statement in POSTGRESQL_DDL:
-        event.listen(table, "after_create", DDL(statement).execute_if(dialect="postgresql"))
-    for statement in SQLITE_DDL:
-        event.listen(table, "after_create", DDL(statement).execute_if(dialect="sqlite"))
+        event.listen(table, "after_create", DDL(statement))
     for statement in POSTGRESQL_DROP:
-        event.listen(table, "before_drop", DDL(statement).execute_if(dialect="postgresql"))
+        event.listen(table, "before_drop", DDL(statement))
 
 
 _attach()

@@ -1,6 +1,6 @@
 """The person audit log: one row per read of a person's data and per change to it (RGPD, issue 8).
 
-Append-only: the ORM refuses to update or delete a row (below) and, on PostgreSQL and SQLite, a
+Append-only: the ORM refuses to update or delete a row (below) and a database
 trigger does too (`append_only_ddl.py`), whoever connects. The only UPDATE let through is the
 foreign keys' `SET NULL` when an account or a structure is deleted.
 
@@ -50,7 +50,7 @@ class PersonAccessLog(db.Model):
         sa.Index("ix_person_access_logs_user_at", "user_id", "at"),
     )
 
-    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
+    id: Mapped[int] = mapped_column(sa.BigInteger(), primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
     # No cascade: the log outlives accounts and files (anonymisation keeps the ids).
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
@@ -154,7 +154,7 @@ class SecurityEvent(db.Model):
         sa.Index("ix_security_events_kind_at", "kind", "at"),
     )
 
-    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
+    id: Mapped[int] = mapped_column(sa.BigInteger(), primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
     kind: Mapped[str] = mapped_column(sa.String(40))
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))

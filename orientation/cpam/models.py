@@ -450,7 +450,7 @@ class MasCaseEvent(db.Model):
     __tablename__ = "mas_case_events"
     __table_args__ = (sa.Index("ix_mas_case_events_case_at", "case_id", "at"),)
 
-    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
+    id: Mapped[int] = mapped_column(sa.BigInteger(), primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("mas_cases.id", ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
     actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))

@@ -4,9 +4,8 @@ A service carries its own location (address, commune, coordinates), as in data·
 Beyond the schema: whether it accepts tracked orientations (and which organisation receives
 them), its capacity, and its freshness (who confirmed it, when).
 
-Search helpers: `search_text` (maintained by `refresh_search_text()`) feeds PostgreSQL's
-`search_vector` (kept by a trigger) and SQLite's FTS5 table `services_fts` (kept by triggers);
-`search_title` (unaccented, lower-case names) feeds the trigram index. See search_ddl.py.
+Search helpers: `search_text` (maintained by `refresh_search_text()`) feeds `search_vector` (kept
+by a trigger); `search_title` (unaccented, lower-case names) feeds the trigram index. See search_ddl.py.
 """
 
 from __future__ import annotations
@@ -183,7 +182,7 @@ class Service(LocationMixin, TimestampMixin, db.Model):
     # Search helpers (see search_ddl.py)
     search_text: Mapped[str] = mapped_column(sa.Text, default="", deferred=True)
     search_title: Mapped[str] = mapped_column(sa.String(500), default="", deferred=True)
-    search_vector = sa.orm.deferred(sa.Column(postgresql.TSVECTOR().with_variant(sa.Text(), "sqlite")))
+    search_vector = sa.orm.deferred(sa.Column(postgresql.TSVECTOR()))
 
     structure: Mapped[Structure] = relationship(back_populates="services")
     commune: Mapped[Commune | None] = relationship()

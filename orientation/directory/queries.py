@@ -2,16 +2,13 @@
 
 `search_services()` builds one SQL statement: filters, relevance, distance and the total
 (`count(*) OVER ()`), ordered by relevance then distance, one page at a time.
-- PostgreSQL: `search_vector @@ to_tsquery('french_unaccent', ...)` (stems, accents and case
-  ignored), ranked by `ts_rank`; when no entry has every word, a second pass accepts any
-  word and, for typos, the closest known lexemes (trigram index on `search_words`).
-- SQLite: the FTS5 table `services_fts` (accents removed by the tokenizer), the query's words
-  stemmed and matched as prefixes, ranked by bm25; typos are caught by a small Python pass.
+`search_vector @@ to_tsquery('french_unaccent', ...)` (stems, accents and case ignored), ranked by
+`ts_rank`; when no entry has every word, a second pass accepts any word and, for typos, the
+closest known lexemes (trigram index on `search_words`).
 """
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from dataclasses import dataclass, field, replace
@@ -91,7 +88,7 @@ def search_services(params: SearchParams) -> SearchResult:
 def build_search_statement(params: SearchParams, *, tolerant: bool = False) -> sa.Select:
     """The SQL of one search page: rows of (Service, distance, relevance, total), ranked, one page."""
     params = _bounded(params)
-    return _statement(params, _origin(params), tolerant, _dialect())
+    return _statement(params, _origin(params), tolerant)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -99,38 +96,24 @@ def build_search_statement(params: SearchParams, *, tolerant: bool = False) -> s
 
 
 def _run(params: SearchParams, origin, tolerant: bool, *, limit: bool = True) -> SearchResult:
-    dialect = _dialect()
-    statement = _statement(params, origin, tolerant, dialect, limit=limit)
-    if dialect == "sqlite" and tolerant:
-        statement = _sqlite_typo_statement(params, origin, limit=limit)
-        if statement is None:
-            return SearchResult([], 0, params.page, params.per_page, origin, typo_tolerant=True)
+    statement = _statement(params, origin, tolerant, limit=limit)
     rows = db.session.execute(statement).all()
     items = [SearchHit(row[0], _round(row[1]), float(row[2] or 0)) for row in rows]
     total = rows[0][3] if rows else (_count(params, origin, tolerant) if params.page > 1 else 0)
     return SearchResult(items, total, params.page, params.per_page, origin, typo_tolerant=tolerant)
 
 
-def _statement(params: SearchParams, origin, tolerant: bool, dialect: str, *, limit: bool = True) -> sa.Select:
+def _statement(params: SearchParams, origin, tolerant: bool, *, limit: bool = True) -> sa.Select:
     distance = _distance(origin) if origin else sa.cast(sa.null(), sa.Float)
     conditions = _filters(params, origin, distance)
     words = query_words(params.text)
     relevance = sa.literal(0.0, sa.Float)
-    if words and dialect == "postgresql":
-        match, relevance = _postgresql_text(words, params.text, tolerant)
+    if words:
+        match, relevance = _text_match(words, tolerant)
         conditions.append(match)
-    ranking = _ranking(relevance, distance)
-    if words and dialect == "sqlite":
-        # bm25() only works in the FTS5 query itself: rank in a derived table, then join.
-        fts = sa.text(
-            "SELECT rowid AS service_id, -bm25(services_fts, 10.0, 1.0) AS rank FROM services_fts "
-            "WHERE services_fts MATCH :fts_query"
-        ).bindparams(fts_query=_fts5_query(words, tolerant))
-        ranked = fts.columns(sa.column("service_id", sa.Integer), sa.column("rank", sa.Float)).subquery("ranked")
-        relevance = ranked.c.rank
-        ranking = _ranking(relevance, distance).join(ranked, ranked.c.service_id == Service.id)
-    ranking = ranking.where(*conditions).order_by(*_ordering(relevance, distance if origin else None, dialect))
-    return _page(ranking, params, origin, dialect, limit=limit)
+    ranking = _ranking(relevance, distance).where(*conditions)
+    ranking = ranking.order_by(*_ordering(relevance, distance if origin else None))
+    return _page(ranking, params, origin, limit=limit)
 
 
 def _ranking(relevance, distance) -> sa.Select:
@@ -143,7 +126,7 @@ def _ranking(relevance, distance) -> sa.Select:
     )
 
 
-def _page(ranking: sa.Select, params: SearchParams, origin, dialect: str, *, limit: bool) -> sa.Select:
+def _page(ranking: sa.Select, params: SearchParams, origin, *, limit: bool) -> sa.Select:
     """Cut the page from the ranking, then read its services and their structures in the same statement.
 
     The sort and the window count run on (id, distance, relevance) rows only; the entities (and
@@ -159,7 +142,7 @@ def _page(ranking: sa.Select, params: SearchParams, origin, dialect: str, *, lim
         .join(page, page.c.id == Service.id)
         .join(Service.structure)
         .options(contains_eager(Service.structure), selectinload(Service.thematique_links))
-        .order_by(_relevance_step(page.c.relevance, dialect).desc(), *by_distance, Service.name, Service.id)
+        .order_by(_relevance_step(page.c.relevance).desc(), *by_distance, Service.name, Service.id)
     )
 
 
@@ -217,7 +200,7 @@ def serves_communes(codes: list[str]):
     or France — one subquery whatever the number of communes (a postcode can cover five).
 
     Written as `id IN (zones UNION located)` so that both sides use an index (an OR with EXISTS
-    would visit every candidate row). On PostgreSQL, `id = ANY(ARRAY(...))`: the planner then
+    would visit every candidate row), as `id = ANY(ARRAY(...))`: the planner then
     probes the primary key for these few thousand ids instead of scanning every service to match
     a common word and hash-joining (seen in the benchmark's plans).
     """
@@ -231,13 +214,11 @@ def serves_communes(codes: list[str]):
         sa.select(ServiceZone.service_id).where(ServiceZone.code.in_(sorted(set(zone_codes)))),
         sa.select(_LOCATED.c.id).where(_LOCATED.c.commune_code.in_(codes)),
     )
-    if _dialect() == "postgresql":
-        return Service.id == sa.func.any(sa.func.array(serving.scalar_subquery()))
-    return Service.id.in_(serving)
+    return Service.id == sa.func.any(sa.func.array(serving.scalar_subquery()))
 
 
 def _distance(origin: tuple[float, float]):
-    """Haversine in SQL (math functions exist on PostgreSQL and on SQLite ≥ 3.35)."""
+    """Haversine in SQL."""
     latitude, longitude = origin
     f = sa.func
     half_chord = f.power(f.sin(f.radians(Service.latitude - latitude) / 2), 2) + math.cos(
@@ -246,19 +227,17 @@ def _distance(origin: tuple[float, float]):
     return 2 * EARTH_RADIUS_KM * f.asin(f.sqrt(half_chord))
 
 
-def _ordering(relevance, distance, dialect: str) -> list:
+def _ordering(relevance, distance) -> list:
     by_distance = [distance.is_(None), distance] if distance is not None else []
-    return [_relevance_step(relevance, dialect).desc(), *by_distance, Service.name, Service.id]
+    return [_relevance_step(relevance).desc(), *by_distance, Service.name, Service.id]
 
 
-def _relevance_step(relevance, dialect: str):
+def _relevance_step(relevance):
     """Relevance in steps of 0.01, so that near-equal matches are ordered by distance."""
-    if dialect == "postgresql":
-        return sa.func.round(sa.cast(relevance, sa.Numeric), 2)
-    return sa.func.round(relevance, 2)
+    return sa.func.round(sa.cast(relevance, sa.Numeric), 2)
 
 
-def _postgresql_text(words: list[str], raw_text: str, tolerant: bool):
+def _text_match(words: list[str], tolerant: bool):
     """`&` of the query's stems; in the tolerant pass, `|` of them and of the closest known lexemes."""
     terms = list(words)
     if tolerant:
@@ -282,42 +261,10 @@ def _closest_lexemes(words: list[str]) -> list[str]:
     return [word for word in found if WORD_ONLY.fullmatch(word)]
 
 
-def _fts5_query(words: list[str], tolerant: bool) -> str:
-    terms = [f'"{stem(word)}"*' if len(stem(word)) >= 3 else f'"{word}"' for word in words]
-    return (" OR " if tolerant else " AND ").join(terms)
-
-
-def _sqlite_typo_statement(params: SearchParams, origin, *, limit: bool):
-    """SQLite has no trigrams: any word through FTS5, plus names close to the query (difflib)."""
-    words = query_words(params.text)
-    typed = " ".join(words)
-    close_ids = []
-    for service_id, title in db.session.execute(sa.select(Service.id, Service.search_title)):
-        title_words = title.split()
-        if any(difflib.get_close_matches(word, title_words, n=1, cutoff=0.75) for word in words) or (
-            difflib.SequenceMatcher(None, typed, title).ratio() > 0.75
-        ):
-            close_ids.append(service_id)
-    fts = sa.text("SELECT rowid FROM services_fts WHERE services_fts MATCH :q").bindparams(q=_fts5_query(words, True))
-    distance = _distance(origin) if origin else sa.cast(sa.null(), sa.Float)
-    relevance = sa.literal(0.1, sa.Float)
-    ranking = (
-        _ranking(relevance, distance)
-        .where(*_filters(params, origin, distance))
-        .where(sa.or_(Service.id.in_(close_ids), Service.id.in_(fts)))
-        .order_by(*_ordering(relevance, distance if origin else None, "sqlite"))
-    )
-    return _page(ranking, params, origin, "sqlite", limit=limit)
-
-
 def _count(params: SearchParams, origin, tolerant: bool) -> int:
     """The total when the page asked is past the end (the window count came back with no row)."""
     first = replace(params, page=1, per_page=1)
-    rows = (
-        db.session.execute(_statement(first, origin, tolerant, _dialect())).all()
-        if not (tolerant and _dialect() == "sqlite")
-        else []
-    )
+    rows = db.session.execute(_statement(first, origin, tolerant)).all()
     return rows[0][3] if rows else 0
 
 
@@ -394,10 +341,6 @@ def _commune(code: str) -> _CommunePoint | None:
             return None
         _COMMUNES[code] = _CommunePoint(commune.latitude, commune.longitude, commune.epci_siren)
     return _COMMUNES[code]
-
-
-def _dialect() -> str:
-    return db.session.get_bind().dialect.name
 
 
 def _round(value) -> float | None:

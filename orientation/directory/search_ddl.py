@@ -1,15 +1,13 @@
 """Database objects for full-text search that SQLAlchemy's metadata cannot describe.
 
 They are attached to the `services` table's `after_create` event, so `db.create_all()` (tests,
-benchmark) builds them; the Alembic migration must run the same statements (`POSTGRESQL_DDL`,
-`SQLITE_DDL`, and `*_DROP` in the downgrade).
+benchmark) builds them; the Alembic migration must run the same statements (`POSTGRESQL_DDL`, and
+`POSTGRESQL_DROP` in the downgrade).
 
-PostgreSQL: a `french_unaccent` text search configuration (french stems, accents removed),
+A `french_unaccent` text search configuration (french stems, accents removed),
 a trigger keeping `services.search_vector` (name weighted A, the rest B) and a GIN index on it;
 a second trigger adds every lexeme to `search_words`, whose trigram index corrects typos (the
 query's unknown words are replaced by the closest known lexemes, then a normal full-text search).
-SQLite: an FTS5 external-content table `services_fts` (accents removed by the tokenizer) kept
-in step by triggers; stems are handled on the query side (stem + prefix match).
 """
 
 from __future__ import annotations
@@ -74,52 +72,15 @@ POSTGRESQL_DROP = [
     "DROP TEXT SEARCH CONFIGURATION IF EXISTS public.french_unaccent",
 ]
 
-SQLITE_DDL = [
-    """
-    CREATE VIRTUAL TABLE IF NOT EXISTS services_fts USING fts5(
-      name, search_text, content='services', content_rowid='id',
-      tokenize='unicode61 remove_diacritics 2')
-    """,
-    """
-    CREATE TRIGGER IF NOT EXISTS services_fts_after_insert AFTER INSERT ON services BEGIN
-      INSERT INTO services_fts(rowid, name, search_text) VALUES (new.id, new.name, new.search_text);
-    END
-    """,
-    """
-    CREATE TRIGGER IF NOT EXISTS services_fts_after_delete AFTER DELETE ON services BEGIN
-      INSERT INTO services_fts(services_fts, rowid, name, search_text)
-        VALUES ('delete', old.id, old.name, old.search_text);
-    END
-    """,
-    """
-    CREATE TRIGGER IF NOT EXISTS services_fts_after_update AFTER UPDATE OF name, search_text ON services BEGIN
-      INSERT INTO services_fts(services_fts, rowid, name, search_text)
-        VALUES ('delete', old.id, old.name, old.search_text);
-      INSERT INTO services_fts(rowid, name, search_text) VALUES (new.id, new.name, new.search_text);
-    END
-    """,
-]
-
-SQLITE_DROP = [
-    "DROP TRIGGER IF EXISTS services_fts_after_update",
-    "DROP TRIGGER IF EXISTS services_fts_after_delete",
-    "DROP TRIGGER IF EXISTS services_fts_after_insert",
-    "DROP TABLE IF EXISTS services_fts",
-]
-
 
 def _attach() -> None:
     from orientation.directory.models import SearchWord, Service
 
     for statement in POSTGRESQL_WORDS_DDL:
-        event.listen(SearchWord.__table__, "after_create", DDL(statement).execute_if(dialect="postgresql"))
+        event.listen(SearchWord.__table__, "after_create", DDL(statement))
     table = Service.__table__
     for statement in POSTGRESQL_DDL:
-        event.listen(table, "after_create", DDL(statement).execute_if(dialect="postgresql"))
-    for statement in SQLITE_DDL:
-        event.listen(table, "after_create", DDL(statement).execute_if(dialect="sqlite"))
-    for statement in SQLITE_DROP:
-        event.listen(table, "before_drop", DDL(statement).execute_if(dialect="sqlite"))
+        event.listen(table, "after_create", DDL(statement))
 
 
 _attach()

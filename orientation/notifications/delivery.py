@@ -7,7 +7,7 @@ Guarantees and their limits:
 - The outcome is recorded immediately after the SMTP transaction / HTTP call succeeds
   (status sent, sent_at), committed message by message.
 - The worker's bookkeeping (claims and outcomes, on the batch's own connection) commits with
-  `synchronous_commit = off` on PostgreSQL: a commit no longer waits for the WAL flush. It is
+  `synchronous_commit = off`: a commit no longer waits for the WAL flush. It is
   visible to every other session at once and survives a worker crash; only a crash of the
   PostgreSQL server itself could forget the last commits (those of the WAL writer's last few
   hundred ms at most), and since the WAL is written in order a lost claim always goes with its
@@ -136,7 +136,7 @@ def deliver_in_new_session(message_ids: list[int]) -> dict[int, MessageStatus]:
 def batch_session() -> Iterator[Session]:
     """A session of its own on one connection held for the batch; commits are real commits.
 
-    On PostgreSQL the connection runs the batch with `synchronous_commit = off` (see the module
+    The connection runs the batch with `synchronous_commit = off` (see the module
     docstring), set once here rather than by a `SET LOCAL` round trip per message, and reset
     before it goes back to the pool. In the tests the app's engine is a connection inside a
     transaction rolled back at the end: the session then joins it, commits become savepoints.
@@ -147,15 +147,13 @@ def batch_session() -> Iterator[Session]:
             yield session
         return
     with bind.connect() as connection:
-        asynchronous = connection.dialect.name == "postgresql"
-        if asynchronous:
-            connection.exec_driver_sql("SET synchronous_commit = off")
-            connection.commit()
+        connection.exec_driver_sql("SET synchronous_commit = off")
+        connection.commit()
         try:
             with Session(bind=connection) as session:
                 yield session
         finally:
-            if asynchronous and not connection.invalidated:
+            if not connection.invalidated:
                 try:
                     connection.rollback()
                     connection.exec_driver_sql("RESET synchronous_commit")
@@ -289,8 +287,7 @@ def sweep(limit: int | None = None) -> int:
         .order_by(OutboxMessage.not_before)
         .limit(limit)
     )
-    if session.get_bind().dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)  # two sweeps at once split the work
+    due = due.with_for_update(skip_locked=True)  # two sweeps at once split the work
     ids = session.execute(due).scalars().all()
     if ids:
         session.execute(
@@ -366,8 +363,7 @@ def send_digests() -> int:
             )
             .order_by(OutboxMessage.id)
         )
-        if session.get_bind().dialect.name == "postgresql":
-            held = held.with_for_update(skip_locked=True)
+        held = held.with_for_update(skip_locked=True)
         messages = session.execute(held).scalars().all()
         live = [m for m in messages if m.valid_until is None or m.valid_until > now]
         for message in set(messages) - set(live):

@@ -45,7 +45,7 @@ class MessageStatus(enum.StrEnum):
         }[self.value]
 
 
-JSON_TYPE = sa.JSON().with_variant(JSONB(), "postgresql")
+JSON_TYPE = JSONB()
 
 
 class OutboxMessage(db.Model):
@@ -64,7 +64,6 @@ class OutboxMessage(db.Model):
             "ix_outbox_messages_held_digest_key",
             "digest_key",
             postgresql_where=sa.text("status = 'held'"),
-            sqlite_where=sa.text("status = 'held'"),
         ),
         sa.CheckConstraint("attempts >= 0", name="attempts_not_negative"),
         sa.CheckConstraint("status <> 'sent' OR sent_at IS NOT NULL", name="sent_has_sent_at"),

@@ -12,7 +12,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import insert
 
 from orientation import clock
 from orientation.aftercommit import after_commit, queued_after_commit
@@ -23,7 +23,6 @@ from orientation.notifications.rendering import dump_context
 log = logging.getLogger(__name__)
 
 DELIVER_TASK = "notifications.deliver_messages"
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def enqueue_message(
@@ -125,7 +124,6 @@ def enqueue_messages(rows: list[dict]) -> list[int]:
     if not rows:
         return []
     table = OutboxMessage.__table__
-    insert = _INSERTS[db.session.get_bind().dialect.name]
     # executemany: SQLAlchemy batches the rows into multi-row INSERTs with a statement compiled once.
     statement = (
         insert(table)

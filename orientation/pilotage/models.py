@@ -5,8 +5,8 @@ volet, for people of one commune, from one sending structure, to one service. Th
 hold coarser levels (Level) where some dimensions are summed away (NULL): a query reads the smallest
 level that still has every dimension its filters and grouping need, so the whole-département view
 reads a few thousand rows, not the detail. Delays are kept as histograms (`pilotage_delay_facts`,
-buckets in hours: see `bucket_hours`), so medians and percentiles are computed the same way on
-PostgreSQL and SQLite, over any filter, without reading the orientations. Decline reasons have their
+buckets in hours: see `bucket_hours`), so medians and percentiles are computed in the database
+over any filter, without reading the orientations. Decline reasons have their
 own small table.
 """
 

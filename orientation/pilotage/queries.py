@@ -235,7 +235,7 @@ def delays(filters: Filters) -> list[Delay]:
 def decision_delay_by(column, filters: Filters, keys=None) -> dict:
     """Median time to answer (days) per value of `column` (a DelayFact column); hidden under SMALL_COUNT.
 
-    Computed in the database over the histograms (window sums: PostgreSQL and SQLite alike), as
+    Computed in the database over the histograms (window sums), as
     percentile_cont(0.5) would: the mean of the values at the two middle ranks.
     """
     where = [*conditions(DelayFact, filters, DIMENSION_OF[column.key]), DelayFact.kind == DelayKind.TO_DECISION]

@@ -47,24 +47,15 @@ GRAIN = (
 ACCEPTED_AT_SOME_POINT = (S.ACCEPTED, S.IN_PROGRESS, S.COMPLETED, S.ABANDONED)
 
 
-def _is_postgresql() -> bool:
-    return db.session.get_bind().dialect.name == "postgresql"
-
-
 def month_of(column):
-    """ "YYYY-MM" of a UTC timestamp column, on PostgreSQL and SQLite."""
-    if _is_postgresql():
-        return sa.func.to_char(sa.func.timezone("UTC", column), "YYYY-MM")
-    return sa.func.strftime("%Y-%m", column)
+    """ "YYYY-MM" of a UTC timestamp column."""
+    return sa.func.to_char(sa.func.timezone("UTC", column), "YYYY-MM")
 
 
 def hours_between(start, end):
     """Whole hours from `start` to `end` (floor, never negative)."""
-    if _is_postgresql():
-        hours = sa.cast(sa.func.floor(sa.extract("epoch", end - start) / 3600), sa.Integer)
-        return sa.func.greatest(hours, 0)
-    hours = sa.cast((sa.func.julianday(end) - sa.func.julianday(start)) * 24 + 1e-9, sa.Integer)
-    return sa.func.max(hours, 0)
+    hours = sa.cast(sa.func.floor(sa.extract("epoch", end - start) / 3600), sa.Integer)
+    return sa.func.greatest(hours, 0)
 
 
 def bucket_hours(hours):
@@ -227,8 +218,8 @@ def last_refresh() -> Refresh | None:
 
 def refresh_facts(*, full: bool = False) -> Refresh:
     """Recompute the months touched since the last refresh (all of them when `full` or the first time); flush."""
-    if _is_postgresql():  # two refreshes at once would insert the same months twice
-        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(840007)"))
+    # two refreshes at once would insert the same months twice
+    db.session.execute(sa.text("SELECT pg_advisory_xact_lock(840007)"))
     previous = None if full else last_refresh()
     started = clock.now()
     months = None if previous is None else months_touched_since(previous.started_at)

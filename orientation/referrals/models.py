@@ -144,7 +144,6 @@ class Orientation(db.Model):
             "last_activity_at",
             "id",
             postgresql_where=sa.text(f"status IN ({_closed})"),
-            sqlite_where=sa.text(f"status IN ({_closed})"),
         ),
         sa.Index(
             "ix_orientations_receiver_ongoing_activity",
@@ -152,14 +151,12 @@ class Orientation(db.Model):
             "last_activity_at",
             "id",
             postgresql_where=sa.text(f"status IN ({_ongoing})"),
-            sqlite_where=sa.text(f"status IN ({_ongoing})"),
         ),
         sa.Index(
             "ix_orientations_receiver_undecided_due",
             "receiver_organisation_id",
             "decision_due_at",
             postgresql_where=sa.text(f"status IN ({_undecided})"),
-            sqlite_where=sa.text(f"status IN ({_undecided})"),
         ),
         sa.Index("ix_orientations_sender_activity", "sender_organisation_id", "last_activity_at", "id"),
         sa.Index("ix_orientations_person_created", "person_id", "created_at"),
@@ -239,7 +236,7 @@ class OrientationEvent(db.Model):
     __tablename__ = "orientation_events"
     __table_args__ = (sa.Index("ix_orientation_events_orientation_at", "orientation_id", "at"),)
 
-    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
+    id: Mapped[int] = mapped_column(sa.BigInteger(), primary_key=True)
     orientation_id: Mapped[int] = mapped_column(sa.ForeignKey("orientations.id", ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
     actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
