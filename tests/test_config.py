@@ -33,7 +33,8 @@ def test_a_safe_production_configuration_starts(monkeypatch, tmp_path):
         ({"SECRET_KEY": DEMO_PASSWORD}, "SECRET_KEY"),
         ({"SECRET_KEY": "short"}, "SECRET_KEY"),
         ({"SESSION_COOKIE_SECURE": "0"}, "cookies"),
-        ({"DATABASE_URL": None}, "SQLite"),
+        ({"DATABASE_URL": None}, "DATABASE_URL n'est pas définie"),
+        ({"DATABASE_URL": "sqlite:///orientation.sqlite"}, "PostgreSQL"),
     ],
 )
 def test_production_refuses_unsafe_settings_and_says_why(monkeypatch, tmp_path, env, reason):
@@ -50,6 +51,7 @@ def test_production_refuses_demo_data(monkeypatch, tmp_path):
 
 def test_development_secret_is_generated_once_and_kept(monkeypatch, tmp_path):
     monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("DATABASE_URL", PG)
     monkeypatch.setenv("ORIENTATION_ENV", "development")
     first = load_config(tmp_path)["SECRET_KEY"]
     assert len(first) >= 32
@@ -57,17 +59,43 @@ def test_development_secret_is_generated_once_and_kept(monkeypatch, tmp_path):
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 
 
-def test_defaults_use_sqlite_and_an_embedded_broker(monkeypatch, tmp_path):
-    for name in ("DATABASE_URL", "REDIS_URL", "ORIENTATION_ENV"):
+def test_without_redis_the_broker_is_in_postgresql_and_rate_limits_in_memory(monkeypatch, tmp_path):
+    for name in ("REDIS_URL", "ORIENTATION_ENV"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@/orientation?host=/srv/instance/postgres")
     settings = load_config(tmp_path)
-    assert settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
-    assert settings["CELERY"]["broker_url"].startswith("sqla+sqlite:///")
+    assert (
+        settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://postgres@/orientation?host=/srv/instance/postgres"
+    )
+    assert settings["CELERY"]["broker_url"] == (
+        "sqla+postgresql+psycopg://postgres@/orientation_broker?host=%2Fsrv%2Finstance%2Fpostgres"
+    )
     assert settings["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_development_uses_the_running_embedded_server_or_says_what_to_do(monkeypatch, tmp_path):
+    for name in ("DATABASE_URL", "ORIENTATION_ENV"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(UnsafeConfiguration, match="DATABASE_URL n'est pas définie.*make run"):
+        load_config(tmp_path)
+    monkeypatch.setattr(
+        "orientation.embedded_db.running_url", lambda data_dir, database="orientation": f"postgresql://{data_dir}"
+    )
+    assert load_config(tmp_path)["SQLALCHEMY_DATABASE_URI"] == f"postgresql+psycopg://{tmp_path / 'postgres'}"
+
+
+@pytest.mark.parametrize("environment", ["development", "testing", "production"])
+def test_a_database_other_than_postgresql_is_refused_everywhere(monkeypatch, tmp_path, environment):
+    monkeypatch.setenv("ORIENTATION_ENV", environment)
+    monkeypatch.setenv("SECRET_KEY", GOOD_SECRET)
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///instance/orientation.sqlite")
+    with pytest.raises(UnsafeConfiguration, match="PostgreSQL.*« sqlite » n'est pas pris en charge"):
+        load_config(tmp_path)
 
 
 def test_redis_url_drives_broker_and_rate_limits(monkeypatch, tmp_path):
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/3")
+    monkeypatch.setenv("DATABASE_URL", PG)
     settings = load_config(tmp_path)
     assert settings["CELERY"]["broker_url"] == "redis://127.0.0.1:6379/3"
     assert settings["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/3"

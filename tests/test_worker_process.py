@@ -1,6 +1,8 @@
-"""`celery -A worker worker` and `celery -A worker beat` start against real Redis."""
+"""`celery -A worker worker` and `celery -A worker beat` start against real Redis, and without Redis on
+the broker in PostgreSQL that `make run` uses."""
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -8,6 +10,9 @@ from pathlib import Path
 
 import pytest
 from celery import Celery
+
+from orientation.config import sql_broker_url
+from tests.conftest import create_database, drop_database
 
 ROOT = Path(__file__).resolve().parents[1]
 CELERY = str(Path(sys.executable).parent / "celery")
@@ -73,14 +78,23 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(timeout=15)
 
 
+@pytest.fixture
+def database_with_broker():
+    """A database and its `<name>_broker` database, as `make run` creates them."""
+    url = create_database("worker_sql")
+    broker = create_database("worker_sql_broker")
+    yield url
+    drop_database(broker)
+    drop_database(url)
+
+
 @pytest.mark.worker
-@pytest.mark.sqlite
 @pytest.mark.no_db_transaction
-def test_worker_starts_on_the_embedded_broker_without_redis(tmp_path):
+def test_worker_runs_a_task_from_the_broker_in_postgresql_without_redis(database_with_broker, tmp_path):
     env = {
         **os.environ,
         "ORIENTATION_ENV": "testing",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+        "DATABASE_URL": database_with_broker,
         "SECRET_KEY": "worker-test-secret-0123456789abcdef",
     }
     env.pop("REDIS_URL", None)
@@ -103,7 +117,11 @@ def test_worker_starts_on_the_embedded_broker_without_redis(tmp_path):
     )
     try:
         output = _output_until(process, " ready.")
-        assert "Connected to sqla+sqlite" in output and " ready." in output
+        assert "Connected to sqla+postgresql" in output and " ready." in output
+        client = Celery(broker=sql_broker_url(database_with_broker))
+        client.send_task("celery.accumulate", args=[8, 4])  # a built-in task: no table needed
+        assert re.search(r"Task celery\.accumulate\[.*\] succeeded", _output_until(process, "succeeded"))
+        client.close()
     finally:
         _stop(process)
 

@@ -1,4 +1,4 @@
-"""search_services on both databases: words, filters, territory coverage, distance, bad input."""
+"""search_services: words, filters, territory coverage, distance, bad input."""
 
 from datetime import UTC, datetime
 
@@ -21,7 +21,7 @@ def names(result):
 
 
 @pytest.fixture
-def directory(backend):
+def directory(app):
     builders.service(
         "Démarches administratives en ligne",
         thematiques=[NUMERIQUE],
@@ -53,7 +53,7 @@ def directory(backend):
         frais=Frais.PAYANT,
         publics=["jeunes"],
     )
-    return backend
+    return app
 
 
 def test_accents_and_case_are_ignored(directory):
@@ -95,7 +95,7 @@ def test_public_frais_and_orientation_filters(directory):
     assert names(search_services(SearchParams(accepts_orientations=True))) == ["Médiation numérique itinérante"]
 
 
-def test_commune_coverage_by_location_commune_epci_and_departement(backend):
+def test_commune_coverage_by_location_commune_epci_and_departement(app):
     sorgues = db.session.get(Commune, "84129")
     builders.service("Situé à Sorgues", commune_code="84129")
     builders.service("Zone : la commune", commune_code="84007", zones=["84129"])
@@ -114,7 +114,7 @@ def test_commune_coverage_by_location_commune_epci_and_departement(backend):
     }
 
 
-def test_results_are_ordered_by_distance_from_the_persons_commune(backend):
+def test_results_are_ordered_by_distance_from_the_persons_commune(app):
     for code, label in [("84138", "Valréas"), ("84007", "Avignon"), ("84089", "Pertuis"), ("84031", "Carpentras")]:
         builders.service(f"Service à {label}", commune_code=code, zones=["84"])
     result = search_services(SearchParams(commune_code="84007"))
@@ -125,7 +125,7 @@ def test_results_are_ordered_by_distance_from_the_persons_commune(backend):
     assert names(near) == ["Service à Avignon", "Service à Carpentras"]
 
 
-def test_relevance_comes_before_distance(backend):
+def test_relevance_comes_before_distance(app):
     builders.service("Atelier numérique", commune_code="84007", description="Découvrir l'ordinateur.")
     builders.service("Point d'accueil", commune_code="84138", description="Atelier numérique, atelier numérique.")
     builders.service(
@@ -148,7 +148,7 @@ def test_open_now_uses_opening_hours_in_paris_time(directory):
     assert names(search_services(SearchParams(open_now=True, now=monday_13h_paris))) == []
 
 
-def test_pagination(backend):
+def test_pagination(app):
     for number in range(25):
         builders.service(f"Permanence numérique {number:02}", thematiques=[NUMERIQUE])
     first = search_services(SearchParams(volet=Volet.NUMERIQUE, per_page=10))

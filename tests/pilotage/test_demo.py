@@ -19,7 +19,7 @@ from orientation.pilotage.models import DelayFact, DelayKind
 from orientation.pilotage.queries import Filters, histogram_percentile
 from orientation.referrals.models import Orientation
 from orientation.territory.models import Commune
-from tests.conftest import FormClient, testing_config
+from tests.conftest import FormClient, create_database, drop_database, testing_config
 
 COORDINATOR = "coordination@demo.orientation.fr"
 
@@ -75,15 +75,17 @@ def test_demo_figures_on_postgresql(app, logged_in):
     _check_demo(client)
 
 
-@pytest.mark.sqlite
+@pytest.fixture
+def migrated_database():
+    url = create_database("pilotage_demo")
+    yield url
+    drop_database(url)
+
+
 @pytest.mark.no_db_transaction
-def test_demo_figures_on_sqlite(tmp_path):
-    """The embedded default: percentiles, window sums and month buckets work on SQLite too (never a 500)."""
-    app = create_app(
-        testing_config(
-            f"sqlite:///{tmp_path / 'orientation.sqlite'}", REDIS_URL=None, RATELIMIT_STORAGE_URI="memory://"
-        )
-    )
+def test_demo_figures_on_a_migrated_database(migrated_database):
+    """As `make run` builds it (migrations, then the demo data): every figure page answers (never a 500)."""
+    app = create_app(testing_config(migrated_database, REDIS_URL=None, RATELIMIT_STORAGE_URI="memory://"))
     with app.app_context():
         upgrade()
         load_demo_data()

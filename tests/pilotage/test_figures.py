@@ -116,7 +116,7 @@ def test_histogram_percentile_is_percentile_cont():
 
 
 def test_median_answer_in_sql_matches_python(world):
-    """The window-sum median (PostgreSQL here, SQLite in test_sqlite.py) equals percentile_cont."""
+    """The window-sum median equals percentile_cont."""
     from orientation.extensions import db
 
     rows = db.session.execute(

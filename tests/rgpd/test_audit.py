@@ -151,23 +151,3 @@ def test_deleting_an_account_keeps_its_entries_without_the_account(world):
     db.session.expire_all()
     reads = _entries(world.person.id, action="read")
     assert [(entry.user_id, entry.purpose) for entry in reads] == [(None, "people.show")]
-
-
-@pytest.mark.sqlite
-def test_sqlite_triggers_refuse_update_and_delete(tmp_path):
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'audit.sqlite'}")
-    tables = [db.metadata.tables[name] for name in ("users", "organisations", "person_access_logs")]
-    db.metadata.create_all(engine, tables=tables)
-    with engine.begin() as connection:
-        connection.execute(
-            sa.text(
-                "INSERT INTO person_access_logs (at, person_id, purpose, action) "
-                "VALUES ('2026-01-01', 1, 'people.show', 'read')"
-            )
-        )
-    for statement in ("UPDATE person_access_logs SET purpose = 'x'", "DELETE FROM person_access_logs"):
-        with pytest.raises(sa.exc.DBAPIError, match="append-only"), engine.begin() as connection:
-            connection.execute(sa.text(statement))
-    with engine.begin() as connection:  # what a deleted account's ON DELETE SET NULL does
-        connection.execute(sa.text("UPDATE person_access_logs SET user_id = NULL"))
-    engine.dispose()
