@@ -8,10 +8,10 @@ VENDOR := orientation/static/vendor
 
 .PHONY: run test install static services browser lint format bench bench-directory bench-api-feeds clean
 
-run: install static  ## set up and serve the app with a worker (SQLite, no Redis needed)
+run: install static  ## set up and serve the app with a worker (embedded PostgreSQL, no Redis needed)
 	@PORT=$(PORT) scripts/run.sh
 
-test: install static services browser  ## set up and run the whole suite on PostgreSQL and Redis
+test: install static services browser  ## set up and run the whole suite on PostgreSQL (system or embedded) and Redis
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -35,7 +35,7 @@ $(VENDOR)/.installed: package.json package-lock.json
 	cp -r node_modules/leaflet/dist/* $(VENDOR)/leaflet/
 	touch $@
 
-services:  ## PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379, started if installed
+services:  ## Redis on 127.0.0.1:6379 and PostgreSQL on 127.0.0.1:5432, started if installed
 	@scripts/ensure-services.sh
 
 browser:  ## Debian's Chromium for the browser tests
