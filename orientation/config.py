@@ -16,7 +16,7 @@ MFA_ROLES = {"coordinator", "cpam"}  # values of MFA_REQUIRED_ROLES
 
 
 class UnsafeConfiguration(RuntimeError):
-    """Raised when a configuration would be unsafe to run (production) or cannot work (no PostgreSQL)."""
+    """Raised when a configuration would be unsafe to run (production) or cannot work (not PostgreSQL)."""
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -166,10 +166,11 @@ class BaseConfig:
         }
 
     def default_database_url(self) -> str | None:
-        """The embedded server of `make run` (instance/postgres/) while it runs."""
+        """The embedded server of `make run` (instance/postgres/), running or not: an app can be
+        built without it (the worker module builds one on import); a query then says it is stopped."""
         from orientation import embedded_db
 
-        return embedded_db.running_url(self.instance_path / "postgres")
+        return embedded_db.url(self.instance_path / "postgres")
 
     def default_secret_key(self) -> str:
         return _development_secret_key(self.instance_path)
@@ -299,10 +300,7 @@ def normalise_database_url(url: str | None) -> str | None:
 def database_problem(url: str | None) -> str | None:
     """Why the database URL cannot be used (French, shown as is), or None. PostgreSQL only."""
     if not url:
-        return (
-            "DATABASE_URL n'est pas définie (postgresql://…) et aucun serveur PostgreSQL embarqué ne tourne "
-            "sous instance/postgres : lancez `make run`, ou `.venv/bin/python -m orientation.embedded_db start`"
-        )
+        return "DATABASE_URL n'est pas définie : indiquez la base PostgreSQL (postgresql://…)"
     if not url.startswith("postgresql"):
         scheme = url.split(":", 1)[0]
         return (

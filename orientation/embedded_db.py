@@ -11,7 +11,8 @@ inter-process lock, so two processes starting the same directory at once get the
     python -m orientation.embedded_db stop [DATA_DIR]    # fast shutdown: open sessions are ended
 
 The server stays up until `stop` (`scripts/run.sh` stops it on Ctrl-C); the data stay in the
-directory. Flask-independent: the configuration only reads `running_url()`.
+directory. Flask-independent: the configuration only reads `url()`, the default DATABASE_URL of the
+development and testing environments.
 """
 
 from __future__ import annotations
@@ -63,6 +64,16 @@ def running_url(data_dir: Path | str = DEFAULT_DATA_DIR, database: str = DATABAS
     if info is None:
         return None
     _pid, port, socket_dir = info
+    return _url(database, socket_dir, port)
+
+
+def url(data_dir: Path | str = DEFAULT_DATA_DIR, database: str = DATABASE) -> str:
+    """The URL of the server running on `data_dir`, else the one it will have once started (its
+    socket in the data directory, the library's choice unless that path is too long for a socket)."""
+    return running_url(data_dir, database) or _url(database, str(Path(data_dir).resolve()), 5432)
+
+
+def _url(database: str, socket_dir: str, port: int) -> str:
     return f"postgresql://{USER}@/{database}?host={quote(socket_dir, safe='/')}&port={port}"
 
 

@@ -51,7 +51,6 @@ def test_production_refuses_demo_data(monkeypatch, tmp_path):
 
 def test_development_secret_is_generated_once_and_kept(monkeypatch, tmp_path):
     monkeypatch.delenv("SECRET_KEY", raising=False)
-    monkeypatch.setenv("DATABASE_URL", PG)
     monkeypatch.setenv("ORIENTATION_ENV", "development")
     first = load_config(tmp_path)["SECRET_KEY"]
     assert len(first) >= 32
@@ -73,15 +72,23 @@ def test_without_redis_the_broker_is_in_postgresql_and_rate_limits_in_memory(mon
     assert settings["RATELIMIT_STORAGE_URI"] == "memory://"
 
 
-def test_development_uses_the_running_embedded_server_or_says_what_to_do(monkeypatch, tmp_path):
+def test_development_defaults_to_the_embedded_server(monkeypatch, tmp_path):
     for name in ("DATABASE_URL", "ORIENTATION_ENV"):
         monkeypatch.delenv(name, raising=False)
-    with pytest.raises(UnsafeConfiguration, match="DATABASE_URL n'est pas définie.*make run"):
-        load_config(tmp_path)
-    monkeypatch.setattr(
-        "orientation.embedded_db.running_url", lambda data_dir, database="orientation": f"postgresql://{data_dir}"
+    socket_dir = tmp_path / "postgres"
+    assert load_config(tmp_path)["SQLALCHEMY_DATABASE_URI"] == (
+        f"postgresql+psycopg://postgres@/orientation?host={socket_dir}&port=5432"
     )
-    assert load_config(tmp_path)["SQLALCHEMY_DATABASE_URI"] == f"postgresql+psycopg://{tmp_path / 'postgres'}"
+    monkeypatch.setattr(
+        "orientation.embedded_db.running_url",
+        lambda data_dir, database="orientation": f"postgresql://postgres@/{database}?host=/run/elsewhere&port=5433",
+    )
+    settings = load_config(tmp_path)
+    assert (
+        settings["SQLALCHEMY_DATABASE_URI"]
+        == "postgresql+psycopg://postgres@/orientation?host=/run/elsewhere&port=5433"
+    )
+    assert settings["CELERY"]["broker_url"].startswith("sqla+postgresql+psycopg://postgres@/orientation_broker?")
 
 
 @pytest.mark.parametrize("environment", ["development", "testing", "production"])
@@ -95,7 +102,6 @@ def test_a_database_other_than_postgresql_is_refused_everywhere(monkeypatch, tmp
 
 def test_redis_url_drives_broker_and_rate_limits(monkeypatch, tmp_path):
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/3")
-    monkeypatch.setenv("DATABASE_URL", PG)
     settings = load_config(tmp_path)
     assert settings["CELERY"]["broker_url"] == "redis://127.0.0.1:6379/3"
     assert settings["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/3"

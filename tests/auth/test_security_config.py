@@ -17,7 +17,6 @@ def test_production_requires_mfa_for_coordinators_and_cpam_and_sends_hsts(monkey
 def test_development_keeps_the_demo_logins_password_only(monkeypatch, tmp_path):
     for name in ("ORIENTATION_ENV", "MFA_REQUIRED_ROLES", "HSTS_SECONDS"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("DATABASE_URL", "postgresql://app@db/orientation")
     settings = load_config(tmp_path)
     assert settings["MFA_REQUIRED_ROLES"] == []
     assert settings["HSTS_SECONDS"] == 0
