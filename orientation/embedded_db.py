@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import subprocess
 import sys
 import time
 import warnings
@@ -30,6 +31,7 @@ DATABASE = "orientation"
 BROKER_DATABASE = f"{DATABASE}_broker"  # the Celery broker's tables (kombu's SQLAlchemy transport)
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "instance" / "postgres"
 USER = "postgres"  # the superuser the library's initdb creates; local connections are trusted
+START_TIMEOUT = 120  # seconds
 
 
 def start(
@@ -50,12 +52,21 @@ def start(
 
     data_dir = Path(data_dir).resolve()
     data_dir.parent.mkdir(parents=True, exist_ok=True)
-    get_server(data_dir, cleanup_mode="stop" if stop_at_exit else None)
-    admin_url = running_url(data_dir, "postgres")
+    # The library gives pg_ctl 10 s to start the server; a busy machine or a crash recovery can take longer.
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        get_server(data_dir, cleanup_mode="stop" if stop_at_exit else None)
+    admin_url = _wait_until_ready(data_dir, timeout=START_TIMEOUT)
     if admin_url is None:
         raise RuntimeError(f"le serveur PostgreSQL embarqué de {data_dir} ne répond pas (voir {data_dir / 'log'})")
     _prepare(admin_url, databases)
     return database_url(admin_url, databases[0]) if databases else admin_url
+
+
+def _wait_until_ready(data_dir: Path, timeout: float) -> str | None:
+    deadline = time.monotonic() + timeout
+    while (admin_url := running_url(data_dir, "postgres")) is None and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return admin_url
 
 
 def running_url(data_dir: Path | str = DEFAULT_DATA_DIR, database: str = DATABASE) -> str | None:
