@@ -79,29 +79,23 @@ def upgrade():
     )
 
     op.drop_table('orientation_reminders')
-    with op.batch_alter_table('services', schema=None) as batch_op:
-        for column in SERVICE_DELAYS:
-            batch_op.drop_constraint(batch_op.f(f'ck_services_{column}_positive'), type_='check')
-        for column in SERVICE_DELAYS:
-            batch_op.drop_column(column)
-    with op.batch_alter_table('appointments', schema=None) as batch_op:
-        batch_op.drop_column('reminder_sent_at')
-    with op.batch_alter_table('mas_cases', schema=None) as batch_op:
-        batch_op.drop_column('stalled_alerted_for')
-        batch_op.drop_column('no_contact_alerted_at')
+    for column in SERVICE_DELAYS:
+        op.drop_constraint(op.f(f'ck_services_{column}_positive'), 'services', type_='check')
+    for column in SERVICE_DELAYS:
+        op.drop_column('services', column)
+    op.drop_column('appointments', 'reminder_sent_at')
+    op.drop_column('mas_cases', 'stalled_alerted_for')
+    op.drop_column('mas_cases', 'no_contact_alerted_at')
 
 
 def downgrade():
-    with op.batch_alter_table('mas_cases', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('no_contact_alerted_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('stalled_alerted_for', sa.DateTime(timezone=True), nullable=True))
-    with op.batch_alter_table('appointments', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('reminder_sent_at', sa.DateTime(timezone=True), nullable=True))
-    with op.batch_alter_table('services', schema=None) as batch_op:
-        for column in SERVICE_DELAYS:
-            batch_op.add_column(sa.Column(column, sa.Integer(), nullable=True))
-        for column in SERVICE_DELAYS:
-            batch_op.create_check_constraint(f'{column}_positive', f'{column} IS NULL OR {column} > 0')
+    op.add_column('mas_cases', sa.Column('no_contact_alerted_at', sa.DateTime(timezone=True), nullable=True))
+    op.add_column('mas_cases', sa.Column('stalled_alerted_for', sa.DateTime(timezone=True), nullable=True))
+    op.add_column('appointments', sa.Column('reminder_sent_at', sa.DateTime(timezone=True), nullable=True))
+    for column in SERVICE_DELAYS:
+        op.add_column('services', sa.Column(column, sa.Integer(), nullable=True))
+    for column in SERVICE_DELAYS:
+        op.create_check_constraint(f'{column}_positive', 'services', f'{column} IS NULL OR {column} > 0')
     op.create_table('orientation_reminders',
     sa.Column('orientation_id', sa.Integer(), nullable=False),
     sa.Column('key', sa.String(length=60), nullable=False),

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import insert
 
 from orientation import clock
 from orientation.extensions import db
@@ -17,8 +17,6 @@ from orientation.followups.rules import RULES, Rule, Unit
 from orientation.notifications.operations import enqueue_messages, message_values
 
 log = logging.getLogger(__name__)
-
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def run_sweep(now: datetime | None = None, *, only: str | None = None) -> dict[str, int]:
@@ -108,7 +106,6 @@ def claim(rule: Rule, due: dict[int, tuple[datetime, datetime]], now: datetime) 
     if not due:
         return set()
     table = SentFollowUp.__table__
-    insert = _INSERTS[db.session.get_bind().dialect.name]
     rows = [
         {"rule": rule.name, "subject_id": subject_id, "occurrence": occurrence, "sent_at": now}
         for subject_id, (occurrence, _due_at) in due.items()
