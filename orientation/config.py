@@ -88,6 +88,18 @@ class BaseConfig:
             "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN", "30 per minute;300 per hour"),
             "RATELIMIT_PASSWORD_RESET": os.environ.get("RATELIMIT_PASSWORD_RESET", "10 per 10 minutes;50 per day"),
             "RATELIMIT_DIRECTORY_SEARCH": os.environ.get("RATELIMIT_DIRECTORY_SEARCH", "120 per minute"),
+            "RATELIMIT_HEALTH": os.environ.get("RATELIMIT_HEALTH", "600 per minute"),
+            # Redis down: limits are counted in each process's memory, a storage error never reaches
+            # a request, and every Redis call gives up after REDIS_SOCKET_TIMEOUT seconds.
+            "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+            "RATELIMIT_SWALLOW_ERRORS": True,
+            "REDIS_SOCKET_TIMEOUT": float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.5")),
+            "RATELIMIT_STORAGE_OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.5")),
+                "socket_timeout": float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.5")),
+            },
+            # /healthz asks the broker at most once in this many seconds per process (0: every call).
+            "HEALTH_BROKER_CACHE_SECONDS": float(os.environ.get("HEALTH_BROKER_CACHE_SECONDS", "5")),
             # HTTP hardening: HSTS (production), extra image sources of the CSP (map tiles).
             "HSTS_SECONDS": _env_int("HSTS_SECONDS", 0),
             "CSP_IMG_SOURCES": _env_list("CSP_IMG_SOURCES", "https://tile.openstreetmap.org"),

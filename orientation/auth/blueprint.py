@@ -3,7 +3,7 @@
 from flask import Blueprint, current_app
 
 from orientation.auth import account_views, journal_views, proconnect_views, views
-from orientation.extensions import limiter
+from orientation.extensions import is_refused, limiter
 
 bp = Blueprint("auth", __name__)
 
@@ -13,12 +13,20 @@ def _limit(setting: str):
     return limiter.limit(lambda: current_app.config[setting], methods=["POST"])
 
 
-bp.add_url_rule("/connexion", "login", _limit("RATELIMIT_LOGIN")(views.login), methods=["GET", "POST"])
-bp.add_url_rule("/connexion/code", "login_code", _limit("RATELIMIT_LOGIN")(views.login_code), methods=["GET", "POST"])
+def _refusals_limit(setting: str):
+    """Like `_limit`, but only refused attempts count: an office behind one address logs all its
+    agents in at nine o'clock, while guessing passwords or codes stays limited."""
+    return limiter.limit(lambda: current_app.config[setting], methods=["POST"], deduct_when=is_refused)
+
+
+bp.add_url_rule("/connexion", "login", _refusals_limit("RATELIMIT_LOGIN")(views.login), methods=["GET", "POST"])
+bp.add_url_rule(
+    "/connexion/code", "login_code", _refusals_limit("RATELIMIT_LOGIN")(views.login_code), methods=["GET", "POST"]
+)
 bp.add_url_rule(
     "/connexion/double-authentification",
     "login_enrol",
-    _limit("RATELIMIT_LOGIN")(views.login_enrol),
+    _refusals_limit("RATELIMIT_LOGIN")(views.login_enrol),
     methods=["GET", "POST"],
 )
 bp.add_url_rule("/connexion/proconnect", "proconnect_login", proconnect_views.proconnect_login)

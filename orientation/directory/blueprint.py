@@ -3,11 +3,13 @@
 from flask import Blueprint, current_app
 
 from orientation.directory import views
-from orientation.extensions import limiter
+from orientation.extensions import account_or_address_key, limiter
 
 bp = Blueprint("directory", __name__, url_prefix="/annuaire")
 
-bp.add_url_rule("/", "search", limiter.limit(lambda: current_app.config["RATELIMIT_DIRECTORY_SEARCH"])(views.search))
+# Per account (a whole office behind one address searches normally), per address when anonymous.
+_search_limit = limiter.limit(lambda: current_app.config["RATELIMIT_DIRECTORY_SEARCH"], key_func=account_or_address_key)
+bp.add_url_rule("/", "search", _search_limit(views.search))
 bp.add_url_rule("/a-verifier", "stale", views.stale)
 bp.add_url_rule("/services/<int:service_id>", "service", views.service)
 bp.add_url_rule("/services/<int:service_id>/modifier", "edit_service", views.edit_service, methods=["GET", "POST"])

@@ -13,6 +13,8 @@ import logging
 import os
 import smtplib
 import threading
+from email.header import Header
+from email.message import Message
 from pathlib import Path
 
 import email_validator
@@ -87,6 +89,24 @@ def mask_recipient(recipient: str) -> str:
 # ---- e-mail -----------------------------------------------------------------------------------
 
 
+class _Email(EmailMultiAlternatives):
+    """An e-mail whose encoded subject is folded knowing the « Subject: » before it.
+
+    Flask-Mailman encodes a non-ASCII subject as one encoded word sized for a line of its own; a
+    subject such as « Nouvelle orientation numérique pour … » then no longer fits after
+    « Subject: », the generator breaks the line before it, and mail readers show the subject
+    with a leading space. Encoding it with its header name splits the words where they fit.
+    """
+
+    def message(self):
+        message = super().message()
+        if not self.subject.isascii():
+            del message["Subject"]
+            # Message.__setitem__: the checks of Flask-Mailman's __setitem__ (no newline) already ran.
+            Message.__setitem__(message, "Subject", Header(self.subject, "utf-8", header_name="Subject"))
+        return message
+
+
 class EmailChannel:
     """E-mail through Flask-Mailman; over SMTP one connection per worker process is kept open."""
 
@@ -97,7 +117,7 @@ class EmailChannel:
 
     def send(self, message_id: int, recipient: str, rendered: Rendered, headers: dict[str, str]) -> None:
         address = check_email_address(recipient)
-        email = EmailMultiAlternatives(subject=rendered.subject, body=rendered.text, to=[address], headers=headers)
+        email = _Email(subject=rendered.subject, body=rendered.text, to=[address], headers=headers)
         if rendered.html:
             email.attach_alternative(rendered.html, "text/html")
         if current_app.config["MAIL_BACKEND"] != "smtp":

@@ -98,6 +98,7 @@ PROCONNECT_OFF = frozenset({404})
 RULES: dict[str, Rule] = {
     # -- public pages
     "health.healthz": Rule(EVERYONE, anonymous=PUBLIC),
+    "health.ready": Rule(EVERYONE, anonymous=PUBLIC),
     "main.accessibility": Rule(EVERYONE, anonymous=PUBLIC),
     "static": Rule(EVERYONE, anonymous=PUBLIC, params={"filename": "filename"}),
     "auth.login": Rule(
