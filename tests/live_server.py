@@ -30,12 +30,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(suffix: str, *, demo: bool = True):
-    """Serve a fresh app (own PostgreSQL database, demo data) on 127.0.0.1; yield (base_url, app)."""
+def live_server(suffix: str, *, demo: bool = True, **config):
+    """Serve a fresh app (own PostgreSQL database, demo data) on 127.0.0.1; yield (base_url, app).
+
+    `config` overrides settings of the served app (e.g. its REDIS_URL)."""
     database_url = create_database(suffix)
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    app = create_app(testing_config(database_url, SERVER_NAME=None, PUBLIC_BASE_URL=base_url))
+    app = create_app(testing_config(database_url, SERVER_NAME=None, PUBLIC_BASE_URL=base_url, **config))
     with app.app_context():
         db.create_all()
         if demo:

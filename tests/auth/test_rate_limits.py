@@ -1,8 +1,11 @@
 """Rate limits per client address (Flask-Limiter on Redis) on login, password reset and directory search."""
 
+from collections import Counter
+
 import redis
 
-from tests.conftest import REDIS_URL
+from tests.conftest import REDIS_URL, FormClient
+from tests.referrals import builders as referral_builders
 
 
 def test_login_posts_are_limited_with_a_french_429_page(client, browser_client, app, monkeypatch):
@@ -47,3 +50,28 @@ def test_limits_count_per_client_address(browser_client, app, monkeypatch):
     assert other_address.status_code == 401
     same_address = browser_client.submit("/connexion", {"email": "a@test.fr", "password": "x"})
     assert same_address.status_code == 429
+
+
+def test_an_office_behind_one_address_searches_without_429(make, logged_in):
+    """30 agents of one EDeS behind one NAT address: each is counted on their own account."""
+    office = make.organisation("EDeS derrière un NAT")
+    agents = [logged_in(referral_builders.member(office)) for _ in range(30)]  # 30 logins from one address, all let in
+    statuses = Counter(agent.get("/annuaire/?q=numerique").status_code for _ in range(5) for agent in agents)
+    assert statuses == {200: 150}  # more than the 120 a minute that one address used to get
+
+
+def test_directory_search_is_limited_per_account(make, logged_in, app, monkeypatch):
+    monkeypatch.setitem(app.config, "RATELIMIT_DIRECTORY_SEARCH", "2 per minute")
+    first, colleague = logged_in(make.agent()), logged_in(make.agent())
+    assert [first.get("/annuaire/?q=numerique").status_code for _ in range(3)] == [200, 200, 429]
+    assert colleague.get("/annuaire/?q=numerique").status_code == 200  # same address, own account
+
+
+def test_only_refused_logins_count_against_the_address(make, app, monkeypatch):
+    monkeypatch.setitem(app.config, "RATELIMIT_LOGIN", "3 per minute")
+    office = make.organisation()
+    for _ in range(5):  # more successful logins than the limit, from one address
+        FormClient(app.test_client()).login(referral_builders.member(office).email)
+    guesser = FormClient(app.test_client())
+    statuses = [guesser.submit("/connexion", {"email": "x@test.fr", "password": "x"}).status_code for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]
