@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import threading
 from email.header import decode_header, make_header
@@ -14,6 +16,7 @@ from orientation.extensions import db
 from orientation.notifications import channels
 from orientation.notifications.models import Channel, MessageStatus, OutboxMessage
 from orientation.notifications.operations import enqueue_message
+from orientation.notifications.rendering import Rendered
 from orientation.notifications.tasks import deliver_message
 from tests.notifications.smtp_sink import SmtpSink
 
@@ -166,6 +169,17 @@ def test_smtp_delivery_with_html_and_text(smtp):
     assert {part.get_content_type() for part in received.walk()} >= {"text/plain", "text/html"}
     _mail("smtp-ok-2")  # the kept-open connection is reused
     assert len(smtp.handler.messages) == 2
+
+
+def test_a_long_french_subject_arrives_without_a_leading_space(smtp):
+    subject = "Nouvelle orientation numérique pour Médiation de test"
+    channels.EmailChannel().send(1, "agent@exemple.fr", Rendered(subject=subject, text="Bonjour"), {})
+    (received,) = smtp.handler.messages
+    raw = received.as_bytes()
+    # Folded where the encoded words fit after « Subject: », not before the first one.
+    assert not received["Subject"][0].isspace(), received["Subject"]
+    assert email.message_from_bytes(raw, policy=email.policy.default)["Subject"] == subject
+    assert max(len(line) for line in raw.split(b"\n\n")[0].splitlines()) <= 78
 
 
 def test_smtp_451_is_retried_and_550_fails(smtp, app):

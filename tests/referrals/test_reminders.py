@@ -1,6 +1,8 @@
 """The worker's rules for orientations: notifications on each move, reminders in working days, expiry,
 follow-ups, appointment reminders and the "service really obtained?" question — with a frozen clock."""
 
+import email
+import email.policy
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -47,6 +49,9 @@ def test_sending_tells_the_receiving_structure_without_personal_data(world, outb
     db.session.commit()  # delivered after the commit (inline in tests)
     (mail,) = [m for m in outbox if m.to == [world.receiver.email]]
     assert mail.subject == "Nouvelle orientation numérique pour Médiation de test"
+    # As a mail reader decodes it: no leading space from a fold before the encoded subject.
+    parsed = email.message_from_bytes(mail.message().as_bytes(), policy=email.policy.default)
+    assert parsed["Subject"] == "Nouvelle orientation numérique pour Médiation de test"
     assert f"/orientations/{orientation.id}" in mail.body
     assert "Durand" not in mail.body and "Lucie" not in mail.body  # no name in an e-mail
     assert world.sender.email not in [m.to[0] for m in outbox]
