@@ -15,6 +15,7 @@ BENCHMARKS = {
     "reminder_sweep": "bench.reminder_sweep",
     "dashboard": "bench.dashboard",
     "api_feeds": "bench.api_feeds",
+    "health": "bench.health",
 }
 
 

@@ -12,7 +12,8 @@ from flask_wtf import CSRFProtect
 from orientation.db import Base
 
 
-def _rate_limit_key() -> str:
+def address_key() -> str:
+    """Per client address (the one ProxyFix took from X-Forwarded-For when PROXY_COUNT is set)."""
     # The prefix is read per request (not once at init) so that each test counts on its own.
     return f"{current_app.config['RATELIMIT_KEY_PREFIX']}:{get_remote_address()}"
 
@@ -25,7 +26,7 @@ def account_or_address_key() -> str:
     """
     if current_user.is_authenticated:
         return f"{current_app.config['RATELIMIT_KEY_PREFIX']}:account:{current_user.id}"
-    return _rate_limit_key()
+    return address_key()
 
 
 def is_refused(response) -> bool:
@@ -41,4 +42,4 @@ mail = Mail()
 # Storage errors never reach a request: with RATELIMIT_IN_MEMORY_FALLBACK_ENABLED the limits are
 # counted in this process's memory while Redis is down (and in Redis again once it answers), and
 # with RATELIMIT_SWALLOW_ERRORS any other storage error is logged and the request allowed.
-limiter = Limiter(key_func=_rate_limit_key, default_limits=[], headers_enabled=False)
+limiter = Limiter(key_func=address_key, default_limits=[], headers_enabled=False)

@@ -18,11 +18,16 @@ import time
 
 import redis
 from flask import Blueprint, Flask, current_app, jsonify
+from flask_limiter import Limiter
 
-from orientation.extensions import db, limiter
+from orientation.extensions import address_key, db
 
 bp = Blueprint("health", __name__)
 _PROBE_KEY = "orientation.broker_probe"
+# The checks' own rate limit, counted in each process's memory: a Redis round trip per call would
+# cost more than the check itself, and the checks must not depend on Redis. Bound below, with the
+# blueprint; only the two views here are limited by it.
+health_limiter = Limiter(key_func=address_key, storage_uri="memory://", default_limits=[], headers_enabled=False)
 
 
 class BrokerProbe:
@@ -67,6 +72,7 @@ class BrokerProbe:
 @bp.record_once
 def _create_probe(state) -> None:
     app: Flask = state.app
+    health_limiter.init_app(app)
     app.extensions[_PROBE_KEY] = BrokerProbe(
         app.config["CELERY"]["broker_url"],
         socket_timeout=app.config["REDIS_SOCKET_TIMEOUT"],
@@ -94,7 +100,7 @@ def _report(report: dict[str, str]):
 
 # Per address, high enough for load balancers and monitors polling every second or so, low enough
 # that an anonymous client cannot make the database answer thousands of pings.
-_health_limit = limiter.limit(lambda: current_app.config["RATELIMIT_HEALTH"])
+_health_limit = health_limiter.limit(lambda: current_app.config["RATELIMIT_HEALTH"])
 
 
 @bp.get("/healthz")
