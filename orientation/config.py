@@ -330,6 +330,12 @@ def sql_broker_url(database_url: str) -> str:
     return "sqla+" + url.set(database=f"{url.database}_broker").render_as_string(hide_password=False)
 
 
+# A stuck Redis (frozen, or a dropped route: connections accepted, nothing answered) must not keep a
+# request waiting: handing a message over after the commit then gives up within seconds and the
+# message waits in the outbox. The worker's BRPOP is read only when data is there, so it is unaffected.
+BROKER_SOCKET_TIMEOUTS = {"socket_timeout": 1.0, "socket_connect_timeout": 1.0}
+
+
 def celery_settings(redis_url: str | None, instance_path: Path, database_url: str | None = None) -> dict:
     """Redis when configured; otherwise a broker in PostgreSQL, so `make run` needs no Redis."""
     instance_path = Path(instance_path)
@@ -345,7 +351,7 @@ def celery_settings(redis_url: str | None, instance_path: Path, database_url: st
         "broker_connection_retry_on_startup": True,
         # Redis redelivers a task whose worker died after this long (acks late); the SQLAlchemy
         # transport passes these options to create_engine, so it gets none.
-        "broker_transport_options": {"visibility_timeout": 3600} if redis_url else {},
+        "broker_transport_options": {"visibility_timeout": 3600, **BROKER_SOCKET_TIMEOUTS} if redis_url else {},
         "beat_schedule_filename": str(instance_path / "celerybeat-schedule"),
         "timezone": "Europe/Paris",
     }

@@ -121,12 +121,14 @@ def test_healthz_under_100_concurrent_requests(tmp_path):
                 assert warm_up.get("/healthz").status_code == 200
             connections, _ = _redis_stats(broker.url)
 
+            http = httpx.Client(base_url=base_url, timeout=30, limits=httpx.Limits(max_connections=100))
+
             def call(_) -> tuple[int, float]:
                 started = time.perf_counter()
-                status = httpx.get(base_url + "/healthz", timeout=30).status_code
+                status = http.get("/healthz").status_code
                 return status, time.perf_counter() - started
 
-            with ThreadPoolExecutor(max_workers=100) as pool:
+            with http, ThreadPoolExecutor(max_workers=100) as pool:
                 results = list(pool.map(call, range(100)))
             assert Counter(status for status, _ in results) == {200: 100}
             durations = sorted(duration for _, duration in results)
