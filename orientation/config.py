@@ -55,6 +55,7 @@ class BaseConfig:
         redis_url = os.environ.get("REDIS_URL") or None
         database_url = os.environ.get("DATABASE_URL") or self.default_database_url()
         # CELERY (its broker depends on the database and Redis) is added by load_config().
+        redis_timeout = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.5"))
         return {
             "ENV_NAME": self.ENV_NAME,
             "DEBUG": _env_bool("FLASK_DEBUG", False),
@@ -90,14 +91,11 @@ class BaseConfig:
             "RATELIMIT_DIRECTORY_SEARCH": os.environ.get("RATELIMIT_DIRECTORY_SEARCH", "120 per minute"),
             "RATELIMIT_HEALTH": os.environ.get("RATELIMIT_HEALTH", "600 per minute"),
             # Redis down: limits are counted in each process's memory, a storage error never reaches
-            # a request, and every Redis call gives up after REDIS_SOCKET_TIMEOUT seconds.
+            # a request, and their Redis calls (and /healthz's) give up after REDIS_SOCKET_TIMEOUT seconds.
             "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
             "RATELIMIT_SWALLOW_ERRORS": True,
-            "REDIS_SOCKET_TIMEOUT": float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.5")),
-            "RATELIMIT_STORAGE_OPTIONS": {
-                "socket_connect_timeout": float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.5")),
-                "socket_timeout": float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.5")),
-            },
+            "REDIS_SOCKET_TIMEOUT": redis_timeout,
+            "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": redis_timeout, "socket_timeout": redis_timeout},
             # /healthz asks the broker at most once in this many seconds per process (0: every call).
             "HEALTH_BROKER_CACHE_SECONDS": float(os.environ.get("HEALTH_BROKER_CACHE_SECONDS", "5")),
             # HTTP hardening: HSTS (production), extra image sources of the CSP (map tiles).
