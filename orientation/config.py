@@ -54,8 +54,8 @@ class BaseConfig:
     def settings(self) -> dict:
         redis_url = os.environ.get("REDIS_URL") or None
         database_url = os.environ.get("DATABASE_URL") or self.default_database_url()
-        # CELERY (its broker depends on the database and Redis) is added by load_config().
         redis_timeout = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.5"))
+        # CELERY (its broker depends on the database and Redis) is added by load_config().
         return {
             "ENV_NAME": self.ENV_NAME,
             "DEBUG": _env_bool("FLASK_DEBUG", False),

@@ -60,7 +60,7 @@ class BrokerProbe:
         try:
             if self._redis is not None:
                 self._redis.ping()
-            else:  # the SQLite broker of `make run`: the Celery app's own connection pool
+            else:  # the PostgreSQL broker of `make run` (no Redis): the Celery app's connection pool
                 celery = current_app.extensions["celery"]
                 with celery.pool.acquire(block=True, timeout=self.socket_timeout) as connection:
                     connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0)
