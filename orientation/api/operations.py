@@ -20,6 +20,7 @@ from orientation.people.models import ConsentMethod, ContactPreference, Person
 from orientation.referrals import operations as referral_operations
 from orientation.referrals.lifecycle import STATUS_FROM_FHIR, OrientationStatus
 from orientation.referrals.models import Orientation
+from orientation.statemachine import TransitionRefused
 
 # ---- tokens and webhooks (managers, in the UI) ----------------------------------------------------
 
@@ -94,17 +95,6 @@ def disable_webhook(endpoint: WebhookEndpoint) -> None:
 
 
 # ---- orientations (partners' systems) --------------------------------------------------------------
-
-
-def _refusal(error: referral_operations.OrientationRefused | Exception, pointer: str | None = None) -> ApiProblem:
-    field = getattr(error, "field", None) or pointer
-    return ApiProblem(
-        422,
-        str(error),
-        "The orientation was refused (see the French detail for the reason).",
-        code="orientation_refused",
-        errors=[{"field": field, "detail": str(error)}] if field else None,
-    )
 
 
 def _person_for(caller, body: dict) -> Person:
@@ -195,8 +185,8 @@ def create_orientation(caller, body: dict) -> Orientation:
             shared_fields=body.get("shared_fields") or [],
             send=body.get("status", "requested") == "requested",
         )
-    except referral_operations.OrientationRefused as refusal:
-        raise _refusal(refusal) from None
+    except TransitionRefused as refusal:
+        raise ApiProblem.of_refusal(refusal) from None
 
 
 def wanted_status(body: dict) -> OrientationStatus:
@@ -249,48 +239,16 @@ def add_appointment(caller, orientation: Orientation, body: dict):
             reminder_agreed=body.get("reminder_agreed", False),
             note=(body.get("note") or "").strip() or None,
         )
-    except referral_operations.OrientationRefused as refusal:
-        raise _refusal(refusal) from None
+    except TransitionRefused as refusal:
+        raise ApiProblem.of_refusal(refusal) from None
 
 
 def record_appointment_status(caller, appointment, status: str) -> None:
     try:
         referral_operations.record_appointment_status(appointment, user=caller.actor, status=status)
-    except referral_operations.OrientationRefused as refusal:
-        raise ApiProblem(
-            422,
-            str(refusal),
-            "Planned appointments are cancelled before their time, marked done or missed after it, once.",
-            code="appointment_refused",
-        ) from None
+    except TransitionRefused as refusal:
+        raise ApiProblem.of_refusal(refusal) from None
 
 
 def add_comment(caller, orientation: Orientation, body: str):
     return referral_operations.add_comment(orientation, user=caller.actor, body=body)
-
-
-def refusal_in_english(from_status: OrientationStatus, body: dict) -> str | None:
-    """The English reason of a refused change, worked out from the transition table (the lifecycle's
-    own messages are French); None when it cannot be told more precisely."""
-    from orientation.referrals import lifecycle
-
-    to_status = wanted_status(body)
-    rule = lifecycle.rule_for(from_status, to_status)
-    if rule is None:
-        return f"An orientation in status '{from_status.value}' cannot move to '{to_status.value}'."
-    if rule.sides == lifecycle.SYSTEM:
-        return "This change is made automatically; it cannot be asked for."
-    reasons = ", ".join(reason.value for reason in rule.reasons if reason.value != "consent_withdrawn")
-    if rule.reasons and body.get("reason") not in {reason.value for reason in rule.reasons} - {"consent_withdrawn"}:
-        return f"A reason is required for this change, one of: {reasons}."
-    if body.get("reason") == "other" and not (body.get("note") or "").strip():
-        return "Explain the reason 'other' in 'note'."
-    if rule.needs_outcome and not body.get("outcome"):
-        return "An outcome is required to complete the orientation: met, partly_met or not_met."
-    if body.get("outcome") and not rule.needs_outcome:
-        return "An outcome is only given when completing the orientation."
-    if lifecycle.Side.RECEIVER in rule.sides and lifecycle.Side.SENDER not in rule.sides:
-        return "Only the receiving organisation may make this change."
-    if lifecycle.Side.SENDER in rule.sides and lifecycle.Side.RECEIVER not in rule.sides:
-        return "Only the sending organisation may make this change."
-    return None

@@ -77,6 +77,13 @@ class ApiProblem(Exception):
         self.detail_en = detail_en or default_en or self.detail_fr
 
     @classmethod
+    def of_refusal(cls, refusal):
+        """A refusal of the state-machine kernel (or any refusal carrying the same attributes):
+        its HTTP status, code and messages; its field, if any, in `errors`."""
+        errors = [{"field": refusal.field, "detail": str(refusal)}] if getattr(refusal, "field", None) else None
+        return cls(refusal.status, refusal.message_fr, refusal.message_en, code=refusal.code, errors=errors)
+
+    @classmethod
     def on_field(cls, field: str | None, detail: str, fr: str, en: str, *, code: str, status: int = 422):
         """A refusal of one field of the request: `detail` is the short French word shown with it."""
         return cls(status, fr, en, code=code, errors=[{"field": field, "detail": detail}])

@@ -404,32 +404,12 @@ def change_status(orientation_id: int):
     orientation = _visible_orientation(caller, orientation_id)
     body = _validated("StatusChange")
     version = _expected_version(orientation)
-    from_status = orientation.status
     try:
         operations.change_status(caller, orientation, body, version)
     except lifecycle.TransitionError as refusal:
         db.session.rollback()
-        status = (
-            409
-            if isinstance(refusal, lifecycle.TransitionConflict)
-            else 403
-            if isinstance(refusal, lifecycle.TransitionForbidden)
-            else 422
-        )
-        english = operations.refusal_in_english(from_status, body) if status != 409 else _TRANSITION_EN[409]
-        raise ApiProblem(
-            status, str(refusal), english or _TRANSITION_EN[status], code=_TRANSITION_CODES[status]
-        ) from None
+        raise ApiProblem.of_refusal(refusal) from None
     return _answer(caller, orientation_id, purpose="api.orientations.status")
-
-
-_TRANSITION_EN = {
-    409: "Someone changed the orientation at the same time: nothing was saved; read it again.",
-    403: "Only the other side may make this change.",
-    422: "This status change is not allowed now, or a reason or outcome is missing or wrong "
-    "(see allowed_transitions and the French detail).",
-}
-_TRANSITION_CODES = {409: "conflict", 403: "transition_forbidden", 422: "invalid_transition"}
 
 
 def _receiver_only(caller, orientation) -> None:

@@ -298,6 +298,7 @@ class MasCase(db.Model):
             name="reason_unless_care_done",
         ),
         sa.CheckConstraint("failed_attempts >= 0", name="failed_attempts_not_negative"),
+        sa.CheckConstraint("version > 0", name="version_positive"),
         sa.Index("ix_mas_cases_team_stage_activity", "team_id", "stage", "last_progress_at"),
         sa.Index("ix_mas_cases_sender_filed", "sender_organisation_id", "filed_at"),
         sa.Index("ix_mas_cases_stage_filed", "stage", "filed_at"),  # the worker's polls
@@ -323,7 +324,9 @@ class MasCase(db.Model):
     )
     message: Mapped[str] = mapped_column(sa.Text, default="")  # the détecteur's words to the MAS
 
+    # Written only by cpam.lifecycle (stage, failed_attempts and the columns of each step).
     stage: Mapped[CaseStage] = mapped_column(enum_type(CaseStage, "mas_case_stage"), default=CaseStage.NEW)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     waiting_on_person: Mapped[bool] = mapped_column(default=False)
     assigned_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     failed_attempts: Mapped[int] = mapped_column(default=0)

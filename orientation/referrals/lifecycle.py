@@ -1,10 +1,12 @@
 """The orientation lifecycle: statuses, the one transition table, and `transition()`.
 
 `transition()` is the only code that writes an orientation's status (and `open_draft()` its first
-one). Every change is checked against TRANSITIONS (legal move, side allowed, reason, outcome), is
-applied by a conditional UPDATE on the row's `version` (optimistic concurrency: of two decisions
-taken at once exactly one wins, the other gets `TransitionConflict`), and writes an immutable
-OrientationEvent. It flushes, never commits. Statuses map to FHIR Task statuses for the API.
+one). It runs the state-machine kernel (`orientation.statemachine`) over TRANSITIONS: every change
+is checked (legal move, side allowed, reason, outcome), is applied by a conditional UPDATE on the
+row's `version` (optimistic concurrency: of two decisions taken at once exactly one wins, the other
+gets `TransitionConflict`), and writes an immutable OrientationEvent. It flushes, never commits.
+Refusals carry their code, HTTP status and French and English messages. Statuses map to FHIR Task
+statuses for the API.
 
     draft → sent → received → accepted | declined | redirected
     accepted → in_progress → completed | abandoned
@@ -15,14 +17,20 @@ OrientationEvent. It flushes, never commits. Statuses map to FHIR Task statuses 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
-
 from orientation import clock
 from orientation.extensions import db
+from orientation.statemachine import (
+    InvalidTransition,
+    Machine,
+    Move,
+    Rule,
+    TransitionConflict,
+    TransitionForbidden,
+    TransitionRefused,
+)
 
 if TYPE_CHECKING:
     from orientation.auth.models import User
@@ -187,14 +195,6 @@ class Outcome(enum.StrEnum):
         }[self.value]
 
 
-@dataclass(frozen=True)
-class Rule:
-    sides: frozenset[Side]
-    action: str  # the button's label
-    reasons: tuple[Reason, ...] = ()  # non-empty: a reason from this list is required
-    needs_outcome: bool = False
-
-
 SENDER, RECEIVER, SYSTEM = frozenset({Side.SENDER}), frozenset({Side.RECEIVER}), frozenset({Side.SYSTEM})
 _DECLINE = (R.NOT_ELIGIBLE, R.FULL, R.WRONG_SERVICE, R.UNREACHABLE, R.PERSON_REFUSED, R.DUPLICATE, R.OTHER)
 _REDIRECT = (R.WRONG_SERVICE, R.NOT_ELIGIBLE, R.FULL, R.OTHER)
@@ -233,27 +233,13 @@ TRANSITIONS: dict[tuple[OrientationStatus, OrientationStatus], Rule] = {
 }
 
 
-class TransitionError(Exception):
-    """Base of the refusals; the message is French and shown to the user as is."""
-
-
-class InvalidTransition(TransitionError):
-    """Illegal move, missing or wrong reason/outcome, unknown status."""
-
-
-class TransitionForbidden(TransitionError):
-    """The actor is not on a side allowed to make this move."""
-
-
-class TransitionConflict(TransitionError):
-    """Someone else changed the orientation first (version check)."""
+# The refusals are the kernel's (one class per kind, each with its code, HTTP status, French and
+# English messages); the names the referrals area always used stay importable from here.
+TransitionError = TransitionRefused
 
 
 def parse_status(value) -> OrientationStatus:
-    try:
-        return OrientationStatus(value)
-    except ValueError:
-        raise InvalidTransition("Ce statut n'existe pas : l'action a été refusée.") from None
+    return ORIENTATION.parse(value)
 
 
 def rule_for(from_status: OrientationStatus, to_status: OrientationStatus) -> Rule | None:
@@ -279,7 +265,7 @@ def sides_of(orientation: Orientation, actor: User | None, organisation=None) ->
 def allowed_transitions(orientation: Orientation, actor: User | None, organisation=None) -> list:
     """[(to_status, rule)] the actor may attempt now (for the buttons of a page)."""
     sides = sides_of(orientation, actor, organisation)
-    return [(to, rule) for (frm, to), rule in TRANSITIONS.items() if frm is orientation.status and rule.sides & sides]
+    return [(to, rule) for to, rule in ORIENTATION.moves_from(orientation.status) if rule.sides & sides]
 
 
 def open_draft(orientation: Orientation, *, actor: User, organisation) -> OrientationEvent:
@@ -321,113 +307,159 @@ def transition(
 ) -> OrientationEvent:
     """Move `orientation` to `to_status` on behalf of `actor` (None: the system); flush, never commit.
 
-    Raises InvalidTransition, TransitionForbidden or TransitionConflict (French messages); on a
-    refusal nothing is written.
+    Raises InvalidTransition, TransitionForbidden or TransitionConflict (the kernel's refusals); on a
+    refusal nothing is written. The other side is told (the closed loop).
     """
-    from orientation.referrals.models import Orientation, OrientationEvent
+    from orientation.referrals.models import Orientation
 
     if isinstance(orientation, int):
         found = db.session.get(Orientation, orientation)
         if found is None:
-            raise InvalidTransition("Cette orientation n'existe pas.")
+            raise InvalidTransition(
+                "Cette orientation n'existe pas.", "This orientation does not exist.", code="not_found", status=404
+            )
         orientation = found
-    to_status = parse_status(to_status)
-    from_status = orientation.status
-    if expected_version is not None and int(expected_version) != orientation.version:
-        raise TransitionConflict(_conflict_message(orientation))
-    rule = rule_for(from_status, to_status)
-    if rule is None:
-        raise InvalidTransition(_illegal_message(from_status, to_status))
-    side = _side_for(orientation, actor, organisation, rule, to_status)
-    reason, note = _checked_reason(rule, reason, note, side)
-    outcome = _checked_outcome(rule, outcome)
-
-    now = clock.now()
-    values = {"status": to_status, "version": Orientation.version + 1, "last_activity_at": now}
-    values.update(_timestamps(orientation, to_status, now))
-    if to_status is S.COMPLETED:
-        values["outcome"] = outcome
-    if to_status is S.REDIRECTED and redirect_service_id:
-        values["redirected_to_service_id"] = int(redirect_service_id)
-    db.session.flush()  # pending changes first, so the UPDATE sees the row as this session has it
-    updated = db.session.execute(
-        sa.update(Orientation)
-        .where(
-            Orientation.id == orientation.id,
-            Orientation.version == orientation.version,
-            Orientation.status == from_status,
-        )
-        .values(**values)
-        .returning(Orientation.version)
-        .execution_options(synchronize_session=False)
-    ).scalar_one_or_none()
-    if updated is None:
-        db.session.expire(orientation)
-        raise TransitionConflict(_conflict_message(orientation))
-    event = OrientationEvent(
-        orientation_id=orientation.id,
-        at=now,
-        actor_user_id=getattr(actor, "id", None),
-        actor_organisation_id=_organisation_id(orientation, side, organisation),
-        side=side,
-        from_status=from_status,
-        to_status=to_status,
+    event = ORIENTATION.transition(
+        orientation,
+        to_status,
+        actor=actor,
+        expected_version=expected_version,
+        then=_close_met_needs,
+        organisation=organisation,
         reason=reason,
         note=note,
         outcome=outcome,
-        version=updated,
+        redirect_service_id=redirect_service_id,
     )
-    db.session.add(event)
-    db.session.expire(orientation)
-    if to_status is S.COMPLETED and outcome is Outcome.MET:
-        _close_met_needs(orientation, now)
-    db.session.flush()
     from orientation.referrals.notifications import notify_transition
 
     notify_transition(orientation, event)  # the other side learns it: the closed loop
     return event
 
 
-def _side_for(orientation, actor, organisation, rule: Rule, to_status) -> Side:
+class OrientationMachine(Machine):
+    """The orientation's machine over TRANSITIONS: sides, reasons, outcome, timestamps, OrientationEvent."""
+
+    states = OrientationStatus
+    table = TRANSITIONS
+
+    def illegal(self, obj, from_status, to_status) -> InvalidTransition:
+        return InvalidTransition(
+            _illegal_message(from_status, to_status),
+            f"An orientation in status '{from_status.value}' cannot move to '{to_status.value}'.",
+        )
+
+    def conflict(self, obj) -> TransitionConflict:
+        return TransitionConflict(
+            _conflict_message(obj),
+            "Someone changed the orientation at the same time: nothing was saved; read it again.",
+        )
+
+    def check(self, move: Move) -> None:
+        side = _side_for(move.obj, move.actor, move.organisation, move.rule)
+        reason, note = _checked_reason(move.rule, move.reason, move.note, side)
+        move.details.update(side=side, reason=reason, note=note, outcome=_checked_outcome(move.rule, move.outcome))
+
+    def values(self, move: Move) -> dict:
+        values = {"last_activity_at": move.at, **_timestamps(move.obj, move.to_state, move.at)}
+        if move.to_state is S.COMPLETED:
+            values["outcome"] = move.outcome
+        if move.to_state is S.REDIRECTED and move.redirect_service_id:
+            values["redirected_to_service_id"] = int(move.redirect_service_id)
+        return values
+
+    def event(self, move: Move, version: int) -> OrientationEvent:
+        from orientation.referrals.models import OrientationEvent
+
+        return OrientationEvent(
+            orientation_id=move.obj.id,
+            at=move.at,
+            actor_user_id=getattr(move.actor, "id", None),
+            actor_organisation_id=_organisation_id(move.obj, move.side, move.organisation),
+            side=move.side,
+            from_status=move.from_state,
+            to_status=move.to_state,
+            reason=move.reason,
+            note=move.note,
+            outcome=move.outcome,
+            version=version,
+        )
+
+
+ORIENTATION = OrientationMachine()
+
+
+def _side_for(orientation, actor, organisation, rule: Rule) -> Side:
     sides = sides_of(orientation, actor, organisation) & rule.sides
     if sides:
         return Side.SENDER if Side.SENDER in sides else next(iter(sides))
     if actor is None:
-        raise TransitionForbidden("Ce changement doit être fait par une personne, pas automatiquement.")
+        raise TransitionForbidden(
+            "Ce changement doit être fait par une personne, pas automatiquement.",
+            "This change must be made by a person, not automatically.",
+        )
     if rule.sides == SYSTEM:
-        raise TransitionForbidden("Ce changement est fait automatiquement : il ne peut pas être demandé.")
-    who = "la structure destinataire" if Side.RECEIVER in rule.sides else "la structure qui a orienté"
-    raise TransitionForbidden(f"Seule {who} peut faire cette action (« {rule.action} »).")
+        raise TransitionForbidden(
+            "Ce changement est fait automatiquement : il ne peut pas être demandé.",
+            "This change is made automatically; it cannot be asked for.",
+            code="system_only",
+        )
+    if Side.RECEIVER in rule.sides:
+        who, en = "la structure destinataire", "Only the receiving organisation may make this change."
+    else:
+        who, en = "la structure qui a orienté", "Only the sending organisation may make this change."
+    raise TransitionForbidden(f"Seule {who} peut faire cette action (« {rule.action} »).", en)
 
 
 def _checked_reason(rule: Rule, reason, note, side: Side) -> tuple[Reason | None, str | None]:
     note = (note or "").strip() or None
     if not rule.reasons:
         return None, note
+    allowed = ", ".join(value.value for value in rule.reasons if value is not R.CONSENT_WITHDRAWN)
+    required_en = f"A reason is required for this change, one of: {allowed}."
     if not reason:
-        raise InvalidTransition(f"Indiquez un motif pour « {rule.action} ».")
+        raise InvalidTransition(f"Indiquez un motif pour « {rule.action} ».", required_en, code="reason_required")
     try:
         reason = Reason(reason)
     except ValueError:
-        raise InvalidTransition("Ce motif n'existe pas : choisissez-en un dans la liste.") from None
+        raise InvalidTransition(
+            "Ce motif n'existe pas : choisissez-en un dans la liste.", required_en, code="reason_invalid"
+        ) from None
     if reason not in rule.reasons or (reason is R.CONSENT_WITHDRAWN and side is not Side.SYSTEM):
-        raise InvalidTransition(f"Le motif « {reason.label} » ne convient pas pour « {rule.action} ».")
+        raise InvalidTransition(
+            f"Le motif « {reason.label} » ne convient pas pour « {rule.action} ».", required_en, code="reason_invalid"
+        )
     if reason is R.OTHER and not note:
-        raise InvalidTransition("Précisez le motif « Autre » dans le commentaire.")
+        raise InvalidTransition(
+            "Précisez le motif « Autre » dans le commentaire.",
+            "Explain the reason 'other' in 'note'.",
+            code="note_required",
+        )
     return reason, note
 
 
 def _checked_outcome(rule: Rule, outcome) -> Outcome | None:
     if not rule.needs_outcome:
         if outcome:
-            raise InvalidTransition("Un résultat ne s'indique qu'en terminant l'orientation.")
+            raise InvalidTransition(
+                "Un résultat ne s'indique qu'en terminant l'orientation.",
+                "An outcome is only given when completing the orientation.",
+                code="outcome_unexpected",
+            )
         return None
+    required_en = "An outcome is required to complete the orientation: met, partly_met or not_met."
     if not outcome:
-        raise InvalidTransition("Indiquez le résultat de l'accompagnement pour terminer l'orientation.")
+        raise InvalidTransition(
+            "Indiquez le résultat de l'accompagnement pour terminer l'orientation.",
+            required_en,
+            code="outcome_required",
+        )
     try:
         return Outcome(outcome)
     except ValueError:
-        raise InvalidTransition("Ce résultat n'existe pas : choisissez-en un dans la liste.") from None
+        raise InvalidTransition(
+            "Ce résultat n'existe pas : choisissez-en un dans la liste.", required_en, code="outcome_invalid"
+        ) from None
 
 
 def _timestamps(orientation: Orientation, to_status, now: datetime) -> dict:
@@ -459,14 +491,16 @@ def _organisation_id(orientation, side: Side, organisation) -> int | None:
     )
 
 
-def _close_met_needs(orientation: Orientation, now: datetime) -> None:
+def _close_met_needs(move: Move, _event) -> None:
     """The parcours closes on the need's outcome: a need met by this orientation is closed."""
     from orientation.people.models import NeedStatus
 
-    for need in orientation.needs:
+    if move.to_state is not S.COMPLETED or move.outcome is not Outcome.MET:
+        return
+    for need in move.obj.needs:
         if need.status is NeedStatus.OPEN:
             need.status = NeedStatus.MET
-            need.closed_at = now
+            need.closed_at = move.at
 
 
 def _illegal_message(from_status: OrientationStatus, to_status: OrientationStatus) -> str:

@@ -282,6 +282,7 @@ class Appointment(db.Model):
 
     __tablename__ = "appointments"
     __table_args__ = (
+        sa.CheckConstraint("version > 0", name="version_positive"),
         sa.Index("ix_appointments_orientation_starts", "orientation_id", "starts_at"),
         sa.Index("ix_appointments_status_starts", "status", "starts_at"),  # reminders: planned ones due
     )
@@ -292,9 +293,11 @@ class Appointment(db.Model):
     place: Mapped[str] = mapped_column(sa.String(300), default="")
     channel: Mapped[AppointmentChannel] = mapped_column(enum_type(AppointmentChannel, "appointment_channel"))
     reminder_agreed: Mapped[bool] = mapped_column(default=False)
+    # Written only by referrals.appointment_lifecycle (after the first, PLANNED).
     status: Mapped[AppointmentStatus] = mapped_column(
         enum_type(AppointmentStatus, "appointment_status"), default=AppointmentStatus.PLANNED
     )
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     note: Mapped[str | None] = mapped_column(sa.Text)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -308,6 +311,29 @@ class Appointment(db.Model):
     @property
     def has_started(self) -> bool:
         return self.starts_at <= clock.now()
+
+
+class AppointmentEvent(db.Model):
+    """One change of an appointment's status: immutable (who, when, from, to)."""
+
+    __tablename__ = "appointment_events"
+    __table_args__ = (sa.Index("ix_appointment_events_appointment_at", "appointment_id", "at"),)
+
+    id: Mapped[int] = mapped_column(sa.BigInteger(), primary_key=True)
+    appointment_id: Mapped[int] = mapped_column(sa.ForeignKey("appointments.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    from_status: Mapped[AppointmentStatus] = mapped_column(
+        enum_type(AppointmentStatus, "appointment_event_from_status")
+    )
+    to_status: Mapped[AppointmentStatus] = mapped_column(enum_type(AppointmentStatus, "appointment_event_to_status"))
+    version: Mapped[int]  # the appointment's version after this change
+
+
+@event.listens_for(AppointmentEvent, "before_update")
+@event.listens_for(AppointmentEvent, "before_delete")
+def _appointment_events_are_immutable(_mapper, _connection, target):
+    raise RuntimeError(f"appointment events are immutable (event {target.id})")
 
 
 class ServiceFollowUpSetting(db.Model):

@@ -13,7 +13,7 @@ from orientation.directory.models import Service
 from orientation.extensions import db
 from orientation.notifications.operations import cancel_messages
 from orientation.people.models import Consent, Need, Person
-from orientation.referrals import lifecycle, notifications
+from orientation.referrals import appointment_lifecycle, lifecycle, notifications
 from orientation.referrals.lifecycle import OrientationStatus, Side
 from orientation.referrals.models import (
     Appointment,
@@ -25,14 +25,17 @@ from orientation.referrals.models import (
     SharedField,
     Urgency,
 )
+from orientation.statemachine import TransitionRefused
 
 
-class OrientationRefused(lifecycle.TransitionError):
+class OrientationRefused(TransitionRefused):
     """The orientation cannot leave (French message; `field` names the form field at fault)."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+    code = "orientation_refused"
+    default_en = "The orientation was refused (see the French detail for the reason)."
+
+    def __init__(self, message: str, field: str | None = None, **kwargs):
+        super().__init__(message, field=field, **kwargs)
 
 
 def check_service(service: Service | None, sender_organisation_id: int) -> Service:
@@ -230,20 +233,8 @@ def add_appointment(
 
 def record_appointment_status(appointment: Appointment, *, user, status) -> None:
     """Honoured or missed once its time has come, cancelled before: the reminder not yet sent goes with it."""
-    status = AppointmentStatus(status)
-    if appointment.status is not AppointmentStatus.PLANNED:
-        raise OrientationRefused(f"Ce rendez-vous est déjà noté « {appointment.status.label.lower()} ».")
-    started = appointment.starts_at <= clock.now()
-    if status in (AppointmentStatus.DONE, AppointmentStatus.MISSED) and not started:
-        raise OrientationRefused("Un rendez-vous ne peut être noté honoré ou non honoré qu'une fois son heure venue.")
-    if status is AppointmentStatus.CANCELLED and started:
-        raise OrientationRefused("Ce rendez-vous est passé : notez-le honoré ou non honoré.")
-    if status is AppointmentStatus.PLANNED:
-        raise OrientationRefused("Choisissez ce qu'il est advenu du rendez-vous.")
-    appointment.status = status
-    appointment.status_changed_by_id = user.id
-    appointment.status_changed_at = clock.now()
-    if status is AppointmentStatus.CANCELLED:
+    appointment_lifecycle.transition(appointment, status, actor=user)
+    if appointment.status is AppointmentStatus.CANCELLED:
         cancel_messages("appointment", appointment.id, reason="Rendez-vous annulé.")
     db.session.flush()
     notifications.notify_appointment(appointment.orientation, appointment)

@@ -180,14 +180,7 @@ def change_status(orientation_id: int):
         )
     except lifecycle.TransitionError as refusal:
         db.session.rollback()
-        code = (
-            409
-            if isinstance(refusal, lifecycle.TransitionConflict)
-            else 403
-            if isinstance(refusal, lifecycle.TransitionForbidden)
-            else 400
-        )
-        return _render_show(orientation, code, transition_form=form, error=str(refusal))
+        return _render_show(orientation, refusal.form_status, transition_form=form, error=str(refusal))
     db.session.commit()
     flash(f"L'orientation est maintenant « {event.to_status.label} ».", "success")
     return redirect(url_for("referrals.show", orientation_id=orientation_id))
@@ -249,7 +242,7 @@ def appointment_status(appointment_id: int):
         operations.record_appointment_status(appointment, user=current_user, status=form.status.data)
     except lifecycle.TransitionError as refusal:
         db.session.rollback()
-        return _render_show(queries.get_orientation(orientation.id), 400, error=str(refusal))
+        return _render_show(queries.get_orientation(orientation.id), refusal.form_status, error=str(refusal))
     db.session.commit()
     flash("Le rendez-vous est noté « " + appointment.status.label.lower() + " ».", "success")
     return redirect(url_for("referrals.show", orientation_id=orientation.id, _anchor="rendez-vous"))
