@@ -234,8 +234,10 @@ def lock(obj) -> None:
     For moves that are facts rather than decisions (a contact attempt): taken one after the other,
     each on the current row, they all count and none gets a conflict.
     """
+    model = type(obj)
     db.session.flush()
-    db.session.refresh(obj, with_for_update=True)
+    db.session.execute(sa.select(model.id).where(model.id == obj.id).with_for_update())
+    db.session.refresh(obj)  # read after the lock: the row as the last transaction left it
 
 
 def immutable(model: type, what: str) -> None:

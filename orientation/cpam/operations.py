@@ -20,6 +20,8 @@ from datetime import date
 import sqlalchemy as sa
 
 from orientation import clock
+from orientation.cpam import lifecycle as case_lifecycle
+from orientation.cpam.lifecycle import MasRefused
 from orientation.cpam.models import (
     MAX_FAILED_ATTEMPTS,
     WORKING_STAGES,
@@ -56,6 +58,7 @@ from orientation.referrals import operations as referral_operations
 from orientation.referrals.lifecycle import OrientationStatus as S
 from orientation.referrals.lifecycle import Outcome, Reason
 from orientation.referrals.models import SharedField, Urgency
+from orientation.statemachine import lock
 from orientation.territory.models import Commune
 
 DEPARTEMENT = "84"
@@ -92,14 +95,6 @@ REASON_DETAIL = {
     RenouncementReason.FEAR: "raison_peur",
 }
 CLOSED_TEMPLATE = "mas_case_closed"
-
-
-class MasRefused(Exception):
-    """A refusal with a French message for the user; `field` names the form field at fault."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 # ---------------------------------------------------------------------------------------------
@@ -283,15 +278,18 @@ def open_case(case: MasCase, *, user) -> MasCase:
     if case.stage is not CaseStage.NEW:
         raise MasRefused("Ce dossier est déjà pris en charge.")
     _walk_orientation(case, user, S.RECEIVED)
-    case.stage = CaseStage.CONTACTING
-    case.opened_at = clock.now()
-    case.assigned_to_id = user.id
-    _event(case, user, CaseEventKind.OPENED)
+    case_lifecycle.transition(case, CaseStage.CONTACTING, actor=user)
     return case
 
 
 def record_contact_attempt(case: MasCase, *, user, succeeded: bool, channel, note: str | None) -> ContactAttempt:
-    """One call (or message): the first success starts the accompaniment; the 3rd failure: injoignable."""
+    """One call (or message): the first success starts the accompaniment; the 3rd failure: injoignable.
+
+    Calls are facts, not decisions: the case's row is locked first, so two conseillers recording a
+    call at once both count (one after the other, each on the current count) and the third failure
+    makes the person unreachable exactly once.
+    """
+    lock(case)
     _require_open(case)
     if case.stage is CaseStage.NEW:
         open_case(case, user=user)
@@ -308,39 +306,25 @@ def record_contact_attempt(case: MasCase, *, user, succeeded: bool, channel, not
     db.session.add(attempt)
     if succeeded:
         _walk_orientation(case, user, S.IN_PROGRESS, note="Premier contact établi par la MAS.")
-        case.stage = CaseStage.RIGHTS_REVIEW
-        case.first_contact_at = attempt.at
-        _event(case, user, CaseEventKind.CONTACT_MADE, detail=attempt.note)
+        case_lifecycle.transition(case, CaseStage.RIGHTS_REVIEW, actor=user, contact_at=attempt.at, detail=attempt.note)
         return attempt
-    case.failed_attempts += 1
-    if case.failed_attempts >= MAX_FAILED_ATTEMPTS and case.stage is CaseStage.CONTACTING:
-        case.stage = CaseStage.UNREACHABLE
-        _event(
-            case,
-            user,
-            CaseEventKind.UNREACHABLE,
-            public=f"{case.failed_attempts} tentatives sans réponse",
-            detail=attempt.note,
+    count = case.failed_attempts + 1
+    if count >= MAX_FAILED_ATTEMPTS and case.stage is CaseStage.CONTACTING:
+        case_lifecycle.transition(
+            case, CaseStage.UNREACHABLE, actor=user, public=f"{count} tentatives sans réponse", detail=attempt.note
         )
     else:
-        _event(
-            case, user, CaseEventKind.CONTACT_FAILED, public=f"Tentative n° {case.failed_attempts}", detail=attempt.note
-        )
+        case_lifecycle.transition(case, case.stage, actor=user, public=f"Tentative n° {count}", detail=attempt.note)
     return attempt
 
 
 def move_to_stage(case: MasCase, *, user, stage) -> MasCase:
     """Between working steps, in any order (a step can be skipped or taken again)."""
-    _require_open(case)
+    _require_working(case)
     stage = CaseStage(stage)
-    if not case.stage.is_working:
-        raise MasRefused("Établissez d'abord le premier contact avec la personne.")
     if not stage.is_working:
         raise MasRefused("Choisissez une étape de l'accompagnement ; la clôture se fait avec son résultat.")
-    if stage is case.stage:
-        raise MasRefused(f"Le dossier est déjà à l'étape « {stage.label} ».")
-    case.stage = stage
-    _event(case, user, CaseEventKind.STAGE_CHANGED, public=stage.label)
+    case_lifecycle.transition(case, stage, actor=user, public=stage.label)
     return case
 
 
@@ -405,10 +389,13 @@ def record_follow_up(case: MasCase, *, user, care_planned_on: date | None, note:
     _require_working(case)
     case.care_planned_on = care_planned_on
     case.follow_up_note = (note or "").strip() or None
-    if case.stage is not CaseStage.FOLLOW_UP:
-        case.stage = CaseStage.FOLLOW_UP
     public = f"Soins prévus le {care_planned_on:%d/%m/%Y}" if care_planned_on else "Suivi en cours"
-    _event(case, user, CaseEventKind.FOLLOW_UP_RECORDED, public=public, detail=case.follow_up_note)
+    kind = CaseEventKind.FOLLOW_UP_RECORDED
+    if case.stage is CaseStage.FOLLOW_UP:
+        _event(case, user, kind, public=public, detail=case.follow_up_note)
+    else:
+        detail = case.follow_up_note
+        case_lifecycle.transition(case, CaseStage.FOLLOW_UP, actor=user, kind=kind, public=public, detail=detail)
     return case
 
 
@@ -462,15 +449,8 @@ def closing_transition(status: S, outcome: CaseOutcome) -> tuple[S, Reason | Non
 def close_case(case: MasCase, *, user, outcome, reason: str | None) -> MasCase:
     """Close with an outcome (and a reason unless the care was done); the détecteur is told."""
     _require_open(case)
-    if not outcome:
-        raise MasRefused("Choisissez le résultat de l'accompagnement pour clôturer le dossier.", "outcome")
-    try:
-        outcome = CaseOutcome(outcome)
-    except ValueError:
-        raise MasRefused("Ce résultat n'existe pas : choisissez-en un dans la liste.", "outcome") from None
-    reason = (reason or "").strip() or None
-    if not outcome.care_done and not reason:
-        raise MasRefused(f"Indiquez le motif de la clôture « {outcome.label} ».", "reason")
+    checked = case_lifecycle.validate(case, CaseStage.CLOSED, actor=user, outcome=outcome, reason=reason)
+    outcome, reason = checked["outcome"], checked["reason"]
     orientation = case.orientation
     if not orientation.status.is_closed:
         if outcome.care_done:
@@ -497,13 +477,8 @@ def close_case(case: MasCase, *, user, outcome, reason: str | None) -> MasCase:
 
 
 def _finish(case: MasCase, user, outcome: CaseOutcome, reason: str | None) -> None:
-    case.stage = CaseStage.CLOSED
-    case.outcome = outcome
-    case.closure_reason = reason
-    case.closed_at = clock.now()
-    case.waiting_on_person = False
-    db.session.flush()
-    _event(case, user, CaseEventKind.CLOSED, public=outcome.label + (f" — {reason}" if reason else ""))
+    public = outcome.label + (f" — {reason}" if reason else "")
+    case_lifecycle.transition(case, CaseStage.CLOSED, actor=user, outcome=outcome, reason=reason, public=public)
     tell_detector_outcome(case)
 
 

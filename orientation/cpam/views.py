@@ -172,17 +172,19 @@ def _work(case_id: int, form, perform, message: str, anchor: str = "etapes"):
     """Load, check the CPAM side, validate, perform one operation, commit once, redirect (or show the error)."""
     case = _load_case(case_id, work=True)
     form = form() if callable(form) else form
+    status = 400
     if form.validate_on_submit():
         try:
             perform(case, form)
-        except (operations.MasRefused, lifecycle.TransitionError) as refusal:
+        except lifecycle.TransitionError as refusal:  # MasRefused included
             db.session.rollback()
-            _errors_of(form, getattr(refusal, "field", None)).append(str(refusal))
+            _errors_of(form, refusal.field).append(str(refusal))
+            status = refusal.form_status
         else:
             db.session.commit()
             flash(message, "success")
             return redirect(url_for("cpam.show", case_id=case_id, _anchor=anchor))
-    return _render_case(case, 400, failed=form)
+    return _render_case(case, status, failed=form)
 
 
 @login_required
