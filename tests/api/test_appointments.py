@@ -121,3 +121,15 @@ def test_an_appointment_is_cancelled_before_its_time_and_marked_done_or_missed_a
         missed = receiver_api.post(_url(orientation, second["id"], "status"), {"status": "missed"})
         assert missed.status_code == 200 and missed.get_json()["status"] == "missed"
     assert receiver_api.post(_url(orientation, second["id"], "status"), {"status": "planned"}).status_code == 422
+
+
+def test_a_refused_note_answers_the_machine_code_in_french_and_english(world, receiver_api):
+    orientation = world.orientation(S.ACCEPTED)
+    with clock.frozen(NOW):
+        created = receiver_api.post(_url(orientation), {"starts_at": "2026-12-10T14:30:00+01:00", "channel": "phone"})
+        url = _url(orientation, created.get_json()["id"], "status")
+        early = receiver_api.post(url, {"status": "done"}, headers={"Accept-Language": "en"})
+    assert (early.status_code, early.get_json()["code"]) == (422, "too_early")
+    assert early.get_json()["detail"] == (
+        "Planned appointments are cancelled before their time, marked done or missed after it, once."
+    )

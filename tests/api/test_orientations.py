@@ -300,3 +300,16 @@ def test_a_second_file_for_the_same_person_is_refused_until_the_partner_says_it_
     someone_else = sender_api.post("/api/v1/orientations", {**again, "allow_duplicate": True})
     assert someone_else.status_code == 201
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Person)) == people_before + 1
+
+
+def test_a_refused_change_answers_the_machine_code_of_the_refusal(world, receiver_api, sender_api):
+    orientation = world.orientation(S.RECEIVED)
+    url = f"/api/v1/orientations/{orientation.id}/status"
+    etag = receiver_api.get(f"/api/v1/orientations/{orientation.id}").headers["ETag"]
+    missing = receiver_api.post(url, {"status": "rejected"}, headers={"If-Match": etag})
+    assert (missing.status_code, missing.get_json()["code"]) == (422, "reason_required")
+    assert missing.get_json()["type"] == "about:blank#reason_required"
+    illegal = receiver_api.post(url, {"status": "completed", "outcome": "met"}, headers={"If-Match": etag})
+    assert (illegal.status_code, illegal.get_json()["code"]) == (422, "illegal_transition")
+    forbidden = sender_api.post(url, {"status": "accepted"}, headers={"If-Match": "*"})
+    assert (forbidden.status_code, forbidden.get_json()["code"]) == (403, "forbidden")
