@@ -4,9 +4,9 @@ People, referrals and CPAM operations write through the ORM; after each flush `_
 finds the inserted, updated and deleted rows of the tables below, resolves the person they
 belong to (directly, or through their orientation or MAS case) and appends one log entry per row
 with the *names* of the columns that changed — never their values, so no note, message or
-contact detail is copied into the log. Bulk `UPDATE`s made by `referrals.lifecycle` to the status
-are not ORM changes: a status change is logged through the `orientation_events` row that
-`transition()` always inserts with it.
+contact detail is copied into the log. Bulk `UPDATE`s made by the state machines to a status are
+not ORM changes: a status change is logged through the event row (`orientation_events`,
+`appointment_events`, `mas_case_events`) that the transition always inserts with it.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ AUDITED_TABLES: dict[str, str | tuple[str, str]] = {
     "orientation_events": ("orientation_id", "orientations"),
     "orientation_comments": ("orientation_id", "orientations"),
     "appointments": ("orientation_id", "orientations"),
+    "appointment_events": ("orientation_id", "orientations"),
     "orientation_attachments": ("orientation_id", "orientations"),
     "mas_contact_attempts": ("case_id", "mas_cases"),
     "mas_right_reviews": ("case_id", "mas_cases"),

@@ -81,6 +81,7 @@ class AppointmentMachine(Machine):
     def event(self, move: Move, version: int) -> AppointmentEvent:
         return AppointmentEvent(
             appointment_id=move.obj.id,
+            orientation_id=move.obj.orientation_id,
             at=move.at,
             actor_user_id=move.actor.id,
             from_status=move.from_state,

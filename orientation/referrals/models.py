@@ -321,6 +321,8 @@ class AppointmentEvent(db.Model):
 
     id: Mapped[int] = mapped_column(sa.BigInteger(), primary_key=True)
     appointment_id: Mapped[int] = mapped_column(sa.ForeignKey("appointments.id", ondelete="CASCADE"))
+    # Copied from the appointment: the person's file reaches the event through its orientation.
+    orientation_id: Mapped[int] = mapped_column(sa.ForeignKey("orientations.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
     actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     from_status: Mapped[AppointmentStatus] = mapped_column(

@@ -125,6 +125,16 @@ def full_file() -> FullFile:
         reminder_agreed=True,
         note=SECRETS["appointment"],
     )
+    cancelled = referral_operations.add_appointment(
+        orientation,
+        user=receiver,
+        starts_at=starts_at + timedelta(days=1),
+        channel="phone",
+        place=None,
+        reminder_agreed=False,
+        note=None,
+    )
+    referral_operations.record_appointment_status(cancelled, user=receiver, status="cancelled")  # an event
     referral_operations.change_status(orientation, S.COMPLETED, user=receiver, outcome="met")
     db.session.add(SentFollowUp(rule="referrals.unopened", subject_id=orientation.id, occurrence=orientation.sent_at))
     db.session.flush()
