@@ -240,16 +240,6 @@ def lock(obj) -> None:
     db.session.refresh(obj)  # read after the lock: the row as the last transaction left it
 
 
-def immutable(model: type, what: str) -> None:
-    """Refuse any UPDATE or DELETE of an event row through the ORM."""
-
-    def refuse(_mapper, _connection, target):
-        raise RuntimeError(f"{what} are immutable (event {target.id})")
-
-    sa.event.listen(model, "before_update", refuse)
-    sa.event.listen(model, "before_delete", refuse)
-
-
 def _label(state) -> str:
     return getattr(state, "label", None) or state.value
 
@@ -262,6 +252,5 @@ __all__ = [
     "TransitionConflict",
     "TransitionForbidden",
     "TransitionRefused",
-    "immutable",
     "lock",
 ]
