@@ -1,14 +1,16 @@
 """state machines: a version on MAS cases and appointments (optimistic concurrency), appointment events
 
+Numbered 0016 (the state-machine step of issue 14) but applied after 0017, which landed first.
+
 Revision ID: 0016_state_machine_versions
-Revises: 0015_service_change_indexes
+Revises: 0017_follow_up_settings
 Create Date: 2026-12-07
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = '0016_state_machine_versions'
-down_revision = '0015_service_change_indexes'
+down_revision = '0017_follow_up_settings'
 branch_labels = None
 depends_on = None
 
@@ -17,12 +19,11 @@ _STATUSES = ('planned', 'done', 'missed', 'cancelled')
 
 def upgrade():
     for table in ('mas_cases', 'appointments'):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.add_column(sa.Column('version', sa.Integer(), server_default='1', nullable=False))
-            batch_op.create_check_constraint(batch_op.f(f'ck_{table}_version_positive'), 'version > 0')
+        op.add_column(table, sa.Column('version', sa.Integer(), server_default='1', nullable=False))
+        op.create_check_constraint(op.f(f'ck_{table}_version_positive'), table, 'version > 0')
 
     op.create_table('appointment_events',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('id', sa.BigInteger(), nullable=False),
     sa.Column('appointment_id', sa.Integer(), nullable=False),
     sa.Column('orientation_id', sa.Integer(), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
@@ -35,17 +36,14 @@ def upgrade():
     sa.ForeignKeyConstraint(['orientation_id'], ['orientations.id'], name=op.f('fk_appointment_events_orientation_id_orientations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_appointment_events'))
     )
-    with op.batch_alter_table('appointment_events', schema=None) as batch_op:
-        batch_op.create_index('ix_appointment_events_appointment_at', ['appointment_id', 'at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_appointment_events_orientation_id'), ['orientation_id'], unique=False)
+    op.create_index('ix_appointment_events_appointment_at', 'appointment_events', ['appointment_id', 'at'], unique=False)
+    op.create_index(op.f('ix_appointment_events_orientation_id'), 'appointment_events', ['orientation_id'], unique=False)
 
 
 def downgrade():
-    with op.batch_alter_table('appointment_events', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_appointment_events_orientation_id'))
-        batch_op.drop_index('ix_appointment_events_appointment_at')
+    op.drop_index(op.f('ix_appointment_events_orientation_id'), table_name='appointment_events')
+    op.drop_index('ix_appointment_events_appointment_at', table_name='appointment_events')
     op.drop_table('appointment_events')
     for table in ('appointments', 'mas_cases'):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_constraint(batch_op.f(f'ck_{table}_version_positive'), type_='check')
-            batch_op.drop_column('version')
+        op.drop_constraint(op.f(f'ck_{table}_version_positive'), table, type_='check')
+        op.drop_column(table, 'version')
