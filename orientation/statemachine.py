@@ -39,6 +39,9 @@ class TransitionRefused(Exception):
     """
 
     code: ClassVar[str] = "refused"
+    # The coarse code the partner API has always published in its problem bodies (`code`); the finer
+    # `code` above goes beside it (`refusal`), so that programs written against v1 keep working.
+    api_code: ClassVar[str] = "refused"
     status: ClassVar[int] = 422
     default_en: ClassVar[str] = "This change is not allowed now (see the French detail)."
 
@@ -73,6 +76,7 @@ class InvalidTransition(TransitionRefused):
     """Illegal move, missing or wrong reason/outcome, unknown state."""
 
     code = "illegal_transition"
+    api_code = "invalid_transition"
     status = 422
 
 
@@ -80,6 +84,7 @@ class TransitionForbidden(TransitionRefused):
     """The actor may not make this move."""
 
     code = "forbidden"
+    api_code = "transition_forbidden"
     status = 403
     default_en = "You may not make this change."
 
@@ -88,6 +93,7 @@ class TransitionConflict(TransitionRefused):
     """Someone else changed the object first (version check)."""
 
     code = "conflict"
+    api_code = "conflict"
     status = 409
     default_en = "Someone changed it at the same time: nothing was saved; read it again."
 

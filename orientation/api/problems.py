@@ -67,11 +67,13 @@ class ApiProblem(Exception):
         detail_en: str | None = None,
         *,
         code: str | None = None,
+        refusal: str | None = None,
         errors: list[dict] | None = None,
         headers: dict | None = None,
     ):
         super().__init__(detail_fr or "")
         self.status, self.code, self.errors, self.headers = status, code, errors or [], headers or {}
+        self.refusal = refusal
         default_fr, default_en = DETAILS.get(status, (None, None))
         self.detail_fr = detail_fr or default_fr or TITLES.get(status, TITLES[400])[0]
         self.detail_en = detail_en or default_en or self.detail_fr
@@ -81,7 +83,14 @@ class ApiProblem(Exception):
         """A refusal of the state-machine kernel (or any refusal carrying the same attributes):
         its HTTP status, code and messages; its field, if any, in `errors`."""
         errors = [{"field": refusal.field, "detail": str(refusal)}] if getattr(refusal, "field", None) else None
-        return cls(refusal.status, refusal.message_fr, refusal.message_en, code=refusal.code, errors=errors)
+        return cls(
+            refusal.status,
+            refusal.message_fr,
+            refusal.message_en,
+            code=refusal.api_code,
+            refusal=refusal.code,
+            errors=errors,
+        )
 
     @classmethod
     def on_field(cls, field: str | None, detail: str, fr: str, en: str, *, code: str, status: int = 422):
@@ -102,6 +111,8 @@ def problem_response(problem: ApiProblem):
     }
     if problem.code:
         body["code"] = problem.code
+    if problem.refusal:
+        body["refusal"] = problem.refusal
     if problem.errors:
         body["errors"] = problem.errors
     response = current_app.response_class(

@@ -20,6 +20,8 @@ RECEIVER = frozenset({"receiver"})
 class AppointmentRefused(InvalidTransition):
     """A refused note on a rendez-vous (French message for the user)."""
 
+    api_code = "appointment_refused"
+
     default_en = "Planned appointments are cancelled before their time, marked done or missed after it, once."
 
 

@@ -32,6 +32,7 @@ class OrientationRefused(TransitionRefused):
     """The orientation cannot leave (French message; `field` names the form field at fault)."""
 
     code = "orientation_refused"
+    api_code = "orientation_refused"
     default_en = "The orientation was refused (see the French detail for the reason)."
 
     def __init__(self, message: str, field: str | None = None, **kwargs):

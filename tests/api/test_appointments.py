@@ -129,7 +129,8 @@ def test_a_refused_note_answers_the_machine_code_in_french_and_english(world, re
         created = receiver_api.post(_url(orientation), {"starts_at": "2026-12-10T14:30:00+01:00", "channel": "phone"})
         url = _url(orientation, created.get_json()["id"], "status")
         early = receiver_api.post(url, {"status": "done"}, headers={"Accept-Language": "en"})
-    assert (early.status_code, early.get_json()["code"]) == (422, "too_early")
+    problem = early.get_json()
+    assert (early.status_code, problem["code"], problem["refusal"]) == (422, "appointment_refused", "too_early")
     assert early.get_json()["detail"] == (
         "Planned appointments are cancelled before their time, marked done or missed after it, once."
     )

@@ -302,14 +302,20 @@ def test_a_second_file_for_the_same_person_is_refused_until_the_partner_says_it_
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Person)) == people_before + 1
 
 
-def test_a_refused_change_answers_the_machine_code_of_the_refusal(world, receiver_api, sender_api):
+def test_a_refused_change_answers_the_stable_code_and_the_precise_refusal(world, receiver_api, sender_api):
+    """`code` keeps the values v1 has always published; `refusal` says precisely why."""
     orientation = world.orientation(S.RECEIVED)
     url = f"/api/v1/orientations/{orientation.id}/status"
     etag = receiver_api.get(f"/api/v1/orientations/{orientation.id}").headers["ETag"]
+
+    def refusal(answer):
+        problem = answer.get_json()
+        return answer.status_code, problem["code"], problem["refusal"]
+
     missing = receiver_api.post(url, {"status": "rejected"}, headers={"If-Match": etag})
-    assert (missing.status_code, missing.get_json()["code"]) == (422, "reason_required")
-    assert missing.get_json()["type"] == "about:blank#reason_required"
+    assert refusal(missing) == (422, "invalid_transition", "reason_required")
+    assert missing.get_json()["type"] == "about:blank#invalid_transition"
     illegal = receiver_api.post(url, {"status": "completed", "outcome": "met"}, headers={"If-Match": etag})
-    assert (illegal.status_code, illegal.get_json()["code"]) == (422, "illegal_transition")
+    assert refusal(illegal) == (422, "invalid_transition", "illegal_transition")
     forbidden = sender_api.post(url, {"status": "accepted"}, headers={"If-Match": "*"})
-    assert (forbidden.status_code, forbidden.get_json()["code"]) == (403, "forbidden")
+    assert refusal(forbidden) == (403, "transition_forbidden", "forbidden")
