@@ -8,7 +8,7 @@ from orientation.auth.models import User
 from orientation.db import utcnow
 from orientation.directory.export import LOCAL_SOURCE
 from orientation.directory.importers import set_links
-from orientation.directory.models import Capacity, Service, ServiceThematique, ServiceZone, Structure
+from orientation.directory.models import Service, ServiceThematique, ServiceZone, Structure
 from orientation.extensions import db
 from orientation.followups import overrides
 from orientation.territory.models import Commune
@@ -85,13 +85,6 @@ def confirm_service(service: Service, user: User) -> None:
     db.session.flush()
 
 
-def set_capacity(service: Service, capacity: Capacity, user: User) -> None:
-    service.capacity = capacity
-    service.capacity_confirmed_at = utcnow()
-    _confirm(service, user)
-    db.session.flush()
-
-
 def _confirm(service: Service, user: User) -> None:
     now = utcnow()
     service.confirmed_at = now
@@ -109,8 +102,3 @@ def _place(service: Service) -> None:
         service.position_is_approximate = True
     elif service.latitude is not None:
         service.position_is_approximate = False
-
-
-def link_structure(structure: Structure, organisation_id: int | None) -> None:
-    structure.organisation_id = organisation_id
-    db.session.flush()

@@ -32,10 +32,6 @@ def can_confirm_service(user: User, service: Service) -> bool:
     return can_edit_service(user, service)
 
 
-def can_create_service(user: User, structure: Structure) -> bool:
-    return can_edit_structure(user, structure)
-
-
 def can_see_stale_entries(user: User) -> bool:
     return user.is_authenticated and user.is_coordinator
 

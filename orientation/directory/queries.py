@@ -380,10 +380,6 @@ def list_stale_services(now: datetime | None = None, limit: int = 200) -> list[S
     return list(db.session.scalars(statement))
 
 
-def count_services() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Service)) or 0
-
-
 def list_services_accepting_orientations(volet: Volet | None = None) -> list[Service]:
     statement = sa.select(Service).where(Service.accepts_orientations.is_(True)).order_by(Service.name)
     if volet is not None:

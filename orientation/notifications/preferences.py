@@ -32,7 +32,3 @@ def recipient_refusal(message) -> str | None:
         if reason:
             return reason
     return None
-
-
-def recipient_allowed(message) -> bool:
-    return recipient_refusal(message) is None

@@ -24,15 +24,3 @@ def list_failed_messages(limit: int = 200) -> list[OutboxMessage]:
 def count_by_status() -> dict[MessageStatus, int]:
     rows = db.session.execute(sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status))
     return dict(rows.all())
-
-
-def list_messages_about(subject_type: str, subject_id: int) -> list[OutboxMessage]:
-    return (
-        db.session.execute(
-            sa.select(OutboxMessage)
-            .where(OutboxMessage.subject_type == subject_type, OutboxMessage.subject_id == subject_id)
-            .order_by(OutboxMessage.id)
-        )
-        .scalars()
-        .all()
-    )

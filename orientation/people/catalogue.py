@@ -166,7 +166,3 @@ DETAILS: dict[Volet, dict[str, str]] = {
 
 def needs_of_volet(volet: Volet) -> list[NeedCode]:
     return [code for code, spec in NEEDS.items() if spec.volet is volet]
-
-
-def detail_label(volet: Volet, code: str) -> str:
-    return DETAILS[volet].get(code, code)

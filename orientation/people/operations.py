@@ -111,10 +111,3 @@ def close_need(need: Need, status: NeedStatus) -> Need:
     need.closed_at = clock.now()
     db.session.flush()
     return need
-
-
-def reopen_need(need: Need) -> Need:
-    need.status = NeedStatus.OPEN
-    need.closed_at = None
-    db.session.flush()
-    return need

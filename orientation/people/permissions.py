@@ -29,18 +29,6 @@ def can_view_person(user: User, person: Person) -> bool:
     return person.organisation_id in organisation_ids(user)
 
 
-def can_edit_person(user: User, person: Person) -> bool:
-    return can_view_person(user, person)
-
-
-def can_manage_consent(user: User, person: Person) -> bool:
-    return can_view_person(user, person)
-
-
-def can_manage_needs(user: User, person: Person) -> bool:
-    return can_view_person(user, person)
-
-
 def require(allowed: bool) -> None:
     if not allowed:
         abort(403)

@@ -374,17 +374,6 @@ def month_label(month: str) -> str:
     return f"{MONTHS_FR[int(number) - 1]} {year}"
 
 
-def available_months() -> list[str]:
-    return list(
-        db.session.scalars(
-            sa.select(OrientationFact.month)
-            .where(OrientationFact.level == Level.TERRITORY)
-            .distinct()
-            .order_by(OrientationFact.month)
-        )
-    )
-
-
 def outcomes(counts: Counts) -> list[Figure]:
     return [
         Figure(

@@ -14,11 +14,5 @@ def list_epcis() -> list[Epci]:
     return list(db.session.scalars(db.select(Epci).order_by(Epci.name)))
 
 
-def get_commune(code_insee: str | None) -> Commune | None:
-    if not code_insee:
-        return None
-    return db.session.get(Commune, code_insee)
-
-
 def commune_choices(blank_label: str = "— Choisir une commune —") -> list[tuple[str, str]]:
     return [("", blank_label)] + [(c.code_insee, c.label) for c in list_communes()]
