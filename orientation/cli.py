@@ -1,4 +1,4 @@
-"""`flask` commands: territory, demo data, first coordinator."""
+"""`flask` commands: territory, first coordinator; the areas' groups (directory, demo, rgpd) are registered here."""
 
 from __future__ import annotations
 
@@ -11,8 +11,11 @@ from orientation.extensions import db
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(territory_cli)
-    app.cli.add_command(demo_cli)
     app.cli.add_command(create_coordinator)
+
+    from orientation.demo.cli import demo_cli
+
+    app.cli.add_command(demo_cli)
 
     from orientation.directory.cli import directory_cli
 
@@ -24,7 +27,6 @@ def register_commands(app: Flask) -> None:
 
 
 territory_cli = AppGroup("territory", help="Référentiel territorial (communes, EPCI).")
-demo_cli = AppGroup("demo", help="Données de démonstration.")
 
 
 @territory_cli.command("load")
@@ -35,17 +37,6 @@ def load_territory_command():
     epci_count, commune_count = load_territory()
     db.session.commit()
     click.echo(f"{epci_count} EPCI et {commune_count} communes chargés.")
-
-
-@demo_cli.command("load")
-def load_demo_command():
-    """Charge les données de démonstration du Vaucluse (idempotent)."""
-    from orientation.demo import load_demo_data
-
-    summary = load_demo_data()
-    db.session.commit()
-    for line in summary:
-        click.echo(line)
 
 
 @click.command("create-coordinator")

@@ -3,7 +3,7 @@
 import pytest
 
 from orientation.demo import load_demo_data
-from orientation.directory.importers import DATA_DIR
+from orientation.demo.directory import DATA_DIR
 from orientation.directory.models import Service, Structure
 from orientation.directory.queries import SearchParams, search_services
 from orientation.directory.thematiques import Volet

@@ -1,4 +1,4 @@
-"""The demo directory (orientation/directory/data/demo-*.json): valid data·inclusion v1 records that
+"""The demo directory (orientation/demo/data/demo-*.json): valid data·inclusion v1 records that
 cover the whole Vaucluse in the three volets. Files only: no database, no application.
 
 The JSON Schemas and the territory are read from the shared reference folder
@@ -20,7 +20,7 @@ import jsonschema
 import pytest
 
 REPOSITORY = Path(__file__).resolve().parents[2]
-DATA_DIR = REPOSITORY / "orientation" / "directory" / "data"
+DATA_DIR = REPOSITORY / "orientation" / "demo" / "data"
 SOURCE = "orientation-demo"
 VOLETS = ("numerique", "sante", "mobilite")
 LATITUDES, LONGITUDES = (43.6, 44.5), (4.6, 5.9)  # bounding box of Vaucluse

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 from orientation.db import utcnow
-from orientation.directory.importers import DATA_DIR, import_data_inclusion, set_links
+from orientation.directory.importers import import_data_inclusion, set_links
 from orientation.directory.models import Capacity, Service, ServiceThematique, ServiceZone, Structure
 from orientation.directory.text import normalise
 from orientation.directory.thematiques import Volet
@@ -21,6 +22,7 @@ from orientation.extensions import db
 from orientation.organisations.models import Organisation
 from orientation.territory.models import Commune
 
+DATA_DIR = Path(__file__).parent / "data"  # written by generate.py
 DEMO_SOURCE = "orientation-demo"
 
 # organisation name → (volet, service name, thématiques, description, opening hours)

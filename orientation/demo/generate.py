@@ -1,9 +1,9 @@
 """Write the demo directory of Vaucluse (fictitious but realistic) in the data·inclusion v1 format.
 
-    python orientation/directory/data/generate_demo.py
+    python -m orientation.demo.generate
 
 Deterministic: same output on every run (fixed dates, jitter seeded by each record's id). Writes
-demo-structures.json, demo-services.json and demo-orientation-settings.json next to this file.
+demo-structures.json, demo-services.json and demo-orientation-settings.json in data/ next to this file.
 Records are checked by tests/directory/test_demo_dataset.py. Append new entries at the end of a
 list so that the ids of the existing ones do not change.
 """
@@ -14,7 +14,7 @@ import json
 import random
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+DATA_DIR = Path(__file__).resolve().parent / "data"
 SOURCE = "orientation-demo"
 
 # EPCI (SIREN) used in zone_eligibilite
@@ -2023,7 +2023,7 @@ def main() -> None:
         "demo-orientation-settings.json": SETTINGS,
     }
     for name, data in outputs.items():
-        (HERE / name).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        (DATA_DIR / name).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"{len(STRUCTURES)} structures, {len(SERVICES)} services")
 
 

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from orientation import clock
 from orientation.auth import operations as auth_operations
 from orientation.config import DEMO_PASSWORD
+from orientation.cpam.operations import declare_medecin_traitant
 from orientation.directory.models import Service, Structure
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
@@ -220,8 +221,6 @@ def _one(number, sender, agent, receiver, service, volet, commune, ending, rng, 
     outcome = rng.choices([Outcome.MET, Outcome.PARTLY_MET, Outcome.NOT_MET], [70, 20, 10])[0]
     if need.code is NeedCode.SANTE_MEDECIN_TRAITANT and outcome is Outcome.MET:
         # The centre de santé declares the médecin traitant found: completes the orientation, closes the need.
-        from orientation.cpam.operations import declare_medecin_traitant
-
         declare_medecin_traitant(need, user=receiver, organisation_id=orientation.receiver_organisation_id)
     else:
         move(S.COMPLETED, receiver, outcome=outcome)

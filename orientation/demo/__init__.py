@@ -1,4 +1,9 @@
-"""Vaucluse demo data: organisations and one login per role (idempotent, never in production)."""
+"""Vaucluse demo data: organisations, one login per role, and every area's demo (idempotent, never in production).
+
+Everything about the demo lives in this package: `load_demo_data` (here: the organisations and logins,
+then each area's loader in order), the areas' loaders (`directory`, `referrals`, `cpam`, `pilotage`),
+the demo directory files in `data/` and `generate.py`, which writes them. `flask demo load` runs it.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,10 @@ from flask import current_app
 
 from orientation.auth import operations as auth_operations
 from orientation.config import DEMO_PASSWORD, UnsafeConfiguration
+from orientation.demo.cpam import load_demo_cpam
+from orientation.demo.directory import load_demo_directory
+from orientation.demo.pilotage import load_demo_pilotage
+from orientation.demo.referrals import load_demo_referrals
 from orientation.extensions import db
 from orientation.organisations import operations as organisation_operations
 from orientation.organisations.models import MembershipRole, Organisation, OrganisationType
@@ -159,12 +168,7 @@ def load_demo_data() -> list[str]:
 
 
 def _load_optional_areas() -> list[str]:
-    """Areas that bring their own demo data register a loader here as they are built."""
-    from orientation.cpam.demo import load_demo_cpam
-    from orientation.directory.demo import load_demo_directory
-    from orientation.pilotage.demo import load_demo_pilotage
-    from orientation.referrals.demo import load_demo_referrals
-
+    """The areas' demo data, in the order they depend on each other."""
     summary = load_demo_directory()
     summary += load_demo_referrals()  # after the directory: orientations go to its services
     summary += load_demo_cpam()  # after the referrals: MAS cases are orientations to the CPAM
