@@ -1,0 +1,1 @@
+"""pytest suite, mirrors the package: real PostgreSQL, Redis, Celery and Chromium; builder fixtures."""

@@ -85,6 +85,7 @@ def testing_config(database_url: str, **overrides) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "REDIS_URL": REDIS_URL,
         "RATELIMIT_STORAGE_URI": REDIS_URL,
+        "RATELIMIT_KEY_PREFIX": f"test-{RUN_ID}",  # apps of parallel runs (xdist workers) count apart
         "SECRET_KEY": "tests-only-secret-key-0123456789abcdef",
         "SERVER_NAME": "orientation.test",
         "PUBLIC_BASE_URL": "http://orientation.test",

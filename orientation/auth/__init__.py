@@ -1,0 +1,1 @@
+"""Accounts and login: passwords, second factor (TOTP), ProConnect, sessions, invitations, security journal."""

@@ -1,0 +1,1 @@
+"""Organisations (the structures users work for): members, managers, invitations."""

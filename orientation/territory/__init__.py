@@ -1,0 +1,1 @@
+"""Communes and EPCI of Vaucluse (reference tables)."""
