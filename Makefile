@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# pytest-xdist workers for `make test` (0: serial). Many tests wait on browsers, workers and servers,
+# so more workers than cores pays: 3 was the fastest on 2 cores (README, "The two commands").
+PYTEST_WORKERS ?= 3
 VENDOR := orientation/static/vendor
 
 .PHONY: run test install static services browser lint format bench bench-directory bench-api-feeds clean
@@ -14,7 +17,7 @@ run: install static  ## set up and serve the app with a worker (embedded Postgre
 test: install static services browser  ## set up and run the whole suite on PostgreSQL (system or embedded) and Redis
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
 

@@ -17,6 +17,8 @@ from tests.conftest import create_database, drop_database
 ROOT = Path(__file__).resolve().parents[1]
 CELERY = str(Path(sys.executable).parent / "celery")
 BROKER = "redis://127.0.0.1:6379/14"
+# One after the other (pytest-xdist): beat's tasks go to the default queue the ping worker consumes.
+pytestmark = pytest.mark.xdist_group("celery-default-queue")
 
 
 def _env(database_url: str) -> dict:

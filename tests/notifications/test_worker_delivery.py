@@ -19,7 +19,8 @@ from tests.notifications import processes
 from tests.notifications.processes import PrivateRedis, database, producer_app, start_worker, statuses, stop
 from tests.notifications.smtp_sink import SmtpSink
 
-pytestmark = [pytest.mark.worker, pytest.mark.no_db_transaction]
+# One xdist worker runs the whole module: its Celery worker and SMTP sink are started once.
+pytestmark = [pytest.mark.worker, pytest.mark.no_db_transaction, pytest.mark.xdist_group("notifications-worker")]
 
 
 def _enqueue(app, count: int, *, prefix: str, start: int = 0, **kwargs) -> list[int]:
