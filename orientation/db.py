@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 
 from orientation import clock
+from orientation.personal_data import export_only, keep
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -61,5 +62,5 @@ def enum_type(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
 
 
 class TimestampMixin:
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, info=keep())
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, info=export_only())

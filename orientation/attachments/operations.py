@@ -8,10 +8,8 @@ import sqlalchemy as sa
 
 from orientation import clock
 from orientation.attachments import storage
-from orientation.attachments.models import OrientationAttachment
+from orientation.attachments.models import REMOVED_NAME, OrientationAttachment
 from orientation.extensions import db
-
-REMOVED_NAME = "Document supprimé"
 
 
 def add_attachment(orientation, *, user, organisation_id: int, filename: str, data: bytes) -> OrientationAttachment:

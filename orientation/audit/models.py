@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from orientation.db import enum_type, utcnow
 from orientation.extensions import db
+from orientation.personal_data import PersonalData, keep
 
 
 class AuditAction(enum.StrEnum):
@@ -49,23 +50,29 @@ class PersonAccessLog(db.Model):
         sa.Index("ix_person_access_logs_person_at", "person_id", "at"),
         sa.Index("ix_person_access_logs_user_at", "user_id", "at"),
     )
+    # Exported to the person; nothing to anonymise (ids, the agents' addresses); kept after an erasure.
+    __personal_data__ = PersonalData(person="person_id", not_audited="the journal itself")
 
     id: Mapped[int] = mapped_column(sa.BigInteger(), primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=utcnow, info=keep())
     # No cascade: the log outlives accounts and files (anonymisation keeps the ids).
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="SET NULL"))
-    person_id: Mapped[int] = mapped_column(sa.Integer)  # no FK: the log survives the file's deletion
-    orientation_id: Mapped[int | None] = mapped_column(sa.Integer)
-    purpose: Mapped[str] = mapped_column(sa.String(100))  # the page or use ("people.show", "referrals.show")
-    action: Mapped[AuditAction] = mapped_column(enum_type(AuditAction, "audit_action"), default=AuditAction.READ)
+    # No FK: the log survives the file's deletion.
+    person_id: Mapped[int] = mapped_column(sa.Integer, info=keep())
+    orientation_id: Mapped[int | None] = mapped_column(sa.Integer, info=keep())
+    # The page or use ("people.show", "referrals.show").
+    purpose: Mapped[str] = mapped_column(sa.String(100), info=keep())
+    action: Mapped[AuditAction] = mapped_column(
+        enum_type(AuditAction, "audit_action"), default=AuditAction.READ, info=keep()
+    )
     # What changed: a table and row of the person's file, and the names (never the values) of its fields.
-    target: Mapped[str | None] = mapped_column(sa.String(50))
-    target_id: Mapped[int | None] = mapped_column(sa.BigInteger)
-    fields: Mapped[list | None] = mapped_column(sa.JSON)
+    target: Mapped[str | None] = mapped_column(sa.String(50), info=keep())
+    target_id: Mapped[int | None] = mapped_column(sa.BigInteger, info=keep())
+    fields: Mapped[list | None] = mapped_column(sa.JSON, info=keep())
     # From where: the agent's address and browser (none for the worker and the command line).
-    ip_address: Mapped[str | None] = mapped_column(sa.String(45))
-    user_agent: Mapped[str | None] = mapped_column(sa.String(300))
+    ip_address: Mapped[str | None] = mapped_column(sa.String(45), info=keep())
+    user_agent: Mapped[str | None] = mapped_column(sa.String(300), info=keep())
 
 
 @event.listens_for(PersonAccessLog, "before_update")

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from orientation.db import enum_type, utcnow
 from orientation.extensions import db
+from orientation.notifications.models import SubjectType
+from orientation.personal_data import ERASED_TEXT, PersonalData, blank, blank_if_set, erase, export_only, keep
 from orientation.referrals.models import Urgency
 
 if TYPE_CHECKING:
@@ -303,6 +305,7 @@ class MasCase(db.Model):
         sa.Index("ix_mas_cases_sender_filed", "sender_organisation_id", "filed_at"),
         sa.Index("ix_mas_cases_stage_filed", "stage", "filed_at"),  # the worker's polls
     )
+    __personal_data__ = PersonalData(person="person_id", outbox_subjects=(SubjectType.MAS_CASE,), in_figures=True)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     orientation_id: Mapped[int] = mapped_column(sa.ForeignKey("orientations.id", ondelete="CASCADE"), unique=True)
@@ -315,35 +318,39 @@ class MasCase(db.Model):
     # The commune when filed (the EPCI figures do not move when the person does).
     commune_code: Mapped[str | None] = mapped_column(sa.ForeignKey("communes.code_insee"))
 
-    other_care: Mapped[str | None] = mapped_column(sa.String(200))
-    other_reason: Mapped[str | None] = mapped_column(sa.String(200))
-    urgency: Mapped[Urgency] = mapped_column(enum_type(Urgency, "mas_case_urgency"), default=Urgency.NORMAL)
-    call_slots: Mapped[list] = mapped_column(sa.JSON, default=list)  # CallSlot values
-    call_channel: Mapped[CallChannel] = mapped_column(
-        enum_type(CallChannel, "mas_call_channel"), default=CallChannel.PHONE
+    other_care: Mapped[str | None] = mapped_column(sa.String(200), info=erase())
+    other_reason: Mapped[str | None] = mapped_column(sa.String(200), info=erase())
+    urgency: Mapped[Urgency] = mapped_column(
+        enum_type(Urgency, "mas_case_urgency"), default=Urgency.NORMAL, info=keep()
     )
-    message: Mapped[str] = mapped_column(sa.Text, default="")  # the détecteur's words to the MAS
+    call_slots: Mapped[list] = mapped_column(sa.JSON, default=list, info=keep())  # CallSlot values
+    call_channel: Mapped[CallChannel] = mapped_column(
+        enum_type(CallChannel, "mas_call_channel"), default=CallChannel.PHONE, info=keep()
+    )
+    # The détecteur's words to the MAS.
+    message: Mapped[str] = mapped_column(sa.Text, default="", info=blank(""))
 
     # Written only by cpam.lifecycle (stage, failed_attempts and the columns of each step).
-    stage: Mapped[CaseStage] = mapped_column(enum_type(CaseStage, "mas_case_stage"), default=CaseStage.NEW)
-    version: Mapped[int] = mapped_column(default=1, server_default="1")
-    waiting_on_person: Mapped[bool] = mapped_column(default=False)
+    stage: Mapped[CaseStage] = mapped_column(enum_type(CaseStage, "mas_case_stage"), default=CaseStage.NEW, info=keep())
+    version: Mapped[int] = mapped_column(default=1, server_default="1", info=export_only())
+    waiting_on_person: Mapped[bool] = mapped_column(default=False, info=keep())
     assigned_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    failed_attempts: Mapped[int] = mapped_column(default=0)
-    practitioner_service_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
-    practitioner_note: Mapped[str | None] = mapped_column(sa.Text)  # internal
-    financial_aids: Mapped[list] = mapped_column(sa.JSON, default=list)  # FinancialAid values
-    financial_note: Mapped[str | None] = mapped_column(sa.Text)  # internal
-    care_planned_on: Mapped[date | None]
-    follow_up_note: Mapped[str | None] = mapped_column(sa.Text)  # internal
-    outcome: Mapped[CaseOutcome | None] = mapped_column(enum_type(CaseOutcome, "mas_case_outcome"))
-    closure_reason: Mapped[str | None] = mapped_column(sa.Text)  # shown to the détecteur with the outcome
+    failed_attempts: Mapped[int] = mapped_column(default=0, info=keep())
+    practitioner_service_ids: Mapped[list] = mapped_column(sa.JSON, default=list, info=keep())
+    practitioner_note: Mapped[str | None] = mapped_column(sa.Text, info=erase())  # internal
+    financial_aids: Mapped[list] = mapped_column(sa.JSON, default=list, info=keep())  # FinancialAid values
+    financial_note: Mapped[str | None] = mapped_column(sa.Text, info=erase())  # internal
+    care_planned_on: Mapped[date | None] = mapped_column(info=keep())
+    follow_up_note: Mapped[str | None] = mapped_column(sa.Text, info=erase())  # internal
+    outcome: Mapped[CaseOutcome | None] = mapped_column(enum_type(CaseOutcome, "mas_case_outcome"), info=keep())
+    # Shown to the détecteur with the outcome; required unless the care was done (a CHECK), hence a blank.
+    closure_reason: Mapped[str | None] = mapped_column(sa.Text, info=blank_if_set(ERASED_TEXT))
 
-    filed_at: Mapped[datetime] = mapped_column(default=utcnow)
-    opened_at: Mapped[datetime | None]
-    first_contact_at: Mapped[datetime | None]
-    closed_at: Mapped[datetime | None]
-    last_progress_at: Mapped[datetime] = mapped_column(default=utcnow)
+    filed_at: Mapped[datetime] = mapped_column(default=utcnow, info=keep())
+    opened_at: Mapped[datetime | None] = mapped_column(info=keep())
+    first_contact_at: Mapped[datetime | None] = mapped_column(info=keep())
+    closed_at: Mapped[datetime | None] = mapped_column(info=keep())
+    last_progress_at: Mapped[datetime] = mapped_column(default=utcnow, info=export_only())
 
     orientation: Mapped[Orientation] = relationship()
     team: Mapped[MasTeam] = relationship()
@@ -393,6 +400,7 @@ class MasCaseCare(db.Model):
     """One kind of care given up (a table: the dashboard groups by it with an index)."""
 
     __tablename__ = "mas_case_care_kinds"
+    __personal_data__ = PersonalData(parent="case_id")
 
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("mas_cases.id", ondelete="CASCADE"), primary_key=True)
     kind: Mapped[CareKind] = mapped_column(enum_type(CareKind, "mas_care_kind"), primary_key=True)
@@ -400,6 +408,7 @@ class MasCaseCare(db.Model):
 
 class MasCaseReason(db.Model):
     __tablename__ = "mas_case_reasons"
+    __personal_data__ = PersonalData(parent="case_id")
 
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("mas_cases.id", ondelete="CASCADE"), primary_key=True)
     reason: Mapped[RenouncementReason] = mapped_column(enum_type(RenouncementReason, "mas_reason"), primary_key=True)
@@ -408,14 +417,15 @@ class MasCaseReason(db.Model):
 class ContactAttempt(db.Model):
     __tablename__ = "mas_contact_attempts"
     __table_args__ = (sa.Index("ix_mas_contact_attempts_case_at", "case_id", "at"),)
+    __personal_data__ = PersonalData(parent="case_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("mas_cases.id", ondelete="CASCADE"))
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=utcnow, info=keep())
     by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    channel: Mapped[CallChannel] = mapped_column(enum_type(CallChannel, "mas_attempt_channel"))
-    succeeded: Mapped[bool]
-    note: Mapped[str | None] = mapped_column(sa.Text)  # internal
+    channel: Mapped[CallChannel] = mapped_column(enum_type(CallChannel, "mas_attempt_channel"), info=keep())
+    succeeded: Mapped[bool] = mapped_column(info=keep())
+    note: Mapped[str | None] = mapped_column(sa.Text, info=erase())  # internal
 
     by: Mapped[User | None] = relationship()
 
@@ -424,11 +434,12 @@ class MasRightReview(db.Model):
     """Bilan des droits: one row per right looked at (CPAM only: it reveals income and residence status)."""
 
     __tablename__ = "mas_right_reviews"
+    __personal_data__ = PersonalData(parent="case_id")
 
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("mas_cases.id", ondelete="CASCADE"), primary_key=True)
     right: Mapped[RightKind] = mapped_column(enum_type(RightKind, "mas_right_kind"), primary_key=True)
-    status: Mapped[RightStatus] = mapped_column(enum_type(RightStatus, "mas_right_status"))
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[RightStatus] = mapped_column(enum_type(RightStatus, "mas_right_status"), info=keep())
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, info=export_only())
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
 
@@ -437,12 +448,13 @@ class MasNote(db.Model):
 
     __tablename__ = "mas_notes"
     __table_args__ = (sa.Index("ix_mas_notes_case_created", "case_id", "created_at"),)
+    __personal_data__ = PersonalData(parent="case_id", erase_rows=True)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("mas_cases.id", ondelete="CASCADE"))
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    body: Mapped[str] = mapped_column(sa.Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    body: Mapped[str] = mapped_column(sa.Text, info=erase())
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, info=keep())
 
     author: Mapped[User | None] = relationship()
 
@@ -452,15 +464,17 @@ class MasCaseEvent(db.Model):
 
     __tablename__ = "mas_case_events"
     __table_args__ = (sa.Index("ix_mas_case_events_case_at", "case_id", "at"),)
+    __personal_data__ = PersonalData(parent="case_id")
 
     id: Mapped[int] = mapped_column(sa.BigInteger(), primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("mas_cases.id", ondelete="CASCADE"))
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=utcnow, info=keep())
     actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    kind: Mapped[CaseEventKind] = mapped_column(enum_type(CaseEventKind, "mas_event_kind"))
-    stage: Mapped[CaseStage] = mapped_column(enum_type(CaseStage, "mas_event_stage"))  # the stage after it
-    public_detail: Mapped[str | None] = mapped_column(sa.String(500))
-    detail: Mapped[str | None] = mapped_column(sa.Text)
+    kind: Mapped[CaseEventKind] = mapped_column(enum_type(CaseEventKind, "mas_event_kind"), info=keep())
+    # The stage after it.
+    stage: Mapped[CaseStage] = mapped_column(enum_type(CaseStage, "mas_event_stage"), info=keep())
+    public_detail: Mapped[str | None] = mapped_column(sa.String(500), info=erase())
+    detail: Mapped[str | None] = mapped_column(sa.Text, info=erase())
 
     actor: Mapped[User | None] = relationship()
 
@@ -475,6 +489,7 @@ class MedecinTraitantDeclaration(db.Model):
     """ "Médecin traitant déclaré": closes a "pas de médecin traitant" need; counted in the steering figures."""
 
     __tablename__ = "medecin_traitant_declarations"
+    __personal_data__ = PersonalData(person="person_id", in_figures=True)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     need_id: Mapped[int] = mapped_column(sa.ForeignKey("needs.id", ondelete="CASCADE"), unique=True)
@@ -483,7 +498,7 @@ class MedecinTraitantDeclaration(db.Model):
     orientation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("orientations.id", ondelete="SET NULL"))
     commune_code: Mapped[str | None] = mapped_column(sa.ForeignKey("communes.code_insee"))
     declared_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    declared_at: Mapped[datetime] = mapped_column(default=utcnow)
+    declared_at: Mapped[datetime] = mapped_column(default=utcnow, info=keep())
 
     organisation: Mapped[Organisation] = relationship()
     declared_by: Mapped[User | None] = relationship()

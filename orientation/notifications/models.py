@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from orientation.db import enum_type, utcnow
 from orientation.extensions import db
+from orientation.personal_data import PersonalData, blank, erase, export_only, keep
 
 
 class Channel(enum.StrEnum):
@@ -45,7 +46,28 @@ class MessageStatus(enum.StrEnum):
         }[self.value]
 
 
+class SubjectType(enum.StrEnum):
+    """What an outbox message is about (`subject_id` is that row's id), so that areas find or cancel theirs.
+
+    The tables of people's files name the types that point to them (`outbox_subjects` in their
+    personal-data declaration): the export and anonymisation find a person's messages that way.
+    """
+
+    ORIENTATION = "orientation"
+    ORIENTATION_REMINDER = "orientation-reminder"  # reminders: cancelled when the orientation moves
+    APPOINTMENT = "appointment"
+    MAS_CASE = "mas_case"
+    USER = "user"  # an account's own messages (inactivity warning)
+    WEBHOOK = "webhook"  # subject_id: the webhook endpoint
+    DIGEST = "digest"  # a daily digest (subject_id: the recipient account)
+
+
 JSON_TYPE = JSONB()
+
+
+def _anonymous_recipient(column):
+    """The person's address goes; an agent's (a message to an account) stays with the account."""
+    return sa.case((column.table.c.recipient_user_id.is_(None), sa.literal("anonymisé")), else_=column)
 
 
 class OutboxMessage(db.Model):
@@ -72,35 +94,41 @@ class OutboxMessage(db.Model):
         sa.CheckConstraint("status <> 'digested' OR digest_message_id IS NOT NULL", name="digested_has_digest"),
         sa.CheckConstraint("NOT deliver_as_digest OR digest_key IS NOT NULL", name="digest_needs_key"),
     )
+    # A message reaches a person through what it is about; anonymisation also cancels those not sent.
+    __personal_data__ = PersonalData(
+        subject=("subject_type", "subject_id"),
+        not_audited="messages are logged by the outbox's own statuses, not in the person's journal",
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    channel: Mapped[Channel] = mapped_column(enum_type(Channel, "outbox_channel"))
-    recipient: Mapped[str] = mapped_column(sa.String(320))
+    channel: Mapped[Channel] = mapped_column(enum_type(Channel, "outbox_channel"), info=keep())
+    recipient: Mapped[str] = mapped_column(sa.String(320), info=blank(_anonymous_recipient))
     recipient_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    template: Mapped[str] = mapped_column(sa.String(100))
-    context: Mapped[dict] = mapped_column(JSON_TYPE, default=dict)
-    idempotency_key: Mapped[str] = mapped_column(sa.String(255), unique=True)
+    template: Mapped[str] = mapped_column(sa.String(100), info=keep())
+    context: Mapped[dict] = mapped_column(JSON_TYPE, default=dict, info=blank({}))
+    idempotency_key: Mapped[str] = mapped_column(sa.String(255), unique=True, info=keep())
     status: Mapped[MessageStatus] = mapped_column(
-        enum_type(MessageStatus, "outbox_status"), default=MessageStatus.PENDING
+        enum_type(MessageStatus, "outbox_status"), default=MessageStatus.PENDING, info=keep()
     )
-    attempts: Mapped[int] = mapped_column(default=0)
-    last_error: Mapped[str | None] = mapped_column(sa.Text)
-    not_before: Mapped[datetime] = mapped_column(default=utcnow)
-    valid_until: Mapped[datetime | None]
-    queued_at: Mapped[datetime | None]  # last time a delivery task was sent to the broker
-    claimed_at: Mapped[datetime | None]  # when a worker took it (status sending)
-    sent_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0, info=export_only())
+    last_error: Mapped[str | None] = mapped_column(sa.Text, info=keep())
+    not_before: Mapped[datetime] = mapped_column(default=utcnow, info=keep())
+    valid_until: Mapped[datetime | None] = mapped_column(info=keep())
+    # Last time a delivery task was sent to the broker.
+    queued_at: Mapped[datetime | None] = mapped_column(info=export_only())
+    claimed_at: Mapped[datetime | None] = mapped_column(info=export_only())  # when a worker took it (status sending)
+    sent_at: Mapped[datetime | None] = mapped_column(info=keep())
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, info=keep())
     # What was sent (filled at delivery); wiped with the context when it carried a credential.
-    subject: Mapped[str | None] = mapped_column(sa.String(300))
-    body: Mapped[str | None] = mapped_column(sa.Text)
-    contains_credentials: Mapped[bool] = mapped_column(default=False)
+    subject: Mapped[str | None] = mapped_column(sa.String(300), info=erase())
+    body: Mapped[str | None] = mapped_column(sa.Text, info=erase())
+    contains_credentials: Mapped[bool] = mapped_column(default=False, info=keep())
     # What the message is about, so other areas can find or cancel their messages.
-    subject_type: Mapped[str | None] = mapped_column(sa.String(50))
-    subject_id: Mapped[int | None]
+    subject_type: Mapped[SubjectType | None] = mapped_column(enum_type(SubjectType, "outbox_subject_type"), info=keep())
+    subject_id: Mapped[int | None] = mapped_column(info=keep())
     # Daily digest: held messages of one digest_key are grouped into one e-mail.
-    digest_key: Mapped[str | None] = mapped_column(sa.String(100))
-    deliver_as_digest: Mapped[bool] = mapped_column(default=False)
+    digest_key: Mapped[str | None] = mapped_column(sa.String(100), info=keep())
+    deliver_as_digest: Mapped[bool] = mapped_column(default=False, info=keep())
     digest_message_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbox_messages.id", ondelete="SET NULL"))
 
     def __repr__(self) -> str:  # ids only: never the recipient in logs

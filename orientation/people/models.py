@@ -13,6 +13,7 @@ from orientation.db import TimestampMixin, enum_type, utcnow
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
 from orientation.people.catalogue import DETAILS, NeedCode
+from orientation.personal_data import PersonalData, blank, erase, keep
 
 if TYPE_CHECKING:
     from orientation.auth.models import User
@@ -103,25 +104,28 @@ class Person(TimestampMixin, db.Model):
 
     __tablename__ = "people"
     __table_args__ = (sa.Index("ix_people_organisation_name_key", "organisation_id", "name_key", "birth_date"),)
+    __personal_data__ = PersonalData(person="id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="RESTRICT"))
-    first_name: Mapped[str] = mapped_column(sa.String(100))
-    last_name: Mapped[str] = mapped_column(sa.String(100))
-    name_key: Mapped[str] = mapped_column(sa.String(250))
-    birth_date: Mapped[date | None]
+    first_name: Mapped[str] = mapped_column(sa.String(100), info=blank("Personne"))
+    last_name: Mapped[str] = mapped_column(sa.String(100), info=blank("anonymisée"))
+    name_key: Mapped[str] = mapped_column(sa.String(250), info=blank(""))
+    birth_date: Mapped[date | None] = mapped_column(info=erase())
     commune_code: Mapped[str | None] = mapped_column(sa.ForeignKey("communes.code_insee"))
-    address: Mapped[str | None] = mapped_column(sa.String(300))
-    phone: Mapped[str | None] = mapped_column(sa.String(20))
-    email: Mapped[str | None] = mapped_column(sa.String(254))
+    address: Mapped[str | None] = mapped_column(sa.String(300), info=erase())
+    phone: Mapped[str | None] = mapped_column(sa.String(20), info=erase())
+    email: Mapped[str | None] = mapped_column(sa.String(254), info=erase())
     contact_preference: Mapped[ContactPreference] = mapped_column(
-        enum_type(ContactPreference, "contact_preference"), default=ContactPreference.PHONE
+        enum_type(ContactPreference, "contact_preference"),
+        default=ContactPreference.PHONE,
+        info=blank(ContactPreference.NO_DIRECT_CONTACT.value),
     )
-    situation: Mapped[list] = mapped_column(sa.JSON, default=list)  # SituationFlag values
+    situation: Mapped[list] = mapped_column(sa.JSON, default=list, info=keep())  # SituationFlag values
     referent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     # Set when the file is anonymised (retention or erasure): identity and free texts gone, figures kept.
-    anonymised_at: Mapped[datetime | None]
+    anonymised_at: Mapped[datetime | None] = mapped_column(info=keep())
 
     organisation: Mapped[Organisation] = relationship()
     commune: Mapped[Commune | None] = relationship()
@@ -151,19 +155,20 @@ class Consent(db.Model):
     __table_args__ = (
         sa.CheckConstraint("withdrawn_at IS NOT NULL OR withdrawn_by_id IS NULL", name="withdrawal_consistent"),
     )
+    __personal_data__ = PersonalData(person="person_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), index=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="RESTRICT"))
     collected_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    collected_at: Mapped[datetime] = mapped_column(default=utcnow)
-    method: Mapped[ConsentMethod] = mapped_column(enum_type(ConsentMethod, "consent_method"))
-    purpose: Mapped[str] = mapped_column(sa.Text)
-    scope: Mapped[list] = mapped_column(sa.JSON, default=list)  # Volet values the consent covers
-    expires_on: Mapped[date | None]
-    withdrawn_at: Mapped[datetime | None]
+    collected_at: Mapped[datetime] = mapped_column(default=utcnow, info=keep())
+    method: Mapped[ConsentMethod] = mapped_column(enum_type(ConsentMethod, "consent_method"), info=keep())
+    purpose: Mapped[str] = mapped_column(sa.Text, info=blank(""))
+    scope: Mapped[list] = mapped_column(sa.JSON, default=list, info=keep())  # Volet values the consent covers
+    expires_on: Mapped[date | None] = mapped_column(info=keep())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(info=keep())
     withdrawn_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    withdrawal_note: Mapped[str | None] = mapped_column(sa.Text)
+    withdrawal_note: Mapped[str | None] = mapped_column(sa.Text, info=erase())
 
     person: Mapped[Person] = relationship(back_populates="consents")
     collected_by: Mapped[User | None] = relationship(foreign_keys=[collected_by_id])
@@ -192,15 +197,18 @@ class Need(TimestampMixin, db.Model):
 
     __tablename__ = "needs"
     __table_args__ = (sa.CheckConstraint("(status = 'open') = (closed_at IS NULL)", name="closed_when_not_open"),)
+    __personal_data__ = PersonalData(person="person_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    volet: Mapped[Volet] = mapped_column(enum_type(Volet, "need_volet"))
-    code: Mapped[NeedCode] = mapped_column(enum_type(NeedCode, "need_code"))
-    details: Mapped[list] = mapped_column(sa.JSON, default=list)
-    note: Mapped[str | None] = mapped_column(sa.Text)
-    status: Mapped[NeedStatus] = mapped_column(enum_type(NeedStatus, "need_status"), default=NeedStatus.OPEN)
-    closed_at: Mapped[datetime | None]
+    volet: Mapped[Volet] = mapped_column(enum_type(Volet, "need_volet"), info=keep())
+    code: Mapped[NeedCode] = mapped_column(enum_type(NeedCode, "need_code"), info=keep())
+    details: Mapped[list] = mapped_column(sa.JSON, default=list, info=keep())  # codes of the diagnosis
+    note: Mapped[str | None] = mapped_column(sa.Text, info=erase())
+    status: Mapped[NeedStatus] = mapped_column(
+        enum_type(NeedStatus, "need_status"), default=NeedStatus.OPEN, info=keep()
+    )
+    closed_at: Mapped[datetime | None] = mapped_column(info=keep())
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     person: Mapped[Person] = relationship(back_populates="needs")

@@ -14,6 +14,8 @@ from orientation import clock
 from orientation.db import enum_type, utcnow
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
+from orientation.notifications.models import SubjectType
+from orientation.personal_data import PersonalData, blank, erase, export_only, keep
 from orientation.referrals.lifecycle import (
     CLOSED_STATUSES,
     ONGOING_STATUSES,
@@ -113,6 +115,11 @@ orientation_needs = sa.Table(
     db.metadata,
     sa.Column("orientation_id", sa.ForeignKey("orientations.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("need_id", sa.ForeignKey("needs.id", ondelete="CASCADE"), primary_key=True, index=True),
+    info={
+        "personal_data": PersonalData(
+            parent="orientation_id", not_audited="link table, written with its orientation (whose creation is logged)"
+        )
+    },
 )
 
 
@@ -166,6 +173,11 @@ class Orientation(db.Model):
         sa.Index("ix_orientations_status_expires_at", "status", "expires_at"),
         sa.Index("ix_orientations_status_activity", "status", "last_activity_at"),
     )
+    __personal_data__ = PersonalData(
+        person="person_id",
+        outbox_subjects=(SubjectType.ORIENTATION, SubjectType.ORIENTATION_REMINDER),
+        in_figures=lambda table: table.c.status != OrientationStatus.DRAFT.value,  # a draft was never counted
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"))
@@ -175,29 +187,33 @@ class Orientation(db.Model):
     # Copied from the service when created: who receives it stays fixed even if the directory changes.
     receiver_organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="RESTRICT"))
     consent_id: Mapped[int] = mapped_column(sa.ForeignKey("consents.id", ondelete="RESTRICT"), index=True)
-    volet: Mapped[Volet] = mapped_column(enum_type(Volet, "orientation_volet"))
+    volet: Mapped[Volet] = mapped_column(enum_type(Volet, "orientation_volet"), info=keep())
     # Written only by referrals.lifecycle.
-    status: Mapped[OrientationStatus] = mapped_column(enum_type(OrientationStatus, "orientation_status"))
-    version: Mapped[int] = mapped_column(default=1)
-    urgency: Mapped[Urgency] = mapped_column(enum_type(Urgency, "orientation_urgency"), default=Urgency.NORMAL)
-    message: Mapped[str] = mapped_column(sa.Text, default="")
-    shared_fields: Mapped[list] = mapped_column(sa.JSON, default=list)  # SharedField values
-    outcome: Mapped[Outcome | None] = mapped_column(enum_type(Outcome, "orientation_outcome"))
+    status: Mapped[OrientationStatus] = mapped_column(enum_type(OrientationStatus, "orientation_status"), info=keep())
+    version: Mapped[int] = mapped_column(default=1, info=export_only())
+    urgency: Mapped[Urgency] = mapped_column(
+        enum_type(Urgency, "orientation_urgency"), default=Urgency.NORMAL, info=keep()
+    )
+    message: Mapped[str] = mapped_column(sa.Text, default="", info=blank(""))
+    shared_fields: Mapped[list] = mapped_column(sa.JSON, default=list, info=keep())  # SharedField values
+    outcome: Mapped[Outcome | None] = mapped_column(enum_type(Outcome, "orientation_outcome"), info=keep())
     redirected_to_service_id: Mapped[int | None] = mapped_column(sa.ForeignKey("services.id", ondelete="SET NULL"))
 
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    sent_at: Mapped[datetime | None]
-    received_at: Mapped[datetime | None]
-    decided_at: Mapped[datetime | None]
-    closed_at: Mapped[datetime | None]
-    expires_at: Mapped[datetime | None]  # an undecided orientation expires then (the worker polls it)
-    decision_due_at: Mapped[datetime | None]  # past it, an undecided orientation is overdue in the inbox
-    last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, info=keep())
+    sent_at: Mapped[datetime | None] = mapped_column(info=keep())
+    received_at: Mapped[datetime | None] = mapped_column(info=keep())
+    decided_at: Mapped[datetime | None] = mapped_column(info=keep())
+    closed_at: Mapped[datetime | None] = mapped_column(info=keep())
+    # An undecided orientation expires then (the worker polls it).
+    expires_at: Mapped[datetime | None] = mapped_column(info=keep())
+    # Past it, an undecided orientation is overdue in the inbox.
+    decision_due_at: Mapped[datetime | None] = mapped_column(info=keep())
+    last_activity_at: Mapped[datetime] = mapped_column(default=utcnow, info=export_only())
     # Asked by the worker 30 days after completion; counts in the steering figures.
     service_obtained: Mapped[ServiceObtained | None] = mapped_column(
-        enum_type(ServiceObtained, "orientation_service_obtained")
+        enum_type(ServiceObtained, "orientation_service_obtained"), info=keep()
     )
-    service_obtained_at: Mapped[datetime | None]
+    service_obtained_at: Mapped[datetime | None] = mapped_column(info=keep())
     service_obtained_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     person: Mapped[Person] = relationship()
@@ -235,19 +251,22 @@ class OrientationEvent(db.Model):
 
     __tablename__ = "orientation_events"
     __table_args__ = (sa.Index("ix_orientation_events_orientation_at", "orientation_id", "at"),)
+    __personal_data__ = PersonalData(parent="orientation_id")
 
     id: Mapped[int] = mapped_column(sa.BigInteger(), primary_key=True)
     orientation_id: Mapped[int] = mapped_column(sa.ForeignKey("orientations.id", ondelete="CASCADE"))
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=utcnow, info=keep())
     actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     actor_organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="SET NULL"))
-    side: Mapped[Side] = mapped_column(enum_type(Side, "event_side"))
-    from_status: Mapped[OrientationStatus | None] = mapped_column(enum_type(OrientationStatus, "event_from_status"))
-    to_status: Mapped[OrientationStatus] = mapped_column(enum_type(OrientationStatus, "event_to_status"))
-    reason: Mapped[Reason | None] = mapped_column(enum_type(Reason, "event_reason"))
-    note: Mapped[str | None] = mapped_column(sa.Text)
-    outcome: Mapped[Outcome | None] = mapped_column(enum_type(Outcome, "event_outcome"))
-    version: Mapped[int]  # the orientation's version after this change
+    side: Mapped[Side] = mapped_column(enum_type(Side, "event_side"), info=keep())
+    from_status: Mapped[OrientationStatus | None] = mapped_column(
+        enum_type(OrientationStatus, "event_from_status"), info=keep()
+    )
+    to_status: Mapped[OrientationStatus] = mapped_column(enum_type(OrientationStatus, "event_to_status"), info=keep())
+    reason: Mapped[Reason | None] = mapped_column(enum_type(Reason, "event_reason"), info=keep())
+    note: Mapped[str | None] = mapped_column(sa.Text, info=erase())
+    outcome: Mapped[Outcome | None] = mapped_column(enum_type(Outcome, "event_outcome"), info=keep())
+    version: Mapped[int] = mapped_column(info=export_only())  # the orientation's version after this change
 
     actor: Mapped[User | None] = relationship()
     actor_organisation: Mapped[Organisation | None] = relationship()
@@ -264,14 +283,15 @@ class OrientationComment(db.Model):
 
     __tablename__ = "orientation_comments"
     __table_args__ = (sa.Index("ix_orientation_comments_orientation_created", "orientation_id", "created_at"),)
+    __personal_data__ = PersonalData(parent="orientation_id", erase_rows=True)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     orientation_id: Mapped[int] = mapped_column(sa.ForeignKey("orientations.id", ondelete="CASCADE"))
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="RESTRICT"))
-    side: Mapped[Side] = mapped_column(enum_type(Side, "comment_side"))
-    body: Mapped[str] = mapped_column(sa.Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    side: Mapped[Side] = mapped_column(enum_type(Side, "comment_side"), info=keep())
+    body: Mapped[str] = mapped_column(sa.Text, info=erase())
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, info=keep())
 
     author: Mapped[User | None] = relationship()
     organisation: Mapped[Organisation] = relationship()
@@ -286,23 +306,26 @@ class Appointment(db.Model):
         sa.Index("ix_appointments_orientation_starts", "orientation_id", "starts_at"),
         sa.Index("ix_appointments_status_starts", "status", "starts_at"),  # reminders: planned ones due
     )
+    __personal_data__ = PersonalData(parent="orientation_id", outbox_subjects=(SubjectType.APPOINTMENT,))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     orientation_id: Mapped[int] = mapped_column(sa.ForeignKey("orientations.id", ondelete="CASCADE"))
-    starts_at: Mapped[datetime]
-    place: Mapped[str] = mapped_column(sa.String(300), default="")
-    channel: Mapped[AppointmentChannel] = mapped_column(enum_type(AppointmentChannel, "appointment_channel"))
-    reminder_agreed: Mapped[bool] = mapped_column(default=False)
+    starts_at: Mapped[datetime] = mapped_column(info=keep())
+    place: Mapped[str] = mapped_column(sa.String(300), default="", info=blank(""))
+    channel: Mapped[AppointmentChannel] = mapped_column(
+        enum_type(AppointmentChannel, "appointment_channel"), info=keep()
+    )
+    reminder_agreed: Mapped[bool] = mapped_column(default=False, info=keep())
     # Written only by referrals.appointment_lifecycle (after the first, PLANNED).
     status: Mapped[AppointmentStatus] = mapped_column(
-        enum_type(AppointmentStatus, "appointment_status"), default=AppointmentStatus.PLANNED
+        enum_type(AppointmentStatus, "appointment_status"), default=AppointmentStatus.PLANNED, info=keep()
     )
-    version: Mapped[int] = mapped_column(default=1, server_default="1")
-    note: Mapped[str | None] = mapped_column(sa.Text)
+    version: Mapped[int] = mapped_column(default=1, server_default="1", info=export_only())
+    note: Mapped[str | None] = mapped_column(sa.Text, info=erase())
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, info=keep())
     # Who said it was honoured, missed or cancelled, and when.
-    status_changed_at: Mapped[datetime | None]
+    status_changed_at: Mapped[datetime | None] = mapped_column(info=keep())
     status_changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     orientation: Mapped[Orientation] = relationship(viewonly=True)
