@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from orientation.api.models import WebhookEndpoint
 from orientation.notifications import channels, delivery, preferences, rendering
-from orientation.notifications.models import Channel
+from orientation.notifications.models import Channel, SubjectType
 from orientation.notifications.operations import enqueue_messages, message_values
 
 TEMPLATE = "orientation_event"
@@ -112,7 +112,7 @@ def enqueue_orientation_event(orientation, event) -> None:
                 TEMPLATE,
                 {"endpoint_id": endpoint.id, "event_id": event.id},
                 idempotency_key=f"webhook:{endpoint.id}:orientation-event:{event.id}",
-                subject_type="webhook",
+                subject_type=SubjectType.WEBHOOK,
                 subject_id=endpoint.id,
             )
             for endpoint in endpoints
@@ -132,7 +132,7 @@ def enqueue_appointment_event(orientation, appointment) -> None:
                 APPOINTMENT_TEMPLATE,
                 {"endpoint_id": endpoint.id, "appointment_id": appointment.id, "status": status},
                 idempotency_key=f"webhook:{endpoint.id}:appointment:{appointment.id}:{status}",
-                subject_type="webhook",
+                subject_type=SubjectType.WEBHOOK,
                 subject_id=endpoint.id,
             )
             for endpoint in endpoints

@@ -1,12 +1,14 @@
 """Every change to a person's file is logged here, at flush time: one function, whatever wrote it.
 
 People, referrals and CPAM operations write through the ORM; after each flush `_log_changes`
-finds the inserted, updated and deleted rows of the tables below, resolves the person they
+finds the inserted, updated and deleted rows of the tables the personal-data map declares
+(`orientation.personal_data`; all but those it excuses with `not_audited`), resolves the person they
 belong to (directly, or through their orientation or MAS case) and appends one log entry per row
 with the *names* of the columns that changed — never their values, so no note, message or
-contact detail is copied into the log. Bulk `UPDATE`s made by the state machines to a status are
-not ORM changes: a status change is logged through the event row (`orientation_events`,
-`appointment_events`, `mas_case_events`) that the transition always inserts with it.
+contact detail is copied into the log; `export_only` columns (bookkeeping) are not named. Bulk
+`UPDATE`s made by the state machines to a status are not ORM changes: a status change is logged
+through the event row (`orientation_events`, `appointment_events`, `mas_case_events`) that the
+transition always inserts with it.
 """
 
 from __future__ import annotations
@@ -16,40 +18,14 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from orientation.audit.models import AuditAction
-
-# table -> how to find the person: "self" (the people row), a column holding the person id, or
-# (column, parent table) when the row belongs to an orientation or a MAS case.
-AUDITED_TABLES: dict[str, str | tuple[str, str]] = {
-    "people": "self",
-    "consents": "person_id",
-    "needs": "person_id",
-    "orientations": "person_id",
-    "mas_cases": "person_id",
-    "medecin_traitant_declarations": "person_id",
-    "orientation_events": ("orientation_id", "orientations"),
-    "orientation_comments": ("orientation_id", "orientations"),
-    "appointments": ("orientation_id", "orientations"),
-    "appointment_events": ("orientation_id", "orientations"),
-    "orientation_attachments": ("orientation_id", "orientations"),
-    "mas_contact_attempts": ("case_id", "mas_cases"),
-    "mas_right_reviews": ("case_id", "mas_cases"),
-    "mas_notes": ("case_id", "mas_cases"),
-    "mas_case_events": ("case_id", "mas_cases"),
-    "mas_case_care_kinds": ("case_id", "mas_cases"),
-    "mas_case_reasons": ("case_id", "mas_cases"),
-}
-# Tables tied to a person that are not logged row by row, and why (the metadata test checks the list).
-NOT_AUDITED_TABLES = {
-    "orientation_needs": "link table, written with its orientation (whose creation is logged)",
-}
-_BOOKKEEPING = {"updated_at", "version", "last_activity_at", "last_progress_at"}
+from orientation.personal_data import Personal, column_class, personal_data_map
 
 
 def _changed_columns(obj) -> list[str]:
     state = inspect(obj)
     changed = []
     for attribute in state.mapper.column_attrs:
-        if attribute.key in _BOOKKEEPING:
+        if column_class(attribute.columns[0]) is Personal.EXPORT_ONLY:
             continue
         if state.attrs[attribute.key].history.has_changes():
             changed.append(attribute.columns[0].name)
@@ -65,7 +41,8 @@ def _row_id(obj):
 
 @event.listens_for(Session, "after_flush")
 def _log_changes(session: Session, _flush_context) -> None:
-    pending = []  # (obj, action, fields)
+    audited = personal_data_map().audited()
+    pending = []  # (obj, table, action, fields)
     for action, objects in (
         (AuditAction.CREATE, session.new),
         (AuditAction.UPDATE, session.dirty),
@@ -73,7 +50,7 @@ def _log_changes(session: Session, _flush_context) -> None:
     ):
         for obj in objects:
             table = getattr(getattr(obj, "__table__", None), "name", None)
-            if table not in AUDITED_TABLES:
+            if table not in audited:
                 continue
             if action is AuditAction.UPDATE:
                 fields = _changed_columns(obj)
@@ -90,26 +67,25 @@ def _write(session: Session, pending: list) -> None:
     from orientation.audit.models import PersonAccessLog
     from orientation.audit.operations import current_actor, entry_values
 
-    parents: dict[str, set[int]] = {}
+    data_map = personal_data_map()
+    parents: dict[str, set[int]] = {}  # parent table -> ids of the parent rows
     for obj, table, _action, _fields in pending:
-        how = AUDITED_TABLES[table]
-        if isinstance(how, tuple):
-            parents.setdefault(how[1], set()).add(getattr(obj, how[0]))
+        if parent := data_map.tables[table].parent:
+            parents.setdefault(data_map.parent_table(table), set()).add(getattr(obj, parent))
     connection = session.connection()
-    person_of = {name: _persons_of(connection, name, ids) for name, ids in parents.items()}
+    person_of = {
+        name: _persons_of(connection, name, data_map.tables[name].person, ids) for name, ids in parents.items()
+    }
     user_id, organisation_id = current_actor()
     rows = []
     for obj, table, action, fields in pending:
-        how = AUDITED_TABLES[table]
-        orientation_id = None
-        if how == "self":
-            person_id = obj.id
-        elif isinstance(how, tuple):
-            parent_id = getattr(obj, how[0])
-            person_id = person_of[how[1]].get(parent_id)
-            orientation_id = parent_id if how[1] == "orientations" else None
+        declaration = data_map.tables[table]
+        if declaration.parent:
+            parent_id, parent_table = getattr(obj, declaration.parent), data_map.parent_table(table)
+            person_id = person_of[parent_table].get(parent_id)
+            orientation_id = parent_id if parent_table == "orientations" else None
         else:
-            person_id = getattr(obj, how)
+            person_id = getattr(obj, declaration.person)
             orientation_id = obj.id if table == "orientations" else getattr(obj, "orientation_id", None)
         if person_id is None:  # its parent went in the same flush (a file deleted whole)
             continue
@@ -129,6 +105,6 @@ def _write(session: Session, pending: list) -> None:
         connection.execute(sa.insert(PersonAccessLog.__table__), rows)
 
 
-def _persons_of(connection, table_name: str, ids: set[int]) -> dict[int, int]:
-    table = sa.table(table_name, sa.column("id"), sa.column("person_id"))
-    return dict(connection.execute(sa.select(table.c.id, table.c.person_id).where(table.c.id.in_(ids))).all())
+def _persons_of(connection, table_name: str, person_column: str, ids: set[int]) -> dict[int, int]:
+    table = sa.table(table_name, sa.column("id"), sa.column(person_column))
+    return dict(connection.execute(sa.select(table.c.id, table.c[person_column]).where(table.c.id.in_(ids))).all())

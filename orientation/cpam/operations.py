@@ -49,6 +49,7 @@ from orientation.db import as_id
 from orientation.directory.models import Service, ServiceZone
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
+from orientation.notifications.models import SubjectType
 from orientation.notifications.operations import cancel_messages, enqueue_messages, message_values
 from orientation.people import operations as people_operations
 from orientation.people.catalogue import NeedCode
@@ -467,7 +468,7 @@ def close_case(case: MasCase, *, user, outcome, reason: str | None) -> MasCase:
         )
         # The détecteur gets the MAS outcome below, not also the generic orientation update.
         cancel_messages(
-            "orientation",
+            SubjectType.ORIENTATION,
             orientation.id,
             template="orientation_update",
             reason="remplacé par le message de clôture de la MAS",
@@ -494,7 +495,7 @@ def tell_detector_outcome(case: MasCase) -> None:
             {"case": case, "recipient": member},
             idempotency_key=f"mas:{case.id}:closed:user:{member.id}",
             recipient_user_id=member.id,
-            subject_type="mas_case",
+            subject_type=SubjectType.MAS_CASE,
             subject_id=case.id,
         )
         for member in sender_recipients(orientation)

@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 from orientation import clock
 from orientation.extensions import db
 from orientation.notifications import channels, preferences, rendering
-from orientation.notifications.models import Channel, MessageStatus, OutboxMessage
+from orientation.notifications.models import Channel, MessageStatus, OutboxMessage, SubjectType
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ class DeliveryView:
     attempts: int
     valid_until: datetime | None
     claimed_at: datetime
-    subject_type: str | None
+    subject_type: SubjectType | None
     subject_id: int | None
     contains_credentials: bool
     digest_key: str | None
@@ -377,7 +377,7 @@ def send_digests() -> int:
                 {"message_ids": [m.id for m in live]},
                 idempotency_key=f"digest:{digest_key}:{live[0].id}-{live[-1].id}",
                 recipient_user_id=live[0].recipient_user_id,
-                subject_type="digest",
+                subject_type=SubjectType.DIGEST,
             )
             for message in live:
                 message.status, message.digest_message_id = MessageStatus.DIGESTED, digest.id

@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import insert
 from orientation import clock
 from orientation.aftercommit import after_commit, queued_after_commit
 from orientation.extensions import db
-from orientation.notifications.models import Channel, MessageStatus, OutboxMessage
+from orientation.notifications.models import Channel, MessageStatus, OutboxMessage, SubjectType
 from orientation.notifications.rendering import dump_context
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def enqueue_message(
     not_before: datetime | None = None,
     valid_until: datetime | None = None,
     recipient_user_id: int | None = None,
-    subject_type: str | None = None,
+    subject_type: SubjectType | None = None,
     subject_id: int | None = None,
     digest_key: str | None = None,
     deliver_as_digest: bool = False,
@@ -86,7 +86,7 @@ def message_values(
     not_before: datetime | None = None,
     valid_until: datetime | None = None,
     recipient_user_id: int | None = None,
-    subject_type: str | None = None,
+    subject_type: SubjectType | None = None,
     subject_id: int | None = None,
     digest_key: str | None = None,
     deliver_as_digest: bool = False,
@@ -209,7 +209,7 @@ def retry_message(message: OutboxMessage) -> bool:
     return True
 
 
-def cancel_messages(subject_type: str, subject_id: int, *, template: str | None = None, reason: str) -> int:
+def cancel_messages(subject_type: SubjectType, subject_id: int, *, template: str | None = None, reason: str) -> int:
     """Cancel the not-yet-sent messages about something (e.g. reminders of a closed orientation)."""
     conditions = [
         OutboxMessage.subject_type == subject_type,

@@ -341,18 +341,21 @@ class AppointmentEvent(db.Model):
 
     __tablename__ = "appointment_events"
     __table_args__ = (sa.Index("ix_appointment_events_appointment_at", "appointment_id", "at"),)
+    __personal_data__ = PersonalData(parent="orientation_id")
 
     id: Mapped[int] = mapped_column(sa.BigInteger(), primary_key=True)
     appointment_id: Mapped[int] = mapped_column(sa.ForeignKey("appointments.id", ondelete="CASCADE"))
     # Copied from the appointment: the person's file reaches the event through its orientation.
     orientation_id: Mapped[int] = mapped_column(sa.ForeignKey("orientations.id", ondelete="CASCADE"), index=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=utcnow, info=keep())
     actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     from_status: Mapped[AppointmentStatus] = mapped_column(
-        enum_type(AppointmentStatus, "appointment_event_from_status")
+        enum_type(AppointmentStatus, "appointment_event_from_status"), info=keep()
     )
-    to_status: Mapped[AppointmentStatus] = mapped_column(enum_type(AppointmentStatus, "appointment_event_to_status"))
-    version: Mapped[int]  # the appointment's version after this change
+    to_status: Mapped[AppointmentStatus] = mapped_column(
+        enum_type(AppointmentStatus, "appointment_event_to_status"), info=keep()
+    )
+    version: Mapped[int] = mapped_column(info=export_only())  # the appointment's version after this change
 
 
 @event.listens_for(AppointmentEvent, "before_update")

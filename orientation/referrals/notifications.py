@@ -15,13 +15,14 @@ from sqlalchemy.orm import Session
 
 from orientation.auth.models import User
 from orientation.extensions import db
+from orientation.notifications.models import SubjectType
 from orientation.notifications.operations import cancel_messages, enqueue_messages, message_values
 from orientation.notifications.preferences import register_recipient_check
 from orientation.organisations.models import Membership, Organisation
 from orientation.referrals.lifecycle import OrientationStatus, Side
 
 S = OrientationStatus
-REMINDER_SUBJECT = "orientation-reminder"  # subject_type of reminders: cancelled when the orientation moves
+REMINDER_SUBJECT = SubjectType.ORIENTATION_REMINDER  # cancelled when the orientation moves
 
 # to_status → who is told
 TELL_RECEIVER = {S.SENT, S.CANCELLED}
@@ -96,7 +97,7 @@ def email_rows(
     key: str,
     *,
     organisation_id: int,
-    subject_type: str = "orientation",
+    subject_type: SubjectType = SubjectType.ORIENTATION,
     **context,
 ) -> list[dict]:
     """Outbox rows: one e-mail per user (or into their daily digest when their structure chose it)."""
@@ -169,7 +170,7 @@ def person_contact_refusal(message) -> str | None:
     Runs inside the delivery, possibly right after a commit: it reads through a short session of
     its own rather than the request's.
     """
-    if message.subject_type != "appointment":
+    if message.subject_type != SubjectType.APPOINTMENT:
         return None
     from orientation.people.models import ContactPreference
     from orientation.referrals.models import Appointment, AppointmentStatus

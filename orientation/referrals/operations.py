@@ -11,6 +11,7 @@ from orientation.clock import PARIS
 from orientation.db import as_id
 from orientation.directory.models import Service
 from orientation.extensions import db
+from orientation.notifications.models import SubjectType
 from orientation.notifications.operations import cancel_messages
 from orientation.people.models import Consent, Need, Person
 from orientation.referrals import appointment_lifecycle, lifecycle, notifications
@@ -236,7 +237,7 @@ def record_appointment_status(appointment: Appointment, *, user, status) -> None
     """Honoured or missed once its time has come, cancelled before: the reminder not yet sent goes with it."""
     appointment_lifecycle.transition(appointment, status, actor=user)
     if appointment.status is AppointmentStatus.CANCELLED:
-        cancel_messages("appointment", appointment.id, reason="Rendez-vous annulé.")
+        cancel_messages(SubjectType.APPOINTMENT, appointment.id, reason="Rendez-vous annulé.")
     db.session.flush()
     notifications.notify_appointment(appointment.orientation, appointment)
 

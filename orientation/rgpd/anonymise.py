@@ -1,11 +1,12 @@
 """Anonymise people's files: identity, contact details and free texts go; the figures stay.
 
-Kept so that the steering figures still count: statuses, dates, volets, need codes, commune
-(hence EPCI), situation flags, outcomes, MAS stages, reasons and care kinds (codes), rights
-statuses. Removed: name, birth date, address, phone, e-mail; every free text (orientation
-messages, comments, event notes, consent purposes, need notes, appointment places and notes,
-MAS messages, notes, "other" reasons, closure reasons); the text of messages sent about them;
-the documents attached to their orientations (file and name).
+What goes and what stays is the personal-data map's (`orientation.personal_data`): every `erase`
+column of every table reaching the person is set to NULL, every `blank` one to its neutral value
+(the name becomes « Personne anonymisée »), rows of `erase_rows` tables (comments, MAS notes) are
+deleted; `keep` and `export_only` columns stay, so that the steering figures still count: statuses,
+dates, volets, need codes, commune (hence EPCI), situation flags, outcomes, MAS stages, reasons and
+care kinds, rights statuses. Messages about them not sent yet are cancelled; the documents attached
+to their orientations are deleted (file and name).
 
 Bulk UPDATE/DELETE statements (one per table for the whole batch, none per row): the immutable
 timelines (orientation and MAS events) are ORM-protected against edits, not against this purge,
@@ -20,19 +21,14 @@ from orientation import clock
 from orientation.audit.models import AuditAction
 from orientation.audit.operations import log_person_event
 from orientation.extensions import db
+from orientation.personal_data import PEOPLE, personal_data_map
 
-ANONYMOUS_FIRST_NAME = "Personne"
-ANONYMOUS_LAST_NAME = "anonymisée"
-ERASED_TEXT = "Texte effacé (RGPD)"  # where the schema requires a text (MAS closure reason)
-
-
-def _table(name: str) -> sa.Table:
-    return db.metadata.tables[name]
+FINAL_STATUSES = ["sent", "failed", "cancelled", "digested"]  # of an outbox message
 
 
 def anonymise_people(person_ids: list[int], *, purpose: str, user=None, organisation=None) -> int:
     """Anonymise these files (already anonymised ones are skipped); flush, never commit. Returns the count."""
-    people = _table("people")
+    people = db.metadata.tables[PEOPLE]
     ids = list(
         db.session.scalars(sa.select(people.c.id).where(people.c.id.in_(person_ids), people.c.anonymised_at.is_(None)))
     )
@@ -40,59 +36,19 @@ def anonymise_people(person_ids: list[int], *, purpose: str, user=None, organisa
         return 0
     db.session.flush()  # pending ORM changes first: the statements below see them
     now = clock.now()
-    execute = db.session.execute
-    execute(
-        sa.update(people)
-        .where(people.c.id.in_(ids))
-        .values(
-            first_name=ANONYMOUS_FIRST_NAME,
-            last_name=ANONYMOUS_LAST_NAME,
-            name_key="",
-            birth_date=None,
-            address=None,
-            phone=None,
-            email=None,
-            contact_preference="no_direct_contact",
-            anonymised_at=now,
-            updated_at=now,
-        )
-    )
-    consents, needs = _table("consents"), _table("needs")
-    execute(sa.update(consents).where(consents.c.person_id.in_(ids)).values(purpose="", withdrawal_note=None))
-    execute(sa.update(needs).where(needs.c.person_id.in_(ids)).values(note=None))
-
-    orientations = _table("orientations")
-    orientation_ids = sa.select(orientations.c.id).where(orientations.c.person_id.in_(ids)).scalar_subquery()
-    execute(sa.update(orientations).where(orientations.c.person_id.in_(ids)).values(message=""))
-    events = _table("orientation_events")
-    execute(sa.update(events).where(events.c.orientation_id.in_(orientation_ids)).values(note=None))
-    comments = _table("orientation_comments")
-    execute(sa.delete(comments).where(comments.c.orientation_id.in_(orientation_ids)))
-    appointments = _table("appointments")
-    execute(
-        sa.update(appointments).where(appointments.c.orientation_id.in_(orientation_ids)).values(place="", note=None)
-    )
-
-    cases = _table("mas_cases")
-    case_ids = sa.select(cases.c.id).where(cases.c.person_id.in_(ids)).scalar_subquery()
-    execute(
-        sa.update(cases)
-        .where(cases.c.person_id.in_(ids))
-        .values(
-            other_care=None,
-            other_reason=None,
-            message="",
-            practitioner_note=None,
-            financial_note=None,
-            follow_up_note=None,
-            closure_reason=sa.case((cases.c.closure_reason.is_(None), None), else_=sa.literal(ERASED_TEXT)),
-        )
-    )
-    attempts, notes, case_events = _table("mas_contact_attempts"), _table("mas_notes"), _table("mas_case_events")
-    execute(sa.update(attempts).where(attempts.c.case_id.in_(case_ids)).values(note=None))
-    execute(sa.delete(notes).where(notes.c.case_id.in_(case_ids)))
-    execute(sa.update(case_events).where(case_events.c.case_id.in_(case_ids)).values(detail=None, public_detail=None))
-    _forget_messages(ids)
+    data_map = personal_data_map()
+    for name, declaration in data_map.tables.items():
+        table, rows = data_map.table(name), data_map.rows_of(name, ids)
+        if declaration.erase_rows:
+            db.session.execute(sa.delete(table).where(rows))
+            continue
+        if declaration.subject:
+            _cancel_messages(table, rows)
+        values = data_map.anonymised_values(name)
+        if name == PEOPLE:
+            values.update(anonymised_at=now, updated_at=now)
+        if values:
+            db.session.execute(sa.update(table).where(rows).values(values))
     from orientation.attachments.operations import delete_files, person_attachments
 
     delete_files(list(db.session.scalars(person_attachments(ids))))
@@ -103,35 +59,10 @@ def anonymise_people(person_ids: list[int], *, purpose: str, user=None, organisa
     return len(ids)
 
 
-def _forget_messages(person_ids: list[int]) -> None:
-    """Messages about these people keep their dates and statuses, not their text nor the person's address."""
-    outbox = _table("outbox_messages")
-    orientations, appointments, cases = _table("orientations"), _table("appointments"), _table("mas_cases")
-    orientation_ids = sa.select(orientations.c.id).where(orientations.c.person_id.in_(person_ids))
-    appointment_ids = sa.select(appointments.c.id).where(appointments.c.orientation_id.in_(orientation_ids))
-    case_ids = sa.select(cases.c.id).where(cases.c.person_id.in_(person_ids))
-    about = sa.or_(
-        sa.and_(
-            outbox.c.subject_type.in_(["orientation", "orientation-reminder"]), outbox.c.subject_id.in_(orientation_ids)
-        ),
-        sa.and_(outbox.c.subject_type == "appointment", outbox.c.subject_id.in_(appointment_ids)),
-        sa.and_(outbox.c.subject_type == "mas_case", outbox.c.subject_id.in_(case_ids)),
-    )
-    final = ["sent", "failed", "cancelled", "digested"]
+def _cancel_messages(outbox: sa.Table, about) -> None:
+    """Messages about these people not sent yet will not be (their text and address go with the rest)."""
     db.session.execute(
         sa.update(outbox)
-        .where(about, outbox.c.status.notin_(final))
+        .where(about, outbox.c.status.notin_(FINAL_STATUSES))
         .values(status="cancelled", last_error="Personne anonymisée (RGPD)")
-    )
-    db.session.execute(
-        sa.update(outbox)
-        .where(about)
-        .values(
-            subject=None,
-            body=None,
-            context={},
-            recipient=sa.case(
-                (outbox.c.recipient_user_id.is_(None), sa.literal("anonymisé")), else_=outbox.c.recipient
-            ),
-        )
     )

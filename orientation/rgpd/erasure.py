@@ -4,8 +4,9 @@ Refused, with the reason in plain French, while a MAS case is open, while the CP
 retention of a closed MAS case runs (RGPD_MAS_LEGAL_RETENTION_MONTHS after its closure), or while
 an orientation is under way (sent, received, accepted, in progress): the structures working for the person need the
 file, and the person can withdraw their consent first, which stops the orientations. Otherwise:
-a file that never fed any figure (no orientation, no MAS case, no médecin traitant declaration)
-is deleted whole; any other is anonymised, so that the steering figures stay right.
+a file that never fed any figure (no row in a table the personal-data map declares `in_figures`:
+a sent orientation, a MAS case, a médecin traitant declaration) is deleted whole; any other is
+anonymised, so that the steering figures stay right.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from flask import current_app
 from orientation import clock
 from orientation.audit.models import AuditAction
 from orientation.audit.operations import log_person_event
-from orientation.cpam.models import CaseStage, MasCase, MedecinTraitantDeclaration
+from orientation.cpam.models import CaseStage, MasCase
 from orientation.extensions import db
 from orientation.people.models import Person
+from orientation.personal_data import personal_data_map
 from orientation.referrals.lifecycle import ONGOING_STATUSES, UNDECIDED_STATUSES, OrientationStatus
 from orientation.referrals.models import Orientation
 from orientation.rgpd.anonymise import anonymise_people
@@ -87,20 +89,27 @@ def _legal_hold_until(person: Person):
     return months_before(last_closed, -months)
 
 
+def fed_figures(person_id: int) -> bool:
+    """Whether the file has a row the steering figures count (the map's `in_figures` tables)."""
+    data_map = personal_data_map()
+    for name, declaration in data_map.tables.items():
+        if not declaration.in_figures:
+            continue
+        condition = data_map.rows_of(name, [person_id])
+        if callable(declaration.in_figures):
+            condition = sa.and_(condition, declaration.in_figures(data_map.table(name)))
+        if db.session.scalar(sa.select(sa.exists().where(condition))):
+            return True
+    return False
+
+
 def erase_person(person: Person, *, user, organisation=None) -> ErasureResult:
     """Erase or anonymise the file (refused with ErasureRefused); logged; flush, never commit."""
     reason = refusal_reason(person)
     if reason:
         raise ErasureRefused(reason)
     person_id = person.id
-    keeps_figures = any(
-        db.session.scalar(sa.select(sa.exists().where(condition)))
-        for condition in (
-            sa.and_(Orientation.person_id == person_id, Orientation.status != OrientationStatus.DRAFT),
-            MasCase.person_id == person_id,
-            MedecinTraitantDeclaration.person_id == person_id,
-        )
-    )
+    keeps_figures = fed_figures(person_id)
     log_person_event(
         person_id,
         AuditAction.ERASE,

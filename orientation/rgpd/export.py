@@ -1,11 +1,11 @@
 """Everything held on a person, table by table (RGPD right of access, art. 15).
 
-`EXPORT_SOURCES` names every table with a foreign-key path to `people` and how its rows are found;
-a test walks the models' metadata and fails when a table is missing here, so a new table of
-personal data cannot be forgotten. Two tables without a foreign key are added: the audit log
-(which keeps its rows after an erasure) and the outbox (messages about the person, by subject).
-Every column is exported as stored; ids of accounts, structures, services and communes are also
-given by name (`references`).
+Every table of the personal-data map (`orientation.personal_data`) is exported, its rows found
+the way the map says they reach the person; the map's test fails when a table with a foreign-key
+path to `people` is not declared, so a new table of personal data cannot be forgotten. Two tables
+without a foreign key are declared too: the audit log (which keeps its rows after an erasure) and
+the outbox (messages about the person, by subject). Every column is exported as stored; ids of
+accounts, structures, services and communes are also given by name (`references`).
 """
 
 from __future__ import annotations
@@ -17,37 +17,9 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from orientation.extensions import db
+from orientation.personal_data import personal_data_map
 
-# table -> (column to match, table whose ids it holds: None for the person's own id)
-EXPORT_SOURCES: dict[str, tuple[str, str | None]] = {
-    "people": ("id", None),
-    "consents": ("person_id", None),
-    "needs": ("person_id", None),
-    "orientations": ("person_id", None),
-    "orientation_needs": ("orientation_id", "orientations"),
-    "orientation_events": ("orientation_id", "orientations"),
-    "orientation_comments": ("orientation_id", "orientations"),
-    "appointments": ("orientation_id", "orientations"),
-    "appointment_events": ("orientation_id", "orientations"),
-    "orientation_attachments": ("orientation_id", "orientations"),
-    "mas_cases": ("person_id", None),
-    "mas_case_care_kinds": ("case_id", "mas_cases"),
-    "mas_case_reasons": ("case_id", "mas_cases"),
-    "mas_contact_attempts": ("case_id", "mas_cases"),
-    "mas_right_reviews": ("case_id", "mas_cases"),
-    "mas_notes": ("case_id", "mas_cases"),
-    "mas_case_events": ("case_id", "mas_cases"),
-    "medecin_traitant_declarations": ("person_id", None),
-    "person_access_logs": ("person_id", None),
-}
-# The outbox refers to orientations, their reminders and appointments, and MAS cases by subject.
-OUTBOX_SUBJECTS = {
-    "orientation": "orientations",
-    "orientation-reminder": "orientations",
-    "appointment": "appointments",
-    "mas_case": "mas_cases",
-}
-
+# The sections in the order shown (a table of the map missing here comes last, under its own name).
 SECTION_TITLES = {
     "people": "Fiche de la personne",
     "consents": "Consentements",
@@ -72,6 +44,26 @@ SECTION_TITLES = {
 }
 # Foreign keys shown by name as well as by id.
 _REFERENCED = {"users": "Compte", "organisations": "Structure", "services": "Service", "communes": "Commune"}
+
+
+def export_sources() -> dict[str, tuple[str, str | None]]:
+    """table -> (column to match, table whose ids it holds: None for the person's own id), parents first.
+
+    The outbox is not here: its rows are found by subject, once the rows they are about are known.
+    """
+    data_map = personal_data_map()
+    sources = {}
+    for name, declaration in data_map.tables.items():
+        if declaration.person:
+            sources[name] = (declaration.person, None)
+        elif declaration.parent:
+            sources[name] = (declaration.parent, data_map.parent_table(name))
+    return sources
+
+
+def _subject_tables() -> list[str]:
+    data_map = personal_data_map()
+    return [name for name, declaration in data_map.tables.items() if declaration.subject]
 
 
 @dataclass
@@ -120,27 +112,37 @@ def _rows(table: sa.Table, condition) -> list[dict]:
 
 def collect(person_id: int) -> PersonExport:
     """Read every row held on the person (one query per table, none per row)."""
-    export = PersonExport(person_id)
+    sections: dict[str, list[dict]] = {}
     tables = db.metadata.tables
-    for name, (column, parent) in EXPORT_SOURCES.items():
+    for name, (column, parent) in export_sources().items():
         table = tables[name]
         if parent is None:
-            export.sections[name] = _rows(table, table.c[column] == person_id)
+            sections[name] = _rows(table, table.c[column] == person_id)
         else:
-            ids = [row["id"] for row in export.sections[parent]]
-            export.sections[name] = _rows(table, table.c[column].in_(ids)) if ids else []
-    export.sections["outbox_messages"] = _outbox_rows(export)
+            ids = [row["id"] for row in sections[parent]]
+            sections[name] = _rows(table, table.c[column].in_(ids)) if ids else []
+    for name in _subject_tables():
+        sections[name] = _message_rows(name, sections)
+    order = list(SECTION_TITLES)
+    export = PersonExport(person_id)
+    export.sections = dict(sorted(sections.items(), key=lambda item: _position(order, item[0])))
     export.references = _references(export)
     return export
 
 
-def _outbox_rows(export: PersonExport) -> list[dict]:
-    table = db.metadata.tables["outbox_messages"]
+def _position(order: list[str], name: str) -> int:
+    return order.index(name) if name in order else len(order)
+
+
+def _message_rows(name: str, sections: dict[str, list[dict]]) -> list[dict]:
+    """The outbox's messages about the rows exported above (never one that carried a credential)."""
+    table = db.metadata.tables[name]
+    type_column, id_column = personal_data_map().tables[name].subject
     conditions = []
-    for subject, source in OUTBOX_SUBJECTS.items():
-        ids = [row["id"] for row in export.sections[source]]
+    for subject, source in personal_data_map().subjects().items():
+        ids = [row["id"] for row in sections[source]]
         if ids:
-            conditions.append(sa.and_(table.c.subject_type == subject, table.c.subject_id.in_(ids)))
+            conditions.append(sa.and_(table.c[type_column] == subject, table.c[id_column].in_(ids)))
     if not conditions:
         return []
     rows = _rows(table, sa.and_(sa.or_(*conditions), table.c.contains_credentials.is_(False)))

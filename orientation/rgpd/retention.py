@@ -31,7 +31,7 @@ from orientation.audit.models import SecurityEvent, SecurityEventKind
 from orientation.auth.models import User
 from orientation.cpam.models import CaseStage, MasCase
 from orientation.extensions import db
-from orientation.notifications.models import OutboxMessage
+from orientation.notifications.models import OutboxMessage, SubjectType
 from orientation.notifications.operations import enqueue_messages, message_values
 from orientation.people.models import Consent, Need, Person
 from orientation.referrals.lifecycle import ONGOING_STATUSES, UNDECIDED_STATUSES
@@ -192,7 +192,7 @@ def apply(retention: RetentionPlan) -> RetentionPlan:
                     {"recipient": user, "deadline": deadline},
                     idempotency_key=_warning_key(user.id, user.last_login_at or user.created_at),
                     recipient_user_id=user.id,
-                    subject_type="user",
+                    subject_type=SubjectType.USER,
                     subject_id=user.id,
                 )
                 for user in users

@@ -11,7 +11,7 @@ from orientation import clock
 from orientation.extensions import db
 from orientation.mail import queue_mail
 from orientation.notifications import channels, delivery, preferences
-from orientation.notifications.models import Channel, MessageStatus, OutboxMessage
+from orientation.notifications.models import Channel, MessageStatus, OutboxMessage, SubjectType
 from orientation.notifications.operations import cancel_messages, enqueue_message
 from orientation.notifications.tasks import deliver_message, send_digests, sweep_outbox
 
@@ -251,9 +251,9 @@ def test_sms_is_normalised_and_sent(make, sms_outbox, frozen_clock):
 def test_cancel_messages_about_a_subject(make, outbox):
     user = make.user()
     later = clock.now() + timedelta(days=3)
-    a = _hello(user, key="a", subject_type="referral", subject_id=7, not_before=later)
-    b = _hello(user, key="b", subject_type="referral", subject_id=8, not_before=later)
-    assert cancel_messages("referral", 7, reason="orientation clôturée") == 1
+    a = _hello(user, key="a", subject_type=SubjectType.ORIENTATION, subject_id=7, not_before=later)
+    b = _hello(user, key="b", subject_type=SubjectType.ORIENTATION, subject_id=8, not_before=later)
+    assert cancel_messages(SubjectType.ORIENTATION, 7, reason="orientation clôturée") == 1
     db.session.commit()
     assert _reload(a).status is MessageStatus.CANCELLED and _reload(b).status is MessageStatus.PENDING
 

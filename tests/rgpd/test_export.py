@@ -6,16 +6,19 @@ import json
 
 import sqlalchemy as sa
 
-from orientation.audit.changes import AUDITED_TABLES, NOT_AUDITED_TABLES
 from orientation.audit.models import PersonAccessLog
 from orientation.extensions import db
-from orientation.rgpd.export import EXPORT_SOURCES, SECTION_TITLES, collect
-from orientation.rgpd.model_graph import tables_linked_to_people
+from orientation.personal_data import personal_data_map, tables_reaching_people
+from orientation.rgpd.export import SECTION_TITLES, collect, export_sources
 from tests.rgpd.builders import SECRETS
 
 
+def _exported() -> set[str]:
+    return set(personal_data_map().tables)  # every table of the map: export_sources() and the outbox
+
+
 def test_every_table_with_a_path_to_people_is_exported():
-    linked = tables_linked_to_people(db.metadata)
+    linked = tables_reaching_people(db.metadata)
     # The walk really follows paths (directly, via orientations, needs, cases), not only direct keys.
     assert {
         "consents",
@@ -25,14 +28,16 @@ def test_every_table_with_a_path_to_people_is_exported():
         "mas_case_care_kinds",
         "medecin_traitant_declarations",
     } <= linked
-    missing = linked - set(EXPORT_SOURCES)
+    missing = linked - set(export_sources()) - {"outbox_messages"}
     assert not missing, f"tables of personal data missing from the RGPD export: {sorted(missing)}"
-    assert set(SECTION_TITLES) >= set(EXPORT_SOURCES) | {"outbox_messages"}
+    assert set(SECTION_TITLES) >= set(export_sources()) | {"outbox_messages"}
+    assert set(export_sources()) | {"outbox_messages"} == _exported()
 
 
 def test_every_table_with_a_path_to_people_is_audited_or_excused():
-    linked = tables_linked_to_people(db.metadata)
-    missing = linked - set(AUDITED_TABLES) - set(NOT_AUDITED_TABLES)
+    linked = tables_reaching_people(db.metadata)
+    data_map = personal_data_map()
+    missing = linked - set(data_map.audited()) - set(data_map.not_audited())
     assert not missing, f"changes to these tables are not logged: {sorted(missing)}"
 
 
@@ -52,7 +57,7 @@ def test_the_model_walk_would_catch_a_new_table():
         sa.Column("case_id", sa.ForeignKey("cases.id")),
     )
     sa.Table("unrelated", metadata, sa.Column("id", sa.Integer, primary_key=True))
-    assert tables_linked_to_people(metadata) == {"people", "cases", "case_files"}
+    assert tables_reaching_people(metadata) == {"people", "cases", "case_files"}
 
 
 def test_the_export_holds_a_row_from_every_table(full):
@@ -74,7 +79,7 @@ def test_export_json_download_is_complete_and_logged(full, logged_in):
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     body = json.loads(response.get_data(as_text=True))
-    assert set(body["tables"]) == set(EXPORT_SOURCES) | {"outbox_messages"}
+    assert set(body["tables"]) == _exported()
     assert body["tables"]["people"][0]["email"] == SECRETS["email"]
     logged = db.session.scalars(
         sa.select(PersonAccessLog).where(

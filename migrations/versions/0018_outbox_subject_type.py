@@ -1,0 +1,36 @@
+"""outbox: what a message is about is one of the known subject types (CHECK constraint, no data change)
+
+Every value the code ever wrote is in the enum (notifications.models.SubjectType), so existing rows
+pass the constraint as they are.
+
+Revision ID: 0018_outbox_subject_type
+Revises: 0015_service_change_indexes
+Create Date: 2026-12-07
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = '0018_outbox_subject_type'
+down_revision = '0015_service_change_indexes'
+branch_labels = None
+depends_on = None
+
+SUBJECT_TYPES = ('orientation', 'orientation-reminder', 'appointment', 'mas_case', 'user', 'webhook', 'digest')
+
+
+def upgrade():
+    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.alter_column(
+            'subject_type', existing_type=sa.String(length=50), type_=sa.String(length=20), existing_nullable=True
+        )
+        batch_op.create_check_constraint(
+            'outbox_subject_type', 'subject_type IN (' + ', '.join(f"'{value}'" for value in SUBJECT_TYPES) + ')'
+        )
+
+
+def downgrade():
+    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_outbox_messages_outbox_subject_type'), type_='check')
+        batch_op.alter_column(
+            'subject_type', existing_type=sa.String(length=20), type_=sa.String(length=50), existing_nullable=True
+        )
