@@ -141,6 +141,17 @@ class PersonalDataMap:
         (key,) = self.table(name).c[self.tables[name].parent].foreign_keys
         return key.column.table.name
 
+    def path_to_person(self, name: str) -> str:
+        """In words, e.g. "orientation_comments.orientation_id → orientations.person_id → people"."""
+        declaration = self.tables[name]
+        if declaration.parent:
+            return f"{name}.{declaration.parent} → {self.path_to_person(self.parent_table(name))}"
+        if declaration.subject:
+            return f"{name}.{'/'.join(declaration.subject)} → " + " | ".join(
+                f"{subject}: {table}" for subject, table in self.subjects().items()
+            )
+        return PEOPLE if name == PEOPLE else f"{name}.{declaration.person} → {PEOPLE}"
+
     def columns(self, name: str, *classes: Personal) -> list[sa.Column]:
         return [column for column in self.table(name).c if column_class(column) in classes]
 

@@ -31,6 +31,12 @@ def test_every_column_of_every_table_reaching_a_person_has_a_class():
     assert reaching <= set(data_map.tables)
     # Tables reached without a foreign key are declared as well.
     assert {"person_access_logs", "outbox_messages"} <= set(data_map.tables)
+    assert (
+        data_map.path_to_person("orientation_comments")
+        == "orientation_comments.orientation_id → orientations.person_id → people"
+    )
+    assert data_map.path_to_person("mas_notes") == "mas_notes.case_id → mas_cases.person_id → people"
+    assert data_map.path_to_person("people") == "people"
 
 
 def test_the_free_texts_of_a_file_are_erased():
