@@ -4,18 +4,19 @@ Every value the code ever wrote is in the enum (notifications.models.SubjectType
 pass the constraint as they are.
 
 Revision ID: 0018_outbox_subject_type
-Revises: 0015_service_change_indexes
+Revises: 0017_follow_up_settings
 Create Date: 2026-12-07
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = '0018_outbox_subject_type'
-down_revision = '0015_service_change_indexes'
+down_revision = '0017_follow_up_settings'
 branch_labels = None
 depends_on = None
 
-SUBJECT_TYPES = ('orientation', 'orientation-reminder', 'appointment', 'mas_case', 'user', 'webhook', 'digest')
+SUBJECT_TYPES = ('orientation', 'orientation-reminder', 'appointment', 'mas_case', 'user', 'webhook', 'digest',
+                 'service')
 
 
 def upgrade():

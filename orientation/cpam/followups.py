@@ -18,6 +18,7 @@ from orientation.cpam import operations
 from orientation.cpam.models import CaseStage, MasCase, MasTeam
 from orientation.extensions import db
 from orientation.followups.rules import Delay, Notice, Recipient, Rule, Unit, register
+from orientation.notifications.models import SubjectType
 from orientation.referrals.followups import leave_services_to
 from orientation.referrals.lifecycle import CLOSED_STATUSES
 from orientation.referrals.models import Orientation
@@ -50,7 +51,7 @@ register(
             MasCase.stage.in_([CaseStage.NEW, CaseStage.CONTACTING]),
             MasCase.first_contact_at.is_(None),
         ],
-        notices=(Notice("mas_no_first_contact", team, "mas:{id}:no-first-contact", "mas_case"),),
+        notices=(Notice("mas_no_first_contact", team, "mas:{id}:no-first-contact", SubjectType.MAS_CASE),),
         context=lambda case, recipient, due: {"case": case, "recipient": recipient.user, "due": due},
         load=(joinedload(MasCase.team),),
     ),
@@ -60,7 +61,7 @@ register(
         since=MasCase.last_progress_at,
         delay=STALLED,
         where=lambda now: [MasCase.stage != CaseStage.CLOSED],
-        notices=(Notice("mas_stalled", team, "mas:{id}:stalled:{occurrence:%Y%m%d%H%M%S}", "mas_case"),),
+        notices=(Notice("mas_stalled", team, "mas:{id}:stalled:{occurrence:%Y%m%d%H%M%S}", SubjectType.MAS_CASE),),
         context=lambda case, recipient, _due: {"case": case, "recipient": recipient.user},
         load=(joinedload(MasCase.team),),
     ),

@@ -29,7 +29,7 @@ An area declares a rule in its own `followups.py` (imported by its blueprint), e
             since=MasCase.last_progress_at,  # counted from; a new value is a new occurrence
             delay=STALLED,
             where=lambda now: [MasCase.stage != CaseStage.CLOSED],
-            notices=(Notice("mas_stalled", team, "mas:{id}:stalled:{occurrence:%Y%m%d%H%M%S}", "mas_case"),),
+            notices=(Notice("mas_stalled", team, "mas:{id}:stalled:{occurrence:%Y%m%d%H%M%S}", SubjectType.MAS_CASE),),
             context=lambda case, recipient, due: {"case": case, "recipient": recipient.user},
         )
     )

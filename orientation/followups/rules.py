@@ -17,6 +17,8 @@ from typing import Any
 
 from flask import current_app
 
+from orientation.notifications.models import SubjectType
+
 
 class Unit(enum.StrEnum):
     WORKING_DAYS = "working_days"  # French working days, Europe/Paris (notifications.workdays)
@@ -61,7 +63,7 @@ class Notice:
     template: str
     to: Callable[[Any], Iterable[Recipient]]
     key: str
-    subject_type: str
+    subject_type: SubjectType  # what the outbox says the message is about
     valid_until: Callable[[Any], datetime | None] | None = None  # not sent after this (the rendez-vous)
 
 

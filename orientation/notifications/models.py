@@ -60,6 +60,7 @@ class SubjectType(enum.StrEnum):
     USER = "user"  # an account's own messages (inactivity warning)
     WEBHOOK = "webhook"  # subject_id: the webhook endpoint
     DIGEST = "digest"  # a daily digest (subject_id: the recipient account)
+    SERVICE = "service"  # a directory service (follow-ups of its freshness)
 
 
 JSON_TYPE = JSONB()

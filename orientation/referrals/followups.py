@@ -27,6 +27,7 @@ from orientation.auth.models import User
 from orientation.extensions import db
 from orientation.followups import overrides
 from orientation.followups.rules import Delay, Notice, Recipient, Rule, Unit, register
+from orientation.notifications.models import SubjectType
 from orientation.people.models import ContactPreference
 from orientation.referrals import lifecycle
 from orientation.referrals.lifecycle import CLOSED_STATUSES, Reason
@@ -216,7 +217,7 @@ register(
                 "appointment_reminder",
                 person_of,
                 "appointment:{id}:reminder",
-                "appointment",
+                SubjectType.APPOINTMENT,
                 valid_until=lambda appointment: appointment.starts_at,
             ),
         ),
@@ -234,7 +235,9 @@ register(
             Orientation.service_obtained.is_(None),
             *_followed_here(),
         ],
-        notices=(Notice("orientation_obtained_check", sender_of, "orientation:{id}:obtained-check", "orientation"),),
+        notices=(
+            Notice("orientation_obtained_check", sender_of, "orientation:{id}:obtained-check", SubjectType.ORIENTATION),
+        ),
         context=_orientation_context,
         load=_WITH_SENDER,
     ),
