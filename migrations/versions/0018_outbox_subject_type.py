@@ -1,7 +1,7 @@
 """outbox: what a message is about is one of the known subject types (CHECK constraint, no data change)
 
 Every value the code ever wrote is in the enum (notifications.models.SubjectType), so existing rows
-pass the constraint as they are.
+pass the constraint as they are; the longest value has 20 characters.
 
 Revision ID: 0018_outbox_subject_type
 Revises: 0017_follow_up_settings
@@ -20,18 +20,19 @@ SUBJECT_TYPES = ('orientation', 'orientation-reminder', 'appointment', 'mas_case
 
 
 def upgrade():
-    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
-        batch_op.alter_column(
-            'subject_type', existing_type=sa.String(length=50), type_=sa.String(length=20), existing_nullable=True
-        )
-        batch_op.create_check_constraint(
-            'outbox_subject_type', 'subject_type IN (' + ', '.join(f"'{value}'" for value in SUBJECT_TYPES) + ')'
-        )
+    op.alter_column(
+        'outbox_messages', 'subject_type',
+        existing_type=sa.String(length=50), type_=sa.String(length=20), existing_nullable=True,
+    )
+    op.create_check_constraint(
+        op.f('ck_outbox_messages_outbox_subject_type'), 'outbox_messages',
+        'subject_type IN (' + ', '.join(f"'{value}'" for value in SUBJECT_TYPES) + ')',
+    )
 
 
 def downgrade():
-    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
-        batch_op.drop_constraint(op.f('ck_outbox_messages_outbox_subject_type'), type_='check')
-        batch_op.alter_column(
-            'subject_type', existing_type=sa.String(length=20), type_=sa.String(length=50), existing_nullable=True
-        )
+    op.drop_constraint(op.f('ck_outbox_messages_outbox_subject_type'), 'outbox_messages', type_='check')
+    op.alter_column(
+        'outbox_messages', 'subject_type',
+        existing_type=sa.String(length=20), type_=sa.String(length=50), existing_nullable=True,
+    )
