@@ -40,7 +40,9 @@ def test_the_areas_refusals_are_the_kernels():
 
 
 @pytest.mark.parametrize(
-    "machine", [lifecycle.ORIENTATION, case_lifecycle.CASE, appointment_lifecycle.APPOINTMENT], ids=repr
+    "machine",
+    [lifecycle.ORIENTATION, case_lifecycle.CASE, appointment_lifecycle.APPOINTMENT],
+    ids=lambda machine: type(machine).__name__,
 )
 def test_every_table_names_states_of_its_machine(machine):
     for from_state, to_state in machine.table:
