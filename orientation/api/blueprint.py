@@ -3,7 +3,7 @@ from CSRF here, in one place, and rate-limited per token), and the managers' pag
 
 from flask import Blueprint
 
-from orientation.api import pages, views, webhooks  # noqa: F401 (webhooks: registers the outbox channel)
+from orientation.api import pages, signals, views, webhooks  # noqa: F401 (connects receivers; registers the outbox channel)
 from orientation.api.auth import address_key, address_rate_limit_value, rate_limit_key, rate_limit_value
 from orientation.api.problems import ApiProblem, problem_response
 from orientation.extensions import csrf, limiter

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, current_app
 
-from orientation.auth import account_views, journal_views, proconnect_views, views
+from orientation.auth import account_views, journal_views, proconnect_views, signals, views  # noqa: F401 (signals)
 from orientation.extensions import is_refused, limiter
 
 bp = Blueprint("auth", __name__)

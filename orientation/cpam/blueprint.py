@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from orientation.cpam import followups, views  # noqa: F401 (followups: declares its rules to the engine)
+from orientation.cpam import followups, signals, views  # noqa: F401 (followups: declares its rules; signals: connects receivers)
 
 bp = Blueprint("cpam", __name__, url_prefix="/cpam")
 

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, current_app
 
-from orientation.directory import views
+from orientation.directory import signals, views  # noqa: F401 (signals: connects the area's receivers)
 from orientation.extensions import account_or_address_key, limiter
 
 bp = Blueprint("directory", __name__, url_prefix="/annuaire")

@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from orientation.main import views
+from orientation.main import signals, views  # noqa: F401 (signals: connects the area's receivers)
 
 bp = Blueprint("main", __name__)
 

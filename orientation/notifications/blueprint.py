@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from orientation.notifications import views
+from orientation.notifications import signals, views  # noqa: F401 (signals: connects the area's receivers)
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 

@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from orientation.organisations import views
+from orientation.organisations import signals, views  # noqa: F401 (signals: connects the area's receivers)
 
 bp = Blueprint("organisations", __name__, url_prefix="/structures")
 

@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from orientation.people import views
+from orientation.people import signals, views  # noqa: F401 (signals: connects the area's receivers)
 
 bp = Blueprint("people", __name__, url_prefix="/personnes")
 

@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from orientation.pilotage import tasks, views  # noqa: F401 (tasks: registers the worker's task)
+from orientation.pilotage import signals, tasks, views  # noqa: F401 (connects the area's receivers, registers the worker's task)
 
 bp = Blueprint("pilotage", __name__, url_prefix="/pilotage")
 

@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from orientation.referrals import followups, notifications, views  # noqa: F401 (followups: declares its rules; notifications: registers delivery checks)
+from orientation.referrals import followups, notifications, signals, views  # noqa: F401 (rules, delivery checks, receivers)
 
 bp = Blueprint("referrals", __name__, url_prefix="/orientations")
 

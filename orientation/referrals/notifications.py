@@ -13,6 +13,7 @@ from __future__ import annotations
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from orientation import signals
 from orientation.auth.models import User
 from orientation.extensions import db
 from orientation.notifications.models import SubjectType
@@ -124,18 +125,15 @@ def email_members(orientation, users: list[User], template: str, key: str, **opt
 
 
 def notify_appointment(orientation, appointment) -> None:
-    """A rendez-vous set, honoured, missed or cancelled: the partners' systems of both sides."""
-    from orientation.api.webhooks import enqueue_appointment_event
-
-    enqueue_appointment_event(orientation, appointment)
+    """A rendez-vous set, honoured, missed or cancelled: other areas learn it (the API's webhooks)."""
+    signals.appointment_changed.send(appointment, orientation=orientation)
 
 
 def notify_transition(orientation, event) -> None:
     """Called by lifecycle.transition() after each change (same transaction)."""
     cancel_messages(REMINDER_SUBJECT, orientation.id, reason="l'orientation a changé de statut")
-    from orientation.api.webhooks import enqueue_orientation_event
-
-    enqueue_orientation_event(orientation, event)  # the partners' systems of both sides, if they registered
+    # Other areas learn it (the API queues its webhooks), in this transaction: through the outbox.
+    signals.orientation_changed.send(orientation, event=event)
     to_status = event.to_status
     if event.from_status is S.DRAFT and to_status is S.CANCELLED:
         return  # a draft nobody else has seen

@@ -1,0 +1,54 @@
+"""What the CPAM area adds to the layout and to pages of other areas (the person page, an orientation
+page), so that people and referrals never import the CPAM area."""
+
+from orientation import signals
+from orientation.cpam import links
+from orientation.cpam.permissions import can_file_saisine, can_view_queue, cpam_organisation_ids
+from orientation.signals import HomeCard, MenuItem
+
+
+@signals.menu_items.connect
+def _menu(user, membership=None):
+    is_cpam = bool(cpam_organisation_ids(user))
+    items = []
+    if is_cpam:
+        items.append(MenuItem(60, "cpam.queue", "File MAS"))
+    if user.memberships and not is_cpam:
+        items.append(MenuItem(70, "cpam.reports", "Signalements santé"))
+    if user.is_coordinator or is_cpam:
+        items.append(MenuItem(80, "cpam.dashboard", "Renoncement aux soins"))
+    return items
+
+
+@signals.home_cards.connect
+def _home(user, membership=None):
+    cards = []
+    if can_file_saisine(user, membership):
+        cards.append(
+            HomeCard(
+                50,
+                "Signaler un renoncement aux soins",
+                "Transmettre à la Mission d'Accompagnement en Santé de la CPAM et suivre le résultat.",
+                "cpam.saisine",
+            )
+        )
+    if can_view_queue(user, membership):
+        cards.append(
+            HomeCard(
+                60,
+                "File de la Mission d'Accompagnement en Santé",
+                "Contacter, faire le bilan des droits, trouver des praticiens, suivre jusqu'aux soins.",
+                "cpam.queue",
+            )
+        )
+    return cards
+
+
+@signals.person_actions.connect
+def _person_actions(person, user, membership=None):
+    return links.saisine_action(user, membership, person)
+
+
+@signals.orientation_notices.connect
+def _orientation_notices(orientation, user):
+    return links.mas_case_notice(user, orientation)

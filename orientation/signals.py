@@ -1,0 +1,166 @@
+"""Signals between areas (blinker, as Indico's `indico.core.signals`).
+
+An area announces what happened (`orientation_changed`) or asks what the others offer
+(`menu_items`); the other areas connect their receivers in their own package, in
+`orientation/<area>/signals.py`, imported by the area's `blueprint.py` — so they are connected once
+per process when the first app registers its blueprints (receivers are module-level functions,
+held by their module: blinker's weak references never drop them, and connecting the same function
+again is a no-op, whatever the number of apps a test run creates).
+
+This module is the bottom layer: it imports no area. An area that sends a signal does not know who
+receives it; a lower area never imports a higher one, it asks through a signal instead.
+
+Two kinds of signals:
+- **events** — receivers act (in the sender's transaction: what they queue goes through the outbox,
+  so nothing leaves for a change that is rolled back); their return values are ignored;
+- **offers** — each receiver returns an item, a list of items or None; the caller collects them with
+  `collect()` and renders them in the order of their `order` key (never in connection order).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+# --- events ------------------------------------------------------------------------------------
+
+orientation_changed = _signals.signal(
+    "orientation-changed",
+    doc="""An orientation moved (sent, accepted, declined, redirected, closed, expired, cancelled…).
+
+    sender: the `Orientation` (its new status already set);
+    kwargs: `event` — the `OrientationEvent` just written (from_status, to_status, side, reason…).
+    Sent by `referrals.notifications.notify_transition`, in the transaction of the change, after the
+    event is flushed (it has an id). Receivers queue their side effects through the outbox.
+    """,
+)
+
+appointment_changed = _signals.signal(
+    "appointment-changed",
+    doc="""A rendez-vous of an orientation was set, honoured, missed or cancelled.
+
+    sender: the `Appointment` (its new status already set);
+    kwargs: `orientation` — the `Orientation` it belongs to.
+    Sent by `referrals.notifications.notify_appointment`, in the transaction of the change.
+    """,
+)
+
+person_anonymised = _signals.signal(
+    "person-anonymised",
+    doc="""A person's file was anonymised (inactivity) — the row stays, its personal data is gone.
+
+    sender: the person's id (int);
+    kwargs: none.
+    Sent by `rgpd.anonymise`, in the transaction of the anonymisation.
+    """,
+)
+
+# --- offers --------------------------------------------------------------------------------------
+
+menu_items = _signals.signal(
+    "menu-items",
+    doc="""Entries of the header's menu bar, for the logged-in user.
+
+    sender: the `User`;
+    kwargs: `membership` — the `Membership` they act for, or None.
+    Return: a `MenuItem` (or a list of them) the user may open, or None.
+    """,
+)
+
+home_cards = _signals.signal(
+    "home-cards",
+    doc="""Tiles of the home page.
+
+    sender: the `User`;
+    kwargs: `membership` — the `Membership` they act for, or None.
+    Return: a `HomeCard` (or a list of them) the user may open, or None.
+    """,
+)
+
+person_actions = _signals.signal(
+    "person-actions",
+    doc="""Buttons other areas add to a person's file (e.g. « Signaler un renoncement aux soins »).
+
+    sender: the `Person` shown;
+    kwargs: `user` — the `User` reading, `membership` — the `Membership` they act for, or None.
+    Return: a `Link` (or a list of them), or None.
+    """,
+)
+
+orientation_notices = _signals.signal(
+    "orientation-notices",
+    doc="""Notices other areas add on an orientation's page (e.g. « suivie par la MAS »).
+
+    sender: the `Orientation` shown;
+    kwargs: `user` — the `User` reading.
+    Return: a `Notice` (or a list of them), or None.
+    """,
+)
+
+template_helpers = _signals.signal(
+    "template-helpers",
+    doc="""Functions an area lends to every template (e.g. the RGPD buttons of a person's page, the
+    documents panel of an orientation, a service's figures): called at render time, they read the
+    request (current user) themselves.
+
+    sender: the `Flask` app being created;
+    kwargs: none.
+    Return: a dict {name: callable}; names must not collide (the app refuses to start if they do).
+    """,
+)
+
+
+# --- what offers return --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """An entry of the menu bar; entries of a `group` open from one menu, placed at its first entry."""
+
+    order: int
+    endpoint: str
+    label: str
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    order: int
+    title: str
+    detail: str
+    endpoint: str
+
+
+@dataclass(frozen=True)
+class Link:
+    order: int
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    order: int
+    text: str
+    label: str
+    url: str
+
+
+MANAGEMENT = "Gestion"  # the group of the structure's and the département's management pages
+
+
+def collect(signal, sender=None, **kwargs) -> list:
+    """Every item the receivers return (a single item, an iterable of items, or None), by `order`."""
+    items = []
+    for _receiver, returned in signal.send(sender, **kwargs):
+        if returned is None:
+            continue
+        if isinstance(returned, Iterable) and not isinstance(returned, (str, dict)):
+            items.extend(item for item in returned if item is not None)
+        else:
+            items.append(returned)
+    return sorted(items, key=lambda item: item.order)
