@@ -12,7 +12,7 @@ from orientation.api import hsds, openapi, operations, queries, representation
 from orientation.api.auth import current_caller
 from orientation.api.models import Scope
 from orientation.api.problems import ApiProblem
-from orientation.audit.operations import log_person_access
+from orientation.audit.access import logs_person_access, person_accessed
 from orientation.directory.export import schema_problems, service_record, structure_record
 from orientation.directory.thematiques import thematique_labels
 from orientation.extensions import db
@@ -347,12 +347,10 @@ def _visible_orientation(caller, orientation_id: int):
     return orientation
 
 
-def _answer(caller, orientation_id: int, status: int = 200, purpose: str = "api.orientations.show"):
+def _answer(caller, orientation_id: int, status: int = 200):
     """Log the read of the person's data (as the UI does), commit once, and answer the orientation."""
     orientation = _visible_orientation(caller, orientation_id)
-    log_person_access(
-        caller.actor, orientation.person, purpose, orientation=orientation, organisation=caller.organisation_id
-    )
+    person_accessed(orientation.person, orientation=orientation, organisation=caller.organisation_id, user=caller.actor)
     db.session.commit()
     orientation = _visible_orientation(caller, orientation_id)
     response = jsonify(representation.task(orientation, caller.actor))
@@ -363,11 +361,13 @@ def _answer(caller, orientation_id: int, status: int = 200, purpose: str = "api.
     return response
 
 
+@logs_person_access(kind="api.orientations.show")
 def get_orientation(orientation_id: int):
     caller = current_caller(Scope.ORIENTATIONS)
     return _answer(caller, orientation_id)
 
 
+@logs_person_access(kind="api.orientations.create")
 def create_orientation():
     caller = current_caller(Scope.ORIENTATIONS)
     body = _validated("OrientationCreate")
@@ -376,7 +376,7 @@ def create_orientation():
     except ApiProblem:
         db.session.rollback()
         raise
-    return _answer(caller, orientation.id, 201, purpose="api.orientations.create")
+    return _answer(caller, orientation.id, 201)
 
 
 def _expected_version(orientation) -> int:
@@ -399,6 +399,7 @@ def _expected_version(orientation) -> int:
     return orientation.version
 
 
+@logs_person_access(kind="api.orientations.status")
 def change_status(orientation_id: int):
     caller = current_caller(Scope.ORIENTATIONS)
     orientation = _visible_orientation(caller, orientation_id)
@@ -409,7 +410,7 @@ def change_status(orientation_id: int):
     except lifecycle.TransitionError as refusal:
         db.session.rollback()
         raise ApiProblem.of_refusal(refusal) from None
-    return _answer(caller, orientation_id, purpose="api.orientations.status")
+    return _answer(caller, orientation_id)
 
 
 def _receiver_only(caller, orientation) -> None:

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from orientation.attachments import operations, permissions, storage
 from orientation.attachments.forms import AttachmentForm
 from orientation.attachments.models import OrientationAttachment
-from orientation.audit.operations import log_person_access
+from orientation.audit.access import logs_person_access, person_accessed
 from orientation.auth.session import current_membership
 from orientation.extensions import db
 from orientation.referrals import permissions as referral_permissions
@@ -57,6 +57,7 @@ def upload(orientation_id: int):
 
 
 @login_required
+@logs_person_access(kind="attachments.download")
 def download(attachment_id: int):
     attachment = db.get_or_404(OrientationAttachment, attachment_id)
     orientation = referral_queries.get_orientation(attachment.orientation_id)
@@ -66,13 +67,7 @@ def download(attachment_id: int):
     path = storage.path_of(attachment.storage_key)
     if not path.exists():
         abort(410)
-    log_person_access(
-        current_user,
-        orientation.person,
-        "attachments.download",
-        orientation=orientation,
-        organisation=_acting_organisation_id(orientation),
-    )
+    person_accessed(orientation.person, orientation=orientation, organisation=_acting_organisation_id(orientation))
     db.session.commit()
     response = send_file(
         io.BytesIO(path.read_bytes()),

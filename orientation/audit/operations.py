@@ -1,6 +1,7 @@
 """Write the person audit log in the caller's transaction (the view commits).
 
-Three doors, one row shape (`_entry_values`): `log_person_access` for a read, `log_person_event`
+Three doors, one row shape (`entry_values`): a read (views: `access.logs_person_access`, a row
+committed on its own; elsewhere `log_person_access`), `log_person_event`
 for an RGPD act (export, erasure, anonymisation), and `changes.py` for every change to a person's
 file, captured at flush time whatever the operation that made it.
 """
@@ -88,7 +89,9 @@ def entry_values(
 
 
 def log_person_access(user, person, purpose: str, *, organisation=None, orientation=None) -> PersonAccessLog:
-    """Record that `user` (acting for `organisation`) read `person`'s data on `purpose` (a page or use)."""
+    """Record that `user` (acting for `organisation`) read `person`'s data on `purpose` (a page or use), in
+    the caller's transaction. Views do not call it: they are declared with `access.logs_person_access`,
+    whose rows are committed on their own."""
     entry = PersonAccessLog(
         **entry_values(
             person_id=person.id,

@@ -9,7 +9,7 @@ import io
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from orientation.audit.operations import log_person_access
+from orientation.audit.access import logs_person_access, person_accessed
 from orientation.auth.session import current_membership
 from orientation.cpam import forms, operations, permissions, queries
 from orientation.cpam.models import STEPPER, CaseEventKind, CaseStage
@@ -31,6 +31,7 @@ def _errors_of(form, field_name: str | None) -> list:
 
 @login_required
 @redisplay_on_csrf_error
+@logs_person_access(kind="cpam.saisine")
 def saisine():
     membership = current_membership()
     permissions.require(permissions.can_file_saisine(current_user, membership))
@@ -38,7 +39,7 @@ def saisine():
     if request.args.get("personne", type=as_id):
         person = people_queries.get_person(request.args.get("personne", type=as_id))
         permissions.require(permissions.can_file_for_person(current_user, membership, person))
-        log_person_access(current_user, person, "cpam.saisine", organisation=membership.organisation_id)
+        person_accessed(person, organisation=membership.organisation_id)
     form = forms.SaisineForm(
         existing_person=person, referents=people_queries.list_referents(membership.organisation_id)
     )
@@ -68,13 +69,11 @@ def saisine():
         except (operations.MasRefused, lifecycle.TransitionError) as refusal:
             db.session.rollback()
             _errors_of(form, getattr(refusal, "field", None)).append(str(refusal))
-            if person is not None:  # the rollback took the access log with it
-                log_person_access(current_user, person, "cpam.saisine", organisation=membership.organisation_id)
         else:
             db.session.commit()
             flash("Le signalement est transmis à la Mission d'Accompagnement en Santé de la CPAM.", "success")
             return redirect(url_for("cpam.show", case_id=case.id))
-    db.session.commit()  # the access log of an existing file
+    db.session.commit()
     people = [] if person else people_queries.list_people(membership.organisation_id, limit=500)
     return render_template(
         "cpam/saisine.html", form=form, person=person, people=people, duplicates=duplicates
@@ -117,20 +116,17 @@ def _load_case(case_id: int, *, work: bool = False):
 
 
 @login_required
+@logs_person_access(kind="cpam.show")
 def show(case_id: int):
     return _render_case(_load_case(case_id))
 
 
 def _render_case(case, status: int = 200, failed=None):
     membership = current_membership()
-    log_person_access(
-        current_user,
-        case.person,
-        "cpam.show",
-        orientation=case.orientation_id,
-        organisation=membership.organisation_id if membership else None,
+    person_accessed(
+        case.person, orientation=case.orientation_id, organisation=membership.organisation_id if membership else None
     )
-    db.session.commit()  # the access log; then reload what the page shows
+    db.session.commit()  # then reload what the page shows (the commit expires it all)
     case = queries.get_case(case.id)
     internal = permissions.can_read_internal(current_user, case)
     page_forms = _case_forms(case) if internal else {}
@@ -189,6 +185,7 @@ def _work(case_id: int, form, perform, message: str, anchor: str = "etapes"):
 
 @login_required
 @redisplay_on_csrf_error
+@logs_person_access(kind="cpam.show")  # a refused form shows the case again
 def open_case(case_id: int):
     return _work(
         case_id,
@@ -200,6 +197,7 @@ def open_case(case_id: int):
 
 @login_required
 @redisplay_on_csrf_error
+@logs_person_access(kind="cpam.show")  # a refused form shows the case again
 def contact_attempt(case_id: int):
     return _work(
         case_id,
@@ -217,6 +215,7 @@ def contact_attempt(case_id: int):
 
 @login_required
 @redisplay_on_csrf_error
+@logs_person_access(kind="cpam.show")  # a refused form shows the case again
 def change_stage(case_id: int):
     return _work(
         case_id,
@@ -228,6 +227,7 @@ def change_stage(case_id: int):
 
 @login_required
 @redisplay_on_csrf_error
+@logs_person_access(kind="cpam.show")  # a refused form shows the case again
 def rights(case_id: int):
     return _work(
         case_id,
@@ -239,6 +239,7 @@ def rights(case_id: int):
 
 @login_required
 @redisplay_on_csrf_error
+@logs_person_access(kind="cpam.show")  # a refused form shows the case again
 def practitioners(case_id: int):
     return _work(
         case_id,
@@ -252,6 +253,7 @@ def practitioners(case_id: int):
 
 @login_required
 @redisplay_on_csrf_error
+@logs_person_access(kind="cpam.show")  # a refused form shows the case again
 def financing(case_id: int):
     return _work(
         case_id,
@@ -265,6 +267,7 @@ def financing(case_id: int):
 
 @login_required
 @redisplay_on_csrf_error
+@logs_person_access(kind="cpam.show")  # a refused form shows the case again
 def follow_up(case_id: int):
     return _work(
         case_id,
@@ -278,6 +281,7 @@ def follow_up(case_id: int):
 
 @login_required
 @redisplay_on_csrf_error
+@logs_person_access(kind="cpam.show")  # a refused form shows the case again
 def waiting(case_id: int):
     return _work(
         case_id,
@@ -291,6 +295,7 @@ def waiting(case_id: int):
 
 @login_required
 @redisplay_on_csrf_error
+@logs_person_access(kind="cpam.show")  # a refused form shows the case again
 def add_note(case_id: int):
     return _work(
         case_id,
@@ -303,6 +308,7 @@ def add_note(case_id: int):
 
 @login_required
 @redisplay_on_csrf_error
+@logs_person_access(kind="cpam.show")  # a refused form shows the case again
 def close(case_id: int):
     return _work(
         case_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from orientation.audit.operations import log_person_access
+from orientation.audit.access import logs_person_access, person_accessed
 from orientation.auth.session import current_membership
 from orientation.csrf import redisplay_on_csrf_error
 from orientation.directory.queries import SearchParams, search_services
@@ -31,10 +31,10 @@ def _acting_organisation_id() -> int:
     return membership.organisation_id
 
 
-def _load(person_id: int, purpose: str):
+def _load(person_id: int):
     person = queries.get_person(person_id)
     permissions.require(permissions.can_view_person(current_user, person))
-    log_person_access(current_user, person, purpose, organisation=person.organisation_id)
+    person_accessed(person, organisation=person.organisation_id)
     return person
 
 
@@ -50,9 +50,10 @@ def list_people():
 
 @login_required
 @redisplay_on_csrf_error
+@logs_person_access(kind="people.edit")
 def edit_person(person_id: int | None = None):
     organisation_id = _acting_organisation_id()
-    person = _load(person_id, "people.edit") if person_id else None
+    person = _load(person_id) if person_id else None
     owner_id = person.organisation_id if person else organisation_id
     form = PersonForm(obj=person, referents=queries.list_referents(owner_id))
     if person is not None and request.method == "GET":
@@ -72,16 +73,17 @@ def edit_person(person_id: int | None = None):
             db.session.commit()
             flash(f"La fiche de {person.full_name} est enregistrée.", "success")
             return redirect(url_for("people.show", person_id=person.id))
-    db.session.commit()  # the access log of an edited file
+    db.session.commit()
     return render_template(
         "people/edit.html", form=form, person=person, duplicates=duplicates
     ), 400 if form.errors or duplicates else 200
 
 
 @login_required
+@logs_person_access(kind="people.show")
 def show(person_id: int):
-    person = _load(person_id, "people.show")
-    db.session.commit()  # the access log, before loading what the page shows (a commit expires it all)
+    person = _load(person_id)
+    db.session.commit()  # before loading what the page shows (a commit expires it all)
     orientations = referral_queries.list_orientations_of_person(person.id)
     timeline = referral_queries.person_timeline(person.id, orientations)
     return render_template(
@@ -99,8 +101,9 @@ def show(person_id: int):
 
 @login_required
 @redisplay_on_csrf_error
+@logs_person_access(kind="people.consent")
 def add_consent(person_id: int):
-    person = _load(person_id, "people.consent")
+    person = _load(person_id)
     form = ConsentForm()
     if form.validate_on_submit():
         operations.record_consent(
@@ -120,9 +123,10 @@ def add_consent(person_id: int):
 
 
 @login_required
+@logs_person_access(kind="people.withdraw_consent")
 def withdraw_consent(consent_id: int):
     consent = db.get_or_404(Consent, consent_id)
-    person = _load(consent.person_id, "people.withdraw_consent")
+    person = _load(consent.person_id)
     form = WithdrawConsentForm()
     if not form.validate_on_submit():
         abort(400)
@@ -142,10 +146,11 @@ def withdraw_consent(consent_id: int):
 
 @login_required
 @redisplay_on_csrf_error
+@logs_person_access(kind="people.needs")
 def add_needs(person_id: int, volet: str):
     if volet not in Volet._value2member_map_:
         abort(404)
-    person = _load(person_id, "people.needs")
+    person = _load(person_id)
     form = NeedsForm(volet=Volet(volet))
     if form.validate_on_submit():
         operations.add_needs(
@@ -166,9 +171,10 @@ def add_needs(person_id: int, volet: str):
 
 
 @login_required
+@logs_person_access(kind="people.close_need")
 def close_need(need_id: int):
     need = queries.get_need(need_id)
-    person = _load(need.person_id, "people.close_need")
+    person = _load(need.person_id)
     form = CloseNeedForm()
     if form.validate_on_submit():
         try:
@@ -184,9 +190,10 @@ def close_need(need_id: int):
 
 
 @login_required
+@logs_person_access(kind="people.suggest_services")
 def suggest_services(need_id: int):
     need = queries.get_need(need_id)
-    person = _load(need.person_id, "people.suggest_services")
+    person = _load(need.person_id)
     params = SearchParams(
         thematique=need.code.spec.thematique,
         commune_code=person.commune_code,

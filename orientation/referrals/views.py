@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from orientation.audit.operations import log_person_access
+from orientation.audit.access import logs_person_access, person_accessed
 from orientation.auth.session import current_membership
 from orientation.csrf import redisplay_on_csrf_error
 from orientation.db import as_id
@@ -112,6 +112,7 @@ def sent():
 
 
 @login_required
+@logs_person_access(kind="referrals.show")
 def show(orientation_id: int):
     return _render_show(_load_visible(orientation_id))
 
@@ -132,14 +133,10 @@ def _render_show(
     error: str | None = None,
 ):
     membership = current_membership()
-    log_person_access(
-        current_user,
-        orientation.person,
-        "referrals.show",
-        orientation=orientation,
-        organisation=membership.organisation_id if membership else None,
+    person_accessed(
+        orientation.person, orientation=orientation, organisation=membership.organisation_id if membership else None
     )
-    db.session.commit()  # the access log row; then reload what the page shows (the commit expired it)
+    db.session.commit()  # then reload what the page shows (the commit expires it all)
     orientation = queries.get_orientation(orientation.id)
     return render_template(
         "referrals/show.html",
@@ -162,6 +159,7 @@ def _render_show(
 
 @login_required
 @redisplay_on_csrf_error
+@logs_person_access(kind="referrals.show")  # a refused form shows the orientation again
 def change_status(orientation_id: int):
     orientation = _load_visible(orientation_id)
     form = TransitionForm(redirect_services=queries.list_redirect_choices(orientation.volet))
@@ -188,6 +186,7 @@ def change_status(orientation_id: int):
 
 @login_required
 @redisplay_on_csrf_error
+@logs_person_access(kind="referrals.show")  # a refused form shows the orientation again
 def add_comment(orientation_id: int):
     orientation = _load_visible(orientation_id)
     permissions.require(permissions.can_comment(current_user, orientation))
@@ -202,6 +201,7 @@ def add_comment(orientation_id: int):
 
 @login_required
 @redisplay_on_csrf_error
+@logs_person_access(kind="referrals.show")  # a refused form shows the orientation again
 def add_appointment(orientation_id: int):
     orientation = _load_visible(orientation_id)
     permissions.require(permissions.is_receiver(current_user, orientation))
@@ -230,6 +230,7 @@ def add_appointment(orientation_id: int):
 
 @login_required
 @redisplay_on_csrf_error
+@logs_person_access(kind="referrals.show")  # a refused form shows the orientation again
 def appointment_status(appointment_id: int):
     """The receiver says whether the person came (or cancels a rendez-vous to come)."""
     appointment = db.get_or_404(Appointment, appointment_id)

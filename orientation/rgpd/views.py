@@ -8,8 +8,9 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from orientation import clock
+from orientation.audit.access import logs_person_access, person_accessed
 from orientation.audit.models import AuditAction
-from orientation.audit.operations import log_person_access, log_person_event
+from orientation.audit.operations import log_person_event
 from orientation.auth.session import current_membership
 from orientation.csrf import redisplay_on_csrf_error
 from orientation.csv_download import csv_download
@@ -24,10 +25,10 @@ def _acting_organisation_id(person) -> int:
     return membership.organisation_id if membership is not None else person.organisation_id
 
 
-def _load(person_id: int, allowed, purpose: str):
+def _load(person_id: int, allowed):
     person = queries.get_person(person_id)
     permissions.require(allowed(current_user, person))
-    log_person_access(current_user, person, purpose, organisation=_acting_organisation_id(person))
+    person_accessed(person, organisation=_acting_organisation_id(person))
     return person
 
 
@@ -55,8 +56,9 @@ def _journal_rows(entries):
 
 
 @login_required
+@logs_person_access(kind="rgpd.journal")
 def journal(person_id: int):
-    person = _load(person_id, permissions.can_view_journal, "rgpd.journal")
+    person = _load(person_id, permissions.can_view_journal)
     db.session.commit()
     return render_template(
         "rgpd/journal.html",
@@ -83,8 +85,9 @@ JOURNAL_COLUMNS = [
 
 
 @login_required
+@logs_person_access(kind="rgpd.journal_csv")
 def journal_csv(person_id: int):
-    person = _load(person_id, permissions.can_view_journal, "rgpd.journal_csv")
+    person = _load(person_id, permissions.can_view_journal)
     db.session.commit()
     return csv_download(
         _journal_rows(queries.journal(person.id, limit=None)), JOURNAL_COLUMNS, f"journal-personne-{person.id}.csv"
@@ -166,8 +169,9 @@ def export_json(person_id: int):
 
 
 @login_required
+@logs_person_access(kind="rgpd.shared")
 def shared(person_id: int):
-    person = _load(person_id, permissions.can_view_shared, "rgpd.shared")
+    person = _load(person_id, permissions.can_view_shared)
     db.session.commit()
     return render_template(
         "rgpd/shared.html",
@@ -182,8 +186,9 @@ def shared(person_id: int):
 
 @login_required
 @redisplay_on_csrf_error
+@logs_person_access(kind="rgpd.erase")
 def erase(person_id: int):
-    person = _load(person_id, permissions.can_erase, "rgpd.erase")
+    person = _load(person_id, permissions.can_erase)
     form = EraseForm()
     refusal = erasure.refusal_reason(person)
     if refusal is None and form.validate_on_submit():
