@@ -76,6 +76,10 @@ class BaseForm(FlaskForm):
         return errors
 
 
+class EmptyForm(BaseForm):
+    """A form with only the CSRF token, for POST-only actions (logout, removals…)."""
+
+
 CSRF_MESSAGE = (
     "Le formulaire a expiré ou n'a pas pu être vérifié (jeton de sécurité manquant). "
     "Vos saisies ont été conservées : vérifiez-les et envoyez à nouveau."

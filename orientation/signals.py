@@ -59,7 +59,29 @@ person_anonymised = _signals.signal(
     """,
 )
 
+consent_withdrawn = _signals.signal(
+    "consent-withdrawn",
+    doc="""A person withdrew a consent: what rested on it must stop.
+
+    sender: the `Consent` (its `withdrawn_at` already set and flushed);
+    kwargs: `user` — who recorded the withdrawal.
+    Return: how many orientations (or other tracked objects) the receiver stopped, or None.
+    Sent by `people.operations.withdraw_consent`, in the transaction of the withdrawal.
+    """,
+)
+
 # --- offers --------------------------------------------------------------------------------------
+
+user_roles = _signals.signal(
+    "user-roles",
+    doc="""Roles an area gives a user, beyond the accounts' own (`coordinator`): e.g. `cpam` for a member of
+    a CPAM organisation — the roles `MFA_REQUIRED_ROLES` speaks of.
+
+    sender: the `User`;
+    kwargs: none.
+    Return: a set of role names, or None.
+    """,
+)
 
 menu_items = _signals.signal(
     "menu-items",

@@ -27,6 +27,7 @@ from orientation.health import bp as health_bp
 from orientation.main.blueprint import bp as main_bp
 from orientation.notifications.blueprint import bp as notifications_bp
 from orientation.organisations.blueprint import bp as organisations_bp
+from orientation.organisations.blueprint import invitations_bp
 from orientation.people.blueprint import bp as people_bp
 from orientation.pilotage.blueprint import bp as pilotage_bp
 from orientation.referrals.blueprint import bp as referrals_bp
@@ -100,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
         main_bp,
         auth_bp,
         organisations_bp,
+        invitations_bp,
         health_bp,
         notifications_bp,
         directory_bp,

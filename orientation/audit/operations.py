@@ -12,8 +12,10 @@ import contextvars
 from contextlib import contextmanager
 
 from flask import has_request_context, request
+from flask_login import current_user
 
 from orientation import clock
+from orientation.acting import current_membership
 from orientation.audit.models import AuditAction, PersonAccessLog
 from orientation.extensions import db
 
@@ -51,10 +53,6 @@ def current_actor() -> tuple[int | None, int | None]:
     """(user id, acting organisation id) of the request, or (None, None) for the system."""
     if not has_request_context():
         return None, None
-    from flask_login import current_user
-
-    from orientation.auth.session import current_membership
-
     if not getattr(current_user, "is_authenticated", False):
         return None, None
     membership = current_membership()

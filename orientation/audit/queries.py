@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from orientation.auth.models import User
 from orientation.extensions import db
-from orientation.organisations.models import Organisation
+
+# The journals name accounts and structures by their tables, not their models: the audit area sits
+# below the areas whose acts it records (auth, organisations) and imports none of them.
+_users = sa.table("users", sa.column("id"), sa.column("first_name"), sa.column("last_name"))
+_organisations = sa.table("organisations", sa.column("id"), sa.column("name"))
 
 
 def names(user_ids: set[int], organisation_ids: set[int]) -> tuple[dict[int, str], dict[int, str]]:
@@ -15,7 +18,7 @@ def names(user_ids: set[int], organisation_ids: set[int]) -> tuple[dict[int, str
         {
             row.id: f"{row.first_name} {row.last_name}"
             for row in db.session.execute(
-                sa.select(User.id, User.first_name, User.last_name).where(User.id.in_(user_ids))
+                sa.select(_users.c.id, _users.c.first_name, _users.c.last_name).where(_users.c.id.in_(user_ids))
             )
         }
         if user_ids
@@ -24,7 +27,7 @@ def names(user_ids: set[int], organisation_ids: set[int]) -> tuple[dict[int, str
     organisations = (
         dict(
             db.session.execute(
-                sa.select(Organisation.id, Organisation.name).where(Organisation.id.in_(organisation_ids))
+                sa.select(_organisations.c.id, _organisations.c.name).where(_organisations.c.id.in_(organisation_ids))
             ).all()
         )
         if organisation_ids

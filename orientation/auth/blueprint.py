@@ -45,7 +45,6 @@ bp.add_url_rule(
     _limit("RATELIMIT_PASSWORD_RESET")(views.reset_password),
     methods=["GET", "POST"],
 )
-bp.add_url_rule("/invitation/<token>", "accept_invitation", views.accept_invitation, methods=["GET", "POST"])
 bp.add_url_rule("/organisation-courante", "switch_organisation", views.switch_organisation, methods=["POST"])
 bp.add_url_rule("/compte/securite", "security", account_views.security)
 bp.add_url_rule("/compte/securite/mot-de-passe", "change_password", account_views.change_password, methods=["POST"])

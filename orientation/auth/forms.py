@@ -5,7 +5,15 @@ from wtforms.validators import EqualTo, ValidationError
 
 from orientation.audit.models import SecurityEventKind
 from orientation.auth.passwords import password_problem
-from orientation.forms import BaseForm, UrlFilters, email_address, max_length, required, strip
+from orientation.forms import (
+    BaseForm,
+    EmptyForm,  # noqa: F401 (read from here by the areas above the accounts)
+    UrlFilters,
+    email_address,
+    max_length,
+    required,
+    strip,
+)
 
 
 class LoginForm(BaseForm):
@@ -48,10 +56,6 @@ class AcceptInvitationForm(NewPasswordMixin, BaseForm):
         description="12 caractères au minimum. Une phrase de passe facile à retenir est idéale.",
         validators=[required(), max_length(200)],
     )
-
-
-class EmptyForm(BaseForm):
-    """A form with only the CSRF token, for POST-only actions (logout, removals…)."""
 
 
 class SwitchOrganisationForm(BaseForm):

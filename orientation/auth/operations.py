@@ -11,7 +11,7 @@ from orientation.auth.models import User
 from orientation.auth.tokens import make_password_reset_token
 from orientation.db import utcnow
 from orientation.extensions import db
-from orientation.mail import queue_mail
+from orientation.notifications.mail import queue_mail
 
 
 def normalise_email(email: str) -> str:

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from flask import current_app
 
+from orientation import signals
 from orientation.auth.models import User
 
 
 def roles_of(user: User) -> set[str]:
-    """The roles MFA_REQUIRED_ROLES speaks of: "coordinator", "cpam" (member of a CPAM organisation)."""
-    from orientation.cpam.permissions import cpam_organisation_ids
-
+    """The roles MFA_REQUIRED_ROLES speaks of: "coordinator", and those other areas give (`signals.user_roles`:
+    "cpam", member of a CPAM organisation)."""
     roles = set()
     if user.is_coordinator:
         roles.add("coordinator")
-    if cpam_organisation_ids(user):
-        roles.add("cpam")
+    for _receiver, given in signals.user_roles.send(user):
+        roles |= set(given or ())
     return roles
 
 

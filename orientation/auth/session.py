@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import current_app, flash, g, jsonify, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from orientation import clock
+from orientation.acting import CURRENT_MEMBERSHIP_KEY, current_membership  # noqa: F401 (read from here too)
 from orientation.audit import security
 from orientation.audit.models import SecurityEventKind
 from orientation.auth.models import User
 from orientation.extensions import db
-from orientation.organisations.models import Membership
 
-CURRENT_MEMBERSHIP_KEY = "membership_id"
+if TYPE_CHECKING:
+    from orientation.organisations.models import Membership
 
 
 def load_user(user_id: str) -> User | None:
@@ -24,19 +27,6 @@ def load_user(user_id: str) -> User | None:
     if user is None or not user.active or user.session_version != int(version_part):
         return None
     return user
-
-
-def current_membership() -> Membership | None:
-    """The membership the user acts through (chosen in the header when they have several)."""
-    if "current_membership" in g:
-        return g.current_membership
-    membership = None
-    if current_user.is_authenticated and current_user.memberships:
-        wanted = session.get(CURRENT_MEMBERSHIP_KEY)
-        membership = next((m for m in current_user.memberships if m.id == wanted), None)
-        membership = membership or current_user.memberships[0]
-    g.current_membership = membership
-    return membership
 
 
 def choose_membership(user: User, membership_id: int) -> Membership | None:

@@ -11,7 +11,6 @@ from orientation.audit import security
 from orientation.audit.models import SecurityEventKind
 from orientation.auth import mfa, operations, proconnect, throttling
 from orientation.auth.forms import (
-    AcceptInvitationForm,
     EmptyForm,
     EnrolTotpForm,
     LoginForm,
@@ -34,8 +33,6 @@ from orientation.auth.tokens import InvalidToken, user_from_password_reset_token
 from orientation.csrf import redisplay_on_csrf_error
 from orientation.db import as_id
 from orientation.extensions import db
-from orientation.organisations import operations as organisation_operations
-from orientation.organisations.queries import get_invitation_by_token
 from orientation.urls import safe_next_url
 
 LOGIN_FAILED = "Adresse e-mail ou mot de passe incorrect."
@@ -205,32 +202,6 @@ def reset_password(token: str):
         flash("Votre mot de passe a été modifié. Vous pouvez vous connecter.", "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form), 400 if form.errors else 200
-
-
-@redisplay_on_csrf_error
-def accept_invitation(token: str):
-    invitation = get_invitation_by_token(token)
-    problem = organisation_operations.invitation_problem(invitation)
-    if problem:
-        return render_template("auth/invalid_link.html", message=problem), 400
-    existing = operations.get_user_by_email(invitation.email)
-    form = EmptyForm() if existing else AcceptInvitationForm()
-    form.email_for_policy = invitation.email
-    if form.validate_on_submit():
-        user = organisation_operations.accept_invitation(
-            invitation,
-            existing,
-            first_name=getattr(form, "first_name", None) and form.first_name.data,
-            last_name=getattr(form, "last_name", None) and form.last_name.data,
-            password=getattr(form, "password", None) and form.password.data,
-        )
-        db.session.commit()
-        choose_membership(user, user.memberships[-1].id)
-        flash(f"Bienvenue ! Vous avez rejoint {invitation.organisation.name}.", "success")
-        return continue_login(user, "invitation", "")
-    return render_template(
-        "auth/accept_invitation.html", form=form, invitation=invitation, existing=existing
-    ), 400 if form.errors else 200
 
 
 @login_required

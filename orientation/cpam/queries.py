@@ -31,8 +31,8 @@ from orientation.extensions import db
 from orientation.paging import Page
 from orientation.people.catalogue import NeedCode
 from orientation.people.models import Need, NeedStatus, Person
-from orientation.pilotage.queries import SMALL_COUNT, protect  # hidden from those who are not CPAM members
 from orientation.referrals.models import Orientation, orientation_needs
+from orientation.small_counts import SMALL_COUNT, protect  # hidden from those who are not CPAM members
 from orientation.territory.models import Commune, Epci
 
 PER_PAGE = 20

@@ -7,6 +7,11 @@ from orientation.cpam.permissions import can_file_saisine, can_view_queue, cpam_
 from orientation.signals import HomeCard, MenuItem
 
 
+@signals.user_roles.connect
+def _roles(user):
+    return {"cpam"} if cpam_organisation_ids(user) else None
+
+
 @signals.menu_items.connect
 def _menu(user, membership=None):
     is_cpam = bool(cpam_organisation_ids(user))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from orientation.auth.forms import EmptyForm
 from orientation.extensions import db
+from orientation.forms import EmptyForm
 from orientation.notifications import operations, permissions, queries
 from orientation.notifications.channels import mask_recipient
 from orientation.notifications.models import OutboxMessage

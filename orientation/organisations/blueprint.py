@@ -5,6 +5,9 @@ from flask import Blueprint
 from orientation.organisations import signals, views  # noqa: F401 (signals: connects the area's receivers)
 
 bp = Blueprint("organisations", __name__, url_prefix="/structures")
+# The link of an invitation e-mail: joining a structure (and, for a newcomer, creating the account).
+invitations_bp = Blueprint("invitations", __name__)
+invitations_bp.add_url_rule("/invitation/<token>", "accept", views.accept_invitation, methods=["GET", "POST"])
 
 bp.add_url_rule("/", "list", views.list_organisations)
 bp.add_url_rule("/nouvelle", "create", views.edit_organisation, methods=["GET", "POST"])

@@ -13,7 +13,7 @@ from orientation.auth.models import User
 from orientation.auth.tokens import new_opaque_token
 from orientation.db import utcnow
 from orientation.extensions import db
-from orientation.mail import queue_mail
+from orientation.notifications.mail import queue_mail
 from orientation.organisations.models import Invitation, Membership, MembershipRole, Organisation
 from orientation.organisations.queries import count_managers
 
@@ -56,7 +56,7 @@ def invite_member(
         organisation=organisation,
         detail={"role": role.value, "coordinator": bool(grants_coordinator)},
     )
-    link = url_for("auth.accept_invitation", token=token, _external=True)
+    link = url_for("invitations.accept", token=token, _external=True)
     queue_mail(
         email,
         "invitation",

@@ -5,7 +5,10 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from orientation.auth.forms import EmptyForm
+from orientation.auth import operations as auth_operations
+from orientation.auth.forms import AcceptInvitationForm, EmptyForm
+from orientation.auth.session import choose_membership
+from orientation.auth.views import continue_login
 from orientation.csrf import redisplay_on_csrf_error
 from orientation.extensions import db
 from orientation.organisations import operations, permissions, queries
@@ -137,3 +140,29 @@ def notification_preference(organisation_id: int):
         db.session.commit()
         flash("Les préférences d'e-mail de la structure sont enregistrées.", "success")
     return redirect(url_for("organisations.members", organisation_id=organisation.id))
+
+
+@redisplay_on_csrf_error
+def accept_invitation(token: str):
+    invitation = queries.get_invitation_by_token(token)
+    problem = operations.invitation_problem(invitation)
+    if problem:
+        return render_template("auth/invalid_link.html", message=problem), 400
+    existing = auth_operations.get_user_by_email(invitation.email)
+    form = EmptyForm() if existing else AcceptInvitationForm()
+    form.email_for_policy = invitation.email
+    if form.validate_on_submit():
+        user = operations.accept_invitation(
+            invitation,
+            existing,
+            first_name=getattr(form, "first_name", None) and form.first_name.data,
+            last_name=getattr(form, "last_name", None) and form.last_name.data,
+            password=getattr(form, "password", None) and form.password.data,
+        )
+        db.session.commit()
+        choose_membership(user, user.memberships[-1].id)
+        flash(f"Bienvenue ! Vous avez rejoint {invitation.organisation.name}.", "success")
+        return continue_login(user, "invitation", "")
+    return render_template(
+        "auth/accept_invitation.html", form=form, invitation=invitation, existing=existing
+    ), 400 if form.errors else 200

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from orientation import clock
+from orientation import clock, signals
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
 from orientation.people.catalogue import DETAILS, NeedCode
@@ -52,28 +52,16 @@ def record_consent(
 def withdraw_consent(consent: Consent, *, user, note: str | None = None) -> int:
     """Withdraw: pending orientations under this consent stop, receivers no longer see shared data.
 
-    Returns how many orientations were cancelled (by the system, reason "consent withdrawn").
+    Returns how many orientations were cancelled (by the system, reason "consent withdrawn"): the
+    referrals area stops them on `signals.consent_withdrawn`.
     """
-    from orientation.referrals import lifecycle
-    from orientation.referrals.queries import list_pending_orientations_of_consent
-
     if consent.withdrawn_at is not None:
         raise PeopleError("Ce consentement a déjà été retiré.")
     consent.withdrawn_at = clock.now()
     consent.withdrawn_by_id = user.id
     consent.withdrawal_note = note or None
     db.session.flush()
-    stopped = 0
-    for orientation in list_pending_orientations_of_consent(consent.id):
-        lifecycle.transition(
-            orientation,
-            lifecycle.OrientationStatus.CANCELLED,
-            actor=None,
-            reason=lifecycle.Reason.CONSENT_WITHDRAWN,
-            note="Consentement retiré par la personne.",
-        )
-        stopped += 1
-    return stopped
+    return sum(stopped or 0 for _receiver, stopped in signals.consent_withdrawn.send(consent, user=user))
 
 
 def add_needs(

@@ -22,7 +22,6 @@ from orientation.people.forms import (
     WithdrawConsentForm,
 )
 from orientation.people.models import Consent, NeedStatus
-from orientation.referrals import queries as referral_queries
 
 
 def _acting_organisation_id() -> int:
@@ -84,15 +83,10 @@ def edit_person(person_id: int | None = None):
 def show(person_id: int):
     person = _load(person_id)
     db.session.commit()  # before loading what the page shows (a commit expires it all)
-    orientations = referral_queries.list_orientations_of_person(person.id)
-    timeline = referral_queries.person_timeline(person.id, orientations)
     return render_template(
         "people/show.html",
         person=person,
-        orientations=orientations,
-        timeline=timeline,
         volets=list(Volet),
-        needs_orientations=referral_queries.needs_in_orientations(person.id),
         withdraw_form=WithdrawConsentForm(),
         close_form=CloseNeedForm(),
         valid_consent=person.valid_consent(),

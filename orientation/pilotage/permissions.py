@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from flask import abort
 
 from orientation.auth.models import User
+from orientation.cpam.permissions import cpam_organisation_ids
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,6 @@ def scope_for(user: User, membership) -> Scope | None:
 
 
 def sees_mas_dashboard(user: User) -> bool:
-    from orientation.cpam.permissions import cpam_organisation_ids
-
     return user.is_authenticated and bool(cpam_organisation_ids(user))
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
 
+from orientation.cpam.models import CaseOutcome, CaseStage, MasCase, MasTeam, MedecinTraitantDeclaration
 from orientation.directory.models import Service
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
@@ -23,10 +24,10 @@ from orientation.people.catalogue import NeedCode
 from orientation.people.models import Need, NeedStatus, Person
 from orientation.pilotage.models import MEASURES, DeclineFact, DelayFact, DelayKind, Level, OrientationFact
 from orientation.referrals.lifecycle import REASON_LABELS, Outcome, Reason
-from orientation.referrals.models import ServiceObtained
+from orientation.referrals.models import Orientation, ServiceObtained, orientation_needs
+from orientation.small_counts import MASKED, SMALL_COUNT, Masked, mask, protect  # noqa: F401 (also read from here)
 from orientation.territory.models import Commune, Epci
 
-SMALL_COUNT = 5
 RESPONSIVENESS_MINIMUM = 10  # orientations a service must have received before its card shows its figures
 
 
@@ -76,39 +77,6 @@ def conditions(model, filters: Filters, *dimensions: str) -> list:
         if value is not None and value != "":
             found.append(column == value)
     return found
-
-
-def mask(count: int | None) -> int | None:
-    """Hide 1 to 4: a small count could point at a person."""
-    if count is None:
-        return None
-    return count if count == 0 or count >= SMALL_COUNT else None
-
-
-class Masked(str):
-    """A count hidden only so that a small one cannot be worked out from the total (secondary suppression)."""
-
-
-MASKED = Masked("masqué")
-
-
-def protect(values: list[int]) -> list[int | None | Masked]:
-    """The cells of one column whose rows add up to a published total.
-
-    Small counts are hidden (None); then, while fewer than two cells are hidden or the hidden ones
-    hold fewer than SMALL_COUNT orientations together (the total minus the shown cells would give
-    them away), the smallest other non-zero count is hidden too (MASKED).
-    """
-    cells: list[int | None | Masked] = [mask(value) for value in values]
-    hidden = [index for index, cell in enumerate(cells) if cell is None]
-    while hidden and (len(hidden) < 2 or sum(values[index] for index in hidden) < SMALL_COUNT):
-        candidates = [index for index, cell in enumerate(cells) if isinstance(cell, int) and cell > 0]
-        if not candidates:  # then the total itself is small, hence hidden
-            break
-        smallest = min(candidates, key=lambda index: values[index])
-        cells[smallest] = MASKED
-        hidden.append(smallest)
-    return cells
 
 
 def share(numerator: int, denominator: int) -> float | None:
@@ -458,9 +426,6 @@ def sante_figures(filters: Filters) -> SanteFigures:
     With a receiving structure (a manager's "reçues"): the MAS cases of its teams, and the médecin
     traitant needs oriented to it; with a sending structure: the cases it filed and its own people's needs.
     """
-    from orientation.cpam.models import CaseOutcome, CaseStage, MasCase, MasTeam, MedecinTraitantDeclaration
-    from orientation.referrals.models import Orientation, orientation_needs
-
     done_values = [outcome.value for outcome in CaseOutcome if outcome.care_done]
     case_where = [*_month_bounds(filters, MasCase.filed_at), *_person_filters(filters, MasCase.commune_code)]
     if filters.sender_id:

@@ -1,7 +1,39 @@
 """What the referrals area offers the layout: its menu entries and home cards."""
 
 from orientation import signals
+from orientation.referrals import lifecycle, queries
 from orientation.signals import HomeCard, MenuItem
+
+
+@signals.consent_withdrawn.connect
+def _stop_orientations_of_consent(consent, user):
+    """Pending orientations under a withdrawn consent stop: cancelled by the system."""
+    stopped = 0
+    for orientation in queries.list_pending_orientations_of_consent(consent.id):
+        lifecycle.transition(
+            orientation,
+            lifecycle.OrientationStatus.CANCELLED,
+            actor=None,
+            reason=lifecycle.Reason.CONSENT_WITHDRAWN,
+            note="Consentement retiré par la personne.",
+        )
+        stopped += 1
+    return stopped
+
+
+def person_orientations(person) -> dict:
+    """The referrals part of a person's file: their orientations, the timeline, and which needs are oriented."""
+    orientations = queries.list_orientations_of_person(person.id)
+    return {
+        "orientations": orientations,
+        "timeline": queries.person_timeline(person.id, orientations),
+        "needs_orientations": queries.needs_in_orientations(person.id),
+    }
+
+
+@signals.template_helpers.connect
+def _helpers(app):
+    return {"person_orientations": person_orientations}
 
 
 @signals.menu_items.connect

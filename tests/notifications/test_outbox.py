@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from orientation import clock
 from orientation.extensions import db
-from orientation.mail import queue_mail
 from orientation.notifications import channels, delivery, preferences
+from orientation.notifications.mail import queue_mail
 from orientation.notifications.models import Channel, MessageStatus, OutboxMessage, SubjectType
 from orientation.notifications.operations import cancel_messages, enqueue_message
 from orientation.notifications.tasks import deliver_message, send_digests, sweep_outbox

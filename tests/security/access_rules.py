@@ -123,7 +123,7 @@ RULES: dict[str, Rule] = {
         form="PasswordResetForm",
         data=NEW_PASSWORD,
     ),
-    "auth.accept_invitation": Rule(
+    "invitations.accept": Rule(
         EVERYONE,
         EVERYONE,
         anonymous=PUBLIC,
