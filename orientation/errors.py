@@ -8,6 +8,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from orientation.api.problems import http_problem
 from orientation.csrf import handle_csrf_error
 from orientation.extensions import db
 
@@ -40,8 +41,6 @@ def _wants_json() -> bool:
 
 def render_error(code: int, error: HTTPException | None = None):
     if request.path.startswith("/api/"):  # the partner API answers application/problem+json
-        from orientation.api.problems import http_problem
-
         return http_problem(code, error)
     title, message = MESSAGES.get(code, MESSAGES[500])
     if _wants_json():

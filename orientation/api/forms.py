@@ -6,6 +6,7 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from orientation.api.models import Scope
+from orientation.api.webhooks import url_problem
 from orientation.directory.forms import MultiCheckboxField
 from orientation.forms import BaseForm
 
@@ -34,8 +35,6 @@ class CreateWebhookForm(BaseForm):
     )
 
     def validate_url(self, field):
-        from orientation.api.webhooks import url_problem
-
         problem = url_problem(field.data or "")
         if problem:
             raise ValidationError(problem)

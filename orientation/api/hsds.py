@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from orientation.directory.models import Service, Structure
+from orientation.directory.models import Capacity, Service, Structure
 from orientation.directory.thematiques import thematique_label, thematique_labels
 
 HSDS_VERSION = "3.0"
@@ -210,8 +210,6 @@ def _schedules(service: Service) -> list[dict]:
 
 
 def _status(service: Service) -> str:
-    from orientation.directory.models import Capacity
-
     return "temporarily closed" if service.capacity is Capacity.FULL and service.accepts_orientations else "active"
 
 

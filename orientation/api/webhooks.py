@@ -27,9 +27,13 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from orientation.api.models import WebhookEndpoint
+from orientation.api.queries import all_active_webhooks
+from orientation.extensions import db
 from orientation.notifications import channels, delivery, preferences, rendering
 from orientation.notifications.models import Channel, SubjectType
 from orientation.notifications.operations import enqueue_messages, message_values
+from orientation.referrals.lifecycle import OrientationStatus
+from orientation.referrals.models import Appointment, Orientation, OrientationEvent
 
 TEMPLATE = "orientation_event"
 EVENT_TYPE = "orientation.status_changed"
@@ -87,9 +91,6 @@ def _forget(session: Session) -> None:
 
 def active_webhooks(organisation_ids: set[int]) -> list[WebhookEndpoint]:
     """The active endpoints of these organisations; all of them read once per transaction (a few rows)."""
-    from orientation.api.queries import all_active_webhooks
-    from orientation.extensions import db
-
     info = db.session().info
     if _CACHE not in info:
         info[_CACHE] = all_active_webhooks()
@@ -98,8 +99,6 @@ def active_webhooks(organisation_ids: set[int]) -> list[WebhookEndpoint]:
 
 def enqueue_orientation_event(orientation, event) -> None:
     """Called by the referrals notifications after each transition (same transaction)."""
-    from orientation.referrals.lifecycle import OrientationStatus
-
     organisations = {orientation.sender_organisation_id}
     if event.from_status is not OrientationStatus.DRAFT or event.to_status is not OrientationStatus.CANCELLED:
         organisations.add(orientation.receiver_organisation_id)  # not a draft the receiver never saw
@@ -172,8 +171,6 @@ def _signed(event_type: str, payload: dict, endpoint: WebhookEndpoint) -> dict:
 
 @rendering.register_context_builder(APPOINTMENT_TEMPLATE)
 def _appointment_context(context: dict, session: Session) -> dict:
-    from orientation.referrals.models import Appointment, Orientation
-
     endpoint = _signing_endpoint(session, context["endpoint_id"])
     appointment = session.get(Appointment, context["appointment_id"])
     if appointment is None:
@@ -199,8 +196,6 @@ def _appointment_context(context: dict, session: Session) -> dict:
 
 @rendering.register_context_builder(TEMPLATE)
 def _event_context(context: dict, session: Session) -> dict:
-    from orientation.referrals.models import Orientation, OrientationEvent
-
     endpoint = _signing_endpoint(session, context["endpoint_id"])
     event = session.get(OrientationEvent, context["event_id"])
     if event is None:
@@ -228,7 +223,6 @@ def disabled_endpoint(message) -> str | None:
     """A webhook disabled (or deleted) after the event is not called any more."""
     if message.channel != "webhook":
         return None
-    from orientation.extensions import db
 
     with Session(bind=db.engine, join_transaction_mode="create_savepoint") as session:
         endpoint = session.get(WebhookEndpoint, message.subject_id)

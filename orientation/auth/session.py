@@ -11,7 +11,9 @@ from orientation import clock
 from orientation.acting import CURRENT_MEMBERSHIP_KEY, current_membership  # noqa: F401 (read from here too)
 from orientation.audit import security
 from orientation.audit.models import SecurityEventKind
+from orientation.auth.mfa import new_totp_secret
 from orientation.auth.models import User
+from orientation.auth.permissions import is_mfa_required
 from orientation.extensions import db
 
 if TYPE_CHECKING:
@@ -60,8 +62,6 @@ def start_session(user: User, *, method: str = "password", renewal: bool = False
 
 def begin_login(user: User, *, method: str, next_url: str = "") -> str | None:
     """First factor passed. Return the step still owed ("code" or "enrol"), or None once logged in."""
-    from orientation.auth.permissions import is_mfa_required
-
     step = "code" if user.has_totp else "enrol" if is_mfa_required(user) else None
     if step is None:
         start_session(user, method=method)
@@ -109,8 +109,6 @@ def end_session() -> None:
 def enrolment_secret(user: User) -> str:
     """The TOTP secret shown to this user until a code confirms it; never handed to another account
     that logs in later in the same browser."""
-    from orientation.auth.mfa import new_totp_secret
-
     pending = session.get(ENROL_SECRET_KEY)
     if not (isinstance(pending, dict) and pending.get("user") == user.id and pending.get("secret")):
         pending = {"user": user.id, "secret": new_totp_secret()}
@@ -150,8 +148,6 @@ _OPEN_WITHOUT_SECOND_FACTOR = {"auth.enrol_totp", "auth.logout", "auth.logout_ev
 
 def _require_second_factor():
     """A role that requires a second factor (given after the login, or by an invitation) gets it first."""
-    from orientation.auth.permissions import is_mfa_required
-
     if current_user.has_totp or request.endpoint in _OPEN_WITHOUT_SECOND_FACTOR or not is_mfa_required(current_user):
         return None
     if request.path.startswith("/api/"):

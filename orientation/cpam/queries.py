@@ -27,6 +27,8 @@ from orientation.cpam.models import (
     RenouncementReason,
 )
 from orientation.directory.models import Service
+from orientation.directory.queries import list_services_accepting_orientations
+from orientation.directory.thematiques import Volet
 from orientation.extensions import db
 from orientation.paging import Page
 from orientation.people.catalogue import NeedCode
@@ -173,9 +175,6 @@ def list_services(ids) -> list[Service]:
 
 def practitioner_choices() -> list[Service]:
     """Santé services of the directory (centres de santé départementaux, MSP…), for the search step."""
-    from orientation.directory.queries import list_services_accepting_orientations
-    from orientation.directory.thematiques import Volet
-
     return list_services_accepting_orientations(Volet.SANTE)
 
 

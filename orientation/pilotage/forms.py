@@ -6,7 +6,7 @@ from wtforms import SelectField
 
 from orientation.directory.thematiques import Volet
 from orientation.forms import BaseForm
-from orientation.pilotage.queries import Filters
+from orientation.pilotage.queries import Filters, month_label
 
 MAP_INDICATORS = {
     "sent": "Orientations envoyées",
@@ -36,8 +36,6 @@ class FiltersForm(BaseForm):
     indicateur = SelectField("Indicateur de la carte", choices=list(MAP_INDICATORS.items()))
 
     def fill_choices(self, *, months, epcis, communes, senders, receivers, services) -> None:
-        from orientation.pilotage.queries import month_label
-
         month_choices = [(month, month_label(month)) for month in months]
         self.debut.choices = [("", "Depuis le début")] + month_choices
         self.fin.choices = [("", "Jusqu'à aujourd'hui")] + month_choices

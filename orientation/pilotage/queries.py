@@ -23,10 +23,12 @@ from orientation.organisations.models import Organisation
 from orientation.people.catalogue import NeedCode
 from orientation.people.models import Need, NeedStatus, Person
 from orientation.pilotage.models import MEASURES, DeclineFact, DelayFact, DelayKind, Level, OrientationFact
+from orientation.pilotage.refresh import month_of
 from orientation.referrals.lifecycle import REASON_LABELS, Outcome, Reason
 from orientation.referrals.models import Orientation, ServiceObtained, orientation_needs
 from orientation.small_counts import MASKED, SMALL_COUNT, Masked, mask, protect  # noqa: F401 (also read from here)
 from orientation.territory.models import Commune, Epci
+from orientation.territory.queries import list_communes, list_epcis
 
 RESPONSIVENESS_MINIMUM = 10  # orientations a service must have received before its card shows its figures
 
@@ -398,8 +400,6 @@ def open_needs_by_volet(filters: Filters) -> list[Figure]:
 
 
 def _month_bounds(filters: Filters, column) -> list:
-    from orientation.pilotage.refresh import month_of
-
     found = []
     if filters.start:
         found.append(month_of(column) >= filters.start)
@@ -522,8 +522,6 @@ def filter_choices(organisation_id: int | None) -> dict:
 
     Each list reads the smallest level that has its dimension (an index-only scan, not the detail).
     """
-    from orientation.territory.queries import list_communes, list_epcis
-
     fact = OrientationFact
 
     def distinct(column, level: Level, *where):

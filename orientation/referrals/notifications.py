@@ -20,7 +20,9 @@ from orientation.notifications.models import SubjectType
 from orientation.notifications.operations import cancel_messages, enqueue_messages, message_values
 from orientation.notifications.preferences import register_recipient_check
 from orientation.organisations.models import Membership, Organisation
+from orientation.people.models import ContactPreference
 from orientation.referrals.lifecycle import OrientationStatus, Side
+from orientation.referrals.models import Appointment, AppointmentStatus
 
 S = OrientationStatus
 REMINDER_SUBJECT = SubjectType.ORIENTATION_REMINDER  # cancelled when the orientation moves
@@ -170,8 +172,6 @@ def person_contact_refusal(message) -> str | None:
     """
     if message.subject_type != SubjectType.APPOINTMENT:
         return None
-    from orientation.people.models import ContactPreference
-    from orientation.referrals.models import Appointment, AppointmentStatus
 
     with Session(bind=db.engine, join_transaction_mode="create_savepoint") as session:
         appointment = session.get(Appointment, message.subject_id)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from orientation import clock
 from orientation.directory.models import Service
+from orientation.directory.queries import list_services_accepting_orientations
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
 from orientation.paging import Page
@@ -318,6 +319,4 @@ def person_timeline(person_id: int, orientations: list[Orientation] | None = Non
 
 
 def list_redirect_choices(volet: Volet) -> list[Service]:
-    from orientation.directory.queries import list_services_accepting_orientations
-
     return list_services_accepting_orientations(volet)
