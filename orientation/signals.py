@@ -15,6 +15,22 @@ Two kinds of signals:
   so nothing leaves for a change that is rolled back); their return values are ignored;
 - **offers** — each receiver returns an item, a list of items or None; the caller collects them with
   `collect()` and renders them in the order of their `order` key (never in connection order).
+
+An area adds a menu entry (a home card, an action on a person's file, a handler…) in its own
+`signals.py`, with the same predicate its permissions module uses::
+
+    @signals.menu_items.connect
+    def _menu(user, membership=None):
+        if can_view_something(user, membership):
+            return MenuItem(85, "area.endpoint", "Libellé")  # between « Renoncement » (80) and « Pilotage » (90)
+        return None
+
+and its `blueprint.py` imports that module (`from orientation.area import signals, views  # noqa: F401`).
+Orders in use — menu: 10 Accueil, 20 Annuaire, 30 Personnes, 40/50 Orientations reçues/envoyées,
+60 File MAS, 70 Signalements santé, 80 Renoncement aux soins, 90 Pilotage, then the « Gestion » group:
+100 Structures et comptes, 110 Messages en échec, 120 Journal de sécurité, 130 API de la structure,
+140 Journal des accès aux fiches; home cards: 10 directory, 20 people, 30/40 referrals, 50/60 cpam,
+70 pilotage.
 """
 
 from __future__ import annotations

@@ -92,7 +92,9 @@ def _edges() -> dict[tuple[str, str], list[str]]:
         for imported, line in _imports(path):
             target = _unit(imported)
             if target != source:
-                edges[source, target].append(f"{path.relative_to(PACKAGE.parent)}:{line}")
+                place = f"{path.relative_to(PACKAGE.parent)}:{line}"
+                if place not in edges[source, target]:
+                    edges[source, target].append(place)
     return edges
 
 
