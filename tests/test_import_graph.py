@@ -8,8 +8,8 @@ their annotations; the ORM resolves relationships by name through its registry).
 Layers (STYLE.md, « One of each »):
 - the bottom: top-level helper modules (`orientation/db.py`, `extensions.py`, `clock.py`,
   `signals.py`…) import no area;
-- lower areas (auth, organisations, territory, audit, notifications, directory) never import a
-  higher one; they learn what happens above them through `orientation.signals`;
+- lower areas (auth, organisations, territory, audit, notifications, directory, and the follow-up
+  engine) never import a higher one; they learn what happens above them through `orientation.signals`;
 - higher areas (people, referrals, cpam, rgpd, pilotage, api, and the pages of main and attachments);
 - the composition root (the package's `create_app`, `web.py` that registers the blueprints, the
   error pages, the command line, the demo data, `models.py` that gathers the metadata) may import
@@ -25,10 +25,10 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "orientation"
 
-LOWER = {"auth", "organisations", "territory", "audit", "notifications", "directory"}
+LOWER = {"auth", "organisations", "territory", "audit", "notifications", "directory", "followups"}
 HIGHER = {"people", "referrals", "cpam", "rgpd", "pilotage", "api", "main", "attachments"}
-COMPOSITION = {"orientation", "orientation.web", "orientation.errors", "orientation.cli", "orientation.demo"}
-COMPOSITION |= {"orientation.models"}
+COMPOSITION = {"orientation", "orientation.web", "orientation.errors", "orientation.cli", "orientation.models"}
+COMPOSITION |= {"orientation.demo", "demo"}  # the demo data, a module or a package
 
 
 def _module_name(path: Path) -> str:
