@@ -67,11 +67,12 @@ appointment_changed = _signals.signal(
 
 person_anonymised = _signals.signal(
     "person-anonymised",
-    doc="""A person's file was anonymised (inactivity) — the row stays, its personal data is gone.
+    doc="""People's files were anonymised (inactivity, or an erasure that must keep the figures) — the
+    rows stay, their personal data is gone; other areas forget what they keep about them.
 
-    sender: the person's id (int);
+    sender: the ids of these people (a list of int, one batch);
     kwargs: none.
-    Sent by `rgpd.anonymise`, in the transaction of the anonymisation.
+    Sent by `rgpd.anonymise.anonymise_people`, in the transaction of the anonymisation.
     """,
 )
 

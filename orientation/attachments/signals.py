@@ -7,6 +7,7 @@ from orientation import signals
 from orientation.attachments import permissions
 from orientation.attachments.forms import AttachmentForm
 from orientation.attachments.models import OrientationAttachment
+from orientation.attachments.operations import delete_files, person_attachments
 from orientation.extensions import db
 
 
@@ -22,6 +23,12 @@ def orientation_documents(orientation) -> dict:
         )
     )
     return {"items": items, "form": AttachmentForm() if permissions.can_add(current_user, orientation) else None}
+
+
+@signals.person_anonymised.connect
+def _forget_files(person_ids):
+    """The documents attached to an anonymised person's orientations lose their bytes and names."""
+    delete_files(list(db.session.scalars(person_attachments(person_ids))))
 
 
 @signals.template_helpers.connect

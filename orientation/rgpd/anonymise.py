@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from orientation import clock
+from orientation import clock, signals
 from orientation.audit.models import AuditAction
 from orientation.audit.operations import log_person_event
 from orientation.extensions import db
@@ -49,9 +49,7 @@ def anonymise_people(person_ids: list[int], *, purpose: str, user=None, organisa
             values.update(anonymised_at=now, updated_at=now)
         if values:
             db.session.execute(sa.update(table).where(rows).values(values))
-    from orientation.attachments.operations import delete_files, person_attachments
-
-    delete_files(list(db.session.scalars(person_attachments(ids))))
+    signals.person_anonymised.send(ids)  # the attached documents' files go (attachments/signals.py)
     for person_id in ids:
         log_person_event(person_id, AuditAction.ANONYMISE, user=user, organisation=organisation, purpose=purpose)
     db.session.flush()
