@@ -3,6 +3,7 @@
 from flask import Blueprint, current_app
 
 from orientation.directory import signals, views  # noqa: F401 (signals: connects the area's receivers)
+from orientation.directory.thematiques import enumeration, thematique_label
 from orientation.extensions import account_or_address_key, limiter
 
 bp = Blueprint("directory", __name__, url_prefix="/annuaire")
@@ -22,14 +23,10 @@ bp.add_url_rule(
 
 @bp.app_template_global("thematique_label")
 def _thematique_label(code: str) -> str:
-    from orientation.directory.thematiques import thematique_label
-
     return thematique_label(code)
 
 
 @bp.app_template_filter("directory_label")
 def _directory_label(value: str, enumeration_name: str) -> str:
     """The French label of a data·inclusion code ("en-presentiel" → "En présentiel")."""
-    from orientation.directory.thematiques import enumeration
-
     return enumeration(enumeration_name).get(value, value)

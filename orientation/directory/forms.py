@@ -24,6 +24,7 @@ from orientation.directory.models import Capacity, Frais, ServiceType
 from orientation.directory.queries import MAX_DISTANCE_KM, SearchParams
 from orientation.directory.text import MAX_QUERY_LENGTH
 from orientation.directory.thematiques import Volet, enumeration, oriented_thematique_choices
+from orientation.extensions import db
 from orientation.followups import overrides
 from orientation.followups.rules import service_delays
 from orientation.forms import BaseForm, email_address, max_length, required, strip
@@ -263,8 +264,6 @@ class ServiceForm(BaseForm):
             )
 
     def validate_zone_eligibilite(self, field):
-        from orientation.extensions import db
-
         unknown = [
             code
             for code in _zone_codes(field.data)

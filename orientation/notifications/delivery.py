@@ -299,7 +299,7 @@ def sweep(limit: int | None = None) -> int:
     session.commit()
     if not ids:
         return 0
-    from orientation.notifications.operations import dispatch
+    from orientation.notifications.operations import dispatch  # operations imports this module: read when used
 
     if not dispatch(list(ids)):  # broker still down: forget the hand-over so the next sweep retries
         session.execute(
@@ -343,7 +343,7 @@ def _digest_context(context: dict, session: Session) -> dict:
 
 def send_digests() -> int:
     """Group the held messages of each (digest_key, recipient) into one "digest" e-mail."""
-    from orientation.notifications.operations import enqueue_message
+    from orientation.notifications.operations import enqueue_message  # operations imports this module
 
     session = db.session
     now = clock.now()

@@ -165,7 +165,7 @@ def dispatch(message_ids: list[int]) -> bool:
         return True
     config = current_app.config
     if config.get("NOTIFICATIONS_DELIVER_INLINE"):
-        from orientation.notifications.delivery import deliver_in_new_session
+        from orientation.notifications.delivery import deliver_in_new_session  # delivery imports this module
 
         deliver_in_new_session(message_ids)
         return True
