@@ -331,7 +331,7 @@ def transition(
         outcome=outcome,
         redirect_service_id=redirect_service_id,
     )
-    from orientation.referrals.notifications import notify_transition
+    from orientation.referrals.notifications import notify_transition  # notifications imports this module
 
     notify_transition(orientation, event)  # the other side learns it: the closed loop
     return event
