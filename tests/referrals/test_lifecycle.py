@@ -88,7 +88,8 @@ def test_transition_table(world, from_status, to_status, actor_name):
 
 
 @pytest.mark.parametrize(
-    ("pair", "rule"), [(pair, rule) for pair, rule in TRANSITIONS.items() if rule.reasons], ids=lambda value: str(value)
+    ("pair", "rule"),
+    [pytest.param(pair, rule, id=f"{pair[0]}-{pair[1]}") for pair, rule in TRANSITIONS.items() if rule.reasons],
 )
 def test_reason_is_required_and_checked(world, pair, rule):
     from_status, to_status = pair
