@@ -75,3 +75,21 @@ def test_only_refused_logins_count_against_the_address(make, app, monkeypatch):
     guesser = FormClient(app.test_client())
     statuses = [guesser.submit("/connexion", {"email": "x@test.fr", "password": "x"}).status_code for _ in range(4)]
     assert statuses == [401, 401, 401, 429]
+
+
+def test_each_app_keeps_counting_in_its_own_storage(app, database_url, browser_client):
+    """A second app without Redis (a command, a test) must not move the web app's counters into memory."""
+    from limits.storage import MemoryStorage, RedisStorage
+
+    from orientation import create_app
+    from orientation.extensions import limiter
+    from tests.conftest import testing_config
+
+    other = create_app(testing_config(database_url, REDIS_URL=None, RATELIMIT_STORAGE_URI="memory://"))
+    with other.app_context():
+        assert isinstance(limiter.storage, MemoryStorage)
+    with app.app_context():
+        assert isinstance(limiter.storage, RedisStorage)
+    browser_client.submit("/connexion", {"email": "personne@test.fr", "password": "x"})
+    prefix = app.config["RATELIMIT_KEY_PREFIX"]
+    assert redis.Redis.from_url(REDIS_URL).keys(f"*{prefix}*"), "the web app's counters stay in Redis"
