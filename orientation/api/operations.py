@@ -21,6 +21,7 @@ from orientation.referrals import operations as referral_operations
 from orientation.referrals.lifecycle import STATUS_FROM_FHIR, OrientationStatus
 from orientation.referrals.models import Orientation
 from orientation.statemachine import TransitionRefused
+from orientation.territory.models import Commune
 
 # ---- tokens and webhooks (managers, in the UI) ----------------------------------------------------
 
@@ -145,7 +146,6 @@ def _person_for(caller, body: dict) -> Person:
 
 
 def _known_commune(code: str) -> bool:
-    from orientation.territory.models import Commune
 
     return db.session.get(Commune, code) is not None
 

@@ -58,7 +58,8 @@ from orientation.referrals import lifecycle
 from orientation.referrals import operations as referral_operations
 from orientation.referrals.lifecycle import OrientationStatus as S
 from orientation.referrals.lifecycle import Outcome, Reason
-from orientation.referrals.models import SharedField, Urgency
+from orientation.referrals.models import Orientation, SharedField, Urgency, orientation_needs
+from orientation.referrals.notifications import sender_recipients
 from orientation.statemachine import lock
 from orientation.territory.models import Commune
 
@@ -484,7 +485,6 @@ def _finish(case: MasCase, user, outcome: CaseOutcome, reason: str | None) -> No
 
 
 def tell_detector_outcome(case: MasCase) -> None:
-    from orientation.referrals.notifications import sender_recipients
 
     orientation = case.orientation
     rows = [
@@ -551,7 +551,6 @@ def declare_medecin_traitant(need: Need, *, user, organisation_id: int) -> Medec
         raise MasRefused("Ce besoin n'est pas « Pas de médecin traitant ».")
     if not need.status.is_open:
         raise MasRefused("Ce besoin est déjà clôturé.")
-    from orientation.referrals.models import Orientation, orientation_needs
 
     orientation = db.session.scalar(
         sa.select(Orientation)

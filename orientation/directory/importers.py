@@ -20,6 +20,7 @@ from pathlib import Path
 import jsonschema
 
 from orientation.directory.models import Frais, Service, ServiceThematique, ServiceType, ServiceZone, Structure
+from orientation.directory.text import normalise
 from orientation.directory.thematiques import DATA_DIR
 from orientation.extensions import db
 from orientation.territory.models import Commune
@@ -388,7 +389,6 @@ def _split(value: str | None) -> list[str]:
 
 
 def _slug(label: str) -> str:
-    from orientation.directory.text import normalise
 
     return re.sub(r"[^a-z0-9]+", "-", normalise(label)).strip("-")[:80]
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from orientation.db import TimestampMixin, enum_type, utcnow
+from orientation.directory.text import normalise
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
 from orientation.people.catalogue import DETAILS, NeedCode
@@ -94,7 +95,6 @@ class NeedStatus(enum.StrEnum):
 
 def name_key(first_name: str, last_name: str) -> str:
     """Accent- and case-insensitive key of a name, for the duplicate warning."""
-    from orientation.directory.text import normalise
 
     return f"{normalise(last_name)}|{normalise(first_name)}"[:250]
 

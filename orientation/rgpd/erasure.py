@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from orientation import clock
+from orientation.attachments.operations import delete_files, person_attachments
 from orientation.audit.models import AuditAction
 from orientation.audit.operations import log_person_event
 from orientation.cpam.models import CaseStage, MasCase
@@ -26,6 +27,7 @@ from orientation.personal_data import personal_data_map
 from orientation.referrals.lifecycle import ONGOING_STATUSES, UNDECIDED_STATUSES, OrientationStatus
 from orientation.referrals.models import Orientation
 from orientation.rgpd.anonymise import anonymise_people
+from orientation.rgpd.retention import months_before
 
 ERASURE_PURPOSE = "rgpd.erasure"
 
@@ -81,7 +83,6 @@ def _legal_hold_until(person: Person):
     last_closed = db.session.scalar(sa.select(sa.func.max(MasCase.closed_at)).where(MasCase.person_id == person.id))
     if not months or last_closed is None:
         return None
-    from orientation.rgpd.retention import months_before
 
     # The hold ends `months` after the closure: it runs while the closure is more recent than `months` ago.
     if last_closed <= months_before(clock.now(), months):
@@ -126,7 +127,6 @@ def erase_person(person: Person, *, user, organisation=None) -> ErasureResult:
         )
         anonymise_people([person_id], purpose=ERASURE_PURPOSE, user=user, organisation=organisation)
         return ErasureResult(deleted=False)
-    from orientation.attachments.operations import delete_files, person_attachments
 
     delete_files(list(db.session.scalars(person_attachments([person_id]))))
     db.session.execute(sa.delete(Orientation).where(Orientation.person_id == person_id))  # drafts only
