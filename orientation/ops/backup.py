@@ -205,6 +205,9 @@ def backup(engine: sa.Engine, database_url: str, attachments_folder: Path, desti
     try:
         manifest, warnings = _write_backup(engine, database_url, Path(attachments_folder), partial, started)
         partial.rename(final)
+    except OSError as error:  # disk full, permissions: the partial folder goes, the message stays
+        shutil.rmtree(partial, ignore_errors=True)
+        raise BackupError(f"écriture impossible dans {partial} : {error}") from error
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise

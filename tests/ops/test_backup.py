@@ -149,6 +149,34 @@ def test_a_missing_document_and_a_damaged_dump_are_reported(source, fresh_databa
     assert result.exit_code == 1 and "database.dump est altéré" in result.output
 
 
+def test_a_document_without_its_file_is_reported_at_backup_and_at_restore(source, fresh_database, tmp_path):
+    url = source.config["SQLALCHEMY_DATABASE_URI"]
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    lost = "0f" * 16
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO orientation_attachments (orientation_id, organisation_id, filename, content_type, size,"
+                " storage_key, created_at) SELECT orientation_id, organisation_id, 'perdu.pdf', content_type, size,"
+                " :key, created_at FROM orientation_attachments ORDER BY id LIMIT 1"
+            ),
+            {"key": lost},
+        )
+    try:
+        result = source.test_cli_runner().invoke(args=["ops", "backup", str(tmp_path / "sauvegardes")])
+        assert result.exit_code == 0, result.output
+        assert "Attention : 1 document(s) enregistré(s) en base sans fichier" in result.output and lost in result.output
+        (folder,) = (tmp_path / "sauvegardes").iterdir()
+        result = source.test_cli_runner().invoke(
+            args=["ops", "restore-check", str(folder), "--target-url", fresh_database("lost")]
+        )
+        assert result.exit_code == 1 and f"document sans fichier dans la sauvegarde : {lost}" in result.output
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.text("DELETE FROM orientation_attachments WHERE storage_key = :key"), {"key": lost})
+        engine.dispose()
+
+
 def test_the_restore_check_refuses_a_database_that_is_not_empty(source, tmp_path):
     folder = _backup(source, tmp_path / "sauvegardes")
     result = source.test_cli_runner().invoke(
