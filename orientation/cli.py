@@ -1,4 +1,4 @@
-"""`flask` commands: territory, first coordinator; the areas' groups (directory, demo, rgpd) are registered here."""
+"""`flask` commands: territory, first coordinator; the groups of the areas (directory, demo, rgpd, ops)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,10 @@ def register_commands(app: Flask) -> None:
     from orientation.rgpd.cli import rgpd_cli
 
     app.cli.add_command(rgpd_cli)
+
+    from orientation.ops.cli import ops_cli
+
+    app.cli.add_command(ops_cli)
 
 
 territory_cli = AppGroup("territory", help="Référentiel territorial (communes, EPCI).")

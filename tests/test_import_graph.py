@@ -10,7 +10,8 @@ Layers (STYLE.md, « One of each »):
   `signals.py`…) import no area;
 - lower areas (auth, organisations, territory, audit, notifications, directory, and the follow-up
   engine) never import a higher one; they learn what happens above them through `orientation.signals`;
-- higher areas (people, referrals, cpam, rgpd, pilotage, api, and the pages of main and attachments);
+- higher areas (people, referrals, cpam, rgpd, pilotage, api, the pages of main and attachments, and ops,
+  the operations that read every area: backups, metrics);
 - the composition root (the package's `create_app`, `web.py` that registers the blueprints, the
   error pages, the command line, the demo data, `models.py` that gathers the metadata) may import
   anything, and nothing in an area imports it.
@@ -26,7 +27,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "orientation"
 
 LOWER = {"auth", "organisations", "territory", "audit", "notifications", "directory", "followups"}
-HIGHER = {"people", "referrals", "cpam", "rgpd", "pilotage", "api", "main", "attachments"}
+HIGHER = {"people", "referrals", "cpam", "rgpd", "pilotage", "api", "main", "attachments", "ops"}
 COMPOSITION = {"orientation", "orientation.web", "orientation.errors", "orientation.cli", "orientation.models"}
 COMPOSITION |= {"orientation.demo", "demo"}  # the demo data, a module or a package
 

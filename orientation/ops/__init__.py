@@ -1,0 +1,1 @@
+"""Operations: backups and their restore check, metrics for monitoring."""
