@@ -4,14 +4,14 @@ Every value the code ever wrote is in the enum (notifications.models.SubjectType
 pass the constraint as they are; the longest value has 20 characters.
 
 Revision ID: 0018_outbox_subject_type
-Revises: 0016_state_machine_versions
+Revises: 0017_state_machine_versions
 Create Date: 2026-12-07
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = '0018_outbox_subject_type'
-down_revision = '0016_state_machine_versions'
+down_revision = '0017_state_machine_versions'
 branch_labels = None
 depends_on = None
 

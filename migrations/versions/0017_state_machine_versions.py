@@ -1,16 +1,14 @@
 """state machines: a version on MAS cases and appointments (optimistic concurrency), appointment events
 
-Numbered 0016 (the state-machine step of issue 14) but applied after 0017, which landed first.
-
-Revision ID: 0016_state_machine_versions
-Revises: 0017_follow_up_settings
+Revision ID: 0017_state_machine_versions
+Revises: 0016_follow_up_settings
 Create Date: 2026-12-07
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0016_state_machine_versions'
-down_revision = '0017_follow_up_settings'
+revision = '0017_state_machine_versions'
+down_revision = '0016_follow_up_settings'
 branch_labels = None
 depends_on = None
 

@@ -5,14 +5,14 @@ Replaces the claims of the two former engines — `orientation_reminders`, `appo
 occurrence: the value of the timestamp the rule counts from), and the delay columns of `services`
 by `service_follow_up_settings` (one row per service and overridden delay). Existing values move.
 
-Revision ID: 0017_follow_up_settings
+Revision ID: 0016_follow_up_settings
 Revises: 0015_service_change_indexes
 Create Date: 2026-12-07
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0017_follow_up_settings'
+revision = '0016_follow_up_settings'
 down_revision = '0015_service_change_indexes'
 branch_labels = None
 depends_on = None
