@@ -98,6 +98,9 @@ class BaseConfig:
             "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": redis_timeout, "socket_timeout": redis_timeout},
             # /healthz asks the broker at most once in this many seconds per process (0: every call).
             "HEALTH_BROKER_CACHE_SECONDS": float(os.environ.get("HEALTH_BROKER_CACHE_SECONDS", "5")),
+            # GET /metrics (Prometheus) answers only `Authorization: Bearer <METRICS_TOKEN>`; without a
+            # token, only development requests from localhost (production and tests refuse everyone).
+            "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", ""),
             # HTTP hardening: HSTS (production), extra image sources of the CSP (map tiles).
             "HSTS_SECONDS": _env_int("HSTS_SECONDS", 0),
             "CSP_IMG_SOURCES": _env_list("CSP_IMG_SOURCES", "https://tile.openstreetmap.org"),

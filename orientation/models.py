@@ -17,6 +17,7 @@ from orientation.cpam.models import (  # noqa: F401
 )
 from orientation.directory.models import Service, ServiceThematique, ServiceZone, Structure  # noqa: F401
 from orientation.followups.models import SentFollowUp  # noqa: F401
+from orientation.heartbeats import OpsHeartbeat  # noqa: F401
 from orientation.notifications.models import OutboxMessage  # noqa: F401
 from orientation.organisations.models import Invitation, Membership, Organisation  # noqa: F401
 from orientation.people.models import Consent, Need, Person  # noqa: F401

@@ -26,6 +26,7 @@ from orientation.directory.blueprint import bp as directory_bp
 from orientation.health import bp as health_bp
 from orientation.main.blueprint import bp as main_bp
 from orientation.notifications.blueprint import bp as notifications_bp
+from orientation.ops.blueprint import bp as ops_bp
 from orientation.organisations.blueprint import bp as organisations_bp
 from orientation.organisations.blueprint import invitations_bp
 from orientation.people.blueprint import bp as people_bp
@@ -103,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
         organisations_bp,
         invitations_bp,
         health_bp,
+        ops_bp,
         notifications_bp,
         directory_bp,
         people_bp,

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from celery import Celery
 
 from orientation.config import sql_broker_url
@@ -52,6 +53,36 @@ def test_worker_starts_and_answers_a_ping(database_url, tmp_path):
         assert any(f"ping-{os.getpid()}@" in name for reply in replies for name in reply)
     finally:
         _stop(process)
+
+
+@pytest.mark.worker
+@pytest.mark.no_db_transaction
+def test_a_worker_writes_its_heartbeat_and_removes_it_at_a_clean_stop(app, database_url):
+    name = f"worker:beating-{os.getpid()}@test"
+    process = subprocess.Popen(
+        [CELERY, "-A", "worker", "worker", "--pool=solo", "--loglevel=INFO", "-n", f"beating-{os.getpid()}@test"],
+        cwd=ROOT,
+        env=_env(database_url),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    engine = sa.create_engine(database_url)
+    query = sa.text("SELECT last_run_at FROM ops_heartbeats WHERE name = :name")
+    try:
+        beat = None
+        deadline = time.monotonic() + 60
+        while beat is None and time.monotonic() < deadline:
+            assert process.poll() is None, process.stdout.read()
+            time.sleep(0.5)
+            with engine.connect() as connection:
+                beat = connection.execute(query, {"name": name}).scalar()
+        assert beat is not None, "no heartbeat row written by the worker"
+    finally:
+        _stop(process)
+    with engine.connect() as connection:
+        assert connection.execute(query, {"name": name}).scalar() is None
+    engine.dispose()
 
 
 @pytest.mark.worker

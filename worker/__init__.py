@@ -4,7 +4,10 @@ This module is the one place where the worker's Flask app is built and where eve
 schedule is declared (see `worker.schedule`).
 """
 
+from celery import signals
+
 from orientation import create_app
+from orientation.heartbeats import WorkerHeartbeat
 from worker.schedule import BEAT_SCHEDULE
 
 flask_app = create_app()
@@ -19,3 +22,20 @@ app.autodiscover_tasks(
     ],
     force=True,
 )
+
+
+_heartbeat = None
+
+
+@signals.worker_ready.connect
+def _start_heartbeat(sender=None, **_kwargs):
+    """Each worker writes `worker:<hostname>` every 30 s (orientation.heartbeats), read by /metrics."""
+    global _heartbeat
+    _heartbeat = WorkerHeartbeat(flask_app.config["SQLALCHEMY_DATABASE_URI"], sender.hostname)
+    _heartbeat.start()
+
+
+@signals.worker_shutdown.connect
+def _stop_heartbeat(**_kwargs):
+    if _heartbeat is not None:
+        _heartbeat.stop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from orientation import heartbeats
 from orientation.extensions import db
 from orientation.followups.sweep import run_sweep
 
@@ -12,7 +13,8 @@ from orientation.followups.sweep import run_sweep
 def sweep() -> dict[str, int]:
     """One sweep of every rule, one commit; idempotent (claims), so overlapping runs do no harm."""
     try:
-        report = run_sweep()
+        with heartbeats.beat("followups.sweep"):  # its age shows a stopped beat
+            report = run_sweep()
         db.session.commit()
     except Exception:
         db.session.rollback()

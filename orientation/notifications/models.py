@@ -83,6 +83,7 @@ class OutboxMessage(db.Model):
     __table_args__ = (
         sa.Index("ix_outbox_messages_status_not_before", "status", "not_before"),
         sa.Index("ix_outbox_messages_subject", "subject_type", "subject_id"),
+        sa.Index("ix_outbox_messages_sent_at", "sent_at"),  # deliveries of the last hour (ops metrics)
         sa.Index(
             "ix_outbox_messages_held_digest_key",
             "digest_key",

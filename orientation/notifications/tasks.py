@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from orientation import heartbeats
+from orientation.extensions import db
 from orientation.notifications import delivery
 
 
@@ -23,7 +25,10 @@ def deliver_message(message_id: int) -> None:
 
 @shared_task(name="notifications.sweep_outbox", ignore_result=True)
 def sweep_outbox() -> int:
-    return delivery.sweep()
+    with heartbeats.beat("notifications.sweep_outbox"):  # its age shows a stopped beat
+        handed_over = delivery.sweep()
+    db.session.commit()  # the heartbeat (the sweep committed its own work)
+    return handed_over
 
 
 @shared_task(name="notifications.send_digests", ignore_result=True)

@@ -99,6 +99,8 @@ RULES: dict[str, Rule] = {
     # -- public pages
     "health.healthz": Rule(EVERYONE, anonymous=PUBLIC),
     "health.ready": Rule(EVERYONE, anonymous=PUBLIC),
+    # Prometheus: the bearer of METRICS_TOKEN only (unset in tests: refused to everyone, as in production).
+    "ops.metrics": Rule(**TOKEN_ONLY),
     "main.accessibility": Rule(EVERYONE, anonymous=PUBLIC),
     "static": Rule(EVERYONE, anonymous=PUBLIC, params={"filename": "filename"}),
     "auth.login": Rule(
