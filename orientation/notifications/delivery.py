@@ -13,7 +13,8 @@ Guarantees and their limits:
   hundred ms at most), and since the WAL is written in order a lost claim always goes with its
   lost outcome: the message is then sent again — the at-least-once case below, no new one.
 - A worker killed mid-send leaves the message "sending" with its claim; once the claim is older
-  than NOTIFICATIONS_CLAIM_TIMEOUT the sweep hands it out again. This is *at-least-once*: if the
+  than NOTIFICATIONS_CLAIM_TIMEOUT (40 s; a live worker renews the claims of its batch every
+  quarter of that) the sweep hands it out again. This is *at-least-once*: if the
   process died in the few milliseconds between the server's "250 OK" and our commit, the message is
   sent a second time (with the same Message-ID, which lets mail systems deduplicate). SMTP and SMS
   APIs offer no two-phase commit, so exactly-once is impossible; the window is kept to one UPDATE.
@@ -124,7 +125,49 @@ def deliver(message_ids: list[int], session: Session | None = None) -> dict[int,
     if not views:
         return {}
     with rendering.url_context():  # one request context for the batch (url_for in templates)
-        return {view.id: _deliver_one(session, view) for view in views}
+        return {view.id: _deliver_one(session, view) for view in _kept_claims(session, views)}
+
+
+def _kept_claims(session: Session, views: list[DeliveryView]) -> Iterator[DeliveryView]:
+    """The batch's messages one by one, renewing the claims of those still to send as time passes.
+
+    Claims are short (NOTIFICATIONS_CLAIM_TIMEOUT, 40 s) so that a dead worker's messages are taken
+    over within a minute; a live worker renews the claims of the rest of its batch every quarter of
+    that, before its next message. A claim found lost (this worker stalled longer than the timeout
+    and another took over) is not sent here: the other worker owns it. All the views of a batch
+    share one `claimed_at`, the claim's token, moved forward by each renewal.
+    """
+    every = timedelta(seconds=_setting("NOTIFICATIONS_CLAIM_TIMEOUT") / 4)
+    remaining = list(views)
+    while remaining:
+        now = clock.now()
+        if now - remaining[0].claimed_at >= every:
+            remaining = _renew_claims(session, remaining, now)
+            if not remaining:
+                return
+        yield remaining.pop(0)
+
+
+def _renew_claims(session: Session, views: list[DeliveryView], now: datetime) -> list[DeliveryView]:
+    """Move the claims of `views` to `now` if they still hold; committed. Returns the renewed views."""
+    held = set(
+        session.execute(
+            sa.update(OutboxMessage)
+            .where(
+                OutboxMessage.id.in_([view.id for view in views]),
+                OutboxMessage.status == MessageStatus.SENDING,
+                OutboxMessage.claimed_at == views[0].claimed_at,
+            )
+            .values(claimed_at=now)
+            .returning(OutboxMessage.id)
+            .execution_options(synchronize_session=False)
+        ).scalars()
+    )
+    session.commit()
+    for view in views:
+        if view.id not in held:
+            log.warning("outbox message %s: claim lost before sending, left to the worker that took it", view.id)
+    return [dataclasses.replace(view, claimed_at=now) for view in views if view.id in held]
 
 
 def deliver_in_new_session(message_ids: list[int]) -> dict[int, MessageStatus]:
@@ -280,13 +323,7 @@ def sweep(limit: int | None = None) -> int:
         .values(status=MessageStatus.CANCELLED, last_error="annulé : le moment de ce message est passé")
         .execution_options(synchronize_session=False)
     )
-    quiet_since = now - timedelta(seconds=_setting("NOTIFICATIONS_REQUEUE_AFTER"))
-    due = (
-        sa.select(OutboxMessage.id)
-        .where(claimable(now), sa.func.coalesce(OutboxMessage.queued_at, OutboxMessage.created_at) <= quiet_since)
-        .order_by(OutboxMessage.not_before)
-        .limit(limit)
-    )
+    due = sa.select(OutboxMessage.id).where(_to_hand_over(now)).order_by(OutboxMessage.not_before).limit(limit)
     due = due.with_for_update(skip_locked=True)  # two sweeps at once split the work
     ids = session.execute(due).scalars().all()
     if ids:
@@ -311,6 +348,50 @@ def sweep(limit: int | None = None) -> int:
         session.commit()
         return 0
     return len(ids)
+
+
+def _to_hand_over(now: datetime):
+    """What the sweep hands over: claimable messages that no live task is known to carry.
+
+    - pending and due, never handed over (`queued_at` null: a reminder whose time came, a retry that
+      came due, or a hand-over that failed because the broker was down — forgotten by
+      `forget_hand_over`): at once, whatever its age, so messages go out as soon as the broker is
+      back;
+    - sending with a stale claim (its worker died): at once, unless handed over since the claim;
+    - anything handed over longer than NOTIFICATIONS_REQUEUE_AFTER ago (a task lost by the broker).
+    A message handed over twice is still delivered once: its task claims it first.
+    """
+    requeue_before = now - timedelta(seconds=_setting("NOTIFICATIONS_REQUEUE_AFTER"))
+    stale = now - timedelta(seconds=_setting("NOTIFICATIONS_CLAIM_TIMEOUT"))
+    quiet = sa.or_(OutboxMessage.queued_at.is_(None), OutboxMessage.queued_at <= requeue_before)
+    return sa.or_(
+        sa.and_(OutboxMessage.status == MessageStatus.PENDING, OutboxMessage.not_before <= now, quiet),
+        sa.and_(
+            OutboxMessage.status == MessageStatus.SENDING,
+            OutboxMessage.claimed_at < stale,
+            sa.or_(quiet, OutboxMessage.queued_at < OutboxMessage.claimed_at),
+        ),
+    )
+
+
+def forget_hand_over(message_ids: list[int]) -> None:
+    """The broker refused these messages after their commit: mark them never handed over, so the
+    first sweep once the broker is back hands them over whatever their age (see `_to_hand_over`).
+
+    Runs in a session of its own (after the commit, the caller's cannot emit SQL); if the database
+    is unreachable too, they wait NOTIFICATIONS_REQUEUE_AFTER instead.
+    """
+    try:
+        with batch_session() as session:
+            session.execute(
+                sa.update(OutboxMessage)
+                .where(OutboxMessage.id.in_(message_ids), OutboxMessage.status == MessageStatus.PENDING)
+                .values(queued_at=None)
+                .execution_options(synchronize_session=False)
+            )
+            session.commit()
+    except sa.exc.SQLAlchemyError as error:
+        log.warning("outbox: %d failed hand-over(s) not recorded (%s)", len(message_ids), type(error).__name__)
 
 
 # ---- the daily digest ------------------------------------------------------------------------

@@ -108,6 +108,8 @@ def message_values(
         "not_before": not_before or now,
         "valid_until": valid_until,
         "created_at": now,
+        # Due now: handed to the worker after the commit (forgotten if the broker refuses it).
+        "queued_at": now if not deliver_as_digest and (not_before or now) <= now else None,
         "recipient_user_id": recipient_user_id,
         "subject_type": subject_type,
         "subject_id": subject_id,
@@ -152,7 +154,10 @@ def deliver_after_commit(message_id: int) -> None:
 
 
 def _dispatch_after_commit(message_ids: list[int]) -> None:
-    dispatch(message_ids)
+    if not dispatch(message_ids):  # broker down: the sweep hands them over as soon as it is back
+        from orientation.notifications.delivery import forget_hand_over  # delivery imports this module
+
+        forget_hand_over(message_ids)
 
 
 def dispatch(message_ids: list[int]) -> bool:

@@ -1,7 +1,7 @@
 """Celery tasks of the outbox: they take ids, and the outbox rows make them idempotent.
 
 Retries are not Celery countdowns: a transient failure puts the row back to pending with a later
-`not_before`, and `sweep_outbox` (every minute, see worker/schedule.py) hands it over when due.
+`not_before`, and `sweep_outbox` (every 15 s, see worker/schedule.py) hands it over when due.
 """
 
 from __future__ import annotations

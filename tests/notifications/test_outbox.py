@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from orientation import clock
 from orientation.extensions import db
-from orientation.notifications import channels, delivery, preferences
+from orientation.notifications import channels, delivery, operations, preferences
 from orientation.notifications.mail import queue_mail
 from orientation.notifications.models import Channel, MessageStatus, OutboxMessage, SubjectType
 from orientation.notifications.operations import cancel_messages, enqueue_message
@@ -97,6 +97,92 @@ def test_a_fresh_claim_is_respected_and_a_stale_one_is_taken_over(make, outbox, 
     assert len(outbox) == 1
     message = _reload(message)
     assert message.status is MessageStatus.SENT and message.attempts == 2
+
+
+def test_a_hand_over_the_broker_refused_is_retried_by_the_next_sweep_whatever_its_age(
+    make, outbox, monkeypatch, frozen_clock
+):
+    user = make.user()
+    db.session.commit()
+    monkeypatch.setattr(operations, "dispatch", lambda ids: False)  # the broker is down at commit
+    message = _hello(user, key="refused")
+    db.session.commit()
+    assert outbox == [] and _reload(message).queued_at is None  # the failed hand-over is remembered
+    monkeypatch.undo()  # the broker is back: the next sweep hands it over at once, not 5 minutes later
+    frozen_clock.advance(seconds=1)
+    assert sweep_outbox() == 1 and len(outbox) == 1
+    assert _reload(message).status is MessageStatus.SENT
+
+
+def test_a_message_handed_over_is_handed_over_again_only_after_the_requeue_delay(make, outbox, monkeypatch, app):
+    user = make.user()
+    db.session.commit()
+    with clock.frozen(clock.now()) as frozen:
+        monkeypatch.setattr(operations, "dispatch", lambda ids: True)  # accepted by the broker, then lost
+        message = _hello(user, key="lost-task")
+        db.session.commit()
+        frozen.advance(seconds=app.config["NOTIFICATIONS_REQUEUE_AFTER"] - 1)
+        assert sweep_outbox() == 0  # its task may still be waiting in the queue
+        monkeypatch.undo()
+        frozen.advance(seconds=2)
+        assert sweep_outbox() == 1
+    assert len(outbox) == 1 and _reload(message).status is MessageStatus.SENT
+
+
+def test_a_stale_claim_is_handed_over_once_not_at_every_sweep(make, outbox, monkeypatch, app):
+    user = make.user()
+    message = _hello(user, not_before=clock.now() + timedelta(minutes=1))
+    db.session.commit()
+    handed = []
+    monkeypatch.setattr(operations, "dispatch", lambda ids: handed.append(ids) or True)  # no worker takes it
+    with clock.frozen(clock.now() + timedelta(minutes=2)) as frozen:
+        delivery.claim(db.session, [message.id], clock.now())  # a worker that then dies
+        frozen.advance(seconds=app.config["NOTIFICATIONS_CLAIM_TIMEOUT"] - 1)
+        assert sweep_outbox() == 0  # its worker may still be alive
+        frozen.advance(seconds=2)
+        assert sweep_outbox() == 1 and sweep_outbox() == 0 and handed == [[message.id]]
+
+
+def test_a_long_batch_renews_its_claims_so_no_other_worker_takes_them(make, outbox, monkeypatch, app):
+    """Four messages at 15 s each: 60 s, longer than the claim timeout; every send holds a fresh claim."""
+    user = make.user()
+    messages = [_hello(user, key=f"long-{n}", not_before=clock.now() + timedelta(minutes=1)) for n in range(4)]
+    db.session.commit()
+    deliver_one = delivery._deliver_one
+    claim_ages = []
+
+    def slow(session, view):
+        frozen.advance(seconds=15)  # the send takes 15 s
+        claim_ages.append((clock.now() - view.claimed_at).total_seconds())
+        return deliver_one(session, view)
+
+    monkeypatch.setattr(delivery, "_deliver_one", slow)
+    with clock.frozen(clock.now() + timedelta(minutes=2)) as frozen:
+        assert set(delivery.deliver([m.id for m in messages]).values()) == {MessageStatus.SENT}
+    timeout = app.config["NOTIFICATIONS_CLAIM_TIMEOUT"]
+    assert len(claim_ages) == 4 and max(claim_ages) < timeout and sum(claim_ages) > timeout
+    assert len(outbox) == 4 and {_reload(m).attempts for m in messages} == {1}
+
+
+def test_a_claim_lost_while_stalled_is_left_to_the_worker_that_took_it(make, outbox, monkeypatch, app):
+    user = make.user()
+    first, second = (_hello(user, key=f"stalled-{n}", not_before=clock.now() + timedelta(minutes=1)) for n in range(2))
+    db.session.commit()
+    deliver_one = delivery._deliver_one
+    taken = []
+
+    def stalled(session, view):
+        status = deliver_one(session, view)
+        if not taken:  # this worker then hangs past the timeout; another takes the rest of its batch
+            frozen.advance(seconds=app.config["NOTIFICATIONS_CLAIM_TIMEOUT"] + 1)
+            taken.extend(delivery.claim(session, [second.id], clock.now()))
+        return status
+
+    monkeypatch.setattr(delivery, "_deliver_one", stalled)
+    with clock.frozen(clock.now() + timedelta(minutes=2)) as frozen:
+        assert delivery.deliver([first.id, second.id]) == {first.id: MessageStatus.SENT}
+    assert [view.id for view in taken] == [second.id] and len(outbox) == 1
+    assert _reload(second).status is MessageStatus.SENDING  # the other worker's to send
 
 
 def test_scheduled_reminder_is_found_by_the_sweep_when_due(make, outbox, frozen_clock):
