@@ -196,7 +196,7 @@ def statuses(app, ids: list[int]) -> dict[int, MessageStatus]:
 
 
 def sweep_until_sent(app, ids: list[int], seconds: float = 20, sweep_every: float = 0.3) -> dict[int, MessageStatus]:
-    """Run the sweep (as beat would, every minute — here faster) until every message is final."""
+    """Run the sweep (as beat would, every 15 s — here faster) until every message is final."""
     deadline = time.monotonic() + seconds
     final = {MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.CANCELLED}
     while True:
