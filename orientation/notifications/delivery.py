@@ -323,7 +323,12 @@ def sweep(limit: int | None = None) -> int:
         .values(status=MessageStatus.CANCELLED, last_error="annulé : le moment de ce message est passé")
         .execution_options(synchronize_session=False)
     )
-    due = sa.select(OutboxMessage.id).where(_to_hand_over(now)).order_by(OutboxMessage.not_before).limit(limit)
+    due = (
+        sa.select(OutboxMessage.id)
+        .where(_to_hand_over(now, everything=_broker_lost_its_tasks()))
+        .order_by(OutboxMessage.not_before)
+        .limit(limit)
+    )
     due = due.with_for_update(skip_locked=True)  # two sweeps at once split the work
     ids = session.execute(due).scalars().all()
     if ids:
@@ -350,7 +355,32 @@ def sweep(limit: int | None = None) -> int:
     return len(ids)
 
 
-def _to_hand_over(now: datetime):
+BROKER_MARKER = "orientation:outbox:broker-marker"
+
+
+def _broker_lost_its_tasks() -> bool:
+    """Whether the broker (Redis) was restarted without its data since the last sweep.
+
+    The sweep leaves a key in the broker's Redis; if it is gone, so are the tasks that Redis held
+    (no persistence, a new server): every pending message is then handed over at once instead of
+    after NOTIFICATIONS_REQUEUE_AFTER. Never raises: a broker that does not answer says no.
+    """
+    if _setting("NOTIFICATIONS_DELIVER_INLINE"):
+        return False
+    url = current_app.extensions["celery"].conf.broker_url or ""
+    if not url.startswith(("redis://", "rediss://")):  # the PostgreSQL broker loses nothing on a restart
+        return False
+    import redis  # only with a Redis broker
+
+    try:
+        client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+        with client:
+            return bool(client.set(BROKER_MARKER, "1", nx=True))
+    except redis.RedisError:
+        return False
+
+
+def _to_hand_over(now: datetime, *, everything: bool = False):
     """What the sweep hands over: claimable messages that no live task is known to carry.
 
     - pending and due, never handed over (`queued_at` null: a reminder whose time came, a retry that
@@ -358,12 +388,15 @@ def _to_hand_over(now: datetime):
       `forget_hand_over`): at once, whatever its age, so messages go out as soon as the broker is
       back;
     - sending with a stale claim (its worker died): at once, unless handed over since the claim;
-    - anything handed over longer than NOTIFICATIONS_REQUEUE_AFTER ago (a task lost by the broker).
+    - anything handed over longer than NOTIFICATIONS_REQUEUE_AFTER ago (a task lost by the broker),
+      or, `everything`, whenever it was handed over (the broker was restarted without its tasks).
     A message handed over twice is still delivered once: its task claims it first.
     """
     requeue_before = now - timedelta(seconds=_setting("NOTIFICATIONS_REQUEUE_AFTER"))
     stale = now - timedelta(seconds=_setting("NOTIFICATIONS_CLAIM_TIMEOUT"))
     quiet = sa.or_(OutboxMessage.queued_at.is_(None), OutboxMessage.queued_at <= requeue_before)
+    if everything:
+        quiet = sa.true()
     return sa.or_(
         sa.and_(OutboxMessage.status == MessageStatus.PENDING, OutboxMessage.not_before <= now, quiet),
         sa.and_(
