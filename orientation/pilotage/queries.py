@@ -27,6 +27,7 @@ from orientation.pilotage.refresh import month_of
 from orientation.referrals.lifecycle import REASON_LABELS, Outcome, Reason
 from orientation.referrals.models import Orientation, ServiceObtained, orientation_needs
 from orientation.small_counts import MASKED, SMALL_COUNT, Masked, mask, protect  # noqa: F401 (also read from here)
+from orientation.templating import MONTHS
 from orientation.territory.models import Commune, Epci
 from orientation.territory.queries import list_communes, list_epcis
 
@@ -323,25 +324,9 @@ def _unknown(dimension: str) -> str:
     )
 
 
-MONTHS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-
 def month_label(month: str) -> str:
     year, number = month.split("-")
-    return f"{MONTHS_FR[int(number) - 1]} {year}"
+    return f"{MONTHS[int(number) - 1]} {year}"
 
 
 def outcomes(counts: Counts) -> list[Figure]:
