@@ -45,12 +45,14 @@ def test_worker_starts_and_answers_a_ping(database_url, tmp_path):
     )
     try:
         client = Celery(broker=BROKER)
-        replies = []
+        answered = False
         deadline = time.monotonic() + 60
-        while not replies and time.monotonic() < deadline:
+        # Until this worker answers: another worker on the same Redis (a colleague's run) may answer first.
+        while not answered and time.monotonic() < deadline:
             assert process.poll() is None, process.stdout.read()
             replies = client.control.ping(timeout=1.0)
-        assert any(f"ping-{os.getpid()}@" in name for reply in replies for name in reply)
+            answered = any(f"ping-{os.getpid()}@" in name for reply in replies for name in reply)
+        assert answered, "the worker did not answer the ping within 60 s"
     finally:
         _stop(process)
 
