@@ -11,6 +11,7 @@ from orientation.auth.models import User
 from orientation.directory.text import normalise
 from orientation.extensions import db
 from orientation.organisations.models import Membership
+from orientation.paging import Page, within
 from orientation.people.models import Need, Person, name_key
 
 PAGE_SIZE = 50
@@ -24,18 +25,36 @@ def get_need(need_id: int) -> Need:
     return db.get_or_404(Need, need_id)
 
 
+def _people_of(organisation_id: int, search: str = ""):
+    """The organisation's files whose name holds every word searched (accents and case ignored)."""
+    statement = sa.select(Person).where(Person.organisation_id == organisation_id)
+    for word in normalise(search).split()[:5]:
+        statement = statement.where(Person.name_key.contains(word, autoescape=True))
+    return statement
+
+
 def list_people(organisation_id: int, search: str = "", limit: int = PAGE_SIZE) -> list[Person]:
     statement = (
-        sa.select(Person)
-        .where(Person.organisation_id == organisation_id)
+        _people_of(organisation_id, search)
         .order_by(Person.last_name, Person.first_name, Person.id)
         .limit(limit)
         .options(selectinload(Person.commune))
     )
-    words = normalise(search).split()
-    for word in words[:5]:
-        statement = statement.where(Person.name_key.contains(word, autoescape=True))
     return list(db.session.scalars(statement))
+
+
+def people_page(organisation_id: int, search: str = "", page: int | None = None) -> Page:
+    """One page of the list of files, with the total: every file is reachable, 50 at a time."""
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(_people_of(organisation_id, search).subquery()))
+    page = within(page, total, PAGE_SIZE)
+    statement = (
+        _people_of(organisation_id, search)
+        .order_by(Person.last_name, Person.first_name, Person.id)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+        .options(selectinload(Person.commune))
+    )
+    return Page(list(db.session.scalars(statement)), total, page, PAGE_SIZE)
 
 
 def find_duplicates(

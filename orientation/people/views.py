@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from orientation.audit.access import logs_person_access, person_accessed
 from orientation.auth.session import current_membership
 from orientation.csrf import redisplay_on_csrf_error
+from orientation.db import as_id
 from orientation.directory.queries import SearchParams, search_services
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
@@ -42,9 +43,8 @@ def list_people():
     organisation_id = _acting_organisation_id()
     form = PersonSearchForm(formdata=request.args)
     form.validate()
-    return render_template(
-        "people/list.html", form=form, people=queries.list_people(organisation_id, form.q.data or "")
-    )
+    result = queries.people_page(organisation_id, form.q.data or "", as_id(request.args.get("page")))
+    return render_template("people/list.html", form=form, result=result)
 
 
 @login_required
