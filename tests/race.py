@@ -19,10 +19,10 @@ from tests.conftest import create_database, drop_database, testing_config
 
 
 @contextmanager
-def committed_app(name: str) -> Iterator:
+def committed_app(name: str, **config) -> Iterator:
     """An app on a database of its own where every test commits (use with `no_db_transaction`)."""
     url = create_database(name)
-    app = create_app(testing_config(url))
+    app = create_app(testing_config(url, **config))
     with app.app_context():
         db.create_all()
         load_territory()

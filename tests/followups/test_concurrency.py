@@ -8,14 +8,13 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
-from orientation import clock, create_app
+from orientation import clock
 from orientation.extensions import db
 from orientation.followups.models import SentFollowUp
 from orientation.followups.sweep import run_sweep
 from orientation.notifications.models import OutboxMessage
 from orientation.referrals.lifecycle import OrientationStatus as S
-from orientation.territory.operations import load_territory
-from tests.conftest import create_database, drop_database, testing_config
+from tests import race
 from tests.referrals import builders as rb
 
 MONDAY = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # 9:00 in Paris
@@ -23,18 +22,9 @@ MONDAY = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # 9:00 in Paris
 
 @pytest.fixture(scope="module")
 def committed_app():
-    url = create_database("followups_concurrency")
     # Delivery is not what is tested (and would need the mail backend in two threads).
-    app = create_app(testing_config(url, NOTIFICATIONS_DELIVER_INLINE=False))
-    with app.app_context():
-        db.create_all()
-        load_territory()
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    drop_database(url)
+    with race.committed_app("followups_concurrency", NOTIFICATIONS_DELIVER_INLINE=False) as app:
+        yield app
 
 
 def _sweep(app, barrier, results):

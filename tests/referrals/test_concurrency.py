@@ -9,31 +9,21 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from orientation import clock, create_app
+from orientation import clock
 from orientation.extensions import db
 from orientation.referrals import lifecycle, operations
 from orientation.referrals.lifecycle import OrientationStatus as S
 from orientation.referrals.lifecycle import Reason
 from orientation.referrals.models import Appointment, AppointmentEvent, AppointmentStatus, Orientation, OrientationEvent
-from orientation.territory.operations import load_territory
-from tests.conftest import create_database, drop_database, testing_config
+from tests import race as race_module
 from tests.race import race
 from tests.referrals import builders as rb
 
 
 @pytest.fixture(scope="module")
 def committed_app():
-    url = create_database("referrals_concurrency")
-    app = create_app(testing_config(url))
-    with app.app_context():
-        db.create_all()
-        load_territory()
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    drop_database(url)
+    with race_module.committed_app("referrals_concurrency") as app:
+        yield app
 
 
 def _decide(app, orientation_id, user_id, to_status, barrier, results):
