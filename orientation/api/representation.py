@@ -139,7 +139,8 @@ def summary(orientation: Orientation, actor) -> dict:
         "closed_at": _iso(orientation.closed_at),
         "expires_at": _iso(orientation.expires_at),
         "requester": _organisation(orientation.sender_organisation),
-        "owner": _organisation(orientation.receiver_organisation),
+        "owner": {"id": orientation.receiver_organisation_id, "display": orientation.receiver_title},
+        "reception": orientation.reception.value,
         "focus": {
             "service_id": orientation.service_id,
             "hsds_service_id": hsds_id("service", orientation.service_id),

@@ -10,6 +10,7 @@ immutable AppointmentEvent. The chronologies show the appointment's own `status_
 
 from __future__ import annotations
 
+from orientation.referrals.lifecycle import Side, actor_email, actor_user_id, sides_of
 from orientation.referrals.models import Appointment, AppointmentEvent, AppointmentStatus
 from orientation.statemachine import InvalidTransition, Machine, Move, Rule, TransitionConflict, TransitionForbidden
 
@@ -69,23 +70,22 @@ class AppointmentMachine(Machine):
         )
 
     def check(self, move: Move) -> None:
-        actor = move.actor
-        receiver_id = move.obj.orientation.receiver_organisation_id
-        if actor is None or receiver_id not in {m.organisation_id for m in actor.memberships}:
+        if move.actor is None or Side.RECEIVER not in sides_of(move.obj.orientation, move.actor):
             raise TransitionForbidden(
                 "Seule la structure destinataire fixe et suit les rendez-vous.",
                 "Only the receiving organisation sets and follows appointments.",
             )
 
     def values(self, move: Move) -> dict:
-        return {"status_changed_by_id": move.actor.id, "status_changed_at": move.at}
+        return {"status_changed_by_id": actor_user_id(move.actor), "status_changed_at": move.at}
 
     def event(self, move: Move, version: int) -> AppointmentEvent:
         return AppointmentEvent(
             appointment_id=move.obj.id,
             orientation_id=move.obj.orientation_id,
             at=move.at,
-            actor_user_id=move.actor.id,
+            actor_user_id=actor_user_id(move.actor),
+            actor_email=actor_email(move.actor),
             from_status=move.from_state,
             to_status=move.to_state,
             version=version,

@@ -32,7 +32,13 @@ from orientation.people.models import ContactPreference
 from orientation.referrals import lifecycle
 from orientation.referrals.lifecycle import CLOSED_STATUSES, Reason
 from orientation.referrals.lifecycle import OrientationStatus as S
-from orientation.referrals.models import Appointment, AppointmentStatus, Orientation, ServiceFollowUpSetting
+from orientation.referrals.models import (
+    Appointment,
+    AppointmentStatus,
+    Orientation,
+    Reception,
+    ServiceFollowUpSetting,
+)
 from orientation.referrals.notifications import (
     REMINDER_SUBJECT,
     members_of,
@@ -98,6 +104,11 @@ def _users(users, organisation_id: int) -> list[Recipient]:
 
 
 def receiver_members(orientation: Orientation) -> list[Recipient]:
+    """Whoever works the receiving side: the members, the address reached by link, or the sender."""
+    if orientation.reception is Reception.LINK:
+        return [Recipient("email", orientation.receiver_email)]
+    if orientation.reception is Reception.SENDER:
+        return sender_of(orientation)
     return _users(members_of(orientation.receiver_organisation_id), orientation.receiver_organisation_id)
 
 
@@ -126,7 +137,7 @@ def _orientation_context(orientation, recipient: Recipient, _due) -> dict:
 
 
 def _prefetch(orientations: list[Orientation]) -> None:
-    prefetch_members({o.receiver_organisation_id for o in orientations})
+    prefetch_members({o.receiver_organisation_id for o in orientations if o.receiver_organisation_id is not None})
 
 
 _WITH_SENDER = (selectinload(Orientation.sender_user).selectinload(User.memberships),)

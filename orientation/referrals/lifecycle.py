@@ -17,6 +17,7 @@ statuses for the API.
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -195,6 +196,30 @@ class Outcome(enum.StrEnum):
         }[self.value]
 
 
+@dataclass(frozen=True)
+class LinkHolder:
+    """A receiver without an account, acting through a verified personal link to one orientation.
+
+    Passed as `actor` wherever a User is: it is on the receiving side of that orientation only,
+    and the events it writes name its address (`actor_email`) instead of an account.
+    """
+
+    email: str
+    orientation_id: int
+    link_id: int
+
+    id = None  # no account: columns naming the acting user stay NULL
+    memberships = ()
+
+
+def actor_user_id(actor) -> int | None:
+    return None if actor is None or isinstance(actor, LinkHolder) else actor.id
+
+
+def actor_email(actor) -> str | None:
+    return actor.email if isinstance(actor, LinkHolder) else None
+
+
 SENDER, RECEIVER, SYSTEM = frozenset({Side.SENDER}), frozenset({Side.RECEIVER}), frozenset({Side.SYSTEM})
 _DECLINE = (R.NOT_ELIGIBLE, R.FULL, R.WRONG_SERVICE, R.UNREACHABLE, R.PERSON_REFUSED, R.DUPLICATE, R.OTHER)
 _REDIRECT = (R.WRONG_SERVICE, R.NOT_ELIGIBLE, R.FULL, R.OTHER)
@@ -248,8 +273,13 @@ def rule_for(from_status: OrientationStatus, to_status: OrientationStatus) -> Ru
 
 def sides_of(orientation: Orientation, actor: User | None, organisation=None) -> frozenset[Side]:
     """The sides `actor` (acting for `organisation`, or any of theirs) may act on; SYSTEM without actor."""
+    from orientation.referrals.models import Reception
+
     if actor is None:
         return SYSTEM
+    if isinstance(actor, LinkHolder):  # its own orientation only, while it is reached by link
+        reached = orientation.reception is Reception.LINK and actor.orientation_id == orientation.id
+        return RECEIVER if reached and orientation.status is not S.DRAFT else frozenset()
     organisation_id = getattr(organisation, "id", organisation)
     member_of = {m.organisation_id for m in actor.memberships}
     if organisation_id is not None:
@@ -257,6 +287,8 @@ def sides_of(orientation: Orientation, actor: User | None, organisation=None) ->
     sides = set()
     if orientation.sender_organisation_id in member_of:
         sides.add(Side.SENDER)
+        if orientation.reception is Reception.SENDER and orientation.status is not S.DRAFT:
+            sides.add(Side.RECEIVER)  # a « Contact direct » service: the sender records what came of it
     if orientation.receiver_organisation_id in member_of and orientation.status is not S.DRAFT:
         sides.add(Side.RECEIVER)
     return frozenset(sides)
@@ -374,7 +406,8 @@ class OrientationMachine(Machine):
         return OrientationEvent(
             orientation_id=move.obj.id,
             at=move.at,
-            actor_user_id=getattr(move.actor, "id", None),
+            actor_user_id=actor_user_id(move.actor),
+            actor_email=actor_email(move.actor),
             actor_organisation_id=_organisation_id(move.obj, move.side, move.organisation),
             side=move.side,
             from_status=move.from_state,
@@ -392,6 +425,7 @@ ORIENTATION = OrientationMachine()
 def _side_for(orientation, actor, organisation, rule: Rule) -> Side:
     sides = sides_of(orientation, actor, organisation) & rule.sides
     if sides:
+        # A sender who also follows the orientation (contact direct) acts as sender where both may.
         return Side.SENDER if Side.SENDER in sides else next(iter(sides))
     if actor is None:
         raise TransitionForbidden(

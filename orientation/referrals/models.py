@@ -43,6 +43,22 @@ class Urgency(enum.StrEnum):
         return {"normal": "Normale", "soon": "Sous quinze jours", "urgent": "Urgente (sous 48 h)"}[self.value]
 
 
+class Reception(enum.StrEnum):
+    """Who works the orientation on the receiving side (copied from the service's reach when sent)."""
+
+    MEMBERS = "members"  # the receiving organisation's members, in their inbox
+    LINK = "link"  # a contact address without an account, through personal links (referrals.links)
+    SENDER = "sender"  # nobody: a « Contact direct » service; the sender follows it and records the outcome
+
+    @property
+    def label(self) -> str:
+        return {
+            "members": "Suivie par la structure destinataire",
+            "link": "Suivie par e-mail (structure sans compte)",
+            "sender": "Suivie par la structure qui oriente (contact direct)",
+        }[self.value]
+
+
 class SharedField(enum.StrEnum):
     """What the sender may share with the receiver (the person's name is always shared)."""
 
@@ -137,6 +153,13 @@ class Orientation(db.Model):
         sa.CheckConstraint(f"(status IN ({_closed})) = (closed_at IS NOT NULL)", name="closed_at_iff_closed"),
         sa.CheckConstraint("status = 'draft' OR status = 'cancelled' OR sent_at IS NOT NULL", name="sent_at_set"),
         sa.CheckConstraint("version > 0", name="version_positive"),
+        sa.CheckConstraint(
+            "reception <> 'members' OR receiver_organisation_id IS NOT NULL", name="members_have_organisation"
+        ),
+        sa.CheckConstraint("reception <> 'link' OR receiver_email IS NOT NULL", name="link_has_email"),
+        sa.CheckConstraint(
+            "reception <> 'sender' OR receiver_organisation_id IS NULL", name="sender_followed_has_no_receiver"
+        ),
         # Inbox and sent lists: one organisation's orientations by status in activity order (counts per
         # status are index-only scans); the multi-status tabs have partial indexes in their order.
         sa.Index(
@@ -184,8 +207,17 @@ class Orientation(db.Model):
     sender_organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="RESTRICT"))
     sender_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     service_id: Mapped[int] = mapped_column(sa.ForeignKey("services.id", ondelete="RESTRICT"), index=True)
-    # Copied from the service when created: who receives it stays fixed even if the directory changes.
-    receiver_organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="RESTRICT"))
+    # Copied from the service when created: who receives it stays fixed even if the directory changes
+    # (until a structure reached by link joins: its pending orientations then move to its members).
+    reception: Mapped[Reception] = mapped_column(
+        enum_type(Reception, "orientation_reception"),
+        default=Reception.MEMBERS,
+        server_default=Reception.MEMBERS.value,
+        info=keep(),
+    )
+    receiver_organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="RESTRICT"))
+    # The contact address of a structure without an account (reception "link"): a professional's.
+    receiver_email: Mapped[str | None] = mapped_column(sa.String(254), info=keep())
     consent_id: Mapped[int] = mapped_column(sa.ForeignKey("consents.id", ondelete="RESTRICT"), index=True)
     volet: Mapped[Volet] = mapped_column(enum_type(Volet, "orientation_volet"), info=keep())
     # Written only by referrals.lifecycle.
@@ -220,7 +252,7 @@ class Orientation(db.Model):
     service: Mapped[Service] = relationship(foreign_keys=[service_id])
     redirected_to_service: Mapped[Service | None] = relationship(foreign_keys=[redirected_to_service_id])
     sender_organisation: Mapped[Organisation] = relationship(foreign_keys=[sender_organisation_id])
-    receiver_organisation: Mapped[Organisation] = relationship(foreign_keys=[receiver_organisation_id])
+    receiver_organisation: Mapped[Organisation | None] = relationship(foreign_keys=[receiver_organisation_id])
     sender_user: Mapped[User | None] = relationship(foreign_keys=[sender_user_id])
     consent: Mapped[Consent] = relationship()
     needs: Mapped[list[Need]] = relationship(secondary=orientation_needs, order_by="Need.id")
@@ -233,6 +265,29 @@ class Orientation(db.Model):
     @property
     def shared(self) -> set[SharedField]:
         return {SharedField(value) for value in self.shared_fields or () if value in SharedField._value2member_map_}
+
+    @property
+    def receiver_title(self) -> str:
+        """The receiving structure's name: its organisation's, else the directory structure's."""
+        if self.reception is Reception.MEMBERS and self.receiver_organisation is not None:
+            return self.receiver_organisation.name
+        return self.service.structure.name
+
+    @property
+    def receiver_name(self) -> str:
+        """Who receives it, as the agents' pages name them (how, when not through an account)."""
+        if self.reception is Reception.LINK:
+            return f"{self.receiver_title} (par e-mail : {self.receiver_email})"
+        if self.reception is Reception.SENDER:
+            return f"{self.receiver_title} (contact direct)"
+        return self.receiver_title
+
+    @property
+    def receiver_phone(self) -> str | None:
+        """The number the person calls to warn of an absence."""
+        if self.reception is Reception.MEMBERS and self.receiver_organisation and self.receiver_organisation.phone:
+            return self.receiver_organisation.phone
+        return self.service.telephone or self.service.structure.telephone
 
     @property
     def is_overdue(self) -> bool:
@@ -258,6 +313,8 @@ class OrientationEvent(db.Model):
     at: Mapped[datetime] = mapped_column(default=utcnow, info=keep())
     actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     actor_organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="SET NULL"))
+    # A receiver without an account acts through a link: the event names the address that acted.
+    actor_email: Mapped[str | None] = mapped_column(sa.String(254), info=keep())
     side: Mapped[Side] = mapped_column(enum_type(Side, "event_side"), info=keep())
     from_status: Mapped[OrientationStatus | None] = mapped_column(
         enum_type(OrientationStatus, "event_from_status"), info=keep()
@@ -288,13 +345,15 @@ class OrientationComment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     orientation_id: Mapped[int] = mapped_column(sa.ForeignKey("orientations.id", ondelete="CASCADE"))
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="RESTRICT"))
+    author_email: Mapped[str | None] = mapped_column(sa.String(254), info=keep())  # a receiver by link
+    # None: a receiver by link (no organisation yet)
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="RESTRICT"))
     side: Mapped[Side] = mapped_column(enum_type(Side, "comment_side"), info=keep())
     body: Mapped[str] = mapped_column(sa.Text, info=erase())
     created_at: Mapped[datetime] = mapped_column(default=utcnow, info=keep())
 
     author: Mapped[User | None] = relationship()
-    organisation: Mapped[Organisation] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
 
 
 class Appointment(db.Model):
@@ -323,6 +382,7 @@ class Appointment(db.Model):
     version: Mapped[int] = mapped_column(default=1, server_default="1", info=export_only())
     note: Mapped[str | None] = mapped_column(sa.Text, info=erase())
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_email: Mapped[str | None] = mapped_column(sa.String(254), info=keep())  # a receiver by link
     created_at: Mapped[datetime] = mapped_column(default=utcnow, info=keep())
     # Who said it was honoured, missed or cancelled, and when.
     status_changed_at: Mapped[datetime | None] = mapped_column(info=keep())
@@ -349,6 +409,7 @@ class AppointmentEvent(db.Model):
     orientation_id: Mapped[int] = mapped_column(sa.ForeignKey("orientations.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, info=keep())
     actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    actor_email: Mapped[str | None] = mapped_column(sa.String(254), info=keep())  # a receiver by link
     from_status: Mapped[AppointmentStatus] = mapped_column(
         enum_type(AppointmentStatus, "appointment_event_from_status"), info=keep()
     )
@@ -377,3 +438,33 @@ class ServiceFollowUpSetting(db.Model):
     service_id: Mapped[int] = mapped_column(sa.ForeignKey("services.id", ondelete="CASCADE"), primary_key=True)
     delay: Mapped[str] = mapped_column(sa.String(80), primary_key=True)  # a followups Delay's name
     days: Mapped[int]
+
+
+class ReceiverLink(db.Model):
+    """A personal link to one orientation for a receiver without an account (see referrals.links).
+
+    The token is given once, in the e-mail (an outbox message that carries credentials, wiped once
+    sent); only its SHA-256 is stored. Before any personal data the holder proves they read the same
+    mailbox with a one-time code (also stored hashed, single-use, a few tries).
+    """
+
+    __tablename__ = "receiver_links"
+    __table_args__ = (sa.Index("ix_receiver_links_email", "email"),)
+    __personal_data__ = PersonalData(parent="orientation_id")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    orientation_id: Mapped[int] = mapped_column(sa.ForeignKey("orientations.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254), info=keep())
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, info=export_only())
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, info=keep())
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    expires_at: Mapped[datetime] = mapped_column(info=keep())
+    revoked_at: Mapped[datetime | None] = mapped_column(info=keep())
+    revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    last_opened_at: Mapped[datetime | None] = mapped_column(info=export_only())
+    # The one-time code of the current proof (None: none asked, or already used).
+    code_hash: Mapped[str | None] = mapped_column(sa.String(64), info=export_only())
+    code_expires_at: Mapped[datetime | None] = mapped_column(info=export_only())
+    code_attempts: Mapped[int] = mapped_column(default=0, server_default="0", info=export_only())
+
+    orientation: Mapped[Orientation] = relationship()

@@ -22,7 +22,7 @@ from orientation.notifications.preferences import register_recipient_check
 from orientation.organisations.models import Membership, Organisation
 from orientation.people.models import ContactPreference
 from orientation.referrals.lifecycle import OrientationStatus, Side
-from orientation.referrals.models import Appointment, AppointmentStatus
+from orientation.referrals.models import Appointment, AppointmentStatus, Reception
 
 S = OrientationStatus
 REMINDER_SUBJECT = SubjectType.ORIENTATION_REMINDER  # cancelled when the orientation moves
@@ -141,16 +141,7 @@ def notify_transition(orientation, event) -> None:
         return  # a draft nobody else has seen
     key = f"event:{event.id}"
     if to_status in TELL_RECEIVER and event.side is not Side.RECEIVER:
-        template = "orientation_new" if to_status is S.SENT else "orientation_update"
-        email_members(
-            orientation,
-            members_of(orientation.receiver_organisation_id),
-            template,
-            key,
-            organisation_id=orientation.receiver_organisation_id,
-            event=event,
-            for_side="receiver",
-        )
+        tell_receiver(orientation, event, key)
     if to_status in TELL_SENDER and event.side is not Side.SENDER:
         email_members(
             orientation,
@@ -161,6 +152,26 @@ def notify_transition(orientation, event) -> None:
             event=event,
             for_side="sender",
         )
+
+
+def tell_receiver(orientation, event, key: str) -> None:
+    """The receiving side learns a new orientation or a cancellation, however it is reached."""
+    template = "orientation_new" if event.to_status is S.SENT else "orientation_update"
+    if orientation.reception is Reception.MEMBERS:
+        email_members(
+            orientation,
+            members_of(orientation.receiver_organisation_id),
+            template,
+            key,
+            organisation_id=orientation.receiver_organisation_id,
+            event=event,
+            for_side="receiver",
+        )
+    elif orientation.reception is Reception.LINK:
+        from orientation.referrals import links  # links sends through this module
+
+        links.tell_link_receiver(orientation, event, key)
+    # Reception.SENDER: nobody on the receiving side (the sender follows it).
 
 
 @register_recipient_check

@@ -10,6 +10,7 @@ from orientation import clock
 from orientation.clock import PARIS
 from orientation.db import as_id
 from orientation.directory.models import Service
+from orientation.directory.reach import Reach, reach_of
 from orientation.extensions import db
 from orientation.notifications.models import SubjectType
 from orientation.notifications.operations import cancel_messages
@@ -22,6 +23,7 @@ from orientation.referrals.models import (
     AppointmentStatus,
     Orientation,
     OrientationComment,
+    Reception,
     ServiceObtained,
     SharedField,
     Urgency,
@@ -40,26 +42,43 @@ class OrientationRefused(TransitionRefused):
         super().__init__(message, field=field, **kwargs)
 
 
-def check_service(service: Service | None, sender_organisation_id: int) -> Service:
+def check_service(service: Service | None, sender_organisation_id: int, *, followed_by_sender: bool = False) -> Service:
+    """The service can receive this orientation (or, `followed_by_sender`, is a « Contact direct » one)."""
     if service is None:
         raise OrientationRefused("Ce service n'existe pas dans l'annuaire.", "service_id")
-    if not service.accepts_orientations:
+    found = reach_of(service)
+    if found.reach is Reach.DIRECT and not followed_by_sender:
         raise OrientationRefused(
-            f"Le service « {service.name} » ne reçoit pas d'orientations suivies : "
-            "contactez-le directement ou choisissez un autre service.",
+            f"Le service « {service.name} » ne reçoit pas d'orientation (contact direct) : contactez-le par "
+            "téléphone ou sur place, puis enregistrez l'orientation comme suivie par vous-même, ou choisissez "
+            "un autre service.",
             "service_id",
         )
-    receiver = service.receiving_organisation
-    if receiver is None or not receiver.active:
+    if found.reach is not Reach.DIRECT and followed_by_sender:
         raise OrientationRefused(
-            f"Aucune structure ne reçoit encore les orientations du service « {service.name} ».", "service_id"
+            f"Le service « {service.name} » reçoit les orientations : envoyez-la-lui, il y répondra.", "service_id"
         )
-    if receiver.id == sender_organisation_id and not current_app.config.get("REFERRALS_ALLOW_INTERNAL", False):
+    receiver = found.organisation
+    if (
+        receiver is not None
+        and receiver.id == sender_organisation_id
+        and not current_app.config.get("REFERRALS_ALLOW_INTERNAL", False)
+    ):
         raise OrientationRefused(
             "Ce service dépend de votre propre structure : une orientation suivie se fait vers une autre structure.",
             "service_id",
         )
     return service
+
+
+def _receiver_of(service: Service, followed_by_sender: bool) -> dict:
+    """The orientation's receiving side, copied from the service's reach when it is created."""
+    if followed_by_sender:
+        return {"reception": Reception.SENDER, "receiver_organisation_id": None, "receiver_email": None}
+    found = reach_of(service)
+    if found.reach is Reach.MEMBERS:
+        return {"reception": Reception.MEMBERS, "receiver_organisation_id": found.organisation.id}
+    return {"reception": Reception.LINK, "receiver_organisation_id": None, "receiver_email": found.email}
 
 
 def check_consent(person: Person, volets) -> Consent:
@@ -106,9 +125,18 @@ def create_orientation(
     urgency,
     shared_fields,
     send: bool = True,
+    followed_by_sender: bool = False,
 ) -> Orientation:
-    """A draft from the user's organisation to a directory service; sent at once unless `send` is False."""
-    service = check_service(db.session.get(Service, as_id(service_id)) if as_id(service_id) else None, organisation_id)
+    """A draft from the user's organisation to a directory service; sent at once unless `send` is False.
+
+    `followed_by_sender`: to a « Contact direct » service, with nobody on the receiving side; the
+    sender is asked what came of it and records the outcome.
+    """
+    service = check_service(
+        db.session.get(Service, as_id(service_id)) if as_id(service_id) else None,
+        organisation_id,
+        followed_by_sender=followed_by_sender,
+    )
     needs = _open_needs(person, need_ids)
     consent = check_consent(person, {need.volet for need in needs})
     orientation = Orientation(
@@ -116,7 +144,7 @@ def create_orientation(
         sender_organisation_id=organisation_id,
         sender_user_id=user.id,
         service=service,
-        receiver_organisation_id=service.receiving_organisation.id,
+        **_receiver_of(service, followed_by_sender),
         consent=consent,
         volet=needs[0].volet,
         urgency=Urgency(urgency),
@@ -144,11 +172,15 @@ def change_status(
     """A user's action on an orientation; sending a draft re-checks the service and the consent."""
     to_status = lifecycle.parse_status(to_status)
     if to_status is OrientationStatus.SENT and orientation.status is OrientationStatus.DRAFT:
-        check_service(orientation.service, orientation.sender_organisation_id)
+        followed_by_sender = orientation.reception is Reception.SENDER
+        check_service(orientation.service, orientation.sender_organisation_id, followed_by_sender=followed_by_sender)
+        # The directory may have changed since the draft: it goes to whoever receives the service now.
+        for name, value in _receiver_of(orientation.service, followed_by_sender).items():
+            setattr(orientation, name, value)
         check_consent(orientation.person, {need.volet for need in orientation.needs})
     if redirect_service_id:
         target = db.session.get(Service, as_id(redirect_service_id)) if as_id(redirect_service_id) else None
-        if target is None or not target.accepts_orientations:
+        if target is None or not reach_of(target).reach.can_receive:
             raise OrientationRefused(
                 "Choisissez un service de l'annuaire qui reçoit les orientations.", "redirect_service_id"
             )
@@ -164,16 +196,18 @@ def change_status(
     )
 
 
-def _side(orientation: Orientation, user) -> Side:
-    member_of = {m.organisation_id for m in user.memberships}
-    return Side.SENDER if orientation.sender_organisation_id in member_of else Side.RECEIVER
+def _side(orientation: Orientation, actor) -> Side:
+    sides = lifecycle.sides_of(orientation, actor)
+    return Side.SENDER if Side.SENDER in sides else Side.RECEIVER
 
 
 def add_comment(orientation: Orientation, *, user, body: str) -> OrientationComment:
+    """`user`: a User, or a LinkHolder (a receiver without an account)."""
     side = _side(orientation, user)
     comment = OrientationComment(
         orientation_id=orientation.id,
-        author_id=user.id,
+        author_id=lifecycle.actor_user_id(user),
+        author_email=lifecycle.actor_email(user),
         side=side,
         body=body.strip(),
         created_at=clock.now(),
@@ -216,7 +250,8 @@ def add_appointment(
         place=place or "",
         reminder_agreed=bool(reminder_agreed),
         note=note or None,
-        created_by_id=user.id,
+        created_by_id=lifecycle.actor_user_id(user),
+        created_by_email=lifecycle.actor_email(user),
         created_at=clock.now(),
     )
     db.session.add(appointment)
@@ -226,7 +261,6 @@ def add_appointment(
             orientation,
             OrientationStatus.IN_PROGRESS,
             actor=user,
-            organisation=orientation.receiver_organisation_id,
             note="Rendez-vous fixé.",
         )
     notifications.notify_appointment(orientation, appointment)

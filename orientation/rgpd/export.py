@@ -30,6 +30,7 @@ SECTION_TITLES = {
     "orientation_comments": "Échanges entre les structures",
     "appointments": "Rendez-vous",
     "appointment_events": "Suite donnée aux rendez-vous",
+    "receiver_links": "Liens envoyés aux structures sans compte",
     "orientation_attachments": "Documents joints aux orientations (le contenu est remis à part)",
     "mas_cases": "Dossiers de la Mission d'Accompagnement en Santé (CPAM)",
     "mas_case_care_kinds": "Soins auxquels la personne a renoncé",

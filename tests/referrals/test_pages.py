@@ -80,7 +80,7 @@ def test_service_that_does_not_accept_orientations(world, logged_in):
     closed = rb.receiving_service(name="Permanence sans orientation", accepts_orientations=False)
     response = _send(logged_in(world.sender), world, service_id=closed.id, message="mon message")
     page = response.get_data(as_text=True)
-    assert response.status_code == 400 and "ne reçoit pas d&#39;orientations suivies" in page
+    assert response.status_code == 400 and "ne reçoit pas d&#39;orientation (contact direct)" in page
     assert "mon message" in page
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Orientation)) == 0
 

@@ -20,7 +20,7 @@ from orientation.people.catalogue import NeedCode
 from orientation.people.models import ConsentMethod, Person
 from orientation.referrals import operations as referral_operations
 from orientation.referrals.lifecycle import OrientationStatus as S
-from orientation.referrals.models import Orientation, SharedField
+from orientation.referrals.models import Orientation, ReceiverLink, SharedField
 from tests.cpam import builders as cpam_builders
 from tests.referrals import builders as rb
 
@@ -137,6 +137,15 @@ def full_file() -> FullFile:
     referral_operations.record_appointment_status(cancelled, user=receiver, status="cancelled")  # an event
     referral_operations.change_status(orientation, S.COMPLETED, user=receiver, outcome="met")
     db.session.add(SentFollowUp(rule="referrals.unopened", subject_id=orientation.id, occurrence=orientation.sent_at))
+    # A link once given to a contact without an account (before the structure had one).
+    db.session.add(
+        ReceiverLink(
+            orientation_id=orientation.id,
+            email="accueil@exemple.fr",
+            token_hash="0" * 64,
+            expires_at=orientation.sent_at + timedelta(days=14),
+        )
+    )
     db.session.flush()
     manager = world.detector_manager
     db.session.refresh(person)

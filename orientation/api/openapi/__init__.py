@@ -29,7 +29,7 @@ from orientation.directory.thematiques import DATA_DIR, Volet, thematique_labels
 from orientation.people.catalogue import NeedCode
 from orientation.people.models import ConsentMethod, ContactPreference
 from orientation.referrals.lifecycle import FHIR_TASK_STATUS, STATUS_FROM_FHIR, OrientationStatus, Outcome, Reason
-from orientation.referrals.models import AppointmentChannel, AppointmentStatus, SharedField, Urgency
+from orientation.referrals.models import AppointmentChannel, AppointmentStatus, Reception, SharedField, Urgency
 
 DOCUMENT_URI = "urn:orientation:api:v1"
 PARTS = ("openapi.yaml", "feeds.yaml", "orientations.yaml")  # the frame first; then the documentation page's order
@@ -65,6 +65,7 @@ COMPUTED: dict[str, Callable[[], object]] = {
     "reasons": _values(Reason),
     "outcomes": _values(Outcome),
     "urgencies": _values(Urgency),
+    "receptions": _values(Reception),
     "need_codes": _values(NeedCode),
     "shared_fields": _values(SharedField),
     "contact_preferences": _values(ContactPreference),
