@@ -12,6 +12,7 @@ def create_app(config: dict | None = None) -> Flask:
     from orientation import cli, errors, extensions, models, web  # noqa: F401 (models: full metadata)
     from orientation.celery_app import celery_init_app
     from orientation.config import load_config
+    from orientation.ops.logs import configure_logging
 
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -40,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     errors.register_error_pages(app)
     cli.register_commands(app)
     celery_init_app(app)
+    configure_logging(app)
     return app
 
 

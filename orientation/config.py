@@ -45,6 +45,12 @@ def _development_secret_key(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+def log_format_problem(value: str) -> str | None:
+    if value in ("", "json", "text"):
+        return None
+    return f"LOG_FORMAT={value!r} n'est pas un format de journal connu (json, text, ou vide)"
+
+
 class BaseConfig:
     ENV_NAME = "base"
 
@@ -176,7 +182,13 @@ class BaseConfig:
             "NOTIFICATIONS_TEMPLATE_FOLDERS": [
                 folder for folder in os.environ.get("NOTIFICATIONS_TEMPLATE_FOLDERS", "").split(os.pathsep) if folder
             ],
+            # Log lines (orientation.ops.logs): "json", "text", or "" to leave logging alone.
+            "LOG_FORMAT": os.environ.get("LOG_FORMAT", self.default_log_format()).strip().lower(),
+            "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").strip().upper(),
         }
+
+    def default_log_format(self) -> str:
+        return "text"
 
     def default_database_url(self) -> str | None:
         """The embedded server of `make run` (instance/postgres/), running or not: an app can be
@@ -196,6 +208,8 @@ class BaseConfig:
 
     def check(self, settings: dict) -> None:
         """Refuse a configuration that cannot work; the base environments accept everything else."""
+        if problem := log_format_problem(settings["LOG_FORMAT"]):
+            raise UnsafeConfiguration(f"Configuration refusée : {problem}")
         problem = database_problem(settings["SQLALCHEMY_DATABASE_URI"])
         if problem:
             raise UnsafeConfiguration(f"Configuration refusée : {problem}")
@@ -207,6 +221,9 @@ class DevelopmentConfig(BaseConfig):
 
 class TestingConfig(BaseConfig):
     ENV_NAME = "testing"
+
+    def default_log_format(self) -> str:
+        return ""  # pytest captures the logs
 
     def settings(self) -> dict:
         settings = super().settings()
@@ -223,6 +240,9 @@ class TestingConfig(BaseConfig):
 
 class ProductionConfig(BaseConfig):
     ENV_NAME = "production"
+
+    def default_log_format(self) -> str:
+        return "json"
 
     def default_database_url(self) -> str | None:
         return None  # DATABASE_URL, always
@@ -257,6 +277,8 @@ class ProductionConfig(BaseConfig):
         if settings.get("LOAD_DEMO_DATA"):
             problems.append("les données de démonstration et leur mot de passe sont interdits en production")
         if problem := database_problem(settings["SQLALCHEMY_DATABASE_URI"]):
+            problems.append(problem)
+        if problem := log_format_problem(settings["LOG_FORMAT"]):
             problems.append(problem)
         unknown_roles = set(settings.get("MFA_REQUIRED_ROLES", [])) - MFA_ROLES
         if unknown_roles:

@@ -24,6 +24,11 @@ app.autodiscover_tasks(
 )
 
 
+if flask_app.config["LOG_FORMAT"]:
+    # The app's handler (JSON lines in production, with the request id of the task) stays: Celery
+    # would otherwise replace the root handler with its own format when the worker starts.
+    signals.setup_logging.connect(lambda **_kwargs: None, weak=False)
+
 _heartbeat = None
 
 

@@ -6,6 +6,7 @@ duplicate or a loss shows up. The sweep is run by the test, as beat would run it
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -65,7 +66,10 @@ def shared(sink, tmp_path_factory):
     """One database, one worker on the shared Redis (db 13, a queue of this run's own), one producer app."""
     with database("notif_worker") as url:
         log = tmp_path_factory.mktemp("worker") / "worker.log"
-        process = start_worker(url, processes.SHARED_BROKER, sink.port, log, name="notif")
+        # JSON log lines, as in production: a test reads the request id on the worker's lines.
+        process = start_worker(
+            url, processes.SHARED_BROKER, sink.port, log, name="notif", extra_env={"LOG_FORMAT": "json"}
+        )
         try:
             yield producer_app(url, processes.SHARED_BROKER), url, log
         finally:
@@ -92,6 +96,25 @@ def test_real_worker_delivers_each_message_once(shared, sink):
     assert set(statuses(app, ids).values()) == {MessageStatus.SENT}
     hello = next(m for m in sink.handler.messages if m["X-Orientation-Outbox-Id"] == str(with_reference))
     assert "Bonjour Camille" in hello.get_payload()[0].get_payload(decode=True).decode()
+
+
+def test_the_request_id_follows_the_message_into_the_worker_log(shared, sink):
+    app, _, log = shared
+    with app.test_request_context(headers={"X-Request-ID": "req-trace-0001"}):
+        app.preprocess_request()  # the request's id is taken here, as for any request
+        (message_id,) = _enqueue(app, 1, prefix="traced")  # committed: handed to the worker in this request
+    sink.wait_for(1)
+    deadline = time.monotonic() + 10
+    while not (sent := _log_lines(log, f"outbox message {message_id} ")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sent, log.read_text(errors="replace")[-2000:]
+    assert sent[0]["request_id"] == "req-trace-0001"
+    assert {"time", "level", "logger"} <= set(sent[0]) and sent[0]["level"] == "INFO"
+
+
+def _log_lines(log, prefix: str) -> list[dict]:
+    lines = (json.loads(line) for line in log.read_text(errors="replace").splitlines() if line.startswith("{"))
+    return [line for line in lines if line.get("message", "").startswith(prefix)]
 
 
 def test_smtp_refusing_then_accepting_is_retried_and_delivered_once(shared, sink):
