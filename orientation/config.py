@@ -131,6 +131,15 @@ class BaseConfig:
             "MAIL_DEFAULT_SENDER": os.environ.get(
                 "MAIL_DEFAULT_SENDER", "Orientation Vaucluse <ne-pas-repondre@orientation.vaucluse.fr>"
             ),
+            # data·inclusion API (`flask directory sync data-inclusion`, daily beat task): base URL, token
+            # (Bearer), the départements pulled (Vaucluse and, if wanted, its neighbours), page size, timeout.
+            "DATA_INCLUSION_API_URL": os.environ.get(
+                "DATA_INCLUSION_API_URL", "https://api.data.inclusion.beta.gouv.fr/api/v1"
+            ),
+            "DATA_INCLUSION_API_TOKEN": os.environ.get("DATA_INCLUSION_API_TOKEN", ""),
+            "DATA_INCLUSION_DEPARTEMENTS": _env_list("DATA_INCLUSION_DEPARTEMENTS", "84"),
+            "DATA_INCLUSION_PAGE_SIZE": _env_int("DATA_INCLUSION_PAGE_SIZE", 1000),
+            "DATA_INCLUSION_TIMEOUT": float(os.environ.get("DATA_INCLUSION_TIMEOUT", "30")),
             # SMS: a provider behind one interface; "file" writes them under instance/ in dev.
             "SMS_BACKEND": os.environ.get("SMS_BACKEND", "file"),
             "SMS_API_URL": os.environ.get("SMS_API_URL"),

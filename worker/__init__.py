@@ -19,6 +19,7 @@ app.autodiscover_tasks(
         "orientation.notifications",
         "orientation.rgpd",
         "orientation.pilotage",
+        "orientation.directory",
     ],
     force=True,
 )

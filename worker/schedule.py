@@ -22,4 +22,9 @@ BEAT_SCHEDULE: dict = {
     "notifications-send-digests": {"task": "notifications.send_digests", "schedule": crontab(hour=8, minute=0)},
     # RGPD retention: anonymise files inactive for 24 months, warn then deactivate unused accounts.
     "rgpd-apply-retention": {"task": "rgpd.apply_retention", "schedule": crontab(hour=3, minute=30)},
+    # The directory pulls the data·inclusion API (DATA_INCLUSION_DEPARTEMENTS) once a night.
+    "directory-sync-data-inclusion": {
+        "task": "directory.sync_data_inclusion",
+        "schedule": crontab(hour=4, minute=15),
+    },
 }

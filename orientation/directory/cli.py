@@ -18,37 +18,72 @@ directory_cli.add_command(import_cli)
 directory_cli.add_command(export_cli)
 
 
-def _finish(report) -> None:
-    for where, reason in report.errors:
-        click.echo(f"Refusé — {where} : {reason}", err=True)
+sync_cli = AppGroup("sync", help="Synchronise l'annuaire avec une source ouverte.")
+directory_cli.add_command(sync_cli)
+
+PARTIAL = click.option(
+    "--partial",
+    is_flag=True,
+    help="Fichier partiel : ne retire pas les entrées de la même source absentes du fichier.",
+)
+
+
+def _run_import(run) -> None:
+    """One transaction: committed when something was imported, rolled back (nothing changed) otherwise.
+
+    Exits 1 when the file cannot be read or nothing could be imported, so a scheduled run can tell."""
+    from orientation.directory.importers import ImportFileError
+
+    try:
+        report = run()
+    except ImportFileError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{error} Rien n'a été modifié.") from error
+    except BaseException:
+        db.session.rollback()
+        raise
+    for issue in report.issues:
+        click.echo(issue.line(), err=True)
+    if report.failed:
+        db.session.rollback()
+        click.echo(report.summary())
+        raise click.ClickException("Aucun enregistrement importé : rien n'a été modifié.")
     db.session.commit()
     click.echo(report.summary())
 
 
 @import_cli.command("data-inclusion")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_data_inclusion_command(files):
-    """Structures et services au format data·inclusion v1 (un ou plusieurs fichiers JSON)."""
-    from orientation.directory.importers import ImportFileError, import_data_inclusion
+@PARTIAL
+def import_data_inclusion_command(files, partial):
+    """Structures et services data·inclusion v1 : liste JSON, NDJSON, {"structures", "services"} ou pages d'API."""
+    from orientation.directory.importers import import_data_inclusion
 
-    try:
-        report = import_data_inclusion(list(files))
-    except ImportFileError as error:
-        raise click.ClickException(str(error)) from error
-    _finish(report)
+    _run_import(lambda: import_data_inclusion(list(files), withdraw=not partial))
 
 
 @import_cli.command("mediation-numerique")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_mediation_numerique_command(file):
-    """Lieux de médiation numérique (CSV du standard de La MedNum)."""
-    from orientation.directory.importers import ImportFileError, import_mediation_numerique
+@PARTIAL
+def import_mediation_numerique_command(file, partial):
+    """Lieux de médiation numérique (CSV du standard de La MedNum, séparé par « , » ou « ; »)."""
+    from orientation.directory.importers import import_mediation_numerique
 
-    try:
-        report = import_mediation_numerique(file)
-    except ImportFileError as error:
-        raise click.ClickException(str(error)) from error
-    _finish(report)
+    _run_import(lambda: import_mediation_numerique(file, withdraw=not partial))
+
+
+@sync_cli.command("data-inclusion")
+@click.option(
+    "--departement",
+    "departements",
+    multiple=True,
+    help="Code de département (répétable) ; par défaut DATA_INCLUSION_DEPARTEMENTS de la configuration.",
+)
+def sync_data_inclusion_command(departements):
+    """Structures et services de l'API data·inclusion (DATA_INCLUSION_API_URL, DATA_INCLUSION_API_TOKEN)."""
+    from orientation.directory.sync import sync_data_inclusion
+
+    _run_import(lambda: sync_data_inclusion(list(departements) or None))
 
 
 @export_cli.command("data-inclusion")

@@ -1,56 +1,157 @@
-"""Imports of real open data into the directory (flush, never commit; the CLI commits).
+"""Imports of open data into the directory (flush, never commit: the caller commits once, or rolls back).
 
-Idempotent: every record keeps its source and source id, and a re-import updates the entry
-found by (source, source id) instead of adding one. Invalid records are reported one by one with
-the reason (in French) and skipped; the valid ones are imported. Local settings that the open
-data does not carry (accepts_orientations, capacity, confirmations, receiving organisation,
-reminder delays) are never overwritten by a re-import.
+Forgiving and explained: an empty string is a null; an optional field that is invalid (unknown value,
+bad format, longer than its column) is dropped, or shortened for names and addresses, with a warning
+on that record; only a missing or invalid required field refuses the record. A second record with an
+id already seen in the run is refused as a duplicate. The report counts, for structures and services,
+what was new, updated, unchanged, withdrawn and refused, and says why, in French, per record and field.
+
+Idempotent: a record is found again by (source, source id); only what differs is written (`updated_at`
+does not move for unchanged data). On a full import, an entry of a source present in the run that the
+run no longer carries is marked withdrawn (`withdrawn_at`), and restored when it comes back. Local
+settings the open data does not carry (accepts_orientations, capacity, receiving organisation…) are
+never touched.
+
+Files are read in a stream (orientation.directory.reading) and written in batches, so a national file
+does not sit in memory.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import math
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
 
 import jsonschema
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload, undefer
 
+from orientation.db import utcnow
 from orientation.directory.models import Frais, Service, ServiceThematique, ServiceType, ServiceZone, Structure
+from orientation.directory.reading import (
+    ENCODING_NAMES,
+    ImportFileError,
+    detect_encoding,
+    iter_json_records,
+    open_csv,
+)
 from orientation.directory.text import normalise
 from orientation.directory.thematiques import DATA_DIR
 from orientation.extensions import db
 from orientation.territory.models import Commune
 
+__all__ = ["ImportFileError", "ImportReport", "Importer", "import_data_inclusion", "import_mediation_numerique"]
+
 MEDIATION_NUMERIQUE_SOURCE = "mediation-numerique"
+BATCH_SIZE = 500
+MAX_ISSUES = 5000  # kept in the report; the counts stay exact beyond
+KINDS = ("structure", "service")
+PLURAL = {"structure": "structures", "service": "services"}
+MODELS = {"structure": Structure, "service": Service}
+# data·inclusion field → column, where the names differ
+COLUMN_OF = {"nom": "name", "commune": "commune_name"}
+# Over-long values of these fields are shortened (still useful); any other over-long value is dropped
+# (a cut telephone number, e-mail, link or opening-hours rule would be wrong).
+SHORTENED_FIELDS = frozenset({"nom", "adresse", "complement_adresse", "commune", "contact_nom_prenom"})
+INTEGER_MAX = 2**31 - 1
+
+
+# ---------------------------------------------------------------------------------------------
+# The report
+
+
+@dataclass
+class Issue:
+    where: str
+    record_id: str | None
+    field: str | None
+    reason: str
+    refused: bool
+
+    def line(self) -> str:
+        label = "Refusé" if self.refused else "Avertissement"
+        who = self.where + (f" (id {self.record_id})" if self.record_id else "")
+        return f"{label} — {who}" + (f" — {self.field}" if self.field else "") + f" : {self.reason}"
+
+
+def _counts() -> dict[str, int]:
+    return {"new": 0, "updated": 0, "unchanged": 0, "withdrawn": 0, "refused": 0}
 
 
 @dataclass
 class ImportReport:
-    created: dict[str, int] = field(default_factory=lambda: {"structures": 0, "services": 0})
-    updated: dict[str, int] = field(default_factory=lambda: {"structures": 0, "services": 0})
-    errors: list[tuple[str, str]] = field(default_factory=list)  # (where, reason)
+    counts: dict[str, dict[str, int]] = field(default_factory=lambda: {kind: _counts() for kind in KINDS})
+    issues: list[Issue] = field(default_factory=list)
+    issues_left_off: int = 0
+    encodings: dict[str, str] = field(default_factory=dict)  # file name → encoding read
 
-    def error(self, where: str, reason: str) -> None:
-        self.errors.append((where, reason))
+    def _add(self, issue: Issue) -> None:
+        if len(self.issues) < MAX_ISSUES:
+            self.issues.append(issue)
+        else:
+            self.issues_left_off += 1
+
+    def refuse(self, kind: str, where: str, record_id, field_name: str | None, reason: str) -> None:
+        self.counts[kind]["refused"] += 1
+        self._add(Issue(where, record_id, field_name, reason, refused=True))
+
+    def warn(self, where: str, record_id, field_name: str | None, reason: str) -> None:
+        self._add(Issue(where, record_id, field_name, reason, refused=False))
+
+    @property
+    def errors(self) -> list[tuple[str, str]]:
+        """(where, reasons) of each refused record."""
+        return [(_who(i), i.reason if i.field is None else f"{i.field} : {i.reason}") for i in self.issues if i.refused]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [issue for issue in self.issues if not issue.refused]
+
+    @property
+    def accepted(self) -> int:
+        return sum(c["new"] + c["updated"] + c["unchanged"] for c in self.counts.values())
+
+    @property
+    def refused(self) -> int:
+        return sum(c["refused"] for c in self.counts.values())
+
+    @property
+    def failed(self) -> bool:
+        """Nothing could be imported (every record refused, or none at all): a scheduled run must tell."""
+        return self.accepted == 0
 
     def summary(self) -> str:
-        return (
-            f"Structures : {self.created['structures']} créées, {self.updated['structures']} mises à jour. "
-            f"Services : {self.created['services']} créés, {self.updated['services']} mis à jour. "
-            f"Enregistrements refusés : {len(self.errors)}."
-        )
+        parts = []
+        for kind in KINDS:
+            c = self.counts[kind]
+            parts.append(
+                f"{PLURAL[kind].capitalize()} : {c['new']} nouveaux, {c['updated']} mis à jour, "
+                f"{c['unchanged']} inchangés, {c['withdrawn']} retirés, {c['refused']} refusés."
+            )
+        if self.encodings:
+            parts.append(
+                "Encodage : " + ", ".join(f"{n} en {ENCODING_NAMES.get(e, e)}" for n, e in self.encodings.items()) + "."
+            )
+        warned = len({(i.where, i.record_id) for i in self.warnings})
+        if warned:
+            parts.append(f"Enregistrements importés avec avertissement : {warned}.")
+        if self.issues_left_off:
+            parts.append(f"({self.issues_left_off} remarques de plus non détaillées.)")
+        return " ".join(parts)
 
 
-class ImportFileError(Exception):
-    """The file cannot be read at all (the message is for the user, in French)."""
+def _who(issue: Issue) -> str:
+    return issue.where + (f" (id {issue.record_id})" if issue.record_id else "")
 
 
 # ---------------------------------------------------------------------------------------------
-# data·inclusion v1 (JSON)
+# Cleaning a record: nulls, schema, column limits
 
 
 @cache
@@ -60,77 +161,177 @@ def data_inclusion_validator(kind: str) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
 
 
+def _required(kind: str) -> frozenset[str]:
+    return frozenset(data_inclusion_validator(kind).schema.get("required", ()))
+
+
+@cache
+def column_limits(kind: str) -> dict[str, int]:
+    """data·inclusion field → the length of its column (read from the model, never written twice)."""
+    table = MODELS[kind].__table__
+    properties = data_inclusion_validator(kind).schema["properties"]
+    limits = {}
+    for name in [*properties, "labels_nationaux", "accessibilite_lieu"]:
+        column = table.columns.get(COLUMN_OF.get(name, name))
+        length = getattr(column.type, "length", None) if column is not None else None
+        if length:
+            limits[name] = length
+    return limits
+
+
 def schema_problems(kind: str, record) -> list[str]:
-    """French reasons why a record does not follow the data·inclusion v1 schema."""
+    """French reasons why a record does not follow the data·inclusion v1 schema (the export checks with it)."""
     if not isinstance(record, dict):
         return ["l'enregistrement n'est pas un objet JSON"]
-    problems = []
-    for error in sorted(data_inclusion_validator(kind).iter_errors(record), key=lambda e: list(e.path)):
-        where = ".".join(str(p) for p in error.path) or None
-        if error.validator == "required":
-            missing = error.message.split("'")[1] if "'" in error.message else error.message
-            problems.append(f"champ obligatoire manquant : {missing}")
-        elif error.validator in ("enum", "anyOf") and where:
-            problems.append(f"valeur non reconnue pour {where} : {_short(error.instance)}")
-        elif error.validator in ("minLength", "maxLength") and where:
-            problems.append(f"longueur incorrecte pour {where} ({len(str(error.instance))} caractères)")
+    return [
+        f"{_field_of(error) or 'enregistrement'} : {_reason(error)}"
+        for error in sorted(data_inclusion_validator(kind).iter_errors(record), key=lambda e: list(e.path))
+    ]
+
+
+def _blank(value):
+    """Empty strings (and lists of them) are nulls; strings lose surrounding spaces and NUL characters."""
+    if isinstance(value, str):
+        value = value.replace("\x00", "").strip()
+        return value or None
+    if isinstance(value, list):
+        items = [item for item in (_blank(v) for v in value) if item is not None]
+        if all(isinstance(item, str | int | float) for item in items):
+            items = list(dict.fromkeys(items))
+        return items or None
+    return value
+
+
+def _field_of(error) -> str | None:
+    if error.validator == "required":
+        return error.message.split("'")[1] if "'" in error.message else None
+    return str(error.path[0]) if error.path else None
+
+
+def _specific(error):
+    """The error of the branch that matters in an `anyOf: [something, null]`."""
+    if error.validator == "anyOf" and error.context:
+        relevant = [e for e in error.context if not (e.validator == "type" and e.validator_value == "null")]
+        if relevant:
+            return _specific(min(relevant, key=lambda e: REASON_PRIORITY.get(e.validator, 9)))
+    return error
+
+
+# When a value fails several checks, the most telling one is given.
+REASON_PRIORITY = {"enum": 0, "const": 0, "anyOf": 0, "pattern": 1, "format": 2, "type": 3}
+
+
+def _reason(error) -> str:
+    error = _specific(error)
+    value, expected, kind = _short(error.instance), error.validator_value, error.validator
+    if kind == "required":
+        return "champ obligatoire manquant"
+    if kind in ("enum", "const", "anyOf"):
+        return f"valeur non reconnue : {value}"
+    if kind == "format":
+        return f"format incorrect ({expected}) : {value}"
+    if kind == "pattern":
+        return f"valeur non conforme : {value}"
+    if kind in ("minLength", "maxLength"):
+        bound = "au moins" if kind == "minLength" else "au plus"
+        return f"longueur incorrecte ({len(str(error.instance))} caractères, {expected} {bound})"
+    if kind == "type":
+        return f"type incorrect ({_type_name(expected)} attendu) : {value}"
+    if kind == "minimum":
+        return f"valeur trop petite ({expected} au moins) : {value}"
+    if kind == "minItems":
+        return "liste vide"
+    return f"valeur incorrecte : {value}"
+
+
+def _type_name(expected) -> str:
+    names = {"string": "texte", "number": "nombre", "integer": "nombre entier", "array": "liste", "object": "objet"}
+    return names.get(expected, str(expected)) if isinstance(expected, str) else "autre type"
+
+
+def _bad_items(error) -> set[int]:
+    """Indexes of the items at fault when a list field has some bad items."""
+    return {
+        e.relative_path[0]
+        for e in (error.context or [])
+        if e.relative_path and isinstance(e.relative_path[0], int) and e.validator != "uniqueItems"
+    }
+
+
+def clean_record(kind: str, record, where: str, report: ImportReport) -> dict | None:
+    """The record made importable (fields dropped or shortened with a warning), or None when refused."""
+    if not isinstance(record, dict):
+        report.refuse(kind, where, None, None, "l'enregistrement n'est pas un objet JSON")
+        return None
+    # a null is an absent field: a required one is then « manquant », an optional one is simply empty
+    record = {key: value for key, value in ((k, _blank(v)) for k, v in record.items()) if value is not None}
+    record_id = record.get("id") if isinstance(record.get("id"), str) else None
+    required = _required(kind)
+    for _attempt in range(3):  # dropping an item can reveal nothing new; bounded anyway
+        by_field: dict[str | None, list] = {}
+        for error in data_inclusion_validator(kind).iter_errors(record):
+            by_field.setdefault(_field_of(error), []).append(error)
+        if not by_field:
+            break
+        refusals = [(name, _reason(errors[0])) for name, errors in by_field.items() if name is None or name in required]
+        if refusals:
+            reason = " ; ".join((f"{n} : {r}" if n else r) for n, r in refusals[1:])
+            report.refuse(kind, where, record_id, refusals[0][0], refusals[0][1] + (f" ; {reason}" if reason else ""))
+            return None
+        for name, errors in by_field.items():
+            value = record.get(name)
+            bad = set().union(*(_bad_items(error) for error in errors))
+            if bad and isinstance(value, list) and len(bad) < len(value):
+                dropped = ", ".join(_short(value[i]) for i in sorted(bad))
+                record[name] = [item for i, item in enumerate(value) if i not in bad]
+                report.warn(where, record_id, name, f"valeur(s) non reconnue(s) ignorée(s) : {dropped}")
+            else:
+                record[name] = None
+                report.warn(where, record_id, name, f"{_reason(errors[0])} — champ ignoré")
+    return _fit_columns(kind, record, where, report, record_id)
+
+
+def _fit_columns(kind: str, record: dict, where: str, report: ImportReport, record_id) -> dict | None:
+    required = _required(kind)
+    for name, limit in column_limits(kind).items():
+        value = record.get(name)
+        if isinstance(value, list):
+            kept = [item for item in value if not isinstance(item, str) or len(item) <= limit]
+            if len(kept) < len(value):
+                record[name] = kept or None
+                report.warn(where, record_id, name, f"valeur de plus de {limit} caractères ignorée")
+            continue
+        if not isinstance(value, str) or len(value) <= limit:
+            continue
+        if name in SHORTENED_FIELDS:
+            record[name] = value[: limit - 1].rstrip() + "…"
+            report.warn(where, record_id, name, f"tronqué à {limit} caractères (il en avait {len(value)})")
+        elif name in required:
+            report.refuse(kind, where, record_id, name, f"trop long ({len(value)} caractères, {limit} au plus)")
+            return None
         else:
-            problems.append(f"{where or 'enregistrement'} : {error.message[:200]}")
-    return problems
+            record[name] = None
+            report.warn(where, record_id, name, f"trop long ({len(value)} caractères, {limit} au plus) — champ ignoré")
+    for name, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):
+        value = record.get(name)
+        if value is not None and not (isinstance(value, int | float) and math.isfinite(value) and low <= value <= high):
+            report.warn(where, record_id, name, f"position impossible : {_short(value)} — position ignorée")
+            record["latitude"] = record["longitude"] = None
+    if isinstance(record.get("nombre_semaines"), int) and record["nombre_semaines"] > INTEGER_MAX:
+        report.warn(where, record_id, "nombre_semaines", "nombre trop grand — champ ignoré")
+        record["nombre_semaines"] = None
+    hours = record.get("volume_horaire_hebdomadaire")
+    if isinstance(hours, float) and not math.isfinite(hours):
+        report.warn(where, record_id, "volume_horaire_hebdomadaire", "nombre invalide — champ ignoré")
+        record["volume_horaire_hebdomadaire"] = None
+    labels = record.get("labels_nationaux")
+    labels = [labels] if isinstance(labels, str) else labels if isinstance(labels, list) else []
+    record["labels_nationaux"] = list(dict.fromkeys(label_slug(x) for x in labels if isinstance(x, str))) or None
+    return record
 
 
-def import_data_inclusion(paths: list[Path]) -> ImportReport:
-    """Structures first (from every file), then services: a service names its structure's id."""
-    report = ImportReport()
-    structures, services = [], []
-    for path in paths:
-        data = _read_json(path)
-        for label, records in _split_data_inclusion(data, path):
-            target = services if label == "services" else structures
-            target += [(f"{path.name} n°{number}", record) for number, record in enumerate(records, 1)]
-    for where, record in structures:
-        problems = schema_problems("structure", record)
-        if problems:
-            report.error(_where(where, record), " ; ".join(problems))
-            continue
-        _upsert_structure(record, report)
-    db.session.flush()
-    for where, record in services:
-        problems = schema_problems("service", record)
-        structure = None
-        if not problems:
-            structure = _find(Structure, record["source"], record["structure_id"])
-            if structure is None:
-                problems.append(f"structure inconnue : {record['structure_id']} (source {record['source']})")
-        if problems:
-            report.error(_where(where, record), " ; ".join(problems))
-            continue
-        _upsert_service(structure, record, report)
-    db.session.flush()
-    return report
-
-
-def _read_json(path: Path):
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return json.load(handle)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ImportFileError(f"{path} : fichier JSON illisible ({error}).") from error
-
-
-def _split_data_inclusion(data, path: Path):
-    """Accept {"structures": [...], "services": [...]} or a list of either (told apart by structure_id)."""
-    if isinstance(data, dict) and ("structures" in data or "services" in data):
-        return [("structures", data.get("structures") or []), ("services", data.get("services") or [])]
-    if isinstance(data, list):
-        is_service = bool(data) and isinstance(data[0], dict) and "structure_id" in data[0]
-        return [("services" if is_service else "structures", data)]
-    raise ImportFileError(f"{path} : une liste de structures ou de services data·inclusion est attendue.")
-
-
-def _where(where: str, record) -> str:
-    identifier = record.get("id") if isinstance(record, dict) else None
-    return f"{where} (id {identifier})" if identifier else where
+def label_slug(label: str) -> str:
+    return MEDIATION_LABELS.get(label) or _slug(label)
 
 
 def _short(value) -> str:
@@ -138,67 +339,299 @@ def _short(value) -> str:
     return text if len(text) <= 120 else text[:117] + "…"
 
 
-def _find(model, source: str, source_id: str):
-    return db.session.scalar(db.select(model).where(model.source == source, model.source_id == source_id))
+def _slug(label: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", normalise(label)).strip("-")[:80]
 
 
-def _upsert_structure(record: dict, report: ImportReport) -> Structure:
-    structure = _find(Structure, record["source"], record["id"])
-    report_key = report.updated if structure else report.created
-    structure = structure or Structure(source=record["source"], source_id=record["id"])
-    structure.name = record["nom"]
-    structure.siret = record.get("siret")
-    structure.description = record.get("description")
-    structure.telephone = record.get("telephone")
-    structure.courriel = record.get("courriel")
-    structure.site_web = record.get("site_web")
-    structure.lien_source = record.get("lien_source")
-    structure.horaires_accueil = record.get("horaires_accueil")
-    structure.accessibilite_lieu = record.get("accessibilite_lieu")
-    structure.reseaux_porteurs = record.get("reseaux_porteurs")
-    structure.date_maj = date.fromisoformat(record["date_maj"])
-    _set_location(structure, record)
-    db.session.add(structure)
-    report_key["structures"] += 1
-    return structure
+# ---------------------------------------------------------------------------------------------
+# Writing: batches of records, compared before writing
 
 
-def _upsert_service(structure: Structure, record: dict, report: ImportReport) -> Service:
-    service = _find(Service, record["source"], record["id"])
-    report_key = report.updated if service else report.created
-    if service is None:
-        service = Service(source=record["source"], source_id=record["id"])
-        db.session.add(service)
-    service.structure = structure
-    service.name = record["nom"]
-    service.description = record["description"]
-    service.type = ServiceType(record["type"]) if record.get("type") else None
-    service.frais = Frais(record["frais"]) if record.get("frais") else None
-    for name in ("publics", "modes_accueil", "modes_mobilisation", "mobilisable_par"):
-        setattr(service, name, record.get(name))
-    for name in (
-        "publics_precisions",
-        "frais_precisions",
-        "conditions_acces",
-        "mobilisation_precisions",
-        "lien_mobilisation",
-        "contact_nom_prenom",
-        "telephone",
-        "courriel",
-        "horaires_accueil",
-        "lien_source",
-        "nombre_semaines",
-        "volume_horaire_hebdomadaire",
-    ):
-        setattr(service, name, record.get(name))
-    service.date_maj = date.fromisoformat(record["date_maj"])
-    _set_location(service, record)
-    set_links(service, "thematique_links", ServiceThematique, "thematique", record.get("thematiques") or [])
-    set_links(service, "zone_links", ServiceZone, "code", record.get("zone_eligibilite") or [])
-    service.refresh_search_text()
-    db.session.add(service)
-    report_key["services"] += 1
-    return service
+@dataclass
+class _Pending:
+    where: str
+    key: tuple[str, str]
+    record: dict
+
+
+class Importer:
+    """Feed it records with `add(kind, where, record)` (structures before the services naming them),
+    then call `finish()`. Writes go to the session in batches (flushed, never committed)."""
+
+    def __init__(self, report: ImportReport | None = None, *, withdraw: bool = True):
+        self.report = report or ImportReport()
+        self.withdraw = withdraw
+        self.seen: dict[str, dict[tuple[str, str], str]] = {kind: {} for kind in KINDS}  # key → where
+        self.structure_ids: dict[tuple[str, str], int] = {}
+        self.refused_structures: set[tuple[str, str]] = set()
+        self.pending: dict[str, list[_Pending]] = {kind: [] for kind in KINDS}
+        self.communes = {
+            code: (name, latitude, longitude)
+            for code, name, latitude, longitude in db.session.execute(
+                sa.select(Commune.code_insee, Commune.name, Commune.latitude, Commune.longitude)
+            )
+        }
+        self.now = utcnow()
+
+    def add(self, kind: str, where: str, raw) -> None:
+        key = _key(raw)
+        record_id = key[1] if key else None
+        if key is not None:
+            first = self.seen[kind].get(key)
+            if first is not None:
+                reason = f"identifiant en double dans le fichier (déjà vu : {first})"
+                self.report.refuse(kind, where, record_id, "id", reason)
+                return
+            self.seen[kind][key] = where
+        record = clean_record(kind, raw, where, self.report)
+        if record is None:
+            if kind == "structure" and key:
+                self.refused_structures.add(key)
+            return
+        self.pending[kind].append(_Pending(where, (record["source"], record["id"]), record))
+        if len(self.pending[kind]) >= BATCH_SIZE:
+            self.flush(kind)
+
+    def flush(self, kind: str) -> None:
+        if kind == "service":
+            self.flush("structure")
+        batch, self.pending[kind] = self.pending[kind], []
+        if batch:
+            (self._write_structures if kind == "structure" else self._write_services)(batch)
+
+    def finish(self) -> ImportReport:
+        self.flush("service")
+        if self.withdraw and not self.report.failed:
+            for kind in KINDS:
+                self._withdraw_missing(kind)
+        db.session.flush()
+        return self.report
+
+    # -- structures
+
+    def _write_structures(self, batch: list[_Pending]) -> None:
+        existing = self._existing(Structure, [item.key for item in batch])
+        touched = []
+        for item in batch:
+            structure = existing.get(item.key)
+            values = self._structure_values(item.record)
+            if structure is None:
+                structure = Structure(source=item.key[0], source_id=item.key[1], **values)
+                db.session.add(structure)
+                self.report.counts["structure"]["new"] += 1
+            else:
+                self._count("structure", _assign(structure, values))
+            touched.append((item.key, structure))
+        db.session.flush()
+        for key, structure in touched:
+            self.structure_ids[key] = structure.id
+            db.session.expunge(structure)
+
+    def _structure_values(self, record: dict) -> dict:
+        return {
+            "name": record["nom"],
+            "siret": record.get("siret"),
+            "description": record.get("description"),
+            "telephone": record.get("telephone"),
+            "courriel": record.get("courriel"),
+            "site_web": record.get("site_web"),
+            "lien_source": record.get("lien_source"),
+            "horaires_accueil": record.get("horaires_accueil"),
+            "accessibilite_lieu": record.get("accessibilite_lieu"),
+            "reseaux_porteurs": record.get("reseaux_porteurs"),
+            "labels_nationaux": record.get("labels_nationaux"),
+            "date_maj": date.fromisoformat(record["date_maj"]),
+            "withdrawn_at": None,
+            **self._location(record),
+        }
+
+    # -- services
+
+    def _write_services(self, batch: list[_Pending]) -> None:
+        batch = self._with_structures(batch)
+        existing = self._existing(
+            Service,
+            [item.key for item in batch],
+            selectinload(Service.thematique_links),
+            selectinload(Service.zone_links),
+            undefer(Service.search_text),
+            undefer(Service.search_title),
+        )
+        structures = {
+            s.id: s
+            for s in db.session.scalars(
+                sa.select(Structure).where(Structure.id.in_({self._structure_id(item) for item in batch}))
+            )
+        }
+        touched = []
+        for item in batch:
+            record = item.record
+            service = existing.get(item.key)
+            is_new = service is None
+            if is_new:
+                service = Service(source=item.key[0], source_id=item.key[1])
+                db.session.add(service)
+            changed = _assign(service, self._service_values(record))
+            structure = structures[self._structure_id(item)]
+            if service.structure is not structure:
+                service.structure = structure
+                changed = True
+            thematiques = record.get("thematiques")
+            changed |= _set_codes(service, "thematique_links", ServiceThematique, "thematique", thematiques)
+            changed |= _set_codes(service, "zone_links", ServiceZone, "code", record.get("zone_eligibilite"))
+            if is_new or changed:
+                before = (service.search_text, service.search_title)
+                service.refresh_search_text()
+                changed |= before != (service.search_text, service.search_title)
+            self.report.counts["service"]["new"] += is_new
+            if not is_new:
+                self._count("service", changed)
+            touched.append(service)
+        db.session.flush()
+        for service in touched:
+            db.session.expunge(service)
+        for structure in structures.values():
+            if structure in db.session:
+                db.session.expunge(structure)
+
+    def _with_structures(self, batch: list[_Pending]) -> list[_Pending]:
+        """The services whose structure is known (imported now or before); the others are refused."""
+        missing = {_structure_key(item.record) for item in batch} - self.structure_ids.keys()
+        if missing:
+            for structure_id, source, source_id in db.session.execute(
+                sa.select(Structure.id, Structure.source, Structure.source_id).where(
+                    sa.tuple_(Structure.source, Structure.source_id).in_(sorted(missing))
+                )
+            ):
+                self.structure_ids[(source, source_id)] = structure_id
+        kept = []
+        for item in batch:
+            key = _structure_key(item.record)
+            if key in self.structure_ids:
+                kept.append(item)
+                continue
+            reason = (
+                f"sa structure {key[1]} a été refusée"
+                if key in self.refused_structures
+                else f"structure inconnue : {key[1]} (source {key[0]})"
+            )
+            self.report.refuse("service", item.where, item.key[1], "structure_id", reason)
+        return kept
+
+    def _structure_id(self, item: _Pending) -> int:
+        return self.structure_ids[_structure_key(item.record)]
+
+    def _service_values(self, record: dict) -> dict:
+        values = {
+            "name": record["nom"],
+            "description": record["description"],
+            "type": ServiceType(record["type"]) if record.get("type") else None,
+            "frais": Frais(record["frais"]) if record.get("frais") else None,
+            "date_maj": date.fromisoformat(record["date_maj"]),
+            "withdrawn_at": None,
+            **{name: record.get(name) for name in SERVICE_PLAIN_FIELDS},
+            **self._location(record),
+        }
+        if "accessibilite_lieu" in record:  # the médiation standard carries it per place
+            values["accessibilite_lieu"] = record["accessibilite_lieu"]
+        return values
+
+    # -- shared
+
+    def _location(self, record: dict) -> dict:
+        code_insee = record.get("code_insee")
+        commune = self.communes.get(code_insee) if code_insee else None
+        latitude, longitude = record.get("latitude"), record.get("longitude")
+        approximate = False
+        if (latitude is None or longitude is None) and commune and commune[1] is not None:
+            latitude, longitude, approximate = commune[1], commune[2], True
+        return {
+            "adresse": record.get("adresse"),
+            "complement_adresse": record.get("complement_adresse"),
+            "code_postal": record.get("code_postal"),
+            "commune_name": record.get("commune") or (commune[0] if commune else None),
+            "code_insee": code_insee,
+            "commune_code": code_insee if commune else None,
+            "latitude": latitude,
+            "longitude": longitude,
+            "position_is_approximate": approximate,
+        }
+
+    def _existing(self, model, keys: list[tuple[str, str]], *options) -> dict:
+        statement = sa.select(model).where(sa.tuple_(model.source, model.source_id).in_(keys)).options(*options)
+        return {(entry.source, entry.source_id): entry for entry in db.session.scalars(statement)}
+
+    def _count(self, kind: str, changed: bool) -> None:
+        self.report.counts[kind]["updated" if changed else "unchanged"] += 1
+
+    def _withdraw_missing(self, kind: str) -> None:
+        """Entries of the sources this run carried that it no longer carries are withdrawn."""
+        seen = self.seen[kind]
+        sources = sorted({source for source, _ in seen})
+        if not sources:
+            return
+        model = MODELS[kind]
+        rows = db.session.execute(
+            sa.select(model.id, model.source, model.source_id).where(
+                model.source.in_(sources), model.withdrawn_at.is_(None)
+            )
+        )
+        gone = [entry_id for entry_id, source, source_id in rows if (source, source_id) not in seen]
+        for start in range(0, len(gone), 5000):
+            db.session.execute(
+                sa.update(model).where(model.id.in_(gone[start : start + 5000])).values(withdrawn_at=self.now),
+                execution_options={"synchronize_session": False},
+            )
+        self.report.counts[kind]["withdrawn"] += len(gone)
+
+
+SERVICE_PLAIN_FIELDS = (
+    "publics",
+    "modes_accueil",
+    "modes_mobilisation",
+    "mobilisable_par",
+    "publics_precisions",
+    "frais_precisions",
+    "conditions_acces",
+    "mobilisation_precisions",
+    "lien_mobilisation",
+    "contact_nom_prenom",
+    "telephone",
+    "courriel",
+    "horaires_accueil",
+    "lien_source",
+    "nombre_semaines",
+    "volume_horaire_hebdomadaire",
+)
+
+
+def _key(record) -> tuple[str, str] | None:
+    if not isinstance(record, dict):
+        return None
+    source, identifier = _blank(record.get("source")), _blank(record.get("id"))
+    return (source, identifier) if isinstance(source, str) and isinstance(identifier, str) else None
+
+
+def _structure_key(record: dict) -> tuple[str, str]:
+    return record["source"], record["structure_id"]
+
+
+def _assign(entry, values: dict) -> bool:
+    """Set what differs; True when something did (unchanged data writes nothing)."""
+    changed = False
+    for name, value in values.items():
+        if getattr(entry, name) != value:
+            setattr(entry, name, value)
+            changed = True
+    return changed
+
+
+def _set_codes(service: Service, relationship: str, model, attribute: str, codes) -> bool:
+    wanted = list(dict.fromkeys(codes or []))
+    if sorted(getattr(link, attribute) for link in getattr(service, relationship)) == sorted(wanted):
+        return False
+    set_links(service, relationship, model, attribute, wanted)
+    return True
 
 
 def set_links(service: Service, relationship: str, model, attribute: str, codes) -> None:
@@ -211,21 +644,40 @@ def set_links(service: Service, relationship: str, model, attribute: str, codes)
     links.extend(model(**{attribute: code}) for code in wanted if code not in present)
 
 
-def _set_location(entry, record: dict) -> None:
-    entry.adresse = record.get("adresse")
-    entry.complement_adresse = record.get("complement_adresse")
-    entry.code_postal = record.get("code_postal")
-    entry.commune_name = record.get("commune")
-    entry.code_insee = record.get("code_insee")
-    commune = db.session.get(Commune, entry.code_insee) if entry.code_insee else None
-    entry.commune_code = commune.code_insee if commune else None
-    entry.latitude, entry.longitude = record.get("latitude"), record.get("longitude")
-    entry.position_is_approximate = False
-    if (entry.latitude is None or entry.longitude is None) and commune and commune.latitude is not None:
-        entry.latitude, entry.longitude = commune.latitude, commune.longitude
-        entry.position_is_approximate = True
-    if commune and not entry.commune_name:
-        entry.commune_name = commune.name
+# ---------------------------------------------------------------------------------------------
+# data·inclusion v1 files (JSON list, NDJSON, {"structures", "services"}, API pages {"items", …})
+
+
+def import_data_inclusion(paths: Iterable[Path], *, withdraw: bool = True) -> ImportReport:
+    """Structures first (from every file), then services: a service names its structure's id.
+
+    Two passes over the files, each streamed; raises ImportFileError when a file cannot be read
+    (the caller rolls back: nothing of the run is kept)."""
+    paths = list(paths)
+    importer = Importer(withdraw=withdraw)
+    encodings = {path: detect_encoding(path) for path in paths}
+    importer.report.encodings = {path.name: encoding for path, encoding in encodings.items()}
+    for wanted in KINDS:
+        for path in paths:
+            for kind, where, record in _data_inclusion_records(path, encodings[path]):
+                if kind == wanted:
+                    importer.add(kind, where, record)
+        importer.flush(wanted)
+    return importer.finish()
+
+
+def _data_inclusion_records(path: Path, encoding: str) -> Iterator[tuple[str, str, object]]:
+    for number, (declared, line, record) in enumerate(iter_json_records(path, encoding), 1):
+        kind = declared or ("service" if isinstance(record, dict) and "structure_id" in record else "structure")
+        yield kind, f"{path.name} n°{number}, ligne {line}", record
+
+
+def import_records(records: Iterable[tuple[str, str, object]], *, withdraw: bool = True) -> ImportReport:
+    """(kind, where, record) in any order of kinds as long as a service comes after its structure."""
+    importer = Importer(withdraw=withdraw)
+    for kind, where, record in records:
+        importer.add(kind, where, record)
+    return importer.finish()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -268,84 +720,121 @@ MEDIATION_MOBILISATION = {
 }
 
 
+# The médiation standard's `dispositif_programmes_nationaux` → data·inclusion labels nationaux (v0 slugs).
+MEDIATION_LABELS = {
+    "Aidants Connect": "aidants-connect",
+    "Conseillers numériques": "conseiller-numerique",
+    "Conseiller numérique": "conseiller-numerique",
+    "France Services": "france-service",
+    "France services": "france-service",
+    "Grande école du numérique": "grandes-ecoles-du-numerique",
+    "La Croix Rouge": "croix-rouge",
+    "Emmaüs Connect": "emmaus",
+}
+
+
 @cache
 def _mediation_schema_fields() -> list[dict]:
     with open(DATA_DIR / "standard-mediation-num-schema.json", encoding="utf-8") as handle:
         return json.load(handle)["fields"]
 
 
-def mediation_row_problems(row: dict) -> list[str]:
-    """Checks of the standard's Table Schema (required, patterns, lengths, numbers, dates)."""
+def _mediation_required() -> list[str]:
+    fields = _mediation_schema_fields()
+    return [f["name"] for f in fields if f.get("constraints", {}).get("required") or f["name"] == "services"]
+
+
+def mediation_row_problems(row: dict) -> list[tuple[str, str, bool]]:
+    """(field, reason, required) for each check of the standard's Table Schema the row fails."""
     problems = []
     for spec in _mediation_schema_fields():
         name, constraints = spec["name"], spec.get("constraints", {})
+        required = bool(constraints.get("required")) or name == "services"
         value = (row.get(name) or "").strip()
         if not value:
-            if constraints.get("required") or name == "services":
-                problems.append(f"champ obligatoire manquant : {name}")
+            if required:
+                problems.append((name, "champ obligatoire manquant", True))
             continue
         pattern = constraints.get("pattern")
         if pattern and not re.fullmatch(pattern, value):
-            problems.append(f"valeur non conforme pour {name} : {_short(value)}")
-        if constraints.get("maxLength") and len(value) > constraints["maxLength"]:
-            problems.append(f"{name} dépasse {constraints['maxLength']} caractères")
-        if spec.get("type") == "number" and _float(value) is None:
-            problems.append(f"{name} n'est pas un nombre : {_short(value)}")
-        if spec.get("type") == "date" and _date(value) is None:
-            problems.append(f"{name} n'est pas une date AAAA-MM-JJ : {_short(value)}")
+            problems.append((name, f"valeur non conforme : {_short(value)}", required))
+        elif constraints.get("maxLength") and len(value) > constraints["maxLength"]:
+            limit = constraints["maxLength"]
+            problems.append((name, f"trop long ({len(value)} caractères, {limit} au plus)", required))
+        elif spec.get("type") == "number" and _float(value) is None:
+            problems.append((name, f"n'est pas un nombre : {_short(value)}", required))
+        elif spec.get("type") == "date" and _date(value) is None:
+            problems.append((name, f"n'est pas une date AAAA-MM-JJ : {_short(value)}", required))
     return problems
 
 
-def import_mediation_numerique(path: Path) -> ImportReport:
-    report = ImportReport()
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise ImportFileError(f"{path} : fichier CSV illisible ({error}).") from error
-    for line, row in enumerate(rows, start=2):  # line 1 is the header
-        where = f"ligne {line}" + (f" (id {row.get('id')})" if row.get("id") else "")
-        if None in row:
-            report.error(where, "trop de colonnes sur cette ligne")
-            continue
-        problems = mediation_row_problems(row)
-        if problems:
-            report.error(where, " ; ".join(problems))
-            continue
-        _import_mediation_row(row, report)
-    db.session.flush()
-    return report
+def import_mediation_numerique(path: Path, *, withdraw: bool = True) -> ImportReport:
+    """Lieux de médiation numérique, one CSV row a place (a structure) and its services, streamed."""
+    importer = Importer(withdraw=withdraw)
+    encoding = detect_encoding(path)
+    importer.report.encodings = {path.name: encoding}
+    handle, reader = open_csv(path, encoding, _mediation_required())
+    with handle:
+        try:
+            for row in reader:
+                line = reader.line_num + 1  # the header was read before the reader started
+                _add_mediation_row(importer, row, f"ligne {line}")
+        except csv.Error as error:
+            raise ImportFileError(f"{path.name}, ligne {reader.line_num + 1} : CSV illisible ({error}).") from error
+    return importer.finish()
 
 
-def _import_mediation_row(row: dict, report: ImportReport) -> None:
+def _add_mediation_row(importer: Importer, row: dict, where: str) -> None:
+    report = importer.report
+    row_id = (row.get("id") or "").strip() or None
+    if None in row:
+        report.refuse("structure", where, row_id, None, "trop de colonnes sur cette ligne (séparateur ou guillemets ?)")
+        return
+    if any(value is None for value in row.values()):
+        report.refuse("structure", where, row_id, None, "ligne incomplète : il manque des colonnes (fichier tronqué ?)")
+        return
+    row = {name: value.strip() for name, value in row.items()}
+    problems = mediation_row_problems(row)
+    refusals = [(name, reason) for name, reason, required in problems if required]
+    if refusals:
+        report.refuse("structure", where, row_id, refusals[0][0], " ; ".join(f"{n} : {r}" for n, r in refusals))
+        return
+    for name, reason, _required_field in problems:
+        report.warn(where, row_id, name, f"{reason} — champ ignoré")
+        row[name] = ""
+    structure, services = _mediation_records(row)
+    importer.add("structure", where, structure)
+    for service in services:
+        importer.add("service", where, service)
+
+
+def _mediation_records(row: dict) -> tuple[dict, list[dict]]:
     location = {
-        "adresse": row["adresse"].strip(),
-        "complement_adresse": row.get("complement_adresse") or None,
-        "code_postal": row["code_postal"].strip(),
-        "commune": row["commune"].strip(),
-        "code_insee": (row.get("code_insee") or "").strip() or None,
+        "adresse": row["adresse"],
+        "complement_adresse": row.get("complement_adresse"),
+        "code_postal": row["code_postal"],
+        "commune": row["commune"],
+        "code_insee": row.get("code_insee"),
         "latitude": _float(row.get("latitude")),
         "longitude": _float(row.get("longitude")),
     }
-    emails = [e.strip() for e in (row.get("courriels") or "").split("|") if e.strip()]
-    websites = [w.strip() for w in (row.get("site_web") or "").split("|") if w.strip()]
-    description = (row.get("presentation_detail") or row.get("presentation_resume") or "").strip()
+    emails = _split(row.get("courriels"))
+    websites = _split(row.get("site_web"))
     record = {
         "source": MEDIATION_NUMERIQUE_SOURCE,
-        "id": row["id"].strip(),
-        "nom": row["nom"].strip(),
+        "id": row["id"],
+        "nom": row["nom"],
         "siret": row["pivot"] if re.fullmatch(r"\d{14}", row["pivot"]) else None,
-        "description": description or None,
-        "telephone": row.get("telephone") or None,
+        "description": row.get("presentation_detail") or row.get("presentation_resume"),
+        "telephone": row.get("telephone"),
         "courriel": emails[0] if emails else None,
         "site_web": websites[0] if websites else None,
-        "horaires_accueil": row.get("horaires") or None,
-        "accessibilite_lieu": row.get("fiche_acces_libre") or None,
-        "date_maj": row["date_maj"].strip(),
+        "horaires_accueil": row.get("horaires"),
+        "accessibilite_lieu": row.get("fiche_acces_libre"),
+        "labels_nationaux": _split(row.get("dispositif_programmes_nationaux")) or None,
+        "date_maj": row["date_maj"],
         **location,
     }
-    structure = _upsert_structure(record, report)
-    db.session.flush()
     fees = _split(row.get("frais_a_charge"))
     publics = [MEDIATION_PUBLICS[p] for p in _split(row.get("publics_specifiquement_adresses"))] or ["tous-publics"]
     mobilisation = sorted(
@@ -355,10 +844,11 @@ def _import_mediation_row(row: dict, report: ImportReport) -> None:
     modes_accueil = (["a-distance"] if "À distance" in accompaniment else []) + (
         ["en-presentiel"] if any(m != "À distance" for m in accompaniment) or not accompaniment else []
     )
-    for label in _split(row.get("services")):
-        service_record = {
+    services = [
+        {
             "source": MEDIATION_NUMERIQUE_SOURCE,
             "id": f"{record['id']}--{_slug(label)}",
+            "structure_id": record["id"],
             "nom": label,
             "description": _mediation_description(label, row),
             "type": "atelier" if accompaniment == ["Dans un atelier collectif"] else "accompagnement",
@@ -368,15 +858,17 @@ def _import_mediation_row(row: dict, report: ImportReport) -> None:
             "publics": publics,
             "modes_accueil": modes_accueil,
             "modes_mobilisation": mobilisation or None,
-            "lien_mobilisation": row.get("prise_rdv") or None,
+            "lien_mobilisation": row.get("prise_rdv"),
             "telephone": record["telephone"],
             "courriel": record["courriel"],
             "horaires_accueil": record["horaires_accueil"],
+            "accessibilite_lieu": record["accessibilite_lieu"],
             "date_maj": record["date_maj"],
             **location,
         }
-        service = _upsert_service(structure, service_record, report)
-        service.accessibilite_lieu = record["accessibilite_lieu"]
+        for label in _split(row.get("services"))
+    ]
+    return record, services
 
 
 def _mediation_description(label: str, row: dict) -> str:
@@ -388,17 +880,12 @@ def _split(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split("|") if part.strip()]
 
 
-def _slug(label: str) -> str:
-
-    return re.sub(r"[^a-z0-9]+", "-", normalise(label)).strip("-")[:80]
-
-
 def _float(value) -> float | None:
     try:
         number = float(str(value).strip().replace(",", "."))
     except (TypeError, ValueError):
         return None
-    return number if number == number and abs(number) != float("inf") else None
+    return number if math.isfinite(number) else None
 
 
 def _date(value: str) -> date | None:

@@ -115,7 +115,12 @@ class Structure(LocationMixin, TimestampMixin, db.Model):
     horaires_accueil: Mapped[str | None] = mapped_column(sa.String(500))
     accessibilite_lieu: Mapped[str | None] = mapped_column(sa.String(2083))
     reseaux_porteurs: Mapped[list | None] = mapped_column(sa.JSON(none_as_null=True))
+    # National labels (France Services, Conseiller numérique, Aidants Connect…) as slugs: data·inclusion
+    # v0 `labels_nationaux`, the médiation standard's `dispositif_programmes_nationaux`.
+    labels_nationaux: Mapped[list | None] = mapped_column(postgresql.JSONB(none_as_null=True))
     date_maj: Mapped[date | None]
+    # Set when the entry disappeared from its source on a full import (hidden, kept for orientations).
+    withdrawn_at: Mapped[datetime | None]
 
     organisation: Mapped[Organisation | None] = relationship()
     commune: Mapped[Commune | None] = relationship()
@@ -166,6 +171,8 @@ class Service(LocationMixin, TimestampMixin, db.Model):
     volume_horaire_hebdomadaire: Mapped[float | None]
     commune_code: Mapped[str | None] = mapped_column(sa.ForeignKey("communes.code_insee"), index=True)
     date_maj: Mapped[date | None]
+    # Set when the entry disappeared from its source on a full import (hidden, kept for orientations).
+    withdrawn_at: Mapped[datetime | None]
 
     # Orientation: tracked referrals, capacity, freshness
     accepts_orientations: Mapped[bool] = mapped_column(default=False)

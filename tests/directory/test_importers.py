@@ -22,14 +22,21 @@ def _service(source_id):
     return db.session.scalar(db.select(Service).where(Service.source_id == source_id))
 
 
+def _issues(report, record_id):
+    return [(issue.field, issue.reason, issue.refused) for issue in report.issues if issue.record_id == record_id]
+
+
 def test_data_inclusion_import_loads_valid_records_and_reports_the_others(app):
     report = import_data_inclusion([SAMPLE])
-    assert report.created == {"structures": 2, "services": 2}
-    reasons = dict(report.errors)
-    assert len(report.errors) == 3
-    assert "champ obligatoire manquant : nom" in reasons["data-inclusion-sample.json n°3 (id s-invalid)"]
-    assert "numerique--inventee" in reasons["data-inclusion-sample.json n°3 (id svc-bad-thematique)"]
-    assert "structure inconnue" in reasons["data-inclusion-sample.json n°4 (id svc-orphan)"]
+    assert report.counts["structure"] == {"new": 2, "updated": 0, "unchanged": 0, "withdrawn": 0, "refused": 1}
+    assert report.counts["service"] == {"new": 3, "updated": 0, "unchanged": 0, "withdrawn": 0, "refused": 1}
+    assert _issues(report, "s-invalid") == [("nom", "champ obligatoire manquant", True)]
+    # an unknown thématique is dropped with a warning, the service is kept
+    [(field, reason, refused)] = _issues(report, "svc-bad-thematique")
+    assert field == "thematiques" and "numerique--inventee" in reason and not refused
+    assert _service("svc-bad-thematique").thematiques == []
+    [(field, reason, refused)] = _issues(report, "svc-orphan")
+    assert field == "structure_id" and "structure inconnue" in reason and refused
     service = _service("svc-apt-demarches")
     assert service.source == "dora" and service.structure.source_id == "s-apt-1"
     assert service.commune_code == "84003" and service.volets == {Volet.NUMERIQUE}
@@ -43,8 +50,9 @@ def test_data_inclusion_reimport_updates_and_never_duplicates(app):
     service.accepts_orientations = True  # a local setting the open data does not carry
     counts = (_count(Structure), _count(Service))
     report = import_data_inclusion([SAMPLE])
-    assert report.created == {"structures": 0, "services": 0}
-    assert report.updated == {"structures": 2, "services": 2}
+    assert report.counts["structure"]["new"] == report.counts["service"]["new"] == 0
+    assert report.counts["structure"]["unchanged"] == 2 and report.counts["service"]["unchanged"] == 3
+    assert report.counts["service"]["updated"] == 0
     assert (_count(Structure), _count(Service)) == counts
     assert _service("svc-apt-demarches").accepts_orientations is True
 
@@ -57,7 +65,7 @@ def test_service_without_coordinates_gets_its_commune_centre(app):
 
 def test_mediation_numerique_reference_example_is_imported_with_thematiques(app):
     report = import_mediation_numerique(MEDIATION_EXAMPLE)
-    assert report.errors == []
+    assert report.errors == [] and report.counts["service"]["new"] == 3
     structure = db.session.scalar(db.select(Structure).where(Structure.source_id == "structure-1"))
     assert structure.name == "Anonymal" and structure.code_insee == "51454" and structure.commune_code is None
     names = {s.name: s for s in structure.services}
@@ -71,7 +79,7 @@ def test_mediation_numerique_reference_example_is_imported_with_thematiques(app)
     assert service.publics == ["jeunes", "femmes"] and service.frais.value == "payant"
     assert service.horaires_accueil == "Mo-Fr 09:00-12:00,14:00-18:30; Sa 08:30-12:00"
     again = import_mediation_numerique(MEDIATION_EXAMPLE)
-    assert again.created == {"structures": 0, "services": 0} and again.updated["services"] == 3
+    assert again.counts["service"]["unchanged"] == 3 and again.counts["structure"]["unchanged"] == 1
 
 
 def test_mediation_numerique_invalid_rows_are_reported_line_by_line(app, tmp_path):
@@ -83,7 +91,7 @@ def test_mediation_numerique_invalid_rows_are_reported_line_by_line(app, tmp_pat
     path = tmp_path / "lieux.csv"
     path.write_text("\n".join([lines[0], lines[1], bad_postcode, bad_service]) + "\n", encoding="utf-8")
     report = import_mediation_numerique(path)
-    assert report.created["structures"] == 1
+    assert report.counts["structure"]["new"] == 1 and report.counts["structure"]["refused"] == 2
     reasons = dict(report.errors)
     assert "code_postal" in reasons["ligne 3 (id structure-2)"]
     assert "services" in reasons["ligne 4 (id structure-3)"]
@@ -93,10 +101,10 @@ def test_import_commands_print_errors_and_a_summary(app, tmp_path):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["directory", "import", "data-inclusion", str(SAMPLE)])
     assert result.exit_code == 0, result.output
-    assert "Refusé — data-inclusion-sample.json n°4 (id svc-orphan)" in result.output
-    assert "Services : 2 créés" in result.output
+    assert "(id svc-orphan) — structure_id : structure inconnue" in result.output
+    assert "Services : 3 nouveaux" in result.output
     result = runner.invoke(args=["directory", "import", "mediation-numerique", str(MEDIATION_EXAMPLE)])
-    assert result.exit_code == 0 and "Services : 3 créés" in result.output
+    assert result.exit_code == 0 and "Services : 3 nouveaux" in result.output
     broken = tmp_path / "broken.json"
     broken.write_text("{not json", encoding="utf-8")
     result = runner.invoke(args=["directory", "import", "data-inclusion", str(broken)])
@@ -116,7 +124,7 @@ def test_export_validates_against_the_official_schema(app, tmp_path, official_sc
     assert result.exit_code == 0, result.output
     structures = json.loads((tmp_path / "structures.json").read_text(encoding="utf-8"))
     services = json.loads((tmp_path / "services.json").read_text(encoding="utf-8"))
-    assert len(structures) == 3 and len(services) == 5
+    assert len(structures) == 3 and len(services) == 6
     checker = jsonschema.FormatChecker()
     for record in structures:
         jsonschema.validate(record, official_schemas["structure"], format_checker=checker)
@@ -132,4 +140,4 @@ def test_export_round_trips_through_the_importer(app, tmp_path):
     path = tmp_path / "export.json"
     path.write_text(json.dumps({"structures": structures, "services": services}), encoding="utf-8")
     report = import_data_inclusion([path])
-    assert report.errors == [] and report.created == {"structures": 0, "services": 0}
+    assert report.errors == [] and report.counts["structure"]["new"] == report.counts["service"]["new"] == 0
