@@ -1,4 +1,6 @@
-"""Export of the directory as data·inclusion v1 structures and services (validated before writing)."""
+"""Export of the directory as data·inclusion v1 structures and services (validated before writing).
+
+Withdrawn entries are left out; each structure keeps its producer (`source`), réseaux porteurs and labels."""
 
 from __future__ import annotations
 
@@ -30,6 +32,8 @@ def structure_record(structure: Structure) -> dict:
         "horaires_accueil": structure.horaires_accueil,
         "accessibilite_lieu": structure.accessibilite_lieu,
         "reseaux_porteurs": structure.reseaux_porteurs,
+        # not in the v1 schema (which allows extra fields): v0's labels nationaux, kept from the sources
+        "labels_nationaux": structure.labels_nationaux,
         **_location(structure),
     }
     return record
@@ -78,6 +82,8 @@ def export_data_inclusion() -> tuple[list[dict], list[dict], list[str]]:
             continue
         structures.append(record)
         for service in structure.services:
+            if service.withdrawn_at is not None:
+                continue
             record = service_record(service)
             found = schema_problems("service", record)
             if found:
@@ -90,6 +96,7 @@ def export_data_inclusion() -> tuple[list[dict], list[dict], list[str]]:
 def _structures() -> Iterator[Structure]:
     statement = (
         sa.select(Structure)
+        .where(Structure.withdrawn_at.is_(None))  # gone from their source: not republished
         .order_by(Structure.id)
         .options(
             selectinload(Structure.services).selectinload(Service.thematique_links),

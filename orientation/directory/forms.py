@@ -72,6 +72,7 @@ class SearchForm(BaseForm):
     )
     public = SelectField("Public", choices=_enum_choices("publics", "Tous les publics"))
     frais = SelectField("Frais", choices=[("", "Gratuit ou payant")] + [(f.value, f.label) for f in Frais])
+    label = StringField("Label ou réseau", validators=[Optional(), Regexp(r"^[a-z0-9-]{1,100}$")])
     orientable = BooleanField("Accepte les orientations suivies")
     ouvert = BooleanField("Ouvert maintenant")
     lat = FloatField("Latitude", validators=[Optional(), NumberRange(min=-90, max=90)])
@@ -132,6 +133,7 @@ class SearchForm(BaseForm):
             latitude=lat if lat is not None and math.isfinite(lat) else None,
             longitude=lon if lon is not None and math.isfinite(lon) else None,
             accepts_orientations=bool(self.orientable.data),
+            label=ok(self.label),
             open_now=bool(self.ouvert.data),
             page=ok(self.page) or 1,
             per_page=per_page,

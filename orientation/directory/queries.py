@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import contains_eager, selectinload
 
 from orientation.db import utcnow
@@ -44,6 +45,7 @@ class SearchParams:
     longitude: float | None = None
     max_distance_km: float | None = None
     accepts_orientations: bool = False
+    label: str | None = None  # a national label or réseau porteur of the structure (e.g. "france-service")
     open_now: bool = False
     page: int = 1
     per_page: int = 20
@@ -147,7 +149,7 @@ def _page(ranking: sa.Select, params: SearchParams, origin, *, limit: bool) -> s
 
 
 def _filters(params: SearchParams, origin, distance) -> list:
-    conditions = []
+    conditions = [Service.withdrawn_at.is_(None)]  # gone from its source: kept for its orientations only
     if params.thematique:
         conditions.append(_has_thematique([params.thematique]))
     if params.volet:
@@ -163,6 +165,8 @@ def _filters(params: SearchParams, origin, distance) -> list:
         conditions.append(Service.frais == params.frais)
     if params.accepts_orientations:
         conditions.append(Service.accepts_orientations.is_(True))
+    if params.label:
+        conditions.append(has_label(params.label))
     if params.commune_code:
         conditions.append(_serves_commune(params.commune_code))
     if origin and params.max_distance_km is not None:
@@ -180,6 +184,17 @@ def within_box(origin: tuple[float, float], km: float) -> list:
         Service.latitude.between(latitude - delta_lat, latitude + delta_lat),
         Service.longitude.between(longitude - delta_lon, longitude + delta_lon),
     ]
+
+
+def has_label(label: str):
+    """The service's structure carries the label (labels nationaux) or belongs to the network (réseaux porteurs)."""
+    return sa.exists().where(
+        Structure.id == Service.structure_id,
+        sa.or_(
+            Structure.labels_nationaux.contains([label]),
+            sa.cast(Structure.reseaux_porteurs, postgresql.JSONB).contains([label]),
+        ),
+    )
 
 
 def _has_thematique(codes: list[str]):
@@ -365,13 +380,14 @@ def list_stale_services(now: datetime | None = None, limit: int = 200) -> list[S
     statement = (
         sa.select(Service)
         .where(
+            Service.withdrawn_at.is_(None),
             sa.or_(
                 sa.and_(
                     Service.confirmed_at.is_(None),
                     sa.or_(Service.date_maj.is_(None), Service.date_maj < threshold.date()),
                 ),
                 Service.confirmed_at < threshold,
-            )
+            ),
         )
         .order_by(Service.date_maj.is_(None).desc(), Service.date_maj, Service.id)
         .options(selectinload(Service.structure))
@@ -381,7 +397,11 @@ def list_stale_services(now: datetime | None = None, limit: int = 200) -> list[S
 
 
 def list_services_accepting_orientations(volet: Volet | None = None) -> list[Service]:
-    statement = sa.select(Service).where(Service.accepts_orientations.is_(True)).order_by(Service.name)
+    statement = (
+        sa.select(Service)
+        .where(Service.accepts_orientations.is_(True), Service.withdrawn_at.is_(None))
+        .order_by(Service.name)
+    )
     if volet is not None:
         statement = statement.where(_has_thematique(thematiques_of_volet(volet)))
     return list(db.session.scalars(statement))
