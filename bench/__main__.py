@@ -16,6 +16,7 @@ BENCHMARKS = {
     "dashboard": "bench.dashboard",
     "api_feeds": "bench.api_feeds",
     "health": "bench.health",
+    "directory_import": "bench.directory_import",
 }
 
 

@@ -25,11 +25,12 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jsonschema
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import selectinload, undefer
 
 from orientation.db import utcnow
@@ -166,6 +167,43 @@ def _required(kind: str) -> frozenset[str]:
 
 
 @cache
+def _field_validators(kind: str) -> dict[str, jsonschema.Draft202012Validator]:
+    """One validator per property: a value seen before (an enumeration, a date, a commune) is checked once."""
+    schema = data_inclusion_validator(kind).schema
+    definitions = {"$defs": schema["$defs"]} if "$defs" in schema else {}
+    return {
+        name: jsonschema.Draft202012Validator({**definitions, **spec}, format_checker=jsonschema.FormatChecker())
+        for name, spec in schema["properties"].items()
+    }
+
+
+class _Missing:
+    """A required field that is absent (or null, or an empty string)."""
+
+    validator = "required"
+    context = None
+
+
+MISSING = _Missing()
+
+
+@lru_cache(maxsize=20_000)
+def _value_errors(kind: str, name: str, frozen: str) -> tuple:
+    return tuple(_field_validators(kind)[name].iter_errors(json.loads(frozen)))
+
+
+def _errors_by_field(kind: str, record: dict) -> dict[str, list]:
+    found: dict[str, list] = {name: [MISSING] for name in sorted(_required(kind)) if name not in record}
+    validators = _field_validators(kind)
+    for name, value in record.items():
+        if name in validators:
+            errors = _value_errors(kind, name, json.dumps(value, ensure_ascii=False))
+            if errors:
+                found[name] = list(errors)
+    return found
+
+
+@cache
 def column_limits(kind: str) -> dict[str, int]:
     """data·inclusion field → the length of its column (read from the model, never written twice)."""
     table = MODELS[kind].__table__
@@ -222,6 +260,8 @@ REASON_PRIORITY = {"enum": 0, "const": 0, "anyOf": 0, "pattern": 1, "format": 2,
 
 
 def _reason(error) -> str:
+    if error is MISSING:
+        return "champ obligatoire manquant"
     error = _specific(error)
     value, expected, kind = _short(error.instance), error.validator_value, error.validator
     if kind == "required":
@@ -268,12 +308,10 @@ def clean_record(kind: str, record, where: str, report: ImportReport) -> dict | 
     record_id = record.get("id") if isinstance(record.get("id"), str) else None
     required = _required(kind)
     for _attempt in range(3):  # dropping an item can reveal nothing new; bounded anyway
-        by_field: dict[str | None, list] = {}
-        for error in data_inclusion_validator(kind).iter_errors(record):
-            by_field.setdefault(_field_of(error), []).append(error)
+        by_field = _errors_by_field(kind, record)
         if not by_field:
             break
-        refusals = [(name, _reason(errors[0])) for name, errors in by_field.items() if name is None or name in required]
+        refusals = [(name, _reason(errors[0])) for name, errors in by_field.items() if name in required]
         if refusals:
             reason = " ; ".join((f"{n} : {r}" if n else r) for n, r in refusals[1:])
             report.refuse(kind, where, record_id, refusals[0][0], refusals[0][1] + (f" ; {reason}" if reason else ""))
@@ -423,9 +461,9 @@ class Importer:
                 self._count("structure", _assign(structure, values))
             touched.append((item.key, structure))
         db.session.flush()
+        # (no expunge: the session holds clean objects weakly, a batch is freed once it is dropped)
         for key, structure in touched:
             self.structure_ids[key] = structure.id
-            db.session.expunge(structure)
 
     def _structure_values(self, record: dict) -> dict:
         return {
@@ -463,7 +501,6 @@ class Importer:
                 sa.select(Structure).where(Structure.id.in_({self._structure_id(item) for item in batch}))
             )
         }
-        touched = []
         for item in batch:
             record = item.record
             service = existing.get(item.key)
@@ -486,24 +523,16 @@ class Importer:
             self.report.counts["service"]["new"] += is_new
             if not is_new:
                 self._count("service", changed)
-            touched.append(service)
         db.session.flush()
-        for service in touched:
-            db.session.expunge(service)
-        for structure in structures.values():
-            if structure in db.session:
-                db.session.expunge(structure)
 
     def _with_structures(self, batch: list[_Pending]) -> list[_Pending]:
         """The services whose structure is known (imported now or before); the others are refused."""
         missing = {_structure_key(item.record) for item in batch} - self.structure_ids.keys()
         if missing:
-            for structure_id, source, source_id in db.session.execute(
-                sa.select(Structure.id, Structure.source, Structure.source_id).where(
-                    sa.tuple_(Structure.source, Structure.source_id).in_(sorted(missing))
-                )
-            ):
-                self.structure_ids[(source, source_id)] = structure_id
+            for source, ids in _by_source(missing).items():
+                statement = sa.select(Structure.id, Structure.source_id).where(_keyed(Structure, source, ids))
+                for structure_id, source_id in db.session.execute(statement):
+                    self.structure_ids[(source, source_id)] = structure_id
         kept = []
         for item in batch:
             key = _structure_key(item.record)
@@ -558,8 +587,11 @@ class Importer:
         }
 
     def _existing(self, model, keys: list[tuple[str, str]], *options) -> dict:
-        statement = sa.select(model).where(sa.tuple_(model.source, model.source_id).in_(keys)).options(*options)
-        return {(entry.source, entry.source_id): entry for entry in db.session.scalars(statement)}
+        found = {}
+        for source, ids in _by_source(keys).items():
+            statement = sa.select(model).where(_keyed(model, source, ids)).options(*options)
+            found.update({(entry.source, entry.source_id): entry for entry in db.session.scalars(statement)})
+        return found
 
     def _count(self, kind: str, changed: bool) -> None:
         self.report.counts[kind]["updated" if changed else "unchanged"] += 1
@@ -610,6 +642,18 @@ def _key(record) -> tuple[str, str] | None:
         return None
     source, identifier = _blank(record.get("source")), _blank(record.get("id"))
     return (source, identifier) if isinstance(source, str) and isinstance(identifier, str) else None
+
+
+def _by_source(keys) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for source, source_id in keys:
+        grouped.setdefault(source, []).append(source_id)
+    return grouped
+
+
+def _keyed(model, source: str, ids: list[str]):
+    """One array parameter rather than one placeholder per id (the driver parses every placeholder)."""
+    return sa.and_(model.source == source, model.source_id == sa.any_(sa.literal(ids, postgresql.ARRAY(sa.String))))
 
 
 def _structure_key(record: dict) -> tuple[str, str]:
