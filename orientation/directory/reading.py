@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 CHUNK = 1 << 16
+MAX_NDJSON_LINE = 1 << 20  # an NDJSON record longer than this is not expected
 ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 avec BOM", "cp1252": "Windows-1252 (Latin-1)"}
 
 
@@ -153,6 +154,8 @@ def iter_json_records(path: Path, encoding: str) -> Iterator[tuple[str | None, i
 def _first_line_is_whole(stream: JsonStream) -> bool:
     """An NDJSON file's first line is a whole object followed by another one (or nothing)."""
     while "\n" not in stream.buffer[stream.pos :] and not stream.eof:
+        if len(stream.buffer) - stream.pos > MAX_NDJSON_LINE:
+            return False  # a long first line: a minified file, read as a stream
         stream._fill()
     first_line = stream.buffer[stream.pos :].split("\n", 1)[0]
     try:

@@ -70,14 +70,14 @@ def _get(client: httpx.Client, endpoint: str, params: dict, where: str):
     try:
         response = client.get(endpoint, params=params)
     except httpx.TimeoutException as error:
-        raise SyncError(f"{where} : l'API n'a pas répondu à temps. Rien n'a été modifié.") from error
+        raise SyncError(f"{where} : l'API n'a pas répondu à temps.") from error
     except httpx.HTTPError as error:
-        raise SyncError(f"{where} : API injoignable ({error}). Rien n'a été modifié.") from error
+        raise SyncError(f"{where} : API injoignable ({error}).") from error
     if response.status_code in (401, 403):
         raise SyncError(f"{where} : accès refusé par l'API ({response.status_code}) — vérifiez le jeton.")
     if response.status_code != 200:
-        raise SyncError(f"{where} : l'API a répondu {response.status_code}. Rien n'a été modifié.")
+        raise SyncError(f"{where} : l'API a répondu {response.status_code}.")
     try:
         return response.json()
     except ValueError as error:
-        raise SyncError(f"{where} : la réponse n'est pas du JSON (page tronquée ?). Rien n'a été modifié.") from error
+        raise SyncError(f"{where} : la réponse n'est pas du JSON (page tronquée ?).") from error
