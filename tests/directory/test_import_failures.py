@@ -255,3 +255,13 @@ def test_reimporting_unchanged_data_writes_nothing(app, tmp_path):
     again = db.session.execute(db.text("SELECT updated_at FROM services UNION ALL SELECT updated_at FROM structures"))
     assert sorted(again.scalars()) == stamps
     assert get(Structure, "s-1").labels_nationaux == ["france-service"]
+
+
+def test_a_csv_row_cut_short_is_refused_and_named(app, tmp_path):
+    lines = MEDIATION_EXAMPLE.read_text(encoding="utf-8").splitlines()
+    cut = lines[1].replace('"structure-1"', '"structure-2"')
+    path = write(tmp_path, "\n".join([lines[0], lines[1], cut[: len(cut) // 2]]), "lieux.csv")
+    report = import_mediation_numerique(path)
+    assert report.counts["structure"]["new"] == 1 and report.counts["structure"]["refused"] == 1
+    reason = "ligne incomplète : il manque des colonnes (fichier tronqué ?)"
+    assert report.errors == [("ligne 3 (id structure-2)", reason)]
