@@ -164,6 +164,8 @@ class BaseConfig:
             "FOLLOWUP_STALLED_DAYS": _env_int("FOLLOWUP_STALLED_DAYS", 15),
             "FOLLOWUP_OBTAINED_CHECK_DAYS": _env_int("FOLLOWUP_OBTAINED_CHECK_DAYS", 30),
             "FOLLOWUP_OBTAINED_CHECK_WINDOW_DAYS": _env_int("FOLLOWUP_OBTAINED_CHECK_WINDOW_DAYS", 14),
+            # A « Contact direct » orientation its sender follows: reminders after the question, at most this many.
+            "FOLLOWUP_SENDER_FOLLOWED_REMINDERS": _env_int("FOLLOWUP_SENDER_FOLLOWED_REMINDERS", 2),
             "FOLLOWUP_APPOINTMENT_REMINDER_HOURS": _env_int("FOLLOWUP_APPOINTMENT_REMINDER_HOURS", 24),
             "FOLLOWUP_MAS_FIRST_CONTACT_WORKING_DAYS": _env_int("FOLLOWUP_MAS_FIRST_CONTACT_WORKING_DAYS", 5),
             "FOLLOWUP_MAS_STALLED_DAYS": _env_int("FOLLOWUP_MAS_STALLED_DAYS", 60),

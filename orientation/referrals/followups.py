@@ -13,6 +13,19 @@
   was really obtained.
 Reminders to structures are cancelled when the orientation moves (`notifications.REMINDER_SUBJECT`).
 Orientations another area follows with its own rules (the CPAM's MAS cases) are left to it.
+
+An orientation its sender follows (`Reception.SENDER`, a « Contact direct » service) has nobody on
+the receiving side: the rules above that speak to a receiver (not opened, undecided, expiry,
+stalled) and the « really obtained? » check (which verifies a receiver's report, while here the
+sender recorded the outcome) skip it. Instead its sender is asked what came of it:
+- at the usual follow-up date, the undecided delay (per service) after sending or after their last
+  note: « La personne a-t-elle été reçue par … ? Qu'en est-il résulté ? »;
+- once the person was received (accepted / in progress), the stalled delay after the last activity:
+  « Qu'en est-il résulté ? »;
+- unanswered, the question is repeated every stalled delay, at most FOLLOWUP_SENDER_FOLLOWED_REMINDERS
+  times, then nothing more until the sender writes something (any activity starts the cycle again).
+It never expires: expiry says « the receiver did not answer », and here only the sender can know;
+it stays open in their sent orientations, overdue, until they record what happened or cancel it.
 """
 
 from __future__ import annotations
@@ -21,11 +34,13 @@ import logging
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from flask import current_app
+from sqlalchemy.orm import aliased, selectinload
 
 from orientation.auth.models import User
 from orientation.extensions import db
 from orientation.followups import overrides
+from orientation.followups.models import SentFollowUp
 from orientation.followups.rules import Delay, Notice, Recipient, Rule, Unit, register
 from orientation.notifications.models import SubjectType
 from orientation.people.models import ContactPreference
@@ -90,6 +105,11 @@ def leave_services_to(select_service_ids) -> None:
 
 def _followed_here() -> list:
     return [~Orientation.service_id.in_(select()) for select in _followed_elsewhere]
+
+
+def _with_a_receiver() -> list:
+    """The orientations someone receives (members or link): the sender-followed ones have their own rules."""
+    return [Orientation.reception != Reception.SENDER, *_followed_here()]
 
 
 # Recipients ------------------------------------------------------------------------------------
@@ -165,7 +185,7 @@ register(
         "referrals.expiry",
         Orientation,
         since=Orientation.expires_at,
-        where=lambda now: [Orientation.status.in_([S.SENT, S.RECEIVED]), *_followed_here()],
+        where=lambda now: [Orientation.status.in_([S.SENT, S.RECEIVED]), *_with_a_receiver()],
         act=expire,
     ),
     Rule(
@@ -174,7 +194,7 @@ register(
         since=Orientation.sent_at,
         delay=UNOPENED,
         service_id=Orientation.service_id,
-        where=lambda now: [Orientation.status == S.SENT, *_followed_here()],
+        where=lambda now: [Orientation.status == S.SENT, *_with_a_receiver()],
         notices=(Notice("orientation_unopened", receiver_members, "orientation:{id}:unopened", REMINDER_SUBJECT),),
         context=_orientation_context,
         load=_WITH_SENDER,
@@ -184,7 +204,7 @@ register(
         "referrals.undecided",
         Orientation,
         since=Orientation.decision_due_at,
-        where=lambda now: [Orientation.status.in_([S.SENT, S.RECEIVED]), *_followed_here()],
+        where=lambda now: [Orientation.status.in_([S.SENT, S.RECEIVED]), *_with_a_receiver()],
         notices=(
             Notice("orientation_undecided", receiver_members, "orientation:{id}:undecided", REMINDER_SUBJECT),
             Notice("orientation_undecided_sender", sender_of, "orientation:{id}:undecided-sender", REMINDER_SUBJECT),
@@ -198,7 +218,7 @@ register(
         Orientation,
         since=Orientation.last_activity_at,
         delay=STALLED,
-        where=lambda now: [Orientation.status.in_([S.ACCEPTED, S.IN_PROGRESS]), *_followed_here()],
+        where=lambda now: [Orientation.status.in_([S.ACCEPTED, S.IN_PROGRESS]), *_with_a_receiver()],
         notices=(
             Notice(
                 "orientation_stalled",
@@ -244,12 +264,110 @@ register(
         where=lambda now: [
             Orientation.status == S.COMPLETED,
             Orientation.service_obtained.is_(None),
-            *_followed_here(),
+            *_with_a_receiver(),
         ],
         notices=(
             Notice("orientation_obtained_check", sender_of, "orientation:{id}:obtained-check", SubjectType.ORIENTATION),
         ),
         context=_orientation_context,
+        load=_WITH_SENDER,
+    ),
+)
+
+
+# Orientations followed by their sender (« Contact direct ») ------------------------------------
+
+SENDER_ASKED = "referrals.sender_followed.asked"  # sent or opened: was the person received? what came of it?
+SENDER_RESULT = "referrals.sender_followed.result"  # received (accepted / in progress): what came of it?
+SENDER_REMINDER = "referrals.sender_followed.reminder"  # the question again, unanswered
+_SENDER_QUESTIONS = (SENDER_ASKED, SENDER_RESULT, SENDER_REMINDER)
+
+
+def _followed_by_sender(*statuses) -> list:
+    return [Orientation.reception == Reception.SENDER, Orientation.status.in_(statuses), *_followed_here()]
+
+
+def _asked_since_last_activity(measure):
+    """`measure` (max, count) over the sender's questions `rules` claimed since the orientation's last activity."""
+
+    def subquery(rules):
+        asked = aliased(SentFollowUp)  # the sweep's own claim check reads follow_ups_sent: not correlated to it
+        return (
+            sa.select(measure(asked.sent_at))
+            .where(
+                asked.rule.in_(rules),
+                asked.subject_id == Orientation.id,
+                asked.sent_at > Orientation.last_activity_at,
+            )
+            .correlate(Orientation)
+            .scalar_subquery()
+        )
+
+    return subquery
+
+
+# When the sender was last asked, unless they wrote something since: a reminder counts from it (and
+# each reminder, a new value, is a new occurrence); NULL when nothing is pending, so nothing is due.
+_LAST_ASKED = _asked_since_last_activity(sa.func.max)(_SENDER_QUESTIONS)
+
+
+def _reminders_left(now) -> list:
+    """At most FOLLOWUP_SENDER_FOLLOWED_REMINDERS reminders after the question, then silence."""
+    sent = _asked_since_last_activity(sa.func.count)((SENDER_REMINDER,))
+    return [sent < int(current_app.config["FOLLOWUP_SENDER_FOLLOWED_REMINDERS"])]
+
+
+def _question_context(reminder: bool):
+    def context(orientation, recipient: Recipient, _due) -> dict:
+        return {"orientation": orientation, "recipient": recipient.user, "reminder": reminder}
+
+    return context
+
+
+def _sender_question(key: str) -> tuple[Notice, ...]:
+    return (
+        Notice(
+            "orientation_sender_followed",
+            sender_of,
+            f"orientation:{{id}}:{key}:{{occurrence:%Y%m%dT%H%M%S}}",
+            REMINDER_SUBJECT,  # cancelled when the sender records something
+        ),
+    )
+
+
+register(
+    Rule(
+        SENDER_ASKED,
+        Orientation,
+        since=Orientation.last_activity_at,  # the sending (so: decision_due_at), or the sender's last note
+        delay=UNDECIDED,
+        service_id=Orientation.service_id,
+        where=lambda now: _followed_by_sender(S.SENT, S.RECEIVED),
+        notices=_sender_question("sender-asked"),
+        context=_question_context(reminder=False),
+        load=_WITH_SENDER,
+    ),
+    Rule(
+        SENDER_RESULT,
+        Orientation,
+        since=Orientation.last_activity_at,
+        delay=STALLED,
+        where=lambda now: _followed_by_sender(S.ACCEPTED, S.IN_PROGRESS),
+        notices=_sender_question("sender-result"),
+        context=_question_context(reminder=False),
+        load=_WITH_SENDER,
+    ),
+    Rule(
+        SENDER_REMINDER,
+        Orientation,
+        since=_LAST_ASKED,
+        delay=STALLED,
+        where=lambda now: [
+            *_followed_by_sender(S.SENT, S.RECEIVED, S.ACCEPTED, S.IN_PROGRESS),
+            *_reminders_left(now),
+        ],
+        notices=_sender_question("sender-reminder"),
+        context=_question_context(reminder=True),
         load=_WITH_SENDER,
     ),
 )

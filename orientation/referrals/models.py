@@ -58,6 +58,16 @@ class Reception(enum.StrEnum):
             "sender": "Suivie par la structure qui oriente (contact direct)",
         }[self.value]
 
+    def action_label(self, to_status, action: str) -> str | None:
+        """How a page names the move to `to_status` (`action`: the lifecycle's name); None: not offered.
+
+        The sender who follows a « Contact direct » orientation records what happened to the person
+        rather than deciding: no acknowledgement step, and the decisions read as facts.
+        """
+        if self is not Reception.SENDER:
+            return action
+        return SENDER_FOLLOWED_ACTIONS.get(OrientationStatus(to_status), action)
+
 
 class SharedField(enum.StrEnum):
     """What the sender may share with the receiver (the person's name is always shared)."""
@@ -137,6 +147,15 @@ orientation_needs = sa.Table(
         )
     },
 )
+
+
+SENDER_FOLLOWED_ACTIONS = {
+    OrientationStatus.RECEIVED: None,  # nothing to acknowledge: the person is received, or not
+    OrientationStatus.ACCEPTED: "La personne a été reçue",
+    OrientationStatus.DECLINED: "La personne n'a pas été reçue / refus",
+    OrientationStatus.REDIRECTED: "Le service l'a réorientée ailleurs",
+    OrientationStatus.IN_PROGRESS: "L'accompagnement a commencé",
+}
 
 
 def _sql_list(statuses) -> str:

@@ -142,7 +142,8 @@ def notify_transition(orientation, event) -> None:
     key = f"event:{event.id}"
     if to_status in TELL_RECEIVER and event.side is not Side.RECEIVER:
         tell_receiver(orientation, event, key)
-    if to_status in TELL_SENDER and event.side is not Side.SENDER:
+    followed_by_sender = orientation.reception is Reception.SENDER and event.side is Side.RECEIVER
+    if to_status in TELL_SENDER and event.side is not Side.SENDER and not followed_by_sender:  # not of their own act
         email_members(
             orientation,
             sender_recipients(orientation),

@@ -3,6 +3,8 @@
 - The sending organisation's members see their orientations and the whole person file behind them.
 - The receiving organisation's members see orientations sent to them (never drafts) and, of the
   person, only the name and the fields the sender chose to share — nothing once consent is withdrawn.
+- An orientation its sender follows (« Contact direct »): the sending organisation's members also
+  act on the receiving side (decisions, rendez-vous), as `lifecycle.sides_of` lets them.
 - Anyone else: nothing (403), whatever id they put in the URL.
 Status changes are checked by `lifecycle.transition()` itself (sides); here, what pages show.
 """
@@ -16,7 +18,7 @@ from flask import abort
 from orientation.auth.models import User
 from orientation.people.permissions import organisation_ids
 from orientation.referrals.lifecycle import OrientationStatus, Side
-from orientation.referrals.models import Orientation, SharedField
+from orientation.referrals.models import Orientation, Reception, SharedField
 
 
 def sides(user: User, orientation: Orientation) -> set[Side]:
@@ -24,6 +26,8 @@ def sides(user: User, orientation: Orientation) -> set[Side]:
     found = set()
     if orientation.sender_organisation_id in member_of:
         found.add(Side.SENDER)
+        if orientation.reception is Reception.SENDER and orientation.status is not OrientationStatus.DRAFT:
+            found.add(Side.RECEIVER)  # « Contact direct »: the sender records what came of it (lifecycle.sides_of)
     if orientation.receiver_organisation_id in member_of and orientation.status is not OrientationStatus.DRAFT:
         found.add(Side.RECEIVER)
     return found
