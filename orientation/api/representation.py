@@ -97,7 +97,8 @@ def task(orientation: Orientation, actor) -> dict:
             {
                 "status": to.value,
                 "fhir_status": to.fhir_task_status,
-                "action": rule.action,
+                # a sender following a « Contact direct » records facts: « La personne a été reçue »…
+                "action": orientation.reception.action_label(to, rule.action) or rule.action,
                 "reasons": [reason.value for reason in rule.reasons],
                 "needs_outcome": rule.needs_outcome,
             }

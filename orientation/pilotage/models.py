@@ -1,7 +1,9 @@
 """Rolled-up steering figures, refreshed by the worker (see refresh.py): no person, only counts.
 
 A "detail" row of `pilotage_orientation_facts` counts the orientations sent in one month, in one
-volet, for people of one commune, from one sending structure, to one service. The same tables also
+volet, for people of one commune, from one sending structure, to one service (the receivers' measures
+leave out the orientations their sender follows, « Contact direct »: they have measures of their own).
+The same tables also
 hold coarser levels (Level) where some dimensions are summed away (NULL): a query reads the smallest
 level that still has every dimension its filters and grouping need, so the whole-département view
 reads a few thousand rows, not the detail. Delays are kept as histograms (`pilotage_delay_facts`,
@@ -96,6 +98,11 @@ MEASURES = (
     "obtained_partly",
     "obtained_no",
     "obtained_unknown",
+    "sender_followed",
+    "sender_followed_received",
+    "sender_followed_not_received",
+    "sender_followed_completed",
+    "sender_followed_met",
 )
 
 
@@ -127,6 +134,13 @@ class OrientationFact(_Grain, db.Model):
     obtained_partly: Mapped[int] = mapped_column(default=0)
     obtained_no: Mapped[int] = mapped_column(default=0)
     obtained_unknown: Mapped[int] = mapped_column(default=0)
+    # Followed by their sender (« Contact direct »): counted in `sent`, and only here (not in the
+    # receivers' measures above, nor in the delays and decline reasons).
+    sender_followed: Mapped[int] = mapped_column(default=0, server_default="0")
+    sender_followed_received: Mapped[int] = mapped_column(default=0, server_default="0")  # the person was received
+    sender_followed_not_received: Mapped[int] = mapped_column(default=0, server_default="0")  # declined, redirected
+    sender_followed_completed: Mapped[int] = mapped_column(default=0, server_default="0")
+    sender_followed_met: Mapped[int] = mapped_column(default=0, server_default="0")  # completed, need met
 
 
 class DeclineFact(_Grain, db.Model):

@@ -137,6 +137,11 @@ class Counts:
         return share(self["completed"], self["accepted"])
 
     @property
+    def received_by_a_structure(self) -> int:
+        """Sent to a structure that answers (members or link): not followed by their sender."""
+        return self["sent"] - self["sender_followed"]
+
+    @property
     def obtained_answers(self) -> int:
         return sum(self[name] for name in ("obtained_yes", "obtained_partly", "obtained_no", "obtained_unknown"))
 
@@ -492,10 +497,11 @@ class Responsiveness:
 def service_responsiveness(service_id: int) -> Responsiveness | None:
     """Shown on the service card once the service has received RESPONSIVENESS_MINIMUM orientations."""
     counts = totals(Filters(service_id=service_id))
-    if counts["sent"] < RESPONSIVENESS_MINIMUM:
+    received = counts.received_by_a_structure  # not the ones its senders followed themselves (contact direct)
+    if received < RESPONSIVENESS_MINIMUM:
         return None
     answer = decision_delay_by(DelayFact.service_id, Filters(service_id=service_id)).get(service_id)
-    return Responsiveness(counts["sent"], answer, share(counts["accepted"], counts.decided))
+    return Responsiveness(received, answer, share(counts["accepted"], counts.decided))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,6 +7,10 @@ Each month is deleted and re-inserted with INSERT … SELECT … GROUP BY in one
 see the old figures or the new ones, never half of a month. The detail level is computed from the
 orientations, the coarser levels from the detail (models.Level).
 
+The receivers' figures (opened, decisions, outcomes, delays, decline reasons) leave out the
+orientations their sender follows (« Contact direct »: nobody receives them); those are counted in
+`sent` and apart, in the `sender_followed*` measures.
+
 Delay buckets (lower bound, in hours): 2 hours under 2 days, 12 hours under 14 days, one day under
 90 days, one week beyond — finer than the tenth of a day shown where delays are short.
 """
@@ -31,7 +35,7 @@ from orientation.pilotage.models import (
     Refresh,
 )
 from orientation.referrals.lifecycle import OrientationStatus as S
-from orientation.referrals.models import Appointment, AppointmentStatus, Orientation, OrientationEvent
+from orientation.referrals.models import Appointment, AppointmentStatus, Orientation, OrientationEvent, Reception
 from orientation.territory.models import Commune
 
 GRAIN = (
@@ -98,25 +102,43 @@ def _count_if(condition):
     return sa.func.sum(sa.case((condition, 1), else_=0))
 
 
+def _received_by_a_structure():
+    """The receivers' figures leave out the orientations their sender follows (« Contact direct »)."""
+    return Orientation.reception != Reception.SENDER
+
+
 def _fact_select(months):
     o = Orientation
+    receiving, followed = _received_by_a_structure(), o.reception == Reception.SENDER
+
+    def received(condition):
+        return _count_if(sa.and_(receiving, condition))
+
+    def sender_followed(condition=sa.true()):
+        return _count_if(sa.and_(followed, condition))
+
     measures = [
-        sa.func.count(),
-        _count_if(o.received_at.is_not(None)),
-        _count_if(o.status.in_(ACCEPTED_AT_SOME_POINT)),
-        _count_if(o.status == S.DECLINED),
-        _count_if(o.status == S.REDIRECTED),
-        _count_if(o.status == S.EXPIRED),
-        _count_if(o.status == S.CANCELLED),
-        _count_if(o.status == S.ABANDONED),
-        _count_if(o.status == S.COMPLETED),
-        _count_if(o.outcome == "met"),
-        _count_if(o.outcome == "partly_met"),
-        _count_if(o.outcome == "not_met"),
-        _count_if(o.service_obtained == "yes"),
-        _count_if(o.service_obtained == "partly"),
-        _count_if(o.service_obtained == "no"),
-        _count_if(o.service_obtained == "unknown"),
+        sa.func.count(),  # every orientation sent, whoever follows it
+        received(o.received_at.is_not(None)),
+        received(o.status.in_(ACCEPTED_AT_SOME_POINT)),
+        received(o.status == S.DECLINED),
+        received(o.status == S.REDIRECTED),
+        received(o.status == S.EXPIRED),
+        received(o.status == S.CANCELLED),
+        received(o.status == S.ABANDONED),
+        received(o.status == S.COMPLETED),
+        received(o.outcome == "met"),
+        received(o.outcome == "partly_met"),
+        received(o.outcome == "not_met"),
+        received(o.service_obtained == "yes"),
+        received(o.service_obtained == "partly"),
+        received(o.service_obtained == "no"),
+        received(o.service_obtained == "unknown"),
+        sender_followed(),
+        sender_followed(o.status.in_(ACCEPTED_AT_SOME_POINT)),
+        sender_followed(o.status.in_([S.DECLINED, S.REDIRECTED])),
+        sender_followed(o.status == S.COMPLETED),
+        sender_followed(o.outcome == "met"),
     ]
     grain = _grain_columns()
     labelled = [measure.label(name) for measure, name in zip(measures, MEASURES, strict=True)]
@@ -132,7 +154,7 @@ def _decline_select(months):
             OrientationEvent,
             sa.and_(OrientationEvent.orientation_id == Orientation.id, OrientationEvent.to_status == S.DECLINED),
         )
-        .where(Orientation.status == S.DECLINED)
+        .where(Orientation.status == S.DECLINED, _received_by_a_structure())
     )
     return select.group_by(*grain[1:], reason)
 
@@ -156,7 +178,9 @@ def _delay_select(kind: DelayKind, months):
         }[kind]
         extra = (o.status == S.COMPLETED) if kind is DelayKind.TO_OUTCOME else None
     hours = bucket_hours(hours_between(o.sent_at, end)).label("hours")
-    select = _base(sa.select(*grain, sa.literal(kind.value).label("kind"), hours, sa.func.count()), months)
+    select = _base(sa.select(*grain, sa.literal(kind.value).label("kind"), hours, sa.func.count()), months).where(
+        _received_by_a_structure()
+    )
     if kind is DelayKind.TO_FIRST_APPOINTMENT:
         select = select.join(first, first.c.orientation_id == o.id)
     else:

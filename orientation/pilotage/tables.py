@@ -49,6 +49,7 @@ def days_cell(value: float | None):
 
 COUNT_COLUMNS = [
     ("sent", "Envoyées"),
+    ("sender_followed", "Dont suivies par l'orienteur (contact direct)"),  # the next columns leave them out
     ("opened", "Ouvertes"),
     ("accepted", "Acceptées"),
     ("declined", "Refusées"),
@@ -109,9 +110,35 @@ def epci_values(indicator: str, filters: Filters) -> dict:
     return {row.key: value(index, row) for index, row in enumerate(rows) if row.key is not None}
 
 
+SENDER_FOLLOWED_LINE = "dont suivies par l'orienteur (contact direct)"
+# Orientations to a « Contact direct » service, followed by their sender: apart from the receivers' figures.
+SENDER_FOLLOWED_COLUMNS = [
+    ("sender_followed", "Suivies par l'orienteur"),
+    ("sender_followed_received", "Personne reçue"),
+    ("sender_followed_not_received", "Non reçue (refus ou réorientation)"),
+    ("sender_followed_completed", "Terminées"),
+    ("sender_followed_met", "dont besoin satisfait"),
+]
+
+
+def sender_followed_table(rows: list[Row]) -> Table:
+    """Per volet: the orientations their sender follows, and what the sender recorded of them."""
+    columns = {name: queries.protect([row.counts[name] for row in rows]) for name, _label in SENDER_FOLLOWED_COLUMNS}
+    return Table(
+        "contact-direct",
+        "Orientations suivies par l'orienteur (contact direct), par volet",
+        ["Volet"] + [label for _name, label in SENDER_FOLLOWED_COLUMNS],
+        [
+            [row.label] + [columns[name][index] for name, _label in SENDER_FOLLOWED_COLUMNS]
+            for index, row in enumerate(rows)
+        ],
+    )
+
+
 def key_figures_table(counts: Counts, delays: list[queries.Delay], sante: queries.SanteFigures) -> Table:
     rows = [
         ["Orientations envoyées", counts.shown("sent")],
+        [SENDER_FOLLOWED_LINE, counts.shown("sender_followed")],
         ["Ouvertes par la structure destinataire", counts.shown("opened")],
         ["Acceptées", counts.shown("accepted")],
         ["Refusées", counts.shown("declined")],
@@ -174,10 +201,11 @@ def build_tables(filters: Filters, *, departement: bool, page: bool = False) -> 
     counts = queries.totals(filters)
     delays = queries.delays(filters)
     sante = queries.sante_figures(filters)
+    by_volet = queries.rows_by("volet", filters)
     tables = [
         key_figures_table(counts, delays, sante),
         rows_table("mois", "Par mois d'envoi", "Mois", queries.rows_by("month", filters)),
-        rows_table("volets", "Par volet", "Volet", queries.rows_by("volet", filters)),
+        rows_table("volets", "Par volet", "Volet", by_volet),
         rows_table("epci", "Par EPCI de la personne", "EPCI", queries.rows_by("epci", filters), code="SIREN"),
         rows_table(
             "destinataires",
@@ -195,6 +223,7 @@ def build_tables(filters: Filters, *, departement: bool, page: bool = False) -> 
             "Réponse",
             queries.obtained(counts),
         ),
+        sender_followed_table(by_volet),
         delays_table(delays),
         figures_table(
             "besoins-ouverts",

@@ -69,7 +69,8 @@ def test_csv_opens_in_excel_with_the_right_columns(world, logged_in):
     assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads the accents right
     header = data[3:].decode("utf-8").splitlines()[0]
     assert header == (
-        "EPCI;SIREN;Envoyées;Ouvertes;Acceptées;Refusées;Réorientées;Expirées;Terminées;Taux d'acceptation"
+        "EPCI;SIREN;Envoyées;Dont suivies par l'orienteur (contact direct);"
+        "Ouvertes;Acceptées;Refusées;Réorientées;Expirées;Terminées;Taux d'acceptation"
     )
     delays = _csv(logged_in(world.coordinator).get("/pilotage/export/delais.csv"))
     assert list(delays[0]) == ["Délai", "Orientations mesurées", "Médiane (jours)", "8 sur 10 en moins de (jours)"]

@@ -207,3 +207,26 @@ def test_a_members_orientation_page_is_unchanged(world, logged_in):
     assert "contact direct" not in page and "La personne a été reçue" not in page
     sender_page = logged_in(world.sender).get(f"/orientations/{orientation.id}").get_data(as_text=True)
     assert "notez ici ce qu'il en est" not in sender_page and "Accepter" not in sender_page
+
+
+def test_the_sent_list_says_the_sender_has_something_to_note(world, direct, logged_in):
+    with clock.frozen(datetime.now(UTC) - timedelta(days=30)):
+        followed(world, direct)
+    page = logged_in(world.sender).get("/orientations/envoyees").get_data(as_text=True)
+    assert "Suite à noter" in page and "Sans réponse" not in page
+    assert "Centre de santé de test (contact direct)" in page
+
+
+def test_the_api_names_the_moves_as_the_page_does(world, direct):
+    from orientation.api import representation
+
+    orientation = followed(world, direct)
+    moves = {
+        move["status"]: move["action"] for move in representation.task(orientation, world.sender)["allowed_transitions"]
+    }
+    assert moves["accepted"] == "La personne a été reçue" and moves["cancelled"] == "Annuler l'orientation"
+    members = world.orientation(S.SENT)
+    moves = {
+        move["status"]: move["action"] for move in representation.task(members, world.receiver)["allowed_transitions"]
+    }
+    assert moves["accepted"] == "Accepter"
