@@ -1,14 +1,14 @@
 """pilotage: orientations followed by their sender (« Contact direct ») counted apart
 
-Revision ID: 0021_pilotage_sender_followed
-Revises: 0020_receivers_without_account
+Revision ID: 0023_pilotage_sender_followed
+Revises: 0022_directory_provenance
 Create Date: 2026-12-07
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0021_pilotage_sender_followed'
-down_revision = '0020_receivers_without_account'
+revision = '0023_pilotage_sender_followed'
+down_revision = '0022_directory_provenance'
 branch_labels = None
 depends_on = None
 
