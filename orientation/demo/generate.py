@@ -221,7 +221,7 @@ def service(
         "frais_precisions": frais_precisions,
         "conditions_acces": conditions_acces,
         "telephone": telephone or parent["telephone"],
-        "courriel": courriel or parent["courriel"],
+        "courriel": courriel or parent.get("courriel"),
         **location,
         "horaires_accueil": horaires or parent.get("horaires_accueil"),
         "modes_accueil": list(modes_accueil),
@@ -930,7 +930,7 @@ structure(
     "84031",
     "1171 avenue du Mont Ventoux",
     "04 90 67 10 13",
-    "transports@lacove.fr",
+    None,  # « Contact direct » in the demo: booked by phone, no address to send a link to
     "Mo-Fr 08:30-12:00,13:30-17:00; PH off",
     "Autorité organisatrice de la mobilité de la COVE : lignes régulières, transport à la demande et "
     "transport des personnes à mobilité réduite.",
@@ -942,7 +942,7 @@ structure(
     "84123",
     "Route de Saint-Trinit",
     "04 90 64 15 90",
-    "accueil@ventoux-sud.fr",
+    None,  # « Contact direct » in the demo: booked by phone, no address to send a link to
     "Mo-Fr 08:30-12:00,13:30-16:30; PH off",
     "Intercommunalité du plateau de Sault et du piémont du Ventoux.",
     zone=[VENTOUX_SUD],
@@ -964,7 +964,7 @@ structure(
     "84029",
     "340 boulevard du Comté d'Orange",
     "04 90 30 47 50",
-    "mobilite@ccaop.fr",
+    None,  # « Contact direct » in the demo: booked by phone, no address to send a link to
     "Mo-Fr 08:30-12:00,14:00-17:00; PH off",
     "Communauté de communes de Camaret, Piolenc, Sérignan, Sainte-Cécile et des villages de l'Aygues.",
     zone=[AYGUES_OUVEZE],
@@ -1022,7 +1022,7 @@ structure(
     "84054",
     "Chemin du Grand Pré",
     "04 90 38 04 78",
-    "transport@ccpsmv.fr",
+    None,  # « Contact direct » in the demo: booked by phone, no address to send a link to
     "Mo-Fr 08:30-12:00,13:30-17:00; PH off",
     "Intercommunalité de L'Isle-sur-la-Sorgue, du Thor, de Châteauneuf-de-Gadagne, Fontaine-de-Vaucluse et Saumane.",
     zone=[PAYS_DES_SORGUES],

@@ -3,6 +3,7 @@
 from flask import Blueprint, current_app
 
 from orientation.directory import signals, views  # noqa: F401 (signals: connects the area's receivers)
+from orientation.directory.reach import ServiceReach, reach_of
 from orientation.directory.thematiques import enumeration, thematique_label
 from orientation.extensions import account_or_address_key, limiter
 
@@ -19,6 +20,12 @@ bp.add_url_rule("/structures/<int:structure_id>", "structure", views.structure)
 bp.add_url_rule(
     "/structures/<int:structure_id>/services/nouveau", "create_service", views.edit_service, methods=["GET", "POST"]
 )
+
+
+@bp.app_template_global("service_reach")
+def _service_reach(service) -> ServiceReach:
+    """How the service is reached (members, e-mail link, contact direct): every badge and list reads this."""
+    return reach_of(service)
 
 
 @bp.app_template_global("thematique_label")

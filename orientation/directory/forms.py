@@ -73,7 +73,7 @@ class SearchForm(BaseForm):
     public = SelectField("Public", choices=_enum_choices("publics", "Tous les publics"))
     frais = SelectField("Frais", choices=[("", "Gratuit ou payant")] + [(f.value, f.label) for f in Frais])
     label = StringField("Label ou réseau", validators=[Optional(), Regexp(r"^[a-z0-9-]{1,100}$")])
-    orientable = BooleanField("Accepte les orientations suivies")
+    orientable = BooleanField("Peut recevoir une orientation suivie (espace ou e-mail)")
     ouvert = BooleanField("Ouvert maintenant")
     lat = FloatField("Latitude", validators=[Optional(), NumberRange(min=-90, max=90)])
     lon = FloatField("Longitude", validators=[Optional(), NumberRange(min=-180, max=180)])

@@ -21,6 +21,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from orientation.db import utcnow
 from orientation.directory import hours
 from orientation.directory.models import STALE_AFTER, Frais, Service, ServiceThematique, ServiceZone, Structure
+from orientation.directory.reach import can_receive_clause
 from orientation.directory.text import query_words, stem
 from orientation.directory.thematiques import Volet, enumeration, thematiques_of_volet
 from orientation.extensions import db
@@ -38,13 +39,16 @@ class SearchParams:
     text: str = ""
     thematique: str | None = None
     volet: Volet | None = None
+    volets: tuple[Volet, ...] = ()  # any of these volets (the send form: the volets of the needs chosen)
     public: str | None = None
     frais: Frais | None = None
     commune_code: str | None = None  # the person's commune: services in it or serving it
+    near_commune_code: str | None = None  # measure distances from this commune's centre, without filtering
     latitude: float | None = None  # a point to measure distances from (else the commune's centre)
     longitude: float | None = None
     max_distance_km: float | None = None
-    accepts_orientations: bool = False
+    accepts_orientations: bool = False  # only services that can receive an orientation (members or link)
+    nearest_first: bool = False  # distance before relevance (the send form's picker)
     label: str | None = None  # a national label or réseau porteur of the structure (e.g. "france-service")
     open_now: bool = False
     page: int = 1
@@ -114,7 +118,7 @@ def _statement(params: SearchParams, origin, tolerant: bool, *, limit: bool = Tr
         match, relevance = _text_match(words, tolerant)
         conditions.append(match)
     ranking = _ranking(relevance, distance).where(*conditions)
-    ranking = ranking.order_by(*_ordering(relevance, distance if origin else None))
+    ranking = ranking.order_by(*_ordering(relevance, distance if origin else None, params.nearest_first))
     return _page(ranking, params, origin, limit=limit)
 
 
@@ -133,18 +137,23 @@ def _page(ranking: sa.Select, params: SearchParams, origin, *, limit: bool) -> s
 
     The sort and the window count run on (id, distance, relevance) rows only; the entities (and
     the structure every result card shows) are read for the page's rows alone, by primary key.
-    The thématiques come with one `selectinload` (one query for the page).
+    The thématiques and what `reach_of()` reads (the organisations) come with one `selectinload`
+    each (one query per relation for the page).
     """
     if limit:
         ranking = ranking.limit(params.per_page).offset((params.page - 1) * params.per_page)
     page = ranking.subquery("page")
-    by_distance = [page.c.distance_km.is_(None), page.c.distance_km] if origin else []
+    distance = page.c.distance_km if origin else None
     return (
         sa.select(Service, page.c.distance_km, page.c.relevance, page.c.total)
         .join(page, page.c.id == Service.id)
         .join(Service.structure)
-        .options(contains_eager(Service.structure), selectinload(Service.thematique_links))
-        .order_by(_relevance_step(page.c.relevance).desc(), *by_distance, Service.name, Service.id)
+        .options(
+            contains_eager(Service.structure).selectinload(Structure.organisation),
+            selectinload(Service.receiving_organisation_explicit),
+            selectinload(Service.thematique_links),
+        )
+        .order_by(*_ordering(page.c.relevance, distance, params.nearest_first))
     )
 
 
@@ -154,6 +163,8 @@ def _filters(params: SearchParams, origin, distance) -> list:
         conditions.append(_has_thematique([params.thematique]))
     if params.volet:
         conditions.append(_has_thematique(thematiques_of_volet(params.volet)))
+    if params.volets:
+        conditions.append(_has_thematique([code for volet in params.volets for code in thematiques_of_volet(volet)]))
     if params.public and params.public not in enumeration("publics"):
         conditions.append(sa.false())  # an unknown public (API caller): nothing matches
     elif params.public:
@@ -164,7 +175,7 @@ def _filters(params: SearchParams, origin, distance) -> list:
     if params.frais:
         conditions.append(Service.frais == params.frais)
     if params.accepts_orientations:
-        conditions.append(Service.accepts_orientations.is_(True))
+        conditions.append(can_receive_clause())
     if params.label:
         conditions.append(has_label(params.label))
     if params.commune_code:
@@ -242,9 +253,11 @@ def _distance(origin: tuple[float, float]):
     return 2 * EARTH_RADIUS_KM * f.asin(f.sqrt(half_chord))
 
 
-def _ordering(relevance, distance) -> list:
+def _ordering(relevance, distance, nearest_first: bool = False) -> list:
     by_distance = [distance.is_(None), distance] if distance is not None else []
-    return [_relevance_step(relevance).desc(), *by_distance, Service.name, Service.id]
+    by_relevance = [_relevance_step(relevance).desc()]
+    keys = [*by_distance, *by_relevance] if nearest_first else [*by_relevance, *by_distance]
+    return [*keys, Service.name, Service.id]
 
 
 def _relevance_step(relevance):
@@ -331,8 +344,8 @@ def _bounded(params: SearchParams) -> SearchParams:
 def _origin(params: SearchParams) -> tuple[float, float] | None:
     if params.latitude is not None and params.longitude is not None:
         return params.latitude, params.longitude
-    if params.commune_code:
-        commune = _commune(params.commune_code)
+    for code in (params.commune_code, params.near_commune_code):
+        commune = _commune(code) if code else None
         if commune is not None and commune.latitude is not None:
             return commune.latitude, commune.longitude
     return None
@@ -393,6 +406,27 @@ def list_stale_services(now: datetime | None = None, limit: int = 200) -> list[S
         .options(selectinload(Service.structure))
         .limit(limit)
     )
+    return list(db.session.scalars(statement))
+
+
+def with_reach():
+    """Loader options for what `reach_of()` reads: a list of services shows each one's reach in 3 queries."""
+    return (
+        selectinload(Service.structure).selectinload(Structure.organisation),
+        selectinload(Service.receiving_organisation_explicit),
+    )
+
+
+def list_services_that_can_receive(volet: Volet | None = None) -> list[Service]:
+    """Services an orientation can be sent to (members or e-mail link), with what their reach reads."""
+    statement = (
+        sa.select(Service)
+        .where(can_receive_clause(), Service.withdrawn_at.is_(None))
+        .order_by(Service.name, Service.id)
+        .options(*with_reach())
+    )
+    if volet is not None:
+        statement = statement.where(_has_thematique(thematiques_of_volet(volet)))
     return list(db.session.scalars(statement))
 
 

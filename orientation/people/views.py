@@ -71,6 +71,9 @@ def edit_person(person_id: int | None = None):
             person = operations.save_person(person, organisation_id=owner_id, user=current_user, **form.person_fields())
             db.session.commit()
             flash(f"La fiche de {person.full_name} est enregistrée.", "success")
+            service_id = as_id(request.args.get("service")) if person_id is None else None
+            if service_id:  # created from a directory service's « Orienter une personne »: back to it
+                return redirect(url_for("referrals.create", personne=person.id, service=service_id))
             return redirect(url_for("people.show", person_id=person.id))
     db.session.commit()
     return render_template(

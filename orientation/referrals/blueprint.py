@@ -7,6 +7,7 @@ from orientation.referrals import followups, notifications, signals, views  # no
 bp = Blueprint("referrals", __name__, url_prefix="/orientations")
 
 bp.add_url_rule("/nouvelle", "create", views.create, methods=["GET", "POST"])
+bp.add_url_rule("/nouvelle/personne", "choose_person", views.choose_person)
 bp.add_url_rule("/recues", "inbox", views.inbox)
 bp.add_url_rule("/envoyees", "sent", views.sent)
 bp.add_url_rule("/<int:orientation_id>", "show", views.show)

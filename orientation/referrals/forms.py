@@ -30,8 +30,22 @@ DEFAULT_SHARED = [
 
 
 class SendOrientationForm(BaseForm):
-    service_id = SelectField("Service destinataire", validators=[required("Choisissez le service.")])
+    """The send form. Its service picker is server-rendered: « Chercher » (`search`) re-displays the form
+    with the services matching `service_search`, sends nothing (static/js/service-picker.js does it as
+    one types)."""
+
     need_ids = MultiCheckboxField("Besoins concernés", validators=[required("Cochez au moins un besoin.")])
+    service_search = StringField(
+        "Rechercher un service",
+        validators=[Optional()],
+        filters=[strip],
+        description="Nom du service, de la structure ou de la commune. Les services les plus proches de la "
+        "personne sont en tête.",
+    )
+    search = SubmitField("Chercher")
+    service_id = RadioField("Service destinataire", validators=[required("Choisissez le service.")])
+    # A « Contact direct » service: ticked, its value is that service's id (the agent follows it themself).
+    followed_by_sender = HiddenField()
     message = TextAreaField(
         "Message à la structure",
         validators=[Optional(), max_length(4000)],
@@ -48,14 +62,19 @@ class SendOrientationForm(BaseForm):
     send = SubmitField("Envoyer l'orientation")
     save_draft = SubmitField("Enregistrer comme brouillon")
 
-    def __init__(self, *args, services=(), needs=(), **kwargs):
+    def __init__(self, *args, needs=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.service_id.choices = [("", "— Choisir un service —")] + [
-            (str(service.id), f"{service.name} — {service.structure.name}") for service in services
-        ]
         self.need_ids.choices = [(str(need.id), f"{need.volet.label} — {need.label}") for need in needs]
-        # Unknown ids are refused by the operation with a precise message, not as "not a valid choice".
+        self.service_id.choices = []
+        # The picker renders its own choices; unknown ids are refused by the operation with a precise message.
         self.service_id.pre_validate = lambda form: None
+
+    def offer(self, services) -> None:
+        self.service_id.choices = [(str(service.id), service.name) for service in services]
+
+    def followed_by_me(self) -> bool:
+        """The agent ticked « je suivrai l'orientation » for the very service chosen."""
+        return bool(self.followed_by_sender.data) and self.followed_by_sender.data == self.service_id.data
 
     def validate_urgency(self, field):
         if field.data not in Urgency._value2member_map_:

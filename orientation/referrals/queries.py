@@ -14,8 +14,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from orientation import clock
+from orientation.db import as_id
 from orientation.directory.models import Service
-from orientation.directory.queries import list_services_accepting_orientations
+from orientation.directory.queries import (
+    SearchHit,
+    SearchParams,
+    list_services_that_can_receive,
+    search_services,
+    with_reach,
+)
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
 from orientation.paging import Page
@@ -319,4 +326,50 @@ def person_timeline(person_id: int, orientations: list[Orientation] | None = Non
 
 
 def list_redirect_choices(volet: Volet) -> list[Service]:
-    return list_services_accepting_orientations(volet)
+    """Services an orientation of this volet can be redirected to: those that can receive it."""
+    return list_services_that_can_receive(volet)
+
+
+PICKER_SIZE = 10  # the send form lists the nearest matches; typing narrows them
+PICKER_TEXT_LENGTH = 200
+
+
+@dataclass
+class ServicePicker:
+    """The send form's service choices: the services that can receive, nearest first, and the one chosen."""
+
+    hits: list[SearchHit]
+    total: int  # matches of the search (the chosen service aside)
+    text: str
+    volets: list[Volet]
+
+    @property
+    def more(self) -> bool:
+        return self.total > PICKER_SIZE
+
+
+def service_picker(person, *, text: str = "", need_ids=(), chosen_id=None) -> ServicePicker:
+    """Services matching `text` (name, structure, commune…) in the volets of the needs chosen (else of
+    every open need), that can receive an orientation, nearest to the person's commune first; the
+    service already chosen stays listed (first) whatever the search, even a « Contact direct » one."""
+    open_needs = [need for need in person.needs if need.status.is_open]
+    wanted = {str(need_id) for need_id in need_ids or ()}
+    volets = sorted({n.volet for n in open_needs if str(n.id) in wanted} or {n.volet for n in open_needs})
+    text = (text or "").strip()[:PICKER_TEXT_LENGTH]
+    result = search_services(
+        SearchParams(
+            text=text,
+            volets=tuple(volets),
+            near_commune_code=person.commune_code,
+            accepts_orientations=True,
+            nearest_first=True,
+            per_page=PICKER_SIZE,
+        )
+    )
+    hits = list(result.items)
+    chosen = as_id(chosen_id)
+    if chosen and all(hit.service.id != chosen for hit in hits):
+        service = db.session.scalar(sa.select(Service).where(Service.id == chosen).options(*with_reach()))
+        if service is not None:
+            hits.insert(0, SearchHit(service, None, 0.0))
+    return ServicePicker(hits, result.total, text, volets)

@@ -9,10 +9,11 @@ from orientation.audit.access import logs_person_access, person_accessed
 from orientation.auth.session import current_membership
 from orientation.csrf import redisplay_on_csrf_error
 from orientation.db import as_id
-from orientation.directory.models import Service
+from orientation.directory import queries as directory_queries
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
 from orientation.people import queries as people_queries
+from orientation.people.forms import PersonSearchForm
 from orientation.referrals import lifecycle, operations, permissions, queries
 from orientation.referrals.forms import (
     AppointmentForm,
@@ -22,7 +23,7 @@ from orientation.referrals.forms import (
     ServiceObtainedForm,
     TransitionForm,
 )
-from orientation.referrals.models import Appointment, Urgency
+from orientation.referrals.models import Appointment, Reception, Urgency
 
 
 def _enum_arg(enum_cls, name: str, default=None):
@@ -36,11 +37,15 @@ def create():
     membership = current_membership()
     person = people_queries.get_person(request.args.get("personne", type=as_id) or 0)
     permissions.require(permissions.can_orient_person(current_user, membership, person))
-    form = SendOrientationForm(services=_service_choices(person), needs=[n for n in person.needs if n.status.is_open])
+    form = SendOrientationForm(needs=[n for n in person.needs if n.status.is_open])
     if request.method == "GET":
         form.service_id.data = request.args.get("service", "")
         form.need_ids.data = [request.args["besoin"]] if request.args.get("besoin") else []
-    if form.validate_on_submit():
+    picker = queries.service_picker(
+        person, text=form.service_search.data, need_ids=form.need_ids.data, chosen_id=form.service_id.data
+    )
+    form.offer(hit.service for hit in picker.hits)
+    if not form.search.data and form.validate_on_submit():
         try:
             orientation = operations.create_orientation(
                 person,
@@ -52,15 +57,26 @@ def create():
                 urgency=form.urgency.data,
                 shared_fields=form.shared_fields.data,
                 send=not form.save_draft.data,
+                followed_by_sender=form.followed_by_me(),
             )
         except operations.OrientationRefused as refusal:
             db.session.rollback()
             _errors_of(form, refusal.field).append(str(refusal))
         else:
             db.session.commit()
-            flash("L'orientation est envoyée." if orientation.sent_at else "Le brouillon est enregistré.", "success")
+            flash(_created_message(orientation), "success")
             return redirect(url_for("referrals.show", orientation_id=orientation.id))
-    return render_template("referrals/create.html", form=form, person=person), 400 if form.errors else 200
+    return render_template(
+        "referrals/create.html", form=form, person=person, picker=picker
+    ), 400 if form.errors else 200
+
+
+def _created_message(orientation) -> str:
+    if orientation.sent_at is None:
+        return "Le brouillon est enregistré."
+    if orientation.reception is Reception.SENDER:
+        return "L'orientation est enregistrée : vous la suivez vous-même auprès du service."
+    return "L'orientation est envoyée."
 
 
 def _errors_of(form, field_name: str | None) -> list:
@@ -68,17 +84,16 @@ def _errors_of(form, field_name: str | None) -> list:
     return field.errors if field is not None else form.form_errors
 
 
-def _service_choices(person) -> list[Service]:
-    """Services accepting orientations in the volets of the person's open needs, plus the one asked for."""
-    services = {}
-    for volet in sorted({need.volet for need in person.needs if need.status.is_open}):
-        services.update({service.id: service for service in queries.list_redirect_choices(volet)})
-    wanted = as_id(request.values.get("service") or request.form.get("service_id"))
-    if wanted and wanted not in services:
-        service = db.session.get(Service, wanted)
-        if service is not None:
-            services[service.id] = service
-    return sorted(services.values(), key=lambda service: (service.name, service.id))
+@login_required
+def choose_person():
+    """« Orienter une personne vers ce service » (directory): pick a file of one's structure, or create one."""
+    membership = current_membership()
+    permissions.require(permissions.can_send_orientations(current_user, membership))
+    service = directory_queries.get_service(request.args.get("service", type=as_id) or 0)
+    form = PersonSearchForm(formdata=request.args)
+    form.validate()
+    result = people_queries.people_page(membership.organisation_id, form.q.data or "", as_id(request.args.get("page")))
+    return render_template("referrals/choose_person.html", service=service, form=form, result=result)
 
 
 @login_required

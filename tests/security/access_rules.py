@@ -147,6 +147,7 @@ RULES: dict[str, Rule] = {
     "people.create": Rule(MEMBERS, form="PersonForm", data={**PERSON, "first_name": "Anna", "last_name": "Nouvelle"}),
     "referrals.inbox": Rule(MEMBERS),
     "referrals.sent": Rule(MEMBERS),
+    "referrals.choose_person": Rule(MEMBERS, MEMBERS, query={"service": "service_id"}),
     "cpam.reports": Rule(MEMBERS),
     "sante.medecin_traitant": Rule(MEMBERS),
     "cpam.saisine": Rule(
