@@ -85,7 +85,12 @@ def can_receive_clause():
 
     receiver_id = sa.func.coalesce(
         Service.receiving_organisation_id,
-        sa.select(Structure.organisation_id).where(Structure.id == Service.structure_id).scalar_subquery(),
+        # correlate_except: the services row is two levels up (inside the EXISTS below), where automatic
+        # correlation does not reach (it would read every structure and fail on more than one row).
+        sa.select(Structure.organisation_id)
+        .where(Structure.id == Service.structure_id)
+        .correlate_except(Structure)
+        .scalar_subquery(),
     )
     active_receiver = sa.exists().where(Organisation.id == receiver_id, Organisation.active.is_(True))
     has_email = sa.or_(

@@ -36,7 +36,7 @@ def directory(app):
         thematiques=[NUMERIQUE],
         commune_code="84031",
         description="Un bus numérique passe dans les villages.",
-        accepts_orientations=True,
+        courriel="bus.numerique@example.org",  # no organisation: reached by e-mail link
     )
     builders.service(
         "Bilan de santé et accès aux soins",

@@ -3,6 +3,7 @@ direct » choice followed by the sender, and « Orienter une personne vers ce se
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -47,7 +48,9 @@ def _url(world, **query):
 
 def _listed(page: str) -> list[str]:
     """The services offered, in order: the labels of the service_id radios."""
-    return re.findall(r'<label class="fr-label" for="service_id-\d+">([^<—]+?) —', page)
+    return [
+        html.unescape(name) for name in re.findall(r'<label class="fr-label" for="service_id-\d+">([^<—]+?) —', page)
+    ]
 
 
 def _search(client, world, text, **data):
@@ -139,7 +142,7 @@ def test_a_contact_direct_service_is_followed_by_the_sender_only_when_they_say_s
     client = logged_in(world.sender)
     page = client.get(_url(world, service=world.direct.id, besoin=world.need.id)).get_data(as_text=True)
     assert _listed(page)[0] == "Permanence du marché" and "Contact direct" in page
-    assert "Je contacte moi-même « Permanence du marché » et je suivrai l&#39;orientation" in page
+    assert "Je contacte moi-même « Permanence du marché » et je suivrai l'orientation" in page
     values = {"need_ids": [world.need.id], "service_id": world.direct.id, "urgency": "normal", "send": "1"}
     refused = client.submit(_url(world), {**values, "message": "À garder"})
     text = refused.get_data(as_text=True)
