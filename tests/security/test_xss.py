@@ -48,6 +48,8 @@ REFLECTED_ARGUMENTS = [
 NOT_RENDERED = {"AppointmentForm.note", "ConsentForm.purpose", "WithdrawConsentForm.note"}
 # One-time codes of the second factor: checked, never stored nor shown again.
 NOT_RENDERED |= {"SecondFactorForm.code", "DisableTotpForm.code"}
+# The send form's service search: never stored (shown again only with its results, when « Chercher » is pressed).
+NOT_RENDERED |= {"SendOrientationForm.service_search"}
 ERROR_ID = re.compile(r'id="([\w-]+)-error"')
 
 
