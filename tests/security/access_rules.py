@@ -189,10 +189,12 @@ RULES: dict[str, Rule] = {
     "organisations.revoke_invitation": Rule(MANAGERS, {COORDINATION}, form="EmptyForm"),
     # -- a directory structure gets its space: the public join request (from the link page), its
     # confirmation link, the coordination's decisions and attachments, the managers' « Ma structure »
+    # (a structure without an account; the page answers what was recorded: 200, no redirect)
     "organisations.join_request": Rule(
         EVERYONE,
-        EVERYONE,
         anonymous=PUBLIC,
+        params={"structure_id": "join_structure_id"},
+        created_page=True,
         form="JoinRequestForm",
         data={
             "first_name": "Inès",
@@ -203,7 +205,7 @@ RULES: dict[str, Rule] = {
         },
     ),
     "organisations.confirm_join_request": Rule(
-        EVERYONE, anonymous=PUBLIC, params={"token": "join_token"}, form="EmptyForm"
+        EVERYONE, anonymous=PUBLIC, params={"token": "join_token"}, form="EmptyForm", created_page=True
     ),
     "organisations.join_requests": Rule({COORDINATION}),
     "organisations.accept_join_request": Rule({COORDINATION}, form="EmptyForm"),
@@ -393,4 +395,5 @@ RULES: dict[str, Rule] = {
 NOT_POSTED_FORMS = {"BaseForm", "SearchForm", "PersonSearchForm", "UrlFilters", "SecurityJournalFilters"}
 
 # World keys of objects that belong to no organisation: one variant only.
-SHARED_KEYS = {"message_id", "reset_token", "filename", "table", "fmt", "join_token", "join_request_id"}
+SHARED_KEYS = {"message_id", "reset_token", "filename", "table", "fmt"}
+SHARED_KEYS |= {"join_token", "join_request_id", "join_structure_id"}  # the structure without an account

@@ -244,6 +244,7 @@ def build_world() -> World:
         "table": "volets",  # a steering table, exported as CSV
         "fmt": "csv",
         "join_token": join_token,
+        "join_structure_id": joining.id,
         "join_request_id": requests[1].id,
     }
     db.session.commit()  # a savepoint in tests: requests (own sessions) see the world
