@@ -28,9 +28,9 @@ An area adds a menu entry (a home card, an action on a person's file, a handler�
 and its `blueprint.py` imports that module (`from orientation.area import signals, views  # noqa: F401`).
 Orders in use — menu: 10 Accueil, 20 Annuaire, 30 Personnes, 40/50 Orientations reçues/envoyées,
 60 File MAS, 70 Signalements santé, 80 Renoncement aux soins, 90 Pilotage, then the « Gestion » group:
-100 Structures et comptes, 110 Messages en échec, 120 Journal de sécurité, 130 API de la structure,
-140 Journal des accès aux fiches; home cards: 10 directory, 20 people, 30/40 referrals, 50/60 cpam,
-70 pilotage.
+95 Ma structure, 100 Structures et comptes, 105 Demandes d'espace, 110 Messages en échec, 120 Journal de
+sécurité, 130 API de la structure, 140 Journal des accès aux fiches; home cards: 10 directory, 20 people,
+30/40 referrals, 50/60 cpam, 70 pilotage.
 """
 
 from __future__ import annotations
@@ -84,6 +84,19 @@ consent_withdrawn = _signals.signal(
     kwargs: `user` — who recorded the withdrawal.
     Return: how many orientations (or other tracked objects) the receiver stopped, or None.
     Sent by `people.operations.withdraw_consent`, in the transaction of the withdrawal.
+    """,
+)
+
+structure_attached = _signals.signal(
+    "structure-attached",
+    doc="""A directory structure now belongs to an organisation (it joined, or the coordination attached it),
+    or one of its services is now received by an organisation (the coordination chose it).
+
+    sender: the `Structure`;
+    kwargs: `organisation` — the `Organisation` that receives from now on; `service_ids` — the services
+    concerned (None: every service of the structure the organisation receives).
+    Sent by `organisations.joining`, in the transaction of the change. The referrals area moves the
+    structure's pending orientations reached by e-mail link into the organisation's inbox.
     """,
 )
 

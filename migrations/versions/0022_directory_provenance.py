@@ -1,7 +1,7 @@
 """directory: withdrawn entries (gone from their source) and national labels of structures
 
 Revision ID: 0022_directory_provenance
-Revises: 0020_receivers_without_account
+Revises: 0021_join_requests
 Create Date: 2026-12-07
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 revision = "0022_directory_provenance"
-down_revision = "0020_receivers_without_account"
+down_revision = "0021_join_requests"
 branch_labels = None
 depends_on = None
 

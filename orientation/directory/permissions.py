@@ -6,7 +6,6 @@ from flask import abort
 
 from orientation.auth.models import User
 from orientation.directory.models import Service, Structure
-from orientation.organisations.models import MembershipRole
 
 
 def can_view_directory(user: User) -> bool:
@@ -15,7 +14,7 @@ def can_view_directory(user: User) -> bool:
 
 def _manages(user: User, organisation_id: int | None) -> bool:
     return organisation_id is not None and any(
-        m.organisation_id == organisation_id and m.role is MembershipRole.MANAGER for m in user.memberships
+        m.organisation_id == organisation_id and m.is_manager for m in user.memberships
     )
 
 

@@ -81,8 +81,10 @@ def reach_of(service: Service) -> ServiceReach:
 def can_receive_clause():
     """SQL twin of `reach_of(service).reach.can_receive`, for lists and searches (joins nothing itself)."""
     from orientation.directory.models import Service, Structure
-    from orientation.organisations.models import Organisation
 
+    # The table, not the model: the directory reads the organisations area without importing it
+    # (the organisations area imports the directory: structures join and are attached there).
+    organisations = Structure.metadata.tables["organisations"]
     receiver_id = sa.func.coalesce(
         Service.receiving_organisation_id,
         # correlate_except: the services row is two levels up (inside the EXISTS below), where automatic
@@ -92,7 +94,7 @@ def can_receive_clause():
         .correlate_except(Structure)
         .scalar_subquery(),
     )
-    active_receiver = sa.exists().where(Organisation.id == receiver_id, Organisation.active.is_(True))
+    active_receiver = sa.exists().where(organisations.c.id == receiver_id, organisations.c.active.is_(True))
     has_email = sa.or_(
         sa.func.btrim(Service.courriel).op("~")(_EMAIL.pattern),
         sa.exists().where(

@@ -1,8 +1,9 @@
 """Every URL of the organisations area."""
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 
-from orientation.organisations import signals, views  # noqa: F401 (signals: connects the area's receivers)
+from orientation.extensions import limiter
+from orientation.organisations import joining_views, signals, views  # noqa: F401 (signals: the area's receivers)
 
 bp = Blueprint("organisations", __name__, url_prefix="/structures")
 # The link of an invitation e-mail: joining a structure (and, for a newcomer, creating the account).
@@ -21,3 +22,37 @@ bp.add_url_rule("/membres/<int:membership_id>/retirer", "remove_member", views.r
 bp.add_url_rule(
     "/invitations/<int:invitation_id>/annuler", "revoke_invitation", views.revoke_invitation, methods=["POST"]
 )
+
+# A structure of the directory gets its space. The request is public (the contact reached by an e-mail
+# link has no account) and sends an e-mail: limited per address like a password reset.
+_join_limit = limiter.limit(lambda: current_app.config["RATELIMIT_PASSWORD_RESET"], methods=["POST"])
+bp.add_url_rule(
+    "/<int:structure_id>/rejoindre", "join_request", _join_limit(joining_views.join_request), methods=["GET", "POST"]
+)
+bp.add_url_rule(
+    "/rejoindre/<token>", "confirm_join_request", joining_views.confirm_join_request, methods=["GET", "POST"]
+)
+bp.add_url_rule("/demandes", "join_requests", joining_views.join_requests)
+bp.add_url_rule(
+    "/demandes/<int:join_request_id>/accepter",
+    "accept_join_request",
+    joining_views.accept_join_request,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/demandes/<int:join_request_id>/refuser",
+    "refuse_join_request",
+    joining_views.refuse_join_request,
+    methods=["GET", "POST"],
+)
+bp.add_url_rule("/rattachements", "attach_structures", joining_views.attach_structures, methods=["GET", "POST"])
+bp.add_url_rule(
+    "/rattachements/<int:structure_id>/detacher", "detach_structure", joining_views.detach_structure, methods=["POST"]
+)
+bp.add_url_rule(
+    "/services/<int:service_id>/destinataire",
+    "service_receiver",
+    joining_views.service_receiver,
+    methods=["GET", "POST"],
+)
+bp.add_url_rule("/ma-structure", "my_structure", joining_views.my_structure, methods=["GET", "POST"])

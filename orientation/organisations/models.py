@@ -154,3 +154,60 @@ class Invitation(db.Model):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > utcnow()
+
+
+class JoinRequestStatus(enum.StrEnum):
+    UNCONFIRMED = "unconfirmed"  # the requester has not yet followed the link sent to the address
+    PENDING = "pending"  # confirmed, waiting for the coordination
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+
+    @property
+    def label(self) -> str:
+        return {
+            "unconfirmed": "Adresse non confirmée",
+            "pending": "À examiner",
+            "accepted": "Acceptée",
+            "refused": "Refusée",
+        }[self.value]
+
+
+class JoinRequest(db.Model):
+    """A directory structure asks for its own space: a new organisation and its first manager.
+
+    Counts only once the requester followed the one-use link sent to the address (its SHA-256 is kept).
+    """
+
+    __tablename__ = "join_requests"
+    __table_args__ = (sa.Index("ix_join_requests_structure_email", "structure_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    structure_id: Mapped[int] = mapped_column(sa.ForeignKey("structures.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    first_name: Mapped[str] = mapped_column(sa.String(100))
+    last_name: Mapped[str] = mapped_column(sa.String(100))
+    phone: Mapped[str | None] = mapped_column(sa.String(20))
+    organisation_name: Mapped[str] = mapped_column(sa.String(200))
+    organisation_type: Mapped[OrganisationType] = mapped_column(enum_type(OrganisationType, "join_request_type"))
+    status: Mapped[JoinRequestStatus] = mapped_column(
+        enum_type(JoinRequestStatus, "join_request_status"), default=JoinRequestStatus.UNCONFIRMED
+    )
+    token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)  # None once used
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    token_expires_at: Mapped[datetime]
+    confirmed_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    refusal_reason: Mapped[str | None] = mapped_column(sa.Text)
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="SET NULL"))
+
+    organisation: Mapped[Organisation | None] = relationship()
+    decided_by: Mapped[User | None] = relationship()
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def email_domain(self) -> str:
+        return self.email.rpartition("@")[2].lower()

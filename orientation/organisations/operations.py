@@ -14,7 +14,7 @@ from orientation.auth.tokens import new_opaque_token
 from orientation.db import utcnow
 from orientation.extensions import db
 from orientation.notifications.mail import queue_mail
-from orientation.organisations.models import Invitation, Membership, MembershipRole, Organisation
+from orientation.organisations.models import Invitation, JoinRequest, Membership, MembershipRole, Organisation
 from orientation.organisations.queries import count_managers
 
 
@@ -31,8 +31,15 @@ def save_organisation(organisation: Organisation, **fields) -> Organisation:
 
 
 def invite_member(
-    inviter: User, organisation: Organisation, email: str, role: MembershipRole, grants_coordinator: bool = False
+    inviter: User | None,
+    organisation: Organisation,
+    email: str,
+    role: MembershipRole,
+    join_request: JoinRequest | None = None,
+    *,
+    grants_coordinator: bool = False,
 ) -> Invitation:
+    """`inviter` None: the app itself, for an accepted join request (`join_request`, named in the e-mail)."""
     email = auth_operations.normalise_email(email)
     existing = auth_operations.get_user_by_email(email)
     if existing and any(m.organisation_id == organisation.id for m in existing.memberships):
@@ -44,7 +51,7 @@ def invite_member(
         role=role,
         grants_coordinator=grants_coordinator,
         token_hash=token_hash,
-        invited_by_id=inviter.id,
+        invited_by_id=inviter.id if inviter else None,
         expires_at=utcnow() + timedelta(days=current_app.config["INVITATION_VALID_DAYS"]),
     )
     db.session.add(invitation)
@@ -62,6 +69,7 @@ def invite_member(
         "invitation",
         invitation=invitation,
         inviter=inviter,
+        join_request=join_request,
         link=link,
         valid_days=current_app.config["INVITATION_VALID_DAYS"],
     )

@@ -39,6 +39,21 @@ def can_change_membership(user: User, membership: Membership) -> bool:
     return can_manage_members(user, membership.organisation)
 
 
+def can_moderate_join_requests(user: User) -> bool:
+    """The coordination examines the join requests whose address does not prove the structure."""
+    return user.is_authenticated and user.is_coordinator
+
+
+def can_attach_structures(user: User) -> bool:
+    """The coordination attaches directory structures to organisations and chooses who receives a service."""
+    return user.is_authenticated and user.is_coordinator
+
+
+def can_manage_reception(user: User, membership: Membership | None) -> bool:
+    """« Ma structure »: a manager decides which of their structure's services accept tracked orientations."""
+    return manages_acting_structure(user, membership)
+
+
 def require(allowed: bool) -> None:
     if not allowed:
         abort(403)

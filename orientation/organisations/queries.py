@@ -5,8 +5,17 @@ from __future__ import annotations
 from sqlalchemy.orm import selectinload
 
 from orientation.auth.tokens import hash_opaque_token
+from orientation.directory.models import Service, Structure
 from orientation.extensions import db
-from orientation.organisations.models import Invitation, Membership, MembershipRole, Organisation
+from orientation.organisations.models import (
+    Invitation,
+    JoinRequest,
+    JoinRequestStatus,
+    Membership,
+    MembershipRole,
+    Organisation,
+)
+from orientation.territory.models import Commune
 
 
 def list_organisations(search: str = "") -> list[Organisation]:
@@ -50,3 +59,69 @@ def count_managers(organisation: Organisation) -> int:
 
 def get_invitation_by_token(token: str) -> Invitation | None:
     return db.session.scalar(db.select(Invitation).where(Invitation.token_hash == hash_opaque_token(token)))
+
+
+def search_structures(search: str, limit: int = 20) -> list[Structure]:
+    """Directory structures by name, commune or SIRET (the coordination attaches them)."""
+    search = search.strip()
+    query = (
+        db.select(Structure)
+        .options(selectinload(Structure.organisation), selectinload(Structure.commune))
+        .order_by(Structure.name, Structure.id)
+        .limit(limit)
+    )
+    if search:
+        digits = search.replace(" ", "")
+        query = query.outerjoin(Commune, Structure.commune_code == Commune.code_insee).where(
+            db.or_(
+                Structure.name.icontains(search, autoescape=True),
+                Structure.commune_name.icontains(search, autoescape=True),
+                Commune.name.icontains(search, autoescape=True),
+                Structure.code_postal == digits,
+                Structure.siret == digits,
+            )
+        )
+    return list(db.session.scalars(query))
+
+
+def structures_of(organisation: Organisation) -> list[Structure]:
+    return list(
+        db.session.scalars(
+            db.select(Structure)
+            .where(Structure.organisation_id == organisation.id)
+            .options(selectinload(Structure.services))
+            .order_by(Structure.name, Structure.id)
+        )
+    )
+
+
+def services_received_by(organisation: Organisation) -> list[Service]:
+    """Services of other structures the coordination chose this organisation to receive."""
+    return list(
+        db.session.scalars(
+            db.select(Service)
+            .join(Structure, Service.structure_id == Structure.id)
+            .where(
+                Service.receiving_organisation_id == organisation.id,
+                db.or_(Structure.organisation_id.is_(None), Structure.organisation_id != organisation.id),
+            )
+            .order_by(Service.name, Service.id)
+        )
+    )
+
+
+def list_join_requests(*statuses: JoinRequestStatus, limit: int = 100) -> list[JoinRequest]:
+    return list(
+        db.session.scalars(
+            db.select(JoinRequest)
+            .where(JoinRequest.status.in_(statuses))
+            .order_by(JoinRequest.confirmed_at.desc().nulls_last(), JoinRequest.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def active_organisations() -> list[Organisation]:
+    return list(
+        db.session.scalars(db.select(Organisation).where(Organisation.active.is_(True)).order_by(Organisation.name))
+    )

@@ -63,7 +63,7 @@ def members(organisation_id: int):
                 organisation,
                 form.email.data,
                 MembershipRole(form.role.data),
-                getattr(form, "grants_coordinator", None) and form.grants_coordinator.data,
+                grants_coordinator=bool(getattr(form, "grants_coordinator", None) and form.grants_coordinator.data),
             )
         except operations.MembershipError as error:
             form.email.errors.append(str(error))

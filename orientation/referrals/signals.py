@@ -1,7 +1,7 @@
 """What the referrals area offers the layout: its menu entries and home cards."""
 
 from orientation import signals
-from orientation.referrals import lifecycle, queries
+from orientation.referrals import handover, lifecycle, queries
 from orientation.signals import HomeCard, MenuItem
 
 
@@ -19,6 +19,12 @@ def _stop_orientations_of_consent(consent, user):
         )
         stopped += 1
     return stopped
+
+
+@signals.structure_attached.connect
+def _hand_over(structure, organisation, service_ids=None):
+    """A structure reached by link now has members: its pending orientations go to their inbox."""
+    handover.hand_over_linked_orientations(structure.id, organisation.id, service_ids=service_ids)
 
 
 def person_orientations(person) -> dict:

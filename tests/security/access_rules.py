@@ -188,6 +188,44 @@ RULES: dict[str, Rule] = {
     "organisations.change_role": Rule(MANAGERS, {COORDINATION}, form="RoleForm", data={"role": "manager"}),
     "organisations.remove_member": Rule(MANAGERS, {COORDINATION}, form="EmptyForm"),
     "organisations.revoke_invitation": Rule(MANAGERS, {COORDINATION}, form="EmptyForm"),
+    # -- a directory structure gets its space: the public join request (from the link page), its
+    # confirmation link, the coordination's decisions and attachments, the managers' « Ma structure »
+    # (a structure without an account; the page answers what was recorded: 200, no redirect)
+    "organisations.join_request": Rule(
+        EVERYONE,
+        anonymous=PUBLIC,
+        params={"structure_id": "join_structure_id"},
+        created_page=True,
+        form="JoinRequestForm",
+        data={
+            "first_name": "Inès",
+            "last_name": "Demande",
+            "email": "ines@exemple.fr",
+            "organisation_name": "Association",
+            "organisation_type": "association",
+        },
+    ),
+    "organisations.confirm_join_request": Rule(
+        EVERYONE, anonymous=PUBLIC, params={"token": "join_token"}, form="EmptyForm", created_page=True
+    ),
+    "organisations.join_requests": Rule({COORDINATION}),
+    "organisations.accept_join_request": Rule({COORDINATION}, form="EmptyForm"),
+    "organisations.refuse_join_request": Rule(
+        {COORDINATION}, form="RefuseJoinRequestForm", data={"reason": "Adresse personnelle."}
+    ),
+    "organisations.attach_structures": Rule(
+        {COORDINATION},
+        form="AttachStructureForm",
+        data={
+            "structure_id": lambda ctx: ctx.ids["structure_id"],
+            "organisation_id": lambda ctx: ctx.ids["organisation_id"],
+        },
+    ),
+    "organisations.detach_structure": Rule({COORDINATION}, {COORDINATION}, form="EmptyForm"),
+    "organisations.service_receiver": Rule(
+        {COORDINATION}, {COORDINATION}, form="ServiceReceiverForm", data={"organisation_id": ""}
+    ),
+    "organisations.my_structure": Rule(MANAGERS, form="ReceptionSettingsForm", data={}),
     "notifications.failures": Rule({COORDINATION}),
     "notifications.retry": Rule({COORDINATION}, form="EmptyForm"),
     # -- a person's file: its organisation only
@@ -359,3 +397,4 @@ NOT_POSTED_FORMS = {"BaseForm", "SearchForm", "PersonSearchForm", "UrlFilters", 
 
 # World keys of objects that belong to no organisation: one variant only.
 SHARED_KEYS = {"message_id", "reset_token", "filename", "table", "fmt"}
+SHARED_KEYS |= {"join_token", "join_request_id", "join_structure_id"}  # the structure without an account

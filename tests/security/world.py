@@ -21,7 +21,13 @@ from orientation.clock import now
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
 from orientation.notifications.models import Channel, MessageStatus, OutboxMessage
-from orientation.organisations.models import Invitation, MembershipRole, OrganisationType
+from orientation.organisations.models import (
+    Invitation,
+    JoinRequest,
+    JoinRequestStatus,
+    MembershipRole,
+    OrganisationType,
+)
 from orientation.pilotage.refresh import refresh_facts
 from orientation.referrals.lifecycle import OrientationStatus
 from tests import builders
@@ -206,6 +212,29 @@ def build_world() -> World:
         last_error="erreur de test",
     )
     db.session.add(failed)
+    # A structure of the directory without an account: one join request waits for its confirmation
+    # (its link's token), another for the coordination.
+    joining = directory_builders.structure(name="Association sans compte", courriel="contact@asso-sans-compte.fr")
+    join_token, join_token_hash = new_opaque_token()
+    requests = [
+        JoinRequest(
+            structure_id=joining.id,
+            email=email,
+            first_name="Inès",
+            last_name="Demande",
+            organisation_name="Association sans compte",
+            organisation_type=OrganisationType.ASSOCIATION,
+            status=status,
+            token_hash=token_hash,
+            token_expires_at=now() + timedelta(days=2),
+            confirmed_at=None if status is JoinRequestStatus.UNCONFIRMED else now(),
+        )
+        for email, status, token_hash in (
+            ("ines@asso-sans-compte.fr", JoinRequestStatus.UNCONFIRMED, join_token_hash),
+            ("ines.demande@gmail.com", JoinRequestStatus.PENDING, None),
+        )
+    ]
+    db.session.add_all(requests)
     db.session.flush()
     refresh_facts(full=True)  # the steering figures count both sides' orientations
     shared = {
@@ -214,6 +243,9 @@ def build_world() -> World:
         "filename": "css/app.css",
         "table": "volets",  # a steering table, exported as CSV
         "fmt": "csv",
+        "join_token": join_token,
+        "join_structure_id": joining.id,
+        "join_request_id": requests[1].id,
     }
     db.session.commit()  # a savepoint in tests: requests (own sessions) see the world
     return World(own, other, coordinator, shared)
