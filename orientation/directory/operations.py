@@ -11,7 +11,7 @@ from orientation.directory.importers import set_links
 from orientation.directory.models import Service, ServiceThematique, ServiceZone, Structure
 from orientation.extensions import db
 from orientation.followups import overrides
-from orientation.territory.communes_fr import place
+from orientation.territory.communes_fr import name_key, place
 from orientation.territory.models import Commune
 
 SERVICE_FIELDS = (
@@ -93,7 +93,7 @@ def _confirm(service: Service, user: User) -> None:
 
 
 def _address(service: Service) -> tuple:
-    return (service.adresse, service.code_postal, service.commune_name)
+    return (service.adresse, service.code_postal, name_key(service.commune_name))
 
 
 def _place(service: Service, *, moved: bool) -> None:
