@@ -2,9 +2,10 @@
 
 from flask import Blueprint, current_app
 
-from orientation.directory import signals, views  # noqa: F401 (signals: connects the area's receivers)
+from orientation.directory import hours, signals, views  # noqa: F401 (signals: connects the area's receivers)
 from orientation.directory.reach import ServiceReach, reach_of
 from orientation.directory.thematiques import enumeration, thematique_label
+from orientation.directory.zones import zone_labels
 from orientation.extensions import account_or_address_key, limiter
 
 bp = Blueprint("directory", __name__, url_prefix="/annuaire")
@@ -37,3 +38,15 @@ def _thematique_label(code: str) -> str:
 def _directory_label(value: str, enumeration_name: str) -> str:
     """The French label of a data·inclusion code ("en-presentiel" → "En présentiel")."""
     return enumeration(enumeration_name).get(value, value)
+
+
+@bp.app_template_filter("hours_fr")
+def _hours_fr(expression: str | None) -> str | None:
+    """Opening hours in plain French, or None when they are not in a recognised form (shown as written)."""
+    return hours.french(expression)
+
+
+@bp.app_template_filter("zone_labels")
+def _zone_labels(codes) -> list[str]:
+    """The names of eligibility zones (never their codes)."""
+    return zone_labels(codes)

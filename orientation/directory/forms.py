@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from wtforms import (
     BooleanField,
@@ -19,16 +20,15 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from orientation.directory import hours
+from orientation.directory import hours, zones
 from orientation.directory.models import Capacity, Frais, ServiceType
 from orientation.directory.queries import MAX_DISTANCE_KM, SearchParams
 from orientation.directory.text import MAX_QUERY_LENGTH
 from orientation.directory.thematiques import Volet, enumeration, oriented_thematique_choices
-from orientation.extensions import db
 from orientation.followups import overrides
 from orientation.followups.rules import service_delays
 from orientation.forms import BaseForm, email_address, max_length, required, strip
-from orientation.territory.models import Commune, Epci
+from orientation.territory.communes_fr import place
 from orientation.territory.queries import commune_choices
 
 URL_MESSAGE = "Indiquez une adresse web commençant par https://."
@@ -140,12 +140,6 @@ class SearchForm(BaseForm):
         )
 
 
-def _zone_codes(value) -> list[str]:
-    """Codes typed as "84007, 84" — or the service's own list, when the field was not posted at all."""
-    text = value if isinstance(value, str) or value is None else ",".join(value)
-    return [code.strip() for code in (text or "").replace(";", ",").split(",") if code.strip()]
-
-
 def _code(value) -> str:
     return "" if value is None else str(value)
 
@@ -191,12 +185,13 @@ class ServiceForm(BaseForm):
     contact_nom_prenom = StringField("Contact (prénom, nom)", filters=[strip], validators=[Optional(), max_length(200)])
     telephone = StringField("Téléphone", filters=[strip], validators=[Optional(), max_length(50)])
     courriel = StringField("E-mail", filters=[strip], validators=[Optional(), email_address(), max_length(254)])
-    horaires_accueil = StringField(
-        "Horaires d'accueil",
-        filters=[strip],
-        validators=[Optional(), max_length(500)],
-        description="Format OpenStreetMap, par exemple : Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00; PH off",
+    # Opening hours: the day-by-day fields (hours_mo_1_start…) are added below the class.
+    hours_public_holidays = RadioField(
+        "Jours fériés",
+        choices=[("closed", "Fermé les jours fériés"), ("open", "Ouvert les jours fériés, aux horaires habituels")],
+        default="closed",
     )
+    hours_clear = BooleanField("Effacer ces horaires")
     accessibilite_lieu = URLField(
         "Fiche Accès Libre (accessibilité)",
         filters=[strip],
@@ -209,20 +204,18 @@ class ServiceForm(BaseForm):
         filters=[strip],
         validators=[Optional(), Regexp(r"^\d{5}$", message="Le code postal compte 5 chiffres.")],
     )
-    commune_code = OptionalSelectField("Commune", validators=[required("Choisissez la commune du lieu d'accueil.")])
-    latitude = FloatField(
-        "Latitude",
-        validators=[Optional(), NumberRange(min=-90, max=90, message="Latitude entre -90 et 90.")],
-        description="Facultatif : sans coordonnées, le centre de la commune est utilisé.",
-    )
-    longitude = FloatField(
-        "Longitude", validators=[Optional(), NumberRange(min=-180, max=180, message="Longitude entre -180 et 180.")]
-    )
-    zone_eligibilite = StringField(
-        "Zone d'éligibilité",
+    commune_name = StringField(
+        "Commune",
         filters=[strip],
-        description="Codes INSEE de communes, SIREN d'EPCI, « 84 » pour tout le département, séparés par des virgules.",
+        validators=[required("Indiquez la commune du lieu d'accueil."), max_length(200)],
+        description="Avec le code postal, elle situe le service (au centre de la commune, faute de mieux).",
     )
+    zone_eligibilite = MultiCheckboxField(
+        "Zones d'éligibilité retenues", description="Décochez une zone pour la retirer."
+    )
+    zone_add_1 = StringField("Ajouter une zone", filters=[strip], validators=[Optional(), max_length(200)])
+    zone_add_2 = StringField("Ajouter une autre zone", filters=[strip], validators=[Optional(), max_length(200)])
+    zone_add_3 = StringField("Ajouter une autre zone", filters=[strip], validators=[Optional(), max_length(200)])
     accepts_orientations = BooleanField("Accepte les orientations suivies dans Orientation Vaucluse")
     capacity = RadioField(
         "Capacité d'accueil", choices=[(c.value, c.label) for c in Capacity], default=Capacity.OPEN.value, coerce=_code
@@ -242,10 +235,83 @@ class ServiceForm(BaseForm):
         validators=[Optional(), NumberRange(min=1, max=365, message="Entre 1 et 365 jours.")],
     )
 
+    ZONE_FIELDS = ("zone_add_1", "zone_add_2", "zone_add_3")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.thematiques.choices = oriented_thematique_choices()
-        self.commune_code.choices = commune_choices()
+        self.zone_options = zones.zone_options()
+        known = {code for code, _ in self.zone_options}
+        kept = [code for code in self.zone_eligibilite.data or () if code not in known]  # imported, kept
+        self.zone_eligibilite.choices = self.zone_options + [(code, zones.zone_label(code)) for code in kept]
+        self.added_zones: list[str] = []
+        self.week: hours.Week | None = None
+        entry = kwargs.get("obj")
+        self.previous_hours = entry.horaires_accueil if entry is not None else None
+
+    @property
+    def hours_editable(self) -> bool:
+        """The stored hours fit the day-by-day fields (else they are shown and kept until replaced)."""
+        return not self.previous_hours or _fits_editor(hours.parse(self.previous_hours))
+
+    @property
+    def previous_hours_text(self) -> str | None:
+        return hours.french(self.previous_hours) or self.previous_hours
+
+    def day_fields(self) -> list[tuple[str, list[tuple]]]:
+        """(day name, [(start field, end field) per range]) for the template."""
+        return [
+            (hours.DAY_NAMES[index].capitalize(), [_range_fields(self, code, slot) for slot in HOURS_SLOTS])
+            for index, code in enumerate(hours.DAY_CODES)
+        ]
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        self.week = self._read_week()
+        return valid and not self.errors
+
+    def _read_week(self) -> hours.Week:
+        days = []
+        for code in hours.DAY_CODES:
+            ranges = []
+            for slot in HOURS_SLOTS:
+                start_field, end_field = _range_fields(self, code, slot)
+                start, end = _read_time(start_field), _read_time(end_field)
+                if start is None or end is None:
+                    continue
+                if not start and not end:
+                    continue
+                if not start or not end:
+                    (end_field if start else start_field).errors.append(
+                        "Indiquez l'heure d'ouverture et l'heure de fermeture."
+                    )
+                elif start >= end:
+                    end_field.errors.append("La fermeture doit suivre l'ouverture.")
+                elif ranges and start < ranges[-1][1]:
+                    start_field.errors.append("Cette plage doit commencer après la fin de la précédente.")
+                else:
+                    ranges.append((start, end))
+            days.append(tuple(ranges))
+        holidays = hours.Holidays.CLOSED if self.hours_public_holidays.data == "closed" else hours.Holidays.NOT_SAID
+        return hours.Week(tuple(days), holidays if any(days) else hours.Holidays.NOT_SAID)
+
+    def hours_value(self) -> str | None:
+        """The data·inclusion expression to store: the days typed, else the unreadable hours kept."""
+        if self.week is not None and any(self.week.days):
+            return hours.to_osm(self.week)
+        if not self.hours_editable and not self.hours_clear.data:
+            return self.previous_hours
+        return None
+
+    def fill_hours(self, expression: str | None) -> None:
+        week = hours.parse(expression)
+        if not _fits_editor(week):
+            return
+        for code, ranges in zip(hours.DAY_CODES, week.days, strict=True):
+            for slot, (start, end) in zip(HOURS_SLOTS, ranges, strict=False):
+                start_field, end_field = _range_fields(self, code, slot)
+                start_field.data, end_field.data = start, end
+        self.hours_public_holidays.data = "closed" if week.holidays is hours.Holidays.CLOSED else "open"
 
     def validate_description(self, field):
         if field.data and len(field.data) < 5:
@@ -259,29 +325,26 @@ class ServiceForm(BaseForm):
         if not field.data:
             raise ValidationError("Choisissez au moins une thématique.")
 
-    def validate_horaires_accueil(self, field):
-        if field.data and not hours.is_valid(field.data):
+    def validate_commune_name(self, field):
+        if field.data:
+            placement = place(self.code_postal.data, field.data)
+            if not placement.placed:
+                raise ValidationError(f"Commune introuvable : {placement.unplaced_reason}.")
+
+    def _validate_added_zone(self, field):
+        if not field.data:
+            return
+        found = zones.find_zone(field.data, self.zone_options)
+        if isinstance(found, str):
+            self.added_zones.append(found)
+        elif found:
+            raise ValidationError(f"« {field.data} » peut désigner : {', '.join(found)}. Précisez.")
+        else:
             raise ValidationError(
-                "Ces horaires ne suivent pas le format OpenStreetMap, par exemple : Mo-Fr 09:00-12:00,14:00-17:00."
+                f"Aucune commune, EPCI ou département ne s'appelle « {field.data} » : choisissez un nom de la liste."
             )
 
-    def validate_zone_eligibilite(self, field):
-        unknown = [
-            code
-            for code in _zone_codes(field.data)
-            if code not in ("84", "france")
-            and db.session.get(Commune, code) is None
-            and db.session.get(Epci, code) is None
-        ]
-        if unknown:
-            raise ValidationError(
-                f"Codes inconnus : {', '.join(unknown[:5])}. Utilisez des codes INSEE de "
-                "communes de Vaucluse, des SIREN d'EPCI, « 84 » ou « france »."
-            )
-
-    def validate_longitude(self, field):
-        if (field.data is None) != (self.latitude.data is None):
-            raise ValidationError("Indiquez la latitude et la longitude, ou aucune des deux.")
+    validate_zone_add_1 = validate_zone_add_2 = validate_zone_add_3 = _validate_added_zone
 
     def service_fields(self) -> dict:
         """The values for operations.save_service()."""
@@ -296,7 +359,8 @@ class ServiceForm(BaseForm):
             "capacity": Capacity(self.capacity.data),
             "accepts_orientations": bool(self.accepts_orientations.data),
             "thematiques": self.thematiques.data,
-            "zone_eligibilite": _zone_codes(self.zone_eligibilite.data),
+            "zone_eligibilite": list(dict.fromkeys([*(self.zone_eligibilite.data or []), *self.added_zones])),
+            "horaires_accueil": self.hours_value(),
             **{
                 name: getattr(self, name).data or None
                 for name in (
@@ -308,27 +372,68 @@ class ServiceForm(BaseForm):
                     "contact_nom_prenom",
                     "telephone",
                     "courriel",
-                    "horaires_accueil",
                     "accessibilite_lieu",
                     "adresse",
                     "complement_adresse",
                     "code_postal",
-                    "commune_code",
+                    "commune_name",
                 )
             },
-            "latitude": self.latitude.data,
-            "longitude": self.longitude.data,
             "follow_up_delays": {delay.name: getattr(self, delay.field).data for delay in _delay_fields(self)},
         }
 
     def fill_from(self, service) -> None:
         """Pre-fill on GET from an existing service (lists and enums need a hand)."""
-        self.zone_eligibilite.data = ", ".join(service.zone_eligibilite)
+        self.zone_eligibilite.data = list(service.zone_eligibilite)
+        self.fill_hours(service.horaires_accueil)
         self.thematiques.data = list(service.thematiques)
         self.capacity.data = service.capacity.value
         values = overrides.get_service_overrides(service.id)
         for delay in _delay_fields(self):
             getattr(self, delay.field).data = values.get(delay.name)
+
+
+HOURS_SLOTS = (1, 2)
+_TIME = re.compile(r"^(\d{1,2})\s*(?:[:hH]\s*(\d{2})?)?$")
+
+
+def _range_fields(form, day_code: str, slot: int) -> tuple:
+    prefix = f"hours_{day_code.lower()}_{slot}"
+    return getattr(form, f"{prefix}_start"), getattr(form, f"{prefix}_end")
+
+
+def _read_time(field) -> str | None:
+    """« 8:30 », « 08:30 », « 8 h 30 », « 8h » → "08:30"; "" when empty; None (and an error) when unreadable."""
+    text = (field.data or "").strip()
+    if not text:
+        return ""
+    match = _TIME.match(text)
+    hour, minute = (int(match.group(1)), int(match.group(2) or 0)) if match else (99, 0)
+    if hour > 24 or minute > 59 or (hour == 24 and minute):
+        field.errors.append("Indiquez une heure comme 8:30 ou 8 h 30.")
+        return None
+    return f"{hour:02d}:{minute:02d}"
+
+
+def _fits_editor(week: hours.Week | None) -> bool:
+    return (
+        week is not None
+        and week.holidays is not hours.Holidays.OWN_HOURS
+        and all(len(ranges) <= len(HOURS_SLOTS) for ranges in week.days)
+    )
+
+
+def _add_hours_fields(form_class) -> None:
+    """Two ranges a day, each an opening and a closing time (hours_mo_1_start…)."""
+    for index, day_code in enumerate(hours.DAY_CODES):
+        day = hours.DAY_NAMES[index].capitalize()
+        for slot in HOURS_SLOTS:
+            for edge, label in (("start", "ouverture"), ("end", "fermeture")):
+                field = StringField(f"{day}, plage {slot} : {label}", filters=[strip])
+                setattr(form_class, f"hours_{day_code.lower()}_{slot}_{edge}", field)
+
+
+_add_hours_fields(ServiceForm)
 
 
 def _delay_fields(form) -> list:

@@ -11,6 +11,7 @@ from orientation.directory.importers import set_links
 from orientation.directory.models import Service, ServiceThematique, ServiceZone, Structure
 from orientation.extensions import db
 from orientation.followups import overrides
+from orientation.territory.communes_fr import name_key, place
 from orientation.territory.models import Commune
 
 SERVICE_FIELDS = (
@@ -34,9 +35,7 @@ SERVICE_FIELDS = (
     "adresse",
     "complement_adresse",
     "code_postal",
-    "commune_code",
-    "latitude",
-    "longitude",
+    "commune_name",
     "accepts_orientations",
     "receiving_organisation_id",
     "capacity",
@@ -61,11 +60,12 @@ def save_service(
         service = Service(structure=structure, source=LOCAL_SOURCE, source_id=str(uuid.uuid4()))
         db.session.add(service)
     previous_capacity = service.capacity
+    previous_address = _address(service)
     for name, value in fields.items():
         if name not in SERVICE_FIELDS:
             raise TypeError(f"unknown service field {name}")
         setattr(service, name, value)
-    _place(service)
+    _place(service, moved=_address(service) != previous_address)
     set_links(service, "thematique_links", ServiceThematique, "thematique", thematiques)
     set_links(service, "zone_links", ServiceZone, "code", zone_eligibilite)
     if service.capacity is not previous_capacity or service.capacity_confirmed_at is None:
@@ -92,13 +92,19 @@ def _confirm(service: Service, user: User) -> None:
     service.date_maj = now.date()
 
 
-def _place(service: Service) -> None:
-    """Keep the commune's name and, without coordinates, its centre (marked approximate)."""
-    commune = db.session.get(Commune, service.commune_code) if service.commune_code else None
-    service.code_insee = service.commune_code
-    service.commune_name = commune.name if commune else None
-    if commune is not None and (service.latitude is None or service.longitude is None):
-        service.latitude, service.longitude = commune.latitude, commune.longitude
-        service.position_is_approximate = True
-    elif service.latitude is not None:
-        service.position_is_approximate = False
+def _address(service: Service) -> tuple:
+    return (service.adresse, service.code_postal, name_key(service.commune_name))
+
+
+def _place(service: Service, *, moved: bool) -> None:
+    """Resolve the commune from postcode + name (its official name, INSEE code, territory link) and,
+    when the address moved or there is no position, take the commune's centre (marked approximate):
+    a place's own coordinates (from its source) stay while its address does."""
+    placement = place(service.code_postal, service.commune_name, None if moved else service.code_insee)
+    if placement.placed:
+        service.code_insee = placement.code_insee
+        service.commune_name = placement.commune_name
+        service.commune_code = placement.code_insee if db.session.get(Commune, placement.code_insee) else None
+    if moved or service.latitude is None or service.longitude is None:
+        service.latitude, service.longitude = placement.latitude, placement.longitude
+        service.position_is_approximate = placement.approximate

@@ -110,10 +110,13 @@ def _form(**overrides):
         "name": "Permanence numérique",
         "description": "Aide aux démarches en ligne.",
         "thematiques": [NUMERIQUE],
-        "commune_code": "84087",
+        "code_postal": "84100",
+        "commune_name": "orange",
         "capacity": "waiting_list",
-        "horaires_accueil": "Mo-Fr 09:00-12:00",
-        "zone_eligibilite": "84087, 84",
+        **{f"hours_{day}_1_start": "09:00" for day in ("mo", "tu", "we", "th", "fr")},
+        **{f"hours_{day}_1_end": "12:00" for day in ("mo", "tu", "we", "th", "fr")},
+        "hours_public_holidays": "closed",
+        "zone_eligibilite": ["84087", "84"],
     }
     data.update(overrides)
     return data
@@ -125,17 +128,18 @@ def test_manager_edits_a_service_and_errors_keep_the_input(logged_in, make, entr
     url = f"/annuaire/services/{service.id}/modifier"
     response = client.submit(
         url,
-        _form(horaires_accueil="tous les jours", zone_eligibilite="12345", description="Nouvelle description gardée"),
+        _form(hours_tu_1_end="8 h", zone_add_1="Atlantide", description="Nouvelle description gardée"),
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "format OpenStreetMap" in page and "Codes inconnus : 12345" in page
-    assert "Nouvelle description gardée" in page and 'value="tous les jours"' in page
+    assert "La fermeture doit suivre l&#39;ouverture." in page and "s&#39;appelle « Atlantide »" in page
+    assert "Nouvelle description gardée" in page and 'value="8 h"' in page and 'value="Atlantide"' in page
     response = client.submit(url, _form())
     assert response.status_code == 302
     db.session.refresh(service)
     assert service.name == "Permanence numérique" and service.capacity.value == "waiting_list"
     assert list(service.zone_eligibilite) == ["84", "84087"] and service.commune_name == "Orange"
+    assert service.horaires_accueil == "Mo-Fr 09:00-12:00; PH off"
     assert service.confirmed_at is not None
 
 
