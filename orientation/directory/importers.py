@@ -45,6 +45,7 @@ from orientation.directory.reading import (
 from orientation.directory.text import normalise
 from orientation.directory.thematiques import DATA_DIR
 from orientation.extensions import db
+from orientation.territory.communes_fr import place
 from orientation.territory.models import Commune
 
 __all__ = ["ImportFileError", "ImportReport", "Importer", "import_data_inclusion", "import_mediation_numerique"]
@@ -90,6 +91,7 @@ class ImportReport:
     counts: dict[str, dict[str, int]] = field(default_factory=lambda: {kind: _counts() for kind in KINDS})
     issues: list[Issue] = field(default_factory=list)
     issues_left_off: int = 0
+    unplaced: int = 0  # records whose commune could not be found (not in a commune search nor an EPCI figure)
     encodings: dict[str, str] = field(default_factory=dict)  # file name → encoding read
 
     def _add(self, issue: Issue) -> None:
@@ -139,6 +141,8 @@ class ImportReport:
             parts.append(
                 "Encodage : " + ", ".join(f"{n} en {ENCODING_NAMES.get(e, e)}" for n, e in self.encodings.items()) + "."
             )
+        if self.unplaced:
+            parts.append(f"Sans commune trouvée (ni code INSEE, ni code postal et nom reconnus) : {self.unplaced}.")
         warned = len({(i.where, i.record_id) for i in self.warnings})
         if warned:
             parts.append(f"Enregistrements importés avec avertissement : {warned}.")
@@ -403,12 +407,7 @@ class Importer:
         self.structure_ids: dict[tuple[str, str], int] = {}
         self.refused_structures: set[tuple[str, str]] = set()
         self.pending: dict[str, list[_Pending]] = {kind: [] for kind in KINDS}
-        self.communes = {
-            code: (name, latitude, longitude)
-            for code, name, latitude, longitude in db.session.execute(
-                sa.select(Commune.code_insee, Commune.name, Commune.latitude, Commune.longitude)
-            )
-        }
+        self.communes = set(db.session.scalars(sa.select(Commune.code_insee)))  # the territory's (Vaucluse)
         self.now = utcnow()
 
     def add(self, kind: str, where: str, raw) -> None:
@@ -452,7 +451,7 @@ class Importer:
         touched = []
         for item in batch:
             structure = existing.get(item.key)
-            values = self._structure_values(item.record)
+            values = self._structure_values(item)
             if structure is None:
                 structure = Structure(source=item.key[0], source_id=item.key[1], **values)
                 db.session.add(structure)
@@ -465,7 +464,8 @@ class Importer:
         for key, structure in touched:
             self.structure_ids[key] = structure.id
 
-    def _structure_values(self, record: dict) -> dict:
+    def _structure_values(self, item: _Pending) -> dict:
+        record = item.record
         return {
             "name": record["nom"],
             "siret": record.get("siret"),
@@ -480,7 +480,7 @@ class Importer:
             "labels_nationaux": record.get("labels_nationaux"),
             "date_maj": date.fromisoformat(record["date_maj"]),
             "withdrawn_at": None,
-            **self._location(record),
+            **self._location(item),
         }
 
     # -- services
@@ -505,10 +505,11 @@ class Importer:
             record = item.record
             service = existing.get(item.key)
             is_new = service is None
+            values = self._service_values(item)  # before the new row joins the session (reads may flush)
             if is_new:
                 service = Service(source=item.key[0], source_id=item.key[1])
                 db.session.add(service)
-            changed = _assign(service, self._service_values(record))
+            changed = _assign(service, values)
             structure = structures[self._structure_id(item)]
             if service.structure is not structure:
                 service.structure = structure
@@ -550,7 +551,8 @@ class Importer:
     def _structure_id(self, item: _Pending) -> int:
         return self.structure_ids[_structure_key(item.record)]
 
-    def _service_values(self, record: dict) -> dict:
+    def _service_values(self, item: _Pending) -> dict:
+        record = item.record
         values = {
             "name": record["nom"],
             "description": record["description"],
@@ -559,7 +561,7 @@ class Importer:
             "date_maj": date.fromisoformat(record["date_maj"]),
             "withdrawn_at": None,
             **{name: record.get(name) for name in SERVICE_PLAIN_FIELDS},
-            **self._location(record),
+            **self._location(item),
         }
         if "accessibilite_lieu" in record:  # the médiation standard carries it per place
             values["accessibilite_lieu"] = record["accessibilite_lieu"]
@@ -567,23 +569,29 @@ class Importer:
 
     # -- shared
 
-    def _location(self, record: dict) -> dict:
-        code_insee = record.get("code_insee")
-        commune = self.communes.get(code_insee) if code_insee else None
-        latitude, longitude = record.get("latitude"), record.get("longitude")
-        approximate = False
-        if (latitude is None or longitude is None) and commune and commune[1] is not None:
-            latitude, longitude, approximate = commune[1], commune[2], True
+    def _location(self, item: _Pending) -> dict:
+        """The commune (anywhere in France, from the INSEE code or postcode + name) and a position."""
+        record = item.record
+        found = place(
+            record.get("code_postal"),
+            record.get("commune"),
+            record.get("code_insee"),
+            latitude=record.get("latitude"),
+            longitude=record.get("longitude"),
+        )
+        if not found.placed:
+            self.report.unplaced += 1
+            self.report.warn(item.where, item.key[1], "commune", f"commune non trouvée : {found.unplaced_reason}")
         return {
             "adresse": record.get("adresse"),
             "complement_adresse": record.get("complement_adresse"),
             "code_postal": record.get("code_postal"),
-            "commune_name": record.get("commune") or (commune[0] if commune else None),
-            "code_insee": code_insee,
-            "commune_code": code_insee if commune else None,
-            "latitude": latitude,
-            "longitude": longitude,
-            "position_is_approximate": approximate,
+            "commune_name": found.commune_name or record.get("commune"),
+            "code_insee": found.code_insee,
+            "commune_code": found.code_insee if found.code_insee in self.communes else None,
+            "latitude": found.latitude,
+            "longitude": found.longitude,
+            "position_is_approximate": found.approximate,
         }
 
     def _existing(self, model, keys: list[tuple[str, str]], *options) -> dict:

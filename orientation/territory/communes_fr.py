@@ -255,7 +255,8 @@ def _small_table(filename: str, key: str) -> tuple[tuple[str, str], ...]:
 def commune_centre(code: str | None) -> tuple[float, float] | None:
     """A position for the commune: the territory table's centre (Vaucluse); None elsewhere (no data)."""
     current = _table().current_code.get(code or "")
-    commune = db.session.get(Commune, current) if current else None
+    with db.session.no_autoflush:  # reference data: never flush the caller's half-built rows
+        commune = db.session.get(Commune, current) if current else None
     if commune is None or commune.latitude is None or commune.longitude is None:
         return None
     return commune.latitude, commune.longitude

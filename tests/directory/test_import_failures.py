@@ -265,3 +265,25 @@ def test_a_csv_row_cut_short_is_refused_and_named(app, tmp_path):
     assert report.counts["structure"]["new"] == 1 and report.counts["structure"]["refused"] == 1
     reason = "ligne incomplète : il manque des colonnes (fichier tronqué ?)"
     assert report.errors == [("ligne 3 (id structure-2)", reason)]
+
+
+def test_records_are_placed_from_postcode_and_name_and_the_unplaced_are_counted(app, tmp_path):
+    data = {
+        "structures": [
+            structure("s-1", code_postal="84450", commune="St Saturnin les Avignon"),
+            structure("s-2", code_postal="84301", commune="CAVAILLON CEDEX"),
+            structure("s-3", code_postal="13013", commune="Marseille 13e"),
+            structure("s-4", code_postal="99999", commune="Nulle-Part"),
+        ],
+        "services": [service("svc-1", "s-1", code_postal="84450", commune="Saint-Saturnin-lès-Avignon")],
+    }
+    report = import_data_inclusion([write(tmp_path, data)])
+    saturnin, cavaillon, marseille, nowhere = (get(Structure, f"s-{n}") for n in range(1, 5))
+    assert saturnin.code_insee == saturnin.commune_code == "84119" and saturnin.position_is_approximate
+    assert saturnin.latitude is not None  # the commune's centre: visible to a search by distance
+    assert cavaillon.commune_code == "84035" and cavaillon.commune_name == "Cavaillon"
+    assert marseille.code_insee == "13055" and marseille.commune_code is None  # placed, outside the territory
+    assert nowhere.code_insee is None and nowhere.latitude is None
+    assert get(Service, "svc-1").commune_code == "84119"
+    assert report.unplaced == 1 and "Sans commune trouvée" in report.summary() and ": 1." in report.summary()
+    assert "commune" in issues(report, "s-4") and not issues(report, "s-4")["commune"][1]  # a warning, not refused
