@@ -8,6 +8,7 @@ from orientation.referrals import followups, link_views, notifications, signals,
 bp = Blueprint("referrals", __name__, url_prefix="/orientations")
 # A receiver without an account, by its personal link (referrals.link_views).
 links_bp = Blueprint("receiver_links", __name__, url_prefix="/lien")
+links_bp.after_request(link_views.private_headers)
 
 
 def _limit(setting: str, key_func=address_key, methods=None):

@@ -2,15 +2,13 @@
 and the sender's and the coordination's hold on those links (revoke, send again).
 
 Every page of the link holder is sent with `Referrer-Policy: no-referrer` and `Cache-Control:
-no-store` (`_private`): the token must not leak to another site nor stay in a cache. Any link that
+no-store` (`private_headers`): the token must not leak to another site nor stay in a cache. Any link that
 cannot be used — unknown, expired, revoked, closed — gets the same answer (`_refused`).
 """
 
 from __future__ import annotations
 
-from functools import wraps
-
-from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from orientation import signals
@@ -34,17 +32,12 @@ SAME_ANSWER = (
 )
 
 
-def _private(view):
-    """No referrer, no cache: the link's token stays out of other sites' logs and of any cache."""
-
-    @wraps(view)
-    def private_view(*args, **kwargs):
-        response = make_response(view(*args, **kwargs))
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["Cache-Control"] = "no-store"
-        return response
-
-    return private_view
+def private_headers(response):
+    """After every response of the link pages (refusals and rate limits included): no referrer, no cache —
+    the link's token stays out of other sites' logs and of any cache."""
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _refused():
@@ -54,7 +47,6 @@ def _refused():
 # The link and its code -------------------------------------------------------------------------
 
 
-@_private
 @redisplay_on_csrf_error
 def open_link(token: str):
     """The link itself: ask for a code, then type it; the orientation is shown at a token-free address."""
@@ -86,7 +78,6 @@ def open_link(token: str):
     ), 400 if form.errors else 200
 
 
-@_private
 @redisplay_on_csrf_error
 def send_code(token: str):
     link = links.find_link(token)
@@ -105,7 +96,6 @@ def link_code_key() -> str:
     return f"{current_app.config['RATELIMIT_KEY_PREFIX']}:receiver-link-code:{links.token_hash(token)}"
 
 
-@_private
 @redisplay_on_csrf_error
 def request_link():
     """« Demander un nouveau lien »: the same answer whatever the address (nobody learns who receives what)."""
@@ -171,14 +161,12 @@ def _page_of(orientation_id: int):
     return lambda anchor=None: url_for("receiver_links.orientation", orientation_id=orientation_id, _anchor=anchor)
 
 
-@_private
 @logs_person_access(kind="receiver_links.orientation")
 def orientation(orientation_id: int):
     holder, found = _proven(orientation_id)
     return _render_for(holder)(found)
 
 
-@_private
 @redisplay_on_csrf_error
 @logs_person_access(kind="receiver_links.orientation")
 def change_status(orientation_id: int):
@@ -186,7 +174,6 @@ def change_status(orientation_id: int):
     return views.change_status_as(found, holder, _render_for(holder), _page_of(orientation_id))
 
 
-@_private
 @redisplay_on_csrf_error
 @logs_person_access(kind="receiver_links.orientation")
 def add_comment(orientation_id: int):
@@ -195,7 +182,6 @@ def add_comment(orientation_id: int):
     return views.add_comment_as(found, holder, _render_for(holder), _page_of(orientation_id))
 
 
-@_private
 @redisplay_on_csrf_error
 @logs_person_access(kind="receiver_links.orientation")
 def add_appointment(orientation_id: int):
@@ -204,7 +190,6 @@ def add_appointment(orientation_id: int):
     return views.add_appointment_as(found, holder, _render_for(holder), _page_of(orientation_id))
 
 
-@_private
 @redisplay_on_csrf_error
 @logs_person_access(kind="receiver_links.orientation")
 def appointment_status(orientation_id: int, appointment_id: int):
