@@ -23,6 +23,7 @@ from orientation.extensions import db
 from orientation.notifications.models import Channel, MessageStatus, OutboxMessage
 from orientation.organisations.models import Invitation, MembershipRole, OrganisationType
 from orientation.pilotage.refresh import refresh_facts
+from orientation.referrals import links
 from orientation.referrals.lifecycle import OrientationStatus
 from tests import builders
 from tests.cpam import builders as cpam_builders
@@ -145,6 +146,21 @@ def _side(
     )
     builders.totp(colleague)
 
+    # An orientation to a service without an account, reached by e-mail link, and a live link to it.
+    link_structure = directory_builders.structure(
+        name=f"Auto-école {name}", courriel=f"contact.{name.lower()}@exemple.fr"
+    )
+    link_service = directory_builders.service(
+        f"Permis solidaire {name}",
+        structure_=link_structure,
+        thematiques=[rb.THEMATIQUE[Volet.NUMERIQUE]],
+        zones=["84"],
+    )
+    link_orientation = rb.Scenario(
+        edes, None, users[AGENT_EDES], None, colleague, person, need, link_service
+    ).orientation(OrientationStatus.SENT)
+    receiver_link, link_token = links.issue_link(link_orientation)
+
     side.people = {"person": person, "mas_person": mas_person}
     side.ids = {
         "person_id": person.id,
@@ -168,6 +184,9 @@ def _side(
         "token_id": api_token.id,
         "endpoint_id": webhook.id,
         "user_id": colleague.id,
+        "link_token": link_token,
+        "link_orientation_id": link_orientation.id,
+        "link_id": receiver_link.id,
         "hsds_service_id": hsds_id("service", edes_service.id),
         "hsds_organization_id": hsds_id("organization", structure.id),
     }
