@@ -163,6 +163,9 @@ def _page_of(orientation_id: int):
 
 @logs_person_access(kind="receiver_links.orientation")
 def orientation(orientation_id: int):
+    if links.proven_holder(orientation_id) is None and links.proved_once(orientation_id):
+        # just closed from this page (or revoked): where it stands, without the person's data
+        return render_template("referrals/link_closed.html", orientation=queries.get_orientation(orientation_id))
     holder, found = _proven(orientation_id)
     return _render_for(holder)(found)
 

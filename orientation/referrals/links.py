@@ -282,26 +282,37 @@ def remember_proof(holder: LinkHolder) -> None:
     session[SESSION_KEY] = proofs
 
 
-def proven_holder(orientation_id: int) -> LinkHolder | None:
-    """The holder this browser proved to be for `orientation_id` (code typed lately, link still live)."""
+def _proved_links(orientation_id: int) -> list[ReceiverLink]:
+    """The links of `orientation_id` this browser typed the code of lately (live or not)."""
     proofs = session.get(SESSION_KEY) or {}
     oldest = clock.now().timestamp() - current_app.config["RECEIVER_LINK_PROOF_HOURS"] * 3600
     ids = [
         int(link_id)
         for link_id, at in proofs.items()
-        if str(link_id).isdigit() and isinstance(at, int | float) and at > oldest
+        if str(link_id).isdigit() and len(str(link_id)) < 10 and isinstance(at, int | float) and at > oldest
     ]
     if not ids:
-        return None
-    links = db.session.scalars(
-        sa.select(ReceiverLink)
-        .where(ReceiverLink.id.in_(ids), ReceiverLink.orientation_id == orientation_id)
-        .order_by(ReceiverLink.id.desc())
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(ReceiverLink)
+            .where(ReceiverLink.id.in_(ids), ReceiverLink.orientation_id == orientation_id)
+            .order_by(ReceiverLink.id.desc())
+        )
     )
-    for link in links:
+
+
+def proven_holder(orientation_id: int) -> LinkHolder | None:
+    """The holder this browser proved to be for `orientation_id` (code typed lately, link still live)."""
+    for link in _proved_links(orientation_id):
         if is_live(link):
             return LinkHolder(link.email, link.orientation_id, link.id)
     return None
+
+
+def proved_once(orientation_id: int) -> bool:
+    """This browser did hold a link to it, dead since (the orientation closed): told so, nothing shown."""
+    return bool(_proved_links(orientation_id))
 
 
 # A link e-mail that bounced --------------------------------------------------------------------

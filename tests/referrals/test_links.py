@@ -76,7 +76,8 @@ def test_the_receiver_opens_with_a_code_and_works_it_to_the_outcome(link_world, 
         sa.select(PersonAccessLog.purpose).where(PersonAccessLog.purpose.like("destinataire par lien%"))
     ).all()
     assert len(reads) >= 6 and set(reads) == {f"destinataire par lien : {RECEIVER_EMAIL} (receiver_links.orientation)"}
-    assert client.get(url).status_code == 403  # closed: the link and its proof are dead
+    closed = client.get(url).get_data(as_text=True)  # closed: where it stands, without the person
+    assert "terminée" in closed and "Durand" not in closed and "06 12" not in closed
     assert "Lien non valable" in client.get(path).get_data(as_text=True)
 
 
