@@ -109,6 +109,9 @@ class BaseConfig:
             "RATELIMIT_RECEIVER_LINK_REQUEST": os.environ.get(
                 "RATELIMIT_RECEIVER_LINK_REQUEST", "5 per 10 minutes;30 per day"
             ),
+            "RATELIMIT_RECEIVER_LINK_REQUEST_PER_ADDRESS": os.environ.get(
+                "RATELIMIT_RECEIVER_LINK_REQUEST_PER_ADDRESS", "3 per hour;10 per day"
+            ),
             # Redis down: limits are counted in each process's memory, a storage error never reaches
             # a request, and their Redis calls (and /healthz's) give up after REDIS_SOCKET_TIMEOUT seconds.
             "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,

@@ -38,7 +38,11 @@ bp.add_url_rule("/<int:orientation_id>/liens/renvoyer", "resend_link", link_view
 links_bp.add_url_rule(
     "/nouveau",
     "request_link",
-    _limit("RATELIMIT_RECEIVER_LINK_REQUEST", methods=["POST"])(link_views.request_link),
+    _limit("RATELIMIT_RECEIVER_LINK_REQUEST", methods=["POST"])(
+        _limit("RATELIMIT_RECEIVER_LINK_REQUEST_PER_ADDRESS", link_views.requested_address_key, ["POST"])(
+            link_views.request_link
+        )
+    ),
     methods=["GET", "POST"],
 )
 links_bp.add_url_rule("/orientation/<int:orientation_id>", "orientation", link_views.orientation)

@@ -96,6 +96,12 @@ def link_code_key() -> str:
     return f"{current_app.config['RATELIMIT_KEY_PREFIX']}:receiver-link-code:{links.token_hash(token)}"
 
 
+def requested_address_key() -> str:
+    """New links asked for one address are counted whoever asks (no flood of its mailbox)."""
+    address = (request.form.get("email") or "").strip().lower()[:254]
+    return f"{current_app.config['RATELIMIT_KEY_PREFIX']}:receiver-link-request:{links.token_hash(address)}"
+
+
 @redisplay_on_csrf_error
 def request_link():
     """« Demander un nouveau lien »: the same answer whatever the address (nobody learns who receives what)."""

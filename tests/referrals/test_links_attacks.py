@@ -161,6 +161,12 @@ def test_asking_new_links_is_rate_limited(client):
     assert statuses == [302] * 5 + [429]
 
 
+def test_new_links_for_one_address_are_rate_limited_whoever_asks(app):
+    page = "/lien/nouveau"
+    statuses = [_post(app.test_client(), page, {"email": RECEIVER_EMAIL}, page).status_code for _ in range(4)]
+    assert statuses == [302, 302, 302, 429]
+
+
 def test_every_link_page_sends_no_referrer_and_no_store(link_world, outbox, client):
     orientation = _sent(link_world)
     path = link_path(outbox)

@@ -29,6 +29,7 @@ from tests.security.world import (
     CONSEILLER_CPAM,
     COORDINATION,
     DETECTEUR,
+    LINK_HOLDER,
     MEDIATEUR,
     MEMBERS,
     RESPONSABLE,
@@ -96,6 +97,7 @@ STEERING = frozenset({RESPONSABLE, COORDINATION, CONSEILLER_CPAM})
 PROCONNECT_OFF = frozenset({404})
 
 LINK_ORIENTATION = {"orientation_id": "link_orientation_id"}  # the orientation reached by e-mail link
+HOLDER = frozenset({LINK_HOLDER})  # its token-free pages: the browser that typed the link's code
 
 RULES: dict[str, Rule] = {
     # -- public pages
@@ -260,26 +262,30 @@ RULES: dict[str, Rule] = {
     "receiver_links.request_link": Rule(
         EVERYONE, anonymous=PUBLIC, form="NewLinkForm", data={"email": "contact@exemple.fr"}, also=frozenset({429})
     ),
-    "receiver_links.orientation": Rule(NOBODY, anonymous=DENIED, params=LINK_ORIENTATION),
+    "receiver_links.orientation": Rule(HOLDER, anonymous=DENIED, params=LINK_ORIENTATION),
     "receiver_links.change_status": Rule(
-        NOBODY,
+        HOLDER,
         anonymous=DENIED,
         params=LINK_ORIENTATION,
         form="TransitionForm",
-        data={"to_status": "accepted", "version": "2"},
+        data={"to_status": "completed", "outcome": "met", "note": "Permis obtenu"},
     ),
     "receiver_links.add_comment": Rule(
-        NOBODY, anonymous=DENIED, params=LINK_ORIENTATION, form="CommentForm", data={"body": "Bien reçu."}
+        HOLDER, anonymous=DENIED, params=LINK_ORIENTATION, form="CommentForm", data={"body": "Bien reçu."}
     ),
     "receiver_links.add_appointment": Rule(
-        NOBODY,
+        HOLDER,
         anonymous=DENIED,
         params=LINK_ORIENTATION,
         form="AppointmentForm",
         data={"day": in_days(5), "time": "10:00", "channel": "in_person"},
     ),
     "receiver_links.appointment_status": Rule(
-        NOBODY, anonymous=DENIED, params=LINK_ORIENTATION, form="AppointmentStatusForm", data={"status": "cancelled"}
+        HOLDER,
+        anonymous=DENIED,
+        params={**LINK_ORIENTATION, "appointment_id": "link_appointment_id"},
+        form="AppointmentStatusForm",
+        data={"status": "cancelled"},
     ),
     "referrals.receiver_links": Rule({COORDINATION}),
     "referrals.revoke_link": Rule(EDES | {COORDINATION}, {COORDINATION}, params=LINK_ORIENTATION, form="EmptyForm"),

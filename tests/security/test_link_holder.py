@@ -4,44 +4,23 @@ else: the other side's orientation is refused, every member page stays behind th
 
 from __future__ import annotations
 
-from tests.conftest import csrf_token_from
-from tests.referrals.links_helpers import code_of
 from tests.security.access_rules import DENIED, LOGIN
 from tests.security.test_access_matrix import world  # noqa: F401 (the fixture)
 from tests.security.walk import LOGIN_PATH, OTHER_SIDE_SECRETS, Visitor, targets
-from tests.security.world import ANONYMOUS
-
-HOLDER_PAGES = {
-    "receiver_links.orientation",
-    "receiver_links.change_status",
-    "receiver_links.add_comment",
-    "receiver_links.add_appointment",
-}
-
-
-def _prove(visitor: Visitor, token: str, outbox) -> None:
-    client = visitor.client.client
-    path = f"/lien/{token}"
-    csrf = csrf_token_from(client.get(path).get_data(as_text=True))
-    assert client.post(path + "/code", data={"csrf_token": csrf}).status_code == 302
-    response = client.post(path, data={"csrf_token": csrf, "code": code_of(outbox)})
-    assert response.status_code == 302 and "/lien/orientation/" in response.location
+from tests.security.world import ANONYMOUS, LINK_HOLDER
 
 
 def _expected(target) -> set[int] | None:
     """The statuses the holder may get (None: the anonymous rule applies)."""
-    if target.endpoint in HOLDER_PAGES:
-        if target.side == "other":
-            return {403}
+    if target.allowed(LINK_HOLDER):
         return {200, 302} if target.method == "GET" else {200, 302, 400, 409}
-    if target.endpoint == "receiver_links.appointment_status":  # the world's rendez-vous is another orientation's
-        return {403} if target.side == "other" else {404}
+    if target.rule.anonymous == DENIED:  # the other side's link orientation
+        return {403, 404}
     return None
 
 
-def test_the_link_holder_reaches_its_own_orientation_only(app, world, outbox):  # noqa: F811
-    visitor = Visitor(app, world, ANONYMOUS)
-    _prove(visitor, world.own.ids["link_token"], outbox)
+def test_the_link_holder_reaches_its_own_orientation_only(app, world):  # noqa: F811
+    visitor = Visitor(app, world, LINK_HOLDER)
     problems = []
     for target in targets(app, world, ANONYMOUS):
         response = visitor.send(target)

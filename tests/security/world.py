@@ -23,8 +23,9 @@ from orientation.extensions import db
 from orientation.notifications.models import Channel, MessageStatus, OutboxMessage
 from orientation.organisations.models import Invitation, MembershipRole, OrganisationType
 from orientation.pilotage.refresh import refresh_facts
-from orientation.referrals import links
-from orientation.referrals.lifecycle import OrientationStatus
+from orientation.referrals import lifecycle, links, operations
+from orientation.referrals.lifecycle import LinkHolder, OrientationStatus
+from orientation.referrals.models import AppointmentChannel
 from tests import builders
 from tests.cpam import builders as cpam_builders
 from tests.directory import builders as directory_builders
@@ -41,6 +42,9 @@ COORDINATION = "coordination"
 ANONYMOUS = "anonymous"
 ROLES = (AGENT_EDES, MEDIATEUR, DETECTEUR, CONSEILLER_CPAM, RESPONSABLE, COORDINATION, ANONYMOUS)
 MEMBERS = frozenset(ROLES) - {ANONYMOUS}  # every logged-in role belongs to an organisation
+# A receiver without an account: a browser that opened side A's link orientation and typed its code
+# (walk.Visitor proves it; tests/security/test_link_holder.py walks the map as this actor).
+LINK_HOLDER = "link_holder"
 
 # Names only the other side's people carry: no page shown to side A's roles may contain them.
 OTHER_SIDE_SECRETS = ("Xanthopoulos", "Zarkadakis", "07 98 76 54 32")
@@ -160,6 +164,17 @@ def _side(
         edes, None, users[AGENT_EDES], None, colleague, person, need, link_service
     ).orientation(OrientationStatus.SENT)
     receiver_link, link_token = links.issue_link(link_orientation)
+    holder = LinkHolder(receiver_link.email, link_orientation.id, receiver_link.id)
+    lifecycle.transition(link_orientation, OrientationStatus.ACCEPTED, actor=holder)
+    link_appointment = operations.add_appointment(
+        link_orientation,
+        user=holder,
+        starts_at=now() + timedelta(days=4),
+        channel=AppointmentChannel.IN_PERSON,
+        place="Auto-école",
+        reminder_agreed=False,
+        note=None,
+    )
 
     side.people = {"person": person, "mas_person": mas_person}
     side.ids = {
@@ -187,6 +202,7 @@ def _side(
         "link_token": link_token,
         "link_orientation_id": link_orientation.id,
         "link_id": receiver_link.id,
+        "link_appointment_id": link_appointment.id,
         "hsds_service_id": hsds_id("service", edes_service.id),
         "hsds_organization_id": hsds_id("organization", structure.id),
     }
