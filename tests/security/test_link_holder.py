@@ -14,8 +14,8 @@ def _expected(target) -> set[int] | None:
     """The statuses the holder may get (None: the anonymous rule applies)."""
     if target.allowed(LINK_HOLDER):
         return {200, 302} if target.method == "GET" else {200, 302, 400, 409}
-    if target.rule.anonymous == DENIED:  # the other side's link orientation
-        return {403, 404}
+    if target.rule.anonymous == DENIED:  # the other side's link orientation; the API wants its token (401)
+        return {401, 403, 404}
     return None
 
 

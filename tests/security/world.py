@@ -66,6 +66,8 @@ class World:
     shared_ids: dict
 
     def user(self, role: str):
+        if role == LINK_HOLDER:
+            return None  # no account
         return self.coordinator if role == COORDINATION else self.own.users[role]
 
     def side(self, name: str) -> Side:
