@@ -76,6 +76,11 @@ class BaseConfig:
             "LOGIN_THROTTLE_MINUTES": _env_int("LOGIN_THROTTLE_MINUTES", 15),
             "PASSWORD_RESET_MAX_AGE": _env_int("PASSWORD_RESET_MAX_AGE", 3600),
             "INVITATION_VALID_DAYS": _env_int("INVITATION_VALID_DAYS", 14),
+            # A receiver without an account: its personal link lives this long (a new one is asked by
+            # e-mail), its one-time code this many minutes, the proof of the code this many hours.
+            "RECEIVER_LINK_DAYS": _env_int("RECEIVER_LINK_DAYS", 14),
+            "RECEIVER_LINK_CODE_MINUTES": _env_int("RECEIVER_LINK_CODE_MINUTES", 15),
+            "RECEIVER_LINK_PROOF_HOURS": _env_int("RECEIVER_LINK_PROOF_HOURS", 4),
             "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://localhost:5000"),
             # Sessions end after this much inactivity, and in any case this long after the login.
             "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", 30),
@@ -96,6 +101,17 @@ class BaseConfig:
             "RATELIMIT_PASSWORD_RESET": os.environ.get("RATELIMIT_PASSWORD_RESET", "10 per 10 minutes;50 per day"),
             "RATELIMIT_DIRECTORY_SEARCH": os.environ.get("RATELIMIT_DIRECTORY_SEARCH", "120 per minute"),
             "RATELIMIT_HEALTH": os.environ.get("RATELIMIT_HEALTH", "600 per minute"),
+            # Receivers by link: codes sent per link; links and new-link requests per address.
+            "RATELIMIT_RECEIVER_LINK_CODE": os.environ.get(
+                "RATELIMIT_RECEIVER_LINK_CODE", "3 per 15 minutes;10 per day"
+            ),
+            "RATELIMIT_RECEIVER_LINK": os.environ.get("RATELIMIT_RECEIVER_LINK", "60 per minute;600 per day"),
+            "RATELIMIT_RECEIVER_LINK_REQUEST": os.environ.get(
+                "RATELIMIT_RECEIVER_LINK_REQUEST", "5 per 10 minutes;30 per day"
+            ),
+            "RATELIMIT_RECEIVER_LINK_REQUEST_PER_ADDRESS": os.environ.get(
+                "RATELIMIT_RECEIVER_LINK_REQUEST_PER_ADDRESS", "3 per hour;10 per day"
+            ),
             # Redis down: limits are counted in each process's memory, a storage error never reaches
             # a request, and their Redis calls (and /healthz's) give up after REDIS_SOCKET_TIMEOUT seconds.
             "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,

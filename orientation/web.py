@@ -32,6 +32,7 @@ from orientation.organisations.blueprint import invitations_bp
 from orientation.people.blueprint import bp as people_bp
 from orientation.pilotage.blueprint import bp as pilotage_bp
 from orientation.referrals.blueprint import bp as referrals_bp
+from orientation.referrals.blueprint import links_bp as receiver_links_bp
 from orientation.rgpd.blueprint import bp as rgpd_bp
 from orientation.rgpd.blueprint import structure_bp as rgpd_structure_bp
 from orientation.templating import register_filters
@@ -109,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
         directory_bp,
         people_bp,
         referrals_bp,
+        receiver_links_bp,
         cpam_bp,
         sante_bp,
         rgpd_bp,

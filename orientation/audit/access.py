@@ -54,11 +54,15 @@ def logs_person_access(kind: str):
     return decorate
 
 
-def person_accessed(person, *, organisation=None, orientation=None, user=None) -> None:
+def person_accessed(
+    person, *, organisation=None, orientation=None, user=None, without_account: str | None = None
+) -> None:
     """Log, now and for good, that the user (acting for `organisation`) read `person`'s file.
 
     Called by a view declared with `@logs_person_access`, after its access check; once per request
     for a given person and orientation (a page re-rendered after a refused form reads it once).
+    `without_account`: who read it with no account (« destinataire par lien : adresse »), written as
+    the purpose, the page's kind after it.
     """
     reads = _reads.get()
     if reads is None:
@@ -66,11 +70,11 @@ def person_accessed(person, *, organisation=None, orientation=None, user=None) -
     orientation_id = getattr(orientation, "id", orientation)
     if (person.id, orientation_id) in reads.logged:
         return
-    user = current_user if user is None else user
+    user = None if without_account else (current_user if user is None else user)
     values = entry_values(
         person_id=person.id,
         action=AuditAction.READ,
-        purpose=reads.kind,
+        purpose=f"{without_account} ({reads.kind})" if without_account else reads.kind,
         user_id=getattr(user, "id", None),
         organisation_id=getattr(organisation, "id", organisation),
         orientation_id=orientation_id,

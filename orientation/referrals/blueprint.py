@@ -1,10 +1,19 @@
 """Every URL of the referrals area."""
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 
-from orientation.referrals import followups, notifications, signals, views  # noqa: F401 (rules, delivery checks, receivers)
+from orientation.extensions import address_key, limiter
+from orientation.referrals import followups, link_views, notifications, signals, views  # noqa: F401 (rules, delivery checks, receivers)
 
 bp = Blueprint("referrals", __name__, url_prefix="/orientations")
+# A receiver without an account, by its personal link (referrals.link_views).
+links_bp = Blueprint("receiver_links", __name__, url_prefix="/lien")
+links_bp.after_request(link_views.private_headers)
+
+
+def _limit(setting: str, key_func=address_key, methods=None):
+    return limiter.limit(lambda: current_app.config[setting], key_func=key_func, methods=methods)
+
 
 bp.add_url_rule("/nouvelle", "create", views.create, methods=["GET", "POST"])
 bp.add_url_rule("/nouvelle/personne", "choose_person", views.choose_person)
@@ -19,4 +28,50 @@ bp.add_url_rule(
 )
 bp.add_url_rule(
     "/<int:orientation_id>/service-obtenu", "service_obtained", views.service_obtained, methods=["GET", "POST"]
+)
+bp.add_url_rule("/liens", "receiver_links", link_views.receiver_links)
+bp.add_url_rule(
+    "/<int:orientation_id>/liens/<int:link_id>/revoquer", "revoke_link", link_views.revoke_link, methods=["POST"]
+)
+bp.add_url_rule("/<int:orientation_id>/liens/renvoyer", "resend_link", link_views.resend_link, methods=["POST"])
+
+links_bp.add_url_rule(
+    "/nouveau",
+    "request_link",
+    _limit("RATELIMIT_RECEIVER_LINK_REQUEST", methods=["POST"])(
+        _limit("RATELIMIT_RECEIVER_LINK_REQUEST_PER_ADDRESS", link_views.requested_address_key, ["POST"])(
+            link_views.request_link
+        )
+    ),
+    methods=["GET", "POST"],
+)
+links_bp.add_url_rule("/orientation/<int:orientation_id>", "orientation", link_views.orientation)
+links_bp.add_url_rule(
+    "/orientation/<int:orientation_id>/statut", "change_status", link_views.change_status, methods=["POST"]
+)
+links_bp.add_url_rule(
+    "/orientation/<int:orientation_id>/commentaires", "add_comment", link_views.add_comment, methods=["POST"]
+)
+links_bp.add_url_rule(
+    "/orientation/<int:orientation_id>/rendez-vous", "add_appointment", link_views.add_appointment, methods=["POST"]
+)
+links_bp.add_url_rule(
+    "/orientation/<int:orientation_id>/rendez-vous/<int:appointment_id>/suite",
+    "appointment_status",
+    link_views.appointment_status,
+    methods=["POST"],
+)
+links_bp.add_url_rule(
+    "/<token>",
+    "open_link",
+    _limit("RATELIMIT_RECEIVER_LINK")(link_views.open_link),
+    methods=["GET", "POST"],
+)
+links_bp.add_url_rule(
+    "/<token>/code",
+    "send_code",
+    _limit("RATELIMIT_RECEIVER_LINK_CODE", key_func=link_views.link_code_key)(
+        _limit("RATELIMIT_RECEIVER_LINK")(link_views.send_code)
+    ),
+    methods=["POST"],
 )

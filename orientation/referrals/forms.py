@@ -5,6 +5,7 @@ from __future__ import annotations
 from wtforms import (
     BooleanField,
     DateField,
+    EmailField,
     HiddenField,
     RadioField,
     SelectField,
@@ -17,7 +18,7 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from orientation.directory.forms import MultiCheckboxField
-from orientation.forms import BaseForm, max_length, required, strip
+from orientation.forms import BaseForm, email_address, max_length, required, strip
 from orientation.referrals.lifecycle import Outcome, Reason
 from orientation.referrals.models import AppointmentChannel, AppointmentStatus, ServiceObtained, SharedField, Urgency
 
@@ -143,4 +144,25 @@ class ServiceObtainedForm(BaseForm):
         "La personne a-t-elle vraiment obtenu le service ?",
         choices=[(answer.value, answer.label) for answer in ServiceObtained],
         validators=[required("Choisissez une réponse.")],
+    )
+
+
+class LinkCodeForm(BaseForm):
+    """The one-time code a receiver by link types before seeing the orientation."""
+
+    code = StringField(
+        "Code reçu par e-mail",
+        description="Six chiffres, valables quinze minutes.",
+        validators=[required("Saisissez le code à six chiffres reçu par e-mail."), max_length(20)],
+        filters=[strip],
+    )
+
+
+class NewLinkForm(BaseForm):
+    """A receiver by link asks for a new link to the orientations sent to its address."""
+
+    email = EmailField(
+        "Adresse e-mail qui a reçu l'orientation",
+        validators=[required("Saisissez votre adresse e-mail."), email_address(), max_length(254)],
+        filters=[strip],
     )

@@ -5,6 +5,8 @@
   person, only the name and the fields the sender chose to share — nothing once consent is withdrawn.
 - An orientation its sender follows (« Contact direct »): the sending organisation's members also
   act on the receiving side (decisions, rendez-vous), as `lifecycle.sides_of` lets them.
+- A receiver without an account (`LinkHolder`, proved by its link and code) is the receiving side
+  of its one orientation, and sees of the person what the receiving members see.
 - Anyone else: nothing (403), whatever id they put in the URL.
 Status changes are checked by `lifecycle.transition()` itself (sides); here, what pages show.
 """
@@ -17,11 +19,14 @@ from flask import abort
 
 from orientation.auth.models import User
 from orientation.people.permissions import organisation_ids
-from orientation.referrals.lifecycle import OrientationStatus, Side
+from orientation.referrals import lifecycle
+from orientation.referrals.lifecycle import LinkHolder, OrientationStatus, Side
 from orientation.referrals.models import Orientation, Reception, SharedField
 
 
-def sides(user: User, orientation: Orientation) -> set[Side]:
+def sides(user: User | LinkHolder, orientation: Orientation) -> set[Side]:
+    if isinstance(user, LinkHolder):
+        return set(lifecycle.sides_of(orientation, user))
     member_of = organisation_ids(user)
     found = set()
     if orientation.sender_organisation_id in member_of:
@@ -54,6 +59,13 @@ def can_record_appointment(user: User, orientation: Orientation) -> bool:
         OrientationStatus.ACCEPTED,
         OrientationStatus.IN_PROGRESS,
     )
+
+
+def can_manage_links(user: User, orientation: Orientation) -> bool:
+    """Revoke or send again the personal links of an orientation reached by e-mail: its sender, the coordination."""
+    if orientation.reception is not Reception.LINK or not user.is_authenticated:
+        return False
+    return is_sender(user, orientation) or user.is_coordinator
 
 
 def can_view_inbox(user: User, membership) -> bool:

@@ -12,9 +12,10 @@ from orientation.db import as_id
 from orientation.directory import queries as directory_queries
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
+from orientation.forms import EmptyForm
 from orientation.people import queries as people_queries
 from orientation.people.forms import PersonSearchForm
-from orientation.referrals import lifecycle, operations, permissions, queries
+from orientation.referrals import lifecycle, links, operations, permissions, queries
 from orientation.referrals.forms import (
     AppointmentForm,
     AppointmentStatusForm,
@@ -23,6 +24,7 @@ from orientation.referrals.forms import (
     ServiceObtainedForm,
     TransitionForm,
 )
+from orientation.referrals.lifecycle import LinkHolder
 from orientation.referrals.models import Appointment, Reception, Urgency
 
 
@@ -138,38 +140,53 @@ def _load_visible(orientation_id: int):
     return orientation
 
 
-def _render_show(
-    orientation,
-    status: int = 200,
-    *,
-    transition_form=None,
-    comment_form=None,
-    appointment_form=None,
-    error: str | None = None,
-):
+def _render_show(orientation, status: int = 200, **forms):
     membership = current_membership()
     person_accessed(
         orientation.person, orientation=orientation, organisation=membership.organisation_id if membership else None
     )
     db.session.commit()  # then reload what the page shows (the commit expires it all)
     orientation = queries.get_orientation(orientation.id)
-    return render_template(
-        "referrals/show.html",
-        orientation=orientation,
-        person=permissions.person_view(current_user, orientation),
-        is_sender=permissions.is_sender(current_user, orientation),
-        is_receiver=permissions.is_receiver(current_user, orientation),
-        actions=lifecycle.allowed_transitions(orientation, current_user),
-        redirect_services=queries.list_redirect_choices(orientation.volet),
-        transition_form=transition_form or TransitionForm(),
-        failed_action=transition_form and transition_form.to_status.data,
-        comment_form=comment_form or CommentForm(),
-        appointment_form=appointment_form or AppointmentForm(),
-        error=error,
-        appointment_status_form=AppointmentStatusForm(),
-        can_comment=permissions.can_comment(current_user, orientation),
-        can_record_appointment=permissions.can_record_appointment(current_user, orientation),
-    ), status
+    return render_template("referrals/show.html", **page_context(orientation, current_user, **forms)), status
+
+
+def page_context(
+    orientation,
+    actor,
+    *,
+    transition_form=None,
+    comment_form=None,
+    appointment_form=None,
+    error: str | None = None,
+) -> dict:
+    """What referrals/show.html needs, for a member or a receiver by link (`actor`)."""
+    is_sender = permissions.is_sender(actor, orientation)
+    return {
+        "orientation": orientation,
+        "person": permissions.person_view(actor, orientation),
+        "is_sender": is_sender,
+        "is_receiver": permissions.is_receiver(actor, orientation),
+        "actions": lifecycle.allowed_transitions(orientation, actor),
+        "redirect_services": queries.list_redirect_choices(orientation.volet),
+        "transition_form": transition_form or TransitionForm(),
+        "failed_action": transition_form and transition_form.to_status.data,
+        "comment_form": comment_form or CommentForm(),
+        "appointment_form": appointment_form or AppointmentForm(),
+        "error": error,
+        "appointment_status_form": AppointmentStatusForm(),
+        "can_comment": permissions.can_comment(actor, orientation),
+        "can_record_appointment": permissions.can_record_appointment(actor, orientation),
+        "receiver_links": [(link, links.state_of(link), links.is_live(link)) for link in links.links_of(orientation)]
+        if is_sender and orientation.reception is Reception.LINK
+        else (),
+        "can_manage_links": not isinstance(actor, LinkHolder) and permissions.can_manage_links(actor, orientation),
+        "link_form": EmptyForm(),
+    }
+
+
+def _page_of(orientation_id: int):
+    """The orientation page of a member, at an anchor."""
+    return lambda anchor=None: url_for("referrals.show", orientation_id=orientation_id, _anchor=anchor)
 
 
 @login_required
@@ -177,14 +194,19 @@ def _render_show(
 @logs_person_access(kind="referrals.show")  # a refused form shows the orientation again
 def change_status(orientation_id: int):
     orientation = _load_visible(orientation_id)
+    return change_status_as(orientation, current_user, _render_show, _page_of(orientation_id))
+
+
+def change_status_as(orientation, actor, render, page):
+    """The action's form posted by `actor`; `render` shows the page again, `page(anchor)` is its address."""
     form = TransitionForm(redirect_services=queries.list_redirect_choices(orientation.volet))
     if not form.validate_on_submit():
-        return _render_show(orientation, 400, transition_form=form)
+        return render(orientation, 400, transition_form=form)
     try:
         event = operations.change_status(
             orientation,
             form.to_status.data,
-            user=current_user,
+            user=actor,
             reason=form.reason.data,
             note=form.note.data,
             outcome=form.outcome.data,
@@ -193,10 +215,10 @@ def change_status(orientation_id: int):
         )
     except lifecycle.TransitionError as refusal:
         db.session.rollback()
-        return _render_show(orientation, refusal.form_status, transition_form=form, error=str(refusal))
+        return render(orientation, refusal.form_status, transition_form=form, error=str(refusal))
     db.session.commit()
     flash(f"L'orientation est maintenant « {event.to_status.label} ».", "success")
-    return redirect(url_for("referrals.show", orientation_id=orientation_id))
+    return redirect(page())
 
 
 @login_required
@@ -205,13 +227,17 @@ def change_status(orientation_id: int):
 def add_comment(orientation_id: int):
     orientation = _load_visible(orientation_id)
     permissions.require(permissions.can_comment(current_user, orientation))
+    return add_comment_as(orientation, current_user, _render_show, _page_of(orientation_id))
+
+
+def add_comment_as(orientation, actor, render, page):
     form = CommentForm()
     if not form.validate_on_submit():
-        return _render_show(orientation, 400, comment_form=form)
-    operations.add_comment(orientation, user=current_user, body=form.body.data)
+        return render(orientation, 400, comment_form=form)
+    operations.add_comment(orientation, user=actor, body=form.body.data)
     db.session.commit()
     flash("Votre message est ajouté au fil de l'orientation.", "success")
-    return redirect(url_for("referrals.show", orientation_id=orientation_id, _anchor="fil"))
+    return redirect(page("fil"))
 
 
 @login_required
@@ -220,12 +246,16 @@ def add_comment(orientation_id: int):
 def add_appointment(orientation_id: int):
     orientation = _load_visible(orientation_id)
     permissions.require(permissions.is_receiver(current_user, orientation))
+    return add_appointment_as(orientation, current_user, _render_show, _page_of(orientation_id))
+
+
+def add_appointment_as(orientation, actor, render, page):
     form = AppointmentForm()
     if form.validate_on_submit():
         try:
             operations.add_appointment(
                 orientation,
-                user=current_user,
+                user=actor,
                 starts_at=operations.paris_time(form.day.data, form.time.data),
                 channel=form.channel.data,
                 place=form.place.data,
@@ -239,8 +269,8 @@ def add_appointment(orientation_id: int):
         else:
             db.session.commit()
             flash("Le rendez-vous est enregistré.", "success")
-            return redirect(url_for("referrals.show", orientation_id=orientation_id, _anchor="rendez-vous"))
-    return _render_show(orientation, 400, appointment_form=form)
+            return redirect(page("rendez-vous"))
+    return render(orientation, 400, appointment_form=form)
 
 
 @login_required
@@ -251,17 +281,21 @@ def appointment_status(appointment_id: int):
     appointment = db.get_or_404(Appointment, appointment_id)
     orientation = _load_visible(appointment.orientation_id)
     permissions.require(permissions.is_receiver(current_user, orientation))
+    return appointment_status_as(appointment, orientation, current_user, _render_show, _page_of(orientation.id))
+
+
+def appointment_status_as(appointment, orientation, actor, render, page):
     form = AppointmentStatusForm()
     if not form.validate_on_submit():
-        return _render_show(orientation, 400, error=_first_error(form))
+        return render(orientation, 400, error=_first_error(form))
     try:
-        operations.record_appointment_status(appointment, user=current_user, status=form.status.data)
+        operations.record_appointment_status(appointment, user=actor, status=form.status.data)
     except lifecycle.TransitionError as refusal:
         db.session.rollback()
-        return _render_show(queries.get_orientation(orientation.id), refusal.form_status, error=str(refusal))
+        return render(queries.get_orientation(orientation.id), refusal.form_status, error=str(refusal))
     db.session.commit()
     flash("Le rendez-vous est noté « " + appointment.status.label.lower() + " ».", "success")
-    return redirect(url_for("referrals.show", orientation_id=orientation.id, _anchor="rendez-vous"))
+    return redirect(page("rendez-vous"))
 
 
 def _first_error(form) -> str:

@@ -29,6 +29,7 @@ from tests.security.world import (
     CONSEILLER_CPAM,
     COORDINATION,
     DETECTEUR,
+    LINK_HOLDER,
     MEDIATEUR,
     MEMBERS,
     RESPONSABLE,
@@ -95,6 +96,9 @@ STEERING = frozenset({RESPONSABLE, COORDINATION, CONSEILLER_CPAM})
 # ProConnect is off in the tested app (no PROCONNECT_* settings): its pages answer 404 to everyone,
 # as in any deployment without it; tests/auth/test_proconnect.py runs them against a real provider.
 PROCONNECT_OFF = frozenset({404})
+
+LINK_ORIENTATION = {"orientation_id": "link_orientation_id"}  # the orientation reached by e-mail link
+HOLDER = frozenset({LINK_HOLDER})  # its token-free pages: the browser that typed the link's code
 
 RULES: dict[str, Rule] = {
     # -- public pages
@@ -278,6 +282,53 @@ RULES: dict[str, Rule] = {
     ),
     "referrals.appointment_status": Rule({MEDIATEUR}, form="AppointmentStatusForm", data={"status": "cancelled"}),
     "referrals.service_obtained": Rule(EDES, form="ServiceObtainedForm", data={"answer": "yes"}),
+    # -- receivers without an account (referrals.link_views): the link and its code are for anyone
+    # holding the token (the code's form refuses a wrong code: 400); the orientation's token-free pages
+    # only for the browser that typed the code (tests/security/test_link_holder.py walks them as
+    # that new actor); the sender and the coordination revoke and send links again.
+    "receiver_links.open_link": Rule(
+        EVERYONE,
+        EVERYONE,
+        anonymous=PUBLIC,
+        params={"token": "link_token"},
+        form="LinkCodeForm",
+        data={"code": "123456"},
+        also=frozenset({429}),
+    ),
+    "receiver_links.send_code": Rule(
+        EVERYONE, EVERYONE, anonymous=PUBLIC, params={"token": "link_token"}, form="EmptyForm", also=frozenset({429})
+    ),
+    "receiver_links.request_link": Rule(
+        EVERYONE, anonymous=PUBLIC, form="NewLinkForm", data={"email": "contact@exemple.fr"}, also=frozenset({429})
+    ),
+    "receiver_links.orientation": Rule(HOLDER, anonymous=DENIED, params=LINK_ORIENTATION),
+    "receiver_links.change_status": Rule(
+        HOLDER,
+        anonymous=DENIED,
+        params=LINK_ORIENTATION,
+        form="TransitionForm",
+        data={"to_status": "completed", "outcome": "met", "note": "Permis obtenu"},
+    ),
+    "receiver_links.add_comment": Rule(
+        HOLDER, anonymous=DENIED, params=LINK_ORIENTATION, form="CommentForm", data={"body": "Bien reçu."}
+    ),
+    "receiver_links.add_appointment": Rule(
+        HOLDER,
+        anonymous=DENIED,
+        params=LINK_ORIENTATION,
+        form="AppointmentForm",
+        data={"day": in_days(5), "time": "10:00", "channel": "in_person"},
+    ),
+    "receiver_links.appointment_status": Rule(
+        HOLDER,
+        anonymous=DENIED,
+        params={**LINK_ORIENTATION, "appointment_id": "link_appointment_id"},
+        form="AppointmentStatusForm",
+        data={"status": "cancelled"},
+    ),
+    "referrals.receiver_links": Rule({COORDINATION}),
+    "referrals.revoke_link": Rule(EDES | {COORDINATION}, {COORDINATION}, params=LINK_ORIENTATION, form="EmptyForm"),
+    "referrals.resend_link": Rule(EDES | {COORDINATION}, {COORDINATION}, params=LINK_ORIENTATION, form="EmptyForm"),
     "sante.declare_medecin_traitant": Rule(
         EDES, params={"need_id": "sante_need_id"}, form="DeclareMedecinTraitantForm"
     ),

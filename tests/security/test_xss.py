@@ -47,7 +47,7 @@ REFLECTED_ARGUMENTS = [
 # Plain-text fields stored but shown on no page (the XSS walk cannot check them; product notes).
 NOT_RENDERED = {"AppointmentForm.note", "ConsentForm.purpose", "WithdrawConsentForm.note"}
 # One-time codes of the second factor: checked, never stored nor shown again.
-NOT_RENDERED |= {"SecondFactorForm.code", "DisableTotpForm.code"}
+NOT_RENDERED |= {"SecondFactorForm.code", "DisableTotpForm.code", "LinkCodeForm.code"}  # and a receiver link's
 # The send form's service search: never stored (shown again only with its results, when « Chercher » is pressed).
 NOT_RENDERED |= {"SendOrientationForm.service_search"}
 ERROR_ID = re.compile(r'id="([\w-]+)-error"')

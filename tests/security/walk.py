@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask import Flask
@@ -9,7 +10,7 @@ from flask import Flask
 from orientation.extensions import db
 from tests.conftest import FormClient, csrf_token_from
 from tests.security.access_rules import DENIED, LOGIN, RULES, SHARED_KEYS, Rule
-from tests.security.world import ANONYMOUS, OTHER_SIDE_SECRETS, World
+from tests.security.world import ANONYMOUS, LINK_HOLDER, OTHER_SIDE_SECRETS, World
 
 LOGIN_PATH = "/connexion"
 
@@ -70,9 +71,12 @@ class Visitor:
     def __init__(self, app: Flask, world: World, role: str):
         self.role = role
         self.client = FormClient(app.test_client())
-        if role != ANONYMOUS:
+        anonymous = role in (ANONYMOUS, LINK_HOLDER)
+        if role == LINK_HOLDER:
+            prove_link(self.client, world.own.ids["link_token"], app.extensions["mailman"].outbox)
+        elif not anonymous:
             self.client.login(world.user(role).email)
-        self.token = csrf_token_from(self.client.get("/" if role != ANONYMOUS else LOGIN_PATH).get_data(as_text=True))
+        self.token = csrf_token_from(self.client.get(LOGIN_PATH if anonymous else "/").get_data(as_text=True))
 
     def send(
         self, target: Target, data: dict | None = None, *, csrf: bool = True, keep: bool = False, before_rollback=None
@@ -95,6 +99,19 @@ class Visitor:
             if savepoint is not None:
                 savepoint.rollback()
             flask_client._cookies = cookies
+
+
+def prove_link(client, token: str, outbox) -> None:
+    """Open the receiver link `token`, ask its code and type it (read from the e-mail): the link holder."""
+    path = f"/lien/{token}"
+    csrf = csrf_token_from(client.get(path).get_data(as_text=True))
+    assert client.post(path + "/code", data={"csrf_token": csrf}).status_code == 302
+    code = next(CODE.search(m.subject).group(1) for m in reversed(outbox) if CODE.search(m.subject))
+    response = client.post(path, data={"csrf_token": csrf, "code": code})
+    assert response.status_code == 302 and "/lien/orientation/" in response.location
+
+
+CODE = re.compile(r"\bcode\b.*\b(\d{6})\b")
 
 
 def problem(target: Target, role: str, response) -> str | None:
@@ -143,4 +160,5 @@ def changed_tables(before: dict[str, str], after: dict[str, str]) -> list[str]:
 
 
 def first_allowed_role(target_rule: Rule, roles) -> str | None:
-    return next((role for role in roles if role in target_rule.own), None)
+    """The first of `roles` allowed, else the link holder when the endpoint is its own."""
+    return next((role for role in (*roles, LINK_HOLDER) if role in target_rule.own), None)

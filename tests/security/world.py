@@ -29,7 +29,9 @@ from orientation.organisations.models import (
     OrganisationType,
 )
 from orientation.pilotage.refresh import refresh_facts
-from orientation.referrals.lifecycle import OrientationStatus
+from orientation.referrals import lifecycle, links, operations
+from orientation.referrals.lifecycle import LinkHolder, OrientationStatus
+from orientation.referrals.models import AppointmentChannel
 from tests import builders
 from tests.cpam import builders as cpam_builders
 from tests.directory import builders as directory_builders
@@ -46,6 +48,9 @@ COORDINATION = "coordination"
 ANONYMOUS = "anonymous"
 ROLES = (AGENT_EDES, MEDIATEUR, DETECTEUR, CONSEILLER_CPAM, RESPONSABLE, COORDINATION, ANONYMOUS)
 MEMBERS = frozenset(ROLES) - {ANONYMOUS}  # every logged-in role belongs to an organisation
+# A receiver without an account: a browser that opened side A's link orientation and typed its code
+# (walk.Visitor proves it; tests/security/test_link_holder.py walks the map as this actor).
+LINK_HOLDER = "link_holder"
 
 # Names only the other side's people carry: no page shown to side A's roles may contain them.
 OTHER_SIDE_SECRETS = ("Xanthopoulos", "Zarkadakis", "07 98 76 54 32")
@@ -67,6 +72,8 @@ class World:
     shared_ids: dict
 
     def user(self, role: str):
+        if role == LINK_HOLDER:
+            return None  # no account
         return self.coordinator if role == COORDINATION else self.own.users[role]
 
     def side(self, name: str) -> Side:
@@ -151,6 +158,32 @@ def _side(
     )
     builders.totp(colleague)
 
+    # An orientation to a service without an account, reached by e-mail link, and a live link to it.
+    link_structure = directory_builders.structure(
+        name=f"Auto-école {name}", courriel=f"contact.{name.lower()}@exemple.fr"
+    )
+    link_service = directory_builders.service(
+        f"Permis solidaire {name}",
+        structure_=link_structure,
+        thematiques=[rb.THEMATIQUE[Volet.NUMERIQUE]],
+        zones=["84"],
+    )
+    link_orientation = rb.Scenario(
+        edes, None, users[AGENT_EDES], None, colleague, person, need, link_service
+    ).orientation(OrientationStatus.SENT)
+    receiver_link, link_token = links.issue_link(link_orientation)
+    holder = LinkHolder(receiver_link.email, link_orientation.id, receiver_link.id)
+    lifecycle.transition(link_orientation, OrientationStatus.ACCEPTED, actor=holder)
+    link_appointment = operations.add_appointment(
+        link_orientation,
+        user=holder,
+        starts_at=now() + timedelta(days=4),
+        channel=AppointmentChannel.IN_PERSON,
+        place="Auto-école",
+        reminder_agreed=False,
+        note=None,
+    )
+
     side.people = {"person": person, "mas_person": mas_person}
     side.ids = {
         "person_id": person.id,
@@ -174,6 +207,10 @@ def _side(
         "token_id": api_token.id,
         "endpoint_id": webhook.id,
         "user_id": colleague.id,
+        "link_token": link_token,
+        "link_orientation_id": link_orientation.id,
+        "link_id": receiver_link.id,
+        "link_appointment_id": link_appointment.id,
         "hsds_service_id": hsds_id("service", edes_service.id),
         "hsds_organization_id": hsds_id("organization", structure.id),
     }

@@ -1,0 +1,150 @@
+"""End to end in Chromium, e-mails through a real SMTP server: the agent orients a person to a service
+without an account; the link e-mail and then the code e-mail land in the sink; the receiver opens the
+link without an account, accepts, sets a rendez-vous and closes with an outcome; the agent sees each
+step and the outcome. axe-core finds no WCAG A/AA violation on the link pages."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from orientation.config import DEMO_PASSWORD
+from orientation.directory.thematiques import Volet
+from orientation.extensions import db
+from orientation.organisations.models import Membership
+from tests.live_server import chromium_page, live_server
+from tests.notifications.smtp_sink import SmtpSink
+from tests.referrals import builders as rb
+from tests.referrals.links_helpers import RECEIVER_EMAIL, link_service
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AGENT = "agent.edes@demo.orientation.fr"
+
+
+def _axe_violations(page) -> list[dict]:
+    if not AXE.exists():  # installed by `make static` (npm ci, axe-core as a dev dependency)
+        return []
+    return page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+        ".then(r => r.violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target)})))",
+        WCAG_A_AA,
+    )
+
+
+def _text_of(message) -> str:
+    part = message.get_body(preferencelist=("plain",)) if hasattr(message, "get_body") else None
+    if part is not None:
+        return part.get_content()
+    for part in message.walk():
+        if part.get_content_type() == "text/plain":
+            return part.get_payload(decode=True).decode()
+    return ""
+
+
+def _mail_to(sink, address: str, subject_part: str, seconds: float = 15):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for message in reversed(sink.handler.messages):
+            if address in message["To"] and subject_part in str(message["Subject"]):
+                return message
+        time.sleep(0.1)
+    raise AssertionError(f"no e-mail « {subject_part} » to {address}")
+
+
+def _seed(app) -> tuple[int, int]:
+    """A person of the demo EDeS with a numérique need, and a service reached by e-mail link."""
+    from orientation.auth.models import User
+
+    with app.app_context():
+        agent = db.session.scalar(db.select(User).where(User.email == AGENT))
+        membership = db.session.scalar(db.select(Membership).where(Membership.user_id == agent.id))
+        person = rb.person(membership.organisation, user=agent, first_name="Odile", last_name="Marchand")
+        rb.need(person, Volet.NUMERIQUE, user=agent)
+        service = link_service("Permis solidaire du Comtat")
+        db.session.commit()
+        return person.id, service.id
+
+
+def _login(page, base_url, email):
+    page.goto(base_url + "/connexion")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(base_url + "/")
+
+
+@pytest.mark.browser
+@pytest.mark.no_db_transaction
+def test_a_service_without_an_account_works_the_orientation_from_its_link(tmp_path):
+    with (
+        SmtpSink() as sink,
+        live_server(
+            "browser_links", MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port, MAIL_TIMEOUT=5
+        ) as (base_url, app),
+        chromium_page() as page,
+    ):
+        if AXE.exists():
+            page.add_init_script(path=str(AXE))
+        person_id, service_id = _seed(app)
+        _login(page, base_url, AGENT)
+        page.goto(f"{base_url}/orientations/nouvelle?personne={person_id}&service={service_id}")
+        page.get_by_text("Démarches en ligne", exact=False).first.click()
+        page.get_by_label("Message à la structure").fill("Merci de lui proposer une place.")
+        page.get_by_role("button", name="Envoyer l'orientation").click()
+        page.get_by_text("L'orientation est envoyée.").wait_for()
+        orientation_url = page.url
+        assert f"Lien envoyé à {RECEIVER_EMAIL}" in page.content()
+
+        link_mail = _mail_to(sink, RECEIVER_EMAIL, "Permis solidaire du Comtat")
+        body = _text_of(link_mail)
+        assert "Marchand" not in body and "Odile" not in body
+        link = re.search(r"(http://127\.0\.0\.1:\d+/lien/[A-Za-z0-9_-]{40,})", body).group(1)
+
+        page.context.clear_cookies()  # the receiver: another browser, no account
+        response = page.goto(link)
+        assert response.headers["referrer-policy"] == "no-referrer" and response.headers["cache-control"] == "no-store"
+        assert "Marchand" not in page.content()
+        assert _axe_violations(page) == []
+        page.get_by_role("button", name="Recevoir le code par e-mail").click()
+        code_mail = _mail_to(sink, RECEIVER_EMAIL, "Votre code")
+        code = re.search(r"\b(\d{6})\b", str(code_mail["Subject"])).group(1)
+        page.get_by_label("Code reçu par e-mail").fill(code)
+        page.get_by_role("button", name="Ouvrir l'orientation").click()
+        page.get_by_role("heading", name=re.compile("Odile Marchand")).wait_for()
+        assert "/lien/orientation/" in page.url and "/lien/orientation/" in page.url.split("?")[0]
+        assert _axe_violations(page) == []
+
+        page.locator("[data-action='accepted']").click()
+        page.get_by_text("maintenant « Acceptée »").wait_for()
+        page.locator("html[data-fr-js='true']").wait_for(state="attached")
+        page.get_by_role("button", name="Fixer un rendez-vous").click()
+        page.get_by_label("Date").fill((date.today() + timedelta(days=4)).isoformat())
+        page.get_by_label("Heure").fill("10:30")
+        page.get_by_role("button", name="Enregistrer le rendez-vous").click()
+        page.get_by_text("Le rendez-vous est enregistré.").wait_for()
+        page.locator("[data-action-open='completed']").click()
+        page.locator("[data-action-open='completed'][aria-expanded='true']").wait_for()
+        page.get_by_text("Besoin satisfait", exact=True).click()
+        page.locator("[data-action='completed']").click()
+        page.get_by_text("maintenant « Terminée »").wait_for()
+        assert _axe_violations(page) == []
+        page.screenshot(path=str(tmp_path / "receiver.png"))
+
+        page.goto(link)  # closed: the link is dead
+        page.get_by_text("pas ou plus valable").wait_for()
+
+        page.context.clear_cookies()
+        _login(page, base_url, AGENT)
+        page.goto(orientation_url)
+        page.get_by_role("heading", name="Résultat : Besoin satisfait").wait_for()
+        history = page.get_by_test_id("history").inner_text()
+        for step in ("Reçue", "Acceptée", "Accompagnement en cours", "Terminée"):
+            assert step in history, history
+        assert f"par {RECEIVER_EMAIL} (lien e-mail)" in history
+        assert any("terminée" in str(m["Subject"]).lower() for m in sink.handler.messages)  # the agent was told
