@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from orientation import french
 from orientation.audit.access import logs_person_access, person_accessed
 from orientation.auth.session import current_membership
 from orientation.csrf import redisplay_on_csrf_error
@@ -70,7 +71,7 @@ def edit_person(person_id: int | None = None):
         if not duplicates or form.confirm_duplicate.data:
             person = operations.save_person(person, organisation_id=owner_id, user=current_user, **form.person_fields())
             db.session.commit()
-            flash(f"La fiche de {person.full_name} est enregistrée.", "success")
+            flash(f"La fiche {french.de(person.full_name)} est enregistrée.", "success")
             return redirect(url_for("people.show", person_id=person.id))
     db.session.commit()
     return render_template(

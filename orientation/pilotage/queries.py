@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
 
+from orientation import french
 from orientation.cpam.models import CaseOutcome, CaseStage, MasCase, MasTeam, MedecinTraitantDeclaration
 from orientation.directory.models import Service
 from orientation.directory.thematiques import Volet
@@ -27,7 +28,6 @@ from orientation.pilotage.refresh import month_of
 from orientation.referrals.lifecycle import REASON_LABELS, Outcome, Reason
 from orientation.referrals.models import Orientation, ServiceObtained, orientation_needs
 from orientation.small_counts import MASKED, SMALL_COUNT, Masked, mask, protect  # noqa: F401 (also read from here)
-from orientation.templating import MONTHS
 from orientation.territory.models import Commune, Epci
 from orientation.territory.queries import list_communes, list_epcis
 
@@ -325,8 +325,7 @@ def _unknown(dimension: str) -> str:
 
 
 def month_label(month: str) -> str:
-    year, number = month.split("-")
-    return f"{MONTHS[int(number) - 1]} {year}"
+    return french.month_label(month)
 
 
 def outcomes(counts: Counts) -> list[Figure]:

@@ -7,7 +7,7 @@ import json
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from orientation import clock
+from orientation import clock, french
 from orientation.audit.access import logs_person_access, person_accessed
 from orientation.audit.models import AuditAction
 from orientation.audit.operations import log_person_event
@@ -196,10 +196,10 @@ def erase(person_id: int):
         result = erasure.erase_person(person, user=current_user, organisation=_acting_organisation_id(person))
         db.session.commit()
         flash(
-            f"La fiche de {name_for_message} est effacée."
+            f"La fiche {french.de(name_for_message)} est effacée."
             if result.deleted
-            else f"La fiche de {name_for_message} est anonymisée : son identité, ses coordonnées et les textes libres "
-            "sont effacés ; seuls les chiffres anonymes du suivi restent.",
+            else f"La fiche {french.de(name_for_message)} est anonymisée : son identité, ses coordonnées "
+            "et les textes libres sont effacés ; seuls les chiffres anonymes du suivi restent.",
             "success",
         )
         return redirect(url_for("people.list"))

@@ -120,7 +120,7 @@ def test_map_and_summary(world, logged_in):
 
 def test_service_card_shows_responsiveness_from_ten_orientations(world, logged_in):
     html = logged_in(world.sender).get(f"/annuaire/services/{world.service.id}").get_data(as_text=True)
-    assert 'data-testid="responsiveness"' in html and "1,0 jour(s)" in html and "67 %" in html
+    assert 'data-testid="responsiveness"' in html and "1\u00a0jour" in html and "67\u00a0%" in html
     other = referral_builders.receiving_service(name="Service récent")
     html = logged_in(world.sender).get(f"/annuaire/services/{other.id}").get_data(as_text=True)
     assert 'data-testid="responsiveness"' not in html
