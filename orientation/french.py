@@ -246,3 +246,9 @@ def sql_collation(column):
 
     folded = sa.func.lower(sa.func.public.unaccent(sa.cast(column, sa.Text)))
     return sa.func.translate(folded, "-'’", "   ")
+
+
+def by_name(*columns) -> list:
+    """ORDER BY clauses that sort on names in French: each column's folded form, then the columns
+    themselves as tie-breakers (`.order_by(*by_name(Person.last_name, Person.first_name), Person.id)`)."""
+    return [*(sql_collation(column) for column in columns), *columns]

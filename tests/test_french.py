@@ -122,3 +122,22 @@ def test_filters_are_registered_and_the_kept_names_still_work(app):
     ).render(d=date(2026, 12, 1), names=[{"name": "Buoux"}, {"name": "Bédarrides"}])
     expected = f"1er décembre 2026 / 2,4{NBSP}km / qu'agent / du CCAS de Cavaillon / Bédarrides,Buoux"
     assert html.unescape(rendered) == expected
+
+
+def test_communes_and_epcis_come_out_of_the_database_in_french_order(app):
+    from orientation.extensions import db
+    from orientation.territory.models import Commune
+    from orientation.territory.queries import list_communes, list_epcis
+
+    db.session.add_all(
+        [
+            Commune(code_insee=code, name=name, postal_codes="84000")
+            for code, name in (("99901", "Buoux-Test"), ("99902", "Bédarrides-Test"), ("99903", "Éguilles-Test"))
+        ]
+    )
+    db.session.flush()
+    names = [commune.name for commune in list_communes()]
+    assert names.index("Bédarrides-Test") < names.index("Buoux-Test") < names.index("Éguilles-Test")
+    assert names == french.sorted_names(names)
+    epcis = [epci.name for epci in list_epcis()]
+    assert epcis == french.sorted_names(epcis)

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import contains_eager, selectinload
 
+from orientation import french
 from orientation.db import utcnow
 from orientation.directory import hours
 from orientation.directory.models import STALE_AFTER, Frais, Service, ServiceThematique, ServiceZone, Structure
@@ -144,7 +145,7 @@ def _page(ranking: sa.Select, params: SearchParams, origin, *, limit: bool) -> s
         .join(page, page.c.id == Service.id)
         .join(Service.structure)
         .options(contains_eager(Service.structure), selectinload(Service.thematique_links))
-        .order_by(_relevance_step(page.c.relevance).desc(), *by_distance, Service.name, Service.id)
+        .order_by(_relevance_step(page.c.relevance).desc(), *by_distance, *french.by_name(Service.name), Service.id)
     )
 
 
@@ -400,7 +401,7 @@ def list_services_accepting_orientations(volet: Volet | None = None) -> list[Ser
     statement = (
         sa.select(Service)
         .where(Service.accepts_orientations.is_(True), Service.withdrawn_at.is_(None))
-        .order_by(Service.name)
+        .order_by(*french.by_name(Service.name))
     )
     if volet is not None:
         statement = statement.where(_has_thematique(thematiques_of_volet(volet)))

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from sqlalchemy.orm import selectinload
 
+from orientation import french
 from orientation.auth.tokens import hash_opaque_token
 from orientation.extensions import db
 from orientation.organisations.models import Invitation, Membership, MembershipRole, Organisation
 
 
 def list_organisations(search: str = "") -> list[Organisation]:
-    query = db.select(Organisation).options(selectinload(Organisation.commune)).order_by(Organisation.name)
+    query = (
+        db.select(Organisation).options(selectinload(Organisation.commune)).order_by(*french.by_name(Organisation.name))
+    )
     if search:
         query = query.where(Organisation.name.icontains(search.strip(), autoescape=True))  # "%", "_" are text
     return list(db.session.scalars(query))

@@ -7,6 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from orientation import french
 from orientation.auth.models import User
 from orientation.directory.text import normalise
 from orientation.extensions import db
@@ -36,7 +37,7 @@ def _people_of(organisation_id: int, search: str = ""):
 def list_people(organisation_id: int, search: str = "", limit: int = PAGE_SIZE) -> list[Person]:
     statement = (
         _people_of(organisation_id, search)
-        .order_by(Person.last_name, Person.first_name, Person.id)
+        .order_by(*french.by_name(Person.last_name, Person.first_name), Person.id)
         .limit(limit)
         .options(selectinload(Person.commune))
     )
@@ -49,7 +50,7 @@ def people_page(organisation_id: int, search: str = "", page: int | None = None)
     page = within(page, total, PAGE_SIZE)
     statement = (
         _people_of(organisation_id, search)
-        .order_by(Person.last_name, Person.first_name, Person.id)
+        .order_by(*french.by_name(Person.last_name, Person.first_name), Person.id)
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
         .options(selectinload(Person.commune))
@@ -77,6 +78,6 @@ def list_referents(organisation_id: int) -> list[User]:
             sa.select(User)
             .join(Membership)
             .where(Membership.organisation_id == organisation_id, User.active.is_(True))
-            .order_by(User.last_name, User.first_name)
+            .order_by(*french.by_name(User.last_name, User.first_name))
         )
     )

@@ -309,7 +309,7 @@ def rows_by(dimension: str, filters: Filters, answers_for_top: int | None = None
     }[dimension](list(groups))
     rows = [Row(key, labels.get(key) or _unknown(dimension), counts) for key, counts in groups.items()]
     if dimension != "month":
-        rows.sort(key=lambda row: (-row.counts["sent"], row.label))
+        rows.sort(key=lambda row: (-row.counts["sent"], french.collation_key(row.label)))
     if dimension in ("receiver", "service"):
         keys = None if answers_for_top is None else [row.key for row in rows[:answers_for_top]]
         answers = decision_delay_by(getattr(DelayFact, column.key), filters, keys)
@@ -529,7 +529,7 @@ def filter_choices(organisation_id: int | None) -> dict:
                 for i, name in db.session.execute(
                     sa.select(Organisation.id, Organisation.name)
                     .where(Organisation.id.in_(distinct(column, level)))
-                    .order_by(Organisation.name)
+                    .order_by(*french.by_name(Organisation.name))
                 )
             ]
         service_ids = distinct(fact.service_id, Level.SERVICE)
@@ -539,7 +539,9 @@ def filter_choices(organisation_id: int | None) -> dict:
     choices["services"] = [
         (str(i), name)
         for i, name in db.session.execute(
-            sa.select(Service.id, Service.name).where(Service.id.in_(service_ids)).order_by(Service.name)
+            sa.select(Service.id, Service.name)
+            .where(Service.id.in_(service_ids))
+            .order_by(*french.by_name(Service.name))
         )
     ]
     return choices

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from orientation import french
 from orientation.audit.access import logs_person_access, person_accessed
 from orientation.auth.session import current_membership
 from orientation.csrf import redisplay_on_csrf_error
@@ -78,7 +79,7 @@ def _service_choices(person) -> list[Service]:
         service = db.session.get(Service, wanted)
         if service is not None:
             services[service.id] = service
-    return sorted(services.values(), key=lambda service: (service.name, service.id))
+    return sorted(services.values(), key=lambda service: (french.collation_key(service.name), service.id))
 
 
 @login_required
