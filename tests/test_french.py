@@ -141,3 +141,29 @@ def test_communes_and_epcis_come_out_of_the_database_in_french_order(app):
     assert names == french.sorted_names(names)
     epcis = [epci.name for epci in list_epcis()]
     assert epcis == french.sorted_names(epcis)
+
+
+def test_journal_words_for_pages_and_fields_never_show_code():
+    from orientation.audit import wording
+
+    assert wording.purpose_label("referrals.show") == "Consultation d'une orientation"
+    assert wording.purpose_label("referrals.some_new_page") == "Orientations (autre page)"
+    assert wording.purpose_label("unknown.page") == "Autre page de l'application"
+    assert wording.purpose_label("Orientation vers la médiation numérique") == "Orientation vers la médiation numérique"
+    assert wording.fields_label(["closed_at", "status"]) == "date de clôture, statut"
+    assert wording.fields_label(["a_new_column"]) == "une autre information"
+
+
+def test_every_column_of_a_persons_file_has_a_french_name(app):
+    from orientation.audit import wording
+    from orientation.extensions import db
+    from orientation.rgpd.export import SECTION_TITLES
+
+    unnamed = sorted(
+        f"{table}.{column.name}"
+        for table in SECTION_TITLES
+        if table in db.metadata.tables and table not in ("person_access_logs", "outbox_messages")
+        for column in db.metadata.tables[table].columns
+        if column.name not in wording.FIELDS
+    )
+    assert not unnamed, f"name these columns in orientation/audit/wording.py FIELDS: {unnamed}"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -81,3 +82,28 @@ def list_referents(organisation_id: int) -> list[User]:
             .order_by(*french.by_name(User.last_name, User.first_name))
         )
     )
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """A milestone of the file itself, for its chronology (beside the orientations' entries)."""
+
+    at: datetime
+    kind: str  # "file", "consent", "consent_withdrawn", "need", "need_closed"
+    item: object
+
+
+def chronology(person: Person, orientation_entries=()) -> list:
+    """The file's own milestones (created, consents given and withdrawn, needs noted and closed) and
+    the entries of its orientations (each with an `.at`), newest first."""
+    entries = [FileEntry(person.created_at, "file", person)]
+    for consent in person.consents:
+        entries.append(FileEntry(consent.collected_at, "consent", consent))
+        if consent.withdrawn_at:
+            entries.append(FileEntry(consent.withdrawn_at, "consent_withdrawn", consent))
+    for need in person.needs:
+        entries.append(FileEntry(need.created_at, "need", need))
+        if need.closed_at:
+            entries.append(FileEntry(need.closed_at, "need_closed", need))
+    entries += list(orientation_entries)
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)

@@ -59,6 +59,8 @@ def edit_person(person_id: int | None = None):
     if person is not None and request.method == "GET":
         form.referent_id.data = str(person.referent_id or "")
         form.contact_preference.data = person.contact_preference.value
+    elif person is None and request.method == "GET":  # a new file: its creator follows it, unless changed
+        form.referent_id.data = str(current_user.id)
     duplicates = []
     if form.validate_on_submit():
         duplicates = queries.find_duplicates(

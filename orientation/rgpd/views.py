@@ -8,6 +8,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from orientation import clock, french
+from orientation.audit import wording
 from orientation.audit.access import logs_person_access, person_accessed
 from orientation.audit.models import AuditAction
 from orientation.audit.operations import log_person_event
@@ -40,10 +41,10 @@ def _journal_rows(entries):
             "action": entry.action.label,
             "user": users.get(entry.user_id, "Système"),
             "organisation": organisations.get(entry.organisation_id, ""),
-            "purpose": entry.purpose,
-            "what": export.SECTION_TITLES.get(entry.target, entry.target or ""),
+            "purpose": wording.purpose_label(entry.purpose),
+            "what": export.SECTION_TITLES.get(entry.target, "Autre donnée de la fiche") if entry.target else "",
             "target_id": entry.target_id,
-            "fields": ", ".join(entry.fields or ()),
+            "fields": wording.fields_label(entry.fields),
             "ip_address": entry.ip_address or "",
             "user_agent": entry.user_agent or "",
             "orientation_id": entry.orientation_id,

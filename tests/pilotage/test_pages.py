@@ -57,7 +57,7 @@ def test_small_counts_are_hidden_and_no_person_is_reachable(world, logged_in):
         for row in _csv(logged_in(world.coordinator).get("/pilotage/export/indicateurs.csv"))
     }
     assert key["Orientations envoyées"] == "11" and key["Refusées"] == "< 5" and key["Terminées"] == "5"
-    assert key["Délai de décision — médiane (jours)"] == "1,0"
+    assert key["Délai de décision — médiane (jours)"] == "1"
     april = _csv(logged_in(world.coordinator).get("/pilotage/export/indicateurs.csv?debut=2026-04"))
     assert april[0] == {"Indicateur": "Orientations envoyées", "Valeur": "< 5"}
 
