@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from orientation.extensions import db
 from orientation.people.models import NeedStatus
 from tests.referrals import builders as rb
 
@@ -27,6 +28,7 @@ def test_a_file_with_a_consent_and_needs_has_a_chronology(world, logged_in):
 def test_the_chronology_mixes_the_files_milestones_and_the_orientations_newest_first(world, logged_in):
     orientation = world.orientation()
     world.need.status, world.need.closed_at = NeedStatus.MET, orientation.sent_at
+    db.session.commit()
     entries = _timeline(logged_in(world.sender).get(f"/personnes/{world.person.id}").get_data(as_text=True))
     assert any("Aide aux démarches" in entry and "Envoyée" in entry for entry in entries)
     assert any("besoin clôturé" in entry for entry in entries)
