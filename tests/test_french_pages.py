@@ -7,6 +7,7 @@ the text a reader sees: <script> and <style> are left out, and so are attributes
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 
@@ -104,3 +105,11 @@ def test_every_page_a_role_reaches_reads_as_french(app, world, role):
             continue
         problems += [f"{target.url}: {leak}" for leak in leaks_in(visible_text(response.get_data(as_text=True)))]
     assert not problems, "\n".join(problems)
+
+
+def test_pages_elide_and_take_the_article_of_the_structure(make, logged_in):
+    client = logged_in(make.agent(make.organisation("EDeS d'Orange")))
+    home = html.unescape(client.get("/").get_data(as_text=True))
+    assert "en tant qu'agent" in home and "en tant que agent" not in home
+    people = html.unescape(client.get("/personnes/").get_data(as_text=True))
+    assert "Les fiches de l'EDeS d'Orange." in people
