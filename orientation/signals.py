@@ -153,6 +153,17 @@ orientation_notices = _signals.signal(
     """,
 )
 
+menu_entry_of_page = _signals.signal(
+    "menu-entry-of-page",
+    doc="""Which menu entry a page belongs to, when its area has several (an orientation's page is
+    under « Orientations envoyées » for its sender, « Orientations reçues » for its receiver).
+
+    sender: the endpoint shown (`request.endpoint`);
+    kwargs: `view_args` — the URL's arguments, `membership` — the `Membership` the user acts for, or None.
+    Return: the endpoint of the menu entry, or None (then the area's first entry is marked).
+    """,
+)
+
 template_helpers = _signals.signal(
     "template-helpers",
     doc="""Functions an area lends to every template (e.g. the RGPD buttons of a person's page, the

@@ -1,44 +1,47 @@
-"""Jinja filters: dates in French, in Europe/Paris."""
+"""Jinja filters: French formatting of dates, numbers, distances and durations, elision and collation.
+
+The words themselves live in `orientation.french`; this module only names them for the templates.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from flask import Flask
 
-from orientation.clock import PARIS
-
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
+from orientation import french
+from orientation.french import MONTHS, date_fr, datetime_fr  # noqa: F401 (kept names)
 
 
-def date_fr(value: date | datetime | None) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, datetime):
-        value = value.astimezone(PARIS).date()
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+def sort_fr(items, attribute: str | None = None):
+    """`{{ communes|sort_fr('name') }}`: a list sorted by the French collation of an attribute."""
+
+    def key(item):
+        value = item
+        for part in (attribute or "").split("."):
+            if part:
+                value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
+        return str(value or "")
+
+    return french.sorted_names(items, key=key)
 
 
-def datetime_fr(value: datetime | None) -> str:
-    if value is None:
-        return "—"
-    local = value.astimezone(PARIS)
-    return f"{date_fr(local)} à {local:%H:%M}"
+FILTERS = {
+    "date_fr": french.date_fr,
+    "datetime_fr": french.datetime_fr,
+    "day_month": french.day_month,
+    "month_name": french.month_name,
+    "month_abbreviation": french.month_abbreviation,
+    "number": french.number,
+    "distance": french.distance,
+    "days": french.days,
+    "percent": french.percent,
+    "de": french.de,
+    "au": french.au,
+    "que": french.que,
+    "le": french.le,
+    "sort_fr": sort_fr,
+}
 
 
 def register_filters(app: Flask) -> None:
-    app.add_template_filter(date_fr)
-    app.add_template_filter(datetime_fr)
+    for name, function in FILTERS.items():
+        app.add_template_filter(function, name)

@@ -71,10 +71,19 @@ def navigation_items() -> list[dict]:
         )
     ]
     here = request.endpoint or ""
-    current = (
-        here
-        if any(endpoint == here for endpoint, _l, _g in visible)
-        else next(
+    claimed = [
+        answer
+        for _receiver, answer in signals.menu_entry_of_page.send(
+            here, view_args=request.view_args or {}, membership=current_membership()
+        )
+        if answer
+    ]
+    if any(endpoint == here for endpoint, _l, _g in visible):
+        current = here
+    elif claimed:
+        current = claimed[0]
+    else:
+        current = next(
             (
                 endpoint
                 for endpoint, _l, _g in visible
@@ -82,7 +91,6 @@ def navigation_items() -> list[dict]:
             ),
             None,
         )
-    )
     items, groups = [], {}
     for endpoint, label, group in visible:
         entry = {"label": label, "endpoint": endpoint, "current": endpoint == current}

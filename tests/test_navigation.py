@@ -55,3 +55,15 @@ def test_the_current_page_or_its_area_is_marked_and_account_pages_mark_nothing(m
     assert _current(_nav(client, "/compte/securite")) == []
     agent = logged_in(make.agent())
     assert _current(_nav(agent, "/personnes/nouvelle")) == ["/personnes/"]
+
+
+def test_an_orientation_is_under_sent_for_its_sender_and_received_for_its_receiver(logged_in):
+    from tests.referrals import builders as rb
+
+    world = rb.scenario()
+    orientation = world.orientation()
+    sender = logged_in(world.sender)
+    assert _current(_nav(sender, f"/orientations/{orientation.id}")) == ["/orientations/envoyees"]
+    assert _current(_nav(sender, f"/orientations/nouvelle?personne={world.person.id}")) == ["/orientations/envoyees"]
+    receiver = logged_in(world.receiver)
+    assert _current(_nav(receiver, f"/orientations/{orientation.id}")) == ["/orientations/recues"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
+from orientation import french
 from orientation.audit import security_queries
 from orientation.auth import mfa, operations, passwords
 from orientation.auth.forms import ChangePasswordForm, DisableTotpForm, EmptyForm, EnrolTotpForm
@@ -131,7 +132,7 @@ def reset_second_factor(user_id: int):
         operations.end_all_sessions(target)
         db.session.commit()
         flash(
-            f"La double authentification de {target.full_name} est réinitialisée et ses sessions sont fermées.",
+            f"La double authentification {french.de(target.full_name)} est réinitialisée et ses sessions sont fermées.",
             "success",
         )
     return redirect(safe_next_url(request.form.get("next"), url_for("main.home")))

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask import abort
 from sqlalchemy.orm import joinedload, selectinload
 
-from orientation import clock
+from orientation import clock, french
 from orientation.cpam.models import (
     WORKING_STAGES,
     CareKind,
@@ -168,7 +168,10 @@ def list_services(ids) -> list[Service]:
         return []
     return list(
         db.session.scalars(
-            sa.select(Service).where(Service.id.in_(ids)).options(joinedload(Service.structure)).order_by(Service.name)
+            sa.select(Service)
+            .where(Service.id.in_(ids))
+            .options(joinedload(Service.structure))
+            .order_by(*french.by_name(Service.name))
         )
     )
 
@@ -324,7 +327,7 @@ def dashboard(*, exact: bool, organisation_id: int | None = None) -> Dashboard:
         .outerjoin(Epci, Epci.siren == Commune.epci_siren)
         .where(*scope)
         .group_by(Epci.name)
-        .order_by(Epci.name)
+        .order_by(*french.by_name(Epci.name))
     ).all()
     found = db.session.scalar(sa.select(sa.func.count()).select_from(MedecinTraitantDeclaration)) or 0
     return Dashboard(

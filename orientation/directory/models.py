@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from orientation import french
 from orientation.db import TimestampMixin, enum_type, utcnow
 from orientation.directory.text import normalise
 from orientation.directory.thematiques import Volet, enumeration, thematique_label, volets_of
@@ -125,7 +126,7 @@ class Structure(LocationMixin, TimestampMixin, db.Model):
     organisation: Mapped[Organisation | None] = relationship()
     commune: Mapped[Commune | None] = relationship()
     services: Mapped[list[Service]] = relationship(
-        back_populates="structure", order_by="Service.name", cascade="all, delete-orphan"
+        back_populates="structure", order_by=lambda: french.by_name(Service.name), cascade="all, delete-orphan"
     )
 
     def __repr__(self) -> str:

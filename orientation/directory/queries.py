@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import contains_eager, selectinload
 
+from orientation import french
 from orientation.db import utcnow
 from orientation.directory import hours
 from orientation.directory.models import STALE_AFTER, Frais, Service, ServiceThematique, ServiceZone, Structure
@@ -257,7 +258,7 @@ def _ordering(relevance, distance, nearest_first: bool = False) -> list:
     by_distance = [distance.is_(None), distance] if distance is not None else []
     by_relevance = [_relevance_step(relevance).desc()]
     keys = [*by_distance, *by_relevance] if nearest_first else [*by_relevance, *by_distance]
-    return [*keys, Service.name, Service.id]
+    return [*keys, *french.by_name(Service.name), Service.id]
 
 
 def _relevance_step(relevance):
@@ -434,7 +435,7 @@ def list_services_accepting_orientations(volet: Volet | None = None) -> list[Ser
     statement = (
         sa.select(Service)
         .where(Service.accepts_orientations.is_(True), Service.withdrawn_at.is_(None))
-        .order_by(Service.name)
+        .order_by(*french.by_name(Service.name))
     )
     if volet is not None:
         statement = statement.where(_has_thematique(thematiques_of_volet(volet)))

@@ -32,11 +32,15 @@ VOLET_LABELS = {Volet.NUMERIQUE: "Numérique", Volet.SANTE: "Santé", Volet.MOBI
 VOLET_BY_GROUP = {"numerique": Volet.NUMERIQUE, "sante": Volet.SANTE, "mobilite": Volet.MOBILITE}
 
 
+# Typos of the upstream files, corrected here so that the files stay as published.
+LABEL_CORRECTIONS = {"Aide materielle": "Aide matérielle"}
+
+
 @cache
 def enumeration(name: str) -> dict[str, str]:
     """value → label of one data·inclusion v1 enumeration file (e.g. "thematiques", "publics")."""
     with open(DATA_DIR / f"{name}.json", encoding="utf-8") as handle:
-        return {item["value"]: item["label"] for item in json.load(handle)}
+        return {item["value"]: LABEL_CORRECTIONS.get(item["label"], item["label"]) for item in json.load(handle)}
 
 
 def thematique_labels() -> dict[str, str]:

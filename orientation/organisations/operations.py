@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import current_app, url_for
 
+from orientation import french
 from orientation.audit import security
 from orientation.audit.models import SecurityEventKind
 from orientation.auth import operations as auth_operations
@@ -43,7 +44,7 @@ def invite_member(
     email = auth_operations.normalise_email(email)
     existing = auth_operations.get_user_by_email(email)
     if existing and any(m.organisation_id == organisation.id for m in existing.memberships):
-        raise MembershipError(f"{email} est déjà membre de {organisation.name}.")
+        raise MembershipError(f"{email} est déjà membre {french.de(organisation.name)}.")
     token, token_hash = new_opaque_token()
     invitation = Invitation(
         email=email,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import selectinload
 
+from orientation import french
 from orientation.auth.tokens import hash_opaque_token
 from orientation.directory.models import Service, Structure
 from orientation.extensions import db
@@ -19,7 +20,9 @@ from orientation.territory.models import Commune
 
 
 def list_organisations(search: str = "") -> list[Organisation]:
-    query = db.select(Organisation).options(selectinload(Organisation.commune)).order_by(Organisation.name)
+    query = (
+        db.select(Organisation).options(selectinload(Organisation.commune)).order_by(*french.by_name(Organisation.name))
+    )
     if search:
         query = query.where(Organisation.name.icontains(search.strip(), autoescape=True))  # "%", "_" are text
     return list(db.session.scalars(query))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from orientation import french
 from orientation.auth import operations as auth_operations
 from orientation.auth.forms import AcceptInvitationForm, EmptyForm
 from orientation.auth.session import choose_membership
@@ -93,7 +94,7 @@ def change_role(membership_id: int):
     if form.validate_on_submit():
         _apply(
             lambda: operations.change_role(membership, MembershipRole(form.role.data)),
-            f"Le rôle de {membership.user.full_name} est modifié.",
+            f"Le rôle {french.de(membership.user.full_name)} est modifié.",
         )
     else:
         flash("Le rôle demandé n'est pas valide.", "error")

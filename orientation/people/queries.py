@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from orientation import french
 from orientation.auth.models import User
 from orientation.directory.text import normalise
 from orientation.extensions import db
@@ -36,7 +38,7 @@ def _people_of(organisation_id: int, search: str = ""):
 def list_people(organisation_id: int, search: str = "", limit: int = PAGE_SIZE) -> list[Person]:
     statement = (
         _people_of(organisation_id, search)
-        .order_by(Person.last_name, Person.first_name, Person.id)
+        .order_by(*french.by_name(Person.last_name, Person.first_name), Person.id)
         .limit(limit)
         .options(selectinload(Person.commune))
     )
@@ -49,7 +51,7 @@ def people_page(organisation_id: int, search: str = "", page: int | None = None)
     page = within(page, total, PAGE_SIZE)
     statement = (
         _people_of(organisation_id, search)
-        .order_by(Person.last_name, Person.first_name, Person.id)
+        .order_by(*french.by_name(Person.last_name, Person.first_name), Person.id)
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
         .options(selectinload(Person.commune))
@@ -77,6 +79,31 @@ def list_referents(organisation_id: int) -> list[User]:
             sa.select(User)
             .join(Membership)
             .where(Membership.organisation_id == organisation_id, User.active.is_(True))
-            .order_by(User.last_name, User.first_name)
+            .order_by(*french.by_name(User.last_name, User.first_name))
         )
     )
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """A milestone of the file itself, for its chronology (beside the orientations' entries)."""
+
+    at: datetime
+    kind: str  # "file", "consent", "consent_withdrawn", "need", "need_closed"
+    item: object
+
+
+def chronology(person: Person, orientation_entries=()) -> list:
+    """The file's own milestones (created, consents given and withdrawn, needs noted and closed) and
+    the entries of its orientations (each with an `.at`), newest first."""
+    entries = [FileEntry(person.created_at, "file", person)]
+    for consent in person.consents:
+        entries.append(FileEntry(consent.collected_at, "consent", consent))
+        if consent.withdrawn_at:
+            entries.append(FileEntry(consent.withdrawn_at, "consent_withdrawn", consent))
+    for need in person.needs:
+        entries.append(FileEntry(need.created_at, "need", need))
+        if need.closed_at:
+            entries.append(FileEntry(need.closed_at, "need_closed", need))
+    entries += list(orientation_entries)
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)

@@ -1,6 +1,7 @@
 """What the people area offers the layout: its menu entry and home card."""
 
 from orientation import signals
+from orientation.people import queries
 from orientation.signals import HomeCard, MenuItem
 
 
@@ -21,3 +22,8 @@ def _home(user, membership=None):
         "Créer une fiche, recueillir le consentement, noter les besoins et orienter.",
         "people.list",
     )
+
+
+@signals.template_helpers.connect
+def _helpers(app):
+    return {"person_chronology": queries.chronology}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from orientation import french
 from orientation.audit.access import logs_person_access, person_accessed
 from orientation.auth.session import current_membership
 from orientation.csrf import redisplay_on_csrf_error
@@ -58,6 +59,8 @@ def edit_person(person_id: int | None = None):
     if person is not None and request.method == "GET":
         form.referent_id.data = str(person.referent_id or "")
         form.contact_preference.data = person.contact_preference.value
+    elif person is None and request.method == "GET":  # a new file: its creator follows it, unless changed
+        form.referent_id.data = str(current_user.id)
     duplicates = []
     if form.validate_on_submit():
         duplicates = queries.find_duplicates(
@@ -70,7 +73,7 @@ def edit_person(person_id: int | None = None):
         if not duplicates or form.confirm_duplicate.data:
             person = operations.save_person(person, organisation_id=owner_id, user=current_user, **form.person_fields())
             db.session.commit()
-            flash(f"La fiche de {person.full_name} est enregistrée.", "success")
+            flash(f"La fiche {french.de(person.full_name)} est enregistrée.", "success")
             service_id = as_id(request.args.get("service")) if person_id is None else None
             if service_id:  # created from a directory service's « Orienter une personne »: back to it
                 return redirect(url_for("referrals.create", personne=person.id, service=service_id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from orientation import french
 from orientation.pilotage.tables import Share, Table, text_of
 
 # DSFR illustrative colours (bleu France, and the choropleth's sequential classes, light to dark)
@@ -73,7 +74,7 @@ def month_chart(table: Table) -> ColumnChart:
     columns = []
     for row in table.rows:
         label = row[0]
-        short = label[:3] + " " + label[-2:]
+        short = french.short_month_label(label)
         columns.append(
             Column(
                 label,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
 
+from orientation import french
 from orientation.cpam.models import CaseOutcome, CaseStage, MasCase, MasTeam, MedecinTraitantDeclaration
 from orientation.directory.models import Service
 from orientation.directory.thematiques import Volet
@@ -27,7 +28,6 @@ from orientation.pilotage.refresh import month_of
 from orientation.referrals.lifecycle import REASON_LABELS, Outcome, Reason
 from orientation.referrals.models import Orientation, ServiceObtained, orientation_needs
 from orientation.small_counts import MASKED, SMALL_COUNT, Masked, mask, protect  # noqa: F401 (also read from here)
-from orientation.templating import MONTHS
 from orientation.territory.models import Commune, Epci
 from orientation.territory.queries import list_communes, list_epcis
 
@@ -314,7 +314,7 @@ def rows_by(dimension: str, filters: Filters, answers_for_top: int | None = None
     }[dimension](list(groups))
     rows = [Row(key, labels.get(key) or _unknown(dimension), counts) for key, counts in groups.items()]
     if dimension != "month":
-        rows.sort(key=lambda row: (-row.counts["sent"], row.label))
+        rows.sort(key=lambda row: (-row.counts["sent"], french.collation_key(row.label)))
     if dimension in ("receiver", "service"):
         keys = None if answers_for_top is None else [row.key for row in rows[:answers_for_top]]
         answers = decision_delay_by(getattr(DelayFact, column.key), filters, keys)
@@ -330,8 +330,7 @@ def _unknown(dimension: str) -> str:
 
 
 def month_label(month: str) -> str:
-    year, number = month.split("-")
-    return f"{MONTHS[int(number) - 1]} {year}"
+    return french.month_label(month)
 
 
 def outcomes(counts: Counts) -> list[Figure]:
@@ -536,7 +535,7 @@ def filter_choices(organisation_id: int | None) -> dict:
                 for i, name in db.session.execute(
                     sa.select(Organisation.id, Organisation.name)
                     .where(Organisation.id.in_(distinct(column, level)))
-                    .order_by(Organisation.name)
+                    .order_by(*french.by_name(Organisation.name))
                 )
             ]
         service_ids = distinct(fact.service_id, Level.SERVICE)
@@ -546,7 +545,9 @@ def filter_choices(organisation_id: int | None) -> dict:
     choices["services"] = [
         (str(i), name)
         for i, name in db.session.execute(
-            sa.select(Service.id, Service.name).where(Service.id.in_(service_ids)).order_by(Service.name)
+            sa.select(Service.id, Service.name)
+            .where(Service.id.in_(service_ids))
+            .order_by(*french.by_name(Service.name))
         )
     ]
     return choices

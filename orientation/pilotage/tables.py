@@ -10,6 +10,7 @@ import csv
 import io
 from dataclasses import dataclass
 
+from orientation import french
 from orientation.pilotage import queries
 from orientation.pilotage.queries import MASKED, SMALL_COUNT, Counts, Filters, Row
 
@@ -251,9 +252,9 @@ def text_of(cell) -> str:
     if cell is None:
         return HIDDEN
     if isinstance(cell, Share):
-        return f"{round(cell * 100)} %"
+        return french.percent(cell)
     if isinstance(cell, Days):
-        return f"{cell:.1f}".replace(".", ",")
+        return french.number(cell, 1)
     return str(cell)
 
 

@@ -1,7 +1,9 @@
 """What the referrals area offers the layout: its menu entries and home cards."""
 
 from orientation import signals
+from orientation.extensions import db
 from orientation.referrals import handover, lifecycle, queries
+from orientation.referrals.models import Orientation
 from orientation.signals import HomeCard, MenuItem
 
 
@@ -50,6 +52,22 @@ def _menu(user, membership=None):
         MenuItem(40, "referrals.inbox", "Orientations reçues"),
         MenuItem(50, "referrals.sent", "Orientations envoyées"),
     ]
+
+
+@signals.menu_entry_of_page.connect
+def _menu_entry(endpoint, view_args, membership=None):
+    """The form and the sender's side of an orientation are under « Orientations envoyées »."""
+    if endpoint == "referrals.create":
+        return "referrals.sent"
+    orientation_id = view_args.get("orientation_id")
+    if not endpoint.startswith("referrals.") or orientation_id is None or membership is None:
+        return None
+    orientation = db.session.get(Orientation, orientation_id)
+    if orientation is None:
+        return None
+    if orientation.sender_organisation_id == membership.organisation_id:
+        return "referrals.sent"
+    return "referrals.inbox"
 
 
 @signals.home_cards.connect

@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from orientation import french
 from orientation.audit.models import AuditAction, PersonAccessLog
 from orientation.audit.queries import names
 from orientation.auth.models import User
@@ -108,7 +109,7 @@ def structure_journal_agents(organisation_id: int) -> list[tuple[int, str]]:
         for row in db.session.execute(
             sa.select(User.id, User.first_name, User.last_name)
             .where(User.id.in_(user_ids))
-            .order_by(User.last_name, User.first_name, User.id)
+            .order_by(*french.by_name(User.last_name, User.first_name), User.id)
         )
     ]
 

@@ -7,7 +7,8 @@ import json
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from orientation import clock
+from orientation import clock, french
+from orientation.audit import wording
 from orientation.audit.access import logs_person_access, person_accessed
 from orientation.audit.models import AuditAction
 from orientation.audit.operations import log_person_event
@@ -40,10 +41,10 @@ def _journal_rows(entries):
             "action": entry.action.label,
             "user": users.get(entry.user_id, "Système"),
             "organisation": organisations.get(entry.organisation_id, ""),
-            "purpose": entry.purpose,
-            "what": export.SECTION_TITLES.get(entry.target, entry.target or ""),
+            "purpose": wording.purpose_label(entry.purpose),
+            "what": export.SECTION_TITLES.get(entry.target, "Autre donnée de la fiche") if entry.target else "",
             "target_id": entry.target_id,
-            "fields": ", ".join(entry.fields or ()),
+            "fields": wording.fields_label(entry.fields),
             "ip_address": entry.ip_address or "",
             "user_agent": entry.user_agent or "",
             "orientation_id": entry.orientation_id,
@@ -196,10 +197,10 @@ def erase(person_id: int):
         result = erasure.erase_person(person, user=current_user, organisation=_acting_organisation_id(person))
         db.session.commit()
         flash(
-            f"La fiche de {name_for_message} est effacée."
+            f"La fiche {french.de(name_for_message)} est effacée."
             if result.deleted
-            else f"La fiche de {name_for_message} est anonymisée : son identité, ses coordonnées et les textes libres "
-            "sont effacés ; seuls les chiffres anonymes du suivi restent.",
+            else f"La fiche {french.de(name_for_message)} est anonymisée : son identité, ses coordonnées "
+            "et les textes libres sont effacés ; seuls les chiffres anonymes du suivi restent.",
             "success",
         )
         return redirect(url_for("people.list"))

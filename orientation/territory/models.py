@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from orientation import french
 from orientation.extensions import db
 
 
@@ -15,7 +16,7 @@ class Epci(db.Model):
     name: Mapped[str] = mapped_column(sa.String(200))
     kind: Mapped[str] = mapped_column(sa.String(10))  # CA, CC, METRO…
 
-    communes: Mapped[list[Commune]] = relationship(back_populates="epci", order_by="Commune.name")
+    communes: Mapped[list[Commune]] = relationship(back_populates="epci", order_by=lambda: french.by_name(Commune.name))
 
     def __repr__(self) -> str:
         return f"<Epci {self.siren}>"

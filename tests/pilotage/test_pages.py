@@ -57,7 +57,7 @@ def test_small_counts_are_hidden_and_no_person_is_reachable(world, logged_in):
         for row in _csv(logged_in(world.coordinator).get("/pilotage/export/indicateurs.csv"))
     }
     assert key["Orientations envoyées"] == "11" and key["Refusées"] == "< 5" and key["Terminées"] == "5"
-    assert key["Délai de décision — médiane (jours)"] == "1,0"
+    assert key["Délai de décision — médiane (jours)"] == "1"
     april = _csv(logged_in(world.coordinator).get("/pilotage/export/indicateurs.csv?debut=2026-04"))
     assert april[0] == {"Indicateur": "Orientations envoyées", "Valeur": "< 5"}
 
@@ -121,7 +121,7 @@ def test_map_and_summary(world, logged_in):
 
 def test_service_card_shows_responsiveness_from_ten_orientations(world, logged_in):
     html = logged_in(world.sender).get(f"/annuaire/services/{world.service.id}").get_data(as_text=True)
-    assert 'data-testid="responsiveness"' in html and "1,0 jour(s)" in html and "67 %" in html
+    assert 'data-testid="responsiveness"' in html and "1\u00a0jour" in html and "67\u00a0%" in html
     other = referral_builders.receiving_service(name="Service récent")
     html = logged_in(world.sender).get(f"/annuaire/services/{other.id}").get_data(as_text=True)
     assert 'data-testid="responsiveness"' not in html

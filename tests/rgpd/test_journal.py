@@ -50,7 +50,11 @@ def test_the_journal_exports_as_csv_without_values(world, logged_in_from):
     text = response.get_data(as_text=True).lstrip("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert {"Date et heure (UTC)", "Par", "Adresse IP", "Navigateur", "Champs modifiés"} <= set(rows[0])
-    reads = [row for row in rows if row["Action"] == "Consultation" and row["Page ou traitement"] == "people.show"]
+    reads = [
+        row
+        for row in rows
+        if row["Action"] == "Consultation" and row["Page ou traitement"] == "Consultation de la fiche"
+    ]
     assert reads and reads[0]["Adresse IP"] == "10.84.0.11" and "Firefox" in reads[0]["Navigateur"]
-    assert any("phone" in row["Champs modifiés"] for row in rows)
+    assert any("téléphone" in row["Champs modifiés"] for row in rows)
     assert "07 55 44 33 22" not in text
