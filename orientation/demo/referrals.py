@@ -11,9 +11,11 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from orientation.auth import operations as auth_operations
 from orientation.directory.models import Service, Structure
+from orientation.directory.reach import Reach, reach_of
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
 from orientation.organisations.models import Organisation
@@ -99,6 +101,12 @@ PATHS = {
     S.CANCELLED: [S.SENT, S.CANCELLED],
     S.EXPIRED: [S.SENT, S.EXPIRED],
 }
+# Orientations to structures without an account: one by e-mail link (its e-mails are written to
+# instance/mails/ by `make run`: the link, then the code), one « Contact direct » followed by the sender.
+BEYOND_MEMBERS = [
+    ("Odile", "Marchand", date(1958, 3, 9), "84087", ["over_60"], Volet.SANTE, NeedCode.SANTE_DROITS, Reach.LINK),
+    ("Yanis", "Bouzid", date(2003, 8, 17), "84031", ["rsa"], Volet.MOBILITE, NeedCode.MOBILITE_TRAJET, Reach.DIRECT),
+]
 REASONS = {S.DECLINED: Reason.FULL, S.CANCELLED: Reason.NO_LONGER_NEEDED, S.EXPIRED: Reason.NO_ANSWER}
 
 
@@ -109,58 +117,91 @@ def load_demo_referrals() -> list[str]:
         return []
     created = 0
     for first_name, last_name, birth_date, commune, situation, volet, need_code, status in PEOPLE:
-        exists = db.session.scalar(
-            sa.select(Person.id).where(
-                Person.organisation_id == organisation.id,
-                Person.first_name == first_name,
-                Person.last_name == last_name,
-            )
-        )
         service = _service_for(volet)
-        if exists or service is None:
+        person = _new_person(organisation, sender, first_name, last_name, birth_date, commune, situation, service)
+        if person is None:
             continue
-        person = people_operations.save_person(
-            None,
-            organisation_id=organisation.id,
-            user=sender,
-            first_name=first_name,
-            last_name=last_name,
-            birth_date=birth_date,
-            commune_code=commune,
-            phone="06 00 00 00 00",
-            email=None,
-            contact_preference=ContactPreference.PHONE,
-            situation=situation,
-            referent_id=sender.id,
-            address=None,
-        )
-        people_operations.record_consent(
-            person,
-            user=sender,
-            organisation_id=organisation.id,
-            method=ConsentMethod.ORAL,
-            purpose="Orientation et partage d'informations",
-            scope=[v.value for v in Volet],
-        )
-        (need,) = people_operations.add_needs(
-            person, user=sender, volet=volet, codes=[need_code], details=[], note=None
-        )
-        db.session.refresh(person)
-        orientation = operations.create_orientation(
-            person,
-            service_id=service.id,
-            user=sender,
-            organisation_id=organisation.id,
-            need_ids=[need.id],
-            message="Bonjour, je vous oriente cette personne ; merci de me tenir informée.",
-            urgency="normal",
-            shared_fields=["commune", "phone", "contact_preference", "need_details"],
-            send=False,
-        )
+        orientation = _orient(person, organisation, sender, service, volet, need_code)
         _walk(orientation, status, sender, RECEIVERS[volet][1])
+        created += 1
+    for first_name, last_name, birth_date, commune, situation, volet, need_code, reach in BEYOND_MEMBERS:
+        service = _service_reached(volet, reach)
+        person = _new_person(organisation, sender, first_name, last_name, birth_date, commune, situation, service)
+        if person is None:
+            continue
+        orientation = _orient(
+            person, organisation, sender, service, volet, need_code, followed_by_sender=reach is Reach.DIRECT
+        )
+        lifecycle.transition(orientation, S.SENT, actor=sender)
         created += 1
     db.session.flush()
     return [f"Orientations : {created} personnes de démonstration orientées (numérique, santé, mobilité)."]
+
+
+def _new_person(organisation, sender, first_name, last_name, birth_date, commune, situation, service):
+    """A new demo file with a consent (None when it exists already or its service is missing)."""
+    exists = db.session.scalar(
+        sa.select(Person.id).where(
+            Person.organisation_id == organisation.id,
+            Person.first_name == first_name,
+            Person.last_name == last_name,
+        )
+    )
+    if exists or service is None:
+        return None
+    person = people_operations.save_person(
+        None,
+        organisation_id=organisation.id,
+        user=sender,
+        first_name=first_name,
+        last_name=last_name,
+        birth_date=birth_date,
+        commune_code=commune,
+        phone="06 00 00 00 00",
+        email=None,
+        contact_preference=ContactPreference.PHONE,
+        situation=situation,
+        referent_id=sender.id,
+        address=None,
+    )
+    people_operations.record_consent(
+        person,
+        user=sender,
+        organisation_id=organisation.id,
+        method=ConsentMethod.ORAL,
+        purpose="Orientation et partage d'informations",
+        scope=[v.value for v in Volet],
+    )
+    return person
+
+
+def _orient(person, organisation, sender, service, volet, need_code, *, followed_by_sender=False):
+    """A draft orientation of the person's new need to `service`."""
+    (need,) = people_operations.add_needs(person, user=sender, volet=volet, codes=[need_code], details=[], note=None)
+    db.session.refresh(person)
+    return operations.create_orientation(
+        person,
+        service_id=service.id,
+        user=sender,
+        organisation_id=organisation.id,
+        need_ids=[need.id],
+        message="Bonjour, je vous oriente cette personne ; merci de me tenir informée.",
+        urgency="normal",
+        shared_fields=["commune", "phone", "contact_preference", "need_details"],
+        send=False,
+        followed_by_sender=followed_by_sender,
+    )
+
+
+def _service_reached(volet: Volet, reach: Reach) -> Service | None:
+    """The first service of the volet reached that way (by e-mail link, or « Contact direct »)."""
+    services = db.session.scalars(
+        sa.select(Service)
+        .where(Service.withdrawn_at.is_(None))
+        .options(selectinload(Service.thematique_links), selectinload(Service.structure))
+        .order_by(Service.id)
+    )
+    return next((s for s in services if volet in s.volets and reach_of(s).reach is reach), None)
 
 
 def _service_for(volet: Volet) -> Service | None:

@@ -15,7 +15,7 @@ from orientation.directory.thematiques import Volet
 from orientation.extensions import db
 from orientation.organisations.models import Organisation
 from orientation.referrals import operations
-from orientation.referrals.models import Reception
+from orientation.referrals.models import Orientation, ReceiverLink, Reception
 from tests.referrals import builders as rb
 
 
@@ -60,11 +60,13 @@ def test_every_demo_service_the_directory_says_can_receive_accepts_an_orientatio
             received_by_self = reach is Reach.MEMBERS and reach_of(service).organisation.id == organisation.id
             if received_by_self:
                 continue  # an organisation does not orient to itself (checked in tests/referrals)
-            # A draft: the link e-mail of a send is the links area's (its tests send for real).
-            created = _orient(person, needs, service, organisation, sender, send=False)
+            created = _orient(person, needs, service, organisation, sender)
+            assert created.sent_at is not None
             assert created.reception is (Reception.MEMBERS if reach is Reach.MEMBERS else Reception.LINK)
             assert (created.receiver_organisation_id is not None) is (reach is Reach.MEMBERS)
             assert (created.receiver_email is not None) is (reach is Reach.LINK)
+            links = db.session.scalars(sa.select(ReceiverLink).where(ReceiverLink.orientation_id == created.id))
+            assert [link.email for link in links] == ([created.receiver_email] if reach is Reach.LINK else [])
         else:
             try:
                 _orient(person, needs, service, organisation, sender, send=False)
@@ -74,3 +76,16 @@ def test_every_demo_service_the_directory_says_can_receive_accepts_an_orientatio
                 raise AssertionError(f"« {service.name} » (contact direct) accepted an orientation")
             followed = _orient(person, needs, service, organisation, sender, followed_by_sender=True)
             assert followed.reception is Reception.SENDER and followed.sent_at is not None
+
+
+def test_the_demo_shows_an_orientation_by_link_and_one_followed_by_its_sender(app):
+    load_demo_data()
+    by_reception = {
+        reception: db.session.scalar(sa.select(Orientation).where(Orientation.reception == reception).limit(1))
+        for reception in (Reception.LINK, Reception.SENDER)
+    }
+    by_link = by_reception[Reception.LINK]
+    assert by_link is not None and by_link.sent_at is not None and by_link.receiver_email
+    assert db.session.scalar(sa.select(ReceiverLink.email).where(ReceiverLink.orientation_id == by_link.id))
+    followed = by_reception[Reception.SENDER]
+    assert followed is not None and followed.receiver_organisation_id is None and followed.sent_at is not None
