@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from werkzeug.serving import make_server
 
 from orientation import create_app
+from orientation.config import DEMO_PASSWORD
 from orientation.extensions import db
 from tests.conftest import create_database, drop_database, testing_config
 
@@ -70,3 +71,13 @@ def chromium_page():
             yield page
         finally:
             browser.close()
+
+
+def log_in(page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Log in through the login page as a person would (any previous session dropped)."""
+    page.context.clear_cookies()
+    page.goto(base_url + "/connexion")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(base_url + "/")

@@ -6,8 +6,7 @@ import re
 import pyotp
 import pytest
 
-from orientation.config import DEMO_PASSWORD
-from tests.live_server import chromium_page, live_server
+from tests.live_server import chromium_page, live_server, log_in
 
 # Recorded before any page script runs (init scripts are not subject to the page's CSP).
 RECORD_VIOLATIONS = """
@@ -16,14 +15,6 @@ document.addEventListener("securitypolicyviolation", function (event) {
   window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
 });
 """
-
-
-def _login(page, base_url, email):
-    page.goto(base_url + "/connexion")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(base_url + "/")
 
 
 @pytest.mark.browser
@@ -35,7 +26,7 @@ def test_map_page_and_enrolment_work_under_the_csp(tmp_path):
         page.add_init_script(RECORD_VIOLATIONS)
         # Map tiles come from OpenStreetMap: allowed by the CSP, but not reachable from the tests.
         page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
-        _login(page, base_url, "agent.edes@demo.orientation.fr")
+        log_in(page, base_url, "agent.edes@demo.orientation.fr")
 
         response = page.goto(base_url + "/annuaire/?commune=84007")
         assert "script-src 'self'" in response.headers["content-security-policy"]

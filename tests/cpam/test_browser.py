@@ -5,24 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from orientation.config import DEMO_PASSWORD
-from tests.live_server import chromium_page, live_server
-
-
-def _login(page, base_url, email):
-    page.context.clear_cookies()
-    page.goto(base_url + "/connexion")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(base_url + "/")
+from tests.live_server import chromium_page, live_server, log_in
 
 
 @pytest.mark.browser
 @pytest.mark.no_db_transaction
 def test_a_case_from_saisine_to_care_done(tmp_path):
     with live_server("browser_cpam") as (base_url, _app), chromium_page() as page:
-        _login(page, base_url, "detecteur@demo.orientation.fr")
+        log_in(page, base_url, "detecteur@demo.orientation.fr")
         page.get_by_role("link", name="Signaler un renoncement aux soins").first.click()
         page.get_by_label("Prénom").fill("Odette")
         page.locator("#last_name").fill("Vidal")
@@ -39,7 +29,7 @@ def test_a_case_from_saisine_to_care_done(tmp_path):
         case_url = page.url
         page.screenshot(path=str(tmp_path / "filed.png"))
 
-        _login(page, base_url, "conseiller.cpam@demo.orientation.fr")
+        log_in(page, base_url, "conseiller.cpam@demo.orientation.fr")
         page.get_by_role("link", name="File MAS").first.click()
         page.locator("tr", has_text="Odette Vidal").get_by_role("link", name="Odette Vidal").click()
         page.wait_for_url(case_url)
@@ -60,7 +50,7 @@ def test_a_case_from_saisine_to_care_done(tmp_path):
         page.get_by_text("Le dossier est clos").wait_for()
         page.screenshot(path=str(tmp_path / "closed.png"))
 
-        _login(page, base_url, "detecteur@demo.orientation.fr")
+        log_in(page, base_url, "detecteur@demo.orientation.fr")
         page.get_by_role("link", name="Signalements santé").first.click()
         row = page.locator("tr", has_text="Odette Vidal")
         assert "Soins réalisés totalement" in row.inner_text()

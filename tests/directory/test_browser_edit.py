@@ -14,7 +14,7 @@ from orientation.territory import communes_fr
 from orientation.territory.operations import load_territory
 from tests import builders
 from tests.directory import builders as directory_builders
-from tests.live_server import chromium_page, live_server
+from tests.live_server import chromium_page, live_server, log_in
 
 NUMERIQUE = "numerique--acceder-a-des-services-en-ligne"
 
@@ -42,14 +42,6 @@ def _manager_of_a_service(suffix: str):
         yield base_url, email, service_id
 
 
-def _login(page, base_url, email):
-    page.goto(base_url + "/connexion")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(builders.PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(base_url + "/")
-
-
 def _axe_violations(page) -> list:
     page.evaluate(AXE.read_text(encoding="utf-8"))  # through the debugger: the page's CSP forbids inline scripts
     result = page.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})")
@@ -62,7 +54,7 @@ def test_a_coordinator_edits_hours_and_zones_in_french_in_a_browser():
     with _manager_of_a_service("browser_edit_service") as (base_url, email, service_id), chromium_page() as page:
         page.add_init_script(RECORD_VIOLATIONS)
         page.set_default_timeout(60_000)  # a loaded machine: the save does more than a page view
-        _login(page, base_url, email)
+        log_in(page, base_url, email, builders.PASSWORD)
         page.goto(f"{base_url}/annuaire/services/{service_id}/modifier")
         for field, value in {"1_start": "08:30", "1_end": "12:00", "2_start": "13:30", "2_end": "17:00"}.items():
             page.locator(f"#hours_mo_{field}").fill(value)
@@ -84,7 +76,7 @@ def test_a_coordinator_edits_hours_and_zones_in_french_in_a_browser():
 def test_the_service_form_and_page_have_no_accessibility_violation():
     with _manager_of_a_service("browser_edit_axe") as (base_url, email, service_id), chromium_page() as page:
         page.set_default_timeout(60_000)
-        _login(page, base_url, email)
+        log_in(page, base_url, email, builders.PASSWORD)
         page.goto(f"{base_url}/annuaire/services/{service_id}/modifier")
         assert _axe_violations(page) == []
         page.locator("#hours_mo_1_start").fill("12:00")

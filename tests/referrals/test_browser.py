@@ -5,16 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from orientation.config import DEMO_PASSWORD
-from tests.live_server import chromium_page, live_server
-
-
-def _login(page, base_url, email):
-    page.goto(base_url + "/connexion")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(base_url + "/")
+from tests.live_server import chromium_page, live_server, log_in
 
 
 def _logout(page):
@@ -25,7 +16,7 @@ def _logout(page):
 @pytest.mark.no_db_transaction
 def test_closed_loop_in_a_browser(tmp_path):
     with live_server("browser_referrals") as (base_url, _app), chromium_page() as page:
-        _login(page, base_url, "agent.edes@demo.orientation.fr")
+        log_in(page, base_url, "agent.edes@demo.orientation.fr")
         page.get_by_role("link", name="Personnes", exact=True).first.click()
         page.get_by_role("link", name="Nouvelle personne").click()
         page.get_by_label("Prénom").fill("Odette")
@@ -57,7 +48,7 @@ def test_closed_loop_in_a_browser(tmp_path):
         page.screenshot(path=str(tmp_path / "sent.png"))
 
         _logout(page)
-        _login(page, base_url, "mediateur@demo.orientation.fr")
+        log_in(page, base_url, "mediateur@demo.orientation.fr")
         page.get_by_role("link", name="Orientations reçues").first.click()
         row = page.locator("tr", has_text="Odette Vidal")
         row.get_by_role("button", name="Ouvrir").click()
@@ -76,7 +67,7 @@ def test_closed_loop_in_a_browser(tmp_path):
         page.get_by_text("maintenant « Terminée »").wait_for()
 
         _logout(page)
-        _login(page, base_url, "agent.edes@demo.orientation.fr")
+        log_in(page, base_url, "agent.edes@demo.orientation.fr")
         page.get_by_role("link", name="Orientations envoyées").first.click()
         sent_row = page.locator("tr", has_text="Odette Vidal")
         assert "terminée" in sent_row.inner_text().lower() and "Besoin satisfait" in sent_row.inner_text()

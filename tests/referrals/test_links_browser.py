@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from orientation.config import DEMO_PASSWORD
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
 from orientation.organisations.models import Membership
-from tests.live_server import chromium_page, live_server
+from tests.live_server import chromium_page, live_server, log_in
 from tests.notifications.smtp_sink import SmtpSink
 from tests.referrals import builders as rb
 from tests.referrals.links_helpers import RECEIVER_EMAIL, link_service
@@ -71,14 +70,6 @@ def _seed(app) -> tuple[int, int]:
         return person.id, service.id
 
 
-def _login(page, base_url, email):
-    page.goto(base_url + "/connexion")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(base_url + "/")
-
-
 @pytest.mark.browser
 @pytest.mark.no_db_transaction
 def test_a_service_without_an_account_works_the_orientation_from_its_link(tmp_path):
@@ -92,7 +83,7 @@ def test_a_service_without_an_account_works_the_orientation_from_its_link(tmp_pa
         if AXE.exists():
             page.add_init_script(path=str(AXE))
         person_id, service_id = _seed(app)
-        _login(page, base_url, AGENT)
+        log_in(page, base_url, AGENT)
         page.goto(f"{base_url}/orientations/nouvelle?personne={person_id}&service={service_id}")
         page.get_by_text("Démarches en ligne", exact=False).first.click()
         page.get_by_label("Message à la structure").fill("Merci de lui proposer une place.")
@@ -140,7 +131,7 @@ def test_a_service_without_an_account_works_the_orientation_from_its_link(tmp_pa
         page.get_by_text("pas ou plus valable").wait_for()
 
         page.context.clear_cookies()
-        _login(page, base_url, AGENT)
+        log_in(page, base_url, AGENT)
         page.goto(orientation_url)
         page.get_by_role("heading", name="Résultat : Besoin satisfait").wait_for()
         history = page.get_by_test_id("history").inner_text()
