@@ -242,11 +242,14 @@ class ServiceForm(BaseForm):
         self.thematiques.choices = oriented_thematique_choices()
         self.zone_options = zones.zone_options()
         known = {code for code, _ in self.zone_options}
-        kept = [code for code in self.zone_eligibilite.data or () if code not in known]  # imported, kept
+        entry = kwargs.get("obj")
+        # Zones the service already has outside the offered ones (imported) stay choosable; never a code
+        # that only the posted form names (it would be saved, and labelled, unchecked).
+        existing = getattr(entry, "zone_eligibilite", None) or ()
+        kept = [code for code in existing if code not in known]
         self.zone_eligibilite.choices = self.zone_options + [(code, zones.zone_label(code)) for code in kept]
         self.added_zones: list[str] = []
         self.week: hours.Week | None = None
-        entry = kwargs.get("obj")
         self.previous_hours = entry.horaires_accueil if entry is not None else None
 
     @property
