@@ -34,7 +34,7 @@ def test_sending_emails_a_personal_link_stored_hashed(link_world, outbox):
     orientation = _sent(link_world, outbox)
     assert orientation.reception is Reception.LINK and orientation.receiver_email == RECEIVER_EMAIL
     (mail,) = [m for m in outbox if m.to == [RECEIVER_EMAIL]]
-    assert mail.subject == "Orientation numérique de EDeS de test pour Permis solidaire"
+    assert mail.subject == "Orientation numérique de l'EDeS de test pour Permis solidaire"
     path = link_path([mail])
     token = path.rsplit("/", 1)[1]
     (link,) = db.session.scalars(sa.select(ReceiverLink)).all()
