@@ -44,7 +44,7 @@ def test_orient_from_the_directory_with_the_enhanced_picker(tmp_path):
         page.get_by_role("link", name="Orienter une personne vers ce service").click()
         page.get_by_role("heading", level=1).wait_for()
         assert axe_violations(page) == []
-        search = page.get_by_label("Rechercher une personne de EDeS d'Avignon Nord")
+        search = page.get_by_label("Rechercher une personne de l'EDeS d'Avignon Nord")
         search.press_sequentially("blan", delay=40)
         status = page.locator("#person-results-status")
         status.filter(has_text="pour « blan »").wait_for()
