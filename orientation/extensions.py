@@ -83,3 +83,8 @@ mail = Mail()
 # counted in this process's memory while Redis is down (and in Redis again once it answers), and
 # with RATELIMIT_SWALLOW_ERRORS any other storage error is logged and the request allowed.
 limiter = AppLimiter(key_func=address_key, default_limits=[], headers_enabled=False)
+
+
+def limit_from(setting: str, **options):
+    """A Flask-Limiter decorator whose rate is read from the app's configuration at each request."""
+    return limiter.limit(lambda: current_app.config[setting], **options)

@@ -1,22 +1,22 @@
 """Every URL of the auth area."""
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 
 from orientation.auth import account_views, journal_views, proconnect_views, signals, views  # noqa: F401 (signals)
-from orientation.extensions import is_refused, limiter
+from orientation.extensions import is_refused, limit_from
 
 bp = Blueprint("auth", __name__)
 
 
 def _limit(setting: str):
     """Rate limit of POSTs per client address, read from the configuration (Redis-backed when REDIS_URL)."""
-    return limiter.limit(lambda: current_app.config[setting], methods=["POST"])
+    return limit_from(setting, methods=["POST"])
 
 
 def _refusals_limit(setting: str):
     """Like `_limit`, but only refused attempts count: an office behind one address logs all its
     agents in at nine o'clock, while guessing passwords or codes stays limited."""
-    return limiter.limit(lambda: current_app.config[setting], methods=["POST"], deduct_when=is_refused)
+    return limit_from(setting, methods=["POST"], deduct_when=is_refused)
 
 
 bp.add_url_rule("/connexion", "login", _refusals_limit("RATELIMIT_LOGIN")(views.login), methods=["GET", "POST"])

@@ -1,17 +1,17 @@
 """Every URL of the directory area."""
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 
 from orientation.directory import hours, signals, views  # noqa: F401 (signals: connects the area's receivers)
 from orientation.directory.reach import ServiceReach, reach_of
 from orientation.directory.thematiques import enumeration, thematique_label
 from orientation.directory.zones import zone_labels
-from orientation.extensions import account_or_address_key, limiter
+from orientation.extensions import account_or_address_key, limit_from
 
 bp = Blueprint("directory", __name__, url_prefix="/annuaire")
 
 # Per account (a whole office behind one address searches normally), per address when anonymous.
-_search_limit = limiter.limit(lambda: current_app.config["RATELIMIT_DIRECTORY_SEARCH"], key_func=account_or_address_key)
+_search_limit = limit_from("RATELIMIT_DIRECTORY_SEARCH", key_func=account_or_address_key)
 bp.add_url_rule("/", "search", _search_limit(views.search))
 bp.add_url_rule("/a-verifier", "stale", views.stale)
 bp.add_url_rule("/services/<int:service_id>", "service", views.service)

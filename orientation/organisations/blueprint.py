@@ -1,8 +1,8 @@
 """Every URL of the organisations area."""
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 
-from orientation.extensions import limiter
+from orientation.extensions import limit_from
 from orientation.organisations import joining_views, signals, views  # noqa: F401 (signals: the area's receivers)
 
 bp = Blueprint("organisations", __name__, url_prefix="/structures")
@@ -25,7 +25,7 @@ bp.add_url_rule(
 
 # A structure of the directory gets its space. The request is public (the contact reached by an e-mail
 # link has no account) and sends an e-mail: limited per address like a password reset.
-_join_limit = limiter.limit(lambda: current_app.config["RATELIMIT_PASSWORD_RESET"], methods=["POST"])
+_join_limit = limit_from("RATELIMIT_PASSWORD_RESET", methods=["POST"])
 bp.add_url_rule(
     "/<int:structure_id>/rejoindre", "join_request", _join_limit(joining_views.join_request), methods=["GET", "POST"]
 )

@@ -1,18 +1,14 @@
 """Every URL of the referrals area."""
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 
-from orientation.extensions import address_key, limiter
+from orientation.extensions import limit_from
 from orientation.referrals import followups, link_views, notifications, signals, views  # noqa: F401 (rules, delivery checks, receivers)
 
 bp = Blueprint("referrals", __name__, url_prefix="/orientations")
 # A receiver without an account, by its personal link (referrals.link_views).
 links_bp = Blueprint("receiver_links", __name__, url_prefix="/lien")
 links_bp.after_request(link_views.private_headers)
-
-
-def _limit(setting: str, key_func=address_key, methods=None):
-    return limiter.limit(lambda: current_app.config[setting], key_func=key_func, methods=methods)
 
 
 bp.add_url_rule("/nouvelle", "create", views.create, methods=["GET", "POST"])
@@ -38,10 +34,10 @@ bp.add_url_rule("/<int:orientation_id>/liens/renvoyer", "resend_link", link_view
 links_bp.add_url_rule(
     "/nouveau",
     "request_link",
-    _limit("RATELIMIT_RECEIVER_LINK_REQUEST", methods=["POST"])(
-        _limit("RATELIMIT_RECEIVER_LINK_REQUEST_PER_ADDRESS", link_views.requested_address_key, ["POST"])(
-            link_views.request_link
-        )
+    limit_from("RATELIMIT_RECEIVER_LINK_REQUEST", methods=["POST"])(
+        limit_from(
+            "RATELIMIT_RECEIVER_LINK_REQUEST_PER_ADDRESS", key_func=link_views.requested_address_key, methods=["POST"]
+        )(link_views.request_link)
     ),
     methods=["GET", "POST"],
 )
@@ -64,14 +60,14 @@ links_bp.add_url_rule(
 links_bp.add_url_rule(
     "/<token>",
     "open_link",
-    _limit("RATELIMIT_RECEIVER_LINK")(link_views.open_link),
+    limit_from("RATELIMIT_RECEIVER_LINK")(link_views.open_link),
     methods=["GET", "POST"],
 )
 links_bp.add_url_rule(
     "/<token>/code",
     "send_code",
-    _limit("RATELIMIT_RECEIVER_LINK_CODE", key_func=link_views.link_code_key)(
-        _limit("RATELIMIT_RECEIVER_LINK")(link_views.send_code)
+    limit_from("RATELIMIT_RECEIVER_LINK_CODE", key_func=link_views.link_code_key)(
+        limit_from("RATELIMIT_RECEIVER_LINK")(link_views.send_code)
     ),
     methods=["POST"],
 )
