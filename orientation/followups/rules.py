@@ -79,7 +79,8 @@ class Rule:
     service_id: Any = None  # the subject's service column, for a per-service override of the delay
     notices: tuple[Notice, ...] = ()
     context: Callable[[Any, Recipient, datetime], dict] = lambda subject, recipient, due: {}
-    act: Callable[[int], bool] | None = None  # instead of notices: do it (True when done), no claim
+    act: Callable[[int], bool] | None = None  # instead of notices: do it (True when done), no claim…
+    act_once: bool = False  # …unless it must happen once per occurrence (it sends something): claimed
     load: tuple = ()  # loader options for the claimed subjects
     prepare: Callable[[list], None] | None = None  # one call before the notices (prefetch recipients)
 

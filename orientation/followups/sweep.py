@@ -33,6 +33,8 @@ def run_sweep(now: datetime | None = None, *, only: str | None = None) -> dict[s
 def run_rule(rule: Rule, now: datetime) -> int:
     due = due_subjects(rule, now)
     if rule.act is not None:
+        if rule.act_once:
+            due = {subject_id: due[subject_id] for subject_id in claim(rule, due, now)}
         return _act(rule, due)
     claimed = claim(rule, due, now)
     if not claimed:
@@ -67,7 +69,7 @@ def due_subjects(rule: Rule, now: datetime) -> dict[int, tuple[datetime, datetim
     if rule.window is not None:  # too late once the window after the due date is over (calendar days, no override)
         span = timedelta(days=(delay.configured() if delay else 0) + rule.window.configured())
         query = query.where(since > now - span)
-    if rule.act is None:
+    if rule.act is None or rule.act_once:
         query = query.where(
             ~sa.exists().where(
                 SentFollowUp.rule == rule.name, SentFollowUp.subject_id == subject.id, SentFollowUp.occurrence == since

@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 
 from orientation import signals
 from orientation.audit.access import logs_person_access, person_accessed
+from orientation.auth.tokens import hash_opaque_token
 from orientation.csrf import redisplay_on_csrf_error
 from orientation.extensions import db
 from orientation.forms import EmptyForm
@@ -93,13 +94,13 @@ def send_code(token: str):
 def link_code_key() -> str:
     """The codes sent are counted per link (whoever asks, from wherever)."""
     token = (request.view_args or {}).get("token", "")
-    return f"{current_app.config['RATELIMIT_KEY_PREFIX']}:receiver-link-code:{links.token_hash(token)}"
+    return f"{current_app.config['RATELIMIT_KEY_PREFIX']}:receiver-link-code:{hash_opaque_token(token)}"
 
 
 def requested_address_key() -> str:
     """New links asked for one address are counted whoever asks (no flood of its mailbox)."""
     address = (request.form.get("email") or "").strip().lower()[:254]
-    return f"{current_app.config['RATELIMIT_KEY_PREFIX']}:receiver-link-request:{links.token_hash(address)}"
+    return f"{current_app.config['RATELIMIT_KEY_PREFIX']}:receiver-link-request:{hash_opaque_token(address)}"
 
 
 @redisplay_on_csrf_error

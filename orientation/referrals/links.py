@@ -28,12 +28,12 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, session
-from sqlalchemy.orm import aliased
 
 from orientation import clock
-from orientation.clock import PARIS
+from orientation.auth.tokens import hash_opaque_token, new_opaque_token
 from orientation.extensions import db
 from orientation.followups.rules import Rule, register
+from orientation.french import date_fr
 from orientation.notifications.models import MessageStatus, OutboxMessage, SubjectType
 from orientation.notifications.operations import enqueue_message, enqueue_messages, message_values
 from orientation.referrals import lifecycle
@@ -57,10 +57,6 @@ class LinkRefused(Exception):
     """A French message for the holder (a wrong code, a code not asked)."""
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def _code_hash(link: ReceiverLink, code: str) -> str:
     """Keyed by the app's secret: six digits alone would be read back from a stolen hash at once."""
     key = current_app.config["SECRET_KEY"].encode()
@@ -72,11 +68,11 @@ def _code_hash(link: ReceiverLink, code: str) -> str:
 
 def issue_link(orientation: Orientation, *, by=None) -> tuple[ReceiverLink, str]:
     """A new link to `orientation` for its receiver address: (the link, its raw token, to e-mail once)."""
-    token = secrets.token_urlsafe(32)
+    token, token_hash = new_opaque_token()
     link = ReceiverLink(
         orientation_id=orientation.id,
         email=orientation.receiver_email,
-        token_hash=token_hash(token),
+        token_hash=token_hash,
         created_at=clock.now(),
         created_by_id=getattr(by, "id", None),
         expires_at=clock.now() + timedelta(days=current_app.config["RECEIVER_LINK_DAYS"]),
@@ -138,19 +134,19 @@ def is_live(link: ReceiverLink | None, now: datetime | None = None) -> bool:
 def state_of(link: ReceiverLink) -> str:
     """What the sender reads of a link: revoked, expired, dead with its orientation, or valid until when."""
     if link.revoked_at is not None:
-        return f"révoqué le {link.revoked_at.astimezone(PARIS):%d/%m/%Y}"
+        return f"révoqué le {date_fr(link.revoked_at)}"
     if link.expires_at <= clock.now():
-        return f"expiré le {link.expires_at.astimezone(PARIS):%d/%m/%Y}"
+        return f"expiré le {date_fr(link.expires_at)}"
     if not is_live(link):
         return "inactif (orientation close ou adressée ailleurs)"
-    return f"valable jusqu'au {link.expires_at.astimezone(PARIS):%d/%m/%Y}"
+    return f"valable jusqu'au {date_fr(link.expires_at)}"
 
 
 def find_link(token: str) -> ReceiverLink | None:
     """The live link of this token; None for any other (unknown, expired, revoked, closed: not told apart)."""
     if not token or len(token) > 200:
         return None
-    link = db.session.scalar(sa.select(ReceiverLink).where(ReceiverLink.token_hash == token_hash(token)))
+    link = db.session.scalar(sa.select(ReceiverLink).where(ReceiverLink.token_hash == hash_opaque_token(token)))
     return link if is_live(link) else None
 
 
@@ -356,13 +352,6 @@ def tell_sender_of_bounce(message_id: int) -> bool:
     return bool(enqueue_messages(rows))
 
 
-def _bounce_not_told():
-    told = aliased(OutboxMessage)
-    return ~sa.exists().where(
-        told.idempotency_key.like(sa.func.concat(BOUNCE_KEY, ":", OutboxMessage.id, ":%")),
-    )
-
-
 register(
     Rule(
         "referrals.receiver_link_bounced",
@@ -372,8 +361,8 @@ register(
             OutboxMessage.template == LINK_TEMPLATE,
             OutboxMessage.status == MessageStatus.FAILED,
             OutboxMessage.created_at > now - timedelta(days=30),  # past that, the orientation has moved on
-            _bounce_not_told(),
         ],
         act=tell_sender_of_bounce,
+        act_once=True,  # told once per failed message (the claim, not a search of the outbox)
     )
 )
