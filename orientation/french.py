@@ -162,43 +162,40 @@ def _with(article: str, name: str) -> str:
     return f"{article}{name}" if article.endswith("'") else f"{article} {name}"
 
 
-def de(name: str | None) -> str:
-    """« de la CPAM », « du CCAS », « de l'EDeS d'Orange », « d'Orange », « du Pontet », « de Jean »."""
+# A preposition's contractions with « le » and « les », and its elided form before a vowel (« à »: none).
+_PREPOSITIONS = {"de": ("du", "des", "d'"), "à": ("au", "aux", None)}
+
+
+def _preposition(word: str, name: str | None) -> str:
+    with_le, with_les, elided = _PREPOSITIONS[word]
     if not name:
-        return "de —"
+        return f"{word} —"
     name = str(name).strip()
     article = article_of(name)
     if article == "le":
-        return f"du {name}"
+        return f"{with_le} {name}"
     if article:
-        return f"de {_with(article, name)}"
+        return f"{word} {_with(article, name)}"
     leading = _LEADING_ARTICLE.match(name)
     if leading:  # a commune's own article: « Le Pontet », « Les Taillades »
-        word = (leading.group(1) or "l'").lower()
+        own = (leading.group(1) or "l'").lower()
         rest = name[leading.end() :]
-        if word == "le":
-            return f"du {rest}"
-        if word == "les":
-            return f"des {rest}"
-        return f"de {name}"
-    return f"d'{name}" if starts_with_vowel_sound(name) else f"de {name}"
+        if own in ("le", "les"):
+            return f"{with_le if own == 'le' else with_les} {rest}"
+        return f"{word} {name}"
+    if elided and starts_with_vowel_sound(name):
+        return f"{elided}{name}"
+    return f"{word} {name}"
+
+
+def de(name: str | None) -> str:
+    """« de la CPAM », « du CCAS », « de l'EDeS d'Orange », « d'Orange », « du Pontet », « de Jean »."""
+    return _preposition("de", name)
 
 
 def au(name: str | None) -> str:
     """« à la CPAM », « au CCAS », « à l'EDeS », « à Avignon », « au Pontet », « aux Taillades »."""
-    if not name:
-        return "à —"
-    name = str(name).strip()
-    article = article_of(name)
-    if article == "le":
-        return f"au {name}"
-    if article:
-        return f"à {_with(article, name)}"
-    leading = _LEADING_ARTICLE.match(name)
-    word = ((leading.group(1) or "") if leading else "").lower()
-    if word in ("le", "les"):
-        return f"{'au' if word == 'le' else 'aux'} {name[leading.end() :]}"
-    return f"à {name}"
+    return _preposition("à", name)
 
 
 def que(word: str | None) -> str:
