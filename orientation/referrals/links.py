@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, session
+from sqlalchemy.orm import contains_eager, joinedload
 
 from orientation import clock
 from orientation.auth.tokens import hash_opaque_token, new_opaque_token
@@ -175,6 +176,11 @@ def live_links(limit: int = 500) -> list[ReceiverLink]:
             )
             .order_by(ReceiverLink.created_at.desc(), ReceiverLink.id.desc())
             .limit(limit)
+            .options(  # the list shows each one's sender and service
+                contains_eager(ReceiverLink.orientation).options(
+                    joinedload(Orientation.sender_organisation), joinedload(Orientation.service)
+                )
+            )
         )
     )
 

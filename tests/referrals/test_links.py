@@ -208,3 +208,20 @@ def test_reminders_reach_the_address_and_say_how_to_open(link_world, outbox):
     }
     for mail in reminders:
         assert "/lien/nouveau" in mail.body and "Bonjour," in mail.body and "Durand" not in mail.body
+
+
+def test_the_coordination_list_issues_the_same_statements_for_one_link_or_five(link_world, outbox, logged_in, make):
+    from tests.referrals.test_statement_counts import counting
+
+    coordinator = logged_in(rb_coordinator(make))
+
+    def statements() -> int:
+        with counting() as found:
+            assert coordinator.get("/orientations/liens").status_code == 200
+        return len(found)
+
+    _sent(link_world, outbox)
+    one = statements()
+    for _ in range(4):
+        _sent(link_world, outbox)
+    assert statements() == one
