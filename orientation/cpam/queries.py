@@ -34,7 +34,7 @@ from orientation.paging import Page
 from orientation.people.catalogue import NeedCode
 from orientation.people.models import Need, NeedStatus, Person
 from orientation.referrals.models import Orientation, orientation_needs
-from orientation.small_counts import SMALL_COUNT, protect  # hidden from those who are not CPAM members
+from orientation.small_counts import SMALL_COUNT, protect, published_share  # hidden from those outside the CPAM
 from orientation.territory.models import Commune, Epci
 
 PER_PAGE = 20
@@ -260,6 +260,13 @@ def _mask(count: int, exact: bool) -> int | None:
     return count if exact or count == 0 or count >= SMALL_COUNT else None
 
 
+def _share(numerator: int, denominator: int, exact: bool) -> float | None:
+    """Exact for the CPAM; for others the one rule of every published rate (the pilotage's too)."""
+    if exact:
+        return numerator / denominator if denominator else None
+    return published_share(numerator, denominator)
+
+
 def _breakdown(counts: list[int], exact: bool) -> list:
     """The parts of a published total: exact for the CPAM, else protected (no small part by difference)."""
     return list(counts) if exact else protect(list(counts))
@@ -316,7 +323,7 @@ def dashboard(*, exact: bool, organisation_id: int | None = None) -> Dashboard:
             sa.func.count(),
             sa.func.sum(
                 sa.case(
-                    (MasCase.outcome.in_([CaseOutcome.CARE_DONE_FULLY.value, CaseOutcome.CARE_DONE_PARTLY.value]), 1),
+                    (MasCase.outcome.in_([outcome.value for outcome in CaseOutcome if outcome.care_done]), 1),
                     else_=0,
                 )
             ),
@@ -334,7 +341,7 @@ def dashboard(*, exact: bool, organisation_id: int | None = None) -> Dashboard:
         total=_mask(total, exact),
         open=_mask(total - closed, exact),
         closed=_mask(closed, exact),
-        care_done_share=(done / closed) if closed and (exact or closed >= SMALL_COUNT) else None,
+        care_done_share=_share(done, closed, exact),
         delay_median_days=_rounded(percentile(delays, 0.5)) if exact or len(delays) >= SMALL_COUNT else None,
         delay_p80_days=_rounded(percentile(delays, 0.8)) if exact or len(delays) >= SMALL_COUNT else None,
         by_care=[Figure(kind.label, _mask(care.get(kind, 0), exact)) for kind in CareKind],
@@ -356,8 +363,8 @@ def dashboard(*, exact: bool, organisation_id: int | None = None) -> Dashboard:
                 "epci": name or "Commune non renseignée",
                 "cases": cases,
                 "closed": closed_cell,
-                "care_done_share": (int(done_n or 0) / int(closed_n))
-                if closed_n and (exact or isinstance(closed_cell, int))
+                "care_done_share": _share(int(done_n or 0), int(closed_n or 0), exact)
+                if exact or isinstance(closed_cell, int)
                 else None,
             }
             for (name, _count, done_n, closed_n), cases, closed_cell in zip(

@@ -27,7 +27,15 @@ from orientation.pilotage.models import MEASURES, DeclineFact, DelayFact, DelayK
 from orientation.pilotage.refresh import month_of
 from orientation.referrals.lifecycle import REASON_LABELS, Outcome, Reason
 from orientation.referrals.models import Orientation, ServiceObtained, orientation_needs
-from orientation.small_counts import MASKED, SMALL_COUNT, Masked, mask, protect  # noqa: F401 (also read from here)
+from orientation.small_counts import (  # noqa: F401 (also read from here)
+    MASKED,
+    SMALL_COUNT,
+    Masked,
+    mask,
+    protect,
+    protect_table,
+    published_share,
+)
 from orientation.territory.models import Commune, Epci
 from orientation.territory.queries import list_communes, list_epcis
 
@@ -82,12 +90,6 @@ def conditions(model, filters: Filters, *dimensions: str) -> list:
     return found
 
 
-def share(numerator: int, denominator: int) -> float | None:
-    if not denominator or mask(numerator) is None or mask(denominator) is None:
-        return None
-    return numerator / denominator
-
-
 def histogram_percentile(histogram: list[tuple[float, int]], fraction: float) -> float | None:
     """percentile_cont over a histogram (value, count): linear interpolation between the closest ranks."""
     ordered = sorted((value, count) for value, count in histogram if count > 0)
@@ -130,11 +132,11 @@ class Counts:
         """Accepted among decided; hidden when a part of the decisions is (the rate would give it away)."""
         if any(self.shown(name) is None for name in ("accepted", "declined", "redirected")):
             return None
-        return share(self["accepted"], self.decided)
+        return published_share(self["accepted"], self.decided)
 
     @property
     def completion_rate(self) -> float | None:
-        return share(self["completed"], self["accepted"])
+        return published_share(self["completed"], self["accepted"])
 
     @property
     def received_by_a_structure(self) -> int:
@@ -274,7 +276,7 @@ def decline_reasons(filters: Filters) -> list[Figure]:
     )
     total = sum(int(v) for v in rows.values())
     return [
-        Figure(REASON_LABELS[Reason(reason)], mask(int(count)), share(int(count), total), int(count))
+        Figure(REASON_LABELS[Reason(reason)], mask(int(count)), published_share(int(count), total), int(count))
         for reason, count in sorted(rows.items(), key=lambda item: -int(item[1]))
         if reason in Reason._value2member_map_
     ]
@@ -338,7 +340,7 @@ def outcomes(counts: Counts) -> list[Figure]:
         Figure(
             outcome.label,
             counts.shown(f"completed_{outcome.value}"),
-            share(counts[f"completed_{outcome.value}"], counts["completed"]),
+            published_share(counts[f"completed_{outcome.value}"], counts["completed"]),
             counts[f"completed_{outcome.value}"],
         )
         for outcome in Outcome
@@ -350,7 +352,7 @@ def obtained(counts: Counts) -> list[Figure]:
         Figure(
             answer.label,
             counts.shown(f"obtained_{answer.value}"),
-            share(counts[f"obtained_{answer.value}"], counts.obtained_answers),
+            published_share(counts[f"obtained_{answer.value}"], counts.obtained_answers),
             counts[f"obtained_{answer.value}"],
         )
         for answer in ServiceObtained
@@ -474,10 +476,10 @@ def sante_figures(filters: Filters) -> SanteFigures:
         mask(cases),
         mask(closed),
         mask(done),
-        share(done, closed),
+        published_share(done, closed),
         mask(without),
         mask(found),
-        share(found, without),
+        published_share(found, without),
         dict(zip(by_epci, protect([int(value) for value in by_epci.values()]), strict=True)),
     )
 
@@ -500,7 +502,7 @@ def service_responsiveness(service_id: int) -> Responsiveness | None:
     if received < RESPONSIVENESS_MINIMUM:
         return None
     answer = decision_delay_by(DelayFact.service_id, Filters(service_id=service_id)).get(service_id)
-    return Responsiveness(received, answer, share(counts["accepted"], counts.decided))
+    return Responsiveness(received, answer, published_share(counts["accepted"], counts.decided))
 
 
 # ---------------------------------------------------------------------------------------------

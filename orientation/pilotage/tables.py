@@ -60,12 +60,37 @@ COUNT_COLUMNS = [
 ]
 
 
-DECISIONS = ("accepted", "declined", "redirected")  # the acceptance rate would give away a hidden one
+DECISIONS = ("accepted", "declined", "redirected")  # the acceptance rate's denominator: their sum
 
 
 def protected_columns(rows: list[Row]) -> dict[str, list]:
-    """Each count column of the rows, protected: the rows add up to the totals of the key figures."""
-    return {name: queries.protect([row.counts[name] for row in rows]) for name, _label in COUNT_COLUMNS}
+    """Each count column of the rows, protected: the rows add up to the totals of the key figures, and
+    where a row shows its acceptance rate, its decisions add up to the rate's denominator (the column
+    DECIDED says on which rows that sum may be published)."""
+    names = [name for name, _label in COUNT_COLUMNS]
+    protected = queries.protect_table(
+        [[row.counts[name] for name in names] for row in rows],
+        row_sums=[[names.index(name) for name in DECISIONS]],
+    )
+    columns = {name: [row_cells[number] for row_cells in protected.cells] for number, name in enumerate(names)}
+    columns[DECIDED] = [sums[0] for sums in protected.row_sums]
+    return columns
+
+
+DECIDED = "decided published"
+
+
+def acceptance_rate(row: Row, columns: dict[str, list], index: int) -> float | None:
+    """Shown when its numerator (the accepted, as published) and its denominator (the decided) can be."""
+    if not (columns[DECIDED][index] and isinstance(columns["accepted"][index], int)):
+        return None
+    return queries.published_share(row.counts["accepted"], row.counts.decided)
+
+
+def completion_rate(row: Row, columns: dict[str, list], index: int) -> float | None:
+    if not all(isinstance(columns[name][index], int) for name in ("accepted", "completed")):
+        return None
+    return row.counts.completion_rate
 
 
 def rows_table(
@@ -82,9 +107,12 @@ def rows_table(
     body = []
     for index, row in enumerate(rows):
         counts = [columns[name][index] for name, _label in COUNT_COLUMNS]
-        all_decisions_shown = all(isinstance(columns[name][index], int) for name in DECISIONS)
-        rate = share_cell(row.counts.acceptance_rate if all_decisions_shown else None)
-        cells = [row.label] + ([row.key or ""] if code else []) + counts + [rate]
+        cells = (
+            [row.label]
+            + ([row.key or ""] if code else [])
+            + counts
+            + [share_cell(acceptance_rate(row, columns, index))]
+        )
         if answer_time:
             cells.append(days_cell(row.median_answer_days))
         body.append(cells)
@@ -99,13 +127,10 @@ def epci_values(indicator: str, filters: Filters) -> dict:
     columns = protected_columns(rows)
 
     def value(index: int, row: Row):
-        def shown(*names: str) -> bool:
-            return all(isinstance(columns[name][index], int) for name in names)
-
         if indicator == "acceptance_rate":
-            return row.counts.acceptance_rate if shown(*DECISIONS) else None
+            return acceptance_rate(row, columns, index)
         if indicator == "completion_rate":
-            return row.counts.completion_rate if shown("accepted", "completed") else None
+            return completion_rate(row, columns, index)
         return columns[indicator][index]
 
     return {row.key: value(index, row) for index, row in enumerate(rows) if row.key is not None}

@@ -19,7 +19,8 @@ def _url(orientation, *rest) -> str:
 
 
 def test_the_receiver_sets_an_appointment_and_the_accepted_orientation_is_under_way(world, receiver_api, sender_api):
-    orientation = world.orientation(S.ACCEPTED)
+    with clock.frozen(NOW - timedelta(days=1)):  # accepted before the rendez-vous is set, whatever today is
+        orientation = world.orientation(S.ACCEPTED)
     version_before = orientation.version
     with clock.frozen(NOW):
         created = receiver_api.post(

@@ -9,8 +9,9 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from orientation import create_app
+from orientation import create_app, french
 from orientation.config import DEMO_PASSWORD
+from orientation.cpam import queries as cpam_queries
 from orientation.demo import load_demo_data
 from orientation.extensions import db
 from orientation.people.models import Person
@@ -20,6 +21,7 @@ from orientation.pilotage.queries import Filters, histogram_percentile
 from orientation.referrals.models import Orientation
 from orientation.territory.models import Commune
 from tests.conftest import FormClient, create_database, drop_database, testing_config
+from tests.pilotage.test_secondary_suppression import assert_nothing_recoverable
 
 COORDINATOR = "coordination@demo.orientation.fr"
 
@@ -54,6 +56,26 @@ def _check_demo(client: FormClient) -> None:
     for row in rows:
         expected = sent.get(row["SIREN"], 0)
         assert row["Envoyées"] == (str(expected) if expected == 0 or expected >= 5 else "< 5"), row
+    # The acceptance rate shows for every volet and wherever an EPCI has decisions enough to protect.
+    volets = list(
+        csv.DictReader(
+            io.StringIO(client.get("/pilotage/export/volets.csv").get_data().decode("utf-8-sig")), delimiter=";"
+        )
+    )
+    assert volets and all(row["Taux d'acceptation"] != "—" for row in volets), volets
+    rated = [row for row in rows if row["Taux d'acceptation"] != "—"]
+    assert len(rated) >= 5, rows
+    for row in rows:  # no rate goes for want of protecting it when every decision of its row is shown
+        decisions = [row[column] for column in ("Acceptées", "Refusées", "Réorientées")]
+        if all(cell.isdigit() for cell in decisions) and int(decisions[0]) >= 5:
+            assert row in rated, row
+    assert_nothing_recoverable(client)
+    # The CPAM's dashboard and the pilotage read one rule: a coordinator sees the same share on both.
+    care_done = queries.sante_figures(Filters()).mas_care_done_share
+    assert cpam_queries.dashboard(exact=False).care_done_share == care_done
+    html = client.get("/cpam/tableau-de-bord").get_data(as_text=True)
+    shown = f'fr-h3">{french.percent(care_done)}</p><p class="fr-tile__desc">Part avec soins réalisés (dossiers clos)<'
+    assert shown in html
     # The median answer time per structure, computed by the database, is percentile_cont of the histogram.
     for key, median in queries.decision_delay_by(DelayFact.receiver_organisation_id, Filters()).items():
         rows = db.session.execute(

@@ -4,6 +4,7 @@ again (refused input) leaves the database as it was: nothing half-saved."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -105,6 +106,7 @@ def _check_form(visitor, target, problems: list) -> None:
         problems.append(f"{target} as {visitor.role}: {type(error).__name__}: {str(error)[:600]}")
 
 
+@pytest.mark.timeout(900)  # every form of the app, a dozen examples each: it grows with the app
 def test_fuzzed_forms_never_fail_nor_half_save(app):
     world = build_world()
     visitors, problems = {}, []
