@@ -16,7 +16,7 @@ that the hidden part of a sum is never itself a small count.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -49,7 +49,8 @@ class Masked(str):
 MASKED = Masked("masqué")
 
 Cell = int | None | Masked
-FREE = ("free",)  # the node of the sums that are not published
+FREE = ("free",)
+CLOSING_TRIES = 8  # the node of the sums that are not published
 
 
 def protect(values: list[int]) -> list[Cell]:
@@ -103,11 +104,16 @@ class _Table:
         """From the primary suppression, with the sums published now."""
         self.cells: list[list[Cell]] = [[mask(value) for value in row] for row in self.values]
         self.members: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
+        self.hidden_count: dict[tuple, int] = defaultdict(int)  # kept as cells are hidden: no rescans
+        self.hidden_total: dict[tuple, int] = defaultdict(int)
         for index, row in enumerate(self.values):
             for column in range(len(row)):
                 for node in self.nodes(index, column):
                     if node is not FREE:
                         self.members[node].append((index, column))
+                        if self.hidden(index, column):
+                            self.hidden_count[node] += 1
+                            self.hidden_total[node] += row[column]
 
     def protect(self) -> None:
         """Hide cells until no hidden one can be worked out. A row's sum that cannot be protected, or only
@@ -131,16 +137,38 @@ class _Table:
 
     def suppress(self) -> tuple | None:
         """Secondary suppression; a row's sum around a hidden cell that stays exposed, if any."""
-        while (weak := self.weak_sum()) is not None:
-            self.hide(self.cheapest(self.candidates(self.members[weak]), within=weak))
-        while (bridge := self.first_bridge()) is not None:
-            sums = [node for node in self.nodes(*bridge) if node is not FREE]
-            candidates = self.candidates([cell for node in sums for cell in self.members[node]])
-            if not candidates:
-                return next((node for node in sums if node[0] == "row"), None)
-            # Fewest: a cell that closes a cycle at once; then smallest.
-            closing = [cell for cell in candidates if not self.still_bridge(bridge, cell)]
-            self.hide(self.cheapest(closing or candidates))
+        pending = deque(self.members)  # the sums to check; hiding a cell puts its sums back
+        while pending:
+            node = pending.popleft()
+            if self.weak(node):
+                cell = self.cheapest(self.candidates(self.members[node]), within=node)
+                self.hide(cell)
+                pending.extend(other for other in self.nodes(*cell) if other is not FREE)
+        while bridges := sorted(_bridges(self.edges())):
+            for bridge in bridges:
+                sums = [node for node in self.nodes(*bridge) if node is not FREE]
+                if candidates := self.candidates([cell for node in sums for cell in self.members[node]]):
+                    # Fewest: a cell that closes a cycle at once (among the cheapest few: each try walks the
+                    # graph); then the smallest.
+                    cheapest = sorted(candidates, key=self.cost)[:CLOSING_TRIES]
+                    closing = [cell for cell in cheapest if not self.still_bridge(bridge, cell)]
+                    self.hide((closing or cheapest)[0])
+                    break
+                if row := next((node for node in sums if node[0] == "row"), None):
+                    return row
+            else:  # no bridge can be mended by hiding: a row sum next to one is dropped, if any
+                return next(
+                    (
+                        node
+                        for bridge in bridges
+                        for around in self.nodes(*bridge)
+                        if around is not FREE
+                        for cell in self.members[around]
+                        for node in self.nodes(*cell)
+                        if node[0] == "row"
+                    ),
+                    None,
+                )
         return None
 
     def nodes(self, index: int, column: int) -> tuple[tuple, tuple]:
@@ -153,13 +181,11 @@ class _Table:
     def hidden(self, index: int, column: int) -> bool:
         return self.cells[index][column] is None or isinstance(self.cells[index][column], Masked)
 
-    def weak_sum(self) -> tuple | None:
-        """A published sum whose hidden cells are one alone or hold fewer than SMALL_COUNT together."""
-        for node, cells in self.members.items():
-            hidden = [self.values[i][c] for i, c in cells if self.hidden(i, c)]
-            if hidden and (len(hidden) < 2 or sum(hidden) < SMALL_COUNT) and self.candidates(cells):
-                return node
-        return None
+    def weak(self, node: tuple) -> bool:
+        """A published sum whose hidden cells are one alone or hold fewer than SMALL_COUNT together (and
+        that can still hide another)."""
+        count, total = self.hidden_count[node], self.hidden_total[node]
+        return count > 0 and (count < 2 or total < SMALL_COUNT) and bool(self.candidates(self.members[node]))
 
     def candidates(self, cells: list[tuple[int, int]]) -> list[tuple[int, int]]:
         return [(i, c) for i, c in cells if not self.hidden(i, c) and self.values[i][c] > 0]
@@ -168,15 +194,18 @@ class _Table:
         """Fewest first: a cell whose other sum (than `within`) already hides something (it pairs up instead
         of opening a new weak sum); then the smallest."""
 
-        def cost(cell):
-            others = [n for n in self.nodes(*cell) if n is not FREE and n != within]
-            shares = any(self.hidden(i, c) for node in others for i, c in self.members[node] if (i, c) != cell)
-            return (not shares, self.values[cell[0]][cell[1]], cell)
+        return min(candidates, key=lambda cell: self.cost(cell, within))
 
-        return min(candidates, key=cost)
+    def cost(self, cell: tuple[int, int], within: tuple | None = None) -> tuple:
+        shares = any(self.hidden_count[node] for node in self.nodes(*cell) if node is not FREE and node != within)
+        return (not shares, self.values[cell[0]][cell[1]], cell)
 
     def hide(self, cell: tuple[int, int]) -> None:
         self.cells[cell[0]][cell[1]] = MASKED
+        for node in self.nodes(*cell):
+            if node is not FREE:
+                self.hidden_count[node] += 1
+                self.hidden_total[node] += self.values[cell[0]][cell[1]]
 
     def edges(self) -> list[tuple[tuple[int, int], tuple, tuple]]:
         return [
@@ -185,10 +214,6 @@ class _Table:
             for c in range(len(row))
             if self.hidden(i, c)
         ]
-
-    def first_bridge(self) -> tuple[int, int] | None:
-        bridges = _bridges(self.edges())
-        return min(bridges) if bridges else None
 
     def still_bridge(self, bridge: tuple[int, int], extra: tuple[int, int]) -> bool:
         return bridge in _bridges([*self.edges(), (extra, *self.nodes(*extra))])

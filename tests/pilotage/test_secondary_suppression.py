@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from orientation.pilotage.queries import MASKED, protect, protect_table
+from orientation.pilotage.queries import MASKED, mask, protect, protect_table
 from orientation.pilotage.tables import text_of
 from tests.pilotage.conftest import COVE, GRAND_AVIGNON
-from tests.pilotage.disclosure import RATE, exposed
+from tests.pilotage.disclosure import RATE, TOTALS, exposed
 from tests.pilotage.test_pages import _csv
 
 
@@ -122,3 +124,26 @@ def test_the_map_hides_what_the_table_hides(world, logged_in):
     for indicator, shown in (("sent", "masqué"), ("acceptance_rate", "—")):
         html = client.get(f"/pilotage/carte?indicateur={indicator}").get_data(as_text=True)
         assert f'<th scope="row">CA du Grand Avignon (COGA)</th><td>{shown}</td>' in html, indicator
+
+
+COLUMNS = ("Envoyées", "Acceptées", "Refusées", "Réorientées")
+
+
+@settings(max_examples=300, deadline=None, database=None, derandomize=True)
+@given(st.lists(st.lists(st.sampled_from([0, 0, 1, 2, 3, 4, 5, 6, 9, 30]), min_size=4, max_size=4), max_size=12))
+def test_no_hidden_cell_of_any_table_can_be_worked_out(values):
+    """Whatever the counts: the attack recovers nothing, and every hidden cell hides a count 1–4 or is MASKED."""
+    protected = protect_table(values, row_sums=[[1, 2, 3]])
+    rows = [
+        {**{column: text_of(cell) for column, cell in zip(COLUMNS, cells, strict=True)}, RATE: "x" if sums[0] else "—"}
+        for cells, sums in zip(protected.cells, protected.row_sums, strict=True)
+    ]
+    totals = [sum(row[number] for row in values) for number in range(len(COLUMNS))]
+    key = {
+        TOTALS[column]: str(mask(total)) if mask(total) is not None else "< 5"
+        for column, total in zip(COLUMNS, totals, strict=True)
+    }
+    assert exposed(rows, key) == [], values
+    for raw, cells in zip(values, protected.cells, strict=True):
+        for value, cell in zip(raw, cells, strict=True):
+            assert cell == value or (cell is None and 1 <= value <= 4) or (cell is MASKED and value > 0)
