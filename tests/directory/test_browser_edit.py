@@ -4,7 +4,6 @@ a zone picked by name, the page saved and shown in plain French; no accessibilit
 from __future__ import annotations
 
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 
@@ -13,12 +12,12 @@ from orientation.organisations.models import MembershipRole
 from orientation.territory import communes_fr
 from orientation.territory.operations import load_territory
 from tests import builders
+from tests.axe import axe_violations
 from tests.directory import builders as directory_builders
 from tests.live_server import chromium_page, live_server, log_in
 
 NUMERIQUE = "numerique--acceder-a-des-services-en-ligne"
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 RECORD_VIOLATIONS = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", (event) => window.__cspViolations.push(event.violatedDirective));
@@ -40,12 +39,6 @@ def _manager_of_a_service(suffix: str):
             email, service_id = manager.email, service.id
             db.session.remove()
         yield base_url, email, service_id
-
-
-def _axe_violations(page) -> list:
-    page.evaluate(AXE.read_text(encoding="utf-8"))  # through the debugger: the page's CSP forbids inline scripts
-    result = page.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})")
-    return [(violation["id"], [node["target"] for node in violation["nodes"]]) for violation in result["violations"]]
 
 
 @pytest.mark.browser
@@ -72,17 +65,16 @@ def test_a_coordinator_edits_hours_and_zones_in_french_in_a_browser():
 
 @pytest.mark.browser
 @pytest.mark.no_db_transaction
-@pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed in node_modules")
 def test_the_service_form_and_page_have_no_accessibility_violation():
     with _manager_of_a_service("browser_edit_axe") as (base_url, email, service_id), chromium_page() as page:
         page.set_default_timeout(60_000)
         log_in(page, base_url, email, builders.PASSWORD)
         page.goto(f"{base_url}/annuaire/services/{service_id}/modifier")
-        assert _axe_violations(page) == []
+        assert axe_violations(page) == []
         page.locator("#hours_mo_1_start").fill("12:00")
         page.locator("#hours_mo_1_end").fill("09:00")
         page.get_by_role("button", name="Enregistrer").click()
         page.locator("#error-summary").wait_for()
-        assert _axe_violations(page) == []  # the form with its errors
+        assert axe_violations(page) == []  # the form with its errors
         page.goto(f"{base_url}/annuaire/services/{service_id}")
-        assert _axe_violations(page) == []
+        assert axe_violations(page) == []

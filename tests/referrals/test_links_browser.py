@@ -9,31 +9,19 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from email.header import decode_header, make_header
-from pathlib import Path
 
 import pytest
 
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
 from orientation.organisations.models import Membership
+from tests.axe import add_axe, axe_violations
 from tests.live_server import chromium_page, live_server, log_in
 from tests.notifications.smtp_sink import SmtpSink
 from tests.referrals import builders as rb
 from tests.referrals.links_helpers import RECEIVER_EMAIL, link_service
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AGENT = "agent.edes@demo.orientation.fr"
-
-
-def _axe_violations(page) -> list[dict]:
-    if not AXE.exists():  # installed by `make static` (npm ci, axe-core as a dev dependency)
-        return []
-    return page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
-        ".then(r => r.violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target)})))",
-        WCAG_A_AA,
-    )
 
 
 def _text_of(message) -> str:
@@ -86,8 +74,7 @@ def test_a_service_without_an_account_works_the_orientation_from_its_link(tmp_pa
         ) as (base_url, app),
         chromium_page() as page,
     ):
-        if AXE.exists():
-            page.add_init_script(path=str(AXE))
+        add_axe(page)
         script_errors = []  # DSFR stops a page's components at the first error (an anonymous header did)
         page.on("pageerror", lambda error: script_errors.append(str(error)))
         person_id, service_id = _seed(app)
@@ -111,7 +98,7 @@ def test_a_service_without_an_account_works_the_orientation_from_its_link(tmp_pa
         response = page.goto(link)
         assert response.headers["referrer-policy"] == "no-referrer" and response.headers["cache-control"] == "no-store"
         assert "Marchand" not in page.content()
-        assert _axe_violations(page) == []
+        assert axe_violations(page) == []
         page.get_by_role("button", name="Recevoir le code par e-mail").click()
         code_mail = _mail_to(sink, RECEIVER_EMAIL, "Votre code")
         code = re.search(r"\b(\d{6})\b", _subject(code_mail)).group(1)
@@ -119,11 +106,11 @@ def test_a_service_without_an_account_works_the_orientation_from_its_link(tmp_pa
         page.get_by_role("button", name="Ouvrir l'orientation").click()
         page.get_by_role("heading", name=re.compile("Odile Marchand")).wait_for()
         assert "/lien/orientation/" in page.url and "/lien/orientation/" in page.url.split("?")[0]
-        assert _axe_violations(page) == []
+        assert axe_violations(page) == []
 
         page.locator("[data-action='accepted']").click()
         page.get_by_text("maintenant « Acceptée »").wait_for()
-        assert _axe_violations(page) == []
+        assert axe_violations(page) == []
         page.get_by_role("button", name="Fixer un rendez-vous").click()
         page.locator("[aria-controls='appointment-form'][aria-expanded='true']").wait_for()
         page.get_by_label("Date").fill((date.today() + timedelta(days=4)).isoformat())
@@ -135,7 +122,7 @@ def test_a_service_without_an_account_works_the_orientation_from_its_link(tmp_pa
         page.get_by_text("Besoin satisfait", exact=True).click()
         page.locator("[data-action='completed']").click()
         page.get_by_text("maintenant « Terminée »").wait_for()
-        assert _axe_violations(page) == []
+        assert axe_violations(page) == []
         assert script_errors == []
 
         page.goto(link)  # closed: the link is dead

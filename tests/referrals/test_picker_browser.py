@@ -4,32 +4,18 @@ WCAG A/AA violation on either page."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from orientation.config import DEMO_PASSWORD
+from tests.axe import add_axe, axe_violations
 from tests.live_server import chromium_page, live_server
-
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-def axe_violations(page) -> list[dict]:
-    """axe-core over the page as it is now (injected as an init script: the page's CSP does not apply)."""
-    return page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
-        ".then(r => r.violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target)})))",
-        WCAG_A_AA,
-    )
 
 
 @pytest.mark.browser
 @pytest.mark.no_db_transaction
 def test_orient_from_the_directory_with_the_enhanced_picker(tmp_path):
-    assert AXE.exists(), "axe-core is missing: run `make static` (npm ci)"
     with live_server("browser_picker") as (base_url, _app), chromium_page() as page:
-        page.add_init_script(path=str(AXE))
+        add_axe(page)
         errors = []
         page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
         page.goto(base_url + "/connexion")
