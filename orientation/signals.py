@@ -100,6 +100,16 @@ structure_attached = _signals.signal(
     """,
 )
 
+directory_searched = _signals.signal(
+    "directory-searched",
+    doc="""An agent searched the directory (the first page of a search with at least one criterion).
+
+    sender: the `SearchParams`; kwargs: `results` — how many services matched.
+    Sent by `directory.views.search`. The pilotage keeps what was searched, never who searched nor for
+    whom (no text typed: it could name a person), to show what agents look for and do not find.
+    """,
+)
+
 # --- offers --------------------------------------------------------------------------------------
 
 user_roles = _signals.signal(

@@ -18,6 +18,8 @@ BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=3, minute=30),
         "kwargs": {"full": True},
     },
+    # Directory searches kept for the pilotage (what was searched, not who): 13 months.
+    "pilotage-forget-old-searches": {"task": "pilotage.forget_old_searches", "schedule": crontab(hour=3, minute=45)},
     # One e-mail per day for the structures that chose the digest (timezone: Europe/Paris).
     "notifications-send-digests": {"task": "notifications.send_digests", "schedule": crontab(hour=8, minute=0)},
     # RGPD retention: anonymise files inactive for 24 months, warn then deactivate unused accounts.

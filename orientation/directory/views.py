@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from orientation import signals
 from orientation.auth.forms import EmptyForm
 from orientation.csrf import redisplay_on_csrf_error
 from orientation.directory import operations, permissions, queries
@@ -18,10 +19,19 @@ def search():
     permissions.require(permissions.can_view_directory(current_user))
     form = SearchForm(formdata=request.args)
     form.validate()
-    result = queries.search_services(form.to_params())
+    params = form.to_params()
+    result = queries.search_services(params)
+    if params.page == 1 and _searched_for_something(params):
+        signals.directory_searched.send(params, results=result.total)
+        db.session.commit()  # writes nothing of its own; ends the request as reading views do (audit.access)
     return render_template(
         "directory/search.html", form=form, result=result, map_points=_map_points(result), page_url=_page_url
     )
+
+
+def _searched_for_something(params) -> bool:
+    """A search with a criterion (opening the bare directory page is not one)."""
+    return bool(params.text.strip() or params.thematique or params.volet or params.commune_code or params.label)
 
 
 def _map_points(result) -> list[dict]:

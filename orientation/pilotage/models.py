@@ -15,9 +15,10 @@ own small table.
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from orientation.db import enum_type, utcnow
@@ -184,3 +185,24 @@ class Refresh(db.Model):
     finished_at: Mapped[datetime | None]
     months: Mapped[int] = mapped_column(default=0)  # how many months were recomputed
     full: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+
+
+class DirectorySearch(db.Model):
+    """One directory search: what was looked for and how many services answered (kept 13 months).
+
+    Neither who searched nor for whom, and not the words typed (they could name a person): only the
+    criteria picked from lists, to show what agents look for and do not find.
+    """
+
+    __tablename__ = "pilotage_directory_searches"
+    __table_args__ = (sa.Index("ix_pilotage_directory_searches_searched_on", "searched_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    searched_on: Mapped[date]  # the day only
+    volet: Mapped[Volet | None] = mapped_column(enum_type(Volet, "pilotage_search_volet"))
+    thematique: Mapped[str | None] = mapped_column(sa.String(120))
+    commune_code: Mapped[str | None] = mapped_column(sa.String(5))
+    label: Mapped[str | None] = mapped_column(sa.String(80))
+    filters: Mapped[dict] = mapped_column(JSONB, default=dict)  # public, frais, reach, open now, distance
+    with_text: Mapped[bool] = mapped_column(default=False)
+    results: Mapped[int]

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 
 import sqlalchemy as sa
 
-from orientation import french
+from orientation import clock, french
 from orientation.cpam.models import CaseOutcome, CaseStage, MasCase, MasTeam, MedecinTraitantDeclaration
 from orientation.directory.models import Service
 from orientation.directory.thematiques import Volet
@@ -388,6 +389,49 @@ def open_needs_by_volet(filters: Filters) -> list[Figure]:
         for volet in Volet
         if not filters.volet or volet == filters.volet
     ]
+
+
+@dataclass
+class AgedNeeds:
+    label: str
+    open: int
+    over_30_days: int
+    over_90_days: int
+
+
+AGES = (30, 90)  # days a need has been open: « encore ouverts après 30 / 90 jours »
+
+
+def open_needs_by_age(filters: Filters, by: str) -> list[AgedNeeds]:
+    """Needs open today, and those open for more than 30 and 90 days, per volet or per EPCI of the person."""
+    now = clock.now()
+    where = [Need.status == NeedStatus.OPEN, *_person_filters(filters, Person.commune_code)]
+    if filters.volet:
+        where.append(Need.volet == filters.volet)
+    if filters.sender_id:
+        where.append(Person.organisation_id == filters.sender_id)
+    key = Need.volet if by == "volet" else Commune.epci_siren
+    select = (
+        sa.select(
+            key,
+            sa.func.count(),
+            *(sa.func.count().filter(Need.created_at < now - timedelta(days=days)) for days in AGES),
+        )
+        .select_from(Need)
+        .join(Person, Person.id == Need.person_id)
+        .outerjoin(Commune, Commune.code_insee == Person.commune_code)
+        .where(*where)
+        .group_by(key)
+    )
+    counts = {row[0]: tuple(int(value) for value in row[1:]) for row in db.session.execute(select)}
+    if by == "volet":
+        keys = [(volet.label, volet) for volet in Volet if not filters.volet or volet == filters.volet]
+    else:
+        names = {epci.siren: epci.name for epci in list_epcis()}
+        keys = french.sorted_names(
+            [(names.get(k, k) if k else "Commune non renseignée", k) for k in counts], key=lambda pair: pair[0]
+        )
+    return [AgedNeeds(label, *counts.get(k, (0, 0, 0))) for label, k in keys]
 
 
 def _month_bounds(filters: Filters, column) -> list:

@@ -1,6 +1,7 @@
 """What the pilotage area offers the others: its menu entry, its home card, a service's figures."""
 
 from orientation import signals
+from orientation.pilotage import searches
 from orientation.pilotage.permissions import can_view_pilotage
 from orientation.pilotage.queries import service_responsiveness as figures
 from orientation.signals import HomeCard, MenuItem
@@ -33,3 +34,8 @@ def service_responsiveness(service):
 @signals.template_helpers.connect
 def _helpers(app):
     return {"service_responsiveness": service_responsiveness}
+
+
+@signals.directory_searched.connect
+def _keep_search(params, results: int):
+    searches.record(params, results)

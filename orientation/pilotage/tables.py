@@ -11,8 +11,10 @@ import io
 from dataclasses import dataclass
 
 from orientation import french
-from orientation.pilotage import queries
+from orientation.directory.thematiques import thematique_labels
+from orientation.pilotage import queries, searches
 from orientation.pilotage.queries import MASKED, SMALL_COUNT, Counts, Filters, Row
+from orientation.territory.queries import list_epcis
 
 HIDDEN = f"< {SMALL_COUNT}"
 
@@ -219,6 +221,60 @@ def delays_table(delays: list[queries.Delay]) -> Table:
     )
 
 
+def aged_needs_table(key: str, first: str, lines: list[queries.AgedNeeds]) -> Table:
+    values = [[line.open, line.over_30_days, line.over_90_days] for line in lines]
+    cells = queries.protect_table(values).cells
+    return Table(
+        key,
+        f"Besoins encore ouverts aujourd'hui, par {first.lower()}",
+        [first, "Ouverts", "dont depuis plus de 30 jours", "dont depuis plus de 90 jours"],
+        [[line.label, *row] for line, row in zip(lines, cells, strict=True)],
+    )
+
+
+def searches_table(key: str, title: str, first: str, lines: list[searches.SearchLine]) -> Table:
+    """Directory searches without or with few results (counts of searches, not of people)."""
+    values = [[line.searched, line.none, line.few] for line in lines]
+    cells = queries.protect_table(values).cells
+    few = f"De 1 à {searches.FEW_RESULTS - 1} résultats"
+    return Table(
+        key,
+        title,
+        [first, "Recherches", "Sans résultat", few, "Part sans résultat"],
+        [
+            [
+                line.label,
+                *row,
+                share_cell(queries.published_share(line.none, line.searched) if isinstance(row[1], int) else None),
+            ]
+            for line, row in zip(lines, cells, strict=True)
+        ],
+    )
+
+
+def searches_tables(filters: Filters) -> list[Table]:
+    where = searches.period_where(filters.start, filters.end, filters.volet, filters.epci, filters.commune)
+    epci_names = {epci.siren: epci.name for epci in list_epcis()}
+    unanswered = searches.unanswered_thematiques(where, thematique_labels())
+    return [
+        searches_table(
+            "recherches-volets", "Recherches dans l'annuaire, par volet", "Volet", searches.searches_by_volet(where)
+        ),
+        searches_table(
+            "recherches-epci",
+            "Recherches dans l'annuaire, par EPCI de la commune cherchée",
+            "EPCI",
+            searches.searches_by_epci(where, epci_names),
+        ),
+        Table(
+            "recherches-sans-resultat",
+            "Thématiques les plus cherchées sans aucun résultat",
+            ["Thématique", "Recherches sans résultat"],
+            [[label, queries.mask(count)] for label, count in unanswered],
+        ),
+    ]
+
+
 PAGE_ROWS = 25  # rows of the long tables (structures, services) shown on a page; exports have them all
 
 
@@ -251,6 +307,8 @@ def build_tables(filters: Filters, *, departement: bool, page: bool = False) -> 
         ),
         sender_followed_table(by_volet),
         delays_table(delays),
+        aged_needs_table("besoins-anciens-volets", "Volet", queries.open_needs_by_age(filters, "volet")),
+        aged_needs_table("besoins-anciens-epci", "EPCI", queries.open_needs_by_age(filters, "epci")),
         figures_table(
             "besoins-ouverts",
             "Besoins en cours aujourd'hui, par volet",
@@ -259,7 +317,8 @@ def build_tables(filters: Filters, *, departement: bool, page: bool = False) -> 
             with_share=False,
         ),
     ]
-    if departement:
+    if departement:  # what agents searched for: every structure's agents, seen by the coordination only
+        tables += searches_tables(filters)
         tables.insert(
             5,
             rows_table(

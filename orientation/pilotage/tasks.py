@@ -7,6 +7,7 @@ import logging
 from celery import shared_task
 
 from orientation.extensions import db
+from orientation.pilotage import searches
 from orientation.pilotage.refresh import refresh_facts
 
 log = logging.getLogger(__name__)
@@ -23,3 +24,12 @@ def refresh_facts_task(full: bool = False) -> dict:
         raise
     log.info("pilotage refresh %s: %s months (full=%s)", record.id, record.months, record.full)
     return {"refresh": record.id, "months": record.months, "full": record.full}
+
+
+@shared_task(name="pilotage.forget_old_searches")
+def forget_old_searches_task() -> int:
+    """The directory searches are kept 13 months (searches.SEARCHES_KEPT_MONTHS)."""
+    forgotten = searches.forget_old()
+    db.session.commit()
+    log.info("pilotage: %s directory searches older than %s months forgotten", forgotten, searches.SEARCHES_KEPT_MONTHS)
+    return forgotten

@@ -144,7 +144,7 @@ def problem(target: Target, role: str, response) -> str | None:
 
 # Reads of a file are logged even when the form is refused (the page shown again names the person),
 # and a refused login is itself a security event.
-UNTRACKED_TABLES = {"person_access_logs", "security_events"}
+UNTRACKED_TABLES = {"person_access_logs", "security_events", "pilotage_directory_searches"}  # logs kept by reads
 
 
 def database_fingerprint() -> dict[str, str]:
