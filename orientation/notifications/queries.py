@@ -22,6 +22,16 @@ def list_failed_messages(limit: int = 200) -> list[OutboxMessage]:
     )
 
 
+def count_failed_messages() -> int:
+    """The coordination's home count (the status index): what the failures page lists."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.status == MessageStatus.FAILED)
+        )
+        or 0
+    )
+
+
 def count_by_status() -> dict[MessageStatus, int]:
     rows = db.session.execute(sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status))
     return dict(rows.all())

@@ -4,8 +4,8 @@ from flask import g
 from flask_login import current_user
 
 from orientation import signals
+from orientation.french import plural
 from orientation.notifications import queries
-from orientation.notifications.models import MessageStatus
 from orientation.signals import MANAGEMENT, HomeCard, MenuItem
 
 
@@ -32,21 +32,22 @@ def _helpers(app):
 
 @signals.home_cards.connect
 def _home(user, membership=None):
+    unread = unread_notifications()
     cards = [
         HomeCard(
             5,
-            "Notifications non lues",
+            plural(unread, "notification non lue", "notifications non lues"),
             "Ce qui a changé sur vos orientations et dossiers.",
             "notifications.inbox",
-            count=unread_notifications(),
+            count=unread,
         )
     ]
     if user.is_coordinator:
-        failed = queries.count_by_status().get(MessageStatus.FAILED, 0)
+        failed = queries.count_failed_messages()
         cards.append(
             HomeCard(
                 110,
-                "Messages en échec",
+                plural(failed, "message en échec", "messages en échec"),
                 "E-mails et SMS qui ne sont pas partis : les renvoyer ou corriger l'adresse.",
                 "notifications.failures",
                 count=failed,

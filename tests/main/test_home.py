@@ -137,9 +137,9 @@ def test_coordination_counts_failed_messages_and_join_requests(logged_in):
     db.session.commit()
     client = logged_in(coordinator)
     counts = home_counts(client)
-    assert counts["Messages en échec"][0] == 1
+    assert counts["message en échec"][0] == 1
     assert counts["demande d'espace à examiner"][0] == 1
-    assert client.get(counts["Messages en échec"][1]).status_code == 200
+    assert client.get(counts["message en échec"][1]).status_code == 200
     assert "a@asso.fr" in client.get(counts["demande d'espace à examiner"][1]).get_data(as_text=True)
 
 

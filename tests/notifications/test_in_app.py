@@ -169,3 +169,22 @@ def test_read_notifications_are_purged_after_the_retention_delay(outbox):
     db.session.flush()
     assert purge_read_notifications(90) == 1
     assert [n.id for n in notifications_of(world.receiver)] == [recent.id]
+
+
+def test_a_closed_mas_case_is_told_to_the_detecteur_and_opens_the_case(logged_in, outbox):
+    from orientation.cpam import operations as cpam_operations
+    from tests.cpam import builders as cb
+
+    world = cb.world()
+    case = world.saisine()
+    cpam_operations.open_case(case, user=world.conseiller)
+    for _ in range(3):
+        cpam_operations.record_contact_attempt(
+            case, user=world.conseiller, succeeded=False, channel="phone", note="messagerie"
+        )
+    cpam_operations.close_case(case, user=world.conseiller, outcome="unreachable", reason="Trois appels")
+    db.session.commit()
+    mas = [n for n in notifications_of(world.detector) if n.kind is EventKind.MAS_CASE]
+    assert len(mas) == 1 and f"n° {case.id}" in mas[0].title
+    response = logged_in(world.detector).get(f"/notifications/{mas[0].id}/ouvrir")
+    assert response.status_code == 302 and response.location.endswith(f"/dossiers/{case.id}")
