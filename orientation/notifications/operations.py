@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import SQLAlchemyError
 
 from orientation import clock
 from orientation.aftercommit import after_commit, queued_after_commit
@@ -174,9 +175,9 @@ def record_in_app(rows: list[dict], inserted: dict[str, int]) -> None:
         if (
             message_id is None
             or kind not in IN_APP_KINDS
-            or not row["recipient_user_id"]
-            or row["subject_type"] not in IN_APP_SUBJECTS
-            or row["channel"] is not Channel.EMAIL
+            or not row.get("recipient_user_id")
+            or row.get("subject_type") not in IN_APP_SUBJECTS
+            or row["channel"] != Channel.EMAIL
         ):
             continue
         values.append(
@@ -201,6 +202,8 @@ def _title(row: dict, kind: EventKind) -> str:
         context = rendering.load_context(row["context"], db.session)
         context = rendering.build_context(row["template"], context, db.session)
         return rendering.render_subject(row["template"], context)[:300]
+    except SQLAlchemyError:
+        raise  # the transaction itself failed: the change must not go through silently
     except Exception:  # noqa: BLE001 (a title must never stop the change it tells about)
         log.warning("in-app notification: subject of %s not rendered", row["template"], exc_info=True)
         return kind.label

@@ -99,7 +99,7 @@ def apply_delivery_choices(rows: list[dict]) -> None:
     candidates = [
         row
         for row in rows
-        if row["channel"] is Channel.EMAIL and row["recipient_user_id"] and row["template"] in KIND_OF_TEMPLATE
+        if row["channel"] == Channel.EMAIL and row.get("recipient_user_id") and row["template"] in KIND_OF_TEMPLATE
     ]
     if not candidates:
         return

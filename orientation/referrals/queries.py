@@ -216,8 +216,12 @@ def sent_page(
 FIRST_VISIT_LOOKBACK = timedelta(days=7)  # before a first visit of the sent list, « changed » means this week
 
 
-def _changed_since(since: datetime):
-    return Orientation.last_activity_at > since
+def _changed_since(since):
+    """Moved since `since` — and since it was sent: the sender's own sending is not news to them."""
+    return sa.and_(
+        Orientation.last_activity_at > since,
+        sa.or_(Orientation.sent_at.is_(None), Orientation.last_activity_at > Orientation.sent_at),
+    )
 
 
 def week_bounds(now: datetime | None = None) -> tuple[datetime, datetime]:
@@ -268,7 +272,7 @@ def home_counts(organisation_id: int, user_id: int, now: datetime | None = None)
             count(received, _inbox_condition(InboxTab.NEW, now)),
             count(received, _inbox_condition(InboxTab.TO_DECIDE, now)),
             count(received, _inbox_condition(InboxTab.OVERDUE, now)),
-            count(sent, Orientation.last_activity_at > since),
+            count(sent, _changed_since(since)),
             count(sent, _appointment_this_week(now)),
             since,
         ).where(sa.or_(Orientation.receiver_organisation_id == organisation_id, sent))

@@ -14,6 +14,7 @@ from orientation.extensions import db
 from orientation.notifications.models import Channel, MessageStatus
 from orientation.notifications.operations import enqueue_message
 from orientation.organisations.models import JoinRequest, JoinRequestStatus, MembershipRole, OrganisationType
+from orientation.referrals import lifecycle
 from orientation.referrals.lifecycle import OrientationStatus as S
 from tests import builders
 from tests.cpam import builders as cb
@@ -57,6 +58,7 @@ def test_sender_counts_changes_since_the_last_visit_and_the_week_appointments(lo
     world = rb.scenario()
     with clock.frozen(datetime(2026, 12, 7, 8, 0, tzinfo=UTC)) as frozen:  # a Monday
         quiet = world.orientation(S.SENT)
+        waiting = world.orientation(S.SENT)
         appointment = world.appointment(datetime(2026, 12, 10, 9, 0, tzinfo=UTC))  # Thursday
         world.appointment(datetime(2026, 12, 15, 9, 0, tzinfo=UTC))  # next week
         db.session.commit()
@@ -65,7 +67,9 @@ def test_sender_counts_changes_since_the_last_visit_and_the_week_appointments(lo
         assert home_counts(sender)["orientation envoyée a changé"][0] == 0
 
         frozen.advance(minutes=5)  # within the session's idle timeout
-        moved = world.orientation(S.ACCEPTED)  # the receiver accepts a new one after the visit
+        moved = waiting
+        lifecycle.transition(moved, S.RECEIVED, actor=world.receiver)  # the receiver moves it after the visit
+        world.orientation(S.SENT)  # the sender's own new sending is no news to them
         db.session.commit()
         counts = home_counts(sender)
         assert counts.get("orientation envoyée a changé", (None,))[0] == 1, counts
