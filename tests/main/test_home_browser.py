@@ -4,24 +4,14 @@ the notifications and the e-mail choices pages have no WCAG 2.1 A/AA violation (
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
+from tests.axe import add_axe, axe_violations
 from tests.live_server import chromium_page, live_server, log_in
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 RECEIVER = "mediateur@demo.orientation.fr"
 CONSEILLER = "conseiller.cpam@demo.orientation.fr"
-
-
-def _axe_violations(page) -> list[dict]:
-    return page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
-        ".then(r => r.violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target)})))",
-        WCAG_A_AA,
-    )
 
 
 def _open_count(page, title_part: str) -> int:
@@ -35,16 +25,15 @@ def _open_count(page, title_part: str) -> int:
 
 @pytest.mark.browser
 @pytest.mark.no_db_transaction
-@pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed in node_modules")
 def test_the_home_counts_open_their_filtered_lists():
     with live_server("browser_home") as (base_url, _app), chromium_page() as page:
-        page.add_init_script(path=str(AXE))
+        add_axe(page)
         script_errors = []
         page.on("pageerror", lambda error: script_errors.append(str(error)))
 
         log_in(page, base_url, RECEIVER)
         page.get_by_role("heading", name="Aujourd'hui").wait_for()
-        assert _axe_violations(page) == []
+        assert axe_violations(page) == []
         count = _open_count(page, "à décider")
         assert "/orientations/recues?onglet=a-decider" in page.url
         rows = page.locator("tr[data-orientation]").count()
@@ -57,9 +46,9 @@ def test_the_home_counts_open_their_filtered_lists():
 
         page.goto(f"{base_url}/notifications/")
         page.get_by_role("heading", name="Mes notifications").wait_for()
-        assert _axe_violations(page) == []
+        assert axe_violations(page) == []
         page.goto(f"{base_url}/notifications/choix")
         page.get_by_role("button", name="Enregistrer mes choix").click()
         page.get_by_text("Vos choix d'e-mails sont enregistrés.").wait_for()
-        assert _axe_violations(page) == []
+        assert axe_violations(page) == []
         assert script_errors == []
