@@ -1,14 +1,14 @@
 """notifications: in-app notifications per user, per-kind e-mail choices, last visit of the sent list
 
 Revision ID: 0024c_user_notifications
-Revises: 0023_pilotage_sender_followed
+Revises: 0024_directory_searches
 Create Date: 2026-12-07
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = '0024c_user_notifications'
-down_revision = '0023_pilotage_sender_followed'
+down_revision = '0024_directory_searches'
 branch_labels = None
 depends_on = None
 
