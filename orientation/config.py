@@ -193,6 +193,8 @@ class BaseConfig:
             "RGPD_USER_WARNING_DAYS": _env_int("RGPD_USER_WARNING_DAYS", 30),
             # The security journal (logins, failures, changes of rights) is kept this long.
             "SECURITY_EVENTS_RETENTION_MONTHS": _env_int("SECURITY_EVENTS_RETENTION_MONTHS", 12),
+            # In-app notifications, once read, are deleted after this many days (rgpd retention).
+            "NOTIFICATIONS_READ_RETENTION_DAYS": _env_int("NOTIFICATIONS_READ_RETENTION_DAYS", 90),
             # Documents attached to orientations: size limit, and deletion this long after the closure.
             "ATTACHMENTS_FOLDER": os.environ.get("ATTACHMENTS_FOLDER") or str(self.instance_path / "attachments"),
             "ATTACHMENTS_MAX_BYTES": _env_int("ATTACHMENTS_MAX_BYTES", 10 * 1024 * 1024),

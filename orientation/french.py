@@ -33,6 +33,11 @@ def number(value: float | int | None, decimals: int = 1) -> str:
     return format_decimal(value, format=pattern, locale=LOCALE)
 
 
+def plural(count: int, singular: str, plural_form: str) -> str:
+    """French agreement: 0 and 1 take the singular (« 0 orientation reçue », « 2 orientations reçues »)."""
+    return singular if abs(count) < 2 else plural_form
+
+
 def distance(km: float | None) -> str:
     """« 300 m » under a kilometre, « 2,4 km » under ten, « 12 km » beyond."""
     if km is None:

@@ -29,8 +29,9 @@ and its `blueprint.py` imports that module (`from orientation.area import signal
 Orders in use — menu: 10 Accueil, 20 Annuaire, 30 Personnes, 40/50 Orientations reçues/envoyées,
 60 File MAS, 70 Signalements santé, 80 Renoncement aux soins, 90 Pilotage, then the « Gestion » group:
 95 Ma structure, 100 Structures et comptes, 105 Demandes d'espace, 110 Messages en échec, 120 Journal de
-sécurité, 130 API de la structure, 140 Journal des accès aux fiches; home cards: 10 directory, 20 people,
-30/40 referrals, 50/60 cpam, 70 pilotage.
+sécurité, 130 API de la structure, 140 Journal des accès aux fiches; home cards: 5 notifications, 10 directory,
+20 people, 30/40 referrals, 50/60 cpam, 70 pilotage, 100+ management (services to confirm, invitations,
+join requests, failed messages).
 """
 
 from __future__ import annotations
@@ -202,10 +203,15 @@ class MenuItem:
 
 @dataclass(frozen=True)
 class HomeCard:
+    """A tile of the home page; with a `count`, one of today's figures (the tile opens the list of exactly
+    those items: `args` are the list's filters in its URL)."""
+
     order: int
     title: str
     detail: str
     endpoint: str
+    count: int | None = None
+    args: tuple[tuple[str, object], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -39,9 +39,15 @@ from orientation.templating import register_filters
 
 
 def home_tiles(membership) -> list[dict]:
-    """The home page's tiles the areas offer this user (`signals.home_cards`), in their order."""
+    """The home page's tiles the areas offer this user (`signals.home_cards`), in their order; those with
+    a count are today's work (each opens its list filtered to exactly the items counted)."""
     return [
-        {"title": card.title, "detail": card.detail, "url": url_for(card.endpoint)}
+        {
+            "title": card.title,
+            "detail": card.detail,
+            "url": url_for(card.endpoint, **dict(card.args)),
+            "count": card.count,
+        }
         for card in signals.collect(signals.home_cards, current_user._get_current_object(), membership=membership)
     ]
 

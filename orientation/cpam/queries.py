@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, current_app
 from sqlalchemy.orm import joinedload, selectinload
 
 from orientation import clock, french
@@ -45,6 +45,7 @@ class QueueTab(enum.StrEnum):
     IN_PROGRESS = "en-cours"
     WAITING = "en-attente"
     TO_CLOSE = "a-cloturer"
+    STALLED = "sans-avancee"  # overlaps the working tabs: open cases nobody moved for FOLLOWUP_MAS_STALLED_DAYS
     CLOSED = "clos"
 
     @property
@@ -54,6 +55,7 @@ class QueueTab(enum.StrEnum):
             "en-cours": "En cours",
             "en-attente": "En attente de la personne",
             "a-cloturer": "À clôturer",
+            "sans-avancee": "Sans avancée",
             "clos": "Clos",
         }[self.value]
 
@@ -67,9 +69,16 @@ def _to_close(today: date):
     )  # never NULL: the tabs negate it
 
 
+def stalled_before(today: date) -> datetime:
+    """Open cases whose last progress is older than this are stalled (the follow-up rule's delay)."""
+    days = current_app.config["FOLLOWUP_MAS_STALLED_DAYS"]
+    return datetime.combine(today - timedelta(days=days), datetime.min.time(), clock.PARIS)
+
+
 def _tab_condition(tab: QueueTab, today: date):
     working = MasCase.stage.in_(WORKING_STAGES)
     return {
+        QueueTab.STALLED: sa.and_(MasCase.stage != CaseStage.CLOSED, MasCase.last_progress_at < stalled_before(today)),
         QueueTab.TO_CONTACT: MasCase.stage.in_([CaseStage.NEW, CaseStage.CONTACTING]),
         QueueTab.IN_PROGRESS: sa.and_(working, MasCase.waiting_on_person.is_(False), ~_to_close(today)),
         QueueTab.WAITING: sa.and_(working, MasCase.waiting_on_person.is_(True), ~_to_close(today)),
@@ -117,6 +126,18 @@ def queue_page(
         )
     )
     return _page([*base, _tab_condition(tab, today)], order, page, counts, counts[tab])
+
+
+def home_counts(organisation_id: int, today: date | None = None) -> dict[QueueTab, int]:
+    """Cases to contact and stalled ones of the organisation's teams: one statement, the queue's conditions."""
+    today = today or clock.today()
+    tabs = (QueueTab.TO_CONTACT, QueueTab.STALLED)
+    row = db.session.execute(
+        sa.select(*(sa.func.count().filter(_tab_condition(tab, today)) for tab in tabs))
+        .join(MasTeam, MasTeam.id == MasCase.team_id)
+        .where(MasTeam.organisation_id == organisation_id)
+    ).one()
+    return dict(zip(tabs, row, strict=True))
 
 
 def reports_page(organisation_id: int, *, closed: bool | None = None, page: int = 1) -> Page:

@@ -2,8 +2,11 @@
 page), so that people and referrals never import the CPAM area."""
 
 from orientation import signals
-from orientation.cpam import links
+from orientation.cpam import links, queries
 from orientation.cpam.permissions import can_file_saisine, can_view_queue, cpam_organisation_ids
+from orientation.french import plural
+from orientation.notifications.models import SubjectType
+from orientation.notifications.queries import register_subject_page
 from orientation.signals import HomeCard, MenuItem
 
 
@@ -38,6 +41,26 @@ def _home(user, membership=None):
             )
         )
     if can_view_queue(user, membership):
+        counts = queries.home_counts(membership.organisation_id)
+        to_contact, stalled = counts[queries.QueueTab.TO_CONTACT], counts[queries.QueueTab.STALLED]
+        cards += [
+            HomeCard(
+                51,
+                plural(to_contact, "dossier MAS à contacter", "dossiers MAS à contacter"),
+                "Nouveaux signalements : appeler la personne.",
+                "cpam.queue",
+                count=to_contact,
+                args=(("onglet", queries.QueueTab.TO_CONTACT.value),),
+            ),
+            HomeCard(
+                52,
+                plural(stalled, "dossier MAS sans avancée", "dossiers MAS sans avancée"),
+                "Rien de noté depuis longtemps : relancer ou clôturer.",
+                "cpam.queue",
+                count=stalled,
+                args=(("onglet", queries.QueueTab.STALLED.value),),
+            ),
+        ]
         cards.append(
             HomeCard(
                 60,
@@ -57,3 +80,7 @@ def _person_actions(person, user, membership=None):
 @signals.orientation_notices.connect
 def _orientation_notices(orientation, user):
     return links.mas_case_notice(user, orientation)
+
+
+# In-app notifications about a MAS case open the case.
+register_subject_page(SubjectType.MAS_CASE, "cpam.show", "case_id")

@@ -31,8 +31,19 @@ def can_confirm_service(user: User, service: Service) -> bool:
     return can_edit_service(user, service)
 
 
-def can_see_stale_entries(user: User) -> bool:
-    return user.is_authenticated and user.is_coordinator
+def can_see_stale_entries(user: User, membership=None) -> bool:
+    """Coordinators see every entry to confirm; a manager, those of the structure they act for."""
+    return user.is_authenticated and (user.is_coordinator or sees_own_stale_entries_only(user, membership))
+
+
+def sees_own_stale_entries_only(user: User, membership) -> bool:
+    return (
+        user.is_authenticated
+        and not user.is_coordinator
+        and membership is not None
+        and membership.user_id == user.id
+        and membership.is_manager
+    )
 
 
 def require(allowed: bool) -> None:

@@ -388,26 +388,50 @@ def get_structure(structure_id: int) -> Structure:
     return db.get_or_404(Structure, structure_id)
 
 
-def list_stale_services(now: datetime | None = None, limit: int = 200) -> list[Service]:
+def _stale(now: datetime | None = None):
     """Entries nobody confirmed for 6 months (by confirmation, else by the source's date)."""
     threshold = (now or utcnow()) - STALE_AFTER
+    return sa.and_(
+        Service.withdrawn_at.is_(None),
+        sa.or_(
+            sa.and_(
+                Service.confirmed_at.is_(None),
+                sa.or_(Service.date_maj.is_(None), Service.date_maj < threshold.date()),
+            ),
+            Service.confirmed_at < threshold,
+        ),
+    )
+
+
+def _of_organisation(organisation_id: int):
+    return Service.structure_id.in_(sa.select(Structure.id).where(Structure.organisation_id == organisation_id))
+
+
+def list_stale_services(
+    now: datetime | None = None, limit: int = 200, *, organisation_id: int | None = None
+) -> list[Service]:
+    """Entries to confirm, the oldest first; only the organisation's own structures' when given."""
+    conditions = [_stale(now)]
+    if organisation_id is not None:
+        conditions.append(_of_organisation(organisation_id))
     statement = (
         sa.select(Service)
-        .where(
-            Service.withdrawn_at.is_(None),
-            sa.or_(
-                sa.and_(
-                    Service.confirmed_at.is_(None),
-                    sa.or_(Service.date_maj.is_(None), Service.date_maj < threshold.date()),
-                ),
-                Service.confirmed_at < threshold,
-            ),
-        )
+        .where(*conditions)
         .order_by(Service.date_maj.is_(None).desc(), Service.date_maj, Service.id)
         .options(selectinload(Service.structure))
         .limit(limit)
     )
     return list(db.session.scalars(statement))
+
+
+def count_stale_services(organisation_id: int, now: datetime | None = None) -> int:
+    """The home's count for a manager: the same condition as the list, one statement."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(Service).where(_stale(now), _of_organisation(organisation_id))
+        )
+        or 0
+    )
 
 
 def with_reach():

@@ -1,6 +1,8 @@
 """What the directory area offers the layout: its menu entry and home card."""
 
 from orientation import signals
+from orientation.directory import queries
+from orientation.french import plural
 from orientation.signals import HomeCard, MenuItem
 
 
@@ -11,9 +13,24 @@ def _menu(user, membership=None):
 
 @signals.home_cards.connect
 def _home(user, membership=None):
-    return HomeCard(
-        10,
-        "Trouver un service",
-        "Chercher dans l'annuaire par besoin et par commune, voir la carte.",
-        "directory.search",
-    )
+    cards = [
+        HomeCard(
+            10,
+            "Trouver un service",
+            "Chercher dans l'annuaire par besoin et par commune, voir la carte.",
+            "directory.search",
+        )
+    ]
+    if membership is not None and membership.user_id == user.id and membership.is_manager:
+        stale = queries.count_stale_services(membership.organisation_id)
+        cards.append(
+            HomeCard(
+                100,
+                plural(stale, "fiche de service à confirmer", "fiches de service à confirmer"),
+                "Non confirmées depuis plus de 6 mois : vérifier les horaires, le contact, la capacité.",
+                "directory.stale",
+                count=stale,
+                args=(("fiches", "miennes"),),
+            )
+        )
+    return cards

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from orientation import signals
 from orientation.auth.forms import EmptyForm
+from orientation.auth.session import current_membership
 from orientation.csrf import redisplay_on_csrf_error
 from orientation.directory import operations, permissions, queries
 from orientation.directory.forms import SearchForm, ServiceForm
@@ -119,5 +120,11 @@ def confirm_service(service_id: int):
 
 @login_required
 def stale():
-    permissions.require(permissions.can_see_stale_entries(current_user))
-    return render_template("directory/stale.html", services=queries.list_stale_services())
+    """Every entry to confirm (coordination), or the structure's own (its manager; `?fiches=miennes`)."""
+    membership = current_membership()
+    permissions.require(permissions.can_see_stale_entries(current_user, membership))
+    own = permissions.sees_own_stale_entries_only(current_user, membership) or (
+        request.args.get("fiches") == "miennes" and membership is not None
+    )
+    services = queries.list_stale_services(organisation_id=membership.organisation_id if own else None)
+    return render_template("directory/stale.html", services=services, own=own)

@@ -456,7 +456,7 @@ def _digest_context(context: dict, session: Session) -> dict:
 
 
 def send_digests() -> int:
-    """Group the held messages of each (digest_key, recipient) into one "digest" e-mail."""
+    """Group the held messages of each (digest_key, recipient) into one "digest" e-mail, once a day."""
     from orientation.notifications.operations import enqueue_message  # operations imports this module
 
     session = db.session
@@ -467,7 +467,13 @@ def send_digests() -> int:
         .distinct()
     ).all()
     sent = 0
+    today = now.astimezone(clock.PARIS).date().isoformat()
     for digest_key, recipient in groups:
+        # One digest per key (a user) and per day, whatever the number of runs: a later run leaves the
+        # messages held since for tomorrow's.
+        key = f"digest:{digest_key}:{hashlib.sha256(recipient.encode()).hexdigest()[:12]}:{today}"
+        if session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)) is not None:
+            continue
         held = (
             sa.select(OutboxMessage)
             .where(
@@ -489,7 +495,7 @@ def send_digests() -> int:
                 recipient,
                 "digest",
                 {"message_ids": [m.id for m in live]},
-                idempotency_key=f"digest:{digest_key}:{live[0].id}-{live[-1].id}",
+                idempotency_key=key,
                 recipient_user_id=live[0].recipient_user_id,
                 subject_type=SubjectType.DIGEST,
             )

@@ -135,3 +135,72 @@ class OutboxMessage(db.Model):
 
     def __repr__(self) -> str:  # ids only: never the recipient in logs
         return f"<OutboxMessage {self.id} {self.channel} {self.template} {self.status}>"
+
+
+class EventKind(enum.StrEnum):
+    """What a user is told about, each kind by e-mail at once or in the daily digest (their choice)."""
+
+    ORIENTATION_RECEIVED = "orientation_received"
+    ORIENTATION_CHANGED = "orientation_changed"
+    REMINDER = "reminder"
+    MAS_CASE = "mas_case"
+
+    @property
+    def label(self) -> str:
+        return {
+            "orientation_received": "Une orientation arrive pour ma structure",
+            "orientation_changed": "Une de mes orientations change de statut ou de rendez-vous",
+            "reminder": "Relances (orientation non ouverte, sans décision, sans nouvelles)",
+            "mas_case": "Dossiers de la Mission d'Accompagnement en Santé",
+        }[self.value]
+
+
+class DeliveryMode(enum.StrEnum):
+    IMMEDIATE = "immediate"
+    DIGEST = "digest"
+
+    @property
+    def label(self) -> str:
+        return {"immediate": "Un e-mail à chaque fois", "digest": "Un récapitulatif par jour"}[self.value]
+
+
+class NotificationPreference(db.Model):
+    """A user's choice for one kind of event (no row: an e-mail at once, or the structure's digest)."""
+
+    __tablename__ = "notification_preferences"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[EventKind] = mapped_column(enum_type(EventKind, "notification_event_kind"), primary_key=True)
+    mode: Mapped[DeliveryMode] = mapped_column(enum_type(DeliveryMode, "notification_delivery_mode"))
+
+
+class UserNotification(db.Model):
+    """One line of a user's in-app notifications: what changed on an orientation or a MAS case of theirs.
+
+    Written beside the e-mail (same recipients, same transaction, see `inbox.record_for_messages`); the
+    title names the volet, the service and the structures, never the person (like the e-mail subject).
+    """
+
+    __tablename__ = "user_notifications"
+    __table_args__ = (
+        sa.Index("ix_user_notifications_user_unread", "user_id", "read_at", "created_at"),
+        sa.Index("ix_user_notifications_subject", "subject_type", "subject_id"),
+    )
+    __personal_data__ = PersonalData(
+        subject=("subject_type", "subject_id"),
+        not_audited="a user's own reading list, purged once read (rgpd retention)",
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[EventKind] = mapped_column(enum_type(EventKind, "notification_event_kind"), info=keep())
+    title: Mapped[str] = mapped_column(sa.String(300), info=keep())
+    subject_type: Mapped[SubjectType] = mapped_column(enum_type(SubjectType, "outbox_subject_type"), info=keep())
+    subject_id: Mapped[int] = mapped_column(info=keep())
+    message_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbox_messages.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, info=keep())
+    read_at: Mapped[datetime | None] = mapped_column(info=export_only())
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -8,16 +8,25 @@ row is still pending and the periodic sweep hands it over again.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import SQLAlchemyError
 
 from orientation import clock
 from orientation.aftercommit import after_commit, queued_after_commit
 from orientation.extensions import db
-from orientation.notifications.models import Channel, MessageStatus, OutboxMessage, SubjectType
+from orientation.notifications import preferences, rendering
+from orientation.notifications.models import (
+    Channel,
+    EventKind,
+    MessageStatus,
+    OutboxMessage,
+    SubjectType,
+    UserNotification,
+)
 from orientation.notifications.rendering import dump_context
 
 log = logging.getLogger(__name__)
@@ -125,12 +134,15 @@ def enqueue_messages(rows: list[dict]) -> list[int]:
     are handed to the worker after the commit."""
     if not rows:
         return []
+    preferences.apply_delivery_choices(rows)
     table = OutboxMessage.__table__
     # executemany: SQLAlchemy batches the rows into multi-row INSERTs with a statement compiled once.
     statement = (
         insert(table)
         .on_conflict_do_nothing(index_elements=["idempotency_key"])
-        .returning(table.c.id, table.c.status, table.c.not_before, sort_by_parameter_order=True)
+        .returning(
+            table.c.id, table.c.status, table.c.not_before, table.c.idempotency_key, sort_by_parameter_order=True
+        )
     )
     inserted = (
         db.session.connection().execute(statement, rows).all()
@@ -138,10 +150,103 @@ def enqueue_messages(rows: list[dict]) -> list[int]:
         else db.session.connection().execute(statement, rows[0]).all()
     )
     now = clock.now()
-    for message_id, status, not_before in inserted:
+    for message_id, status, not_before, _key in inserted:
         if MessageStatus(status) is MessageStatus.PENDING and not_before <= now:
             deliver_after_commit(message_id)
+    record_in_app(rows, {key: message_id for message_id, _s, _n, key in inserted})
     return [row[0] for row in inserted]
+
+
+# ---- in-app notifications ------------------------------------------------------------------------
+
+# What a user's notification list shows: events on their orientations and MAS cases (not the reminders:
+# the home's counts already say what waits), each written beside the e-mail, to the same recipients.
+IN_APP_KINDS = {EventKind.ORIENTATION_RECEIVED, EventKind.ORIENTATION_CHANGED, EventKind.MAS_CASE}
+IN_APP_SUBJECTS = {SubjectType.ORIENTATION, SubjectType.MAS_CASE}
+
+
+def record_in_app(rows: list[dict], inserted: dict[str, int]) -> None:
+    """One notification per e-mail just written to an account about an orientation or a MAS case (one
+    INSERT for the batch); a message already known (same idempotency key) adds nothing."""
+    values = []
+    for row in rows:
+        kind = preferences.KIND_OF_TEMPLATE.get(row["template"])
+        message_id = inserted.get(row["idempotency_key"])
+        if (
+            message_id is None
+            or kind not in IN_APP_KINDS
+            or not row.get("recipient_user_id")
+            or row.get("subject_type") not in IN_APP_SUBJECTS
+            or row["channel"] != Channel.EMAIL
+        ):
+            continue
+        values.append(
+            {
+                "user_id": row["recipient_user_id"],
+                "kind": kind,
+                "title": _title(row, kind),
+                "subject_type": row["subject_type"],
+                "subject_id": row["subject_id"],
+                "message_id": message_id,
+                "created_at": row["created_at"],
+            }
+        )
+    if values:
+        db.session.execute(insert(UserNotification), values)
+
+
+def _title(row: dict, kind: EventKind) -> str:
+    """The e-mail's subject (volet, service, structures: never the person), rendered now from the objects
+    of the transaction; the kind's name if it cannot be."""
+    try:
+        context = rendering.load_context(row["context"], db.session)
+        context = rendering.build_context(row["template"], context, db.session)
+        return rendering.render_subject(row["template"], context)[:300]
+    except SQLAlchemyError:
+        raise  # the transaction itself failed: the change must not go through silently
+    except Exception:  # noqa: BLE001 (a title must never stop the change it tells about)
+        log.warning("in-app notification: subject of %s not rendered", row["template"], exc_info=True)
+        return kind.label
+
+
+def notify_users(user_ids, kind: EventKind, subject_type: SubjectType, subject_id: int, title: str) -> None:
+    """In-app only (no e-mail goes for it): e.g. a rendez-vous set on an orientation."""
+    now = clock.now()
+    values = [
+        {
+            "user_id": user_id,
+            "kind": kind,
+            "title": title[:300],
+            "subject_type": subject_type,
+            "subject_id": subject_id,
+            "created_at": now,
+        }
+        for user_id in sorted(set(user_ids))
+    ]
+    if values:
+        db.session.execute(insert(UserNotification), values)
+
+
+def mark_read(user_id: int, notification_ids=None) -> int:
+    """Mark the user's notifications read (these ids, or all); never another user's."""
+    statement = sa.update(UserNotification).where(
+        UserNotification.user_id == user_id, UserNotification.read_at.is_(None)
+    )
+    if notification_ids is not None:
+        statement = statement.where(UserNotification.id.in_(list(notification_ids)))
+    result = db.session.execute(statement.values(read_at=clock.now()).execution_options(synchronize_session=False))
+    return result.rowcount
+
+
+def purge_read_notifications(older_than_days: int) -> int:
+    """Retention: read notifications older than the delay are deleted."""
+    cutoff = clock.now() - timedelta(days=older_than_days)
+    result = db.session.execute(
+        sa.delete(UserNotification)
+        .where(UserNotification.read_at.is_not(None), UserNotification.read_at < cutoff)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
 
 
 def deliver_after_commit(message_id: int) -> None:

@@ -16,3 +16,8 @@ def can_retry_message(user, message) -> bool:
 def require(allowed: bool) -> None:
     if not allowed:
         abort(403)
+
+
+def can_read_notification(user, notification) -> bool:
+    """A user's notifications are theirs alone, whatever their role."""
+    return bool(user.is_authenticated and notification.user_id == user.id)

@@ -175,3 +175,12 @@ def _render(env: jinja2.Environment, channel: Channel, template: str, context: d
     text = env.get_template(f"mail/{template}.txt").render(context)
     html = env.get_template(f"mail/{template}.html").render(context)
     return Rendered(subject=" ".join(subject.split()), text=text, html=html)
+
+
+def render_subject(template: str, context: dict) -> str:
+    """Only the e-mail's subject line (an in-app notification's title), from an already loaded context."""
+    env = _environment()
+    context = {"public_base_url": current_app.config["PUBLIC_BASE_URL"].rstrip("/"), **context}
+    with url_context():
+        subject = env.get_template(f"mail/{template}.subject.txt").render(context)
+    return " ".join(subject.split())

@@ -6,6 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from orientation import french
 from orientation.auth.tokens import hash_opaque_token
+from orientation.db import utcnow
 from orientation.directory.models import Service, Structure
 from orientation.extensions import db
 from orientation.organisations.models import (
@@ -127,4 +128,27 @@ def list_join_requests(*statuses: JoinRequestStatus, limit: int = 100) -> list[J
 def active_organisations() -> list[Organisation]:
     return list(
         db.session.scalars(db.select(Organisation).where(Organisation.active.is_(True)).order_by(Organisation.name))
+    )
+
+
+def count_pending_invitations(organisation_id: int) -> int:
+    """The home's count for a manager: invitations not yet accepted (the members page lists them)."""
+    return (
+        db.session.scalar(
+            db.select(db.func.count())
+            .select_from(Invitation)
+            .where(
+                Invitation.organisation_id == organisation_id,
+                Invitation.accepted_at.is_(None),
+                Invitation.revoked_at.is_(None),
+                Invitation.expires_at > utcnow(),
+            )
+        )
+        or 0
+    )
+
+
+def count_join_requests(status: JoinRequestStatus) -> int:
+    return (
+        db.session.scalar(db.select(db.func.count()).select_from(JoinRequest).where(JoinRequest.status == status)) or 0
     )

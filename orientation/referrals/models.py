@@ -459,6 +459,18 @@ class ServiceFollowUpSetting(db.Model):
     days: Mapped[int]
 
 
+class SentListVisit(db.Model):
+    """When a user last looked at their structure's sent orientations: the home counts what moved since."""
+
+    __tablename__ = "sent_list_visits"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
+    )
+    seen_at: Mapped[datetime]
+
+
 class ReceiverLink(db.Model):
     """A personal link to one orientation for a receiver without an account (see referrals.links).
 

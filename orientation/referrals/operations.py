@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app
+from sqlalchemy.dialects.postgresql import insert
 
 from orientation import clock
 from orientation.clock import PARIS
@@ -24,6 +25,7 @@ from orientation.referrals.models import (
     Orientation,
     OrientationComment,
     Reception,
+    SentListVisit,
     ServiceObtained,
     SharedField,
     Urgency,
@@ -284,3 +286,13 @@ def record_service_obtained(orientation: Orientation, *, user, answer) -> None:
     orientation.service_obtained_at = clock.now()
     orientation.service_obtained_by_id = user.id
     db.session.flush()
+
+
+def record_sent_list_visit(user_id: int, organisation_id: int) -> None:
+    """The user looked at their structure's sent orientations now: the home counts what moves after."""
+    statement = insert(SentListVisit).values(user_id=user_id, organisation_id=organisation_id, seen_at=clock.now())
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["user_id", "organisation_id"], set_={"seen_at": statement.excluded.seen_at}
+        )
+    )

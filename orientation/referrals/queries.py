@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -29,9 +29,11 @@ from orientation.paging import Page
 from orientation.referrals.lifecycle import CLOSED_STATUSES, ONGOING_STATUSES, UNDECIDED_STATUSES, OrientationStatus
 from orientation.referrals.models import (
     Appointment,
+    AppointmentStatus,
     Orientation,
     OrientationComment,
     OrientationEvent,
+    SentListVisit,
     Urgency,
     orientation_needs,
 )
@@ -190,15 +192,92 @@ def sent_page(
     group: SentGroup = SentGroup.ALL,
     *,
     volet: Volet | None = None,
+    changed_since: datetime | None = None,
+    appointments_this_week: bool = False,
     page: int = 1,
     per_page: int = PER_PAGE,
 ) -> Page:
+    """`changed_since` and `appointments_this_week`: the home's counts, opened (the same conditions)."""
     counts = sent_counts(organisation_id)
     filters = [Orientation.sender_organisation_id == organisation_id, _sent_condition(group)]
     if volet is not None:
         filters.append(Orientation.volet == volet)
+    if changed_since is not None:
+        filters.append(_changed_since(changed_since))
+    if appointments_this_week:
+        filters.append(_appointment_this_week())
+    narrowed = volet is not None or changed_since is not None or appointments_this_week
     order = (Orientation.last_activity_at.desc(), Orientation.id.desc())
-    return _page(filters, order, page, per_page, counts, total=counts[group] if volet is None else None)
+    return _page(filters, order, page, per_page, counts, total=None if narrowed else counts[group])
+
+
+# ---- the home's counts ---------------------------------------------------------------------------
+
+FIRST_VISIT_LOOKBACK = timedelta(days=7)  # before a first visit of the sent list, « changed » means this week
+
+
+def _changed_since(since):
+    """Moved since `since` — and since it was sent: the sender's own sending is not news to them."""
+    return sa.and_(
+        Orientation.last_activity_at > since,
+        sa.or_(Orientation.sent_at.is_(None), Orientation.last_activity_at > Orientation.sent_at),
+    )
+
+
+def week_bounds(now: datetime | None = None) -> tuple[datetime, datetime]:
+    """Monday 0:00 to next Monday 0:00, Paris time (as aware datetimes)."""
+    local = (now or clock.now()).astimezone(clock.PARIS)
+    monday = datetime.combine(local.date() - timedelta(days=local.weekday()), datetime.min.time(), clock.PARIS)
+    return monday, monday + timedelta(days=7)
+
+
+def _appointment_this_week(now: datetime | None = None):
+    start, end = week_bounds(now)
+    return sa.exists().where(
+        Appointment.orientation_id == Orientation.id,
+        Appointment.status == AppointmentStatus.PLANNED,
+        Appointment.starts_at >= start,
+        Appointment.starts_at < end,
+    )
+
+
+@dataclass(frozen=True)
+class HomeCounts:
+    new: int
+    to_decide: int
+    overdue: int
+    changed: int
+    changed_since: datetime
+    appointments_this_week: int
+
+
+def home_counts(organisation_id: int, user_id: int, now: datetime | None = None) -> HomeCounts:
+    """What waits for the user's structure, in one statement (aggregates filtered by the very
+    conditions of the lists the home links to)."""
+    now = now or clock.now()
+    seen = (
+        sa.select(SentListVisit.seen_at)
+        .where(SentListVisit.user_id == user_id, SentListVisit.organisation_id == organisation_id)
+        .scalar_subquery()
+    )
+    since = sa.func.coalesce(seen, sa.literal(now - FIRST_VISIT_LOOKBACK, sa.DateTime(timezone=True)))
+    received = Orientation.receiver_organisation_id == organisation_id
+    sent = sa.and_(Orientation.sender_organisation_id == organisation_id, _sent_condition(SentGroup.ALL))
+
+    def count(*conditions):
+        return sa.func.count().filter(sa.and_(*conditions))
+
+    row = db.session.execute(
+        sa.select(
+            count(received, _inbox_condition(InboxTab.NEW, now)),
+            count(received, _inbox_condition(InboxTab.TO_DECIDE, now)),
+            count(received, _inbox_condition(InboxTab.OVERDUE, now)),
+            count(sent, _changed_since(since)),
+            count(sent, _appointment_this_week(now)),
+            since,
+        ).where(sa.or_(Orientation.receiver_organisation_id == organisation_id, sent))
+    ).one()
+    return HomeCounts(row[0], row[1], row[2], row[3], row[5], row[4])
 
 
 def _page(filters, order, page, per_page, counts, total) -> Page:

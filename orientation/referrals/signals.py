@@ -2,8 +2,12 @@
 
 from orientation import signals
 from orientation.extensions import db
-from orientation.referrals import handover, lifecycle, queries
-from orientation.referrals.models import Orientation
+from orientation.french import datetime_fr, plural
+from orientation.notifications.models import EventKind, SubjectType
+from orientation.notifications.operations import notify_users
+from orientation.notifications.queries import register_subject_page
+from orientation.referrals import handover, lifecycle, notifications, queries
+from orientation.referrals.models import Orientation, Reception
 from orientation.signals import HomeCard, MenuItem
 
 
@@ -74,7 +78,53 @@ def _menu_entry(endpoint, view_args, membership=None):
 def _home(user, membership=None):
     if membership is None:
         return None
+    counts = queries.home_counts(membership.organisation_id, user.id)
+    inbox, since = queries.InboxTab, counts.changed_since.isoformat()
     return [
+        HomeCard(
+            31,
+            plural(counts.new, "nouvelle orientation reçue", "nouvelles orientations reçues"),
+            "À ouvrir : la personne attend qu'on l'appelle.",
+            "referrals.inbox",
+            count=counts.new,
+            args=(("onglet", inbox.NEW.value),),
+        ),
+        HomeCard(
+            32,
+            plural(counts.to_decide, "orientation à décider", "orientations à décider"),
+            "Reçues, sans réponse encore : accepter, refuser ou réorienter.",
+            "referrals.inbox",
+            count=counts.to_decide,
+            args=(("onglet", inbox.TO_DECIDE.value),),
+        ),
+        HomeCard(
+            33,
+            plural(counts.overdue, "orientation en retard", "orientations en retard"),
+            "Le délai de réponse est passé.",
+            "referrals.inbox",
+            count=counts.overdue,
+            args=(("onglet", inbox.OVERDUE.value),),
+        ),
+        HomeCard(
+            41,
+            plural(counts.changed, "orientation envoyée a changé", "orientations envoyées ont changé"),
+            "Depuis votre dernière visite de la liste.",
+            "referrals.sent",
+            count=counts.changed,
+            args=(("depuis", since),),
+        ),
+        HomeCard(
+            42,
+            plural(
+                counts.appointments_this_week,
+                "orientation envoyée a un rendez-vous cette semaine",
+                "orientations envoyées ont un rendez-vous cette semaine",
+            ),
+            "Rendez-vous prévus d'ici dimanche.",
+            "referrals.sent",
+            count=counts.appointments_this_week,
+            args=(("rdv", "semaine"),),
+        ),
         HomeCard(
             30,
             "Orientations reçues",
@@ -88,3 +138,24 @@ def _home(user, membership=None):
             "referrals.sent",
         ),
     ]
+
+
+# In-app notifications open the orientation's page.
+register_subject_page(SubjectType.ORIENTATION, "referrals.show", "orientation_id")
+
+
+@signals.appointment_changed.connect
+def _tell_sender_in_app(appointment, orientation):
+    """No e-mail goes for a rendez-vous, but the sender sees it among their notifications (the same
+    recipients as the orientation's e-mails to the sender)."""
+    if orientation.reception is Reception.SENDER:
+        return  # the sender set it themselves
+    when = datetime_fr(appointment.starts_at)
+    title = f"Orientation n° {orientation.id} : rendez-vous {appointment.status.label.lower()} ({when})"
+    notify_users(
+        [user.id for user in notifications.sender_recipients(orientation)],
+        EventKind.ORIENTATION_CHANGED,
+        SubjectType.ORIENTATION,
+        orientation.id,
+        title,
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -118,14 +120,42 @@ def inbox():
     )
 
 
+def _datetime_arg(name: str) -> datetime | None:
+    try:
+        value = datetime.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+    return value if value.tzinfo is not None else None
+
+
 @login_required
 def sent():
     membership = current_membership()
     permissions.require(permissions.can_view_inbox(current_user, membership))
     group = _enum_arg(queries.SentGroup, "etat", queries.SentGroup.ALL)
     volet = _enum_arg(Volet, "volet")
-    page = queries.sent_page(membership.organisation_id, group, volet=volet, page=request.args.get("page", 1, type=int))
-    return render_template("referrals/sent.html", page=page, group=group, volet=volet, groups=list(queries.SentGroup))
+    since, this_week = _datetime_arg("depuis"), request.args.get("rdv") == "semaine"
+    page = queries.sent_page(
+        membership.organisation_id,
+        group,
+        volet=volet,
+        changed_since=since,
+        appointments_this_week=this_week,
+        page=request.args.get("page", 1, type=int),
+    )
+    html = render_template(
+        "referrals/sent.html",
+        page=page,
+        group=group,
+        volet=volet,
+        since=since,
+        this_week=this_week,
+        groups=list(queries.SentGroup),
+    )
+    # A record of reading, once the page is rendered (the commit would expire what it shows).
+    operations.record_sent_list_visit(current_user.id, membership.organisation_id)
+    db.session.commit()
+    return html
 
 
 @login_required

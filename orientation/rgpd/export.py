@@ -42,6 +42,7 @@ SECTION_TITLES = {
     "medecin_traitant_declarations": "Médecin traitant déclaré",
     "person_access_logs": "Journal des consultations et des modifications",
     "outbox_messages": "Messages envoyés (e-mails, SMS)",
+    "user_notifications": "Notifications des agents dans l'application",
 }
 # Foreign keys shown by name as well as by id.
 _REFERENCED = {"users": "Compte", "organisations": "Structure", "services": "Service", "communes": "Commune"}
@@ -136,7 +137,8 @@ def _position(order: list[str], name: str) -> int:
 
 
 def _message_rows(name: str, sections: dict[str, list[dict]]) -> list[dict]:
-    """The outbox's messages about the rows exported above (never one that carried a credential)."""
+    """The outbox's messages (never one that carried a credential) and the agents' in-app notifications
+    about the rows exported above."""
     table = db.metadata.tables[name]
     type_column, id_column = personal_data_map().tables[name].subject
     conditions = []
@@ -146,7 +148,10 @@ def _message_rows(name: str, sections: dict[str, list[dict]]) -> list[dict]:
             conditions.append(sa.and_(table.c[type_column] == subject, table.c[id_column].in_(ids)))
     if not conditions:
         return []
-    rows = _rows(table, sa.and_(sa.or_(*conditions), table.c.contains_credentials.is_(False)))
+    about = sa.or_(*conditions)
+    if "contains_credentials" in table.c:  # the outbox: never a message that carried a credential
+        about = sa.and_(about, table.c.contains_credentials.is_(False))
+    rows = _rows(table, about)
     for row in rows:
         row.pop("context", None)  # references to rows exported above, nothing more
     return rows

@@ -32,7 +32,7 @@ from orientation.auth.models import User
 from orientation.cpam.models import CaseStage, MasCase
 from orientation.extensions import db
 from orientation.notifications.models import OutboxMessage, SubjectType
-from orientation.notifications.operations import enqueue_messages, message_values
+from orientation.notifications.operations import enqueue_messages, message_values, purge_read_notifications
 from orientation.people.models import Consent, Need, Person
 from orientation.referrals.lifecycle import ONGOING_STATUSES, UNDECIDED_STATUSES
 from orientation.referrals.models import Orientation
@@ -88,6 +88,7 @@ class RetentionPlan:
     attachment_months: int = 6
     cutoff_security_events: datetime | None = None
     security_events_to_delete: int = 0
+    notifications_purged: int = 0  # read in-app notifications older than NOTIFICATIONS_READ_RETENTION_DAYS
 
 
 def _last_activity_before(cutoff: datetime):
@@ -204,6 +205,7 @@ def apply(retention: RetentionPlan) -> RetentionPlan:
             .where(SecurityEvent.at < retention.cutoff_security_events)
             .execution_options(synchronize_session=False)
         )
+    retention.notifications_purged = purge_read_notifications(_setting("NOTIFICATIONS_READ_RETENTION_DAYS"))
     if retention.users_to_deactivate:
         deactivated = db.session.scalars(
             sa.update(User)

@@ -179,7 +179,7 @@ RULES: dict[str, Rule] = {
     "directory.edit_service": Rule(MANAGERS, {COORDINATION}, form="ServiceForm", data=SERVICE),
     "directory.create_service": Rule(MANAGERS, {COORDINATION}, form="ServiceForm", data=SERVICE),
     "directory.confirm_service": Rule(MANAGERS, {COORDINATION}, form="EmptyForm"),
-    "directory.stale": Rule({COORDINATION}),
+    "directory.stale": Rule(MANAGERS),  # a manager: their structure's entries only
     # -- organisations and members
     "organisations.list": Rule({COORDINATION}),
     "organisations.create": Rule({COORDINATION}, form="OrganisationForm", data=ORGANISATION),
@@ -232,6 +232,20 @@ RULES: dict[str, Rule] = {
     ),
     "organisations.my_structure": Rule(MANAGERS, form="ReceptionSettingsForm", data={}),
     "notifications.failures": Rule({COORDINATION}),
+    # -- a user's own notifications (the one in the world is the EDeS agent's: the orientation they sent
+    # was accepted) and their e-mail choices
+    "notifications.inbox": Rule(MEMBERS),
+    "notifications.open": Rule({AGENT_EDES}),
+    "notifications.choices": Rule(
+        MEMBERS,
+        form="NotificationChoicesForm",
+        data={
+            "orientation_received": "digest",
+            "orientation_changed": "immediate",
+            "reminder": "digest",
+            "mas_case": "immediate",
+        },
+    ),
     "notifications.retry": Rule({COORDINATION}, form="EmptyForm"),
     # -- a person's file: its organisation only
     "people.show": Rule(EDES),

@@ -143,8 +143,14 @@ def problem(target: Target, role: str, response) -> str | None:
 
 
 # Reads of a file are logged even when the form is refused (the page shown again names the person),
-# and a refused login is itself a security event.
-UNTRACKED_TABLES = {"person_access_logs", "security_events", "pilotage_directory_searches"}  # logs kept by reads
+# a refused login is itself a security event, and reading the sent list records the visit (the home
+# counts what moved since).
+UNTRACKED_TABLES = {  # logs kept by reads
+    "person_access_logs",
+    "security_events",
+    "pilotage_directory_searches",
+    "sent_list_visits",
+}
 
 
 def database_fingerprint() -> dict[str, str]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import sqlalchemy as sa
+
 from orientation.api import operations as api_operations
 from orientation.api.hsds import hsds_id
 from orientation.api.models import Scope
@@ -20,7 +22,7 @@ from orientation.auth.tokens import make_password_reset_token, new_opaque_token
 from orientation.clock import now
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
-from orientation.notifications.models import Channel, MessageStatus, OutboxMessage
+from orientation.notifications.models import Channel, MessageStatus, OutboxMessage, UserNotification
 from orientation.organisations.models import (
     Invitation,
     JoinRequest,
@@ -191,6 +193,9 @@ def _side(
         "sante_need_id": sante_need.id,
         "consent_id": orientation.consent_id,
         "orientation_id": orientation.id,
+        "notification_id": db.session.scalar(
+            sa.select(UserNotification.id).where(UserNotification.user_id == users[AGENT_EDES].id).limit(1)
+        ),
         "case_id": case.id,
         "mas_person_id": mas_person.id,
         "service_id": edes_service.id,
