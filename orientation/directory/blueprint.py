@@ -6,7 +6,7 @@ from orientation.directory import hours, signals, views  # noqa: F401 (signals: 
 from orientation.directory.reach import ServiceReach, reach_of
 from orientation.directory.thematiques import enumeration, thematique_label
 from orientation.directory.zones import zone_labels
-from orientation.extensions import account_or_address_key, limit_from
+from orientation.extensions import account_or_address_key, csrf, limit_from
 
 bp = Blueprint("directory", __name__, url_prefix="/annuaire")
 
@@ -21,6 +21,15 @@ bp.add_url_rule("/structures/<int:structure_id>", "structure", views.structure)
 bp.add_url_rule(
     "/structures/<int:structure_id>/services/nouveau", "create_service", views.edit_service, methods=["GET", "POST"]
 )
+
+bp.add_url_rule("/imports", "imports", views.imports, methods=["GET", "POST"])
+bp.add_url_rule("/imports/synchroniser", "start_sync", views.start_sync, methods=["POST"])
+bp.add_url_rule("/imports/<int:run_id>", "import_run", views.import_run)
+bp.add_url_rule("/imports/<int:run_id>/appliquer", "apply_import", views.apply_import, methods=["POST"])
+bp.add_url_rule("/imports/<int:run_id>/etat", "import_progress", views.import_progress)
+# The upload raises its own body limit before the form is read: the global CSRF check, which reads the
+# body first, would refuse a national file; ImportForm checks the CSRF token itself.
+csrf.exempt(views.imports)
 
 
 @bp.app_template_global("service_reach")

@@ -53,6 +53,10 @@ __all__ = ["ImportFileError", "ImportReport", "Importer", "import_data_inclusion
 MEDIATION_NUMERIQUE_SOURCE = "mediation-numerique"
 BATCH_SIZE = 500
 MAX_ISSUES = 5000  # kept in the report; the counts stay exact beyond
+SAMPLE = 50  # records named per kind and outcome (the preview lists them, « et N autres » beyond)
+ISSUES_KEPT = 500  # remarks kept in a stored report (import_runs)
+PROGRESS_EVERY = BATCH_SIZE  # records between two progress calls
+CATEGORIES = ("new", "updated", "unchanged", "withdrawn", "refused")
 KINDS = ("structure", "service")
 PLURAL = {"structure": "structures", "service": "services"}
 MODELS = {"structure": Structure, "service": Service}
@@ -93,6 +97,32 @@ class ImportReport:
     issues_left_off: int = 0
     unplaced: int = 0  # records whose commune could not be found (not in a commune search nor an EPCI figure)
     encodings: dict[str, str] = field(default_factory=dict)  # file name → encoding read
+    processed: int = 0  # records read (accepted or refused)
+    # kind → outcome → [(source id, name)], the first SAMPLE of each (refusals are in `issues`)
+    records: dict[str, dict[str, list]] = field(
+        default_factory=lambda: {kind: {category: [] for category in CATEGORIES} for kind in KINDS}
+    )
+
+    def count(self, kind: str, category: str, source_id: str, name: str | None) -> None:
+        self.counts[kind][category] += 1
+        named = self.records[kind][category]
+        if len(named) < SAMPLE:
+            named.append((source_id, name))
+
+    def as_json(self) -> dict:
+        """What an import run keeps (JSON-safe): counts, the records behind them, the remarks in French."""
+        return {
+            "summary": self.summary(),
+            "counts": self.counts,
+            "records": {
+                kind: {c: [list(r) for r in named] for c, named in by.items()} for kind, by in self.records.items()
+            },
+            "refusals": [issue.line() for issue in self.issues if issue.refused][:ISSUES_KEPT],
+            "warnings": [issue.line() for issue in self.issues if not issue.refused][:ISSUES_KEPT],
+            "issues_total": len(self.issues) + self.issues_left_off,
+            "unplaced": self.unplaced,
+            "processed": self.processed,
+        }
 
     def _add(self, issue: Issue) -> None:
         if len(self.issues) < MAX_ISSUES:
@@ -102,6 +132,8 @@ class ImportReport:
 
     def refuse(self, kind: str, where: str, record_id, field_name: str | None, reason: str) -> None:
         self.counts[kind]["refused"] += 1
+        if len(self.records[kind]["refused"]) < SAMPLE:
+            self.records[kind]["refused"].append((record_id, reason))
         self._add(Issue(where, record_id, field_name, reason, refused=True))
 
     def warn(self, where: str, record_id, field_name: str | None, reason: str) -> None:
@@ -400,9 +432,10 @@ class Importer:
     """Feed it records with `add(kind, where, record)` (structures before the services naming them),
     then call `finish()`. Writes go to the session in batches (flushed, never committed)."""
 
-    def __init__(self, report: ImportReport | None = None, *, withdraw: bool = True):
+    def __init__(self, report: ImportReport | None = None, *, withdraw: bool = True, progress=None):
         self.report = report or ImportReport()
         self.withdraw = withdraw
+        self.progress = progress  # called with the number of records read, every PROGRESS_EVERY
         self.seen: dict[str, dict[tuple[str, str], str]] = {kind: {} for kind in KINDS}  # key → where
         self.structure_ids: dict[tuple[str, str], int] = {}
         self.refused_structures: set[tuple[str, str]] = set()
@@ -411,6 +444,9 @@ class Importer:
         self.now = utcnow()
 
     def add(self, kind: str, where: str, raw) -> None:
+        self.report.processed += 1
+        if self.progress is not None and self.report.processed % PROGRESS_EVERY == 0:
+            self.progress(self.report.processed)
         key = _key(raw)
         record_id = key[1] if key else None
         if key is not None:
@@ -455,9 +491,9 @@ class Importer:
             if structure is None:
                 structure = Structure(source=item.key[0], source_id=item.key[1], **values)
                 db.session.add(structure)
-                self.report.counts["structure"]["new"] += 1
+                self.report.count("structure", "new", item.key[1], values["name"])
             else:
-                self._count("structure", _assign(structure, values))
+                self._count("structure", _assign(structure, values), item)
             touched.append((item.key, structure))
         db.session.flush()
         # (no expunge: the session holds clean objects weakly, a batch is freed once it is dropped)
@@ -521,9 +557,10 @@ class Importer:
                 before = (service.search_text, service.search_title)
                 service.refresh_search_text()
                 changed |= before != (service.search_text, service.search_title)
-            self.report.counts["service"]["new"] += is_new
-            if not is_new:
-                self._count("service", changed)
+            if is_new:
+                self.report.count("service", "new", item.key[1], values["name"])
+            else:
+                self._count("service", changed, item)
         db.session.flush()
 
     def _with_structures(self, batch: list[_Pending]) -> list[_Pending]:
@@ -601,8 +638,8 @@ class Importer:
             found.update({(entry.source, entry.source_id): entry for entry in db.session.scalars(statement)})
         return found
 
-    def _count(self, kind: str, changed: bool) -> None:
-        self.report.counts[kind]["updated" if changed else "unchanged"] += 1
+    def _count(self, kind: str, changed: bool, item: _Pending) -> None:
+        self.report.count(kind, "updated" if changed else "unchanged", item.key[1], item.record.get("nom"))
 
     def _withdraw_missing(self, kind: str) -> None:
         """Entries of the sources this run carried that it no longer carries are withdrawn."""
@@ -612,11 +649,17 @@ class Importer:
             return
         model = MODELS[kind]
         rows = db.session.execute(
-            sa.select(model.id, model.source, model.source_id).where(
+            sa.select(model.id, model.source, model.source_id, model.name).where(
                 model.source.in_(sources), model.withdrawn_at.is_(None)
             )
         )
-        gone = [entry_id for entry_id, source, source_id in rows if (source, source_id) not in seen]
+        gone = []
+        for entry_id, source, source_id, name in rows:
+            if (source, source_id) not in seen:
+                gone.append(entry_id)
+                named = self.report.records[kind]["withdrawn"]
+                if len(named) < SAMPLE:
+                    named.append((source_id, name))
         for start in range(0, len(gone), 5000):
             db.session.execute(
                 sa.update(model).where(model.id.in_(gone[start : start + 5000])).values(withdrawn_at=self.now),
@@ -700,13 +743,13 @@ def set_links(service: Service, relationship: str, model, attribute: str, codes)
 # data·inclusion v1 files (JSON list, NDJSON, {"structures", "services"}, API pages {"items", …})
 
 
-def import_data_inclusion(paths: Iterable[Path], *, withdraw: bool = True) -> ImportReport:
+def import_data_inclusion(paths: Iterable[Path], *, withdraw: bool = True, progress=None) -> ImportReport:
     """Structures first (from every file), then services: a service names its structure's id.
 
     Two passes over the files, each streamed; raises ImportFileError when a file cannot be read
     (the caller rolls back: nothing of the run is kept)."""
     paths = list(paths)
-    importer = Importer(withdraw=withdraw)
+    importer = Importer(withdraw=withdraw, progress=progress)
     encodings = {path: detect_encoding(path) for path in paths}
     importer.report.encodings = {path.name: encoding for path, encoding in encodings.items()}
     for wanted in KINDS:
@@ -820,9 +863,9 @@ def mediation_row_problems(row: dict) -> list[tuple[str, str, bool]]:
     return problems
 
 
-def import_mediation_numerique(path: Path, *, withdraw: bool = True) -> ImportReport:
+def import_mediation_numerique(path: Path, *, withdraw: bool = True, progress=None) -> ImportReport:
     """Lieux de médiation numérique, one CSV row a place (a structure) and its services, streamed."""
-    importer = Importer(withdraw=withdraw)
+    importer = Importer(withdraw=withdraw, progress=progress)
     encoding = detect_encoding(path)
     importer.report.encodings = {path.name: encoding}
     handle, reader = open_csv(path, encoding, _mediation_required())

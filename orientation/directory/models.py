@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 __all__ = [
     "Capacity",
     "Frais",
+    "ImportOrigin",
+    "ImportRun",
+    "ImportSource",
+    "ImportStatus",
     "SearchWord",
     "Service",
     "ServiceThematique",
@@ -281,6 +285,99 @@ class SearchWord(db.Model):
     __tablename__ = "search_words"
 
     word: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+
+
+class ImportSource(enum.StrEnum):
+    """What an import reads."""
+
+    DATA_INCLUSION_FILE = "data_inclusion_file"
+    MEDIATION_NUMERIQUE_FILE = "mediation_numerique_file"
+    DATA_INCLUSION_SYNC = "data_inclusion_sync"
+
+    @property
+    def label(self) -> str:
+        return {
+            "data_inclusion_file": "Fichier data·inclusion",
+            "mediation_numerique_file": "Fichier de lieux de médiation numérique",
+            "data_inclusion_sync": "Synchronisation avec l'API data·inclusion",
+        }[self.value]
+
+
+class ImportOrigin(enum.StrEnum):
+    SCREEN = "screen"  # the coordination's import screen
+    COMMAND = "command"  # `flask directory import|sync …`
+    SCHEDULE = "schedule"  # the nightly sync
+
+    @property
+    def label(self) -> str:
+        return {"screen": "Écran d'import", "command": "Ligne de commande", "schedule": "Synchronisation de nuit"}[
+            self.value
+        ]
+
+
+class ImportStatus(enum.StrEnum):
+    """previewing → previewed → queued → applying → applied; failed from any step (nothing written)."""
+
+    PREVIEWING = "previewing"
+    PREVIEWED = "previewed"
+    QUEUED = "queued"
+    APPLYING = "applying"
+    APPLIED = "applied"
+    FAILED = "failed"
+
+    @property
+    def label(self) -> str:
+        return {
+            "previewing": "Aperçu en cours",
+            "previewed": "Aperçu prêt, à appliquer",
+            "queued": "En attente d'application",
+            "applying": "Application en cours",
+            "applied": "Appliqué",
+            "failed": "Échec, rien n'a été modifié",
+        }[self.value]
+
+    @property
+    def is_running(self) -> bool:
+        return self in (ImportStatus.PREVIEWING, ImportStatus.QUEUED, ImportStatus.APPLYING)
+
+
+class ImportRun(db.Model):
+    """One import of open data into the directory: its preview (a dry run), then its application.
+
+    The uploaded file lives on disk under DIRECTORY_IMPORTS_FOLDER/<id>/ (the tasks take the id);
+    `preview` and `report` hold the importer's report as JSON (counts, records behind them, reasons).
+    Runs of the command line and of the nightly sync are recorded too, so the history shows them."""
+
+    __tablename__ = "import_runs"
+    __table_args__ = (
+        sa.CheckConstraint("progress BETWEEN 0 AND 100", name="progress_percent"),
+        sa.Index("ix_import_runs_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[ImportSource] = mapped_column(enum_type(ImportSource, "import_source"))
+    origin: Mapped[ImportOrigin] = mapped_column(enum_type(ImportOrigin, "import_origin"))
+    status: Mapped[ImportStatus] = mapped_column(enum_type(ImportStatus, "import_status"))
+    # a partial file does not withdraw the entries of its source that it does not carry
+    partial: Mapped[bool] = mapped_column(default=False)
+    file_name: Mapped[str | None] = mapped_column(sa.String(255))
+    departements: Mapped[list | None] = mapped_column(sa.JSON)
+    processed: Mapped[int] = mapped_column(default=0)  # records read so far
+    expected: Mapped[int | None]  # records the preview read: the denominator of the progress
+    progress: Mapped[int] = mapped_column(default=0)  # percent
+    counts: Mapped[dict | None] = mapped_column(sa.JSON)
+    preview: Mapped[dict | None] = mapped_column(sa.JSON)
+    report: Mapped[dict | None] = mapped_column(sa.JSON)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+    created_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ImportRun {self.id} {self.status}>"
 
 
 from orientation.directory import search_ddl  # noqa: E402,F401  (DDL events on these tables)

@@ -35,6 +35,11 @@ def can_see_stale_entries(user: User) -> bool:
     return user.is_authenticated and user.is_coordinator
 
 
+def can_import(user: User) -> bool:
+    """Imports and syncs of open data change the whole directory: the coordination only."""
+    return user.is_authenticated and user.is_coordinator
+
+
 def require(allowed: bool) -> None:
     if not allowed:
         abort(403)
