@@ -1,4 +1,5 @@
-"""directory: import runs (the coordination's import screen: preview, progress, history)
+"""directory: import runs (the coordination's import screen: preview, progress, history); the hash of
+the source record last imported, on structures and services (a re-sync skips unchanged records)
 
 Revision ID: 0024b_import_runs
 Revises: 0023_pilotage_sender_followed
@@ -44,8 +45,12 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_import_runs'))
     )
     op.create_index('ix_import_runs_created_at', 'import_runs', ['created_at'], unique=False)
+    for table in ('structures', 'services'):
+        op.add_column(table, sa.Column('import_hash', sa.String(length=32), nullable=True))
 
 
 def downgrade():
+    for table in ('services', 'structures'):
+        op.drop_column(table, 'import_hash')
     op.drop_index('ix_import_runs_created_at', table_name='import_runs')
     op.drop_table('import_runs')

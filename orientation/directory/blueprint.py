@@ -1,12 +1,12 @@
 """Every URL of the directory area."""
 
-from flask import Blueprint
+from flask import Blueprint, current_app, request
 
 from orientation.directory import hours, signals, views  # noqa: F401 (signals: connects the area's receivers)
 from orientation.directory.reach import ServiceReach, reach_of
 from orientation.directory.thematiques import enumeration, thematique_label
 from orientation.directory.zones import zone_labels
-from orientation.extensions import account_or_address_key, csrf, limit_from
+from orientation.extensions import account_or_address_key, limit_from
 
 bp = Blueprint("directory", __name__, url_prefix="/annuaire")
 
@@ -27,9 +27,18 @@ bp.add_url_rule("/imports/synchroniser", "start_sync", views.start_sync, methods
 bp.add_url_rule("/imports/<int:run_id>", "import_run", views.import_run)
 bp.add_url_rule("/imports/<int:run_id>/appliquer", "apply_import", views.apply_import, methods=["POST"])
 bp.add_url_rule("/imports/<int:run_id>/etat", "import_progress", views.import_progress)
-# The upload raises its own body limit before the form is read: the global CSRF check, which reads the
-# body first, would refuse a national file; ImportForm checks the CSRF token itself.
-csrf.exempt(views.imports)
+
+
+def _import_body_limit() -> None:
+    """The import form takes national files (DIRECTORY_IMPORT_MAX_BYTES, spooled to disk by Werkzeug);
+    every other request keeps MAX_CONTENT_LENGTH."""
+    if request.endpoint == "directory.imports":
+        request.max_content_length = current_app.config["DIRECTORY_IMPORT_MAX_BYTES"] + 2**20
+
+
+# First of the app's hooks: the global CSRF check reads the body, so the limit must be raised before it
+# (a blueprint's own before_request hooks run after the app's).
+bp.record_once(lambda state: state.app.before_request_funcs.setdefault(None, []).insert(0, _import_body_limit))
 
 
 @bp.app_template_global("service_reach")

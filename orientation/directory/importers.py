@@ -19,6 +19,7 @@ does not sit in memory.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import math
 import re
@@ -421,11 +422,23 @@ def _slug(label: str) -> str:
 # Writing: batches of records, compared before writing
 
 
+# Part of every record's hash: change it when the importer maps records differently, so that the next
+# import writes every record again instead of skipping those whose source did not change.
+IMPORT_FORMAT = "2026-12-1"
+
+
+def record_hash(kind: str, raw) -> str:
+    """The hash of a source record as read (before cleaning): equal hashes, nothing to write."""
+    text = json.dumps([IMPORT_FORMAT, kind, raw], sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
 @dataclass
 class _Pending:
     where: str
     key: tuple[str, str]
     record: dict
+    digest: str | None = None
 
 
 class Importer:
@@ -439,7 +452,7 @@ class Importer:
         self.seen: dict[str, dict[tuple[str, str], str]] = {kind: {} for kind in KINDS}  # key → where
         self.structure_ids: dict[tuple[str, str], int] = {}
         self.refused_structures: set[tuple[str, str]] = set()
-        self.pending: dict[str, list[_Pending]] = {kind: [] for kind in KINDS}
+        self.pending: dict[str, list[_Pending]] = {kind: [] for kind in KINDS}  # read, not yet cleaned
         self.communes = set(db.session.scalars(sa.select(Commune.code_insee)))  # the territory's (Vaucluse)
         self.now = utcnow()
 
@@ -456,21 +469,54 @@ class Importer:
                 self.report.refuse(kind, where, record_id, "id", reason)
                 return
             self.seen[kind][key] = where
-        record = clean_record(kind, raw, where, self.report)
-        if record is None:
-            if kind == "structure" and key:
-                self.refused_structures.add(key)
+        else:  # no usable source and id: cleaning refuses it and says why
+            clean_record(kind, raw, where, self.report)
             return
-        self.pending[kind].append(_Pending(where, (record["source"], record["id"]), record))
+        self.pending[kind].append(_Pending(where, key, raw, record_hash(kind, raw)))
         if len(self.pending[kind]) >= BATCH_SIZE:
             self.flush(kind)
 
     def flush(self, kind: str) -> None:
         if kind == "service":
             self.flush("structure")
-        batch, self.pending[kind] = self.pending[kind], []
+        read, self.pending[kind] = self.pending[kind], []
+        batch = self._changed(kind, read) if read else []
         if batch:
             (self._write_structures if kind == "structure" else self._write_services)(batch)
+
+    def _changed(self, kind: str, read: list[_Pending]) -> list[_Pending]:
+        """The records to write, cleaned; those imported before with the same hash are only counted.
+
+        One light query a batch (ids, hashes), no entity loaded: a re-sync of unchanged data reads
+        the file and the hashes, and writes nothing."""
+        model = MODELS[kind]
+        known = {}
+        for source, ids in _by_source(item.key for item in read).items():
+            statement = sa.select(model.source_id, model.id, model.import_hash, model.withdrawn_at).where(
+                _keyed(model, source, ids)
+            )
+            known.update({(source, row[0]): row[1:] for row in db.session.execute(statement)})
+        batch = []
+        for item in read:
+            entry_id, digest, withdrawn_at = known.get(item.key, (None, None, None))
+            if digest == item.digest and withdrawn_at is None and not self._structure_refused(kind, item.record):
+                if kind == "structure":
+                    self.structure_ids[item.key] = entry_id
+                self.report.count(kind, "unchanged", item.key[1], _blank(item.record.get("nom")))
+                continue
+            record = clean_record(kind, item.record, item.where, self.report)
+            if record is None:
+                if kind == "structure":
+                    self.refused_structures.add(item.key)
+                continue
+            batch.append(_Pending(item.where, item.key, record, item.digest))
+        return batch
+
+    def _structure_refused(self, kind: str, raw: dict) -> bool:
+        return (
+            kind == "service"
+            and (_blank(raw.get("source")), _blank(raw.get("structure_id"))) in self.refused_structures
+        )
 
     def finish(self) -> ImportReport:
         self.flush("service")
@@ -484,16 +530,18 @@ class Importer:
 
     def _write_structures(self, batch: list[_Pending]) -> None:
         existing = self._existing(Structure, [item.key for item in batch])
+        new_ids = _new_ids(Structure, sum(item.key not in existing for item in batch))
         touched = []
         for item in batch:
             structure = existing.get(item.key)
             values = self._structure_values(item)
             if structure is None:
-                structure = Structure(source=item.key[0], source_id=item.key[1], **values)
+                structure = Structure(id=next(new_ids), source=item.key[0], source_id=item.key[1], **values)
                 db.session.add(structure)
                 self.report.count("structure", "new", item.key[1], values["name"])
             else:
                 self._count("structure", _assign(structure, values), item)
+            structure.import_hash = item.digest  # not a change of its own: counted by the values only
             touched.append((item.key, structure))
         db.session.flush()
         # (no expunge: the session holds clean objects weakly, a batch is freed once it is dropped)
@@ -537,15 +585,17 @@ class Importer:
                 sa.select(Structure).where(Structure.id.in_({self._structure_id(item) for item in batch}))
             )
         }
+        new_ids = _new_ids(Service, sum(item.key not in existing for item in batch))
         for item in batch:
             record = item.record
             service = existing.get(item.key)
             is_new = service is None
             values = self._service_values(item)  # before the new row joins the session (reads may flush)
             if is_new:
-                service = Service(source=item.key[0], source_id=item.key[1])
+                service = Service(id=next(new_ids), source=item.key[0], source_id=item.key[1])
                 db.session.add(service)
             changed = _assign(service, values)
+            service.import_hash = item.digest
             structure = structures[self._structure_id(item)]
             if service.structure is not structure:
                 service.structure = structure
@@ -705,6 +755,16 @@ def _by_source(keys) -> dict[str, list[str]]:
 def _keyed(model, source: str, ids: list[str]):
     """One array parameter rather than one placeholder per id (the driver parses every placeholder)."""
     return sa.and_(model.source == source, model.source_id == sa.any_(sa.literal(ids, postgresql.ARRAY(sa.String))))
+
+
+def _new_ids(model, count: int) -> Iterator[int]:
+    """Primary keys taken from the table's sequence in one query: the inserts then go as one executemany
+    (with keys left to the database, every batch is one huge INSERT … RETURNING the driver parses)."""
+    if not count:
+        return iter(())
+    sequence = sa.func.pg_get_serial_sequence(model.__tablename__, "id")
+    statement = sa.select(sa.func.nextval(sequence)).select_from(sa.func.generate_series(1, count))
+    return iter(db.session.scalars(statement).all())
 
 
 def _structure_key(record: dict) -> tuple[str, str]:

@@ -126,6 +126,9 @@ class Structure(LocationMixin, TimestampMixin, db.Model):
     date_maj: Mapped[date | None]
     # Set when the entry disappeared from its source on a full import (hidden, kept for orientations).
     withdrawn_at: Mapped[datetime | None]
+    # The hash of the source record last imported (orientation.directory.importers): a re-import of the
+    # same record skips it without reading the row; a local edit clears it, so the source wins again.
+    import_hash: Mapped[str | None] = mapped_column(sa.String(32))
 
     organisation: Mapped[Organisation | None] = relationship()
     commune: Mapped[Commune | None] = relationship()
@@ -178,6 +181,9 @@ class Service(LocationMixin, TimestampMixin, db.Model):
     date_maj: Mapped[date | None]
     # Set when the entry disappeared from its source on a full import (hidden, kept for orientations).
     withdrawn_at: Mapped[datetime | None]
+    # The hash of the source record last imported (orientation.directory.importers): a re-import of the
+    # same record skips it without reading the row; a local edit clears it, so the source wins again.
+    import_hash: Mapped[str | None] = mapped_column(sa.String(32))
 
     # Orientation: tracked referrals, capacity, freshness
     accepts_orientations: Mapped[bool] = mapped_column(default=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from orientation import signals
@@ -132,9 +132,6 @@ def stale():
 @redisplay_on_csrf_error
 def imports():
     permissions.require(permissions.can_import(current_user))
-    # A national file is larger than an attachment: this form alone accepts up to the import limit
-    # (the view is exempt from the global CSRF check, which would read the body first; the form checks it).
-    request.max_content_length = current_app.config["DIRECTORY_IMPORT_MAX_BYTES"] + 2**20
     form = ImportForm()
     if form.validate_on_submit():
         try:

@@ -148,6 +148,12 @@ def test_a_latin_1_file_is_read(coordinator, queued):
     assert run.preview["records"]["structure"]["new"] == [["s-1", "Équipe d'été"]]
 
 
+def test_the_upload_may_be_larger_than_other_forms(app, coordinator, queued, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1000)  # every other form: 1,000 bytes at most
+    assert len(SAMPLE) > 1000
+    assert _upload(coordinator, SAMPLE).status_code == 302 and len(queued) == 1
+
+
 def test_an_empty_or_too_large_upload_is_refused_in_the_form(app, coordinator, queued, monkeypatch):
     response = _upload(coordinator, b"", "vide.json")
     assert response.status_code == 400 and "Le fichier est vide." in response.get_data(as_text=True)

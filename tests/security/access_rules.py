@@ -97,6 +97,14 @@ STEERING = frozenset({RESPONSABLE, COORDINATION, CONSEILLER_CPAM})
 # as in any deployment without it; tests/auth/test_proconnect.py runs them against a real provider.
 PROCONNECT_OFF = frozenset({404})
 
+
+class ReusableFile(io.BytesIO):
+    """An upload the fuzzing may send again: the test client closes the files it sent; this one rewinds."""
+
+    def close(self) -> None:
+        self.seek(0)
+
+
 LINK_ORIENTATION = {"orientation_id": "link_orientation_id"}  # the orientation reached by e-mail link
 HOLDER = frozenset({LINK_HOLDER})  # its token-free pages: the browser that typed the link's code
 
@@ -186,7 +194,7 @@ RULES: dict[str, Rule] = {
         form="ImportForm",
         data={
             "source": "data_inclusion_file",
-            "document": lambda ctx: (io.BytesIO(b'[{"source": "t", "id": "1", "nom": "S"}]'), "structures.json"),
+            "document": lambda ctx: (ReusableFile(b'[{"source": "t", "id": "1", "nom": "S"}]'), "structures.json"),
         },
     ),
     "directory.start_sync": Rule({COORDINATION}, form="EmptyForm"),
