@@ -35,7 +35,15 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import selectinload, undefer
 
 from orientation.db import utcnow
-from orientation.directory.models import Frais, Service, ServiceThematique, ServiceType, ServiceZone, Structure
+from orientation.directory.models import (
+    Frais,
+    Service,
+    ServiceThematique,
+    ServiceType,
+    ServiceZone,
+    Structure,
+    search_texts,
+)
 from orientation.directory.reading import (
     ENCODING_NAMES,
     ImportFileError,
@@ -530,23 +538,23 @@ class Importer:
 
     def _write_structures(self, batch: list[_Pending]) -> None:
         existing = self._existing(Structure, [item.key for item in batch])
-        new_ids = _new_ids(Structure, sum(item.key not in existing for item in batch))
-        touched = []
+        fresh = [item for item in batch if item.key not in existing]
+        rows = []
+        for item, structure_id in zip(fresh, _new_ids(Structure, len(fresh)), strict=True):
+            values = self._structure_values(item)
+            rows.append({"id": structure_id, "source": item.key[0], "source_id": item.key[1], **values})
+            rows[-1]["import_hash"] = item.digest
+            self.structure_ids[item.key] = structure_id
+            self.report.count("structure", "new", item.key[1], values["name"])
+        _insert(Structure, rows)
         for item in batch:
             structure = existing.get(item.key)
-            values = self._structure_values(item)
-            if structure is None:
-                structure = Structure(id=next(new_ids), source=item.key[0], source_id=item.key[1], **values)
-                db.session.add(structure)
-                self.report.count("structure", "new", item.key[1], values["name"])
-            else:
-                self._count("structure", _assign(structure, values), item)
-            structure.import_hash = item.digest  # not a change of its own: counted by the values only
-            touched.append((item.key, structure))
+            if structure is not None:
+                self._count("structure", _assign(structure, self._structure_values(item)), item)
+                structure.import_hash = item.digest  # not a change of its own: counted by the values only
+                self.structure_ids[item.key] = structure.id
         db.session.flush()
         # (no expunge: the session holds clean objects weakly, a batch is freed once it is dropped)
-        for key, structure in touched:
-            self.structure_ids[key] = structure.id
 
     def _structure_values(self, item: _Pending) -> dict:
         record = item.record
@@ -579,21 +587,18 @@ class Importer:
             undefer(Service.search_text),
             undefer(Service.search_title),
         )
+        self._insert_services([item for item in batch if item.key not in existing])
+        batch = [item for item in batch if item.key in existing]
         structures = {
             s.id: s
             for s in db.session.scalars(
                 sa.select(Structure).where(Structure.id.in_({self._structure_id(item) for item in batch}))
             )
         }
-        new_ids = _new_ids(Service, sum(item.key not in existing for item in batch))
         for item in batch:
             record = item.record
-            service = existing.get(item.key)
-            is_new = service is None
-            values = self._service_values(item)  # before the new row joins the session (reads may flush)
-            if is_new:
-                service = Service(id=next(new_ids), source=item.key[0], source_id=item.key[1])
-                db.session.add(service)
+            service = existing[item.key]
+            values = self._service_values(item)
             changed = _assign(service, values)
             service.import_hash = item.digest
             structure = structures[self._structure_id(item)]
@@ -603,15 +608,55 @@ class Importer:
             thematiques = record.get("thematiques")
             changed |= _set_codes(service, "thematique_links", ServiceThematique, "thematique", thematiques)
             changed |= _set_codes(service, "zone_links", ServiceZone, "code", record.get("zone_eligibilite"))
-            if is_new or changed:
+            if changed:
                 before = (service.search_text, service.search_title)
                 service.refresh_search_text()
                 changed |= before != (service.search_text, service.search_title)
-            if is_new:
-                self.report.count("service", "new", item.key[1], values["name"])
-            else:
-                self._count("service", changed, item)
+            self._count("service", changed, item)
         db.session.flush()
+
+    def _insert_services(self, fresh: list[_Pending]) -> None:
+        """New services as plain rows (no entity: the ORM's bookkeeping was most of an import's time)."""
+        if not fresh:
+            return
+        structure_ids = {self._structure_id(item) for item in fresh}
+        statement = sa.select(Structure.id, Structure.name).where(Structure.id.in_(structure_ids))
+        names = dict(db.session.execute(statement).tuples().all())
+        rows, thematiques, zones = [], [], []
+        for item, service_id in zip(fresh, _new_ids(Service, len(fresh)), strict=True):
+            record = item.record
+            values = {"accessibilite_lieu": None, **self._service_values(item)}
+            structure_id = self._structure_id(item)
+            codes = list(dict.fromkeys(record.get("thematiques") or ()))
+            search_text, search_title = search_texts(
+                name=values["name"],
+                structure_name=names[structure_id],
+                description=values["description"],
+                thematiques=codes,
+                publics=values["publics"],
+                commune_name=values["commune_name"],
+                conditions_acces=values["conditions_acces"],
+            )
+            rows.append(
+                {
+                    "id": service_id,
+                    "structure_id": structure_id,
+                    "source": item.key[0],
+                    "source_id": item.key[1],
+                    **values,
+                    "search_text": search_text,
+                    "search_title": search_title,
+                    "import_hash": item.digest,
+                }
+            )
+            thematiques.extend({"service_id": service_id, "thematique": code} for code in codes)
+            zones.extend(
+                {"service_id": service_id, "code": code} for code in dict.fromkeys(record.get("zone_eligibilite") or ())
+            )
+            self.report.count("service", "new", item.key[1], values["name"])
+        _insert(Service, rows)
+        _insert(ServiceThematique, thematiques)
+        _insert(ServiceZone, zones)
 
     def _with_structures(self, batch: list[_Pending]) -> list[_Pending]:
         """The services whose structure is known (imported now or before); the others are refused."""
@@ -755,6 +800,12 @@ def _by_source(keys) -> dict[str, list[str]]:
 def _keyed(model, source: str, ids: list[str]):
     """One array parameter rather than one placeholder per id (the driver parses every placeholder)."""
     return sa.and_(model.source == source, model.source_id == sa.any_(sa.literal(ids, postgresql.ARRAY(sa.String))))
+
+
+def _insert(model, rows: list[dict]) -> None:
+    """One executemany (the keys are given: no RETURNING); Python defaults fill the other columns."""
+    if rows:
+        db.session.execute(sa.insert(model.__table__), rows)
 
 
 def _new_ids(model, count: int) -> Iterator[int]:

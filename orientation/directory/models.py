@@ -248,21 +248,35 @@ class Service(LocationMixin, TimestampMixin, db.Model):
 
     def refresh_search_text(self) -> None:
         """Recompute the denormalised text the search indexes read (call after every change)."""
-        structure_name = self.structure.name if self.structure is not None else ""
-        publics = enumeration("publics")
-        parts = [
-            structure_name,
-            self.description or "",
-            " ".join(thematique_label(code) for code in self.thematiques),
-            " ".join(publics.get(code, code) for code in self.publics or ()),
-            self.commune_name or (self.commune.name if self.commune is not None else ""),
-            self.conditions_acces or "",
-        ]
-        self.search_text = "\n".join(part for part in parts if part)
-        self.search_title = normalise(f"{self.name} {structure_name}")[:500]
+        self.search_text, self.search_title = search_texts(
+            name=self.name,
+            structure_name=self.structure.name if self.structure is not None else "",
+            description=self.description,
+            thematiques=self.thematiques,
+            publics=self.publics,
+            commune_name=self.commune_name or (self.commune.name if self.commune is not None else ""),
+            conditions_acces=self.conditions_acces,
+        )
 
     def __repr__(self) -> str:
         return f"<Service {self.id}>"
+
+
+def search_texts(
+    *, name, structure_name, description, thematiques, publics, commune_name, conditions_acces
+) -> tuple[str, str]:
+    """(search_text, search_title) of a service: what the search indexes read (the importer inserts new
+    services without building entities, so this takes plain values)."""
+    labels = enumeration("publics")
+    parts = [
+        structure_name or "",
+        description or "",
+        " ".join(thematique_label(code) for code in thematiques or ()),
+        " ".join(labels.get(code, code) for code in publics or ()),
+        commune_name or "",
+        conditions_acces or "",
+    ]
+    return "\n".join(part for part in parts if part), normalise(f"{name} {structure_name or ''}")[:500]
 
 
 class ServiceThematique(db.Model):
