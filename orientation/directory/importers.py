@@ -234,8 +234,12 @@ MISSING = _Missing()
 
 
 @lru_cache(maxsize=20_000)
-def _value_errors(kind: str, name: str, frozen: str) -> tuple:
-    return tuple(_field_validators(kind)[name].iter_errors(json.loads(frozen)))
+def _value_errors(kind: str, name: str, frozen: tuple) -> tuple:
+    value = frozen[1] if frozen[0] != "json" else json.loads(frozen[1])
+    return tuple(_field_validators(kind)[name].iter_errors(value))
+
+
+SCALARS = (str, int, float, bool)
 
 
 def _errors_by_field(kind: str, record: dict) -> dict[str, list]:
@@ -243,7 +247,9 @@ def _errors_by_field(kind: str, record: dict) -> dict[str, list]:
     validators = _field_validators(kind)
     for name, value in record.items():
         if name in validators:
-            errors = _value_errors(kind, name, json.dumps(value, ensure_ascii=False))
+            # a scalar is its own cache key (with its type: True == 1); lists and objects as JSON text
+            frozen = (type(value).__name__, value) if type(value) in SCALARS else ("json", json.dumps(value))
+            errors = _value_errors(kind, name, frozen)
             if errors:
                 found[name] = list(errors)
     return found
