@@ -464,7 +464,9 @@ class Importer:
         self.report = report or ImportReport()
         self.withdraw = withdraw
         self.progress = progress  # called with the number of records read, every PROGRESS_EVERY
-        self.seen: dict[str, dict[tuple[str, str], str]] = {kind: {} for kind in KINDS}  # key → where
+        # kind → source → source id → where: per source, so that a national file does not keep a tuple and
+        # a copy of the source's name for each of its records
+        self.seen: dict[str, dict[str, dict[str, str]]] = {kind: {} for kind in KINDS}
         self.structure_ids: dict[tuple[str, str], int] = {}
         self.refused_structures: set[tuple[str, str]] = set()
         self.pending: dict[str, list[_Pending]] = {kind: [] for kind in KINDS}  # read, not yet cleaned
@@ -481,12 +483,13 @@ class Importer:
         key = _key(raw)
         record_id = key[1] if key else None
         if key is not None:
-            first = self.seen[kind].get(key)
+            of_source = self.seen[kind].setdefault(key[0], {})
+            first = of_source.get(key[1])
             if first is not None:
                 reason = f"identifiant en double dans le fichier (déjà vu : {first})"
                 self.report.refuse(kind, where, record_id, "id", reason)
                 return
-            self.seen[kind][key] = where
+            of_source[key[1]] = where
         else:  # no usable source and id: cleaning refuses it and says why
             clean_record(kind, raw, where, self.report)
             return
@@ -756,18 +759,16 @@ class Importer:
     def _withdraw_missing(self, kind: str) -> None:
         """Entries of the sources this run carried that it no longer carries are withdrawn."""
         seen = self.seen[kind]
-        sources = sorted({source for source, _ in seen})
-        if not sources:
+        if not seen:
             return
         model = MODELS[kind]
-        rows = db.session.execute(
-            sa.select(model.id, model.source, model.source_id, model.name).where(
-                model.source.in_(sources), model.withdrawn_at.is_(None)
-            )
+        statement = sa.select(model.id, model.source, model.source_id, model.name).where(
+            model.source.in_(sorted(seen)), model.withdrawn_at.is_(None)
         )
         gone = []
-        for entry_id, source, source_id, name in rows:
-            if (source, source_id) not in seen:
+        # streamed (a server-side cursor): a national source's rows are not all held at once
+        for entry_id, source, source_id, name in db.session.execute(statement, execution_options={"yield_per": 5000}):
+            if source_id not in seen[source]:
                 gone.append(entry_id)
                 named = self.report.records[kind]["withdrawn"]
                 if len(named) < SAMPLE:
