@@ -199,6 +199,7 @@ def _finish(run: ImportRun, report: ImportReport) -> None:
 
 def _fail(run: ImportRun, error: str, report: ImportReport | None) -> None:
     run.status, run.error, run.finished_at = ImportStatus.FAILED, error, utcnow()
+    shutil.rmtree(folder(run), ignore_errors=True)  # a failed run is never applied: its file has served
     if report is not None:
         run.report, run.counts = report.as_json(), report.counts
 

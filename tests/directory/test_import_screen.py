@@ -226,3 +226,15 @@ def test_only_one_service_per_id(coordinator, queued):
     tasks.apply_import(run.id)
     ids = db.session.scalars(sa.select(Service.source_id).where(Service.source == "dora")).all()
     assert len(ids) == len(set(ids)) > 0
+
+
+def test_the_uploaded_file_is_removed_once_applied_or_failed(coordinator, queued):
+    run = _previewed(coordinator, queued)
+    assert import_runs.stored_file(run).is_file()
+    coordinator.submit(f"/annuaire/imports/{run.id}/appliquer", page=f"/annuaire/imports/{run.id}")
+    tasks.apply_import(run.id)
+    assert not import_runs.folder(run).exists()
+    _upload(coordinator, b"[", "coupe.json")
+    tasks.preview_import(queued[-1][1])
+    failed = _run(queued[-1][1])
+    assert failed.status is ImportStatus.FAILED and not import_runs.folder(failed).exists()
