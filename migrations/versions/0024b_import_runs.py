@@ -2,14 +2,14 @@
 the source record last imported, on structures and services (a re-sync skips unchanged records)
 
 Revision ID: 0024b_import_runs
-Revises: 0023_pilotage_sender_followed
+Revises: 0024_directory_searches
 Create Date: 2026-12-07
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0024b_import_runs'
-down_revision = '0023_pilotage_sender_followed'
+down_revision = '0024_directory_searches'
 branch_labels = None
 depends_on = None
 
