@@ -10,7 +10,7 @@ PORT ?= 5000
 PYTEST_WORKERS ?= 3
 VENDOR := orientation/static/vendor
 
-.PHONY: run test install static services browser lint format bench bench-directory bench-api-feeds clean
+.PHONY: run test install static services browser lint format bench bench-directory bench-directory-import bench-api-feeds clean
 
 run: install static  ## set up and serve the app with a worker (embedded PostgreSQL, no Redis needed)
 	@PORT=$(PORT) scripts/run.sh
@@ -57,6 +57,9 @@ bench: install services
 
 bench-directory: install services
 	$(BIN)/python -m bench directory
+
+bench-directory-import: install services
+	$(BIN)/python -m bench directory_import
 
 bench-api-feeds: install services
 	$(BIN)/python -m bench api_feeds

@@ -156,6 +156,10 @@ class BaseConfig:
             "DATA_INCLUSION_DEPARTEMENTS": _env_list("DATA_INCLUSION_DEPARTEMENTS", "84"),
             "DATA_INCLUSION_PAGE_SIZE": _env_int("DATA_INCLUSION_PAGE_SIZE", 1000),
             "DATA_INCLUSION_TIMEOUT": float(os.environ.get("DATA_INCLUSION_TIMEOUT", "30")),
+            # The coordination's import screen: uploaded files wait here (per import run) for the worker.
+            "DIRECTORY_IMPORTS_FOLDER": os.environ.get("DIRECTORY_IMPORTS_FOLDER")
+            or str(self.instance_path / "directory-imports"),
+            "DIRECTORY_IMPORT_MAX_BYTES": _env_int("DIRECTORY_IMPORT_MAX_BYTES", 200 * 1024 * 1024),
             # SMS: a provider behind one interface; "file" writes them under instance/ in dev.
             "SMS_BACKEND": os.environ.get("SMS_BACKEND", "file"),
             "SMS_API_URL": os.environ.get("SMS_API_URL"),

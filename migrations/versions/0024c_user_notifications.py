@@ -8,7 +8,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0024c_user_notifications'
-down_revision = '0024_directory_searches'
+down_revision = '0024b_import_runs'
 branch_labels = None
 depends_on = None
 

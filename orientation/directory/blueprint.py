@@ -1,6 +1,6 @@
 """Every URL of the directory area."""
 
-from flask import Blueprint
+from flask import Blueprint, current_app, request
 
 from orientation.directory import hours, signals, views  # noqa: F401 (signals: connects the area's receivers)
 from orientation.directory.reach import ServiceReach, reach_of
@@ -21,6 +21,24 @@ bp.add_url_rule("/structures/<int:structure_id>", "structure", views.structure)
 bp.add_url_rule(
     "/structures/<int:structure_id>/services/nouveau", "create_service", views.edit_service, methods=["GET", "POST"]
 )
+
+bp.add_url_rule("/imports", "imports", views.imports, methods=["GET", "POST"])
+bp.add_url_rule("/imports/synchroniser", "start_sync", views.start_sync, methods=["POST"])
+bp.add_url_rule("/imports/<int:run_id>", "import_run", views.import_run)
+bp.add_url_rule("/imports/<int:run_id>/appliquer", "apply_import", views.apply_import, methods=["POST"])
+bp.add_url_rule("/imports/<int:run_id>/etat", "import_progress", views.import_progress)
+
+
+def _import_body_limit() -> None:
+    """The import form takes national files (DIRECTORY_IMPORT_MAX_BYTES, spooled to disk by Werkzeug);
+    every other request keeps MAX_CONTENT_LENGTH."""
+    if request.endpoint == "directory.imports":
+        request.max_content_length = current_app.config["DIRECTORY_IMPORT_MAX_BYTES"] + 2**20
+
+
+# First of the app's hooks: the global CSRF check reads the body, so the limit must be raised before it
+# (a blueprint's own before_request hooks run after the app's).
+bp.record_once(lambda state: state.app.before_request_funcs.setdefault(None, []).insert(0, _import_body_limit))
 
 
 @bp.app_template_global("service_reach")

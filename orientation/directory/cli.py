@@ -28,16 +28,26 @@ PARTIAL = click.option(
 )
 
 
-def _run_import(run) -> None:
+def _run_import(run, source: str, **recorded) -> None:
     """One transaction: committed when something was imported, rolled back (nothing changed) otherwise.
 
+    Each run is recorded in the history of imports (import_runs), failed ones in a transaction of their own.
     Exits 1 when the file cannot be read or nothing could be imported, so a scheduled run can tell."""
+    from orientation.directory.import_runs import NOTHING_IMPORTED, record_run
     from orientation.directory.importers import ImportFileError
+    from orientation.directory.models import ImportOrigin, ImportSource
+
+    source, origin = ImportSource(source), ImportOrigin.COMMAND
+
+    def failed(reason: str, report=None) -> None:
+        db.session.rollback()
+        record_run(source, origin, report=report, error=reason, **recorded)
+        db.session.commit()
 
     try:
         report = run()
     except ImportFileError as error:
-        db.session.rollback()
+        failed(f"{error} Rien n'a été modifié.")
         raise click.ClickException(f"{error} Rien n'a été modifié.") from error
     except BaseException:
         db.session.rollback()
@@ -45,9 +55,10 @@ def _run_import(run) -> None:
     for issue in report.issues:
         click.echo(issue.line(), err=True)
     if report.failed:
-        db.session.rollback()
+        failed(NOTHING_IMPORTED, report)
         click.echo(report.summary())
         raise click.ClickException("Aucun enregistrement importé : rien n'a été modifié.")
+    record_run(source, origin, report=report, **recorded)
     db.session.commit()
     click.echo(report.summary())
 
@@ -59,7 +70,12 @@ def import_data_inclusion_command(files, partial):
     """Structures et services data·inclusion v1 : liste JSON, NDJSON, {"structures", "services"} ou pages d'API."""
     from orientation.directory.importers import import_data_inclusion
 
-    _run_import(lambda: import_data_inclusion(list(files), withdraw=not partial))
+    _run_import(
+        lambda: import_data_inclusion(list(files), withdraw=not partial),
+        "data_inclusion_file",
+        file_name=", ".join(path.name for path in files),
+        partial=partial,
+    )
 
 
 @import_cli.command("mediation-numerique")
@@ -69,7 +85,12 @@ def import_mediation_numerique_command(file, partial):
     """Lieux de médiation numérique (CSV du standard de La MedNum, séparé par « , » ou « ; »)."""
     from orientation.directory.importers import import_mediation_numerique
 
-    _run_import(lambda: import_mediation_numerique(file, withdraw=not partial))
+    _run_import(
+        lambda: import_mediation_numerique(file, withdraw=not partial),
+        "mediation_numerique_file",
+        file_name=file.name,
+        partial=partial,
+    )
 
 
 @sync_cli.command("data-inclusion")
@@ -83,7 +104,11 @@ def sync_data_inclusion_command(departements):
     """Structures et services de l'API data·inclusion (DATA_INCLUSION_API_URL, DATA_INCLUSION_API_TOKEN)."""
     from orientation.directory.sync import sync_data_inclusion
 
-    _run_import(lambda: sync_data_inclusion(list(departements) or None))
+    _run_import(
+        lambda: sync_data_inclusion(list(departements) or None),
+        "data_inclusion_sync",
+        departements=list(departements) or None,
+    )
 
 
 @export_cli.command("data-inclusion")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     FloatField,
@@ -21,7 +22,7 @@ from wtforms.validators import NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from orientation.directory import hours, zones
-from orientation.directory.models import Capacity, Frais, ServiceType
+from orientation.directory.models import Capacity, Frais, ImportSource, ServiceType
 from orientation.directory.queries import MAX_DISTANCE_KM, SearchParams
 from orientation.directory.text import MAX_QUERY_LENGTH
 from orientation.directory.thematiques import Volet, enumeration, oriented_thematique_choices
@@ -442,3 +443,30 @@ _add_hours_fields(ServiceForm)
 def _delay_fields(form) -> list:
     """The per-service follow-up delays (declared by the areas to the engine) this form has a field for."""
     return [delay for delay in service_delays() if delay.field and hasattr(form, delay.field)]
+
+
+class ImportForm(BaseForm):
+    """A file to preview, then import."""
+
+    source = RadioField(
+        "Format du fichier",
+        choices=[
+            (ImportSource.DATA_INCLUSION_FILE.value, "data·inclusion : liste JSON, NDJSON ou pages de l'API"),
+            (
+                ImportSource.MEDIATION_NUMERIQUE_FILE.value,
+                "Lieux de médiation numérique : CSV du standard de La MedNum",
+            ),
+        ],
+        default=ImportSource.DATA_INCLUSION_FILE.value,
+        validators=[required("Choisissez le format du fichier.")],
+    )
+    document = FileField(
+        "Fichier à importer",
+        validators=[FileRequired("Choisissez un fichier.")],
+        description="JSON, NDJSON ou CSV en UTF-8 (ou Windows-1252), 200 Mo au plus. Rien n'est modifié "
+        "avant que vous ayez vu l'aperçu et cliqué sur « Appliquer ».",
+    )
+    partial = BooleanField(
+        "Fichier partiel",
+        description="Ne pas retirer de l'annuaire les entrées de la même source absentes de ce fichier.",
+    )

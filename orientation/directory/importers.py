@@ -19,6 +19,7 @@ does not sit in memory.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import math
 import re
@@ -34,7 +35,15 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import selectinload, undefer
 
 from orientation.db import utcnow
-from orientation.directory.models import Frais, Service, ServiceThematique, ServiceType, ServiceZone, Structure
+from orientation.directory.models import (
+    Frais,
+    Service,
+    ServiceThematique,
+    ServiceType,
+    ServiceZone,
+    Structure,
+    search_texts,
+)
 from orientation.directory.reading import (
     ENCODING_NAMES,
     ImportFileError,
@@ -53,6 +62,11 @@ __all__ = ["ImportFileError", "ImportReport", "Importer", "import_data_inclusion
 MEDIATION_NUMERIQUE_SOURCE = "mediation-numerique"
 BATCH_SIZE = 500
 MAX_ISSUES = 5000  # kept in the report; the counts stay exact beyond
+SAMPLE = 50  # records named per kind and outcome (the preview lists them, « et N autres » beyond)
+ISSUES_KEPT = 500  # remarks kept in a stored report (import_runs)
+PROGRESS_EVERY = BATCH_SIZE  # records between two progress calls
+ANALYSE_EVERY = 10_000  # new rows of a table between two ANALYZE during an import
+CATEGORIES = ("new", "updated", "unchanged", "withdrawn", "refused")
 KINDS = ("structure", "service")
 PLURAL = {"structure": "structures", "service": "services"}
 MODELS = {"structure": Structure, "service": Service}
@@ -93,6 +107,32 @@ class ImportReport:
     issues_left_off: int = 0
     unplaced: int = 0  # records whose commune could not be found (not in a commune search nor an EPCI figure)
     encodings: dict[str, str] = field(default_factory=dict)  # file name → encoding read
+    processed: int = 0  # records read (accepted or refused)
+    # kind → outcome → [(source id, name)], the first SAMPLE of each (refusals are in `issues`)
+    records: dict[str, dict[str, list]] = field(
+        default_factory=lambda: {kind: {category: [] for category in CATEGORIES} for kind in KINDS}
+    )
+
+    def count(self, kind: str, category: str, source_id: str, name: str | None) -> None:
+        self.counts[kind][category] += 1
+        named = self.records[kind][category]
+        if len(named) < SAMPLE:
+            named.append((source_id, name))
+
+    def as_json(self) -> dict:
+        """What an import run keeps (JSON-safe): counts, the records behind them, the remarks in French."""
+        return {
+            "summary": self.summary(),
+            "counts": self.counts,
+            "records": {
+                kind: {c: [list(r) for r in named] for c, named in by.items()} for kind, by in self.records.items()
+            },
+            "refusals": [issue.line() for issue in self.issues if issue.refused][:ISSUES_KEPT],
+            "warnings": [issue.line() for issue in self.issues if not issue.refused][:ISSUES_KEPT],
+            "issues_total": len(self.issues) + self.issues_left_off,
+            "unplaced": self.unplaced,
+            "processed": self.processed,
+        }
 
     def _add(self, issue: Issue) -> None:
         if len(self.issues) < MAX_ISSUES:
@@ -102,6 +142,8 @@ class ImportReport:
 
     def refuse(self, kind: str, where: str, record_id, field_name: str | None, reason: str) -> None:
         self.counts[kind]["refused"] += 1
+        if len(self.records[kind]["refused"]) < SAMPLE:
+            self.records[kind]["refused"].append((record_id, reason))
         self._add(Issue(where, record_id, field_name, reason, refused=True))
 
     def warn(self, where: str, record_id, field_name: str | None, reason: str) -> None:
@@ -192,8 +234,12 @@ MISSING = _Missing()
 
 
 @lru_cache(maxsize=20_000)
-def _value_errors(kind: str, name: str, frozen: str) -> tuple:
-    return tuple(_field_validators(kind)[name].iter_errors(json.loads(frozen)))
+def _value_errors(kind: str, name: str, frozen: tuple) -> tuple:
+    value = frozen[1] if frozen[0] != "json" else json.loads(frozen[1])
+    return tuple(_field_validators(kind)[name].iter_errors(value))
+
+
+SCALARS = (str, int, float, bool)
 
 
 def _errors_by_field(kind: str, record: dict) -> dict[str, list]:
@@ -201,7 +247,9 @@ def _errors_by_field(kind: str, record: dict) -> dict[str, list]:
     validators = _field_validators(kind)
     for name, value in record.items():
         if name in validators:
-            errors = _value_errors(kind, name, json.dumps(value, ensure_ascii=False))
+            # a scalar is its own cache key (with its type: True == 1); lists and objects as JSON text
+            frozen = (type(value).__name__, value) if type(value) in SCALARS else ("json", json.dumps(value))
+            errors = _value_errors(kind, name, frozen)
             if errors:
                 found[name] = list(errors)
     return found
@@ -389,52 +437,107 @@ def _slug(label: str) -> str:
 # Writing: batches of records, compared before writing
 
 
+# Part of every record's hash: change it when the importer maps records differently, so that the next
+# import writes every record again instead of skipping those whose source did not change.
+IMPORT_FORMAT = "2026-12-1"
+
+
+def record_hash(kind: str, raw) -> str:
+    """The hash of a source record as read (before cleaning): equal hashes, nothing to write."""
+    text = json.dumps([IMPORT_FORMAT, kind, raw], sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
 @dataclass
 class _Pending:
     where: str
     key: tuple[str, str]
     record: dict
+    digest: str | None = None
 
 
 class Importer:
     """Feed it records with `add(kind, where, record)` (structures before the services naming them),
     then call `finish()`. Writes go to the session in batches (flushed, never committed)."""
 
-    def __init__(self, report: ImportReport | None = None, *, withdraw: bool = True):
+    def __init__(self, report: ImportReport | None = None, *, withdraw: bool = True, progress=None):
         self.report = report or ImportReport()
         self.withdraw = withdraw
-        self.seen: dict[str, dict[tuple[str, str], str]] = {kind: {} for kind in KINDS}  # key → where
+        self.progress = progress  # called with the number of records read, every PROGRESS_EVERY
+        # kind → source → source id → where: per source, so that a national file does not keep a tuple and
+        # a copy of the source's name for each of its records
+        self.seen: dict[str, dict[str, dict[str, str]]] = {kind: {} for kind in KINDS}
         self.structure_ids: dict[tuple[str, str], int] = {}
         self.refused_structures: set[tuple[str, str]] = set()
-        self.pending: dict[str, list[_Pending]] = {kind: [] for kind in KINDS}
+        self.pending: dict[str, list[_Pending]] = {kind: [] for kind in KINDS}  # read, not yet cleaned
         self.communes = set(db.session.scalars(sa.select(Commune.code_insee)))  # the territory's (Vaucluse)
         self.now = utcnow()
+        self.inserted = {kind: 0 for kind in KINDS}  # rows inserted since the table was last analysed
+        for kind in KINDS:
+            _analyse(kind)
 
     def add(self, kind: str, where: str, raw) -> None:
+        self.report.processed += 1
+        if self.progress is not None and self.report.processed % PROGRESS_EVERY == 0:
+            self.progress(self.report.processed)
         key = _key(raw)
         record_id = key[1] if key else None
         if key is not None:
-            first = self.seen[kind].get(key)
+            of_source = self.seen[kind].setdefault(key[0], {})
+            first = of_source.get(key[1])
             if first is not None:
                 reason = f"identifiant en double dans le fichier (déjà vu : {first})"
                 self.report.refuse(kind, where, record_id, "id", reason)
                 return
-            self.seen[kind][key] = where
-        record = clean_record(kind, raw, where, self.report)
-        if record is None:
-            if kind == "structure" and key:
-                self.refused_structures.add(key)
+            of_source[key[1]] = where
+        else:  # no usable source and id: cleaning refuses it and says why
+            clean_record(kind, raw, where, self.report)
             return
-        self.pending[kind].append(_Pending(where, (record["source"], record["id"]), record))
+        self.pending[kind].append(_Pending(where, key, raw, record_hash(kind, raw)))
         if len(self.pending[kind]) >= BATCH_SIZE:
             self.flush(kind)
 
     def flush(self, kind: str) -> None:
         if kind == "service":
             self.flush("structure")
-        batch, self.pending[kind] = self.pending[kind], []
+        read, self.pending[kind] = self.pending[kind], []
+        batch = self._changed(kind, read) if read else []
         if batch:
             (self._write_structures if kind == "structure" else self._write_services)(batch)
+
+    def _changed(self, kind: str, read: list[_Pending]) -> list[_Pending]:
+        """The records to write, cleaned; those imported before with the same hash are only counted.
+
+        One light query a batch (ids, hashes), no entity loaded: a re-sync of unchanged data reads
+        the file and the hashes, and writes nothing."""
+        model = MODELS[kind]
+        known = {}
+        for source, ids in _by_source(item.key for item in read).items():
+            statement = sa.select(model.source_id, model.id, model.import_hash, model.withdrawn_at).where(
+                _keyed(model, source, ids)
+            )
+            known.update({(source, row[0]): row[1:] for row in db.session.execute(statement)})
+        batch = []
+        for item in read:
+            entry_id, digest, withdrawn_at = known.get(item.key, (None, None, None))
+            if digest == item.digest and withdrawn_at is None and not self._structure_refused(kind, item.record):
+                if kind == "structure":
+                    self.structure_ids[item.key] = entry_id
+                self.report.count(kind, "unchanged", item.key[1], _blank(item.record.get("nom")))
+                continue
+            record = clean_record(kind, item.record, item.where, self.report)
+            if record is None:
+                if kind == "structure":
+                    self.refused_structures.add(item.key)
+                continue
+            batch.append(_Pending(item.where, item.key, record, item.digest))
+        return batch
+
+    def _structure_refused(self, kind: str, raw: dict) -> bool:
+        return (
+            kind == "service"
+            and (_blank(raw.get("source")), _blank(raw.get("structure_id"))) in self.refused_structures
+        )
 
     def finish(self) -> ImportReport:
         self.flush("service")
@@ -448,21 +551,23 @@ class Importer:
 
     def _write_structures(self, batch: list[_Pending]) -> None:
         existing = self._existing(Structure, [item.key for item in batch])
-        touched = []
+        fresh = [item for item in batch if item.key not in existing]
+        rows = []
+        for item, structure_id in zip(fresh, _new_ids(Structure, len(fresh)), strict=True):
+            values = self._structure_values(item)
+            rows.append({"id": structure_id, "source": item.key[0], "source_id": item.key[1], **values})
+            rows[-1]["import_hash"] = item.digest
+            self.structure_ids[item.key] = structure_id
+            self.report.count("structure", "new", item.key[1], values["name"])
+        self._insert("structure", rows)
         for item in batch:
             structure = existing.get(item.key)
-            values = self._structure_values(item)
-            if structure is None:
-                structure = Structure(source=item.key[0], source_id=item.key[1], **values)
-                db.session.add(structure)
-                self.report.counts["structure"]["new"] += 1
-            else:
-                self._count("structure", _assign(structure, values))
-            touched.append((item.key, structure))
+            if structure is not None:
+                self._count("structure", _assign(structure, self._structure_values(item)), item)
+                structure.import_hash = item.digest  # not a change of its own: counted by the values only
+                self.structure_ids[item.key] = structure.id
         db.session.flush()
         # (no expunge: the session holds clean objects weakly, a batch is freed once it is dropped)
-        for key, structure in touched:
-            self.structure_ids[key] = structure.id
 
     def _structure_values(self, item: _Pending) -> dict:
         record = item.record
@@ -495,6 +600,8 @@ class Importer:
             undefer(Service.search_text),
             undefer(Service.search_title),
         )
+        self._insert_services([item for item in batch if item.key not in existing])
+        batch = [item for item in batch if item.key in existing]
         structures = {
             s.id: s
             for s in db.session.scalars(
@@ -503,13 +610,10 @@ class Importer:
         }
         for item in batch:
             record = item.record
-            service = existing.get(item.key)
-            is_new = service is None
-            values = self._service_values(item)  # before the new row joins the session (reads may flush)
-            if is_new:
-                service = Service(source=item.key[0], source_id=item.key[1])
-                db.session.add(service)
+            service = existing[item.key]
+            values = self._service_values(item)
             changed = _assign(service, values)
+            service.import_hash = item.digest
             structure = structures[self._structure_id(item)]
             if service.structure is not structure:
                 service.structure = structure
@@ -517,14 +621,55 @@ class Importer:
             thematiques = record.get("thematiques")
             changed |= _set_codes(service, "thematique_links", ServiceThematique, "thematique", thematiques)
             changed |= _set_codes(service, "zone_links", ServiceZone, "code", record.get("zone_eligibilite"))
-            if is_new or changed:
+            if changed:
                 before = (service.search_text, service.search_title)
                 service.refresh_search_text()
                 changed |= before != (service.search_text, service.search_title)
-            self.report.counts["service"]["new"] += is_new
-            if not is_new:
-                self._count("service", changed)
+            self._count("service", changed, item)
         db.session.flush()
+
+    def _insert_services(self, fresh: list[_Pending]) -> None:
+        """New services as plain rows (no entity: the ORM's bookkeeping was most of an import's time)."""
+        if not fresh:
+            return
+        structure_ids = {self._structure_id(item) for item in fresh}
+        statement = sa.select(Structure.id, Structure.name).where(Structure.id.in_(structure_ids))
+        names = dict(db.session.execute(statement).tuples().all())
+        rows, thematiques, zones = [], [], []
+        for item, service_id in zip(fresh, _new_ids(Service, len(fresh)), strict=True):
+            record = item.record
+            values = {"accessibilite_lieu": None, **self._service_values(item)}
+            structure_id = self._structure_id(item)
+            codes = list(dict.fromkeys(record.get("thematiques") or ()))
+            search_text, search_title = search_texts(
+                name=values["name"],
+                structure_name=names[structure_id],
+                description=values["description"],
+                thematiques=codes,
+                publics=values["publics"],
+                commune_name=values["commune_name"],
+                conditions_acces=values["conditions_acces"],
+            )
+            rows.append(
+                {
+                    "id": service_id,
+                    "structure_id": structure_id,
+                    "source": item.key[0],
+                    "source_id": item.key[1],
+                    **values,
+                    "search_text": search_text,
+                    "search_title": search_title,
+                    "import_hash": item.digest,
+                }
+            )
+            thematiques.extend({"service_id": service_id, "thematique": code} for code in codes)
+            zones.extend(
+                {"service_id": service_id, "code": code} for code in dict.fromkeys(record.get("zone_eligibilite") or ())
+            )
+            self.report.count("service", "new", item.key[1], values["name"])
+        self._insert("service", rows)
+        _insert(ServiceThematique, thematiques)
+        _insert(ServiceZone, zones)
 
     def _with_structures(self, batch: list[_Pending]) -> list[_Pending]:
         """The services whose structure is known (imported now or before); the others are refused."""
@@ -547,6 +692,13 @@ class Importer:
             )
             self.report.refuse("service", item.where, item.key[1], "structure_id", reason)
         return kept
+
+    def _insert(self, kind: str, rows: list[dict]) -> None:
+        _insert(MODELS[kind], rows)
+        self.inserted[kind] += len(rows)
+        if self.inserted[kind] >= ANALYSE_EVERY:
+            _analyse(kind)
+            self.inserted[kind] = 0
 
     def _structure_id(self, item: _Pending) -> int:
         return self.structure_ids[_structure_key(item.record)]
@@ -601,22 +753,26 @@ class Importer:
             found.update({(entry.source, entry.source_id): entry for entry in db.session.scalars(statement)})
         return found
 
-    def _count(self, kind: str, changed: bool) -> None:
-        self.report.counts[kind]["updated" if changed else "unchanged"] += 1
+    def _count(self, kind: str, changed: bool, item: _Pending) -> None:
+        self.report.count(kind, "updated" if changed else "unchanged", item.key[1], item.record.get("nom"))
 
     def _withdraw_missing(self, kind: str) -> None:
         """Entries of the sources this run carried that it no longer carries are withdrawn."""
         seen = self.seen[kind]
-        sources = sorted({source for source, _ in seen})
-        if not sources:
+        if not seen:
             return
         model = MODELS[kind]
-        rows = db.session.execute(
-            sa.select(model.id, model.source, model.source_id).where(
-                model.source.in_(sources), model.withdrawn_at.is_(None)
-            )
+        statement = sa.select(model.id, model.source, model.source_id, model.name).where(
+            model.source.in_(sorted(seen)), model.withdrawn_at.is_(None)
         )
-        gone = [entry_id for entry_id, source, source_id in rows if (source, source_id) not in seen]
+        gone = []
+        # streamed (a server-side cursor): a national source's rows are not all held at once
+        for entry_id, source, source_id, name in db.session.execute(statement, execution_options={"yield_per": 5000}):
+            if source_id not in seen[source]:
+                gone.append(entry_id)
+                named = self.report.records[kind]["withdrawn"]
+                if len(named) < SAMPLE:
+                    named.append((source_id, name))
         for start in range(0, len(gone), 5000):
             db.session.execute(
                 sa.update(model).where(model.id.in_(gone[start : start + 5000])).values(withdrawn_at=self.now),
@@ -664,6 +820,32 @@ def _keyed(model, source: str, ids: list[str]):
     return sa.and_(model.source == source, model.source_id == sa.any_(sa.literal(ids, postgresql.ARRAY(sa.String))))
 
 
+def _analyse(kind: str) -> None:
+    """Fresh statistics for the table (in the import's transaction, which sees its own rows).
+
+    Without them, after a large import the planner believes a source has a handful of rows: the
+    lookups by (source, source id) then use the index for the source only and compare every row of
+    the source with the batch's ids — each batch costs as much as the table, the import grows with
+    its square (measured: 0.25 s a batch at 20,000 services)."""
+    db.session.execute(sa.text(f"ANALYZE {MODELS[kind].__tablename__}"))
+
+
+def _insert(model, rows: list[dict]) -> None:
+    """One executemany (the keys are given: no RETURNING); Python defaults fill the other columns."""
+    if rows:
+        db.session.execute(sa.insert(model.__table__), rows)
+
+
+def _new_ids(model, count: int) -> Iterator[int]:
+    """Primary keys taken from the table's sequence in one query: the inserts then go as one executemany
+    (with keys left to the database, every batch is one huge INSERT … RETURNING the driver parses)."""
+    if not count:
+        return iter(())
+    sequence = sa.func.pg_get_serial_sequence(model.__tablename__, "id")
+    statement = sa.select(sa.func.nextval(sequence)).select_from(sa.func.generate_series(1, count))
+    return iter(db.session.scalars(statement).all())
+
+
 def _structure_key(record: dict) -> tuple[str, str]:
     return record["source"], record["structure_id"]
 
@@ -700,13 +882,13 @@ def set_links(service: Service, relationship: str, model, attribute: str, codes)
 # data·inclusion v1 files (JSON list, NDJSON, {"structures", "services"}, API pages {"items", …})
 
 
-def import_data_inclusion(paths: Iterable[Path], *, withdraw: bool = True) -> ImportReport:
+def import_data_inclusion(paths: Iterable[Path], *, withdraw: bool = True, progress=None) -> ImportReport:
     """Structures first (from every file), then services: a service names its structure's id.
 
     Two passes over the files, each streamed; raises ImportFileError when a file cannot be read
     (the caller rolls back: nothing of the run is kept)."""
     paths = list(paths)
-    importer = Importer(withdraw=withdraw)
+    importer = Importer(withdraw=withdraw, progress=progress)
     encodings = {path: detect_encoding(path) for path in paths}
     importer.report.encodings = {path.name: encoding for path, encoding in encodings.items()}
     for wanted in KINDS:
@@ -820,9 +1002,9 @@ def mediation_row_problems(row: dict) -> list[tuple[str, str, bool]]:
     return problems
 
 
-def import_mediation_numerique(path: Path, *, withdraw: bool = True) -> ImportReport:
+def import_mediation_numerique(path: Path, *, withdraw: bool = True, progress=None) -> ImportReport:
     """Lieux de médiation numérique, one CSV row a place (a structure) and its services, streamed."""
-    importer = Importer(withdraw=withdraw)
+    importer = Importer(withdraw=withdraw, progress=progress)
     encoding = detect_encoding(path)
     importer.report.encodings = {path.name: encoding}
     handle, reader = open_csv(path, encoding, _mediation_required())

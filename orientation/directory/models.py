@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 __all__ = [
     "Capacity",
     "Frais",
+    "ImportOrigin",
+    "ImportRun",
+    "ImportSource",
+    "ImportStatus",
     "SearchWord",
     "Service",
     "ServiceThematique",
@@ -122,6 +126,9 @@ class Structure(LocationMixin, TimestampMixin, db.Model):
     date_maj: Mapped[date | None]
     # Set when the entry disappeared from its source on a full import (hidden, kept for orientations).
     withdrawn_at: Mapped[datetime | None]
+    # The hash of the source record last imported (orientation.directory.importers): a re-import of the
+    # same record skips it without reading the row; a local edit clears it, so the source wins again.
+    import_hash: Mapped[str | None] = mapped_column(sa.String(32))
 
     organisation: Mapped[Organisation | None] = relationship()
     commune: Mapped[Commune | None] = relationship()
@@ -174,6 +181,9 @@ class Service(LocationMixin, TimestampMixin, db.Model):
     date_maj: Mapped[date | None]
     # Set when the entry disappeared from its source on a full import (hidden, kept for orientations).
     withdrawn_at: Mapped[datetime | None]
+    # The hash of the source record last imported (orientation.directory.importers): a re-import of the
+    # same record skips it without reading the row; a local edit clears it, so the source wins again.
+    import_hash: Mapped[str | None] = mapped_column(sa.String(32))
 
     # Orientation: tracked referrals, capacity, freshness
     accepts_orientations: Mapped[bool] = mapped_column(default=False)
@@ -238,21 +248,35 @@ class Service(LocationMixin, TimestampMixin, db.Model):
 
     def refresh_search_text(self) -> None:
         """Recompute the denormalised text the search indexes read (call after every change)."""
-        structure_name = self.structure.name if self.structure is not None else ""
-        publics = enumeration("publics")
-        parts = [
-            structure_name,
-            self.description or "",
-            " ".join(thematique_label(code) for code in self.thematiques),
-            " ".join(publics.get(code, code) for code in self.publics or ()),
-            self.commune_name or (self.commune.name if self.commune is not None else ""),
-            self.conditions_acces or "",
-        ]
-        self.search_text = "\n".join(part for part in parts if part)
-        self.search_title = normalise(f"{self.name} {structure_name}")[:500]
+        self.search_text, self.search_title = search_texts(
+            name=self.name,
+            structure_name=self.structure.name if self.structure is not None else "",
+            description=self.description,
+            thematiques=self.thematiques,
+            publics=self.publics,
+            commune_name=self.commune_name or (self.commune.name if self.commune is not None else ""),
+            conditions_acces=self.conditions_acces,
+        )
 
     def __repr__(self) -> str:
         return f"<Service {self.id}>"
+
+
+def search_texts(
+    *, name, structure_name, description, thematiques, publics, commune_name, conditions_acces
+) -> tuple[str, str]:
+    """(search_text, search_title) of a service: what the search indexes read (the importer inserts new
+    services without building entities, so this takes plain values)."""
+    labels = enumeration("publics")
+    parts = [
+        structure_name or "",
+        description or "",
+        " ".join(thematique_label(code) for code in thematiques or ()),
+        " ".join(labels.get(code, code) for code in publics or ()),
+        commune_name or "",
+        conditions_acces or "",
+    ]
+    return "\n".join(part for part in parts if part), normalise(f"{name} {structure_name or ''}")[:500]
 
 
 class ServiceThematique(db.Model):
@@ -281,6 +305,99 @@ class SearchWord(db.Model):
     __tablename__ = "search_words"
 
     word: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+
+
+class ImportSource(enum.StrEnum):
+    """What an import reads."""
+
+    DATA_INCLUSION_FILE = "data_inclusion_file"
+    MEDIATION_NUMERIQUE_FILE = "mediation_numerique_file"
+    DATA_INCLUSION_SYNC = "data_inclusion_sync"
+
+    @property
+    def label(self) -> str:
+        return {
+            "data_inclusion_file": "Fichier data·inclusion",
+            "mediation_numerique_file": "Fichier de lieux de médiation numérique",
+            "data_inclusion_sync": "Synchronisation avec l'API data·inclusion",
+        }[self.value]
+
+
+class ImportOrigin(enum.StrEnum):
+    SCREEN = "screen"  # the coordination's import screen
+    COMMAND = "command"  # `flask directory import|sync …`
+    SCHEDULE = "schedule"  # the nightly sync
+
+    @property
+    def label(self) -> str:
+        return {"screen": "Écran d'import", "command": "Ligne de commande", "schedule": "Synchronisation de nuit"}[
+            self.value
+        ]
+
+
+class ImportStatus(enum.StrEnum):
+    """previewing → previewed → queued → applying → applied; failed from any step (nothing written)."""
+
+    PREVIEWING = "previewing"
+    PREVIEWED = "previewed"
+    QUEUED = "queued"
+    APPLYING = "applying"
+    APPLIED = "applied"
+    FAILED = "failed"
+
+    @property
+    def label(self) -> str:
+        return {
+            "previewing": "Aperçu en cours",
+            "previewed": "Aperçu prêt, à appliquer",
+            "queued": "En attente d'application",
+            "applying": "Application en cours",
+            "applied": "Appliqué",
+            "failed": "Échec, rien n'a été modifié",
+        }[self.value]
+
+    @property
+    def is_running(self) -> bool:
+        return self in (ImportStatus.PREVIEWING, ImportStatus.QUEUED, ImportStatus.APPLYING)
+
+
+class ImportRun(db.Model):
+    """One import of open data into the directory: its preview (a dry run), then its application.
+
+    The uploaded file lives on disk under DIRECTORY_IMPORTS_FOLDER/<id>/ (the tasks take the id);
+    `preview` and `report` hold the importer's report as JSON (counts, records behind them, reasons).
+    Runs of the command line and of the nightly sync are recorded too, so the history shows them."""
+
+    __tablename__ = "import_runs"
+    __table_args__ = (
+        sa.CheckConstraint("progress BETWEEN 0 AND 100", name="progress_percent"),
+        sa.Index("ix_import_runs_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[ImportSource] = mapped_column(enum_type(ImportSource, "import_source"))
+    origin: Mapped[ImportOrigin] = mapped_column(enum_type(ImportOrigin, "import_origin"))
+    status: Mapped[ImportStatus] = mapped_column(enum_type(ImportStatus, "import_status"))
+    # a partial file does not withdraw the entries of its source that it does not carry
+    partial: Mapped[bool] = mapped_column(default=False)
+    file_name: Mapped[str | None] = mapped_column(sa.String(255))
+    departements: Mapped[list | None] = mapped_column(sa.JSON)
+    processed: Mapped[int] = mapped_column(default=0)  # records read so far
+    expected: Mapped[int | None]  # records the preview read: the denominator of the progress
+    progress: Mapped[int] = mapped_column(default=0)  # percent
+    counts: Mapped[dict | None] = mapped_column(sa.JSON)
+    preview: Mapped[dict | None] = mapped_column(sa.JSON)
+    report: Mapped[dict | None] = mapped_column(sa.JSON)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+    created_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ImportRun {self.id} {self.status}>"
 
 
 from orientation.directory import search_ddl  # noqa: E402,F401  (DDL events on these tables)

@@ -66,6 +66,7 @@ def save_service(
             raise TypeError(f"unknown service field {name}")
         setattr(service, name, value)
     _place(service, moved=_address(service) != previous_address)
+    service.import_hash = None  # edited here: the next import compares the source with these values
     set_links(service, "thematique_links", ServiceThematique, "thematique", thematiques)
     set_links(service, "zone_links", ServiceZone, "code", zone_eligibilite)
     if service.capacity is not previous_capacity or service.capacity_confirmed_at is None:

@@ -46,6 +46,11 @@ def sees_own_stale_entries_only(user: User, membership) -> bool:
     )
 
 
+def can_import(user: User) -> bool:
+    """Imports and syncs of open data change the whole directory: the coordination only."""
+    return user.is_authenticated and user.is_coordinator
+
+
 def require(allowed: bool) -> None:
     if not allowed:
         abort(403)

@@ -16,16 +16,25 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, defer, selectinload
 
 from orientation import french
 from orientation.db import utcnow
 from orientation.directory import hours
-from orientation.directory.models import STALE_AFTER, Frais, Service, ServiceThematique, ServiceZone, Structure
+from orientation.directory.models import (
+    STALE_AFTER,
+    Frais,
+    ImportRun,
+    Service,
+    ServiceThematique,
+    ServiceZone,
+    Structure,
+)
 from orientation.directory.reach import can_receive_clause
 from orientation.directory.text import query_words, stem
 from orientation.directory.thematiques import Volet, enumeration, thematiques_of_volet
 from orientation.extensions import db
+from orientation.paging import Page, within
 from orientation.territory.models import Commune
 
 EARTH_RADIUS_KM = 6371.0
@@ -464,3 +473,24 @@ def list_services_accepting_orientations(volet: Volet | None = None) -> list[Ser
     if volet is not None:
         statement = statement.where(_has_thematique(thematiques_of_volet(volet)))
     return list(db.session.scalars(statement))
+
+
+IMPORT_RUNS_PAGE = 20
+
+
+def import_runs_page(page: int | None = None) -> Page:
+    """The history of imports, newest first; the large JSON columns are left out of the list."""
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(ImportRun))
+    page = within(page, total, IMPORT_RUNS_PAGE)
+    statement = (
+        sa.select(ImportRun)
+        .order_by(ImportRun.created_at.desc(), ImportRun.id.desc())
+        .limit(IMPORT_RUNS_PAGE)
+        .offset((page - 1) * IMPORT_RUNS_PAGE)
+        .options(defer(ImportRun.preview), defer(ImportRun.report), selectinload(ImportRun.created_by))
+    )
+    return Page(list(db.session.scalars(statement)), total, page, IMPORT_RUNS_PAGE)
+
+
+def get_import_run(run_id: int) -> ImportRun:
+    return db.get_or_404(ImportRun, run_id)

@@ -57,7 +57,8 @@ class JsonStream:
     def __init__(self, handle, name: str):
         self.handle, self.name = handle, name
         self.buffer, self.pos, self.eof = "", 0, False
-        self.lines_before = 1  # line number of buffer[0]
+        # line number at buffer[mark]: counted on from there, never from the start of the buffer again
+        self.line_at_mark, self.mark = 1, 0
         self.decoder = json.JSONDecoder()
 
     def _fill(self) -> None:
@@ -65,12 +66,16 @@ class JsonStream:
         if not chunk:
             self.eof = True
             return
-        self.lines_before += self.buffer.count("\n", 0, self.pos)
+        self.line()
         self.buffer = self.buffer[self.pos :] + chunk
-        self.pos = 0
+        self.pos = self.mark = 0
 
     def line(self) -> int:
-        return self.lines_before + self.buffer.count("\n", 0, self.pos)
+        if self.pos >= self.mark:
+            self.line_at_mark += self.buffer.count("\n", self.mark, self.pos)
+            self.mark = self.pos
+            return self.line_at_mark
+        return self.line_at_mark - self.buffer.count("\n", self.pos, self.mark)
 
     def peek(self) -> str | None:
         while True:

@@ -24,7 +24,9 @@ class SyncError(ImportFileError):
     """The API could not be read to the end (message in French)."""
 
 
-def sync_data_inclusion(departements: list[str] | None = None, *, client: httpx.Client | None = None) -> ImportReport:
+def sync_data_inclusion(
+    departements: list[str] | None = None, *, client: httpx.Client | None = None, progress=None
+) -> ImportReport:
     config = current_app.config
     departements = departements or config["DATA_INCLUSION_DEPARTEMENTS"]
     headers = {"Accept": "application/json"}
@@ -36,7 +38,7 @@ def sync_data_inclusion(departements: list[str] | None = None, *, client: httpx.
         headers=headers,
         timeout=config["DATA_INCLUSION_TIMEOUT"],
     )
-    importer = Importer()
+    importer = Importer(progress=progress)
     try:
         for kind, endpoint in ENDPOINTS:
             for departement in departements:

@@ -1,17 +1,18 @@
-"""Directory pages: search with map, service and structure pages, edit and confirm."""
+"""Directory pages: search with map, service and structure pages, edit and confirm, the coordination's imports."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from orientation import signals
 from orientation.auth.forms import EmptyForm
 from orientation.auth.session import current_membership
 from orientation.csrf import redisplay_on_csrf_error
-from orientation.directory import operations, permissions, queries
-from orientation.directory.forms import SearchForm, ServiceForm
-from orientation.directory.models import Structure
+from orientation.db import as_id
+from orientation.directory import import_runs, operations, permissions, queries
+from orientation.directory.forms import ImportForm, SearchForm, ServiceForm
+from orientation.directory.models import ImportSource, Structure
 from orientation.extensions import db
 
 
@@ -128,3 +129,82 @@ def stale():
     )
     services = queries.list_stale_services(organisation_id=membership.organisation_id if own else None)
     return render_template("directory/stale.html", services=services, own=own)
+
+
+# ---------------------------------------------------------------------------------------------
+# The coordination's imports: upload or sync → preview (a dry run in the worker) → « Appliquer »
+
+
+@login_required
+@redisplay_on_csrf_error
+def imports():
+    permissions.require(permissions.can_import(current_user))
+    form = ImportForm()
+    if form.validate_on_submit():
+        try:
+            run = import_runs.start_file_import(
+                form.document.data, ImportSource(form.source.data), partial=form.partial.data, user=current_user
+            )
+        except import_runs.RejectedUpload as refusal:
+            db.session.rollback()
+            form.document.errors = [str(refusal)]
+        else:
+            db.session.commit()
+            flash("Fichier reçu : l'aperçu de ce qui changerait est en préparation, rien n'est encore modifié.", "info")
+            return redirect(url_for("directory.import_run", run_id=run.id))
+    runs = queries.import_runs_page(as_id(request.args.get("page")))
+    return render_template(
+        "directory/imports.html",
+        form=form,
+        sync_form=EmptyForm(),
+        runs=runs,
+        page_url=lambda page: url_for("directory.imports", page=page),
+    ), 400 if form.errors else 200
+
+
+@login_required
+def start_sync():
+    permissions.require(permissions.can_import(current_user))
+    if not EmptyForm().validate_on_submit():
+        flash("La demande n'a pas pu être vérifiée : rechargez la page et recommencez.", "error")
+        return redirect(url_for("directory.imports"))
+    run = import_runs.start_sync(user=current_user)
+    db.session.commit()
+    flash("Synchronisation demandée : l'aperçu de ce qui changerait est en préparation.", "info")
+    return redirect(url_for("directory.import_run", run_id=run.id))
+
+
+@login_required
+def import_run(run_id: int):
+    permissions.require(permissions.can_import(current_user))
+    run = queries.get_import_run(run_id)
+    return render_template("directory/import_run.html", run=run, apply_form=EmptyForm())
+
+
+@login_required
+def apply_import(run_id: int):
+    permissions.require(permissions.can_import(current_user))
+    run = queries.get_import_run(run_id)
+    if not EmptyForm().validate_on_submit():
+        flash("La demande n'a pas pu être vérifiée : rechargez la page et recommencez.", "error")
+    elif import_runs.queue_apply(run):
+        db.session.commit()
+        flash("Import lancé : suivez sa progression ci-dessous.", "info")
+    else:
+        flash("Cet import n'attend pas d'être appliqué (déjà lancé, appliqué ou en échec).", "error")
+    return redirect(url_for("directory.import_run", run_id=run.id))
+
+
+@login_required
+def import_progress(run_id: int):
+    """What the progress script polls (JSON): status, percentage, records read."""
+    permissions.require(permissions.can_import(current_user))
+    run = queries.get_import_run(run_id)
+    return jsonify(
+        status=run.status.value,
+        label=run.status.label,
+        running=run.status.is_running,
+        progress=run.progress,
+        processed=run.processed,
+        expected=run.expected,
+    )

@@ -141,3 +141,36 @@ def test_export_round_trips_through_the_importer(app, tmp_path):
     path.write_text(json.dumps({"structures": structures, "services": services}), encoding="utf-8")
     report = import_data_inclusion([path])
     assert report.errors == [] and report.counts["structure"]["new"] == report.counts["service"]["new"] == 0
+
+
+def test_a_reimport_writes_only_the_records_whose_source_changed(app, tmp_path):
+    import_data_inclusion([SAMPLE])
+    data = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    data["services"][0]["nom"] = "Aide aux démarches (nouveau nom)"
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    untouched = _service("svc-apt-demarches"), data["services"][1]["id"]
+    report = import_data_inclusion([changed])
+    assert report.counts["service"]["updated"] == 1 and report.counts["service"]["unchanged"] == 2
+    assert untouched[0].name == "Aide aux démarches (nouveau nom)"
+    assert report.records["service"]["updated"] == [("svc-apt-demarches", "Aide aux démarches (nouveau nom)")]
+
+
+def test_a_local_edit_is_replaced_by_the_source_at_the_next_import(app, make):
+    from orientation.directory.operations import save_service
+
+    import_data_inclusion([SAMPLE])
+    service = _service("svc-apt-demarches")
+    assert service.import_hash is not None
+    save_service(
+        service,
+        service.structure,
+        make.user(coordinator=True),
+        thematiques=list(service.thematiques),
+        zone_eligibilite=list(service.zone_eligibilite),
+        name="Nom changé à la main",
+    )
+    assert service.import_hash is None  # the next import compares the values
+    report = import_data_inclusion([SAMPLE])
+    assert report.counts["service"]["updated"] == 1
+    assert _service("svc-apt-demarches").name == "Aide aux démarches administratives en ligne"

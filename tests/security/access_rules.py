@@ -97,6 +97,14 @@ STEERING = frozenset({RESPONSABLE, COORDINATION, CONSEILLER_CPAM})
 # as in any deployment without it; tests/auth/test_proconnect.py runs them against a real provider.
 PROCONNECT_OFF = frozenset({404})
 
+
+class ReusableFile(io.BytesIO):
+    """An upload the fuzzing may send again: the test client closes the files it sent; this one rewinds."""
+
+    def close(self) -> None:
+        self.seek(0)
+
+
 LINK_ORIENTATION = {"orientation_id": "link_orientation_id"}  # the orientation reached by e-mail link
 HOLDER = frozenset({LINK_HOLDER})  # its token-free pages: the browser that typed the link's code
 
@@ -180,6 +188,19 @@ RULES: dict[str, Rule] = {
     "directory.create_service": Rule(MANAGERS, {COORDINATION}, form="ServiceForm", data=SERVICE),
     "directory.confirm_service": Rule(MANAGERS, {COORDINATION}, form="EmptyForm"),
     "directory.stale": Rule(MANAGERS),  # a manager: their structure's entries only
+    # -- the coordination's imports of open data (they change the whole directory)
+    "directory.imports": Rule(
+        {COORDINATION},
+        form="ImportForm",
+        data={
+            "source": "data_inclusion_file",
+            "document": lambda ctx: (ReusableFile(b'[{"source": "t", "id": "1", "nom": "S"}]'), "structures.json"),
+        },
+    ),
+    "directory.start_sync": Rule({COORDINATION}, form="EmptyForm"),
+    "directory.import_run": Rule({COORDINATION}),
+    "directory.apply_import": Rule({COORDINATION}, form="EmptyForm"),
+    "directory.import_progress": Rule({COORDINATION}),
     # -- organisations and members
     "organisations.list": Rule({COORDINATION}),
     "organisations.create": Rule({COORDINATION}, form="OrganisationForm", data=ORGANISATION),
@@ -464,3 +485,4 @@ NOT_POSTED_FORMS = {"BaseForm", "SearchForm", "PersonSearchForm", "UrlFilters", 
 # World keys of objects that belong to no organisation: one variant only.
 SHARED_KEYS = {"message_id", "reset_token", "filename", "table", "fmt"}
 SHARED_KEYS |= {"join_token", "join_request_id", "join_structure_id"}  # the structure without an account
+SHARED_KEYS |= {"run_id"}  # an import run of the directory (the coordination's)

@@ -20,6 +20,7 @@ from orientation.api.models import Scope
 from orientation.attachments.operations import add_attachment
 from orientation.auth.tokens import make_password_reset_token, new_opaque_token
 from orientation.clock import now
+from orientation.directory.models import ImportOrigin, ImportRun, ImportSource, ImportStatus
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
 from orientation.notifications.models import Channel, MessageStatus, OutboxMessage, UserNotification
@@ -277,6 +278,15 @@ def build_world() -> World:
         )
     ]
     db.session.add_all(requests)
+    import_run = ImportRun(
+        source=ImportSource.DATA_INCLUSION_SYNC,
+        origin=ImportOrigin.SCREEN,
+        status=ImportStatus.PREVIEWED,
+        departements=["84"],
+        created_by_id=coordinator.id,
+        preview=None,
+    )
+    db.session.add(import_run)
     db.session.flush()
     refresh_facts(full=True)  # the steering figures count both sides' orientations
     shared = {
@@ -288,6 +298,7 @@ def build_world() -> World:
         "join_token": join_token,
         "join_structure_id": joining.id,
         "join_request_id": requests[1].id,
+        "run_id": import_run.id,
     }
     db.session.commit()  # a savepoint in tests: requests (own sessions) see the world
     return World(own, other, coordinator, shared)
