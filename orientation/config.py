@@ -156,6 +156,13 @@ class BaseConfig:
             "DATA_INCLUSION_DEPARTEMENTS": _env_list("DATA_INCLUSION_DEPARTEMENTS", "84"),
             "DATA_INCLUSION_PAGE_SIZE": _env_int("DATA_INCLUSION_PAGE_SIZE", 1000),
             "DATA_INCLUSION_TIMEOUT": float(os.environ.get("DATA_INCLUSION_TIMEOUT", "30")),
+            # Freshness loop (orientation.directory.freshness): a structure's managers are asked by e-mail to
+            # confirm each service every this many months (a service may set its own frequency); still
+            # unconfirmed this many days after the e-mail, the coordination sees it; the e-mail's
+            # « Tout est à jour » link is valid this many days.
+            "DIRECTORY_FRESHNESS_MONTHS": _env_int("DIRECTORY_FRESHNESS_MONTHS", 6),
+            "DIRECTORY_FRESHNESS_ESCALATION_DAYS": _env_int("DIRECTORY_FRESHNESS_ESCALATION_DAYS", 30),
+            "DIRECTORY_FRESHNESS_LINK_DAYS": _env_int("DIRECTORY_FRESHNESS_LINK_DAYS", 60),
             # SMS: a provider behind one interface; "file" writes them under instance/ in dev.
             "SMS_BACKEND": os.environ.get("SMS_BACKEND", "file"),
             "SMS_API_URL": os.environ.get("SMS_API_URL"),
