@@ -127,7 +127,7 @@ def test_all_is_current_in_one_click_from_the_signed_link(managed, outbox, clien
             db.session.refresh(service)
             assert service.confirmed_at is None
         confirmed = client.post(link, data={"csrf_token": csrf_token_from(page.get_data(as_text=True))})
-        assert confirmed.status_code == 200 and "2 fiches de Centre social des Olivades confirmées" in html.unescape(
+        assert confirmed.status_code == 200 and "2 fiches du Centre social des Olivades confirmées" in html.unescape(
             confirmed.get_data(as_text=True)
         )
         confirmer = next(m for m in managers if m.email in {mail.to[0] for mail in outbox if link in mail.body})
