@@ -29,6 +29,7 @@ from orientation import clock, french
 from orientation.auth.models import User
 from orientation.auth.tokens import InvalidToken, load_signed, signed_serializer
 from orientation.directory.models import Service, ServiceErrorReport, Structure
+from orientation.directory.operations import confirm_service
 from orientation.extensions import db
 
 LINK_SALT = "orientation.directory-freshness"
@@ -152,6 +153,11 @@ def request_from_token(token: str) -> FreshnessRequest:
             .order_by(*french.by_name(Service.name), Service.id)
         )
     )
+    if not services:
+        raise InvalidToken(
+            "Ce lien ne correspond plus à une demande en cours : un e-mail plus récent vous a été envoyé, "
+            "ou ces services ont été retirés de l'annuaire."
+        )
     pending = [s for s in services if s.confirmed_at is None or s.confirmed_at < asked_at]
     return FreshnessRequest(structure, user, asked_at, services, pending)
 
@@ -164,8 +170,6 @@ def manages(user: User, structure: Structure) -> bool:
 
 def confirm_request(request: FreshnessRequest) -> list[Service]:
     """« Tout est à jour »: the pending services of the request are confirmed by its manager."""
-    from orientation.directory.operations import confirm_service  # operations import this module's reads
-
     for service in request.pending:
         confirm_service(service, request.user)
     return request.pending

@@ -139,6 +139,13 @@ def test_all_is_current_in_one_click_from_the_signed_link(managed, outbox, clien
         assert "déjà été confirmées" in html.unescape(again.get_data(as_text=True))
         frozen.advance(days=40)  # confirmed: not on the coordination's list
         assert freshness.list_services_to_confirm() == []
+        frozen.advance(days=6 * 31)  # a new period, a new e-mail: the old link is replaced
+        assert _sweep() == 1
+        replaced = client.get(link)
+        assert replaced.status_code == 400 and "un e-mail plus récent vous a été envoyé" in html.unescape(
+            replaced.get_data(as_text=True)
+        )
+        assert client.get(_link(outbox)).status_code == 200
 
 
 def test_a_post_without_csrf_confirms_nothing(managed, outbox, client):
