@@ -1,6 +1,7 @@
-"""What the directory area offers the layout: its menu entry and home card."""
+"""What the directory area offers the layout: its menu entry and home cards."""
 
 from orientation import signals
+from orientation.directory.permissions import can_see_stale_entries
 from orientation.signals import HomeCard, MenuItem
 
 
@@ -11,9 +12,22 @@ def _menu(user, membership=None):
 
 @signals.home_cards.connect
 def _home(user, membership=None):
-    return HomeCard(
-        10,
-        "Trouver un service",
-        "Chercher dans l'annuaire par besoin et par commune, voir la carte.",
-        "directory.search",
-    )
+    cards = [
+        HomeCard(
+            10,
+            "Trouver un service",
+            "Chercher dans l'annuaire par besoin et par commune, voir la carte.",
+            "directory.search",
+        )
+    ]
+    if can_see_stale_entries(user):
+        cards.append(
+            HomeCard(
+                15,
+                "Tenir l'annuaire à jour",
+                "Services que leurs responsables n'ont pas confirmés un mois après notre e-mail ; "
+                "erreurs signalées sur les fiches des structures sans espace.",
+                "directory.to_confirm",
+            )
+        )
+    return cards

@@ -212,6 +212,8 @@ def test_the_coordination_sees_services_still_unconfirmed_a_month_after_the_emai
         text = page.get_data(as_text=True)
         assert page.status_code == 200 and "Accueil numérique" in text and "Aide au permis" not in text
         assert "5 janvier 2026" in text  # when the request was sent
+        home = html.unescape(logged_in(coordinator).get("/").get_data(as_text=True))
+        assert "Tenir l'annuaire à jour" in home and 'href="/annuaire/a-confirmer"' in home
     assert logged_in(managers[0]).get("/annuaire/a-confirmer").status_code == 403
 
 
