@@ -2,7 +2,7 @@
 and « Signaler une erreur » (service_error_reports); outbox messages may be about a structure
 
 Revision ID: 0024a_directory_freshness
-Revises: 0023_pilotage_sender_followed
+Revises: 0024_directory_searches
 Create Date: 2026-12-07
 """
 
@@ -10,7 +10,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0024a_directory_freshness"
-down_revision = "0023_pilotage_sender_followed"
+down_revision = "0024_directory_searches"
 branch_labels = None
 depends_on = None
 

@@ -15,8 +15,9 @@ from orientation.extensions import db
 from orientation.organisations.models import MembershipRole
 from orientation.territory.operations import load_territory
 from tests import builders
+from tests.axe import AXE, axe_violations
 from tests.directory import builders as directory_builders
-from tests.directory.test_browser_edit import AXE, NUMERIQUE, _axe_violations
+from tests.directory.test_browser_edit import NUMERIQUE
 from tests.live_server import chromium_page, live_server, log_in
 
 
@@ -55,24 +56,24 @@ def test_the_freshness_and_report_pages_have_no_accessibility_violation():
         log_in(page, base_url, email, builders.PASSWORD)
         page.goto(f"{base_url}/annuaire/?label=france-service")
         assert page.locator(".fr-tag", has_text="France Services").count() == 1
-        assert _axe_violations(page) == []
+        assert axe_violations(page) == []
         page.goto(f"{base_url}/annuaire/services/{service_id}/signaler")
-        assert _axe_violations(page) == []
+        assert axe_violations(page) == []
         page.get_by_role("button", name="Envoyer le signalement").click()
         page.locator("#error-summary").wait_for()
-        assert _axe_violations(page) == []  # the form with its error
+        assert axe_violations(page) == []  # the form with its error
         page.get_by_label("Qu'est-ce qui est faux ou manque sur cette fiche ?").fill("Fermé le mercredi.")
         page.get_by_role("button", name="Envoyer le signalement").click()
         page.wait_for_url(f"{base_url}/annuaire/services/{service_id}")
         for path in ("/structures/ma-structure", "/annuaire/a-confirmer", "/annuaire/signalements"):
             page.goto(base_url + path)
-            assert _axe_violations(page) == [], path
+            assert axe_violations(page) == [], path
         page.goto(f"{base_url}/structures/ma-structure")
         assert page.locator("td", has_text="Fermé le mercredi.").count() == 1
         page.goto(f"{base_url}/annuaire/a-jour/{token}")
-        assert _axe_violations(page) == []
+        assert axe_violations(page) == []
         page.get_by_role("button", name="Tout est à jour").click()
         page.get_by_text("1 fiche de la Maison France Services d'Apt confirmée à jour.").wait_for()
-        assert _axe_violations(page) == []
+        assert axe_violations(page) == []
         page.goto(f"{base_url}/annuaire/a-jour/{token}x")
-        assert _axe_violations(page) == []
+        assert axe_violations(page) == []
