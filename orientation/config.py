@@ -160,6 +160,13 @@ class BaseConfig:
             "DIRECTORY_IMPORTS_FOLDER": os.environ.get("DIRECTORY_IMPORTS_FOLDER")
             or str(self.instance_path / "directory-imports"),
             "DIRECTORY_IMPORT_MAX_BYTES": _env_int("DIRECTORY_IMPORT_MAX_BYTES", 200 * 1024 * 1024),
+            # Freshness loop (orientation.directory.freshness): a structure's managers are asked by e-mail to
+            # confirm each service every this many months (a service may set its own frequency); still
+            # unconfirmed this many days after the e-mail, the coordination sees it; the e-mail's
+            # « Tout est à jour » link is valid this many days.
+            "DIRECTORY_FRESHNESS_MONTHS": _env_int("DIRECTORY_FRESHNESS_MONTHS", 6),
+            "DIRECTORY_FRESHNESS_ESCALATION_DAYS": _env_int("DIRECTORY_FRESHNESS_ESCALATION_DAYS", 30),
+            "DIRECTORY_FRESHNESS_LINK_DAYS": _env_int("DIRECTORY_FRESHNESS_LINK_DAYS", 60),
             # SMS: a provider behind one interface; "file" writes them under instance/ in dev.
             "SMS_BACKEND": os.environ.get("SMS_BACKEND", "file"),
             "SMS_API_URL": os.environ.get("SMS_API_URL"),

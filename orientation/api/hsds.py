@@ -4,7 +4,11 @@ HSDS wants UUIDs. Ours are reversible: a kind prefix and the integer id, so `/se
 finds the row without a mapping table. A data·inclusion structure is an HSDS organization; each
 service carries its own place (data·inclusion v1), so each service has one location and one
 service_at_location. Thématiques are taxonomy terms of the data·inclusion taxonomy (uuid5 of
-the code). Records carry no personal data: no contact person's name.
+the code). A structure's national labels and networks (France Services, Conseiller numérique…) are
+attributes of its organization, terms of a second taxonomy; its producer (`source`: dora,
+conseiller-numerique…) and its id there are one of its `organization_identifiers`. Withdrawn
+entries are not published (orientation.api.queries). Records carry no personal data: no contact
+person's name.
 """
 
 from __future__ import annotations
@@ -12,12 +16,14 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
+from orientation.directory.labels import label_name, labels_of
 from orientation.directory.models import Capacity, Service, Structure
 from orientation.directory.thematiques import thematique_label, thematique_labels
 
 HSDS_VERSION = "3.0"
 TAXONOMY_NAMESPACE = uuid.UUID("6f7c9a1e-4c55-5d0a-9a77-0d1a7d3e2b10")
 TAXONOMY_ID = str(uuid.uuid5(TAXONOMY_NAMESPACE, "data-inclusion-thematiques"))
+LABELS_TAXONOMY_ID = str(uuid.uuid5(TAXONOMY_NAMESPACE, "data-inclusion-labels"))
 KINDS = {
     "service": 1,
     "organization": 2,
@@ -75,6 +81,33 @@ def taxonomy_term(code: str) -> dict:
     }
 
 
+def label_term(slug: str) -> dict:
+    return {
+        "id": str(uuid.uuid5(TAXONOMY_NAMESPACE, f"label:{slug}")),
+        "code": slug,
+        "name": label_name(slug),
+        "description": f"Label national ou réseau porteur « {label_name(slug)} »",
+        "taxonomy": "data·inclusion labels nationaux et réseaux porteurs",
+        "taxonomy_id": LABELS_TAXONOMY_ID,
+        "language": "fr",
+        "term_uri": "https://data-inclusion-schema.readthedocs.io/latest/",
+    }
+
+
+def _label_attributes(structure: Structure, organization_id: str) -> list[dict]:
+    return [
+        {
+            "id": hsds_id("attribute", structure.id, 300 + index),
+            "link_id": organization_id,
+            "link_type": "organization",
+            "link_entity": "organization",
+            "taxonomy_term_id": label_term(slug)["id"],
+            "taxonomy_term": label_term(slug),
+        }
+        for index, slug in enumerate(labels_of(structure))
+    ]
+
+
 def _clean(value):
     """HSDS fields are typed without null: a value we do not have is left out."""
     if isinstance(value, dict):
@@ -106,8 +139,17 @@ def organization(structure: Structure, *, full: bool = False) -> dict:
         "alternate_name": None,
         "parent_organization_id": None,
     }
+    record["organization_identifiers"] = [
+        {  # the producer of the entry (provenance) and its id there
+            "id": hsds_id("attribute", structure.id, 3),
+            "organization_id": record["id"],
+            "identifier_scheme": structure.source,
+            "identifier_type": "source",
+            "identifier": structure.source_id,
+        }
+    ]
     if structure.siret:
-        record["organization_identifiers"] = [
+        record["organization_identifiers"].append(
             {
                 "id": hsds_id("attribute", structure.id, 1),
                 "organization_id": record["id"],
@@ -115,7 +157,8 @@ def organization(structure: Structure, *, full: bool = False) -> dict:
                 "identifier_type": "SIRET",
                 "identifier": structure.siret,
             }
-        ]
+        )
+    record["attributes"] = _label_attributes(structure, record["id"])
     if full:
         record["phones"] = _phones(structure.telephone, organization_id=record["id"], number_id=structure.id, extra=1)
     return _clean(record)

@@ -59,8 +59,18 @@ def _service_options():
     return (joinedload(Service.structure), selectinload(Service.thematique_links), selectinload(Service.zone_links))
 
 
+# The public feeds (data·inclusion, HSDS) publish what the directory shows: an entry gone from its
+# source (withdrawn, kept only for the orientations that point to it) is left out, and not found by id.
+def _published_structures() -> sa.Select:
+    return sa.select(Structure).where(Structure.withdrawn_at.is_(None))
+
+
+def _published_services() -> sa.Select:
+    return sa.select(Service).where(Service.withdrawn_at.is_(None))
+
+
 def structures_page(page: int, per_page: int) -> Slice:
-    return _slice(sa.select(Structure), page, per_page, order=(Structure.id,))
+    return _slice(_published_structures(), page, per_page, order=(Structure.id,))
 
 
 def services_page(
@@ -72,7 +82,7 @@ def services_page(
     modified_after: datetime | None = None,
     search: str | None = None,
 ) -> Slice:
-    statement = sa.select(Service)
+    statement = _published_services()
     if thematique:
         statement = statement.where(
             sa.exists().where(ServiceThematique.service_id == Service.id, ServiceThematique.thematique == thematique)
@@ -117,7 +127,7 @@ def services_near_page(
 ) -> Slice:
     """Services serving one of the postcode's communes; with `proximity_m`, those within that distance
     of the postcode's centroid instead (nearest first)."""
-    statement = sa.select(Service)
+    statement = _published_services()
     order = (Service.id,)
     if proximity_m is not None:
         points = [(c.latitude, c.longitude) for c in communes if c.latitude is not None]
@@ -139,11 +149,11 @@ def services_near_page(
 
 
 def get_service(service_id: int) -> Service | None:
-    return db.session.scalar(sa.select(Service).where(Service.id == service_id).options(*_service_options()))
+    return db.session.scalar(_published_services().where(Service.id == service_id).options(*_service_options()))
 
 
 def get_structure(structure_id: int) -> Structure | None:
-    return db.session.get(Structure, structure_id)
+    return db.session.scalar(_published_structures().where(Structure.id == structure_id))
 
 
 # ---- orientations ----------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Signed, expiring tokens for password reset links (single use: tied to the session version)."""
+"""Signed, expiring tokens for links sent by e-mail (password reset: single use, tied to the session
+version; the directory's « Tout est à jour »), and opaque tokens stored hashed (receivers' links)."""
 
 from __future__ import annotations
 
@@ -22,22 +23,36 @@ class InvalidToken(Exception):
         self.message = message
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+def signed_serializer(salt: str) -> URLSafeTimedSerializer:
+    """The app's signer for one kind of link (`salt`: a token of one kind is refused as another)."""
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def load_signed(salt: str, token: str, max_age: int, *, expired: str) -> dict:
+    """The data of a signed link; InvalidToken with `expired` (French) past `max_age` seconds."""
+    try:
+        data = signed_serializer(salt).loads(token, max_age=max_age)
+    except SignatureExpired as error:
+        raise InvalidToken(expired) from error
+    except BadSignature as error:
+        raise InvalidToken("Ce lien n'est pas valide. Vérifiez qu'il a été copié en entier.") from error
+    if not isinstance(data, dict):
+        raise InvalidToken("Ce lien n'est pas valide.")
+    return data
 
 
 def make_password_reset_token(user: User) -> str:
-    return _serializer().dumps({"u": user.id, "v": user.session_version})
+    return signed_serializer(RESET_SALT).dumps({"u": user.id, "v": user.session_version})
 
 
 def user_from_password_reset_token(token: str) -> User:
-    try:
-        data = _serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
-    except SignatureExpired as error:
-        raise InvalidToken("Ce lien a expiré. Demandez un nouveau lien de réinitialisation.") from error
-    except BadSignature as error:
-        raise InvalidToken("Ce lien n'est pas valide. Vérifiez qu'il a été copié en entier.") from error
-    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    data = load_signed(
+        RESET_SALT,
+        token,
+        current_app.config["PASSWORD_RESET_MAX_AGE"],
+        expired="Ce lien a expiré. Demandez un nouveau lien de réinitialisation.",
+    )
+    user = db.session.get(User, data.get("u")) if isinstance(data.get("u"), int) else None
     if user is None or not user.active:
         raise InvalidToken("Ce lien n'est pas valide.")
     if user.session_version != data.get("v"):

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, current_app, request
 
-from orientation.directory import hours, signals, views  # noqa: F401 (signals: connects the area's receivers)
+from orientation.directory import hours, labels, signals, views  # noqa: F401 (signals: connects the area's receivers)
 from orientation.directory.reach import ServiceReach, reach_of
 from orientation.directory.thematiques import enumeration, thematique_label
 from orientation.directory.zones import zone_labels
@@ -18,6 +18,12 @@ bp.add_url_rule("/services/<int:service_id>", "service", views.service)
 bp.add_url_rule("/services/<int:service_id>/modifier", "edit_service", views.edit_service, methods=["GET", "POST"])
 bp.add_url_rule("/services/<int:service_id>/confirmer", "confirm_service", views.confirm_service, methods=["POST"])
 bp.add_url_rule("/structures/<int:structure_id>", "structure", views.structure)
+bp.add_url_rule("/a-confirmer", "to_confirm", views.to_confirm)
+# The « Tout est à jour » link of the freshness e-mail (signed; no account session needed).
+bp.add_url_rule("/a-jour/<token>", "confirm_freshness", views.confirm_freshness, methods=["GET", "POST"])
+bp.add_url_rule("/services/<int:service_id>/signaler", "report_error", views.report_error, methods=["GET", "POST"])
+bp.add_url_rule("/signalements", "reports", views.reports)
+bp.add_url_rule("/signalements/<int:report_id>/traite", "report_done", views.report_done, methods=["POST"])
 bp.add_url_rule(
     "/structures/<int:structure_id>/services/nouveau", "create_service", views.edit_service, methods=["GET", "POST"]
 )
@@ -45,6 +51,12 @@ bp.record_once(lambda state: state.app.before_request_funcs.setdefault(None, [])
 def _service_reach(service) -> ServiceReach:
     """How the service is reached (members, e-mail link, contact direct): every badge and list reads this."""
     return reach_of(service)
+
+
+@bp.app_template_global("structure_labels")
+def _structure_labels(structure) -> list[tuple[str, str]]:
+    """(slug, French name) of the structure's national labels and networks (France Services…)."""
+    return [(slug, labels.label_name(slug)) for slug in labels.labels_of(structure)]
 
 
 @bp.app_template_global("thematique_label")

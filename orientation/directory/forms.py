@@ -21,7 +21,7 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from orientation.directory import hours, zones
+from orientation.directory import hours, labels, zones
 from orientation.directory.models import Capacity, Frais, ImportSource, ServiceType
 from orientation.directory.queries import MAX_DISTANCE_KM, SearchParams
 from orientation.directory.text import MAX_QUERY_LENGTH
@@ -73,7 +73,9 @@ class SearchForm(BaseForm):
     )
     public = SelectField("Public", choices=_enum_choices("publics", "Tous les publics"))
     frais = SelectField("Frais", choices=[("", "Gratuit ou payant")] + [(f.value, f.label) for f in Frais])
-    label = StringField("Label ou réseau", validators=[Optional(), Regexp(r"^[a-z0-9-]{1,100}$")])
+    label = SelectField(
+        "Label ou réseau", description="France Services, Conseiller numérique, Aidants Connect…"
+    )  # the labels present in the directory, by name (orientation.directory.labels)
     orientable = BooleanField("Peut recevoir une orientation suivie (espace ou e-mail)")
     ouvert = BooleanField("Ouvert maintenant")
     lat = FloatField("Latitude", validators=[Optional(), NumberRange(min=-90, max=90)])
@@ -84,6 +86,8 @@ class SearchForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.thematique.choices = [("", "Toutes les thématiques")] + oriented_thematique_choices()
         self.commune.choices = commune_choices("Toutes les communes")
+        self.label.choices = [("", "Tous les labels et réseaux")] + labels.present_label_choices()
+        self.label.pre_validate = lambda form: None
         self.thematique.pre_validate = self.commune.pre_validate = self.public.pre_validate = lambda form: None
         self.frais.pre_validate = self.volet.pre_validate = lambda form: None
 
@@ -114,6 +118,9 @@ class SearchForm(BaseForm):
 
     def validate_frais(self, field):
         self._check_choice(field, "Valeur de frais inconnue : le filtre est ignoré.")
+
+    def validate_label(self, field):
+        self._check_choice(field, "Aucun service de l'annuaire ne porte ce label : le filtre est ignoré.")
 
     def to_params(self, per_page: int = 20) -> SearchParams:
         """Only the fields that passed validation become filters."""
@@ -234,6 +241,12 @@ class ServiceForm(BaseForm):
     expiry_days = IntegerField(
         "Expiration après (jours)",
         validators=[Optional(), NumberRange(min=1, max=365, message="Entre 1 et 365 jours.")],
+    )
+
+    freshness_months = IntegerField(
+        "Confirmer la fiche tous les (mois)",
+        description="Les responsables reçoivent un e-mail pour confirmer la fiche ; vide : tous les 6 mois.",
+        validators=[Optional(), NumberRange(min=1, max=36, message="Entre 1 et 36 mois.")],
     )
 
     ZONE_FIELDS = ("zone_add_1", "zone_add_2", "zone_add_3")
@@ -365,6 +378,7 @@ class ServiceForm(BaseForm):
             "thematiques": self.thematiques.data,
             "zone_eligibilite": list(dict.fromkeys([*(self.zone_eligibilite.data or []), *self.added_zones])),
             "horaires_accueil": self.hours_value(),
+            "freshness_months": self.freshness_months.data or None,
             **{
                 name: getattr(self, name).data or None
                 for name in (
@@ -469,4 +483,16 @@ class ImportForm(BaseForm):
     partial = BooleanField(
         "Fichier partiel",
         description="Ne pas retirer de l'annuaire les entrées de la même source absentes de ce fichier.",
+    )
+
+
+class ErrorReportForm(BaseForm):
+    """« Signaler une erreur » on a service: what is wrong, in the agent's words."""
+
+    message = TextAreaField(
+        "Qu'est-ce qui est faux ou manque sur cette fiche ?",
+        filters=[strip],
+        validators=[required("Décrivez l'erreur en quelques mots."), max_length(2000)],
+        description="Par exemple : le numéro de téléphone a changé, le service est fermé le mercredi. "
+        "N'écrivez rien sur une personne accompagnée.",
     )

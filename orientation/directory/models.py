@@ -39,6 +39,7 @@ __all__ = [
     "ImportStatus",
     "SearchWord",
     "Service",
+    "ServiceErrorReport",
     "ServiceThematique",
     "ServiceType",
     "ServiceZone",
@@ -148,6 +149,8 @@ class Service(LocationMixin, TimestampMixin, db.Model):
         # the partners' "modified_after" pulls (bench/api_feeds.py): two index scans OR-ed
         sa.Index("ix_services_updated_at", "updated_at"),
         sa.Index("ix_services_confirmed_at", "confirmed_at"),
+        sa.Index("ix_services_freshness_asked_at", "freshness_asked_at"),
+        sa.CheckConstraint("freshness_months BETWEEN 1 AND 36", name="freshness_months_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -194,6 +197,11 @@ class Service(LocationMixin, TimestampMixin, db.Model):
     capacity_confirmed_at: Mapped[datetime | None]
     confirmed_at: Mapped[datetime | None]
     confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # The freshness loop (orientation.organisations.freshness): every `freshness_months` (NULL: the setting
+    # DIRECTORY_FRESHNESS_MONTHS) its structure's managers are asked by e-mail to confirm it; when they
+    # were last asked (the coordination sees what stays unconfirmed a month after).
+    freshness_months: Mapped[int | None]
+    freshness_asked_at: Mapped[datetime | None]
     # The follow-up delays a service overrides are kept by the referrals area
     # (service_follow_up_settings, edited on the service form through orientation.followups.overrides).
 
@@ -277,6 +285,32 @@ def search_texts(
         conditions_acces or "",
     ]
     return "\n".join(part for part in parts if part), normalise(f"{name} {structure_name or ''}")[:500]
+
+
+class ServiceErrorReport(db.Model):
+    """« Signaler une erreur » on a service: what is wrong, for its structure's managers to process (the
+    coordination's, for a structure without members). About a directory entry, never about a person."""
+
+    __tablename__ = "service_error_reports"
+    __table_args__ = (
+        sa.CheckConstraint("done_at IS NOT NULL OR done_by_id IS NULL", name="done_consistent"),
+        sa.Index("ix_service_error_reports_open", "service_id", postgresql_where=sa.text("done_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(sa.ForeignKey("services.id", ondelete="CASCADE"), index=True)
+    reported_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    message: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    done_at: Mapped[datetime | None]
+    done_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    service: Mapped[Service] = relationship()
+    reported_by: Mapped[User | None] = relationship(foreign_keys=[reported_by_id])
+    done_by: Mapped[User | None] = relationship(foreign_keys=[done_by_id])
+
+    def __repr__(self) -> str:
+        return f"<ServiceErrorReport {self.id}>"
 
 
 class ServiceThematique(db.Model):

@@ -39,6 +39,7 @@ SERVICE_FIELDS = (
     "accepts_orientations",
     "receiving_organisation_id",
     "capacity",
+    "freshness_months",
 )
 
 

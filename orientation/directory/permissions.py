@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort
 
 from orientation.auth.models import User
-from orientation.directory.models import Service, Structure
+from orientation.directory.models import Service, ServiceErrorReport, Structure
 
 
 def can_view_directory(user: User) -> bool:
@@ -49,6 +49,28 @@ def sees_own_stale_entries_only(user: User, membership) -> bool:
 def can_import(user: User) -> bool:
     """Imports and syncs of open data change the whole directory: the coordination only."""
     return user.is_authenticated and user.is_coordinator
+
+
+def can_report_error(user: User, service: Service) -> bool:
+    """« Signaler une erreur »: any logged-in user who reads the directory, on a live entry."""
+    return can_view_directory(user) and service.withdrawn_at is None
+
+
+def can_process_report(user: User, report: ServiceErrorReport) -> bool:
+    """The structure's managers process its reports; the coordination, any (those of structures without members)."""
+    return can_edit_structure(user, report.service.structure)
+
+
+def report_handlers(service: Service) -> str:
+    """Who will read an error report on this service (for the thank-you message)."""
+    organisation = service.structure.organisation
+    if (
+        organisation is not None
+        and organisation.active
+        and any(m.is_manager and m.user.active for m in organisation.memberships)
+    ):
+        return "aux responsables de la structure"
+    return "à la coordination départementale"
 
 
 def require(allowed: bool) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import contains_eager, defer, selectinload
 from orientation import french
 from orientation.db import utcnow
 from orientation.directory import hours
+from orientation.directory.labels import same_label
 from orientation.directory.models import (
     STALE_AFTER,
     Frais,
@@ -208,12 +209,14 @@ def within_box(origin: tuple[float, float], km: float) -> list:
 
 
 def has_label(label: str):
-    """The service's structure carries the label (labels nationaux) or belongs to the network (réseaux porteurs)."""
+    """The service's structure carries the label (labels nationaux) or belongs to the network (réseaux
+    porteurs), under any of its slugs (« conseiller-numerique », « conseillers-numeriques »)."""
+    networks = sa.cast(Structure.reseaux_porteurs, postgresql.JSONB)
     return sa.exists().where(
         Structure.id == Service.structure_id,
         sa.or_(
-            Structure.labels_nationaux.contains([label]),
-            sa.cast(Structure.reseaux_porteurs, postgresql.JSONB).contains([label]),
+            *(Structure.labels_nationaux.contains([slug]) for slug in same_label(label)),
+            *(networks.contains([slug]) for slug in same_label(label)),
         ),
     )
 
@@ -453,12 +456,7 @@ def with_reach():
 
 def list_services_that_can_receive(volet: Volet | None = None) -> list[Service]:
     """Services an orientation can be sent to (members or e-mail link), with what their reach reads."""
-    statement = (
-        sa.select(Service)
-        .where(can_receive_clause(), Service.withdrawn_at.is_(None))
-        .order_by(Service.name, Service.id)
-        .options(*with_reach())
-    )
+    statement = sa.select(Service).where(can_receive_clause()).order_by(Service.name, Service.id).options(*with_reach())
     if volet is not None:
         statement = statement.where(_has_thematique(thematiques_of_volet(volet)))
     return list(db.session.scalars(statement))

@@ -5,6 +5,9 @@
 - « Orientation suivie par e-mail » (link): no structure with an account, but a contact e-mail
   (the service's, else its structure's): the contact receives a personal link to the orientation.
 - « Contact direct »: neither; the agent may still record an orientation followed by themself.
+- « Retiré de l'annuaire »: the entry disappeared from its source (`withdrawn_at`): it receives no new
+  orientation of any kind (the picker, the suggestions and the send all read this rule); the
+  orientations already sent to it keep their course.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ class Reach(enum.StrEnum):
     MEMBERS = "members"
     LINK = "link"
     DIRECT = "direct"
+    WITHDRAWN = "withdrawn"
 
     @property
     def label(self) -> str:
@@ -35,6 +39,7 @@ class Reach(enum.StrEnum):
             "members": "Orientation suivie",
             "link": "Orientation suivie par e-mail",
             "direct": "Contact direct",
+            "withdrawn": "Retiré de l'annuaire",
         }[self.value]
 
     @property
@@ -43,11 +48,12 @@ class Reach(enum.StrEnum):
             "members": "La structure reçoit l'orientation dans son espace et y répond.",
             "link": "La structure n'a pas de compte : elle reçoit un lien personnel par e-mail pour répondre.",
             "direct": "La structure ne reçoit pas d'orientation : contactez-la par téléphone ou sur place.",
+            "withdrawn": "Ce service n'apparaît plus dans sa source : il ne reçoit plus de nouvelle orientation.",
         }[self.value]
 
     @property
     def can_receive(self) -> bool:
-        return self is not Reach.DIRECT
+        return self not in (Reach.DIRECT, Reach.WITHDRAWN)
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,8 @@ def contact_email(service: Service) -> str | None:
 
 
 def reach_of(service: Service) -> ServiceReach:
+    if service.withdrawn_at is not None:
+        return ServiceReach(Reach.WITHDRAWN)
     organisation = service.receiving_organisation
     if organisation is not None and organisation.active:
         if service.accepts_orientations:
@@ -102,4 +110,4 @@ def can_receive_clause():
         ),
     )
     members = sa.and_(active_receiver, Service.accepts_orientations.is_(True))
-    return sa.or_(members, sa.and_(~active_receiver, has_email))
+    return sa.and_(Service.withdrawn_at.is_(None), sa.or_(members, sa.and_(~active_receiver, has_email)))

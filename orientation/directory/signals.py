@@ -1,7 +1,8 @@
-"""What the directory area offers the layout: its menu entry and home card."""
+"""What the directory area offers the layout: its menu entry and home cards."""
 
 from orientation import signals
 from orientation.directory import queries
+from orientation.directory.permissions import can_see_stale_entries
 from orientation.french import plural
 from orientation.signals import HomeCard, MenuItem
 
@@ -31,6 +32,16 @@ def _home(user, membership=None):
                 "directory.stale",
                 count=stale,
                 args=(("fiches", "miennes"),),
+            )
+        )
+    if can_see_stale_entries(user):
+        cards.append(
+            HomeCard(
+                15,
+                "Tenir l'annuaire à jour",
+                "Services que leurs responsables n'ont pas confirmés un mois après notre e-mail ; "
+                "erreurs signalées sur les fiches des structures sans espace.",
+                "directory.to_confirm",
             )
         )
     return cards

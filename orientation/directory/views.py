@@ -8,11 +8,12 @@ from flask_login import current_user, login_required
 from orientation import signals
 from orientation.auth.forms import EmptyForm
 from orientation.auth.session import current_membership
+from orientation.auth.tokens import InvalidToken
 from orientation.csrf import redisplay_on_csrf_error
 from orientation.db import as_id
-from orientation.directory import import_runs, operations, permissions, queries
-from orientation.directory.forms import ImportForm, SearchForm, ServiceForm
-from orientation.directory.models import ImportSource, Structure
+from orientation.directory import freshness, import_runs, operations, permissions, queries
+from orientation.directory.forms import ErrorReportForm, ImportForm, SearchForm, ServiceForm
+from orientation.directory.models import ImportSource, ServiceErrorReport, Structure
 from orientation.extensions import db
 
 
@@ -131,6 +132,28 @@ def stale():
     return render_template("directory/stale.html", services=services, own=own)
 
 
+@login_required
+def to_confirm():
+    """The coordination's « Services à confirmer »: asked by e-mail a month ago, still not confirmed."""
+    permissions.require(permissions.can_see_stale_entries(current_user))
+    return render_template("directory/to_confirm.html", services=freshness.list_services_to_confirm())
+
+
+@redisplay_on_csrf_error
+def confirm_freshness(token: str):
+    """The « Tout est à jour » link of the freshness e-mail: a page with a button (GET confirms nothing)."""
+    try:
+        found = freshness.request_from_token(token)
+    except InvalidToken as error:
+        return render_template("directory/freshness_invalid_link.html", message=error.message), 400
+    form = EmptyForm()
+    if form.validate_on_submit():
+        confirmed = freshness.confirm_request(found)
+        db.session.commit()
+        return render_template("directory/freshness_confirmed.html", request_=found, confirmed=confirmed)
+    return render_template("directory/freshness_confirm.html", form=form, request_=found)
+
+
 # ---------------------------------------------------------------------------------------------
 # The coordination's imports: upload or sync → preview (a dry run in the worker) → « Appliquer »
 
@@ -208,3 +231,41 @@ def import_progress(run_id: int):
         processed=run.processed,
         expected=run.expected,
     )
+
+
+@login_required
+@redisplay_on_csrf_error
+def report_error(service_id: int):
+    entry = queries.get_service(service_id)
+    permissions.require(permissions.can_report_error(current_user, entry))
+    form = ErrorReportForm()
+    if form.validate_on_submit():
+        freshness.report_error(entry, current_user, form.message.data)
+        db.session.commit()
+        flash(f"Merci : votre signalement est transmis {permissions.report_handlers(entry)}.", "success")
+        return redirect(url_for("directory.service", service_id=entry.id))
+    return render_template("directory/report_error.html", form=form, service=entry), 400 if form.errors else 200
+
+
+@login_required
+def reports():
+    """Error reports about structures without anyone to process them: the coordination's list."""
+    permissions.require(permissions.can_see_stale_entries(current_user))
+    return render_template(
+        "directory/reports.html", reports=freshness.list_open_reports(without_managers=True), empty_form=EmptyForm()
+    )
+
+
+@login_required
+def report_done(report_id: int):
+    report = db.get_or_404(ServiceErrorReport, report_id)
+    permissions.require(permissions.can_process_report(current_user, report))
+    if EmptyForm().validate_on_submit():
+        freshness.mark_report_done(report, current_user)
+        db.session.commit()
+        flash("Le signalement est marqué comme traité.", "success")
+    else:
+        flash("L'action n'a pas pu être vérifiée : rechargez la page et recommencez.", "error")
+    if request.form.get("from") == "structure":
+        return redirect(url_for("organisations.my_structure"))
+    return redirect(url_for("directory.reports"))

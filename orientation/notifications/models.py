@@ -60,7 +60,8 @@ class SubjectType(enum.StrEnum):
     USER = "user"  # an account's own messages (inactivity warning)
     WEBHOOK = "webhook"  # subject_id: the webhook endpoint
     DIGEST = "digest"  # a daily digest (subject_id: the recipient account)
-    SERVICE = "service"  # a directory service (follow-ups of its freshness)
+    SERVICE = "service"  # a directory service
+    STRUCTURE = "structure"  # a directory structure (its managers asked to confirm its services are current)
 
 
 JSON_TYPE = JSONB()

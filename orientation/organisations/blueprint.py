@@ -3,7 +3,9 @@
 from flask import Blueprint
 
 from orientation.extensions import limit_from
-from orientation.organisations import joining_views, signals, views  # noqa: F401 (signals: the area's receivers)
+
+# signals: the area's receivers; freshness: its follow-up rule (the freshness e-mail)
+from orientation.organisations import freshness, joining_views, signals, views  # noqa: F401
 
 bp = Blueprint("organisations", __name__, url_prefix="/structures")
 # The link of an invitation e-mail: joining a structure (and, for a newcomer, creating the account).

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from orientation.acting import current_membership
 from orientation.auth.forms import EmptyForm
 from orientation.csrf import redisplay_on_csrf_error
+from orientation.directory import freshness
 from orientation.directory.models import Service, Structure
 from orientation.directory.reach import reach_of
 from orientation.extensions import db
@@ -257,4 +258,6 @@ def my_structure():
         accepting=accepting,
         reach_of=reach_of,
         received_elsewhere=queries.services_received_by(organisation),
+        reports=freshness.list_open_reports(structure_ids=[structure.id for structure in structures]),
+        empty_form=EmptyForm(),
     ), 400 if form.errors else 200

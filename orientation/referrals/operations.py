@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy.dialects.postgresql import insert
 
-from orientation import clock
+from orientation import clock, french
 from orientation.clock import PARIS
 from orientation.db import as_id
 from orientation.directory.models import Service
@@ -49,6 +49,12 @@ def check_service(service: Service | None, sender_organisation_id: int, *, follo
     if service is None:
         raise OrientationRefused("Ce service n'existe pas dans l'annuaire.", "service_id")
     found = reach_of(service)
+    if found.reach is Reach.WITHDRAWN:
+        raise OrientationRefused(
+            f"Le service « {service.name} » a été retiré de l'annuaire le {french.date_fr(service.withdrawn_at)} : "
+            "il ne reçoit plus de nouvelle orientation. Choisissez un autre service.",
+            "service_id",
+        )
     if found.reach is Reach.DIRECT and not followed_by_sender:
         raise OrientationRefused(
             f"Le service « {service.name} » ne reçoit pas d'orientation (contact direct) : contactez-le par "

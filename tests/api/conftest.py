@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from orientation.api import operations
 from orientation.extensions import db
 from orientation.organisations.models import MembershipRole
+from tests.directory.conftest import shared_dir
 from tests.referrals import builders as referral_builders
 
-REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
+REFERENCE = shared_dir() / "reference"  # ../shared beside the checkout, or ORIENTATION_SHARED_DIR
 
 
 class ApiClient:

@@ -52,6 +52,8 @@ def directory():
         siret="21840128300015",
         telephone="04 90 64 00 00",
         courriel="mfs@sault.fr",
+        labels_nationaux=["france-service", "aidants-connect"],  # exported as HSDS attributes: validated too
+        reseaux_porteurs=["conseillers-numeriques"],
     )
     in_avignon = directory_builders.service(
         "Aide aux démarches en ligne",

@@ -201,6 +201,17 @@ RULES: dict[str, Rule] = {
     "directory.import_run": Rule({COORDINATION}),
     "directory.apply_import": Rule({COORDINATION}, form="EmptyForm"),
     "directory.import_progress": Rule({COORDINATION}),
+    # -- directory freshness: the coordination's lists; any member signals an error, the structure's
+    # managers (or the coordination) process it; the freshness e-mail's signed link works without a session
+    "directory.to_confirm": Rule({COORDINATION}),
+    "directory.reports": Rule({COORDINATION}),
+    "directory.report_error": Rule(
+        MEMBERS, MEMBERS, form="ErrorReportForm", data={"message": "Le numéro de téléphone a changé."}
+    ),
+    "directory.report_done": Rule(MANAGERS, {COORDINATION}, form="EmptyForm"),
+    "directory.confirm_freshness": Rule(
+        EVERYONE, EVERYONE, anonymous=PUBLIC, params={"token": "freshness_token"}, form="EmptyForm", created_page=True
+    ),
     # -- organisations and members
     "organisations.list": Rule({COORDINATION}),
     "organisations.create": Rule({COORDINATION}, form="OrganisationForm", data=ORGANISATION),

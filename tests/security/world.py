@@ -20,6 +20,7 @@ from orientation.api.models import Scope
 from orientation.attachments.operations import add_attachment
 from orientation.auth.tokens import make_password_reset_token, new_opaque_token
 from orientation.clock import now
+from orientation.directory import freshness as directory_freshness
 from orientation.directory.models import ImportOrigin, ImportRun, ImportSource, ImportStatus
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
@@ -160,6 +161,12 @@ def _side(
         organisation_id=edes.id, user=users[RESPONSABLE], url=f"https://logiciel-{name.lower()}.exemple.fr/webhook"
     )
     builders.totp(colleague)
+    # An error report on the EDeS's service (its manager processes it), and the freshness e-mail's signed
+    # link of its manager (the service was listed in it).
+    report = directory_freshness.report_error(edes_service, users[AGENT_EDES], "Le numéro de téléphone a changé.")
+    asked_at = now() - timedelta(days=1)
+    directory_freshness.mark_asked([edes_service], asked_at)
+    freshness_token = directory_freshness.make_link_token(structure.id, users[RESPONSABLE].id, asked_at)
 
     # An orientation to a service without an account, reached by e-mail link, and a live link to it.
     link_structure = directory_builders.structure(
@@ -217,6 +224,8 @@ def _side(
         "link_orientation_id": link_orientation.id,
         "link_id": receiver_link.id,
         "link_appointment_id": link_appointment.id,
+        "report_id": report.id,
+        "freshness_token": freshness_token,
         "hsds_service_id": hsds_id("service", edes_service.id),
         "hsds_organization_id": hsds_id("organization", structure.id),
     }
