@@ -149,7 +149,7 @@ def _withdrawal(consent) -> list:
     items = []
     for orientation in stopping:
         text = f"L'orientation vers {orientation.service.name} est annulée" + (
-            f" ; un e-mail prévient {orientation.receiver_name}, qui ne voit plus les informations partagées."
+            f" ; un e-mail prévient {orientation.receiver_name}."
             if orientation.reception is not Reception.SENDER
             else "."
         )
