@@ -103,6 +103,8 @@ STATUS_BADGES = {
 }
 CLOSED_STATUSES = frozenset({S.DECLINED, S.REDIRECTED, S.COMPLETED, S.ABANDONED, S.CANCELLED, S.EXPIRED})
 UNDECIDED_STATUSES = frozenset({S.SENT, S.RECEIVED})
+# Closed without the person being received: the sender orients them elsewhere (« Orienter vers un autre service »).
+REORIENTABLE_STATUSES = frozenset({S.DECLINED, S.REDIRECTED, S.EXPIRED})
 ONGOING_STATUSES = frozenset({S.ACCEPTED, S.IN_PROGRESS})
 
 # http://hl7.org/fhir/task-status (the Gravity SDOHCC referral Task uses the same codes; our

@@ -61,6 +61,11 @@ def opens_as_receiver(user: User, orientation: Orientation) -> bool:
     )
 
 
+def can_reorient(user: User, orientation: Orientation) -> bool:
+    """Declined, redirected or expired: its sender may orient the person to another service, from it."""
+    return orientation.status in lifecycle.REORIENTABLE_STATUSES and is_sender(user, orientation)
+
+
 def can_comment(user: User, orientation: Orientation) -> bool:
     return can_view_orientation(user, orientation) and orientation.status is not OrientationStatus.DRAFT
 

@@ -41,9 +41,12 @@ def create():
     person = people_queries.get_person(request.args.get("personne", type=as_id) or 0)
     permissions.require(permissions.can_orient_person(current_user, membership, person))
     form = SendOrientationForm(needs=[n for n in person.needs if n.status.is_open])
+    previous = _reoriented(person)
     if request.method == "GET":
         form.service_id.data = request.args.get("service", "")
         form.need_ids.data = [request.args["besoin"]] if request.args.get("besoin") else []
+        if previous is not None:
+            form.take_from(previous)
     picker = queries.service_picker(
         person, text=form.service_search.data, need_ids=form.need_ids.data, chosen_id=form.service_id.data
     )
@@ -70,8 +73,18 @@ def create():
             flash(_created_message(orientation), "success")
             return redirect(url_for("referrals.show", orientation_id=orientation.id))
     return render_template(
-        "referrals/create.html", form=form, person=person, picker=picker
+        "referrals/create.html", form=form, person=person, picker=picker, previous=previous
     ), 400 if form.errors else 200
+
+
+def _reoriented(person):
+    """« Orienter vers un autre service » from a declined, redirected or expired orientation (`?depuis=`)."""
+    previous_id = request.args.get("depuis", type=as_id)
+    if not previous_id:
+        return None
+    previous = queries.get_orientation(previous_id)
+    permissions.require(permissions.can_reorient(current_user, previous) and previous.person_id == person.id)
+    return previous
 
 
 def _created_message(orientation) -> str:

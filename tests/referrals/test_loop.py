@@ -3,6 +3,7 @@ and no reminder ever leaves for a closed orientation or a settled rendez-vous �
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -222,3 +223,38 @@ def test_cancelling_a_rendez_vous_is_confirmed_first(world, logged_in):
         assert receiver.submit(url, {"status": "cancelled", "confirmed": "1"}, page=page).status_code == 302
     db.session.refresh(appointment)
     assert appointment.status is AppointmentStatus.CANCELLED
+
+
+# « Orienter vers un autre service » ---------------------------------------------------------------
+
+
+def test_a_declined_orientation_offers_a_new_one_pre_filled(world, logged_in):
+    orientation = world.orientation(
+        S.DECLINED, message="Elle préfère le matin.", urgency="urgent", shared_fields=["phone", "birth_date"]
+    )
+    db.session.commit()
+    sender = logged_in(world.sender)
+    page = sender.get(f"/orientations/{orientation.id}").get_data(as_text=True)
+    link = f"/orientations/nouvelle?personne={world.person.id}&amp;depuis={orientation.id}"
+    assert "Orienter vers un autre service" in page and link in page
+    form = sender.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert "Nouvelle orientation après l'orientation n°" in form
+    assert ">Elle préfère le matin.</textarea>" in form
+    assert checked(form, "need_ids") == {str(world.need.id)} and checked(form, "urgency") == {"urgent"}
+    assert checked(form, "shared_fields") == {"phone", "birth_date"}  # as before, not the form's defaults
+
+
+def checked(html: str, name: str) -> set[str]:
+    inputs = re.findall(rf'<input[^>]*name="{name}"[^>]*>', html)
+    return {re.search(r'value="([^"]*)"', tag).group(1) for tag in inputs if " checked" in tag}
+
+
+def test_only_the_sender_of_a_closed_orientation_re_orients_from_it(world, logged_in):
+    declined, received = world.orientation(S.DECLINED), world.orientation(S.RECEIVED)
+    db.session.commit()
+    url = f"/orientations/nouvelle?personne={world.person.id}&depuis="
+    assert logged_in(world.sender).get(url + str(received.id)).status_code == 403  # not closed
+    assert logged_in(world.receiver).get(url + str(declined.id)).status_code == 403
+    assert "Orienter vers un autre service" not in logged_in(world.receiver).get(
+        f"/orientations/{declined.id}"
+    ).get_data(as_text=True)
