@@ -239,7 +239,7 @@ def test_a_declined_orientation_offers_a_new_one_pre_filled(world, logged_in):
     assert "Orienter vers un autre service" in page and link in page
     form = sender.get(link.replace("&amp;", "&")).get_data(as_text=True)
     assert "Nouvelle orientation après l'orientation n°" in form
-    assert ">Elle préfère le matin.</textarea>" in form
+    assert "Elle préfère le matin.</textarea>" in form
     assert checked(form, "need_ids") == {str(world.need.id)} and checked(form, "urgency") == {"urgent"}
     assert checked(form, "shared_fields") == {"phone", "birth_date"}  # as before, not the form's defaults
 
