@@ -9,9 +9,10 @@ import io
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from orientation import confirming
 from orientation.audit.access import logs_person_access, person_accessed
 from orientation.auth.session import current_membership
-from orientation.cpam import forms, operations, permissions, queries
+from orientation.cpam import confirmations, forms, operations, permissions, queries
 from orientation.cpam.models import STEPPER, CaseEventKind, CaseStage
 from orientation.csrf import redisplay_on_csrf_error
 from orientation.db import as_id
@@ -310,6 +311,8 @@ def add_note(case_id: int):
 @redisplay_on_csrf_error
 @logs_person_access(kind="cpam.show")  # a refused form shows the case again
 def close(case_id: int):
+    if not confirming.is_confirmed():
+        return _confirm_closing(case_id)
     return _work(
         case_id,
         forms.CloseCaseForm,
@@ -319,6 +322,31 @@ def close(case_id: int):
         "Le dossier est clos ; la structure qui a signalé est informée du résultat.",
         anchor="resultat",
     )
+
+
+def _confirm_closing(case_id: int):
+    """Closing is confirmed first: what the détecteur is told, what becomes of the orientation (confirming)."""
+    case = _load_case(case_id, work=True)
+    form = forms.CloseCaseForm()
+    if not form.validate_on_submit():
+        return _render_case(case, 400, failed=form)
+    try:
+        outcome, reason = operations.check_close_case(
+            case, user=current_user, outcome=form.outcome.data, reason=form.reason.data
+        )
+    except lifecycle.TransitionError as refusal:
+        db.session.rollback()
+        _errors_of(form, refusal.field).append(str(refusal))
+        return _render_case(case, refusal.form_status, failed=form)
+    page = confirmations.closing(
+        case,
+        outcome,
+        reason,
+        action_url=request.path,
+        back_url=url_for("cpam.show", case_id=case.id, _anchor="cloture"),
+    )
+    db.session.commit()  # the access log
+    return confirming.confirmation(page)
 
 
 @login_required
