@@ -187,6 +187,17 @@ orientation_notices = _signals.signal(
     """,
 )
 
+service_door = _signals.signal(
+    "service-door",
+    doc="""The form a service is reached through, when it is not the orientation form (the CPAM's MAS
+    services: a saisine). The orientation form sends the agent there with what they typed.
+
+    sender: the id of the `Service` chosen;
+    kwargs: `person` — the `Person` being oriented.
+    Return: a `Link` to that form (it receives the orientation form's fields, posted again), or None.
+    """,
+)
+
 menu_entry_of_page = _signals.signal(
     "menu-entry-of-page",
     doc="""Which menu entry a page belongs to, when its area has several (an orientation's page is

@@ -41,15 +41,23 @@ def saisine():
         person = people_queries.get_person(request.args.get("personne", type=as_id))
         permissions.require(permissions.can_file_for_person(current_user, membership, person))
         person_accessed(person, organisation=membership.organisation_id)
+    # Sent here by the orientation form (a MAS service chosen: `referrals.create`, 307): its fields are
+    # taken as a start, nothing is filed until this form is sent.
+    from_orientation = request.method == "POST" and request.args.get("depuis") == "orientation"
     form = forms.SaisineForm(
-        existing_person=person, referents=people_queries.list_referents(membership.organisation_id)
+        **({"formdata": None} if from_orientation else {}),
+        existing_person=person,
+        referents=people_queries.list_referents(membership.organisation_id),
     )
+    if from_orientation:
+        form.take_from_orientation(request.form)
+    submitted = not from_orientation and form.validate_on_submit()
     duplicates = []
-    if form.validate_on_submit() and person is None:
+    if submitted and person is None:
         duplicates = people_queries.find_duplicates(
             membership.organisation_id, form.first_name.data, form.last_name.data, form.birth_date.data
         )
-    if form.validate_on_submit() and (not duplicates or form.confirm_duplicate.data):
+    if submitted and (not duplicates or form.confirm_duplicate.data):
         try:
             case = operations.file_saisine(
                 user=current_user,
@@ -77,7 +85,12 @@ def saisine():
     db.session.commit()
     people = [] if person else people_queries.list_people(membership.organisation_id, limit=500)
     return render_template(
-        "cpam/saisine.html", form=form, person=person, people=people, duplicates=duplicates
+        "cpam/saisine.html",
+        form=form,
+        person=person,
+        people=people,
+        duplicates=duplicates,
+        from_orientation=from_orientation,
     ), 400 if form.errors or form.form_errors or duplicates else 200
 
 

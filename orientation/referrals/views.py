@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from orientation import confirming
+from orientation import confirming, signals
 from orientation.audit.access import logs_person_access, person_accessed
 from orientation.auth.session import current_membership
 from orientation.csrf import redisplay_on_csrf_error
@@ -52,6 +52,9 @@ def create():
     )
     form.offer(hit.service for hit in picker.hits)
     if not form.search.data and form.validate_on_submit():
+        door = next(iter(signals.collect(signals.service_door, form.service_id.data, person=person)), None)
+        if door is not None:  # one door (the MAS: a saisine): there, with what was typed (307: posted again)
+            return redirect(door.url, code=307)
         try:
             orientation = operations.create_orientation(
                 person,
