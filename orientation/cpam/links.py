@@ -11,6 +11,7 @@ from flask import url_for
 
 from orientation.cpam import permissions
 from orientation.cpam.models import MasCase, MasTeam
+from orientation.db import as_id
 from orientation.extensions import db
 from orientation.signals import Link, Notice
 
@@ -24,9 +25,10 @@ def saisine_action(user, membership, person) -> Link | None:
 
 def mas_door(service_id, person) -> Link | None:
     """One door to the MAS: an orientation to a MAS service is a saisine (with its care, reasons, consent)."""
-    if not str(service_id or "").isdigit() or len(str(service_id)) > 9:
+    service_id = as_id(service_id)
+    if not service_id:
         return None
-    if db.session.scalar(sa.select(MasTeam.id).where(MasTeam.service_id == int(service_id)).limit(1)) is None:
+    if db.session.scalar(sa.select(MasTeam.id).where(MasTeam.service_id == service_id).limit(1)) is None:
         return None
     return Link(
         10, "Signaler un renoncement aux soins", url_for("cpam.saisine", personne=person.id, depuis="orientation")
