@@ -68,6 +68,9 @@
         window.setTimeout(function () { button.focus(); }, 0);
       }
     }).observe(modal, { attributes: true, attributeFilter: ["open", "class"] });
+    modal.addEventListener("keydown", function (event) {  // Escape closes, whatever has the focus inside
+      if (event.key === "Escape") { event.preventDefault(); close(); }
+    });
     document.querySelectorAll("form[data-confirm-form]").forEach(function (form) {
       form.addEventListener("submit", function (event) {
         if (form.dataset.confirmPlain === "1" || !window.dsfr) { return; }
