@@ -15,8 +15,8 @@ from orientation.extensions import db
 from orientation.people.models import Person
 from orientation.referrals.lifecycle import OrientationStatus as S
 from orientation.referrals.models import Orientation
+from tests.axe import add_axe, axe_violations
 from tests.live_server import chromium_page, live_server, log_in
-from tests.referrals.test_picker_browser import AXE, axe_violations
 
 AGENT = "agent.edes@demo.orientation.fr"
 MEDIATEUR = "mediateur@demo.orientation.fr"
@@ -37,9 +37,8 @@ def _inside_dialog(page) -> bool:
 @pytest.mark.browser
 @pytest.mark.no_db_transaction
 def test_the_loop_without_holes_in_chromium(tmp_path):
-    assert AXE.exists(), "axe-core is missing: run `make static` (npm ci)"
     with live_server("browser_loop") as (base_url, app), chromium_page() as page:
-        page.add_init_script(path=str(AXE))
+        add_axe(page)
         script_errors = []
         page.on("pageerror", lambda error: script_errors.append(str(error)))
 
@@ -120,7 +119,7 @@ def test_the_confirmation_page_without_javascript(tmp_path):
     with live_server("browser_loop_nojs") as (base_url, app), chromium_page() as page:
         _sent, person_id, _message = _orientation_of(app, "Moreau")
         page.route("**/*.js", lambda route: route.abort())  # no script at all
-        page.add_init_script(path=str(AXE))
+        add_axe(page)
         log_in(page, base_url, AGENT)
         page.goto(f"{base_url}/personnes/{person_id}")
         need = page.locator("[data-need]").first
