@@ -111,7 +111,31 @@ directory_searched = _signals.signal(
     """,
 )
 
+need_closed = _signals.signal(
+    "need-closed",
+    doc="""A need of a person was closed (met, partly met, not met, no longer needed).
+
+    sender: the `Need` (its status and `closed_at` already set);
+    kwargs: `user` — who closed it; `answers` — {appointment id: status}, what the user said became of
+    the rendez-vous still planned for it (asked on the confirmation, `consequences`).
+    Sent by `people.operations.close_need`, in the transaction of the closure. A receiver may raise a
+    `statemachine.TransitionRefused` (a rendez-vous answer refused): the closure is then refused.
+    """,
+)
+
 # --- offers --------------------------------------------------------------------------------------
+
+consequences = _signals.signal(
+    "consequences",
+    doc="""What a destructive action on an object of one area stops in the others, for its confirmation
+    page (`orientation.confirming`): « the orientation to X is cancelled; an e-mail tells Y ».
+
+    sender: the object (a `Consent` to withdraw, a `Need` to close);
+    kwargs: `action` — "withdraw_consent" or "close_need".
+    Return: `confirming.Consequence` items (sentences) and `confirming.Question` items (questions the
+    action must have answered, e.g. what became of a rendez-vous still planned), or None.
+    """,
+)
 
 user_roles = _signals.signal(
     "user-roles",
@@ -161,6 +185,17 @@ orientation_notices = _signals.signal(
     sender: the `Orientation` shown;
     kwargs: `user` — the `User` reading.
     Return: a `Notice` (or a list of them), or None.
+    """,
+)
+
+service_door = _signals.signal(
+    "service-door",
+    doc="""The form a service is reached through, when it is not the orientation form (the CPAM's MAS
+    services: a saisine). The orientation form sends the agent there with what they typed.
+
+    sender: the id of the `Service` chosen;
+    kwargs: `person` — the `Person` being oriented.
+    Return: a `Link` to that form (it receives the orientation form's fields, posted again), or None.
     """,
 )
 

@@ -2,7 +2,7 @@
 and « Signaler une erreur » (service_error_reports); outbox messages may be about a structure
 
 Revision ID: 0024a_directory_freshness
-Revises: 0024_directory_searches
+Revises: 0024c_user_notifications
 Create Date: 2026-12-07
 """
 
@@ -18,12 +18,14 @@ SUBJECT_TYPES = ("orientation", "orientation-reminder", "appointment", "mas_case
 
 
 def _subject_types_check(values):
-    op.drop_constraint(op.f("ck_outbox_messages_outbox_subject_type"), "outbox_messages", type_="check")
-    op.create_check_constraint(
-        op.f("ck_outbox_messages_outbox_subject_type"),
-        "outbox_messages",
-        "subject_type IN (" + ", ".join(f"'{value}'" for value in values) + ")",
-    )
+    # The outbox's subject types, and the in-app notifications' (one per e-mail: the same types).
+    for table in ("outbox_messages", "user_notifications"):
+        op.drop_constraint(op.f(f"ck_{table}_outbox_subject_type"), table, type_="check")
+        op.create_check_constraint(
+            op.f(f"ck_{table}_outbox_subject_type"),
+            table,
+            "subject_type IN (" + ", ".join(f"'{value}'" for value in values) + ")",
+        )
 
 
 def upgrade():
@@ -57,6 +59,7 @@ def upgrade():
 
 def downgrade():
     op.execute("UPDATE outbox_messages SET subject_type = NULL WHERE subject_type = 'structure'")
+    op.execute("DELETE FROM user_notifications WHERE subject_type = 'structure'")
     _subject_types_check(SUBJECT_TYPES)
     op.drop_index("ix_service_error_reports_open", table_name="service_error_reports")
     op.drop_index(op.f("ix_service_error_reports_service_id"), table_name="service_error_reports")

@@ -1,7 +1,7 @@
 """notifications: in-app notifications per user, per-kind e-mail choices, last visit of the sent list
 
 Revision ID: 0024c_user_notifications
-Revises: 0024_directory_searches
+Revises: 0024b_import_runs
 Create Date: 2026-12-07
 """
 from alembic import op

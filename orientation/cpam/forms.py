@@ -66,6 +66,12 @@ class SaisineForm(PersonForm):
             ):
                 delattr(self, name)
 
+    def take_from_orientation(self, typed) -> None:
+        """What the agent typed in the orientation form before choosing the MAS service: message, urgency."""
+        self.message.data = (typed.get("message") or "").strip()[:4000]
+        if typed.get("urgency") in Urgency._value2member_map_:
+            self.urgency.data = typed["urgency"]
+
     def validate_consent_method(self, field):
         if field.data not in ConsentMethod._value2member_map_:
             field.data = ConsentMethod.ORAL.value

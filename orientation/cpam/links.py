@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from flask import url_for
 
 from orientation.cpam import permissions
-from orientation.cpam.models import MasCase
+from orientation.cpam.models import MasCase, MasTeam
+from orientation.db import as_id
 from orientation.extensions import db
 from orientation.signals import Link, Notice
 
@@ -20,6 +21,18 @@ def saisine_action(user, membership, person) -> Link | None:
     if not permissions.can_file_for_person(user, membership, person):
         return None
     return Link(10, "Signaler un renoncement aux soins", url_for("cpam.saisine", personne=person.id))
+
+
+def mas_door(service_id, person) -> Link | None:
+    """One door to the MAS: an orientation to a MAS service is a saisine (with its care, reasons, consent)."""
+    service_id = as_id(service_id)
+    if not service_id:
+        return None
+    if db.session.scalar(sa.select(MasTeam.id).where(MasTeam.service_id == service_id).limit(1)) is None:
+        return None
+    return Link(
+        10, "Signaler un renoncement aux soins", url_for("cpam.saisine", personne=person.id, depuis="orientation")
+    )
 
 
 def mas_case_notice(user, orientation) -> Notice | None:

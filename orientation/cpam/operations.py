@@ -448,11 +448,16 @@ def closing_transition(status: S, outcome: CaseOutcome) -> tuple[S, Reason | Non
     return _ONGOING[outcome]
 
 
-def close_case(case: MasCase, *, user, outcome, reason: str | None) -> MasCase:
-    """Close with an outcome (and a reason unless the care was done); the détecteur is told."""
+def check_close_case(case: MasCase, *, user, outcome, reason: str | None) -> tuple[CaseOutcome, str | None]:
+    """The closure would be accepted (before its confirmation): the outcome and reason, checked."""
     _require_open(case)
     checked = case_lifecycle.validate(case, CaseStage.CLOSED, actor=user, outcome=outcome, reason=reason)
-    outcome, reason = checked["outcome"], checked["reason"]
+    return checked["outcome"], checked["reason"]
+
+
+def close_case(case: MasCase, *, user, outcome, reason: str | None) -> MasCase:
+    """Close with an outcome (and a reason unless the care was done); the détecteur is told."""
+    outcome, reason = check_close_case(case, user=user, outcome=outcome, reason=reason)
     orientation = case.orientation
     if not orientation.status.is_closed:
         if outcome.care_done:

@@ -77,6 +77,11 @@ def _person_actions(person, user, membership=None):
     return links.saisine_action(user, membership, person)
 
 
+@signals.service_door.connect
+def _service_door(service_id, person=None):
+    return links.mas_door(service_id, person) if person is not None else None
+
+
 @signals.orientation_notices.connect
 def _orientation_notices(orientation, user):
     return links.mas_case_notice(user, orientation)

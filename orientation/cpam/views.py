@@ -9,9 +9,10 @@ import io
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from orientation import confirming
 from orientation.audit.access import logs_person_access, person_accessed
 from orientation.auth.session import current_membership
-from orientation.cpam import forms, operations, permissions, queries
+from orientation.cpam import confirmations, forms, operations, permissions, queries
 from orientation.cpam.models import STEPPER, CaseEventKind, CaseStage
 from orientation.csrf import redisplay_on_csrf_error
 from orientation.db import as_id
@@ -40,15 +41,23 @@ def saisine():
         person = people_queries.get_person(request.args.get("personne", type=as_id))
         permissions.require(permissions.can_file_for_person(current_user, membership, person))
         person_accessed(person, organisation=membership.organisation_id)
+    # Sent here by the orientation form (a MAS service chosen: `referrals.create`, 307): its fields are
+    # taken as a start, nothing is filed until this form is sent.
+    from_orientation = request.method == "POST" and request.args.get("depuis") == "orientation"
     form = forms.SaisineForm(
-        existing_person=person, referents=people_queries.list_referents(membership.organisation_id)
+        **({"formdata": None} if from_orientation else {}),
+        existing_person=person,
+        referents=people_queries.list_referents(membership.organisation_id),
     )
+    if from_orientation:
+        form.take_from_orientation(request.form)
+    submitted = not from_orientation and form.validate_on_submit()
     duplicates = []
-    if form.validate_on_submit() and person is None:
+    if submitted and person is None:
         duplicates = people_queries.find_duplicates(
             membership.organisation_id, form.first_name.data, form.last_name.data, form.birth_date.data
         )
-    if form.validate_on_submit() and (not duplicates or form.confirm_duplicate.data):
+    if submitted and (not duplicates or form.confirm_duplicate.data):
         try:
             case = operations.file_saisine(
                 user=current_user,
@@ -76,7 +85,12 @@ def saisine():
     db.session.commit()
     people = [] if person else people_queries.list_people(membership.organisation_id, limit=500)
     return render_template(
-        "cpam/saisine.html", form=form, person=person, people=people, duplicates=duplicates
+        "cpam/saisine.html",
+        form=form,
+        person=person,
+        people=people,
+        duplicates=duplicates,
+        from_orientation=from_orientation,
     ), 400 if form.errors or form.form_errors or duplicates else 200
 
 
@@ -310,6 +324,8 @@ def add_note(case_id: int):
 @redisplay_on_csrf_error
 @logs_person_access(kind="cpam.show")  # a refused form shows the case again
 def close(case_id: int):
+    if not confirming.is_confirmed():
+        return _confirm_closing(case_id)
     return _work(
         case_id,
         forms.CloseCaseForm,
@@ -319,6 +335,31 @@ def close(case_id: int):
         "Le dossier est clos ; la structure qui a signalé est informée du résultat.",
         anchor="resultat",
     )
+
+
+def _confirm_closing(case_id: int):
+    """Closing is confirmed first: what the détecteur is told, what becomes of the orientation (confirming)."""
+    case = _load_case(case_id, work=True)
+    form = forms.CloseCaseForm()
+    if not form.validate_on_submit():
+        return _render_case(case, 400, failed=form)
+    try:
+        outcome, reason = operations.check_close_case(
+            case, user=current_user, outcome=form.outcome.data, reason=form.reason.data
+        )
+    except lifecycle.TransitionError as refusal:
+        db.session.rollback()
+        _errors_of(form, refusal.field).append(str(refusal))
+        return _render_case(case, refusal.form_status, failed=form)
+    page = confirmations.closing(
+        case,
+        outcome,
+        reason,
+        action_url=request.path,
+        back_url=url_for("cpam.show", case_id=case.id, _anchor="cloture"),
+    )
+    db.session.commit()  # the access log
+    return confirming.confirmation(page)
 
 
 @login_required

@@ -11,7 +11,9 @@ bp.add_url_rule("/nouvelle", "create", views.edit_person, methods=["GET", "POST"
 bp.add_url_rule("/<int:person_id>", "show", views.show)
 bp.add_url_rule("/<int:person_id>/modifier", "edit", views.edit_person, methods=["GET", "POST"])
 bp.add_url_rule("/<int:person_id>/consentement", "add_consent", views.add_consent, methods=["GET", "POST"])
-bp.add_url_rule("/consentements/<int:consent_id>/retirer", "withdraw_consent", views.withdraw_consent, methods=["POST"])
+bp.add_url_rule(
+    "/consentements/<int:consent_id>/retirer", "withdraw_consent", views.withdraw_consent, methods=["GET", "POST"]
+)
 bp.add_url_rule("/<int:person_id>/besoins/<volet>", "add_needs", views.add_needs, methods=["GET", "POST"])
-bp.add_url_rule("/besoins/<int:need_id>/cloturer", "close_need", views.close_need, methods=["POST"])
+bp.add_url_rule("/besoins/<int:need_id>/cloturer", "close_need", views.close_need, methods=["GET", "POST"])
 bp.add_url_rule("/besoins/<int:need_id>/services", "suggest_services", views.suggest_services)

@@ -89,7 +89,9 @@ def add_needs(
     return needs
 
 
-def close_need(need: Need, status: NeedStatus) -> Need:
+def close_need(need: Need, status: NeedStatus, *, user=None, answers: dict | None = None) -> Need:
+    """Close the need; `answers` (what `user` said became of its rendez-vous still planned) go to the areas
+    that follow them (`signals.need_closed`), which may refuse them."""
     status = NeedStatus(status)
     if status is NeedStatus.OPEN:
         raise PeopleError("Choisissez le résultat du besoin.")
@@ -98,4 +100,6 @@ def close_need(need: Need, status: NeedStatus) -> Need:
     need.status = status
     need.closed_at = clock.now()
     db.session.flush()
+    if user is not None:
+        signals.need_closed.send(need, user=user, answers=answers or {})
     return need

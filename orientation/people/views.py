@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from orientation import french
+from orientation import confirming, french
 from orientation.audit.access import logs_person_access, person_accessed
 from orientation.auth.session import current_membership
 from orientation.csrf import redisplay_on_csrf_error
@@ -13,7 +13,7 @@ from orientation.db import as_id
 from orientation.directory.queries import SearchParams, search_services
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
-from orientation.people import operations, permissions, queries
+from orientation.people import confirmations, operations, permissions, queries
 from orientation.people.catalogue import needs_of_volet
 from orientation.people.forms import (
     CloseNeedForm,
@@ -24,6 +24,7 @@ from orientation.people.forms import (
     WithdrawConsentForm,
 )
 from orientation.people.models import Consent, NeedStatus
+from orientation.statemachine import TransitionRefused
 
 
 def _acting_organisation_id() -> int:
@@ -128,8 +129,12 @@ def withdraw_consent(consent_id: int):
     consent = db.get_or_404(Consent, consent_id)
     person = _load(consent.person_id)
     form = WithdrawConsentForm()
-    if not form.validate_on_submit():
+    back = url_for("people.show", person_id=person.id)
+    if request.method == "POST" and not form.validate_on_submit():
         abort(400)
+    if not confirming.is_confirmed():
+        db.session.commit()  # the access log
+        return confirming.confirmation(confirmations.withdrawal(consent, action_url=request.path, back_url=back))
     try:
         stopped = operations.withdraw_consent(consent, user=current_user, note=form.note.data)
     except operations.PeopleError as refusal:
@@ -141,7 +146,7 @@ def withdraw_consent(consent_id: int):
             "destinataires ne voient plus les informations partagées.",
             "success",
         )
-    return redirect(url_for("people.show", person_id=person.id))
+    return redirect(back)
 
 
 @login_required
@@ -175,18 +180,23 @@ def add_needs(person_id: int, volet: str):
 def close_need(need_id: int):
     need = queries.get_need(need_id)
     person = _load(need.person_id)
+    back = url_for("people.show", person_id=person.id, _anchor=f"volet-{need.volet.value}")
+    if not confirming.is_confirmed():  # the confirmation asks the result (never pre-set) and what it stops
+        db.session.commit()  # the access log
+        return confirming.confirmation(confirmations.need_closure(need, action_url=request.path, back_url=back))
     form = CloseNeedForm()
-    if form.validate_on_submit():
-        try:
-            operations.close_need(need, NeedStatus(form.status.data))
-        except operations.PeopleError as refusal:
-            flash(str(refusal), "error")
-        else:
-            db.session.commit()
-            flash(f"Besoin clôturé : {need.status.label}.", "success")
+    if not form.validate_on_submit():
+        flash("Choisissez le résultat du besoin avant de le clôturer.", "error")
+        return redirect(back)
+    try:
+        operations.close_need(need, NeedStatus(form.status.data), user=current_user, answers=request.form.to_dict())
+    except (operations.PeopleError, TransitionRefused) as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
     else:
-        flash("Choisissez le résultat du besoin.", "error")
-    return redirect(url_for("people.show", person_id=person.id, _anchor=f"volet-{need.volet.value}"))
+        db.session.commit()
+        flash(f"Besoin clôturé : {need.status.label}.", "success")
+    return redirect(back)
 
 
 @login_required

@@ -3,7 +3,10 @@
     planned → done | missed     once its time has come
     planned → cancelled         before its time
 
-Only the receiving structure notes what became of a rendez-vous. Each change is applied by a
+The receiving structure notes what became of a rendez-vous. What closes its orientation settles it
+too: the orientation closed (cancelled by its sender, by the system when consent is withdrawn, or
+closed through the API), its rendez-vous to come are cancelled with it (`stop_with_orientation`);
+the sender closing the need it served says what became of it (`closing_need=True`). Each change is applied by a
 conditional UPDATE on the appointment's `version` (two notes at once: exactly one wins) and writes an
 immutable AppointmentEvent. The chronologies show the appointment's own `status_changed_*` columns.
 """
@@ -70,11 +73,17 @@ class AppointmentMachine(Machine):
         )
 
     def check(self, move: Move) -> None:
-        if move.actor is None or Side.RECEIVER not in sides_of(move.obj.orientation, move.actor):
-            raise TransitionForbidden(
-                "Seule la structure destinataire fixe et suit les rendez-vous.",
-                "Only the receiving organisation sets and follows appointments.",
-            )
+        sides = sides_of(move.obj.orientation, move.actor)
+        if move.actor is not None and Side.RECEIVER in sides:
+            return
+        if move.to_state is A.CANCELLED and move.obj.orientation.status.is_closed:
+            return  # cancelled with its orientation, whoever closed it
+        if move.details.get("closing_need") and Side.SENDER in sides:
+            return  # the sender closes the need it served and says what became of it
+        raise TransitionForbidden(
+            "Seule la structure destinataire fixe et suit les rendez-vous.",
+            "Only the receiving organisation sets and follows appointments.",
+        )
 
     def values(self, move: Move) -> dict:
         return {"status_changed_by_id": actor_user_id(move.actor), "status_changed_at": move.at}
@@ -95,6 +104,33 @@ class AppointmentMachine(Machine):
 APPOINTMENT = AppointmentMachine()
 
 
-def transition(appointment: Appointment, to_status, *, actor, expected_version: int | None = None):
+def transition(
+    appointment: Appointment, to_status, *, actor, expected_version: int | None = None, closing_need: bool = False
+):
     """Note what became of `appointment` (flush, never commit); raises the kernel's refusals."""
-    return APPOINTMENT.transition(appointment, to_status, actor=actor, expected_version=expected_version)
+    return APPOINTMENT.transition(
+        appointment, to_status, actor=actor, expected_version=expected_version, closing_need=closing_need
+    )
+
+
+def settle(appointment: Appointment, to_status, *, actor, closing_need: bool = False) -> None:
+    """Note it, and what it stops: a reminder not yet sent goes with a cancelled or past rendez-vous."""
+    from orientation.notifications.models import SubjectType
+    from orientation.notifications.operations import cancel_messages
+    from orientation.referrals.notifications import notify_appointment
+
+    transition(appointment, to_status, actor=actor, closing_need=closing_need)
+    cancel_messages(SubjectType.APPOINTMENT, appointment.id, reason=f"Rendez-vous {appointment.status.label.lower()}.")
+    notify_appointment(appointment.orientation, appointment)
+
+
+def stop_with_orientation(orientation, actor) -> int:
+    """The orientation closed: its rendez-vous to come are cancelled (their reminders with them).
+
+    Those whose time has come and that nobody noted stay « prévu » (the reminder rule and the delivery
+    check never send for them: past, or their orientation closed). Returns how many were cancelled.
+    """
+    to_come = [a for a in orientation.appointments if a.status is A.PLANNED and not a.has_started]
+    for appointment in to_come:
+        settle(appointment, A.CANCELLED, actor=actor)
+    return len(to_come)

@@ -70,6 +70,17 @@ class SendOrientationForm(BaseForm):
         # The picker renders its own choices; unknown ids are refused by the operation with a precise message.
         self.service_id.pre_validate = lambda form: None
 
+    def take_from(self, previous) -> None:
+        """Pre-fill from an orientation that did not lead anywhere: same needs (still open), message, urgency,
+        shared fields; the service proposed by a redirection, if any."""
+        open_ids = {value for value, _label in self.need_ids.choices}
+        self.need_ids.data = [str(need.id) for need in previous.needs if str(need.id) in open_ids]
+        self.message.data = previous.message
+        self.urgency.data = previous.urgency.value
+        self.shared_fields.data = list(previous.shared_fields or ())
+        if previous.redirected_to_service_id and not self.service_id.data:
+            self.service_id.data = str(previous.redirected_to_service_id)
+
     def offer(self, services) -> None:
         self.service_id.choices = [(str(service.id), service.name) for service in services]
 

@@ -103,6 +103,8 @@ STATUS_BADGES = {
 }
 CLOSED_STATUSES = frozenset({S.DECLINED, S.REDIRECTED, S.COMPLETED, S.ABANDONED, S.CANCELLED, S.EXPIRED})
 UNDECIDED_STATUSES = frozenset({S.SENT, S.RECEIVED})
+# Closed without the person being received: the sender orients them elsewhere (« Orienter vers un autre service »).
+REORIENTABLE_STATUSES = frozenset({S.DECLINED, S.REDIRECTED, S.EXPIRED})
 ONGOING_STATUSES = frozenset({S.ACCEPTED, S.IN_PROGRESS})
 
 # http://hl7.org/fhir/task-status (the Gravity SDOHCC referral Task uses the same codes; our
@@ -356,7 +358,7 @@ def transition(
         to_status,
         actor=actor,
         expected_version=expected_version,
-        then=_close_met_needs,
+        then=_after_move,
         organisation=organisation,
         reason=reason,
         note=note,
@@ -523,6 +525,19 @@ def _organisation_id(orientation, side: Side, organisation) -> int | None:
     return {Side.SENDER: orientation.sender_organisation_id, Side.RECEIVER: orientation.receiver_organisation_id}.get(
         side
     )
+
+
+def _after_move(move: Move, event) -> None:
+    _close_met_needs(move, event)
+    if move.to_state in CLOSED_STATUSES:  # the loop without holes: no rendez-vous of a closed orientation
+        from orientation.referrals.appointment_lifecycle import stop_with_orientation  # it imports this module
+
+        stop_with_orientation(move.obj, move.actor)
+
+
+def check_transition(orientation: Orientation, to_status, *, actor, **details) -> None:
+    """Check a move without making it (a confirmation page is shown only for a move that would be accepted)."""
+    ORIENTATION.validate(orientation, to_status, actor=actor, organisation=details.pop("organisation", None), **details)
 
 
 def _close_met_needs(move: Move, _event) -> None:

@@ -189,6 +189,8 @@ def person_contact_refusal(message) -> str | None:
         appointment = session.get(Appointment, message.subject_id)
         if appointment is None or appointment.status is not AppointmentStatus.PLANNED:
             return "rendez-vous annulé ou déjà passé"
+        if appointment.orientation.status.is_closed:
+            return "orientation close"
         person = appointment.orientation.person
         if person.contact_preference in (ContactPreference.NO_DIRECT_CONTACT, ContactPreference.POST):
             return "la personne ne souhaite pas être contactée directement"

@@ -13,8 +13,6 @@ from orientation.db import as_id
 from orientation.directory.models import Service
 from orientation.directory.reach import Reach, reach_of
 from orientation.extensions import db
-from orientation.notifications.models import SubjectType
-from orientation.notifications.operations import cancel_messages
 from orientation.people.models import Consent, Need, Person
 from orientation.referrals import appointment_lifecycle, lifecycle, notifications
 from orientation.referrals.lifecycle import OrientationStatus, Side
@@ -176,8 +174,10 @@ def change_status(
     outcome=None,
     expected_version=None,
     redirect_service_id=None,
+    appointment_answers: dict[int, str] | None = None,
 ):
-    """A user's action on an orientation; sending a draft re-checks the service and the consent."""
+    """A user's action on an orientation; sending a draft re-checks the service and the consent; closing it
+    settles its rendez-vous still planned (`appointment_answers`: what the receiving side said of each)."""
     to_status = lifecycle.parse_status(to_status)
     if to_status is OrientationStatus.SENT and orientation.status is OrientationStatus.DRAFT:
         followed_by_sender = orientation.reception is Reception.SENDER
@@ -192,6 +192,8 @@ def change_status(
             raise OrientationRefused(
                 "Choisissez un service de l'annuaire qui reçoit les orientations.", "redirect_service_id"
             )
+    if to_status.is_closed and to_status is not orientation.status:
+        settle_planned_appointments(orientation, user=user, answers=appointment_answers or {})
     return lifecycle.transition(
         orientation,
         to_status,
@@ -202,6 +204,23 @@ def change_status(
         expected_version=expected_version,
         redirect_service_id=int(redirect_service_id) if redirect_service_id else None,
     )
+
+
+def acknowledge_opening(orientation: Orientation, *, user) -> bool:
+    """A receiving member opened the sent orientation: it is « reçue » (one guarded transition).
+
+    Two colleagues opening it at once: one transition wins, the other finds it received already and
+    writes nothing (savepoint), so the page still shows. Returns whether this opening acknowledged it.
+    """
+    try:
+        with db.session.begin_nested():
+            lifecycle.transition(
+                orientation, OrientationStatus.RECEIVED, actor=user, expected_version=orientation.version
+            )
+    except lifecycle.TransitionError:
+        db.session.refresh(orientation)
+        return False
+    return True
 
 
 def _side(orientation: Orientation, actor) -> Side:
@@ -277,11 +296,21 @@ def add_appointment(
 
 def record_appointment_status(appointment: Appointment, *, user, status) -> None:
     """Honoured or missed once its time has come, cancelled before: the reminder not yet sent goes with it."""
-    appointment_lifecycle.transition(appointment, status, actor=user)
-    if appointment.status is AppointmentStatus.CANCELLED:
-        cancel_messages(SubjectType.APPOINTMENT, appointment.id, reason="Rendez-vous annulé.")
-    db.session.flush()
-    notifications.notify_appointment(appointment.orientation, appointment)
+    appointment_lifecycle.settle(appointment, status, actor=user)
+
+
+def settle_planned_appointments(orientation: Orientation, *, user, answers: dict[int, str]) -> None:
+    """Before the receiving side closes an orientation: what became of each rendez-vous still planned."""
+    if Side.RECEIVER not in lifecycle.sides_of(orientation, user):
+        return  # the sender cancelling: its rendez-vous to come are cancelled with it (the lifecycle)
+    for appointment in [a for a in orientation.appointments if a.status is AppointmentStatus.PLANNED]:
+        answer = answers.get(appointment.id)
+        if not answer:
+            raise OrientationRefused(
+                "Un rendez-vous est encore prévu : dites ce qu'il est devenu (honoré, non honoré ou annulé) "
+                "avant de clore l'orientation."
+            )
+        appointment_lifecycle.settle(appointment, answer, actor=user)
 
 
 def record_service_obtained(orientation: Orientation, *, user, answer) -> None:

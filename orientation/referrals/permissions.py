@@ -50,6 +50,22 @@ def is_receiver(user: User, orientation: Orientation) -> bool:
     return Side.RECEIVER in sides(user, orientation)
 
 
+def opens_as_receiver(user: User, orientation: Orientation) -> bool:
+    """Opening it is receiving it: a sent orientation, read by a member of the receiving organisation
+    who is not on its sending side (a sender's view never acknowledges anything)."""
+    return (
+        orientation.status is OrientationStatus.SENT
+        and orientation.reception is Reception.MEMBERS
+        and orientation.receiver_organisation_id in organisation_ids(user)
+        and not is_sender(user, orientation)
+    )
+
+
+def can_reorient(user: User, orientation: Orientation) -> bool:
+    """Declined, redirected or expired: its sender may orient the person to another service, from it."""
+    return orientation.status in lifecycle.REORIENTABLE_STATUSES and is_sender(user, orientation)
+
+
 def can_comment(user: User, orientation: Orientation) -> bool:
     return can_view_orientation(user, orientation) and orientation.status is not OrientationStatus.DRAFT
 
@@ -89,6 +105,7 @@ class PersonView:
     consent_withdrawn: bool = False
     fields: dict[SharedField, object] = field(default_factory=dict)
     full_file: bool = False  # the sender: link to the person's file
+    shared_only: bool = False  # the sender's view of what was shared with the receiving side
 
     def has(self, shared_field: SharedField | str) -> bool:
         return SharedField(shared_field) in self.fields
@@ -101,13 +118,41 @@ def person_view(user: User, orientation: Orientation) -> PersonView:
         visible = set(SharedField)
         full_file = True
     elif is_receiver(user, orientation):
-        visible = set() if withdrawn else orientation.shared
+        visible = received_fields(orientation)
         full_file = False
     else:
         abort(403)
     if withdrawn and not full_file:
         return PersonView(name="Personne (consentement retiré)", consent_withdrawn=True)
-    values = {
+    return PersonView(
+        name=person.full_name,
+        consent_withdrawn=withdrawn,
+        full_file=full_file,
+        fields={key: value for key, value in _field_values(orientation).items() if key in visible},
+    )
+
+
+def received_fields(orientation: Orientation) -> set[SharedField]:
+    """What the receiving side sees of the person: the fields the sender shared, none once consent is withdrawn."""
+    return set() if orientation.consent.withdrawn_at is not None else orientation.shared
+
+
+def shared_view(orientation: Orientation) -> PersonView:
+    """What left for the receiving side, as its sender checks it: exactly the fields shared (the receiver's
+    rule, `received_fields`, before any withdrawal), with the link to the sender's own file."""
+    shared = orientation.shared
+    return PersonView(
+        name=orientation.person.full_name,
+        consent_withdrawn=orientation.consent.withdrawn_at is not None,
+        fields={key: value for key, value in _field_values(orientation).items() if key in shared},
+        full_file=True,
+        shared_only=True,
+    )
+
+
+def _field_values(orientation: Orientation) -> dict:
+    person = orientation.person
+    return {
         SharedField.BIRTH_DATE: person.birth_date,
         SharedField.COMMUNE: person.commune.label if person.commune else None,
         SharedField.ADDRESS: person.address,
@@ -118,12 +163,6 @@ def person_view(user: User, orientation: Orientation) -> PersonView:
         SharedField.NEED_DETAILS: [(need.label, need.detail_labels, need.note) for need in orientation.needs],
         SharedField.REFERENT: person.referent.full_name if person.referent else None,
     }
-    return PersonView(
-        name=person.full_name,
-        consent_withdrawn=withdrawn,
-        full_file=full_file,
-        fields={key: value for key, value in values.items() if key in visible},
-    )
 
 
 def require(allowed: bool) -> None:

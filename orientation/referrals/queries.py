@@ -343,6 +343,20 @@ def list_pending_orientations_of_consent(consent_id: int) -> list[Orientation]:
     )
 
 
+def list_open_orientations_of_need(need_id: int) -> list[Orientation]:
+    """The orientations sent for a need and not closed (what closing the need leaves running)."""
+    return list(
+        db.session.scalars(
+            sa.select(Orientation)
+            .join(orientation_needs, orientation_needs.c.orientation_id == Orientation.id)
+            .where(
+                orientation_needs.c.need_id == need_id, ~_status_in(CLOSED_STATUSES), Orientation.sent_at.is_not(None)
+            )
+            .order_by(Orientation.id)
+        )
+    )
+
+
 def needs_in_orientations(person_id: int) -> dict[int, list[int]]:
     """need id → ids of the orientations sent for it (the parcours of each need)."""
     rows = db.session.execute(

@@ -6,8 +6,9 @@ from orientation.french import datetime_fr, plural
 from orientation.notifications.models import EventKind, SubjectType
 from orientation.notifications.operations import notify_users
 from orientation.notifications.queries import register_subject_page
-from orientation.referrals import handover, lifecycle, notifications, queries
+from orientation.referrals import appointment_lifecycle, confirmations, handover, lifecycle, notifications, queries
 from orientation.referrals.models import Orientation, Reception
+from orientation.referrals.operations import OrientationRefused
 from orientation.signals import HomeCard, MenuItem
 
 
@@ -25,6 +26,20 @@ def _stop_orientations_of_consent(consent, user):
         )
         stopped += 1
     return stopped
+
+
+@signals.need_closed.connect
+def _settle_rendez_vous_of_need(need, user, answers):
+    """The sender closed a need: what became of the rendez-vous still planned for it, as they answered."""
+    answers = confirmations.answers_of(answers)
+    for orientation in queries.list_open_orientations_of_need(need.id):
+        for appointment in confirmations.planned(orientation):
+            answer = answers.get(appointment.id)
+            if not answer:
+                raise OrientationRefused(
+                    "Un rendez-vous est encore prévu pour ce besoin : dites ce qu'il est devenu avant de le clôturer."
+                )
+            appointment_lifecycle.settle(appointment, answer, actor=user, closing_need=True)
 
 
 @signals.structure_attached.connect

@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from orientation import confirming, signals
 from orientation.audit.access import logs_person_access, person_accessed
 from orientation.auth.session import current_membership
 from orientation.csrf import redisplay_on_csrf_error
@@ -17,7 +18,7 @@ from orientation.extensions import db
 from orientation.forms import EmptyForm
 from orientation.people import queries as people_queries
 from orientation.people.forms import PersonSearchForm
-from orientation.referrals import lifecycle, links, operations, permissions, queries
+from orientation.referrals import confirmations, lifecycle, links, operations, permissions, queries
 from orientation.referrals.forms import (
     AppointmentForm,
     AppointmentStatusForm,
@@ -27,7 +28,7 @@ from orientation.referrals.forms import (
     TransitionForm,
 )
 from orientation.referrals.lifecycle import LinkHolder
-from orientation.referrals.models import Appointment, Reception, Urgency
+from orientation.referrals.models import Appointment, AppointmentStatus, Reception, Urgency
 
 
 def _enum_arg(enum_cls, name: str, default=None):
@@ -42,14 +43,20 @@ def create():
     person = people_queries.get_person(request.args.get("personne", type=as_id) or 0)
     permissions.require(permissions.can_orient_person(current_user, membership, person))
     form = SendOrientationForm(needs=[n for n in person.needs if n.status.is_open])
+    previous = _reoriented(person)
     if request.method == "GET":
         form.service_id.data = request.args.get("service", "")
         form.need_ids.data = [request.args["besoin"]] if request.args.get("besoin") else []
+        if previous is not None:
+            form.take_from(previous)
     picker = queries.service_picker(
         person, text=form.service_search.data, need_ids=form.need_ids.data, chosen_id=form.service_id.data
     )
     form.offer(hit.service for hit in picker.hits)
     if not form.search.data and form.validate_on_submit():
+        door = next(iter(signals.collect(signals.service_door, form.service_id.data, person=person)), None)
+        if door is not None:  # one door (the MAS: a saisine): there, with what was typed (307: posted again)
+            return redirect(door.url, code=307)
         try:
             orientation = operations.create_orientation(
                 person,
@@ -71,8 +78,18 @@ def create():
             flash(_created_message(orientation), "success")
             return redirect(url_for("referrals.show", orientation_id=orientation.id))
     return render_template(
-        "referrals/create.html", form=form, person=person, picker=picker
+        "referrals/create.html", form=form, person=person, picker=picker, previous=previous
     ), 400 if form.errors else 200
+
+
+def _reoriented(person):
+    """« Orienter vers un autre service » from a declined, redirected or expired orientation (`?depuis=`)."""
+    previous_id = request.args.get("depuis", type=as_id)
+    if not previous_id:
+        return None
+    previous = queries.get_orientation(previous_id)
+    permissions.require(permissions.can_reorient(current_user, previous) and previous.person_id == person.id)
+    return previous
 
 
 def _created_message(orientation) -> str:
@@ -161,7 +178,13 @@ def sent():
 @login_required
 @logs_person_access(kind="referrals.show")
 def show(orientation_id: int):
-    return _render_show(_load_visible(orientation_id))
+    orientation = _load_visible(orientation_id)
+    if permissions.opens_as_receiver(current_user, orientation):
+        # A GET that changes a status, on purpose (issue #17, STYLE « records of reading »): « reçue »
+        # records that the receiving side read it, however it came (inbox, e-mail link, bookmark), so the
+        # sender sees it read and the « not opened » reminder stops. One guarded, idempotent transition.
+        operations.acknowledge_opening(orientation, user=current_user)
+    return _render_show(orientation)
 
 
 def _load_visible(orientation_id: int):
@@ -191,9 +214,11 @@ def page_context(
 ) -> dict:
     """What referrals/show.html needs, for a member or a receiver by link (`actor`)."""
     is_sender = permissions.is_sender(actor, orientation)
+    # The sender checks what left (the receiver's rule); an orientation it follows itself left nowhere.
+    shows_shared = is_sender and orientation.reception is not Reception.SENDER
     return {
         "orientation": orientation,
-        "person": permissions.person_view(actor, orientation),
+        "person": permissions.shared_view(orientation) if shows_shared else permissions.person_view(actor, orientation),
         "is_sender": is_sender,
         "is_receiver": permissions.is_receiver(actor, orientation),
         "actions": lifecycle.allowed_transitions(orientation, actor),
@@ -232,16 +257,32 @@ def change_status_as(orientation, actor, render, page):
     form = TransitionForm(redirect_services=queries.list_redirect_choices(orientation.volet))
     if not form.validate_on_submit():
         return render(orientation, 400, transition_form=form)
+    details = {
+        "reason": form.reason.data or None,
+        "note": form.note.data,
+        "outcome": form.outcome.data or None,
+        "redirect_service_id": form.redirect_service_id.data or None,
+    }
     try:
+        if confirmations.asks_confirmation(form.to_status.data) and not confirming.is_confirmed():
+            lifecycle.check_transition(orientation, form.to_status.data, actor=actor, **details)
+            return confirming.confirmation(
+                confirmations.closing(
+                    orientation,
+                    actor,
+                    form.to_status.data,
+                    outcome=details["outcome"],
+                    action_url=request.path,
+                    back_url=page("actions"),
+                )
+            )
         event = operations.change_status(
             orientation,
             form.to_status.data,
             user=actor,
-            reason=form.reason.data,
-            note=form.note.data,
-            outcome=form.outcome.data,
             expected_version=form.version_number(),
-            redirect_service_id=form.redirect_service_id.data or None,
+            appointment_answers=confirmations.answers_of(request.form),
+            **details,
         )
     except lifecycle.TransitionError as refusal:
         db.session.rollback()
@@ -318,6 +359,10 @@ def appointment_status_as(appointment, orientation, actor, render, page):
     form = AppointmentStatusForm()
     if not form.validate_on_submit():
         return render(orientation, 400, error=_first_error(form))
+    if form.status.data == AppointmentStatus.CANCELLED.value and not confirming.is_confirmed():
+        return confirming.confirmation(
+            confirmations.cancelling_appointment(appointment, action_url=request.path, back_url=page("rendez-vous"))
+        )
     try:
         operations.record_appointment_status(appointment, user=actor, status=form.status.data)
     except lifecycle.TransitionError as refusal:

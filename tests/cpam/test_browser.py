@@ -47,7 +47,10 @@ def test_a_case_from_saisine_to_care_done(tmp_path):
         close = page.locator("[data-form='close']")
         close.get_by_text("Soins réalisés totalement").click()
         close.get_by_role("button", name="Clôturer avec ce résultat").click()
-        page.get_by_text("Le dossier est clos").wait_for()
+        dialog = page.get_by_role("dialog", name="Confirmer la clôture du dossier MAS")  # the confirmation modal
+        dialog.get_by_text("Un e-mail prévient").wait_for()
+        dialog.get_by_role("button", name="Clôturer le dossier").click()
+        page.get_by_text("Le dossier est clos ; la structure").wait_for()
         page.screenshot(path=str(tmp_path / "closed.png"))
 
         log_in(page, base_url, "detecteur@demo.orientation.fr")

@@ -388,3 +388,22 @@ def test_saisine_for_an_existing_file_is_logged_and_keeps_the_file(cpam_world, l
         )
         >= 2
     )
+
+
+def test_closing_a_case_is_confirmed_first_saying_who_is_told(cpam_world, logged_in):
+    case = contacted(cpam_world)
+    db.session.commit()
+    client = logged_in(cpam_world.conseiller)
+    url, page = f"/cpam/dossiers/{case.id}/cloture", f"/cpam/dossiers/{case.id}"
+    assert "data-confirm-form" in client.get(page).get_data(as_text=True)
+    data = {"outcome": "abandoned", "reason": "Ne souhaite plus être aidée"}
+    asked = client.submit(url, data, page=page)
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Confirmer la clôture du dossier MAS" in html
+    assert f"Un e-mail prévient {case.sender_organisation.name}" in html and "L&#39;orientation liée passe à" in html
+    assert 'name="reason" value="Ne souhaite plus être aidée"' in html
+    db.session.expire_all()
+    assert db.session.get(MasCase, case.id).stage is not CaseStage.CLOSED
+    assert client.submit(url, {**data, "confirmed": "1"}, page=page).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(MasCase, case.id).stage is CaseStage.CLOSED

@@ -93,9 +93,15 @@ def test_withdrawing_consent_stops_pending_orientations_and_hides_shared_data(wo
     receiver = logged_in(world.receiver)
     assert "06 12 34 56 78" in receiver.get(f"/orientations/{pending.id}").get_data(as_text=True)
     sender = logged_in(world.sender)
-    response = sender.submit(
-        f"/personnes/consentements/{consent.id}/retirer", {"note": "au téléphone"}, page=f"/personnes/{world.person.id}"
-    )
+    url = f"/personnes/consentements/{consent.id}/retirer"
+    asked = sender.submit(url, {"note": "au téléphone"}, page=f"/personnes/{world.person.id}")
+    page = asked.get_data(as_text=True)  # nothing done yet: the confirmation says what will stop, and who is told
+    assert asked.status_code == 200 and "Confirmer le retrait du consentement" in page
+    assert "L&#39;orientation vers Aide aux démarches est annulée ; un e-mail prévient Médiation de test." in page
+    assert 'name="note" value="au téléphone"' in page
+    db.session.refresh(pending)
+    assert pending.status is S.ACCEPTED
+    response = sender.submit(url, {"note": "au téléphone", "confirmed": "1"}, page=f"/personnes/{world.person.id}")
     assert response.status_code == 302
     db.session.refresh(pending)
     db.session.refresh(finished)
@@ -128,7 +134,7 @@ def test_needs_from_the_diagnosis_and_closing_a_need(world, logged_in):
     assert wrong_volet.status_code == 400
     closed = client.submit(
         f"/personnes/besoins/{needs[0].id}/cloturer",
-        {"status": "no_longer_needed"},
+        {"status": "no_longer_needed", "confirmed": "1"},
         page=f"/personnes/{world.person.id}",
     )
     assert closed.status_code == 302

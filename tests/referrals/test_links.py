@@ -68,7 +68,14 @@ def test_the_receiver_opens_with_a_code_and_works_it_to_the_outcome(link_world, 
     assert _post(client, url + "/commentaires", {"body": "Nous la recevrons."}, url).status_code == 302
     missing = _post(client, url + "/statut", {"to_status": "completed"}, url)
     assert missing.status_code == 400 and "Indiquez le résultat" in missing.get_data(as_text=True)
-    assert _post(client, url + "/statut", {"to_status": "completed", "outcome": "met"}, url).status_code == 302
+    unanswered = _post(client, url + "/statut", {"to_status": "completed", "outcome": "met", "confirmed": "1"}, url)
+    assert unanswered.status_code == 400 and "dites ce qu" in unanswered.get_data(as_text=True)  # a rendez-vous planned
+    asked = _post(client, url + "/statut", {"to_status": "completed", "outcome": "met"}, url)
+    assert asked.status_code == 200 and "qu&#39;est-il devenu ?" in asked.get_data(as_text=True)
+    db.session.refresh(orientation)
+    answer = {f"rendez_vous_{orientation.appointments[0].id}": "cancelled"}
+    data = {"to_status": "completed", "outcome": "met", "confirmed": "1", **answer}
+    assert _post(client, url + "/statut", data, url).status_code == 302
     db.session.refresh(orientation)
     assert orientation.status is S.COMPLETED and orientation.appointments[0].created_by_email == RECEIVER_EMAIL
     seen = logged_in(link_world.sender).get(f"/orientations/{orientation.id}").get_data(as_text=True)
@@ -166,7 +173,9 @@ def test_cancellation_tells_the_address_without_a_live_link(link_world, outbox, 
     sender = logged_in(link_world.sender)
     page = f"/orientations/{orientation.id}"
     response = sender.submit(
-        page + "/statut", {"to_status": "cancelled", "reason": "no_longer_needed", "version": 2}, page=page
+        page + "/statut",
+        {"to_status": "cancelled", "reason": "no_longer_needed", "version": 2, "confirmed": "1"},
+        page=page,
     )
     assert response.status_code == 302
     (mail,) = [m for m in outbox if m.to == [RECEIVER_EMAIL]]

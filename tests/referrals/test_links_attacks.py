@@ -193,7 +193,9 @@ def test_no_person_data_in_any_email(link_world, outbox, client, logged_in):
     _post(client, "/lien/nouveau", {"email": RECEIVER_EMAIL}, "/lien/nouveau")
     sender = logged_in(link_world.sender)
     page = f"/orientations/{orientation.id}"
-    sender.submit(page + "/statut", {"to_status": "cancelled", "reason": "duplicate", "version": 5}, page=page)
+    sender.submit(
+        page + "/statut", {"to_status": "cancelled", "reason": "duplicate", "version": 5, "confirmed": "1"}, page=page
+    )
     templates = set(db.session.scalars(sa.select(OutboxMessage.template)))
     assert {links.LINK_TEMPLATE, links.CODE_TEMPLATE, links.CANCELLED_TEMPLATE} <= templates
     to_address = [m for m in outbox if m.to == [RECEIVER_EMAIL]]

@@ -121,6 +121,10 @@ def test_a_service_without_an_account_works_the_orientation_from_its_link(tmp_pa
         page.locator("[data-action-open='completed'][aria-expanded='true']").wait_for()
         page.get_by_text("Besoin satisfait", exact=True).click()
         page.locator("[data-action='completed']").click()
+        dialog = page.get_by_role("dialog", name="Confirmer la fin de l'orientation")  # the rendez-vous to come
+        dialog.get_by_role("radio", name="Annulé").wait_for()
+        assert axe_violations(page) == []
+        dialog.get_by_role("button", name="Terminer l'orientation").click()
         page.get_by_text("maintenant « Terminée »").wait_for()
         assert axe_violations(page) == []
         assert script_errors == []

@@ -36,10 +36,14 @@ ENDPOINTS = [
         SENDERS,
         {"agreed": "y", "method": "oral", "purpose": "x", "scope": ["sante"]},
     ),
+    ("GET", "/personnes/consentements/{consent}/retirer", SENDERS, None),
     ("POST", "/personnes/consentements/{consent}/retirer", SENDERS, {}),
+    ("POST", "/personnes/consentements/{consent}/retirer", SENDERS, {"confirmed": "1"}),
     ("GET", "/personnes/{person}/besoins/sante", SENDERS, None),
     ("POST", "/personnes/{person}/besoins/sante", SENDERS, {"codes": ["sante_droits"]}),
+    ("GET", "/personnes/besoins/{need}/cloturer", SENDERS, None),
     ("POST", "/personnes/besoins/{need}/cloturer", SENDERS, {"status": "met"}),
+    ("POST", "/personnes/besoins/{need}/cloturer", SENDERS, {"status": "met", "confirmed": "1"}),
     ("GET", "/personnes/besoins/{need}/services", SENDERS, None),
     ("GET", "/orientations/nouvelle?personne={person}", SENDERS, None),
     ("POST", "/orientations/nouvelle?personne={person}", SENDERS, {"urgency": "normal"}),
@@ -124,8 +128,10 @@ def test_receiver_sees_only_what_was_shared(world, logged_in):
     page = logged_in(world.receiver).get(f"/orientations/{orientation.id}").get_data(as_text=True)
     assert "Lucie Durand" in page and "Avignon" in page
     assert "06 12 34 56 78" not in page and "Note du diagnostic" not in page and "voir la fiche" not in page
-    full = logged_in(world.sender).get(f"/orientations/{orientation.id}").get_data(as_text=True)
-    assert "06 12 34 56 78" in full and "voir la fiche" in full
+    # The sender checks what left: the same fields, with whom, and the way to the whole file.
+    sent = logged_in(world.sender).get(f"/orientations/{orientation.id}").get_data(as_text=True)
+    assert "Avignon" in sent and "voir la fiche" in sent and "Transmis à <strong>Médiation de test</strong>" in sent
+    assert "06 12 34 56 78" not in sent and "Note du diagnostic" not in sent
 
 
 def test_every_read_of_an_orientation_is_logged(world, logged_in):

@@ -55,7 +55,16 @@ def test_send_then_the_receiver_works_it_to_the_outcome(world, logged_in):
     missing = receiver.submit(url + "/statut", {"to_status": "completed", "note": "tout est fait"})
     assert missing.status_code == 400 and "Indiquez le résultat" in missing.get_data(as_text=True)
     assert "tout est fait" in missing.get_data(as_text=True)  # the note typed is kept
-    done = receiver.submit(url + "/statut", {"to_status": "completed", "outcome": "met"})
+    asked = receiver.submit(url + "/statut", {"to_status": "completed", "outcome": "met"})
+    page = asked.get_data(as_text=True)  # the rendez-vous in 3 days is still planned: what became of it?
+    assert (
+        asked.status_code == 200 and "Confirmer la fin de l&#39;orientation" in page and "qu&#39;est-il devenu" in page
+    )
+    appointment_id = orientation.appointments[0].id
+    done = receiver.submit(
+        url + "/statut",
+        {"to_status": "completed", "outcome": "met", "confirmed": "1", f"rendez_vous_{appointment_id}": "cancelled"},
+    )
     assert done.status_code == 302
     seen = sender.get(url).get_data(as_text=True)
     assert "Résultat : Besoin satisfait" in seen and "Elle viendra accompagnée." in seen and "Bien noté." in seen
@@ -208,7 +217,7 @@ def test_each_volet_goes_from_sending_to_outcome_through_the_pages(logged_in, vo
         {"to_status": "received"},
         {"to_status": "accepted"},
         {"to_status": "in_progress"},
-        {"to_status": "completed", "outcome": "partly_met"},
+        {"to_status": "completed", "outcome": "partly_met", "confirmed": "1"},
     ):
         assert receiver.submit(url, data, page="/").status_code == 302, data
         status_seen_by_sender = sender.get("/orientations/envoyees").get_data(as_text=True)

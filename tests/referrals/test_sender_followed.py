@@ -203,7 +203,7 @@ def test_the_sender_records_a_refusal_and_a_rendez_vous(world, direct, logged_in
 def test_a_members_orientation_page_is_unchanged(world, logged_in):
     orientation = world.orientation(S.SENT)
     page = logged_in(world.receiver).get(f"/orientations/{orientation.id}").get_data(as_text=True)
-    assert "Accuser réception" in page and ">Accepter<" in page
+    assert 'data-status="received"' in page and ">Accepter<" in page  # opened by its receiver: received
     assert "contact direct" not in page and "La personne a été reçue" not in page
     sender_page = logged_in(world.sender).get(f"/orientations/{orientation.id}").get_data(as_text=True)
     assert "notez ici ce qu'il en est" not in sender_page and "Accepter" not in sender_page
