@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 from orientation import french
-from orientation.pilotage.tables import Share, Table, text_of
-
-# DSFR illustrative colours (bleu France, and the choropleth's sequential classes, light to dark)
-CLASS_COLOURS = ("#e3e3fd", "#cacafb", "#8585f6", "#6a6af4", "#000091")
-NO_VALUE_COLOUR = "#f6f6f6"
+from orientation.pilotage.tables import Table, text_of
 
 
 @dataclass
@@ -107,57 +102,3 @@ def dashboard_charts(tables: dict[str, Table]) -> dict:
         "outcomes": bar_chart("Résultats des orientations terminées", pairs("resultats")),
         "epci": bar_chart("Orientations envoyées par EPCI de la personne", pairs("epci", 2)),
     }
-
-
-# ---------------------------------------------------------------------------------------------
-# The map: one disc per EPCI at its population-weighted centre, coloured by class of the indicator
-
-
-@dataclass
-class MapPoint:
-    name: str
-    text: str
-    x: float
-    y: float
-    colour: str
-    label_x: float
-    dark: bool = False  # white text on the darker classes
-
-
-def classes(values: list[float]) -> list[float]:
-    """Upper bounds of 5 equal-count classes (quantiles) of the visible values."""
-    ordered = sorted(values)
-    if not ordered:
-        return []
-    return [ordered[min(len(ordered) - 1, math.ceil(len(ordered) * (k + 1) / 5) - 1)] for k in range(5)]
-
-
-def epci_map(points: list[dict], width: int = 640, height: int = 520) -> dict:
-    """Equirectangular projection of the EPCI centres, fitted to their extent (labels on the right)."""
-    visible = [float(p["value"]) for p in points if isinstance(p["value"], int | float)]
-    bounds = classes(visible)
-    lats = [p["lat"] for p in points] or [44.0]
-    lons = [p["lon"] for p in points] or [5.0]
-    shrink = math.cos(math.radians(44))
-    lat_min, lat_max, lon_min, lon_max = min(lats), max(lats), min(lons), max(lons)
-    scale = min((width - 260) / max((lon_max - lon_min) * shrink, 0.01), (height - 60) / max(lat_max - lat_min, 0.01))
-    drawn = []
-    for point in points:
-        x = 30 + (point["lon"] - lon_min) * shrink * scale
-        y = 30 + (lat_max - point["lat"]) * scale
-        value = point["value"]
-        colour, dark = NO_VALUE_COLOUR, False
-        if isinstance(value, int | float):
-            index = next((k for k, bound in enumerate(bounds) if value <= bound), 4)
-            colour, dark = CLASS_COLOURS[index], index >= 3
-        drawn.append(MapPoint(point["name"], point["text"], round(x, 1), round(y, 1), colour, round(x + 22, 1), dark))
-    is_rate = bool(points and points[0].get("rate"))
-    legend = []
-    previous = None
-    for k, bound in enumerate(bounds):
-        if previous is not None and bound == previous:
-            continue
-        shown = text_of(Share(bound)) if is_rate else text_of(int(bound))
-        legend.append((CLASS_COLOURS[k], f"jusqu'à {shown}"))
-        previous = bound
-    return {"points": drawn, "legend": legend, "width": width, "height": height}
