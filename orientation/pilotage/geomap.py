@@ -40,7 +40,7 @@ def nice(value: float, integer: bool) -> float:
     unit = 10 ** math.floor(math.log10(value)) / 2
     if integer:
         unit = max(unit, 1)
-    rounded = round(value / unit) * unit
+    rounded = math.floor(value / unit + 0.5) * unit  # half up (round() would give 12.5 → 10)
     return int(rounded) if integer else round(rounded, 6)
 
 

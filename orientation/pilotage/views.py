@@ -83,7 +83,7 @@ def map_view():
         if kind == "rate":
             text = tables.text_of(tables.share_cell(value))
         elif kind == "per_10k":
-            text = tables.HIDDEN if value is None else french.number(value, 1)
+            text = "non publié" if value is None else french.number(value, 1)
         else:
             text = tables.text_of(value)
         points.append({"siren": siren, "name": name, "value": value, "text": text})
