@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.axe import add_axe, axe_violations
 from tests.live_server import chromium_page, live_server, log_in
-from tests.referrals.test_links_browser import AXE, _axe_violations
 
 COORDINATOR = "coordination@demo.orientation.fr"
 
@@ -14,14 +14,13 @@ COORDINATOR = "coordination@demo.orientation.fr"
 @pytest.mark.no_db_transaction
 def test_dashboard_and_map_pass_axe():
     with live_server("browser_pilotage", MFA_REQUIRED_ROLES=[]) as (base_url, _app), chromium_page() as page:
-        if AXE.exists():
-            page.add_init_script(path=str(AXE))
+        add_axe(page)
         errors = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         log_in(page, base_url, COORDINATOR)
         for path in ("/pilotage/", "/pilotage/carte", "/pilotage/carte?indicateur=sent_per_10k"):
             page.goto(base_url + path)
-            assert _axe_violations(page) == [], path
+            assert axe_violations(page) == [], path
         assert page.locator(".pilotage-map__commune").count() == 151
         box = page.locator('[data-testid="epci-map"]').bounding_box()
         assert box and box["width"] > 200 and box["height"] > 200
