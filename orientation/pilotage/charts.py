@@ -1,4 +1,6 @@
-"""Server-rendered SVG charts (no JavaScript, no CDN; they print): geometry here, markup in _charts.html."""
+"""Server-rendered SVG charts (no JavaScript, no CDN; they print): geometry here, markup in _charts.html.
+
+Each chart names the table that holds its figures (`table`: the key of the page's « tableau-… »)."""
 
 from __future__ import annotations
 
@@ -6,11 +8,9 @@ import math
 from dataclasses import dataclass, field
 
 from orientation import french
-from orientation.pilotage.tables import Share, Table, text_of
+from orientation.pilotage.tables import Table, text_of
 
-# DSFR illustrative colours (bleu France, and the choropleth's sequential classes, light to dark)
-CLASS_COLOURS = ("#e3e3fd", "#cacafb", "#8585f6", "#6a6af4", "#000091")
-NO_VALUE_COLOUR = "#f6f6f6"
+LABEL_CHARACTERS = 34  # a bar's label beyond this is cut with « … », its full text kept in a <title>
 
 
 @dataclass
@@ -20,19 +20,28 @@ class Bar:
     width: float  # 0..100, share of the longest bar
     hidden: bool
 
+    @property
+    def short(self) -> str:
+        return self.label if len(self.label) <= LABEL_CHARACTERS else self.label[: LABEL_CHARACTERS - 1].rstrip() + "…"
+
+    @property
+    def truncated(self) -> bool:
+        return self.short != self.label
+
 
 @dataclass
 class BarChart:
     title: str
     bars: list[Bar]
     unit: str = ""
+    table: str = ""
     height: int = field(init=False)
 
     def __post_init__(self):
         self.height = 28 * len(self.bars) + 8
 
 
-def bar_chart(title: str, items: list[tuple[str, object]], unit: str = "") -> BarChart:
+def bar_chart(title: str, items: list[tuple[str, object]], unit: str = "", table: str = "") -> BarChart:
     numbers = [float(value) for _label, value in items if isinstance(value, int | float)]
     top = max(numbers, default=0) or 1
     bars = [
@@ -44,14 +53,41 @@ def bar_chart(title: str, items: list[tuple[str, object]], unit: str = "") -> Ba
         )
         for label, value in items
     ]
-    return BarChart(title, bars, unit)
+    return BarChart(title, bars, unit, table)
+
+
+def nice_ticks(top: float, count: int = 4) -> list[int]:
+    """0 and round steps (1, 2 or 5 × 10ⁿ) up to at least `top`: the graduations of an axis."""
+    if top <= 0:
+        return [0, 1]
+    rough = top / count
+    power = 10 ** math.floor(math.log10(rough))
+    step = next(step * power for step in (1, 2, 5, 10) if step * power >= rough)
+    step = max(1, int(step))
+    return list(range(0, int(math.ceil(top / step)) * step + 1, step))
+
+
+# The column chart's frame, in SVG units
+PLOT_TOP, PLOT_BOTTOM, PLOT_LEFT, COLUMN_WIDTH, BAR_WIDTH = 22, 182, 44, 60, 22
+
+
+@dataclass
+class ColumnBar:
+    x: float
+    y: float
+    height: float
+    text: str
+    hidden: bool
+    series: int
 
 
 @dataclass
 class Column:
-    label: str
-    short: str
-    values: list[tuple[str, float]]  # (text, height 0..100) per series
+    label: str  # « janvier 2026 »
+    month: str  # « janv. »
+    year: str  # « 2026 » under the first month and each January
+    x: float  # centre
+    bars: list[ColumnBar]
 
 
 @dataclass
@@ -59,36 +95,53 @@ class ColumnChart:
     title: str
     series: list[str]
     columns: list[Column]
+    ticks: list[tuple[str, float]] = field(default_factory=list)  # (text, y)
+    table: str = ""
+    top: int = PLOT_TOP
+    bottom: int = PLOT_BOTTOM
+    left: int = PLOT_LEFT
 
     @property
     def width(self) -> int:
-        return max(320, 24 + 40 * len(self.columns))
+        return max(320, PLOT_LEFT + 8 + COLUMN_WIDTH * len(self.columns))
 
 
 def month_chart(table: Table) -> ColumnChart:
-    """Orientations sent and completed, per month of sending."""
+    """Orientations sent and completed, per month of sending: graduated axis, values above the bars."""
     index = {header: number for number, header in enumerate(table.headers)}
     series = ("Envoyées", "Terminées")
     numbers = [row[index[name]] for row in table.rows for name in series if isinstance(row[index[name]], int)]
-    top = max(numbers, default=0) or 1
-    columns = []
-    for row in table.rows:
+    ticks = nice_ticks(max(numbers, default=0))
+    span = PLOT_BOTTOM - PLOT_TOP
+
+    def y_of(value: float) -> float:
+        return round(PLOT_BOTTOM - value / ticks[-1] * span, 1)
+
+    columns, previous_year = [], None
+    for number, row in enumerate(table.rows):
         label = row[0]
-        short = french.short_month_label(label)
-        columns.append(
-            Column(
-                label,
-                short,
-                [
-                    (
-                        text_of(row[index[name]]),
-                        (row[index[name]] / top * 100) if isinstance(row[index[name]], int) else 0,
-                    )
-                    for name in series
-                ],
+        name, _, year = label.rpartition(" ")
+        month = french.month_abbreviation(french.MONTHS.index(name) + 1) if name in french.MONTHS else label
+        x = PLOT_LEFT + 8 + COLUMN_WIDTH * number
+        bars = []
+        for serie, column in enumerate(series):
+            value = row[index[column]]
+            shown = isinstance(value, int)
+            y = y_of(value) if shown else PLOT_BOTTOM
+            bars.append(
+                ColumnBar(
+                    x + 6 + serie * (BAR_WIDTH + 2), y, round(PLOT_BOTTOM - y, 1), text_of(value), not shown, serie
+                )
             )
-        )
-    return ColumnChart("Orientations par mois d'envoi", list(series), columns)
+        columns.append(Column(label, month, year if year != previous_year else "", x + COLUMN_WIDTH / 2, bars))
+        previous_year = year
+    return ColumnChart(
+        "Orientations par mois d'envoi",
+        list(series),
+        columns,
+        [(french.number(tick, 0), y_of(tick)) for tick in ticks],
+        "mois",
+    )
 
 
 def dashboard_charts(tables: dict[str, Table]) -> dict:
@@ -98,66 +151,13 @@ def dashboard_charts(tables: dict[str, Table]) -> dict:
     volets = tables["volets"]
     return {
         "months": month_chart(tables["mois"]),
-        "volets": bar_chart("Orientations envoyées par volet", pairs("volets")),
+        "volets": bar_chart("Orientations envoyées par volet", pairs("volets"), table="volets"),
         "acceptance": bar_chart(
             "Taux d'acceptation par volet",
             [(row[0], row[volets.headers.index("Taux d'acceptation")]) for row in volets.rows],
+            table="volets",
         ),
-        "reasons": bar_chart("Refus par motif", pairs("motifs-refus")),
-        "outcomes": bar_chart("Résultats des orientations terminées", pairs("resultats")),
-        "epci": bar_chart("Orientations envoyées par EPCI de la personne", pairs("epci", 2)),
+        "reasons": bar_chart("Refus par motif", pairs("motifs-refus"), table="motifs-refus"),
+        "outcomes": bar_chart("Résultats des orientations terminées", pairs("resultats"), table="resultats"),
+        "epci": bar_chart("Orientations envoyées par EPCI de la personne", pairs("epci", 2), table="epci"),
     }
-
-
-# ---------------------------------------------------------------------------------------------
-# The map: one disc per EPCI at its population-weighted centre, coloured by class of the indicator
-
-
-@dataclass
-class MapPoint:
-    name: str
-    text: str
-    x: float
-    y: float
-    colour: str
-    label_x: float
-    dark: bool = False  # white text on the darker classes
-
-
-def classes(values: list[float]) -> list[float]:
-    """Upper bounds of 5 equal-count classes (quantiles) of the visible values."""
-    ordered = sorted(values)
-    if not ordered:
-        return []
-    return [ordered[min(len(ordered) - 1, math.ceil(len(ordered) * (k + 1) / 5) - 1)] for k in range(5)]
-
-
-def epci_map(points: list[dict], width: int = 640, height: int = 520) -> dict:
-    """Equirectangular projection of the EPCI centres, fitted to their extent (labels on the right)."""
-    visible = [float(p["value"]) for p in points if isinstance(p["value"], int | float)]
-    bounds = classes(visible)
-    lats = [p["lat"] for p in points] or [44.0]
-    lons = [p["lon"] for p in points] or [5.0]
-    shrink = math.cos(math.radians(44))
-    lat_min, lat_max, lon_min, lon_max = min(lats), max(lats), min(lons), max(lons)
-    scale = min((width - 260) / max((lon_max - lon_min) * shrink, 0.01), (height - 60) / max(lat_max - lat_min, 0.01))
-    drawn = []
-    for point in points:
-        x = 30 + (point["lon"] - lon_min) * shrink * scale
-        y = 30 + (lat_max - point["lat"]) * scale
-        value = point["value"]
-        colour, dark = NO_VALUE_COLOUR, False
-        if isinstance(value, int | float):
-            index = next((k for k, bound in enumerate(bounds) if value <= bound), 4)
-            colour, dark = CLASS_COLOURS[index], index >= 3
-        drawn.append(MapPoint(point["name"], point["text"], round(x, 1), round(y, 1), colour, round(x + 22, 1), dark))
-    is_rate = bool(points and points[0].get("rate"))
-    legend = []
-    previous = None
-    for k, bound in enumerate(bounds):
-        if previous is not None and bound == previous:
-            continue
-        shown = text_of(Share(bound)) if is_rate else text_of(int(bound))
-        legend.append((CLASS_COLOURS[k], f"jusqu'à {shown}"))
-        previous = bound
-    return {"points": drawn, "legend": legend, "width": width, "height": height}

@@ -10,8 +10,10 @@ from orientation.pilotage.queries import Filters, month_label
 
 MAP_INDICATORS = {
     "sent": "Orientations envoyées",
+    "sent_per_10k": "Orientations envoyées pour 10 000 habitants",
     "accepted": "Orientations acceptées",
     "completed": "Orientations terminées",
+    "completed_per_10k": "Orientations terminées pour 10 000 habitants",
     "acceptance_rate": "Taux d'acceptation",
     "completion_rate": "Part des acceptées menées à terme",
     "mas_cases": "Dossiers de renoncement aux soins (MAS)",

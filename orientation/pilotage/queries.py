@@ -599,16 +599,16 @@ def filter_choices(organisation_id: int | None) -> dict:
     return choices
 
 
-def epci_centres() -> dict[str, tuple[float, float]]:
-    """Population-weighted centre of each EPCI's communes in Vaucluse (where the map draws its symbol)."""
-    weight = sa.func.coalesce(Commune.population, 1)
+def commune_epcis() -> tuple[tuple[str, str | None], ...]:
+    """(INSEE code, EPCI siren) of every commune of the territory tables (the map's assignment)."""
+    return tuple(db.session.execute(sa.select(Commune.code_insee, Commune.epci_siren).order_by(Commune.code_insee)))
+
+
+def epci_populations() -> dict[str, int]:
+    """Inhabitants of each EPCI in Vaucluse: the sum of its communes' populations."""
     rows = db.session.execute(
-        sa.select(
-            Commune.epci_siren,
-            sa.func.sum(Commune.latitude * weight) / sa.func.sum(weight),
-            sa.func.sum(Commune.longitude * weight) / sa.func.sum(weight),
-        )
-        .where(Commune.latitude.is_not(None), Commune.epci_siren.is_not(None))
+        sa.select(Commune.epci_siren, sa.func.sum(Commune.population))
+        .where(Commune.epci_siren.is_not(None))
         .group_by(Commune.epci_siren)
     )
-    return {siren: (float(lat), float(lon)) for siren, lat, lon in rows}
+    return {siren: int(total) for siren, total in rows if total}

@@ -121,8 +121,20 @@ def rows_table(
     return Table(key, title, headers, body)
 
 
+PER_10K = "_per_10k"
+
+
 def epci_values(indicator: str, filters: Filters) -> dict:
     """The map's indicator per EPCI siren, protected as the EPCI table is (None or MASKED: not shown)."""
+    if indicator.endswith(PER_10K):  # from a published count only (the population is public)
+        counts = epci_values(indicator.removesuffix(PER_10K), filters)
+        populations = queries.epci_populations()
+        return {
+            siren: round(count * 10_000 / populations[siren], 1)
+            if isinstance(count, int) and populations.get(siren)
+            else None
+            for siren, count in counts.items()
+        }
     if indicator == "mas_cases":
         return {key: value for key, value in queries.sante_figures(filters).mas_by_epci.items() if key}
     rows = queries.rows_by("epci", filters)  # the row of people outside any EPCI counts in the totals too

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from orientation import clock
+from orientation import clock, french
 from orientation.auth.session import current_membership
-from orientation.pilotage import charts, permissions, queries, tables
+from orientation.pilotage import charts, geomap, permissions, queries, tables
 from orientation.pilotage.forms import MAP_INDICATORS, FiltersForm
 from orientation.pilotage.refresh import last_refresh
 
@@ -76,29 +76,22 @@ def map_view():
     scope, form, filters, notices = loaded
     indicator = form.indicateur.data
     values = tables.epci_values(indicator, filters.with_(epci=None, commune=None))
-    is_rate = indicator.endswith("_rate")
-    centres = queries.epci_centres()
+    kind = "rate" if indicator.endswith("_rate") else "per_10k" if indicator.endswith(tables.PER_10K) else "count"
     points = []
     for siren, name in queries.filter_choices(scope.organisation_id)["epcis"]:
-        value = values.get(siren, None if is_rate else 0)
-        text = tables.text_of(tables.share_cell(value) if is_rate else value)
-        if siren in centres:
-            points.append(
-                {
-                    "siren": siren,
-                    "name": name,
-                    "lat": centres[siren][0],
-                    "lon": centres[siren][1],
-                    "value": value,
-                    "text": text,
-                    "rate": is_rate,
-                }
-            )
+        value = values.get(siren, None if kind != "count" else 0)
+        if kind == "rate":
+            text = tables.text_of(tables.share_cell(value))
+        elif kind == "per_10k":
+            text = "non publié" if value is None else french.number(value, 1)
+        else:
+            text = tables.text_of(value)
+        points.append({"siren": siren, "name": name, "value": value, "text": text})
     return render_template(
         "pilotage/map.html",
         points=points,
         indicator_label=MAP_INDICATORS[indicator],
-        svg=charts.epci_map(points),
+        svg=geomap.choropleth(points, queries.commune_epcis(), kind),
         **_common(scope, form, filters, notices),
     )
 
