@@ -80,6 +80,8 @@ class EmptyForm(BaseForm):
     """A form with only the CSRF token, for POST-only actions (logout, removals…)."""
 
 
+# A button (a form with nothing typed) whose token expired: nothing to keep, the page is to reload.
+BUTTON_CSRF_MESSAGE = "L'action n'a pas pu être vérifiée : rechargez la page et recommencez."
 CSRF_MESSAGE = (
     "Le formulaire a expiré ou n'a pas pu être vérifié (jeton de sécurité manquant). "
     "Vos saisies ont été conservées : vérifiez-les et envoyez à nouveau."

@@ -15,6 +15,7 @@ from orientation.directory import freshness, import_runs, operations, permission
 from orientation.directory.forms import ErrorReportForm, ImportForm, SearchForm, ServiceForm
 from orientation.directory.models import ImportSource, ServiceErrorReport, Structure
 from orientation.extensions import db
+from orientation.forms import BUTTON_CSRF_MESSAGE
 
 
 @login_required
@@ -116,7 +117,7 @@ def confirm_service(service_id: int):
         db.session.commit()
         flash("Merci : la fiche est confirmée à jour.", "success")
     else:
-        flash("La confirmation n'a pas pu être vérifiée : rechargez la page et recommencez.", "error")
+        flash(BUTTON_CSRF_MESSAGE, "error")
     return redirect(url_for("directory.service", service_id=entry.id))
 
 
@@ -189,7 +190,7 @@ def imports():
 def start_sync():
     permissions.require(permissions.can_import(current_user))
     if not EmptyForm().validate_on_submit():
-        flash("La demande n'a pas pu être vérifiée : rechargez la page et recommencez.", "error")
+        flash(BUTTON_CSRF_MESSAGE, "error")
         return redirect(url_for("directory.imports"))
     run = import_runs.start_sync(user=current_user)
     db.session.commit()
@@ -209,7 +210,7 @@ def apply_import(run_id: int):
     permissions.require(permissions.can_import(current_user))
     run = queries.get_import_run(run_id)
     if not EmptyForm().validate_on_submit():
-        flash("La demande n'a pas pu être vérifiée : rechargez la page et recommencez.", "error")
+        flash(BUTTON_CSRF_MESSAGE, "error")
     elif import_runs.queue_apply(run):
         db.session.commit()
         flash("Import lancé : suivez sa progression ci-dessous.", "info")
@@ -265,7 +266,7 @@ def report_done(report_id: int):
         db.session.commit()
         flash("Le signalement est marqué comme traité.", "success")
     else:
-        flash("L'action n'a pas pu être vérifiée : rechargez la page et recommencez.", "error")
+        flash(BUTTON_CSRF_MESSAGE, "error")
     if request.form.get("from") == "structure":
         return redirect(url_for("organisations.my_structure"))
     return redirect(url_for("directory.reports"))
