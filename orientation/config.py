@@ -96,6 +96,8 @@ class BaseConfig:
             "PROCONNECT_SCOPES": os.environ.get("PROCONNECT_SCOPES", "openid email given_name usual_name siret uid"),
             "PROCONNECT_ACR_VALUES": os.environ.get("PROCONNECT_ACR_VALUES", "eidas1"),
             "PROCONNECT_TIMEOUT": _env_int("PROCONNECT_TIMEOUT", 10),
+            # Pilotage « zones blanches »: a commune whose nearest live service of a volet is farther than this (km).
+            "PILOTAGE_WHITE_ZONE_KM": float(os.environ.get("PILOTAGE_WHITE_ZONE_KM", "15")),
             # Rate limits (Flask-Limiter notation), per client address.
             "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN", "30 per minute;300 per hour"),
             "RATELIMIT_PASSWORD_RESET": os.environ.get("RATELIMIT_PASSWORD_RESET", "10 per 10 minutes;50 per day"),

@@ -209,15 +209,18 @@ def within_box(origin: tuple[float, float], km: float) -> list:
 
 
 def has_label(label: str):
-    """The service's structure carries the label (labels nationaux) or belongs to the network (réseaux
-    porteurs), under any of its slugs (« conseiller-numerique », « conseillers-numeriques »)."""
+    """The service's structure carries the label (see `structure_has_label`)."""
+    return sa.exists().where(Structure.id == Service.structure_id, structure_has_label(label))
+
+
+def structure_has_label(label: str):
+    """The structure carries the label (labels nationaux) or belongs to the network (réseaux porteurs),
+    under any of its slugs (« conseiller-numerique », « conseillers-numeriques »): the directory's filter
+    and the pilotage's counts by label."""
     networks = sa.cast(Structure.reseaux_porteurs, postgresql.JSONB)
-    return sa.exists().where(
-        Structure.id == Service.structure_id,
-        sa.or_(
-            *(Structure.labels_nationaux.contains([slug]) for slug in same_label(label)),
-            *(networks.contains([slug]) for slug in same_label(label)),
-        ),
+    return sa.or_(
+        *(Structure.labels_nationaux.contains([slug]) for slug in same_label(label)),
+        *(networks.contains([slug]) for slug in same_label(label)),
     )
 
 

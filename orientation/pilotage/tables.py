@@ -10,9 +10,11 @@ import csv
 import io
 from dataclasses import dataclass
 
+from flask import current_app
+
 from orientation import french
-from orientation.directory.thematiques import thematique_labels
-from orientation.pilotage import queries, searches
+from orientation.directory.thematiques import Volet, thematique_labels
+from orientation.pilotage import offer, queries, searches
 from orientation.pilotage.queries import MASKED, SMALL_COUNT, Counts, Filters, Row
 from orientation.territory.queries import list_epcis
 
@@ -25,6 +27,10 @@ class Share(float):
 
 class Days(float):
     """A delay in days."""
+
+
+class Measure(float):
+    """A measure shown with one decimal: kilometres, services per 10,000 inhabitants."""
 
 
 class NotMeasured(str):
@@ -40,6 +46,7 @@ class Table:
     title: str
     headers: list[str]
     rows: list[list]
+    note: str = ""  # how to read it, shown under the table on the page
 
 
 def share_cell(value: float | None):
@@ -287,6 +294,65 @@ def searches_tables(filters: Filters) -> list[Table]:
     ]
 
 
+def measure_cell(value: float | None):
+    return NOT_MEASURED if value is None else Measure(value)
+
+
+OFFER_NOTE = (
+    "L'annuaire aujourd'hui, quels que soient les filtres : services non retirés de l'annuaire. Un service "
+    "compte dans l'EPCI de la commune où il est situé (ses zones d'intervention ne sont pas lues), et dans "
+    "chaque volet de ses thématiques. Des services, pas des personnes : aucun effectif n'est masqué."
+)
+
+
+def offer_tables() -> list[Table]:
+    """The offer beside the demand (the coordination's view): services per EPCI and volet, labelled
+    structures per EPCI, the communes far from any service of a volet."""
+    lines = offer.offer_by_epci()
+    threshold = current_app.config["PILOTAGE_WHITE_ZONE_KM"]
+    volets = list(Volet)
+    services = Table(
+        "offre-epci",
+        "L'offre de services par EPCI (services situés dans une commune de l'EPCI)",
+        ["EPCI", "Habitants"]
+        + [header for volet in volets for header in (f"{volet.label} : services", f"{volet.label} : pour 10 000 hab.")],
+        [
+            [line.name, line.population if line.population is not None else NOT_MEASURED]
+            + [cell for volet in volets for cell in (line.services.get(volet, 0), measure_cell(line.per_10k(volet)))]
+            for line in lines
+        ],
+        OFFER_NOTE,
+    )
+    labels = Table(
+        "labels-epci",
+        "France Services et conseillers numériques par EPCI (structures de l'annuaire)",
+        ["EPCI", "Structures France Services", "Structures avec conseiller numérique"],
+        [[line.name, line.france_services, line.conseillers_numeriques] for line in lines],
+        "Structures non retirées de l'annuaire, dans l'EPCI de leur commune, selon leurs labels et réseaux "
+        "(comme le filtre « Label » de l'annuaire).",
+    )
+    kilometres = french.number(threshold, 1)
+    zones = Table(
+        "zones-blanches",
+        f"Zones blanches : communes à plus de {kilometres} km du service le plus proche d'un volet",
+        ["Commune", "EPCI", "Volet", "Distance au service le plus proche (km)", "Habitants"],
+        [
+            [
+                line.commune,
+                line.epci,
+                line.volet.label,
+                measure_cell(line.km) if line.km is not None else "Aucun service",
+                line.population if line.population is not None else NOT_MEASURED,
+            ]
+            for line in offer.white_zones(threshold)
+        ],
+        "Distance à vol d'oiseau entre le centre de la commune et le service le plus proche du volet, non retiré "
+        "de l'annuaire, où qu'il se trouve (sa position, sinon le centre de sa commune). Seuil réglable "
+        "(PILOTAGE_WHITE_ZONE_KM).",
+    )
+    return [services, labels, zones]
+
+
 PAGE_ROWS = 25  # rows of the long tables (structures, services) shown on a page; exports have them all
 
 
@@ -331,6 +397,7 @@ def build_tables(filters: Filters, *, departement: bool, page: bool = False) -> 
     ]
     if departement:  # what agents searched for: every structure's agents, seen by the coordination only
         tables += searches_tables(filters)
+        tables += offer_tables()
         tables.insert(
             5,
             rows_table(
@@ -349,7 +416,7 @@ def text_of(cell) -> str:
         return HIDDEN
     if isinstance(cell, Share):
         return french.percent(cell)
-    if isinstance(cell, Days):
+    if isinstance(cell, Days | Measure):
         return french.number(cell, 1)
     return str(cell)
 
@@ -381,12 +448,15 @@ def to_xlsx(tables: list[Table], note: str) -> bytes:
             cell.font = Font(bold=True)
         for row in table.rows:
             sheet.append(
-                [HIDDEN if cell is None else float(cell) if isinstance(cell, Share | Days) else cell for cell in row]
+                [
+                    HIDDEN if cell is None else float(cell) if isinstance(cell, Share | Days | Measure) else cell
+                    for cell in row
+                ]
             )
             for value, target in zip(row, sheet[sheet.max_row], strict=True):
                 if isinstance(value, Share):
                     target.number_format = "0%"
-                elif isinstance(value, Days):
+                elif isinstance(value, Days | Measure):
                     target.number_format = "0.0"
         sheet.column_dimensions["A"].width = 48
     out = io.BytesIO()

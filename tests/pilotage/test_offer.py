@@ -1,0 +1,142 @@
+"""The offer beside the demand: services per EPCI and volet, labelled structures, « zones blanches »."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from orientation import clock, french
+from orientation.directory.thematiques import Volet
+from orientation.extensions import db
+from orientation.pilotage import offer
+from orientation.territory.models import Commune
+from tests.directory import builders as directory_builders
+from tests.pilotage.test_pages import _csv
+
+ORANGE, COURTHEZON, PERTUIS = "84087", "84039", "84089"
+PAYS_D_ORANGE = "248400236"
+ORANGE_EPCI = "CC Pays d'Orange en Provence"
+NUMERIQUE = "numerique--acceder-a-du-materiel"
+NUMERIQUE_2 = "numerique--utiliser-le-numerique-au-quotidien"
+MOBILITE = "mobilite--preparer-un-permis"
+SANTE = "sante--accompagnement-a-l-acces-aux-soins"
+
+
+def _epci_line(siren: str) -> offer.EpciOffer:
+    return next(line for line in offer.offer_by_epci() if line.siren == siren)
+
+
+def _population(siren: str) -> int:
+    return db.session.scalar(sa.select(sa.func.sum(Commune.population)).where(Commune.epci_siren == siren))
+
+
+@pytest.fixture
+def orange_offer():
+    """In the CC Pays d'Orange: 3 numérique services (one with two numérique thématiques, one also in
+    mobilité, one without a position of its own), 1 santé; a withdrawn one; labelled structures."""
+    before = _epci_line(PAYS_D_ORANGE)
+    directory_builders.service(thematiques=[NUMERIQUE, NUMERIQUE_2], commune_code=ORANGE)
+    directory_builders.service(thematiques=[NUMERIQUE, MOBILITE], commune_code=ORANGE)
+    directory_builders.service(thematiques=[NUMERIQUE], commune_code=COURTHEZON, latitude=None, longitude=None)
+    directory_builders.service(thematiques=[SANTE], commune_code=COURTHEZON)
+    directory_builders.service(thematiques=[SANTE, MOBILITE], commune_code=ORANGE, withdrawn_at=clock.now())
+    directory_builders.structure(commune_code=ORANGE, labels_nationaux=["france-service"])  # v0 spelling
+    directory_builders.structure(
+        commune_code=COURTHEZON, reseaux_porteurs=["france-services", "conseillers-numeriques"]
+    )
+    directory_builders.structure(commune_code=ORANGE, labels_nationaux=["conseiller-numerique"])
+    directory_builders.structure(commune_code=ORANGE, labels_nationaux=["france-services"], withdrawn_at=clock.now())
+    db.session.flush()
+    return before
+
+
+def test_services_are_counted_per_epci_and_volet_once_each_and_not_when_withdrawn(orange_offer):
+    before = orange_offer
+    after = _epci_line(PAYS_D_ORANGE)
+    assert after.services.get(Volet.NUMERIQUE, 0) - before.services.get(Volet.NUMERIQUE, 0) == 3
+    assert after.services.get(Volet.MOBILITE, 0) - before.services.get(Volet.MOBILITE, 0) == 1  # not the withdrawn
+    assert after.services.get(Volet.SANTE, 0) - before.services.get(Volet.SANTE, 0) == 1
+    assert after.population == _population(PAYS_D_ORANGE)
+    assert after.per_10k(Volet.NUMERIQUE) == pytest.approx(after.services[Volet.NUMERIQUE] * 10_000 / after.population)
+
+
+def test_france_services_and_conseillers_numeriques_are_counted_through_every_spelling(orange_offer):
+    before = orange_offer
+    after = _epci_line(PAYS_D_ORANGE)
+    assert after.france_services - before.france_services == 2  # « france-service » and « france-services »
+    assert after.conseillers_numeriques - before.conseillers_numeriques == 2
+
+
+def test_the_coordination_sees_the_offer_and_exports_it(world, logged_in, orange_offer):
+    line = _epci_line(PAYS_D_ORANGE)
+    client = logged_in(world.coordinator)
+    rows = {row["EPCI"]: row for row in _csv(client.get("/pilotage/export/offre-epci.csv"))}
+    orange = rows[ORANGE_EPCI]
+    assert orange["Habitants"] == str(_population(PAYS_D_ORANGE))
+    assert orange["Numérique : services"] == str(line.services[Volet.NUMERIQUE])
+    assert orange["Numérique : pour 10 000 hab."] == french.number(line.per_10k(Volet.NUMERIQUE), 1)
+    labels = {row["EPCI"]: row for row in _csv(client.get("/pilotage/export/labels-epci.csv"))}
+    assert labels[ORANGE_EPCI]["Structures France Services"] == str(line.france_services)
+    assert client.get("/pilotage/export/zones-blanches.xlsx").status_code == 200
+    page = client.get("/pilotage/").get_data(as_text=True)
+    assert "L'offre" in page or "L&#39;offre" in page
+    for key in ("offre-epci", "labels-epci", "zones-blanches"):
+        assert f'data-testid="table-{key}"' in page
+    manager = logged_in(world.manager)
+    manager_page = manager.get("/pilotage/").get_data(as_text=True)
+    assert (
+        'data-testid="table-offre-epci"' not in manager_page
+        and 'data-testid="table-zones-blanches"' not in manager_page
+    )
+    assert manager.get("/pilotage/export/offre-epci.csv").status_code == 404  # the coordination's only
+
+
+def _centre(code: str) -> tuple[float, float]:
+    commune = db.session.get(Commune, code)
+    return commune.latitude, commune.longitude
+
+
+def test_white_zones_list_the_communes_beyond_the_threshold_only(app, world, logged_in):
+    """The test database holds no other service: the one mobilité service in Orange is the nearest to all."""
+    directory_builders.service(thematiques=[MOBILITE], commune_code=ORANGE)
+    directory_builders.service(  # withdrawn, in Pertuis: not a service any more
+        thematiques=[MOBILITE], commune_code=PERTUIS, withdrawn_at=clock.now()
+    )
+    db.session.flush()
+    mobilite = {line.commune_code: line for line in offer.white_zones(15) if line.volet is Volet.MOBILITE}
+    assert ORANGE not in mobilite and COURTHEZON not in mobilite  # 0 and 7 km: below the threshold
+    expected = offer.great_circle_km(_centre(PERTUIS), _centre(ORANGE))
+    assert expected > 15 and mobilite[PERTUIS].km == pytest.approx(expected, abs=0.2)
+    assert mobilite[PERTUIS].epci == "Métropole d'Aix-Marseille-Provence" and mobilite[PERTUIS].population > 0
+    distances = [line.km for line in offer.white_zones(15) if line.km is not None]
+    assert distances == sorted(distances, reverse=True) and distances[0] == max(line.km for line in mobilite.values())
+
+    client = logged_in(world.coordinator)
+    rows = _csv(client.get("/pilotage/export/zones-blanches.csv"))
+    pertuis = next(row for row in rows if row["Commune"] == "Pertuis" and row["Volet"] == "Mobilité")
+    assert pertuis["Distance au service le plus proche (km)"] == french.number(mobilite[PERTUIS].km, 1)
+    assert not any(row["Commune"] == "Orange" and row["Volet"] == "Mobilité" for row in rows)
+    sante = next(row for row in rows if row["Commune"] == "Orange" and row["Volet"] == "Santé")
+    assert sante["Distance au service le plus proche (km)"] == "Aucun service"  # none in the directory
+    app.config["PILOTAGE_WHITE_ZONE_KM"] = 1000.0
+    try:
+        rows = _csv(client.get("/pilotage/export/zones-blanches.csv"))
+        assert not any(row["Volet"] == "Mobilité" for row in rows)  # every commune is within 1000 km of Orange
+    finally:
+        app.config["PILOTAGE_WHITE_ZONE_KM"] = 15.0
+
+
+def test_a_service_without_a_position_stands_at_its_communes_centre():
+    directory_builders.service(thematiques=[MOBILITE], commune_code=PERTUIS, latitude=None, longitude=None)
+    db.session.flush()
+    lines = {(line.commune_code, line.volet): line for line in offer.nearest_distances()}
+    assert lines[(PERTUIS, Volet.MOBILITE)].km == pytest.approx(0, abs=0.2)
+    assert lines[(ORANGE, Volet.MOBILITE)].km == pytest.approx(
+        offer.great_circle_km(_centre(PERTUIS), _centre(ORANGE)), abs=0.2
+    )
+
+
+def test_great_circle_distance():
+    avignon, orange = (43.9493, 4.8055), (44.1392, 4.80791)
+    assert offer.great_circle_km(avignon, orange) == pytest.approx(21.1, abs=0.2)
+    assert offer.great_circle_km(orange, orange) == 0
