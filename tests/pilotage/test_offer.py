@@ -82,6 +82,7 @@ def test_the_coordination_sees_the_offer_and_exports_it(world, logged_in, orange
     assert "L'offre" in page or "L&#39;offre" in page
     for key in ("offre-epci", "labels-epci", "zones-blanches"):
         assert f'data-testid="table-{key}"' in page
+    assert "premières lignes sur" in page and "des plus éloignées aux moins éloignées" in page  # the CSV has all
     manager = logged_in(world.manager)
     manager_page = manager.get("/pilotage/").get_data(as_text=True)
     assert (
