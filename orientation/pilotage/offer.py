@@ -144,13 +144,46 @@ def nearest_distances() -> list[Distance]:
         .where(Commune.latitude.is_not(None), Commune.longitude.is_not(None))
         .order_by(Commune.code_insee)
     ).all()
-    positions = service_positions()
+    grids = {volet: Grid(positions) for volet, positions in service_positions().items()}
     distances = []
     for code, name, siren, population, lat, lon in communes:
         for volet in Volet:
-            km = min((great_circle_km((lat, lon), where) for where in positions[volet]), default=None)
+            km = grids[volet].nearest_km((lat, lon))
             distances.append(Distance(code, name, epci_names.get(siren, ""), population, volet, km))
     return distances
+
+
+class Grid:
+    """Positions in cells of a tenth of a degree: the nearest is looked for in rings of cells around the
+    commune, until no farther ring can hold a nearer one (thousands of services stay fast in Python)."""
+
+    CELL = 0.1  # degrees
+    CELL_KM = CELL * 111.2 * math.cos(math.radians(50))  # the narrowest side of a cell, north of Vaucluse too
+
+    def __init__(self, positions: set[tuple[float, float]]):
+        self.cells: dict[tuple[int, int], list[tuple[float, float]]] = {}
+        for position in positions:
+            self.cells.setdefault(self._cell(position), []).append(position)
+
+    def _cell(self, position: tuple[float, float]) -> tuple[int, int]:
+        return math.floor(position[0] / self.CELL), math.floor(position[1] / self.CELL)
+
+    def nearest_km(self, origin: tuple[float, float]) -> float | None:
+        if not self.cells:
+            return None
+        row, column = self._cell(origin)
+        farthest = max(max(abs(r - row), abs(c - column)) for r, c in self.cells)
+        best = None
+        for ring in range(farthest + 1):
+            if 8 * ring > len(self.cells):  # a ring wider than the cells held: look at every position at once
+                return min(great_circle_km(origin, where) for cell in self.cells.values() for where in cell)
+            for cell in _ring(row, column, ring):
+                for position in self.cells.get(cell, ()):
+                    km = great_circle_km(origin, position)
+                    best = km if best is None or km < best else best
+            if best is not None and best <= ring * self.CELL_KM:
+                break  # every farther ring is at least this far
+        return best
 
 
 def white_zones(threshold_km: float) -> list[Distance]:
@@ -158,3 +191,16 @@ def white_zones(threshold_km: float) -> list[Distance]:
     farthest first."""
     far = [line for line in nearest_distances() if line.km is None or line.km > threshold_km]
     return sorted(far, key=lambda line: (-(line.km if line.km is not None else math.inf), line.commune, line.volet))
+
+
+def _ring(row: int, column: int, ring: int):
+    """The cells at `ring` cells from (row, column): the border of a square."""
+    if ring == 0:
+        yield row, column
+        return
+    for c in range(column - ring, column + ring + 1):
+        yield row - ring, c
+        yield row + ring, c
+    for r in range(row - ring + 1, row + ring):
+        yield r, column - ring
+        yield r, column + ring

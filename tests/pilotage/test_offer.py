@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 import sqlalchemy as sa
 
@@ -141,3 +143,16 @@ def test_great_circle_distance():
     avignon, orange = (43.9493, 4.8055), (44.1392, 4.80791)
     assert offer.great_circle_km(avignon, orange) == pytest.approx(21.1, abs=0.2)
     assert offer.great_circle_km(orange, orange) == 0
+
+
+def test_the_grid_finds_the_same_nearest_service_as_looking_at_all():
+    rng = random.Random(18)
+    points = {(rng.uniform(42.5, 45.5), rng.uniform(3.5, 7.5)) for _ in range(400)}
+    points |= {(48.85, 2.35), (16.25, -61.58)}  # Paris, Guadeloupe: far rings
+    grid = offer.Grid(points)
+    for _ in range(60):
+        origin = (rng.uniform(43.6, 44.5), rng.uniform(4.6, 5.8))
+        assert grid.nearest_km(origin) == pytest.approx(min(offer.great_circle_km(origin, p) for p in points))
+    far = offer.Grid({(48.85, 2.35)})
+    assert far.nearest_km((44.14, 4.81)) == pytest.approx(offer.great_circle_km((44.14, 4.81), (48.85, 2.35)))
+    assert offer.Grid(set()).nearest_km((44.14, 4.81)) is None
