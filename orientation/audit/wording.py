@@ -196,6 +196,12 @@ FIELDS = {
     # RGPD acts record what became of the file
     "anonymised": "anonymisation",
     "deleted": "suppression",
+    "message_id": "message envoyé",
+    "read_at": "date de lecture",
+    "subject_id": "objet concerné",
+    "subject_type": "sorte d'objet concerné",
+    "title": "titre",
+    "user_id": "compte",
 }
 
 OTHER_FIELD = "une autre information"

@@ -15,7 +15,7 @@ from orientation.extensions import db
 from orientation.organisations.models import MembershipRole
 from orientation.territory.operations import load_territory
 from tests import builders
-from tests.axe import AXE, axe_violations
+from tests.axe import axe_violations
 from tests.directory import builders as directory_builders
 from tests.directory.test_browser_edit import NUMERIQUE
 from tests.live_server import chromium_page, live_server, log_in
@@ -46,7 +46,6 @@ def _coordinator_managing_a_labelled_service(suffix: str):
 
 @pytest.mark.browser
 @pytest.mark.no_db_transaction
-@pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed in node_modules")
 def test_the_freshness_and_report_pages_have_no_accessibility_violation():
     with (
         _coordinator_managing_a_labelled_service("browser_freshness") as (base_url, email, service_id, token),

@@ -15,8 +15,9 @@ from orientation.directory.models import Structure
 from orientation.extensions import db
 from orientation.territory.operations import load_territory
 from tests import builders
+from tests.axe import axe_violations
 from tests.directory.conftest import FIXTURES
-from tests.directory.test_browser_edit import AXE, RECORD_VIOLATIONS, _axe_violations
+from tests.directory.test_browser_edit import RECORD_VIOLATIONS
 from tests.live_server import chromium_page, live_server, log_in
 from tests.notifications.processes import QUEUE, SHARED_BROKER, start_worker, stop
 
@@ -24,7 +25,6 @@ from tests.notifications.processes import QUEUE, SHARED_BROKER, start_worker, st
 @pytest.mark.browser
 @pytest.mark.worker
 @pytest.mark.no_db_transaction
-@pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed in node_modules")
 def test_a_coordinator_previews_then_applies_an_import_followed_by_a_progress_bar(tmp_path):
     folder = tmp_path / "imports"
     # this run's own queue on the shared broker: the worker below is the only one to consume it
@@ -52,19 +52,19 @@ def test_a_coordinator_previews_then_applies_an_import_followed_by_a_progress_ba
                 page.set_default_timeout(60_000)  # a loaded machine: the worker shares two cores
                 log_in(page, base_url, email, builders.PASSWORD)
                 page.goto(f"{base_url}/annuaire/imports")
-                assert _axe_violations(page) == []
+                assert axe_violations(page) == []
                 page.set_input_files("#document", str(FIXTURES / "data-inclusion-sample.json"))
                 page.get_by_role("button", name="Voir l'aperçu", exact=True).click()
                 page.get_by_role("heading", name="Aperçu : ce qui changerait").wait_for()
                 with app.app_context():
                     assert db.session.scalar(sa.select(sa.func.count()).select_from(Structure)) == 0
                     db.session.remove()
-                assert _axe_violations(page) == []
+                assert axe_violations(page) == []
                 page.get_by_role("button", name="Appliquer").click()
                 page.get_by_role("heading", name="Rapport de l'import").wait_for()
                 assert page.locator("#import-progress").get_attribute("value") == "100"
                 assert "Appliqué" in page.locator("#import-status").inner_text()
-                assert _axe_violations(page) == []
+                assert axe_violations(page) == []
                 page.goto(f"{base_url}/annuaire/imports")
                 assert "data-inclusion-sample.json" in page.locator("main").inner_text()
                 assert page.evaluate("window.__cspViolations") == []

@@ -64,6 +64,8 @@ def test_closed_loop_in_a_browser(tmp_path):
             "Carte Vitale commandée."
         )
         page.locator("[data-action='completed']").click()
+        page.get_by_role("dialog", name="Confirmer la fin de l'orientation").wait_for()  # what will happen, then:
+        page.locator("#confirm-modal [data-confirm-submit]").click()
         page.get_by_text("maintenant « Terminée »").wait_for()
 
         _logout(page)

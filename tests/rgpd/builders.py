@@ -116,7 +116,7 @@ def full_file() -> FullFile:
         orientation, user=receiver, organisation_id=receiver_org.id, filename="Bilan Rosa Pereira.pdf", data=PDF
     )
     starts_at = referral_operations.paris_time(date.today() + timedelta(days=3), time(10, 0))
-    referral_operations.add_appointment(
+    planned = referral_operations.add_appointment(
         orientation,
         user=receiver,
         starts_at=starts_at,
@@ -135,7 +135,9 @@ def full_file() -> FullFile:
         note=None,
     )
     referral_operations.record_appointment_status(cancelled, user=receiver, status="cancelled")  # an event
-    referral_operations.change_status(orientation, S.COMPLETED, user=receiver, outcome="met")
+    referral_operations.change_status(  # closing asks what became of the rendez-vous still planned
+        orientation, S.COMPLETED, user=receiver, outcome="met", appointment_answers={planned.id: "cancelled"}
+    )
     db.session.add(SentFollowUp(rule="referrals.unopened", subject_id=orientation.id, occurrence=orientation.sent_at))
     # A link once given to a contact without an account (before the structure had one).
     db.session.add(
