@@ -110,6 +110,7 @@ def test_a_service_without_an_account_works_the_orientation_from_its_link(tmp_pa
 
         page.locator("[data-action='accepted']").click()
         page.get_by_text("maintenant « Acceptée »").wait_for()
+        page.locator("html[data-fr-js='true']").wait_for(state="attached")  # the DSFR has set the page up
         assert axe_violations(page) == []
         page.get_by_role("button", name="Fixer un rendez-vous").click()
         page.locator("[aria-controls='appointment-form'][aria-expanded='true']").wait_for()
@@ -123,6 +124,7 @@ def test_a_service_without_an_account_works_the_orientation_from_its_link(tmp_pa
         page.locator("[data-action='completed']").click()
         dialog = page.get_by_role("dialog", name="Confirmer la fin de l'orientation")  # the rendez-vous to come
         dialog.get_by_role("radio", name="Annulé").wait_for()
+        page.wait_for_timeout(600)  # the modal's opening transition (colours measured once it is opaque)
         assert axe_violations(page) == []
         dialog.get_by_role("button", name="Terminer l'orientation").click()
         page.get_by_text("maintenant « Terminée »").wait_for()

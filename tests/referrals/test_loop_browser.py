@@ -87,7 +87,7 @@ def test_the_loop_without_holes_in_chromium(tmp_path):
         finish.focus()
         page.keyboard.press("Enter")
         dialog = page.get_by_role("dialog", name="Confirmer la fin de l'orientation")
-        dialog.get_by_text("qu'est-il devenu ?").wait_for()
+        dialog.get_by_text("qu'est-il devenu ?").wait_for(timeout=45_000)  # fetched by the modal: slow under load
         assert dialog.get_by_role("radio", name="Annulé").is_checked()  # before its time: cancelled
         assert _inside_dialog(page)
         page.wait_for_timeout(600)  # the modal's opening transition (colours measured once it is opaque)
@@ -100,7 +100,7 @@ def test_the_loop_without_holes_in_chromium(tmp_path):
             assert db.session.get(Orientation, ongoing_id).status is S.IN_PROGRESS
 
         page.keyboard.press("Enter")  # again, from the button that has the focus
-        dialog.get_by_text("qu'est-il devenu ?").wait_for()
+        dialog.get_by_text("qu'est-il devenu ?").wait_for(timeout=45_000)  # fetched by the modal: slow under load
         for _ in range(6):  # Tab goes round inside the modal, never behind it
             page.keyboard.press("Tab")
             assert _inside_dialog(page)
