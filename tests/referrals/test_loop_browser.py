@@ -76,6 +76,7 @@ def test_the_loop_without_holes_in_chromium(tmp_path):
         page.get_by_label("Heure").fill("10:30")
         page.get_by_role("button", name="Enregistrer le rendez-vous").click()
         page.get_by_text("Le rendez-vous est enregistré.").wait_for()
+        page.locator("html[data-fr-js='true']").wait_for(state="attached")  # the accordions answer the keyboard
 
         opener = page.locator("[data-action-open='completed']")
         opener.focus()
