@@ -41,6 +41,8 @@ from dataclasses import dataclass
 
 from blinker import Namespace
 
+from orientation.french import plural
+
 _signals = Namespace()
 
 # --- events ------------------------------------------------------------------------------------
@@ -247,6 +249,12 @@ class HomeCard:
     endpoint: str
     count: int | None = None
     args: tuple[tuple[str, object], ...] = ()
+
+    @classmethod
+    def counting(cls, order: int, count: int, words: tuple[str, str], detail: str, endpoint: str, **args) -> HomeCard:
+        """One of today's figures, its title agreeing with it: `words` (singular, plural) after the count
+        (« 1 orientation à décider », « 3 orientations à décider »); `args`, the list's filters."""
+        return cls(order, plural(count, *words), detail, endpoint, count=count, args=tuple(args.items()))
 
 
 @dataclass(frozen=True)

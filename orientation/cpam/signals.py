@@ -4,7 +4,6 @@ page), so that people and referrals never import the CPAM area."""
 from orientation import signals
 from orientation.cpam import links, queries
 from orientation.cpam.permissions import can_file_saisine, can_view_queue, cpam_organisation_ids
-from orientation.french import plural
 from orientation.notifications.models import SubjectType
 from orientation.notifications.queries import register_subject_page
 from orientation.signals import HomeCard, MenuItem
@@ -44,21 +43,21 @@ def _home(user, membership=None):
         counts = queries.home_counts(membership.organisation_id)
         to_contact, stalled = counts[queries.QueueTab.TO_CONTACT], counts[queries.QueueTab.STALLED]
         cards += [
-            HomeCard(
+            HomeCard.counting(
                 51,
-                plural(to_contact, "dossier MAS à contacter", "dossiers MAS à contacter"),
+                to_contact,
+                ("dossier MAS à contacter", "dossiers MAS à contacter"),
                 "Nouveaux signalements : appeler la personne.",
                 "cpam.queue",
-                count=to_contact,
-                args=(("onglet", queries.QueueTab.TO_CONTACT.value),),
+                onglet=queries.QueueTab.TO_CONTACT.value,
             ),
-            HomeCard(
+            HomeCard.counting(
                 52,
-                plural(stalled, "dossier MAS sans avancée", "dossiers MAS sans avancée"),
+                stalled,
+                ("dossier MAS sans avancée", "dossiers MAS sans avancée"),
                 "Rien de noté depuis longtemps : relancer ou clôturer.",
                 "cpam.queue",
-                count=stalled,
-                args=(("onglet", queries.QueueTab.STALLED.value),),
+                onglet=queries.QueueTab.STALLED.value,
             ),
         ]
         cards.append(

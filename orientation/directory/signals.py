@@ -3,7 +3,6 @@
 from orientation import signals
 from orientation.directory import queries
 from orientation.directory.permissions import can_see_stale_entries
-from orientation.french import plural
 from orientation.signals import HomeCard, MenuItem
 
 
@@ -25,13 +24,13 @@ def _home(user, membership=None):
     if membership is not None and membership.user_id == user.id and membership.is_manager:
         stale = queries.count_stale_services(membership.organisation_id)
         cards.append(
-            HomeCard(
+            HomeCard.counting(
                 100,
-                plural(stale, "fiche de service à confirmer", "fiches de service à confirmer"),
+                stale,
+                ("fiche de service à confirmer", "fiches de service à confirmer"),
                 "Non confirmées depuis plus de 6 mois : vérifier les horaires, le contact, la capacité.",
                 "directory.stale",
-                count=stale,
-                args=(("fiches", "miennes"),),
+                fiches="miennes",
             )
         )
     if can_see_stale_entries(user):

@@ -4,7 +4,6 @@ from flask import g
 from flask_login import current_user
 
 from orientation import signals
-from orientation.french import plural
 from orientation.notifications import queries
 from orientation.signals import MANAGEMENT, HomeCard, MenuItem
 
@@ -34,23 +33,23 @@ def _helpers(app):
 def _home(user, membership=None):
     unread = unread_notifications()
     cards = [
-        HomeCard(
+        HomeCard.counting(
             5,
-            plural(unread, "notification non lue", "notifications non lues"),
+            unread,
+            ("notification non lue", "notifications non lues"),
             "Ce qui a changé sur vos orientations et dossiers.",
             "notifications.inbox",
-            count=unread,
         )
     ]
     if user.is_coordinator:
         failed = queries.count_failed_messages()
         cards.append(
-            HomeCard(
+            HomeCard.counting(
                 110,
-                plural(failed, "message en échec", "messages en échec"),
+                failed,
+                ("message en échec", "messages en échec"),
                 "E-mails et SMS qui ne sont pas partis : les renvoyer ou corriger l'adresse.",
                 "notifications.failures",
-                count=failed,
             )
         )
     return cards

@@ -1,7 +1,6 @@
 """What the organisations area offers the layout: its entries of the « Gestion » menu."""
 
 from orientation import signals
-from orientation.french import plural
 from orientation.organisations import queries
 from orientation.organisations.models import JoinRequestStatus
 from orientation.organisations.permissions import (
@@ -30,24 +29,24 @@ def _home(user, membership=None):
     if manages_acting_structure(user, membership):
         waiting = queries.count_pending_invitations(membership.organisation_id)
         cards.append(
-            HomeCard(
+            HomeCard.counting(
                 101,
-                plural(waiting, "invitation en attente", "invitations en attente"),
+                waiting,
+                ("invitation en attente", "invitations en attente"),
                 "Collègues invité·es qui n'ont pas encore créé leur compte.",
                 "organisations.members",
-                count=waiting,
-                args=(("organisation_id", membership.organisation_id),),
+                organisation_id=membership.organisation_id,
             )
         )
     if can_moderate_join_requests(user):
         pending = queries.count_join_requests(JoinRequestStatus.PENDING)
         cards.append(
-            HomeCard(
+            HomeCard.counting(
                 105,
-                plural(pending, "demande d'espace à examiner", "demandes d'espace à examiner"),
+                pending,
+                ("demande d'espace à examiner", "demandes d'espace à examiner"),
                 "Structures qui demandent leur espace : accepter ou refuser.",
                 "organisations.join_requests",
-                count=pending,
             )
         )
     return cards

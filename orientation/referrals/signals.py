@@ -2,7 +2,7 @@
 
 from orientation import signals
 from orientation.extensions import db
-from orientation.french import datetime_fr, plural
+from orientation.french import datetime_fr
 from orientation.notifications.models import EventKind, SubjectType
 from orientation.notifications.operations import notify_users
 from orientation.notifications.queries import register_subject_page
@@ -96,49 +96,48 @@ def _home(user, membership=None):
     counts = queries.home_counts(membership.organisation_id, user.id)
     inbox, since = queries.InboxTab, counts.changed_since.isoformat()
     return [
-        HomeCard(
+        HomeCard.counting(
             31,
-            plural(counts.new, "nouvelle orientation reçue", "nouvelles orientations reçues"),
+            counts.new,
+            ("nouvelle orientation reçue", "nouvelles orientations reçues"),
             "À ouvrir : la personne attend qu'on l'appelle.",
             "referrals.inbox",
-            count=counts.new,
-            args=(("onglet", inbox.NEW.value),),
+            onglet=inbox.NEW.value,
         ),
-        HomeCard(
+        HomeCard.counting(
             32,
-            plural(counts.to_decide, "orientation à décider", "orientations à décider"),
+            counts.to_decide,
+            ("orientation à décider", "orientations à décider"),
             "Reçues, sans réponse encore : accepter, refuser ou réorienter.",
             "referrals.inbox",
-            count=counts.to_decide,
-            args=(("onglet", inbox.TO_DECIDE.value),),
+            onglet=inbox.TO_DECIDE.value,
         ),
-        HomeCard(
+        HomeCard.counting(
             33,
-            plural(counts.overdue, "orientation en retard", "orientations en retard"),
+            counts.overdue,
+            ("orientation en retard", "orientations en retard"),
             "Le délai de réponse est passé.",
             "referrals.inbox",
-            count=counts.overdue,
-            args=(("onglet", inbox.OVERDUE.value),),
+            onglet=inbox.OVERDUE.value,
         ),
-        HomeCard(
+        HomeCard.counting(
             41,
-            plural(counts.changed, "orientation envoyée a changé", "orientations envoyées ont changé"),
+            counts.changed,
+            ("orientation envoyée a changé", "orientations envoyées ont changé"),
             "Depuis votre dernière visite de la liste.",
             "referrals.sent",
-            count=counts.changed,
-            args=(("depuis", since),),
+            depuis=since,
         ),
-        HomeCard(
+        HomeCard.counting(
             42,
-            plural(
-                counts.appointments_this_week,
+            counts.appointments_this_week,
+            (
                 "orientation envoyée a un rendez-vous cette semaine",
                 "orientations envoyées ont un rendez-vous cette semaine",
             ),
             "Rendez-vous prévus d'ici dimanche.",
             "referrals.sent",
-            count=counts.appointments_this_week,
-            args=(("rdv", "semaine"),),
+            rdv="semaine",
         ),
         HomeCard(
             30,
