@@ -373,13 +373,19 @@ def _person_filters(filters: Filters, commune_column) -> list:
     return found
 
 
-def open_needs_by_volet(filters: Filters) -> list[Figure]:
-    """Needs open today, by volet, for people of the filtered territory (and of the sending structure)."""
+def _open_needs_where(filters: Filters) -> list:
+    """Needs open today, of people of the filtered territory (and of the sending structure), in the volet."""
     where = [Need.status == NeedStatus.OPEN, *_person_filters(filters, Person.commune_code)]
     if filters.volet:
         where.append(Need.volet == filters.volet)
     if filters.sender_id:
         where.append(Person.organisation_id == filters.sender_id)
+    return where
+
+
+def open_needs_by_volet(filters: Filters) -> list[Figure]:
+    """Needs open today, by volet, for people of the filtered territory (and of the sending structure)."""
+    where = _open_needs_where(filters)
     select = sa.select(Need.volet, sa.func.count()).select_from(Need)
     if filters.commune or filters.epci or filters.sender_id:
         select = select.join(Person, Person.id == Need.person_id)
@@ -405,11 +411,7 @@ AGES = (30, 90)  # days a need has been open: « encore ouverts après 30 / 90 j
 def open_needs_by_age(filters: Filters, by: str) -> list[AgedNeeds]:
     """Needs open today, and those open for more than 30 and 90 days, per volet or per EPCI of the person."""
     now = clock.now()
-    where = [Need.status == NeedStatus.OPEN, *_person_filters(filters, Person.commune_code)]
-    if filters.volet:
-        where.append(Need.volet == filters.volet)
-    if filters.sender_id:
-        where.append(Person.organisation_id == filters.sender_id)
+    where = _open_needs_where(filters)
     key = Need.volet if by == "volet" else Commune.epci_siren
     select = (
         sa.select(

@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 from orientation import clock, french
 from orientation.directory.thematiques import Volet, volet_of
 from orientation.extensions import db
+from orientation.pilotage import queries
 from orientation.pilotage.models import DirectorySearch
+from orientation.pilotage.queries import Filters
 from orientation.territory.models import Commune
 
 log = logging.getLogger(__name__)
@@ -123,18 +125,15 @@ def _numbers(line: SearchLine | None) -> tuple[int, int, int]:
     return (line.searched, line.none, line.few) if line else (0, 0, 0)
 
 
-def period_where(start: str | None, end: str | None, volet: Volet | None, epci: str | None, commune: str | None):
-    """The pilotage's filters on the searches: months of the search, volet, territory searched."""
-    where = []
-    month = sa.func.to_char(DirectorySearch.searched_on, "YYYY-MM")
-    if start:
-        where.append(month >= start)
-    if end:
-        where.append(month <= end)
-    if volet:
-        where.append(DirectorySearch.volet == volet)
-    if commune:
-        where.append(DirectorySearch.commune_code == commune)
-    elif epci:
-        where.append(Commune.epci_siren == epci)
+def filtered_by(filters: Filters) -> list:
+    """The pilotage's filters on the searches: months of the search, volet, the territory searched (the
+    territory as every figure reads it: `queries._person_filters`)."""
+    where = [*queries._person_filters(filters, DirectorySearch.commune_code)]
+    month = sa.func.to_char(DirectorySearch.searched_on, "YYYY-MM")  # a date: no time zone to convert
+    if filters.start:
+        where.append(month >= filters.start)
+    if filters.end:
+        where.append(month <= filters.end)
+    if filters.volet:
+        where.append(DirectorySearch.volet == filters.volet)
     return where

@@ -272,7 +272,7 @@ def searches_table(key: str, title: str, first: str, lines: list[searches.Search
 
 
 def searches_tables(filters: Filters) -> list[Table]:
-    where = searches.period_where(filters.start, filters.end, filters.volet, filters.epci, filters.commune)
+    where = searches.filtered_by(filters)
     epci_names = {epci.siren: epci.name for epci in list_epcis()}
     unanswered = searches.unanswered_thematiques(where, thematique_labels())
     return [
