@@ -339,3 +339,55 @@ def choropleth(points: list[dict], assignment: tuple, kind: str = "count") -> Ch
     if not points:
         legend.append((HIDDEN_COLOUR, "aucune donnée", False))
     return ChoroplethMap(drawn.width, drawn.height, shapes, drawn.epci_borders, drawn.outline, legend)
+
+
+# ---------------------------------------------------------------------------------------------
+# The « zones blanches » map: each commune coloured by its distance to the nearest service of a volet
+
+NEAR_COLOURS = ("#e3e3fd", "#8585f6", "#000091")  # within the threshold, near to far
+WHITE_ZONE_COLOUR = "#fc5d00"  # DSFR warning orange: beyond the threshold
+UNPLACED_COLOUR = "#ffffff"
+
+
+def distance_classes(threshold_km: float) -> Classes:
+    """Three classes within the threshold (thirds, rounded) and the white zone beyond it."""
+    thirds = sorted(
+        bound for k in (1, 2) if 0 < (bound := nice(threshold_km * k / 3, integer=threshold_km >= 3)) < threshold_km
+    )
+    breaks = [*thirds, threshold_km]
+
+    def km(value: float) -> str:
+        return french.number(value, 0 if float(value).is_integer() else 1) + " km"
+
+    labels = [f"moins de {km(breaks[0])}"]
+    labels += [f"de {km(low)} à {km(high)}" for low, high in zip(breaks, breaks[1:], strict=False)]
+    labels.append(f"plus de {km(threshold_km)} : zone blanche")
+    colours = [*NEAR_COLOURS[-len(thirds) - 1 :], WHITE_ZONE_COLOUR]
+    return Classes(breaks, labels, colours)
+
+
+def distance_map(distances: dict[str, tuple[str, float | None]], assignment: tuple, threshold_km: float):
+    """`distances`: INSEE code → (commune name, km to the nearest service, None when the volet has none).
+    A commune at exactly the threshold is not a white zone (as `offer.white_zones`)."""
+    classes = distance_classes(threshold_km)
+    drawn = layout(assignment)
+    shapes, no_service, unplaced = [], False, False
+    for code, path in drawn.communes.items():
+        name, km = distances.get(code, (None, None))
+        if name is None:  # a commune without a known centre: no distance
+            unplaced = True
+            shapes.append(Shape(None, None, code, "position inconnue", UNPLACED_COLOUR, False, [path]))
+            continue
+        if km is None:
+            no_service = True
+            shapes.append(Shape(code, None, name, "aucun service du volet", HIDDEN_COLOUR, True, [path]))
+            continue
+        index = classes.index(km) if km != threshold_km else len(classes.breaks) - 1
+        text = french.number(km, 1) + " km" + (" : zone blanche" if km > threshold_km else "")
+        shapes.append(Shape(code, None, name, text, classes.colours[index], False, [path]))
+    legend = [(colour, label, False) for colour, label in zip(classes.colours, classes.labels, strict=True)]
+    if no_service:
+        legend.append((HIDDEN_COLOUR, "aucun service du volet dans l'annuaire", True))
+    if unplaced:
+        legend.append((UNPLACED_COLOUR, "commune sans position connue", False))
+    return ChoroplethMap(drawn.width, drawn.height, shapes, drawn.epci_borders, drawn.outline, legend)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, redirect, render_template, request, url_for
+import math
+
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from orientation import clock, french
 from orientation.auth.session import current_membership
-from orientation.pilotage import charts, geomap, permissions, queries, tables
+from orientation.directory.thematiques import Volet
+from orientation.pilotage import charts, geomap, offer, permissions, queries, tables
 from orientation.pilotage.forms import MAP_INDICATORS, FiltersForm
 from orientation.pilotage.refresh import last_refresh
 
@@ -92,6 +95,34 @@ def map_view():
         points=points,
         indicator_label=MAP_INDICATORS[indicator],
         svg=geomap.choropleth(points, queries.commune_epcis(), kind),
+        **_common(scope, form, filters, notices),
+    )
+
+
+@login_required
+def white_zones_map():
+    """Each commune coloured by its distance to the nearest service of a volet (the offer, not people)."""
+    loaded = _context()
+    if loaded is None:
+        return redirect(url_for("cpam.dashboard"))
+    scope, form, filters, notices = loaded
+    volet = filters.volet or Volet.NUMERIQUE
+    threshold = current_app.config["PILOTAGE_WHITE_ZONE_KM"]
+    lines = [line for line in offer.nearest_distances() if line.volet is volet]
+    white = sorted(
+        (line for line in lines if line.km is None or line.km > threshold),
+        key=lambda line: (-(line.km if line.km is not None else math.inf), french.collation_key(line.commune)),
+    )
+    return render_template(
+        "pilotage/white_zones.html",
+        volet=volet,
+        volets=list(Volet),
+        threshold=threshold,
+        white=white,
+        people=sum(line.population or 0 for line in white),
+        svg=geomap.distance_map(
+            {line.commune_code: (line.commune, line.km) for line in lines}, queries.commune_epcis(), threshold
+        ),
         **_common(scope, form, filters, notices),
     )
 

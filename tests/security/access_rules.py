@@ -408,6 +408,7 @@ RULES: dict[str, Rule] = {
     # -- pilotage: aggregates of one's scope (see STEERING); the exports are files, not for the CPAM either
     "pilotage.dashboard": Rule(STEERING),
     "pilotage.map": Rule(STEERING),
+    "pilotage.white_zones_map": Rule(STEERING),
     "pilotage.summary": Rule(STEERING),
     "pilotage.export": Rule(MANAGERS),
     # -- RGPD of a person's file: its agents export it and show what was shared; the journal and the
