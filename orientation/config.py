@@ -162,6 +162,8 @@ class BaseConfig:
             "DIRECTORY_IMPORTS_FOLDER": os.environ.get("DIRECTORY_IMPORTS_FOLDER")
             or str(self.instance_path / "directory-imports"),
             "DIRECTORY_IMPORT_MAX_BYTES": _env_int("DIRECTORY_IMPORT_MAX_BYTES", 200 * 1024 * 1024),
+            # A preview not applied within this many days is dropped with its file (the data has aged).
+            "DIRECTORY_IMPORT_PREVIEW_DAYS": _env_int("DIRECTORY_IMPORT_PREVIEW_DAYS", 7),
             # Freshness loop (orientation.directory.freshness): a structure's managers are asked by e-mail to
             # confirm each service every this many months (a service may set its own frequency); still
             # unconfirmed this many days after the e-mail, the coordination sees it; the e-mail's

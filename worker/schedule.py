@@ -29,4 +29,7 @@ BEAT_SCHEDULE: dict = {
         "task": "directory.sync_data_inclusion",
         "schedule": crontab(hour=4, minute=15),
     },
+    # Import runs left « en cours » by a worker that died (nothing was written: say so), and previews
+    # never applied (their uploaded file is deleted after DIRECTORY_IMPORT_PREVIEW_DAYS).
+    "directory-tidy-import-runs": {"task": "directory.tidy_import_runs", "schedule": 600.0},
 }

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import shutil
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -34,6 +35,15 @@ IMPORT_LOCK = 0x0D1A_1A17  # pg_advisory_xact_lock key: one directory import at 
 PROGRESS_SECONDS = 1.0  # at most one progress write a second
 NOTHING_IMPORTED = "Aucun enregistrement importable : rien n'a été modifié."
 UNEXPECTED = "Erreur inattendue pendant l'import : rien n'a été modifié. L'équipe technique a été prévenue."
+INTERRUPTED = (
+    "Le traitement s'est arrêté en cours de route (redémarrage du serveur) : rien n'a été modifié. Relancez l'import."
+)
+EXPIRED = (
+    "Aperçu non appliqué dans les {days} jours : le fichier a été supprimé, rien n'a été modifié. Relancez l'import."
+)
+# A run stays « en cours » this long after its start at least before it can be found interrupted: the
+# moment between claiming the run and taking the import lock.
+INTERRUPTED_AFTER = timedelta(minutes=5)
 
 
 class RejectedUpload(Exception):
@@ -202,6 +212,42 @@ def _fail(run: ImportRun, error: str, report: ImportReport | None) -> None:
     shutil.rmtree(folder(run), ignore_errors=True)  # a failed run is never applied: its file has served
     if report is not None:
         run.report, run.counts = report.as_json(), report.counts
+
+
+# ---------------------------------------------------------------------------------------------
+# Housekeeping (worker/schedule.py): runs a dead worker left « en cours », previews never applied
+
+
+def tidy_runs() -> dict[str, int]:
+    """Close the runs nobody will finish. A preview or an application runs in a transaction holding the
+    import lock: when the lock is free, a run still « en cours » long after its start lost its worker
+    (its transaction was rolled back with its connection: nothing was written). A preview waiting for
+    « Appliquer » longer than DIRECTORY_IMPORT_PREVIEW_DAYS is dropped with its file."""
+    now = utcnow()
+    interrupted = 0
+    if db.session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(IMPORT_LOCK))):
+        running = db.session.scalars(
+            sa.select(ImportRun).where(
+                ImportRun.status.in_([ImportStatus.PREVIEWING, ImportStatus.APPLYING]),
+                sa.func.coalesce(ImportRun.started_at, ImportRun.created_at) < now - INTERRUPTED_AFTER,
+            )
+        ).all()
+        for run in running:
+            _fail(run, INTERRUPTED, None)
+        interrupted = len(running)
+    days = current_app.config["DIRECTORY_IMPORT_PREVIEW_DAYS"]
+    stale = db.session.scalars(
+        sa.select(ImportRun).where(
+            ImportRun.status == ImportStatus.PREVIEWED,
+            sa.func.coalesce(ImportRun.finished_at, ImportRun.created_at) < now - timedelta(days=days),
+        )
+    ).all()
+    for run in stale:
+        _fail(run, EXPIRED.format(days=days), None)
+    db.session.commit()
+    if interrupted or stale:
+        log.warning("directory: %s import runs interrupted, %s previews expired", interrupted, len(stale))
+    return {"interrupted": interrupted, "expired": len(stale)}
 
 
 class ProgressWriter:

@@ -58,3 +58,11 @@ def apply_import(run_id: int) -> None:
     from orientation.directory.import_runs import run_apply
 
     run_apply(run_id)
+
+
+@shared_task(name="directory.tidy_import_runs", ignore_result=True)
+def tidy_import_runs() -> dict:
+    """Runs a dead worker left « en cours », previews never applied (orientation.directory.import_runs)."""
+    from orientation.directory.import_runs import tidy_runs
+
+    return tidy_runs()

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from orientation import clock
 from orientation.directory import import_runs, tasks
 from orientation.directory.models import ImportOrigin, ImportRun, ImportSource, ImportStatus, Service, Structure
 from orientation.extensions import db
@@ -52,7 +54,7 @@ def _dora_structures() -> int:
 def _previewed(coordinator, queued) -> ImportRun:
     response = _upload(coordinator, SAMPLE)
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    (name, run_id), *_ = queued
+    name, run_id = queued[-1]
     assert name == "directory.preview_import"
     tasks.preview_import(run_id)
     return _run(run_id)
@@ -238,3 +240,58 @@ def test_the_uploaded_file_is_removed_once_applied_or_failed(coordinator, queued
     tasks.preview_import(queued[-1][1])
     failed = _run(queued[-1][1])
     assert failed.status is ImportStatus.FAILED and not import_runs.folder(failed).exists()
+
+
+def _aged(run: ImportRun, **ages) -> None:
+    """Move the run's timestamps back (started_at=timedelta, …)."""
+    for column, age in ages.items():
+        setattr(run, column, clock.now() - age)
+    db.session.commit()  # (the next request's session would otherwise drop what was only flushed)
+
+
+def test_a_run_whose_worker_died_is_closed_as_interrupted_and_nothing_else(coordinator, queued):
+    run = _previewed(coordinator, queued)
+    coordinator.submit(f"/annuaire/imports/{run.id}/appliquer", page=f"/annuaire/imports/{run.id}")
+    run = _run(run.id)
+    run.status = ImportStatus.APPLYING  # claimed by a worker that was then killed: its transaction is gone
+    _aged(run, started_at=timedelta(minutes=20))
+    recent = _previewed(coordinator, queued)
+    recent.status = ImportStatus.APPLYING  # a worker just claimed it, and is about to take the lock
+    run = _run(run.id)
+    _aged(recent, started_at=timedelta(minutes=1))
+
+    engine = db.engine.engine
+    with engine.connect() as other, other.begin():  # an import running elsewhere holds the lock
+        other.execute(sa.select(sa.func.pg_advisory_xact_lock(import_runs.IMPORT_LOCK)))
+        assert import_runs.tidy_runs() == {"interrupted": 0, "expired": 0}
+    assert _run(run.id).status is ImportStatus.APPLYING
+
+    assert import_runs.tidy_runs() == {"interrupted": 1, "expired": 0}
+    interrupted = _run(run.id)
+    assert interrupted.status is ImportStatus.FAILED and interrupted.error == import_runs.INTERRUPTED
+    assert not import_runs.folder(interrupted).exists() and _dora_structures() == 0
+    assert _run(recent.id).status is ImportStatus.APPLYING
+    page = coordinator.get(f"/annuaire/imports/{run.id}").get_data(as_text=True)
+    assert "Le traitement s&#39;est arrêté en cours de route" in page and "Application en cours" not in page
+
+
+def test_a_preview_never_applied_is_dropped_with_its_file_after_a_week(app, coordinator, queued):
+    old = _previewed(coordinator, queued)
+    _aged(old, finished_at=timedelta(days=8))
+    fresh = _previewed(coordinator, queued)
+    _aged(fresh, finished_at=timedelta(days=2))
+    assert import_runs.tidy_runs() == {"interrupted": 0, "expired": 1}
+    expired = _run(old.id)
+    assert expired.status is ImportStatus.FAILED and "Aperçu non appliqué dans les 7 jours" in expired.error
+    assert not import_runs.folder(expired).exists()
+    kept = _run(fresh.id)
+    assert kept.status is ImportStatus.PREVIEWED and import_runs.stored_file(kept).is_file()
+    response = coordinator.submit(f"/annuaire/imports/{old.id}/appliquer", page=f"/annuaire/imports/{old.id}")
+    assert response.status_code in (200, 302) and not [call for call in queued if call[0] == "directory.apply_import"]
+
+
+def test_the_housekeeping_is_scheduled_and_registered(app):
+    from worker.schedule import BEAT_SCHEDULE
+
+    entry = BEAT_SCHEDULE["directory-tidy-import-runs"]
+    assert entry["task"] in app.extensions["celery"].tasks and entry["schedule"] <= 600
