@@ -56,6 +56,12 @@ def due_at(service=Service):
     return sa.func.greatest(last_vouched(service), service.freshness_asked_at) + months
 
 
+def overdue(now: datetime):
+    """SQL: « À vérifier », live entries nobody vouched for within their period (Service.is_stale)."""
+    months = sa.func.make_interval(0, sa.func.coalesce(Service.freshness_months, _DEFAULT_MONTHS))
+    return sa.and_(Service.withdrawn_at.is_(None), last_vouched() + months < now)
+
+
 def structure_due_at():
     """SQL (correlated to structures): the earliest due date of its live services; NULL without any."""
     return (

@@ -11,10 +11,12 @@ by a trigger); `search_title` (unaccented, lower-case names) feeds the trigram i
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from dateutil.relativedelta import relativedelta
+from flask import current_app
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -46,8 +48,6 @@ __all__ = [
     "Structure",
     "Volet",
 ]
-
-STALE_AFTER = timedelta(days=183)  # entries not confirmed for 6 months are flagged
 
 
 class Capacity(enum.StrEnum):
@@ -250,9 +250,15 @@ class Service(LocationMixin, TimestampMixin, db.Model):
             return datetime(self.date_maj.year, self.date_maj.month, self.date_maj.day, tzinfo=utcnow().tzinfo)
         return None
 
+    @property
+    def freshness_period_months(self) -> int:
+        """How often its managers must confirm it: its own frequency, else DIRECTORY_FRESHNESS_MONTHS."""
+        return self.freshness_months or int(current_app.config["DIRECTORY_FRESHNESS_MONTHS"])
+
     def is_stale(self, now: datetime | None = None) -> bool:
-        last = self.last_confirmed_at
-        return last is None or last < (now or utcnow()) - STALE_AFTER
+        """« À vérifier »: nobody vouched for it within its period (as directory.freshness.overdue in SQL)."""
+        last = self.last_confirmed_at or self.created_at
+        return last is None or last + relativedelta(months=self.freshness_period_months) < (now or utcnow())
 
     def refresh_search_text(self) -> None:
         """Recompute the denormalised text the search indexes read (call after every change)."""

@@ -23,7 +23,6 @@ from orientation.db import utcnow
 from orientation.directory import hours
 from orientation.directory.labels import same_label
 from orientation.directory.models import (
-    STALE_AFTER,
     Frais,
     ImportRun,
     Service,
@@ -404,18 +403,9 @@ def get_structure(structure_id: int) -> Structure:
 
 
 def _stale(now: datetime | None = None):
-    """Entries nobody confirmed for 6 months (by confirmation, else by the source's date)."""
-    threshold = (now or utcnow()) - STALE_AFTER
-    return sa.and_(
-        Service.withdrawn_at.is_(None),
-        sa.or_(
-            sa.and_(
-                Service.confirmed_at.is_(None),
-                sa.or_(Service.date_maj.is_(None), Service.date_maj < threshold.date()),
-            ),
-            Service.confirmed_at < threshold,
-        ),
-    )
+    from orientation.directory.freshness import overdue  # (freshness writes through the operations)
+
+    return overdue(now or utcnow())
 
 
 def _of_organisation(organisation_id: int):

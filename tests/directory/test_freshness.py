@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from orientation import clock
-from orientation.directory import freshness
+from orientation.directory import freshness, queries
 from orientation.directory.models import ServiceErrorReport
 from orientation.extensions import db
 from orientation.followups.sweep import run_sweep
@@ -268,3 +268,25 @@ def test_an_error_report_on_a_structure_without_members_reaches_the_coordination
     assert done.status_code == 302 and done.location.endswith("/annuaire/signalements")
     assert "Fermé depuis septembre." not in coordinator.get("/annuaire/signalements").get_data(as_text=True)
     assert logged_in(make.agent()).get("/annuaire/signalements").status_code == 403
+
+
+def test_the_a_verifier_badge_and_lists_follow_each_services_own_frequency(managed, logged_in):
+    """« À vérifier » is the same rule as the e-mail's: the service's frequency, else the setting (6 months)."""
+    organisation, structure, managers, services = managed
+    quarterly, yearly = services
+    with clock.frozen(START):
+        quarterly.confirmed_at = yearly.confirmed_at = START - timedelta(days=120)  # four months ago
+        quarterly.freshness_months, yearly.freshness_months = 3, 12
+        recent = builders.service("Sans date", structure_=structure)  # never vouched: its creation counts
+        db.session.flush()
+        assert quarterly.is_stale() and not yearly.is_stale() and not recent.is_stale()
+        yearly.freshness_months = None  # back to the setting: 6 months
+        db.session.flush()
+        assert not yearly.is_stale()
+        assert yearly.is_stale(START + timedelta(days=70))
+        listed = {service.name for service in queries.list_stale_services(organisation_id=organisation.id)}
+        assert "Accueil numérique" in listed and "Aide au permis" not in listed and "Sans date" not in listed
+        assert "Ancien atelier" not in listed  # withdrawn
+        assert queries.count_stale_services(organisation.id) == len(listed)
+        page = logged_in(managers[0]).get(f"/annuaire/services/{quarterly.id}").get_data(as_text=True)
+        assert 'title="Non confirmée depuis plus de 3 mois">À vérifier' in page
