@@ -18,6 +18,8 @@ BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=3, minute=30),
         "kwargs": {"full": True},
     },
+    # The offer (services per EPCI, each commune's distance to the nearest service of each volet).
+    "pilotage-refresh-offer": {"task": "pilotage.refresh_offer", "schedule": 600.0},
     # Directory searches kept for the pilotage (what was searched, not who): 13 months.
     "pilotage-forget-old-searches": {"task": "pilotage.forget_old_searches", "schedule": crontab(hour=3, minute=45)},
     # One e-mail per day for the structures that chose the digest (timezone: Europe/Paris).

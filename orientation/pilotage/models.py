@@ -206,3 +206,15 @@ class DirectorySearch(db.Model):
     filters: Mapped[dict] = mapped_column(JSONB, default=dict)  # public, frais, reach, open now, distance
     with_text: Mapped[bool] = mapped_column(default=False)
     results: Mapped[int]
+
+
+class OfferSnapshot(db.Model):
+    """The offer as last computed by the worker (offer.py): per EPCI and volet, and each commune's distance
+    to the nearest service of each volet. Reading 100,000 services and searching the nearest for every
+    commune takes seconds; the pages read this, recomputed every 10 minutes (only the latest is kept)."""
+
+    __tablename__ = "pilotage_offer_snapshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    payload: Mapped[dict] = mapped_column(JSONB)

@@ -9,12 +9,15 @@
   to the nearest live service of the volet (its position, else its commune's centre).
 
 These are counts of services and structures, not of people: no small count is hidden here.
+At 100,000 services they take seconds: the worker computes them every 10 minutes (`store_snapshot`,
+worker/schedule.py) and the pages read the latest (`current`); before the first, they are computed live.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -23,6 +26,7 @@ from orientation.directory.models import Service, ServiceThematique, Structure
 from orientation.directory.queries import EARTH_RADIUS_KM, structure_has_label
 from orientation.directory.thematiques import VOLET_BY_GROUP, Volet
 from orientation.extensions import db
+from orientation.pilotage.models import OfferSnapshot
 from orientation.pilotage.queries import epci_populations
 from orientation.territory.models import Commune, Epci
 
@@ -186,10 +190,11 @@ class Grid:
         return best
 
 
-def white_zones(threshold_km: float) -> list[Distance]:
+def white_zones(threshold_km: float, distances: list[Distance] | None = None) -> list[Distance]:
     """The communes and volets whose nearest service is farther than the threshold (or that have none),
     farthest first."""
-    far = [line for line in nearest_distances() if line.km is None or line.km > threshold_km]
+    distances = nearest_distances() if distances is None else distances
+    far = [line for line in distances if line.km is None or line.km > threshold_km]
     return sorted(far, key=lambda line: (-(line.km if line.km is not None else math.inf), line.commune, line.volet))
 
 
@@ -204,3 +209,48 @@ def _ring(row: int, column: int, ring: int):
     for r in range(row - ring + 1, row + ring):
         yield r, column - ring
         yield r, column + ring
+
+
+# ---------------------------------------------------------------------------------------------
+# The snapshot the pages read
+
+
+@dataclass
+class Offer:
+    lines: list[EpciOffer]
+    distances: list[Distance]
+    computed_at: datetime | None  # None: computed for this page (no snapshot yet)
+
+
+def compute() -> Offer:
+    return Offer(offer_by_epci(), nearest_distances(), None)
+
+
+def store_snapshot() -> OfferSnapshot:
+    """Compute the offer and keep it as the only snapshot (flush; the task commits)."""
+    offer = compute()
+    payload = {
+        "epci": [
+            {**asdict(line), "services": {volet.value: count for volet, count in line.services.items()}}
+            for line in offer.lines
+        ],
+        "distances": [{**asdict(line), "volet": line.volet.value} for line in offer.distances],
+    }
+    db.session.execute(sa.delete(OfferSnapshot))
+    snapshot = OfferSnapshot(payload=payload)
+    db.session.add(snapshot)
+    db.session.flush()
+    return snapshot
+
+
+def current() -> Offer:
+    """The worker's latest snapshot, else the offer computed now."""
+    snapshot = db.session.scalars(sa.select(OfferSnapshot).order_by(OfferSnapshot.computed_at.desc()).limit(1)).first()
+    if snapshot is None:
+        return compute()
+    lines = [
+        EpciOffer(**{**line, "services": {Volet(volet): count for volet, count in line["services"].items()}})
+        for line in snapshot.payload["epci"]
+    ]
+    distances = [Distance(**{**line, "volet": Volet(line["volet"])}) for line in snapshot.payload["distances"]]
+    return Offer(lines, distances, snapshot.computed_at)

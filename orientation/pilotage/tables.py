@@ -299,7 +299,8 @@ def measure_cell(value: float | None):
 
 
 OFFER_NOTE = (
-    "L'annuaire aujourd'hui, quels que soient les filtres : services non retirés de l'annuaire. Un service "
+    "L'annuaire tel qu'il était à la dernière mise à jour des chiffres, quels que soient les filtres : "
+    "services non retirés de l'annuaire. Un service "
     "compte dans l'EPCI de la commune où il est situé (ses zones d'intervention ne sont pas lues), et dans "
     "chaque volet de ses thématiques. Des services, pas des personnes : aucun effectif n'est masqué."
 )
@@ -308,7 +309,8 @@ OFFER_NOTE = (
 def offer_tables() -> list[Table]:
     """The offer beside the demand (the coordination's view): services per EPCI and volet, labelled
     structures per EPCI, the communes far from any service of a volet."""
-    lines = offer.offer_by_epci()
+    now = offer.current()
+    lines = now.lines
     threshold = current_app.config["PILOTAGE_WHITE_ZONE_KM"]
     volets = list(Volet)
     services = Table(
@@ -344,7 +346,7 @@ def offer_tables() -> list[Table]:
                 measure_cell(line.km) if line.km is not None else "Aucun service",
                 line.population if line.population is not None else NOT_MEASURED,
             ]
-            for line in offer.white_zones(threshold)
+            for line in offer.white_zones(threshold, now.distances)
         ],
         "Distance à vol d'oiseau entre le centre de la commune et le service le plus proche du volet, non retiré "
         "de l'annuaire, où qu'il se trouve (sa position, sinon le centre de sa commune). Seuil réglable "

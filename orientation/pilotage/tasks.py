@@ -7,7 +7,7 @@ import logging
 from celery import shared_task
 
 from orientation.extensions import db
-from orientation.pilotage import searches
+from orientation.pilotage import offer, searches
 from orientation.pilotage.refresh import refresh_facts
 
 log = logging.getLogger(__name__)
@@ -33,3 +33,11 @@ def forget_old_searches_task() -> int:
     db.session.commit()
     log.info("pilotage: %s directory searches older than %s months forgotten", forgotten, searches.SEARCHES_KEPT_MONTHS)
     return forgotten
+
+
+@shared_task(name="pilotage.refresh_offer")
+def refresh_offer_task() -> int:
+    """The offer beside the demand (offer.py), computed once for every page: seconds at 100,000 services."""
+    snapshot = offer.store_snapshot()
+    db.session.commit()
+    return snapshot.id

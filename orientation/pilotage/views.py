@@ -108,7 +108,8 @@ def white_zones_map():
     scope, form, filters, notices = loaded
     volet = filters.volet or Volet.NUMERIQUE
     threshold = current_app.config["PILOTAGE_WHITE_ZONE_KM"]
-    lines = [line for line in offer.nearest_distances() if line.volet is volet]
+    now = offer.current()
+    lines = [line for line in now.distances if line.volet is volet]
     white = sorted(
         (line for line in lines if line.km is None or line.km > threshold),
         key=lambda line: (-(line.km if line.km is not None else math.inf), french.collation_key(line.commune)),
@@ -120,6 +121,7 @@ def white_zones_map():
         threshold=threshold,
         white=white,
         people=sum(line.population or 0 for line in white),
+        computed_at=now.computed_at,
         svg=geomap.distance_map(
             {line.commune_code: (line.commune, line.km) for line in lines}, queries.commune_epcis(), threshold
         ),

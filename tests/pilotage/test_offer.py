@@ -11,6 +11,7 @@ from orientation import clock, french
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
 from orientation.pilotage import offer
+from orientation.pilotage.models import OfferSnapshot
 from orientation.territory.models import Commune
 from tests.directory import builders as directory_builders
 from tests.pilotage.test_pages import _csv
@@ -156,3 +157,30 @@ def test_the_grid_finds_the_same_nearest_service_as_looking_at_all():
     far = offer.Grid({(48.85, 2.35)})
     assert far.nearest_km((44.14, 4.81)) == pytest.approx(offer.great_circle_km((44.14, 4.81), (48.85, 2.35)))
     assert offer.Grid(set()).nearest_km((44.14, 4.81)) is None
+
+
+def test_the_pages_read_the_workers_snapshot_until_the_next_one(app, world, logged_in, orange_offer):
+    """At 100,000 services the offer takes seconds: the worker computes it, the pages read the result."""
+    from orientation.pilotage import tasks
+
+    tasks.refresh_offer_task()
+    snapshot = offer.current()
+    assert snapshot.computed_at is not None
+    live = offer.compute()
+    assert [(line.siren, line.services, line.france_services) for line in snapshot.lines] == [
+        (line.siren, line.services, line.france_services) for line in live.lines
+    ]
+    assert snapshot.distances == live.distances
+    numerique_before = next(line for line in snapshot.lines if line.siren == PAYS_D_ORANGE).services[Volet.NUMERIQUE]
+
+    directory_builders.service(thematiques=[NUMERIQUE], commune_code=ORANGE)  # after the snapshot
+    db.session.commit()
+    client = logged_in(world.coordinator)
+    rows = {row["EPCI"]: row for row in _csv(client.get("/pilotage/export/offre-epci.csv"))}
+    assert rows[ORANGE_EPCI]["Numérique : services"] == str(numerique_before)
+    tasks.refresh_offer_task()
+    rows = {row["EPCI"]: row for row in _csv(client.get("/pilotage/export/offre-epci.csv"))}
+    assert rows[ORANGE_EPCI]["Numérique : services"] == str(numerique_before + 1)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OfferSnapshot)) == 1  # only the latest kept
+    page = client.get("/pilotage/carte/zones-blanches").get_data(as_text=True)
+    assert "L'annuaire au " in page
