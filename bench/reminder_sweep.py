@@ -107,6 +107,8 @@ def run() -> None:
                     "backlog_sweeps": len(sweeps),
                     "backlog_first_sweep_seconds": round(sweeps[0], 2),
                     "backlog_all_sweeps_seconds": round(sum(sweeps), 2),
+                    # the worker chains its sweeps while a rule meets the batch: the drain rate
+                    "backlog_reminders_per_s": round(sum(due.values()) / sum(sweeps)),
                     "empty_sweep_seconds": round(sweeps[-1], 3),
                     "messages": messages,
                 }

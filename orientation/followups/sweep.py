@@ -19,19 +19,22 @@ from orientation.notifications.operations import enqueue_messages, message_value
 log = logging.getLogger(__name__)
 
 
-def run_sweep(now: datetime | None = None, *, only: str | None = None) -> dict[str, int]:
-    """Apply every rule (or those whose name starts with `only`) once: {rule name: subjects handled}."""
+def run_sweep(
+    now: datetime | None = None, *, only: str | None = None, capped: set[str] | None = None
+) -> dict[str, int]:
+    """Apply every rule (or those whose name starts with `only`) once: {rule name: subjects handled}.
+    `capped` collects the rules that met FOLLOWUP_BATCH: more of their subjects may be due."""
     now = now or clock.now()
     report = {}
     for rule in list(RULES.values()):
         if only is None or rule.name.startswith(only):
-            report[rule.name] = run_rule(rule, now)
+            report[rule.name] = run_rule(rule, now, capped)
     db.session.flush()
     return report
 
 
-def run_rule(rule: Rule, now: datetime) -> int:
-    due = due_subjects(rule, now)
+def run_rule(rule: Rule, now: datetime, capped: set[str] | None = None) -> int:
+    due = due_subjects(rule, now, capped)
     if rule.act is not None:
         if rule.act_once:
             due = {subject_id: due[subject_id] for subject_id in claim(rule, due, now)}
@@ -46,7 +49,7 @@ def run_rule(rule: Rule, now: datetime) -> int:
     return len(subjects)
 
 
-def due_subjects(rule: Rule, now: datetime) -> dict[int, tuple[datetime, datetime]]:
+def due_subjects(rule: Rule, now: datetime, capped: set[str] | None = None) -> dict[int, tuple[datetime, datetime]]:
     """{subject id: (occurrence, due date)} for the subjects due now and not yet claimed, oldest first.
 
     SQL keeps the candidates whose calendar lower bound has passed (a working day is at least a
@@ -76,6 +79,8 @@ def due_subjects(rule: Rule, now: datetime) -> dict[int, tuple[datetime, datetim
             )
         )
     rows = db.session.execute(query.order_by(since, subject.id).limit(_batch())).all()
+    if capped is not None and len(rows) == _batch():
+        capped.add(rule.name)
     due = {}
     for row in rows:
         due_at = _due_date(rule, row.since, row.override_days if overridable else None)

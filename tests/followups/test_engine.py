@@ -177,3 +177,18 @@ def test_every_product_follow_up_is_a_registered_rule_and_its_delays_are_setting
         "reminder_undecided_days",
         "expiry_days",
     }
+
+
+def test_a_sweep_says_which_rules_met_the_batch(app, world, monkeypatch):
+    """The flag behind the task queueing itself again: met when the batch is full, not when fewer were due."""
+    monkeypatch.setitem(app.config, "FOLLOWUP_BATCH", 2)
+    with clock.frozen(MONDAY) as frozen:
+        for _ in range(3):
+            world.orientation()
+        frozen.advance(days=8)
+        capped: set[str] = set()
+        assert run_sweep(only="referrals.unopened", capped=capped) == {"referrals.unopened": 2}
+        assert capped == {"referrals.unopened"}
+        capped.clear()
+        assert run_sweep(only="referrals.unopened", capped=capped) == {"referrals.unopened": 1}
+        assert capped == set()
