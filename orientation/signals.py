@@ -113,6 +113,16 @@ directory_searched = _signals.signal(
     """,
 )
 
+service_error_reported = _signals.signal(
+    "service-error-reported",
+    doc="""An agent reported an error on a directory entry (« Signaler une erreur »).
+
+    sender: the `ServiceErrorReport` (flushed). Sent by `directory.freshness.report_error`, in its
+    transaction. The organisations area (it knows who manages a structure) e-mails the structure's
+    managers, or the coordination for a structure without members.
+    """,
+)
+
 need_closed = _signals.signal(
     "need-closed",
     doc="""A need of a person was closed (met, partly met, not met, no longer needed).

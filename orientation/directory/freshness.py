@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
-from orientation import clock, french
+from orientation import clock, french, signals
 from orientation.auth.models import User
 from orientation.auth.tokens import InvalidToken, load_signed, signed_serializer
 from orientation.directory.models import Service, ServiceErrorReport, Structure
@@ -223,6 +223,7 @@ def report_error(service: Service, user: User, message: str) -> ServiceErrorRepo
     report = ServiceErrorReport(service=service, reported_by_id=user.id, message=message, created_at=clock.now())
     db.session.add(report)
     db.session.flush()
+    signals.service_error_reported.send(report)
     return report
 
 

@@ -28,7 +28,8 @@ def _home(user, membership=None):
                 100,
                 stale,
                 ("fiche de service à confirmer", "fiches de service à confirmer"),
-                "Non confirmées depuis plus de 6 mois : vérifier les horaires, le contact, la capacité.",
+                "Non confirmées dans leur délai (6 mois, sauf fréquence propre) : vérifier les horaires, le contact, "
+                "la capacité.",
                 "directory.stale",
                 fiches="miennes",
             )

@@ -16,12 +16,13 @@ import logging
 import sqlalchemy as sa
 from flask import url_for
 
-from orientation import clock
+from orientation import clock, signals
 from orientation.auth.models import User
 from orientation.directory import freshness
-from orientation.directory.models import Structure
+from orientation.directory.models import ServiceErrorReport, Structure
 from orientation.extensions import db
 from orientation.followups.rules import Rule, register
+from orientation.notifications.mail import queue_mail
 from orientation.notifications.models import Channel, SubjectType
 from orientation.notifications.operations import enqueue_messages, message_values
 from orientation.notifications.rendering import url_context
@@ -109,3 +110,22 @@ register(
         act_once=True,
     )
 )
+
+
+@signals.service_error_reported.connect
+def _tell_who_corrects(report: ServiceErrorReport) -> None:
+    """The e-mail beside the list in « Ma structure » (or the coordination's « Signalements »)."""
+    structure = report.service.structure
+    managers = managers_of(structure) if structure.organisation_id is not None else []
+    recipients = managers or list(
+        db.session.scalars(sa.select(User).where(User.is_coordinator.is_(True), User.active.is_(True)))
+    )
+    for recipient in recipients:
+        queue_mail(
+            recipient.email,
+            "service_error_report",
+            report=report,
+            service=report.service,
+            recipient=recipient,
+            for_managers=bool(managers),
+        )

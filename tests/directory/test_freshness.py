@@ -290,3 +290,27 @@ def test_the_a_verifier_badge_and_lists_follow_each_services_own_frequency(manag
         assert queries.count_stale_services(organisation.id) == len(listed)
         page = logged_in(managers[0]).get(f"/annuaire/services/{quarterly.id}").get_data(as_text=True)
         assert 'title="Non confirmée depuis plus de 3 mois">À vérifier' in page
+
+
+def test_an_error_report_is_e_mailed_to_who_corrects_the_entry(managed, logged_in, make, outbox):
+    """The structure's active managers (the inactive one is not), else the coordination."""
+    organisation, structure, managers, services = managed
+    agent = make.agent(first_name="Nadia", last_name="Haddad")
+    client = logged_in(agent)
+    assert _report(client, services[0], message="Fermé le <mardi> & le jeudi.").status_code == 302
+    mails = [mail for mail in outbox if "Erreur signalée" in mail.subject]
+    assert sorted(address for mail in mails for address in mail.to) == sorted(m.email for m in managers)
+    mail = mails[0]
+    assert mail.subject == "Erreur signalée sur la fiche « Accueil numérique »"
+    assert "Nadia Haddad a signalé une erreur" in mail.body and "« Fermé le <mardi> & le jeudi. »" in mail.body
+    assert f"/annuaire/services/{services[0].id}/modifier" in mail.body and "/structures/ma-structure" in mail.body
+    html_part = mail.alternatives[0][0]
+    assert "Fermé le &lt;mardi&gt; &amp; le jeudi." in html_part
+
+    outbox.clear()
+    coordinators = [make.user(coordinator=True), make.user(coordinator=True, active=False)]
+    lonely = builders.service("Permanence juridique", structure_=builders.structure("Association sans compte"))
+    _report(client, lonely, message="Fermé depuis septembre.")
+    mails = [mail for mail in outbox if "Erreur signalée" in mail.subject]
+    assert [address for mail in mails for address in mail.to] == [coordinators[0].email]
+    assert "/annuaire/signalements" in mails[0].body and "/modifier" not in mails[0].body
