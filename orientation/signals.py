@@ -28,7 +28,7 @@ An area adds a menu entry (a home card, an action on a person's file, a handler�
 and its `blueprint.py` imports that module (`from orientation.area import signals, views  # noqa: F401`).
 Orders in use — menu: 10 Accueil, 20 Annuaire, 30 Personnes, 40/50 Orientations reçues/envoyées,
 60 File MAS, 70 Signalements santé, 80 Renoncement aux soins, 90 Pilotage, then the « Gestion » group:
-95 Ma structure, 100 Structures et comptes, 105 Demandes d'espace, 110 Messages en échec, 120 Journal de
+95 Ma structure, 97 Membres, 100 Structures et comptes, 105 Demandes d'espace, 110 Messages en échec, 120 Journal de
 sécurité, 130 API de la structure, 140 Journal des accès aux fiches; home cards: 5 notifications, 10 directory,
 15 directory upkeep (coordination), 20 people, 30/40 referrals, 50/60 cpam, 70 pilotage, 100+ management
 (services to confirm, invitations, join requests, failed messages).

@@ -25,6 +25,7 @@ def index():
     membership = _managed_membership()
     return render_template(
         "api/manage.html",
+        tab="api",  # a page of « Ma structure » (its side menu)
         organisation=membership.organisation,
         tokens=queries.list_tokens(membership.organisation_id),
         webhooks=queries.list_webhooks(membership.organisation_id),

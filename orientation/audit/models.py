@@ -105,6 +105,8 @@ class SecurityEventKind(enum.StrEnum):
     WEBHOOK_CREATED = "webhook_created"
     WEBHOOK_DISABLED = "webhook_disabled"
     ACCOUNT_DEACTIVATED = "account_deactivated"
+    STRUCTURE_EDITED = "structure_edited"
+    RECEPTION_CHANGED = "reception_changed"
 
     @property
     def label(self) -> str:
@@ -141,6 +143,8 @@ SECURITY_EVENT_LABELS = {
     SecurityEventKind.WEBHOOK_CREATED: "Webhook ajouté",
     SecurityEventKind.WEBHOOK_DISABLED: "Webhook désactivé",
     SecurityEventKind.ACCOUNT_DEACTIVATED: "Compte désactivé faute d'utilisation",
+    SecurityEventKind.STRUCTURE_EDITED: "Fiche de la structure modifiée",
+    SecurityEventKind.RECEPTION_CHANGED: "Réglages de réception modifiés",
 }
 
 

@@ -14,6 +14,19 @@ _SSO_REASONS = {
     "inconsistent_answer": "réponse incohérente",
 }
 _SCOPES = {"read-directory": "annuaire", "orientations": "orientations"}
+_STRUCTURE_FIELDS = {
+    "name": "nom",
+    "siret": "SIRET",
+    "description": "présentation",
+    "adresse": "adresse",
+    "complement_adresse": "complément d'adresse",
+    "code_postal": "code postal",
+    "commune_name": "commune",
+    "telephone": "téléphone",
+    "courriel": "e-mail",
+    "site_web": "site web",
+    "horaires_accueil": "horaires",
+}
 
 
 def describe(event: SecurityEvent) -> str:
@@ -39,4 +52,21 @@ def describe(event: SecurityEvent) -> str:
         return f"aucune connexion depuis {detail.get('months', '?')} mois, après un e-mail d'avertissement"
     if kind in (SecurityEventKind.WEBHOOK_CREATED, SecurityEventKind.WEBHOOK_DISABLED):
         return detail.get("url", "")
+    if kind == SecurityEventKind.STRUCTURE_EDITED:
+        fields = ", ".join(_STRUCTURE_FIELDS.get(name, "autre champ") for name in detail.get("fields") or ())
+        return f"« {detail.get('structure', '')} » : {fields}"
+    if kind == SecurityEventKind.RECEPTION_CHANGED:
+        return _reception(detail)
     return ""
+
+
+def _reception(detail: dict) -> str:
+    parts = []
+    if detail.get("accepting"):
+        parts.append("accepte les orientations suivies : " + ", ".join(detail["accepting"]))
+    if detail.get("not_accepting"):
+        parts.append("n'accepte plus les orientations suivies : " + ", ".join(detail["not_accepting"]))
+    if "digest" in detail:
+        mode = "un récapitulatif par jour" if detail["digest"] else "un par événement"
+        parts.append(f"e-mails des membres : {mode}")
+    return " ; ".join(parts)

@@ -18,6 +18,9 @@ bp.add_url_rule("/services/<int:service_id>", "service", views.service)
 bp.add_url_rule("/services/<int:service_id>/modifier", "edit_service", views.edit_service, methods=["GET", "POST"])
 bp.add_url_rule("/services/<int:service_id>/confirmer", "confirm_service", views.confirm_service, methods=["POST"])
 bp.add_url_rule("/structures/<int:structure_id>", "structure", views.structure)
+bp.add_url_rule(
+    "/structures/<int:structure_id>/modifier", "edit_structure", views.edit_structure, methods=["GET", "POST"]
+)
 bp.add_url_rule("/a-confirmer", "to_confirm", views.to_confirm)
 # The « Tout est à jour » link of the freshness e-mail (signed; no account session needed).
 bp.add_url_rule("/a-jour/<token>", "confirm_freshness", views.confirm_freshness, methods=["GET", "POST"])

@@ -1,4 +1,4 @@
-"""Directory forms: the search (GET, state kept in the URL) and the service edit form."""
+"""Directory forms: the search (GET, state kept in the URL), the service and structure edit forms."""
 
 from __future__ import annotations
 
@@ -162,107 +162,24 @@ class OptionalSelectField(SelectField):
         self.data = _code(value)
 
 
-class ServiceForm(BaseForm):
-    name = StringField("Nom du service", filters=[strip], validators=[required(), max_length(150)])
-    description = TextAreaField(
-        "Description",
-        filters=[strip],
-        validators=[required(), max_length(10000)],
-        description="Ce que le service apporte, à qui, comment (5 caractères au moins).",
-    )
-    type = OptionalSelectField(
-        "Type de service", choices=[("", "— Non précisé —")] + [(t.value, t.label) for t in ServiceType]
-    )
-    thematiques = MultiCheckboxField(
-        "Thématiques",
-        description="Au moins une ; les trois premiers groupes sont les volets numérique, santé et mobilité.",
-    )
-    publics = MultiCheckboxField("Publics", choices=_enum_choices("publics"))
-    publics_precisions = TextAreaField("Précisions sur les publics", filters=[strip], validators=[Optional()])
-    frais = OptionalSelectField("Frais", choices=[("", "— Non précisé —")] + [(f.value, f.label) for f in Frais])
-    frais_precisions = TextAreaField("Précisions sur les frais", filters=[strip], validators=[Optional()])
-    conditions_acces = TextAreaField("Conditions d'accès", filters=[strip], validators=[Optional()])
-    modes_accueil = MultiCheckboxField("Modes d'accueil", choices=_enum_choices("modes-accueil"))
-    modes_mobilisation = MultiCheckboxField("Comment mobiliser le service", choices=_enum_choices("modes-mobilisation"))
-    mobilisation_precisions = TextAreaField("Précisions sur la mobilisation", filters=[strip], validators=[Optional()])
-    lien_mobilisation = URLField(
-        "Lien de mobilisation (prise de rendez-vous…)",
-        filters=[strip],
-        validators=[Optional(), max_length(2083), Regexp(r"^https?://\S+$", message=URL_MESSAGE)],
-    )
-    contact_nom_prenom = StringField("Contact (prénom, nom)", filters=[strip], validators=[Optional(), max_length(200)])
-    telephone = StringField("Téléphone", filters=[strip], validators=[Optional(), max_length(50)])
-    courriel = StringField("E-mail", filters=[strip], validators=[Optional(), email_address(), max_length(254)])
-    # Opening hours: the day-by-day fields (hours_mo_1_start…) are added below the class.
-    hours_public_holidays = RadioField(
+def _holidays_field() -> RadioField:
+    return RadioField(
         "Jours fériés",
         choices=[("closed", "Fermé les jours fériés"), ("open", "Ouvert les jours fériés, aux horaires habituels")],
         default="closed",
     )
-    hours_clear = BooleanField("Effacer ces horaires")
-    accessibilite_lieu = URLField(
-        "Fiche Accès Libre (accessibilité)",
-        filters=[strip],
-        validators=[Optional(), max_length(2083), Regexp(r"^https?://\S+$", message=URL_MESSAGE)],
-    )
-    adresse = StringField("Adresse", filters=[strip], validators=[Optional(), max_length(300)])
-    complement_adresse = StringField("Complément d'adresse", filters=[strip], validators=[Optional(), max_length(300)])
-    code_postal = StringField(
-        "Code postal",
-        filters=[strip],
-        validators=[Optional(), Regexp(r"^\d{5}$", message="Le code postal compte 5 chiffres.")],
-    )
-    commune_name = StringField(
-        "Commune",
-        filters=[strip],
-        validators=[required("Indiquez la commune du lieu d'accueil."), max_length(200)],
-        description="Avec le code postal, elle situe le service (au centre de la commune, faute de mieux).",
-    )
-    zone_eligibilite = MultiCheckboxField(
-        "Zones d'éligibilité retenues", description="Décochez une zone pour la retirer."
-    )
-    zone_add_1 = StringField("Ajouter une zone", filters=[strip], validators=[Optional(), max_length(200)])
-    zone_add_2 = StringField("Ajouter une autre zone", filters=[strip], validators=[Optional(), max_length(200)])
-    zone_add_3 = StringField("Ajouter une autre zone", filters=[strip], validators=[Optional(), max_length(200)])
-    accepts_orientations = BooleanField("Accepte les orientations suivies dans Orientation Vaucluse")
-    capacity = RadioField(
-        "Capacité d'accueil", choices=[(c.value, c.label) for c in Capacity], default=Capacity.OPEN.value, coerce=_code
-    )
-    # Per-service follow-up delays: each field is a `field` of a Delay the referrals area declares to the
-    # follow-up engine; stored in its table (orientation.followups.overrides), empty: the setting.
-    reminder_unopened_days = IntegerField(
-        "Relance si non ouverte après (jours ouvrés)",
-        validators=[Optional(), NumberRange(min=1, max=60, message="Entre 1 et 60 jours.")],
-    )
-    reminder_undecided_days = IntegerField(
-        "Relance si sans décision après (jours ouvrés)",
-        validators=[Optional(), NumberRange(min=1, max=60, message="Entre 1 et 60 jours.")],
-    )
-    expiry_days = IntegerField(
-        "Expiration après (jours)",
-        validators=[Optional(), NumberRange(min=1, max=365, message="Entre 1 et 365 jours.")],
-    )
 
-    freshness_months = IntegerField(
-        "Confirmer la fiche tous les (mois)",
-        description="Les responsables reçoivent un e-mail pour confirmer la fiche ; vide : tous les 6 mois.",
-        validators=[Optional(), NumberRange(min=1, max=36, message="Entre 1 et 36 mois.")],
-    )
 
-    ZONE_FIELDS = ("zone_add_1", "zone_add_2", "zone_add_3")
+def _clear_hours_field() -> BooleanField:
+    return BooleanField("Effacer ces horaires")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.thematiques.choices = oriented_thematique_choices()
-        self.zone_options = zones.zone_options()
-        known = {code for code, _ in self.zone_options}
-        entry = kwargs.get("obj")
-        # Zones the service already has outside the offered ones (imported) stay choosable; never a code
-        # that only the posted form names (it would be saved, and labelled, unchecked).
-        existing = getattr(entry, "zone_eligibilite", None) or ()
-        kept = [code for code in existing if code not in known]
-        self.zone_eligibilite.choices = self.zone_options + [(code, zones.zone_label(code)) for code in kept]
-        self.added_zones: list[str] = []
+
+class OpeningHoursMixin:
+    """Opening hours typed day by day (a service's or a structure's form): the form declares
+    `hours_public_holidays` and `hours_clear`, gets its time fields from `_add_hours_fields()` and calls
+    `_init_hours(entry)`; stored hours the fields cannot show are kept until replaced or cleared."""
+
+    def _init_hours(self, entry) -> None:
         self.week: hours.Week | None = None
         self.previous_hours = entry.horaires_accueil if entry is not None else None
 
@@ -329,6 +246,106 @@ class ServiceForm(BaseForm):
                 start_field, end_field = _range_fields(self, code, slot)
                 start_field.data, end_field.data = start, end
         self.hours_public_holidays.data = "closed" if week.holidays is hours.Holidays.CLOSED else "open"
+
+
+class ServiceForm(OpeningHoursMixin, BaseForm):
+    name = StringField("Nom du service", filters=[strip], validators=[required(), max_length(150)])
+    description = TextAreaField(
+        "Description",
+        filters=[strip],
+        validators=[required(), max_length(10000)],
+        description="Ce que le service apporte, à qui, comment (5 caractères au moins).",
+    )
+    type = OptionalSelectField(
+        "Type de service", choices=[("", "— Non précisé —")] + [(t.value, t.label) for t in ServiceType]
+    )
+    thematiques = MultiCheckboxField(
+        "Thématiques",
+        description="Au moins une ; les trois premiers groupes sont les volets numérique, santé et mobilité.",
+    )
+    publics = MultiCheckboxField("Publics", choices=_enum_choices("publics"))
+    publics_precisions = TextAreaField("Précisions sur les publics", filters=[strip], validators=[Optional()])
+    frais = OptionalSelectField("Frais", choices=[("", "— Non précisé —")] + [(f.value, f.label) for f in Frais])
+    frais_precisions = TextAreaField("Précisions sur les frais", filters=[strip], validators=[Optional()])
+    conditions_acces = TextAreaField("Conditions d'accès", filters=[strip], validators=[Optional()])
+    modes_accueil = MultiCheckboxField("Modes d'accueil", choices=_enum_choices("modes-accueil"))
+    modes_mobilisation = MultiCheckboxField("Comment mobiliser le service", choices=_enum_choices("modes-mobilisation"))
+    mobilisation_precisions = TextAreaField("Précisions sur la mobilisation", filters=[strip], validators=[Optional()])
+    lien_mobilisation = URLField(
+        "Lien de mobilisation (prise de rendez-vous…)",
+        filters=[strip],
+        validators=[Optional(), max_length(2083), Regexp(r"^https?://\S+$", message=URL_MESSAGE)],
+    )
+    contact_nom_prenom = StringField("Contact (prénom, nom)", filters=[strip], validators=[Optional(), max_length(200)])
+    telephone = StringField("Téléphone", filters=[strip], validators=[Optional(), max_length(50)])
+    courriel = StringField("E-mail", filters=[strip], validators=[Optional(), email_address(), max_length(254)])
+    # Opening hours: the day-by-day fields (hours_mo_1_start…) are added below the class.
+    hours_public_holidays = _holidays_field()
+    hours_clear = _clear_hours_field()
+    accessibilite_lieu = URLField(
+        "Fiche Accès Libre (accessibilité)",
+        filters=[strip],
+        validators=[Optional(), max_length(2083), Regexp(r"^https?://\S+$", message=URL_MESSAGE)],
+    )
+    adresse = StringField("Adresse", filters=[strip], validators=[Optional(), max_length(300)])
+    complement_adresse = StringField("Complément d'adresse", filters=[strip], validators=[Optional(), max_length(300)])
+    code_postal = StringField(
+        "Code postal",
+        filters=[strip],
+        validators=[Optional(), Regexp(r"^\d{5}$", message="Le code postal compte 5 chiffres.")],
+    )
+    commune_name = StringField(
+        "Commune",
+        filters=[strip],
+        validators=[required("Indiquez la commune du lieu d'accueil."), max_length(200)],
+        description="Avec le code postal, elle situe le service (au centre de la commune, faute de mieux).",
+    )
+    zone_eligibilite = MultiCheckboxField(
+        "Zones d'éligibilité retenues", description="Décochez une zone pour la retirer."
+    )
+    zone_add_1 = StringField("Ajouter une zone", filters=[strip], validators=[Optional(), max_length(200)])
+    zone_add_2 = StringField("Ajouter une autre zone", filters=[strip], validators=[Optional(), max_length(200)])
+    zone_add_3 = StringField("Ajouter une autre zone", filters=[strip], validators=[Optional(), max_length(200)])
+    accepts_orientations = BooleanField("Accepte les orientations suivies dans Orientation Vaucluse")
+    capacity = RadioField(
+        "Capacité d'accueil", choices=[(c.value, c.label) for c in Capacity], default=Capacity.OPEN.value, coerce=_code
+    )
+    # Per-service follow-up delays: each field is a `field` of a Delay the referrals area declares to the
+    # follow-up engine; stored in its table (orientation.followups.overrides), empty: the setting.
+    reminder_unopened_days = IntegerField(
+        "Relance si non ouverte après (jours ouvrés)",
+        validators=[Optional(), NumberRange(min=1, max=60, message="Entre 1 et 60 jours.")],
+    )
+    reminder_undecided_days = IntegerField(
+        "Relance si sans décision après (jours ouvrés)",
+        validators=[Optional(), NumberRange(min=1, max=60, message="Entre 1 et 60 jours.")],
+    )
+    expiry_days = IntegerField(
+        "Expiration après (jours)",
+        validators=[Optional(), NumberRange(min=1, max=365, message="Entre 1 et 365 jours.")],
+    )
+
+    freshness_months = IntegerField(
+        "Confirmer la fiche tous les (mois)",
+        description="Les responsables reçoivent un e-mail pour confirmer la fiche ; vide : tous les 6 mois.",
+        validators=[Optional(), NumberRange(min=1, max=36, message="Entre 1 et 36 mois.")],
+    )
+
+    ZONE_FIELDS = ("zone_add_1", "zone_add_2", "zone_add_3")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.thematiques.choices = oriented_thematique_choices()
+        self.zone_options = zones.zone_options()
+        known = {code for code, _ in self.zone_options}
+        entry = kwargs.get("obj")
+        # Zones the service already has outside the offered ones (imported) stay choosable; never a code
+        # that only the posted form names (it would be saved, and labelled, unchecked).
+        existing = getattr(entry, "zone_eligibilite", None) or ()
+        kept = [code for code in existing if code not in known]
+        self.zone_eligibilite.choices = self.zone_options + [(code, zones.zone_label(code)) for code in kept]
+        self.added_zones: list[str] = []
+        self._init_hours(entry)
 
     def validate_description(self, field):
         if field.data and len(field.data) < 5:
@@ -452,6 +469,94 @@ def _add_hours_fields(form_class) -> None:
 
 
 _add_hours_fields(ServiceForm)
+
+
+def _no_spaces(value):
+    return re.sub(r"\s", "", value) if isinstance(value, str) else value
+
+
+class StructureForm(OpeningHoursMixin, BaseForm):
+    """A structure's own entry of the directory: who it is, where, how to reach it, when it opens."""
+
+    name = StringField("Nom de la structure", filters=[strip], validators=[required(), max_length(200)])
+    siret = StringField(
+        "SIRET",
+        filters=[_no_spaces],
+        validators=[Optional(), Regexp(r"^\d{14}$", message="Le SIRET compte 14 chiffres.")],
+        description="14 chiffres, espaces permises.",
+    )
+    description = TextAreaField(
+        "Présentation",
+        filters=[strip],
+        validators=[Optional(), max_length(10000)],
+        description="Ce que fait la structure, pour qui (les services ont chacun leur description).",
+    )
+    adresse = StringField("Adresse", filters=[strip], validators=[Optional(), max_length(300)])
+    complement_adresse = StringField("Complément d'adresse", filters=[strip], validators=[Optional(), max_length(300)])
+    code_postal = StringField(
+        "Code postal",
+        filters=[strip],
+        validators=[Optional(), Regexp(r"^\d{5}$", message="Le code postal compte 5 chiffres.")],
+    )
+    commune_name = StringField(
+        "Commune",
+        filters=[strip],
+        validators=[required("Indiquez la commune de la structure."), max_length(200)],
+    )
+    telephone = StringField("Téléphone", filters=[strip], validators=[Optional(), max_length(50)])
+    courriel = StringField("E-mail", filters=[strip], validators=[Optional(), email_address(), max_length(254)])
+    site_web = URLField(
+        "Site web",
+        filters=[strip],
+        validators=[Optional(), max_length(2083), Regexp(r"^https?://\S+$", message=URL_MESSAGE)],
+    )
+    # Opening hours: the day-by-day fields are added below the class.
+    hours_public_holidays = _holidays_field()
+    hours_clear = _clear_hours_field()
+
+    TEXT_FIELDS = (
+        "siret",
+        "description",
+        "adresse",
+        "complement_adresse",
+        "code_postal",
+        "commune_name",
+        "telephone",
+        "courriel",
+        "site_web",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._init_hours(kwargs.get("obj"))
+
+    def validate_name(self, field):
+        if field.data and len(field.data) < 3:
+            raise ValidationError("3 caractères au moins.")
+
+    def validate_commune_name(self, field):
+        if field.data:
+            placement = place(self.code_postal.data, field.data)
+            if not placement.placed:
+                raise ValidationError(f"Commune introuvable : {placement.unplaced_reason}.")
+
+    @staticmethod
+    def saved_message(name: str, changed: list[str]) -> tuple[str, str]:
+        """The flash (message, category) once saved."""
+        if changed:
+            return f"La fiche « {name} » est enregistrée.", "success"
+        return f"Rien n'a changé sur la fiche « {name} ».", "info"
+
+    def structure_fields(self) -> dict:
+        """The values for operations.save_structure()."""
+        return {
+            "name": self.name.data,
+            "horaires_accueil": self.hours_value(),
+            **{name: getattr(self, name).data or None for name in self.TEXT_FIELDS},
+        }
+
+
+_add_hours_fields(StructureForm)
 
 
 def _delay_fields(form) -> list:

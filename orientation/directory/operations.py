@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+from orientation.audit import security
+from orientation.audit.models import SecurityEventKind
 from orientation.auth.models import User
 from orientation.db import utcnow
 from orientation.directory.export import LOCAL_SOURCE
@@ -80,6 +82,49 @@ def save_service(
     return service
 
 
+STRUCTURE_FIELDS = (
+    "name",
+    "siret",
+    "description",
+    "adresse",
+    "complement_adresse",
+    "code_postal",
+    "commune_name",
+    "telephone",
+    "courriel",
+    "site_web",
+    "horaires_accueil",
+)
+
+
+def save_structure(structure: Structure, editor: User, **fields) -> list[str]:
+    """A structure's own entry, edited by its managers or the coordination: returns the fields changed,
+    written to the security journal (their names, never their values)."""
+    previous_address = _address(structure)
+    changed = []
+    for name, value in fields.items():
+        if name not in STRUCTURE_FIELDS:
+            raise TypeError(f"unknown structure field {name}")
+        if getattr(structure, name) != value:
+            changed.append(name)
+            setattr(structure, name, value)
+    if not changed:
+        return changed
+    _place(structure, moved=_address(structure) != previous_address)
+    structure.import_hash = None  # edited here: the next import compares the source with these values
+    structure.date_maj = utcnow().date()
+    if "name" in changed:
+        for service in structure.services:  # the structure's name is part of what the search reads
+            service.refresh_search_text()
+    security.record(
+        SecurityEventKind.STRUCTURE_EDITED,
+        organisation=structure.organisation_id,
+        detail={"structure": structure.name, "fields": changed},
+    )
+    db.session.flush()
+    return changed
+
+
 def confirm_service(service: Service, user: User) -> None:
     """ "Still current": one click stamps who confirmed it and when (capacity included)."""
     _confirm(service, user)
@@ -94,11 +139,11 @@ def _confirm(service: Service, user: User) -> None:
     service.date_maj = now.date()
 
 
-def _address(service: Service) -> tuple:
-    return (service.adresse, service.code_postal, name_key(service.commune_name))
+def _address(entry: Service | Structure) -> tuple:
+    return (entry.adresse, entry.code_postal, name_key(entry.commune_name))
 
 
-def _place(service: Service, *, moved: bool) -> None:
+def _place(service: Service | Structure, *, moved: bool) -> None:
     """Resolve the commune from postcode + name (its official name, INSEE code, territory link) and,
     when the address moved or there is no position, take the commune's centre (marked approximate):
     a place's own coordinates (from its source) stay while its address does."""

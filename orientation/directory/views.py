@@ -12,7 +12,7 @@ from orientation.auth.tokens import InvalidToken
 from orientation.csrf import redisplay_on_csrf_error
 from orientation.db import as_id
 from orientation.directory import freshness, import_runs, operations, permissions, queries
-from orientation.directory.forms import ErrorReportForm, ImportForm, SearchForm, ServiceForm
+from orientation.directory.forms import ErrorReportForm, ImportForm, SearchForm, ServiceForm, StructureForm
 from orientation.directory.models import ImportSource, ServiceErrorReport, Structure
 from orientation.extensions import db
 from orientation.forms import BUTTON_CSRF_MESSAGE
@@ -79,6 +79,23 @@ def structure(structure_id: int):
     return render_template(
         "directory/structure.html", structure=entry, can_edit=permissions.can_edit_structure(current_user, entry)
     )
+
+
+@login_required
+@redisplay_on_csrf_error
+def edit_structure(structure_id: int):
+    """A structure's own entry: its managers (also from « Ma structure ») and the coordination."""
+    entry = queries.get_structure(structure_id)
+    permissions.require(permissions.can_edit_structure(current_user, entry))
+    form = StructureForm(obj=entry)
+    if request.method == "GET":
+        form.fill_hours(entry.horaires_accueil)
+    if form.validate_on_submit():
+        changed = operations.save_structure(entry, current_user, **form.structure_fields())
+        db.session.commit()
+        flash(*StructureForm.saved_message(entry.name, changed))
+        return redirect(url_for("directory.structure", structure_id=entry.id))
+    return render_template("directory/edit_structure.html", form=form, structure=entry), 400 if form.errors else 200
 
 
 @login_required
@@ -268,5 +285,5 @@ def report_done(report_id: int):
     else:
         flash(BUTTON_CSRF_MESSAGE, "error")
     if request.form.get("from") == "structure":
-        return redirect(url_for("organisations.my_structure"))
+        return redirect(url_for("organisations.my_structure_services"))
     return redirect(url_for("directory.reports"))

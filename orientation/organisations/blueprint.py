@@ -5,7 +5,7 @@ from flask import Blueprint
 from orientation.extensions import limit_from
 
 # signals: the area's receivers; freshness: its follow-up rule (the freshness e-mail)
-from orientation.organisations import freshness, joining_views, signals, views  # noqa: F401
+from orientation.organisations import freshness, joining_views, my_structure, signals, views  # noqa: F401
 
 bp = Blueprint("organisations", __name__, url_prefix="/structures")
 # The link of an invitation e-mail: joining a structure (and, for a newcomer, creating the account).
@@ -57,4 +57,8 @@ bp.add_url_rule(
     joining_views.service_receiver,
     methods=["GET", "POST"],
 )
-bp.add_url_rule("/ma-structure", "my_structure", joining_views.my_structure, methods=["GET", "POST"])
+# « Ma structure »: the manager's place for the structure they act for (the API tab is the API area's page).
+bp.add_url_rule("/ma-structure", "my_structure", my_structure.details, methods=["GET", "POST"])
+bp.add_url_rule("/ma-structure/services", "my_structure_services", my_structure.services)
+bp.add_url_rule("/ma-structure/membres", "my_members", my_structure.members, methods=["GET", "POST"])
+bp.add_url_rule("/ma-structure/reception", "my_reception", my_structure.reception, methods=["GET", "POST"])

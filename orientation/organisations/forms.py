@@ -112,6 +112,11 @@ class ServiceReceiverForm(BaseForm):
 class ReceptionSettingsForm(BaseForm):
     # One checkbox a row of the services' table (the page lays them out, with each service's reach).
     accepting = SelectMultipleField("Accepte les orientations suivies", coerce=int)
+    notification_digest = BooleanField(
+        "Un seul e-mail récapitulatif par jour pour les membres",
+        description="Au lieu d'un e-mail par orientation reçue ou par relance ; envoyé chaque matin à 8 h. "
+        "Chaque membre peut choisir autrement dans ses propres choix d'e-mails.",
+    )
 
     def __init__(self, *args, services=(), **kwargs):
         super().__init__(*args, **kwargs)

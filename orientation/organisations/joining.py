@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 from flask import url_for
 
 from orientation import clock, signals
+from orientation.audit import security
+from orientation.audit.models import SecurityEventKind
 from orientation.auth.models import User
 from orientation.auth.tokens import hash_opaque_token, new_opaque_token
 from orientation.directory.models import Service, Structure
@@ -321,3 +323,30 @@ def set_accepting_services(services: list[Service], accepting_ids: set[int]) -> 
         service.accepts_orientations = service.id in accepting_ids
     db.session.flush()
     return changed
+
+
+def save_reception(
+    organisation: Organisation, services: list[Service], accepting_ids: set[int], *, digest: bool
+) -> list[Service]:
+    """« Ma structure », Réception: which services accept tracked orientations, and whether the members get
+    one e-mail per event or a daily digest; a change is written to the security journal."""
+    changed = set_accepting_services(services, accepting_ids)
+    detail = {
+        "accepting": [service.name for service in changed if service.accepts_orientations],
+        "not_accepting": [service.name for service in changed if not service.accepts_orientations],
+    }
+    if organisation.notification_digest != digest:
+        organisation.notification_digest = digest
+        detail["digest"] = digest
+    if changed or "digest" in detail:
+        security.record(SecurityEventKind.RECEPTION_CHANGED, organisation=organisation, detail=detail)
+    db.session.flush()
+    return changed
+
+
+def set_digest(organisation: Organisation, digest: bool) -> None:
+    """The structure's e-mails to its members: one per event, or a daily digest (journalled when it changes)."""
+    if organisation.notification_digest != digest:
+        organisation.notification_digest = digest
+        security.record(SecurityEventKind.RECEPTION_CHANGED, organisation=organisation, detail={"digest": digest})
+    db.session.flush()

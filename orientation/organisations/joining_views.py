@@ -1,15 +1,13 @@
-"""A structure of the directory gets its space: the public join request, the coordination's pages
-(join requests, attaching structures, who receives a service) and the managers' « Ma structure »."""
+"""A structure of the directory gets its space: the public join request and the coordination's pages
+(join requests, attaching structures, who receives a service); the managers' side is « Ma structure »."""
 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from orientation.acting import current_membership
 from orientation.auth.forms import EmptyForm
 from orientation.csrf import redisplay_on_csrf_error
-from orientation.directory import freshness
 from orientation.directory.models import Service, Structure
 from orientation.directory.reach import reach_of
 from orientation.extensions import db
@@ -17,7 +15,6 @@ from orientation.organisations import joining, permissions, queries
 from orientation.organisations.forms import (
     AttachStructureForm,
     JoinRequestForm,
-    ReceptionSettingsForm,
     RefuseJoinRequestForm,
     ServiceReceiverForm,
 )
@@ -224,40 +221,4 @@ def service_receiver(service_id: int):
         return redirect(url_for("organisations.service_receiver", service_id=service.id))
     return render_template(
         "organisations/service_receiver.html", form=form, service=service, reach=reach_of(service)
-    ), 400 if form.errors else 200
-
-
-# -- « Ma structure » ----------------------------------------------------------------------------
-
-
-@login_required
-@redisplay_on_csrf_error
-def my_structure():
-    membership = current_membership()
-    permissions.require(permissions.can_manage_reception(current_user, membership))
-    organisation = membership.organisation
-    structures = queries.structures_of(organisation)
-    own_services = [service for structure in structures for service in structure.services]
-    form = ReceptionSettingsForm(
-        services=own_services,
-        data=None
-        if request.method == "POST"
-        else {"accepting": [service.id for service in own_services if service.accepts_orientations]},
-    )
-    if form.validate_on_submit():
-        changed = joining.set_accepting_services(own_services, set(form.accepting.data or ()))
-        db.session.commit()
-        flash(f"Les réglages de réception sont enregistrés ({len(changed)} service(s) modifié(s)).", "success")
-        return redirect(url_for("organisations.my_structure"))
-    accepting = set(form.accepting.data or ())
-    return render_template(
-        "organisations/my_structure.html",
-        form=form,
-        organisation=organisation,
-        structures=structures,
-        accepting=accepting,
-        reach_of=reach_of,
-        received_elsewhere=queries.services_received_by(organisation),
-        reports=freshness.list_open_reports(structure_ids=[structure.id for structure in structures]),
-        empty_form=EmptyForm(),
     ), 400 if form.errors else 200

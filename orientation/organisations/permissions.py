@@ -49,9 +49,21 @@ def can_attach_structures(user: User) -> bool:
     return user.is_authenticated and user.is_coordinator
 
 
+def manages_a_structure(user: User) -> bool:
+    """« Ma structure » and « Membres » in the menu: the user manages at least one structure (acting for
+    another one, the page offers to switch to the one they manage)."""
+    return user.is_authenticated and any(m.role is MembershipRole.MANAGER for m in user.memberships)
+
+
+def can_manage_own_structure(user: User, membership: Membership | None) -> bool:
+    """« Ma structure »: a manager runs the structure they act for (details, services, members, reception,
+    API); never another structure, whatever its id in a URL."""
+    return manages_acting_structure(user, membership)
+
+
 def can_manage_reception(user: User, membership: Membership | None) -> bool:
     """« Ma structure »: a manager decides which of their structure's services accept tracked orientations."""
-    return manages_acting_structure(user, membership)
+    return can_manage_own_structure(user, membership)
 
 
 def require(allowed: bool) -> None:

@@ -9,6 +9,7 @@ from orientation.auth.tokens import hash_opaque_token
 from orientation.db import utcnow
 from orientation.directory.models import Service, Structure
 from orientation.extensions import db
+from orientation.notifications.models import DeliveryMode, EventKind, NotificationPreference
 from orientation.organisations.models import (
     Invitation,
     JoinRequest,
@@ -38,6 +39,27 @@ def list_members(organisation: Organisation) -> list[Membership]:
             .order_by(Membership.role.desc(), Membership.id)
         )
     )
+
+
+def reception_recipients(organisation: Organisation) -> list[tuple[Membership, DeliveryMode]]:
+    """Who is told when an orientation arrives (the active members), and how: their own choice, else the
+    structure's (a daily digest or an e-mail each time)."""
+    default = DeliveryMode.DIGEST if organisation.notification_digest else DeliveryMode.IMMEDIATE
+    members = [membership for membership in list_members(organisation) if membership.user.active]
+    chosen = dict(
+        db.session.execute(
+            db.select(NotificationPreference.user_id, NotificationPreference.mode).where(
+                NotificationPreference.kind == EventKind.ORIENTATION_RECEIVED,
+                NotificationPreference.user_id.in_([membership.user_id for membership in members]),
+            )
+        ).all()
+    )
+    return [(membership, chosen.get(membership.user_id) or default) for membership in members]
+
+
+def managed_memberships(user) -> list[Membership]:
+    """The user's memberships as a manager (« Ma structure » offers to switch between them)."""
+    return [membership for membership in user.memberships if membership.role is MembershipRole.MANAGER]
 
 
 def list_pending_invitations(organisation: Organisation) -> list[Invitation]:

@@ -6,13 +6,14 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from orientation import french
+from orientation.acting import current_membership
 from orientation.auth import operations as auth_operations
 from orientation.auth.forms import AcceptInvitationForm, EmptyForm
 from orientation.auth.session import choose_membership
 from orientation.auth.views import continue_login
 from orientation.csrf import redisplay_on_csrf_error
 from orientation.extensions import db
-from orientation.organisations import operations, permissions, queries
+from orientation.organisations import joining, operations, permissions, queries
 from orientation.organisations.forms import InvitationForm, NotificationPreferenceForm, OrganisationForm, RoleForm
 from orientation.organisations.models import Invitation, Membership, MembershipRole, Organisation
 
@@ -53,10 +54,15 @@ def edit_organisation(organisation_id: int | None = None):
 def members(organisation_id: int):
     organisation = db.get_or_404(Organisation, organisation_id)
     permissions.require(permissions.can_manage_members(current_user, organisation))
+    return members_page(organisation)
+
+
+def members_page(organisation: Organisation, tab: str | None = None):
+    """The members, their roles, the pending invitations and the invitation form; `tab`: shown in « Ma
+    structure » (its side menu) rather than as the coordination's page of any structure."""
     form = InvitationForm()
     if not permissions.can_grant_coordinator(current_user):
         del form.grants_coordinator
-    status = 200
     if form.validate_on_submit():
         try:
             operations.invite_member(
@@ -71,19 +77,27 @@ def members(organisation_id: int):
         else:
             db.session.commit()
             flash(f"Invitation envoyée à {form.email.data}.", "success")
-            return redirect(url_for("organisations.members", organisation_id=organisation.id))
-    if form.errors:
-        status = 400
+            return redirect(members_url(organisation.id))
     return render_template(
         "organisations/members.html",
         organisation=organisation,
         form=form,
+        tab=tab,
         members=queries.list_members(organisation),
         invitations=queries.list_pending_invitations(organisation),
         role_form=RoleForm(),
         empty_form=EmptyForm(),
         preference_form=NotificationPreferenceForm(notification_digest=organisation.notification_digest),
-    ), status
+    ), 400 if form.errors else 200
+
+
+def members_url(organisation_id: int) -> str:
+    """Back to the members: the manager's « Ma structure » for the structure they act for, else the page of
+    that structure (the coordination's)."""
+    membership = current_membership()
+    if permissions.can_manage_own_structure(current_user, membership) and membership.organisation_id == organisation_id:
+        return url_for("organisations.my_members")
+    return url_for("organisations.members", organisation_id=organisation_id)
 
 
 @login_required
@@ -98,7 +112,7 @@ def change_role(membership_id: int):
         )
     else:
         flash("Le rôle demandé n'est pas valide.", "error")
-    return redirect(url_for("organisations.members", organisation_id=membership.organisation_id))
+    return redirect(members_url(membership.organisation_id))
 
 
 @login_required
@@ -108,7 +122,7 @@ def remove_member(membership_id: int):
     organisation_id, name = membership.organisation_id, membership.user.full_name
     if EmptyForm().validate_on_submit():
         _apply(lambda: operations.remove_member(membership), f"{name} ne fait plus partie de la structure.")
-    return redirect(url_for("organisations.members", organisation_id=organisation_id))
+    return redirect(members_url(organisation_id))
 
 
 @login_required
@@ -117,7 +131,7 @@ def revoke_invitation(invitation_id: int):
     permissions.require(permissions.can_manage_members(current_user, invitation.organisation))
     if EmptyForm().validate_on_submit():
         _apply(lambda: operations.revoke_invitation(invitation), f"L'invitation de {invitation.email} est annulée.")
-    return redirect(url_for("organisations.members", organisation_id=invitation.organisation_id))
+    return redirect(members_url(invitation.organisation_id))
 
 
 def _apply(operation, success_message: str) -> None:
@@ -137,10 +151,10 @@ def notification_preference(organisation_id: int):
     permissions.require(permissions.can_manage_members(current_user, organisation))
     form = NotificationPreferenceForm()
     if form.validate_on_submit():
-        operations.save_organisation(organisation, notification_digest=form.notification_digest.data)
+        joining.set_digest(organisation, bool(form.notification_digest.data))
         db.session.commit()
         flash("Les préférences d'e-mail de la structure sont enregistrées.", "success")
-    return redirect(url_for("organisations.members", organisation_id=organisation.id))
+    return redirect(members_url(organisation.id))
 
 
 @redisplay_on_csrf_error

@@ -64,10 +64,10 @@ def test_the_freshness_and_report_pages_have_no_accessibility_violation():
         page.get_by_label("Qu'est-ce qui est faux ou manque sur cette fiche ?").fill("Fermé le mercredi.")
         page.get_by_role("button", name="Envoyer le signalement").click()
         page.wait_for_url(f"{base_url}/annuaire/services/{service_id}")
-        for path in ("/structures/ma-structure", "/annuaire/a-confirmer", "/annuaire/signalements"):
+        for path in ("/structures/ma-structure/services", "/annuaire/a-confirmer", "/annuaire/signalements"):
             page.goto(base_url + path)
             assert axe_violations(page) == [], path
-        page.goto(f"{base_url}/structures/ma-structure")
+        page.goto(f"{base_url}/structures/ma-structure/services")
         assert page.locator("td", has_text="Fermé le mercredi.").count() == 1
         page.goto(f"{base_url}/annuaire/a-jour/{token}")
         assert axe_violations(page) == []

@@ -238,19 +238,19 @@ def test_an_error_report_reaches_the_managers_in_ma_structure(managed, logged_in
     assert report.reported_by_id == agent.id and report.done_at is None
 
     manager = logged_in(managers[0])
-    ma_structure = html.unescape(manager.get("/structures/ma-structure").get_data(as_text=True))
+    ma_structure = html.unescape(manager.get("/structures/ma-structure/services").get_data(as_text=True))
     assert "Le numéro de téléphone a changé : c'est le 04 90 00 00 00." in ma_structure
     coordinator = logged_in(make.manager(coordinator=True))
     assert "04 90 00 00 00" not in coordinator.get("/annuaire/signalements").get_data(as_text=True)
 
     assert client.post(f"/annuaire/signalements/{report.id}/traite").status_code in (400, 403)  # not theirs
     done = manager.submit(
-        f"/annuaire/signalements/{report.id}/traite", {"from": "structure"}, page="/structures/ma-structure"
+        f"/annuaire/signalements/{report.id}/traite", {"from": "structure"}, page="/structures/ma-structure/services"
     )
-    assert done.status_code == 302 and done.location.endswith("/structures/ma-structure")
+    assert done.status_code == 302 and done.location.endswith("/structures/ma-structure/services")
     db.session.refresh(report)
     assert report.done_at is not None and report.done_by_id == managers[0].id
-    assert "04 90 00 00 00" not in manager.get("/structures/ma-structure").get_data(as_text=True)
+    assert "04 90 00 00 00" not in manager.get("/structures/ma-structure/services").get_data(as_text=True)
 
 
 def test_an_error_report_on_a_structure_without_members_reaches_the_coordination(logged_in, make):

@@ -110,21 +110,21 @@ def test_a_manager_sees_how_each_service_is_reached_and_sets_which_accept(make, 
 
     client = logged_in(manager)
     assert 'href="/structures/ma-structure"' in client.get("/").get_data(as_text=True)  # the menu entry
-    page = client.get("/structures/ma-structure").get_data(as_text=True)
+    page = client.get("/structures/ma-structure/reception").get_data(as_text=True)
     assert "Accueil social" in page and "Orientation suivie" in page and "Contact direct" in page
     assert f'value="{accueil.id}" checked' in page and f'value="{domiciliation.id}">' in page
 
-    saved = client.submit("/structures/ma-structure", {"accepting": [domiciliation.id]})
+    saved = client.submit("/structures/ma-structure/reception", {"accepting": [domiciliation.id]})
     assert saved.status_code == 302
     db.session.expire_all()
     assert not accueil.accepts_orientations and reach_of(accueil).reach is Reach.DIRECT
     assert domiciliation.accepts_orientations and reach_of(domiciliation).reach is Reach.MEMBERS
 
     # A service of another structure is not theirs to decide: refused, nothing saved.
-    foreign = client.submit("/structures/ma-structure", {"accepting": [elsewhere.id, accueil.id]})
+    foreign = client.submit("/structures/ma-structure/reception", {"accepting": [elsewhere.id, accueil.id]})
     assert foreign.status_code == 400
     db.session.expire_all()
     assert elsewhere.accepts_orientations and not accueil.accepts_orientations
 
-    assert logged_in(agent).get("/structures/ma-structure").status_code == 403
+    assert logged_in(agent).get("/structures/ma-structure/reception").status_code == 403
     assert 'href="/structures/ma-structure"' not in logged_in(agent).get("/").get_data(as_text=True)

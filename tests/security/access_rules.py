@@ -82,6 +82,7 @@ SERVICE = {
     "contact_nom_prenom": "Accueil",
     "adresse": "2 place de l'Horloge",
 }
+STRUCTURE = {"name": "Espace départemental (annuaire)", "code_postal": "84000", "commune_name": "Avignon"}
 ORGANISATION = {"name": "Structure de test", "type": "association", "commune_code": "84007", "active": "y"}
 NEW_PASSWORD = {"password": "une phrase de passe solide 84", "confirm": "une phrase de passe solide 84"}
 PDF = b"%PDF-1.4\n% compte rendu\n%%EOF\n"
@@ -184,6 +185,7 @@ RULES: dict[str, Rule] = {
         },
     ),
     # -- directory: a structure's managers and coordinators edit it
+    "directory.edit_structure": Rule(MANAGERS, {COORDINATION}, form="StructureForm", data=STRUCTURE),
     "directory.edit_service": Rule(MANAGERS, {COORDINATION}, form="ServiceForm", data=SERVICE),
     "directory.create_service": Rule(MANAGERS, {COORDINATION}, form="ServiceForm", data=SERVICE),
     "directory.confirm_service": Rule(MANAGERS, {COORDINATION}, form="EmptyForm"),
@@ -262,7 +264,13 @@ RULES: dict[str, Rule] = {
     "organisations.service_receiver": Rule(
         {COORDINATION}, {COORDINATION}, form="ServiceReceiverForm", data={"organisation_id": ""}
     ),
-    "organisations.my_structure": Rule(MANAGERS, form="ReceptionSettingsForm", data={}),
+    # « Ma structure »: the structure one acts for, as its manager (no URL names another one)
+    "organisations.my_structure": Rule(MANAGERS, form="StructureForm", data=STRUCTURE),
+    "organisations.my_structure_services": Rule(MANAGERS),
+    "organisations.my_members": Rule(
+        MANAGERS, form="InvitationForm", data={"email": "autre.collegue@exemple.fr", "role": "agent"}
+    ),
+    "organisations.my_reception": Rule(MANAGERS, form="ReceptionSettingsForm", data={"notification_digest": "y"}),
     "notifications.failures": Rule({COORDINATION}),
     # -- a user's own notifications (the one in the world is the EDeS agent's: the orientation they sent
     # was accepted) and their e-mail choices
