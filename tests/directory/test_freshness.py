@@ -303,7 +303,8 @@ def test_an_error_report_is_e_mailed_to_who_corrects_the_entry(managed, logged_i
     mail = mails[0]
     assert mail.subject == "Erreur signalée sur la fiche « Accueil numérique »"
     assert "Nadia Haddad a signalé une erreur" in mail.body and "« Fermé le <mardi> & le jeudi. »" in mail.body
-    assert f"/annuaire/services/{services[0].id}/modifier" in mail.body and "/structures/ma-structure/services" in mail.body
+    assert f"/annuaire/services/{services[0].id}/modifier" in mail.body
+    assert "/structures/ma-structure/services" in mail.body
     html_part = mail.alternatives[0][0]
     assert "Fermé le &lt;mardi&gt; &amp; le jeudi." in html_part
 
