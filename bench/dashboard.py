@@ -4,15 +4,19 @@ A Vaucluse-shaped activity over three years: the 151 communes (people drawn by p
 sending structures (EDeS, CCAS, France Services… each working for one EPCI), 600 receiving
 structures with 900 services in the three volets (most serve one EPCI, some the whole
 département); 200,000 people, their consents and needs, 1,000,000 orientations with every status,
-their last event (with the decline reason), appointments and "service obtenu" answers — written with COPY in a database
-of its own, then `VACUUM ANALYZE`. Then:
+their last event (with the decline reason), appointments and "service obtenu" answers; beside them a
+national directory of BENCH_DIRECTORY_SERVICES (100,000) more services (bench/directory_search.py's
+generator) for the offer — written with COPY in a database of its own, then `VACUUM ANALYZE`. Then:
 - one full refresh of the rolled-up tables (`refresh_facts(full=True)`), timed;
 - an incremental refresh after ~1,400 orientations of the last three months moved (the worker's
   10-minute job: it recomputes the months they were sent in);
-- `BENCH_ROUNDS` dashboard pages (GET /pilotage/ as a coordinator, or as a structure manager, the
+- the worker's offer snapshot (`offer.store_snapshot`: services per EPCI, each commune's distance to the
+  nearest service of each volet), timed;
+- `BENCH_ROUNDS` pages (GET /pilotage/ as a coordinator, or as a structure manager, the
   whole HTML page with its 11 tables and charts), cycling through filter mixes: whole département
   over all time, last 12 months, one volet, one EPCI, one commune, one receiving structure, one
-  sending structure, a manager's received and sent orientations.
+  sending structure, a manager's received and sent orientations; and the maps (by EPCI, an indicator per
+  10,000 inhabitants; the « zones blanches » of a volet).
 Prints one JSON line, drops the database. Environment: BENCH_POSTGRES_URL (admin URL),
 BENCH_ORIENTATIONS, BENCH_ROUNDS, BENCH_KEEP_DB=1.
 """
@@ -33,11 +37,13 @@ import psycopg
 import sqlalchemy as sa
 
 from bench.common import bench_app
-from bench.directory_search import _database, _drop, _percentile
+from bench.directory_search import _communes, _database, _drop, _percentile
+from bench.directory_search import _generate as _generate_directory
 
 ORIENTATIONS = int(os.environ.get("BENCH_ORIENTATIONS", "1000000"))
 PEOPLE = max(10, ORIENTATIONS // 5)
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "90"))
+DIRECTORY_FIRST_ID = 1_000_000  # the national directory's ids, after the dashboard's own structures and services
 SENDERS_PER_EPCI = 4  # + 4 département-wide senders
 RECEIVERS = 600
 SERVICES = 900
@@ -348,6 +354,8 @@ def _mixes(world: dict, rng: random.Random) -> list[tuple[str, str]]:
         ("coordinator", f"emettrice={rng.choice(world['senders'])}&volet=sante"),
         ("manager", "sens=recues"),
         ("manager", f"sens=envoyees&debut={year_ago}"),
+        ("coordinator", f"carte?indicateur={rng.choice(['sent_per_10k', 'acceptance_rate', 'sent'])}"),
+        ("coordinator", f"carte/zones-blanches?volet={rng.choice(list(VOLETS))}"),
     ]
 
 
@@ -369,8 +377,16 @@ def run() -> None:
     try:
         app, raw_url = bench_app(url)
         started = time.perf_counter()
+        communes = _communes(app)
         with psycopg.connect(raw_url) as connection:
             world = _generate(connection)
+            _generate_directory(
+                connection,
+                communes,
+                {c[0]: c[4] for c in communes},
+                first_id=DIRECTORY_FIRST_ID,
+                source="bench-annuaire",
+            )
             connection.autocommit = True
             connection.execute("VACUUM ANALYZE")
         generated_s = round(time.perf_counter() - started, 1)
@@ -396,6 +412,13 @@ def run() -> None:
                 connection.execute(
                     "VACUUM ANALYZE pilotage_orientation_facts, pilotage_delay_facts, pilotage_decline_facts"
                 )
+            from orientation.pilotage import offer
+
+            begin = time.perf_counter()
+            offer.store_snapshot()
+            db.session.commit()
+            offer_s = round(time.perf_counter() - begin, 1)
+            services = db.session.scalar(sa.text("SELECT count(*) FROM services"))
             facts = db.session.scalar(sa.text("SELECT count(*) FROM pilotage_orientation_facts"))
             delay_rows = db.session.scalar(sa.text("SELECT count(*) FROM pilotage_delay_facts"))
             from orientation.organisations.models import Organisation
@@ -414,17 +437,19 @@ def run() -> None:
         clients = {who: _client(app, email) for who, email in emails.items()}
         rng = random.Random(SEED + 1)
         timings, by_mix = [], {}
-        for round_number in range(ROUNDS + 9):  # the first 9: warm-up
+        warm_up = len(_mixes(world, random.Random(0)))  # each mix once first (the map's geometry is cached)
+        for round_number in range(ROUNDS + warm_up):
             mixes = _mixes(world, rng)
             who, query = mixes[round_number % len(mixes)]
             begin = time.perf_counter()
-            response = clients[who].get(f"/pilotage/?{query}")
+            page = query.split("?")[0] if query.startswith("carte") else ""
+            response = clients[who].get(f"/pilotage/{query}" if page else f"/pilotage/?{query}")
             elapsed = (time.perf_counter() - begin) * 1000
             assert response.status_code == 200, response.status_code
-            assert "Orientations envoyées" in response.get_data(as_text=True)
-            if round_number >= 9:
+            assert ("Carte du Vaucluse" if page else "Orientations envoyées") in response.get_data(as_text=True)
+            if round_number >= warm_up:
                 timings.append(elapsed)
-                by_mix.setdefault(query.split("=")[0] if query else "tout", []).append(elapsed)
+                by_mix.setdefault(page or (query.split("=")[0] if query else "tout"), []).append(elapsed)
         line = {
             "bench": "dashboard",
             "orientations": ORIENTATIONS,
@@ -433,6 +458,8 @@ def run() -> None:
             "max_ms": round(max(timings), 1),
             "rounds": len(timings),
             "slowest_mix_p50_ms": {key: round(statistics.median(values), 1) for key, values in sorted(by_mix.items())},
+            "services": services,
+            "offer_snapshot_s": offer_s,
             "fact_rows": facts,
             "delay_rows": delay_rows,
             "full_refresh_s": full_refresh_s,

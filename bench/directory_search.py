@@ -180,8 +180,10 @@ def _drop(url: str) -> None:
     admin.dispose()
 
 
-def _generate(connection, communes: list, epcis: dict) -> None:
-    """COPY structures, services, thématiques and zones; the trigger fills search_vector."""
+def _generate(connection, communes: list, epcis: dict, *, first_id: int = 1, source: str = "bench") -> None:
+    """COPY structures, services, thématiques and zones; the trigger fills search_vector. `first_id`,
+    `source`: to add this directory beside the rows of another benchmark (bench/dashboard.py)."""
+    offset = first_id - 1
     from orientation.directory.text import normalise
     from orientation.directory.thematiques import thematique_label
 
@@ -216,8 +218,8 @@ def _generate(connection, communes: list, epcis: dict) -> None:
             for number, (name, commune_code, code_insee, town, lat, lon) in enumerate(structures, 1):
                 copy.write_row(
                     (
-                        number,
-                        "bench",
+                        number + offset,
+                        source,
                         f"s{number}",
                         name,
                         commune_code,
@@ -252,9 +254,9 @@ def _generate(connection, communes: list, epcis: dict) -> None:
                 updated = date(2024, 1, 1) + timedelta(days=rng.randint(0, 700))
                 copy.write_row(
                     (
-                        number,
-                        structure_id,
-                        "bench",
+                        number + offset,
+                        structure_id + offset,
+                        source,
                         f"v{number}",
                         name,
                         description,
@@ -275,19 +277,19 @@ def _generate(connection, communes: list, epcis: dict) -> None:
                         now,
                     )
                 )
-                thematique_rows += [(number, t) for t in thematiques]
+                thematique_rows += [(number + offset, t) for t in thematiques]
                 roll = rng.random()
                 if commune_code:
                     if roll < 0.4:
-                        zone_rows.append((number, commune_code))
+                        zone_rows.append((number + offset, commune_code))
                     elif roll < 0.7 and epcis.get(commune_code):
-                        zone_rows.append((number, epcis[commune_code]))
+                        zone_rows.append((number + offset, epcis[commune_code]))
                     elif roll < 0.9:
-                        zone_rows.append((number, "84"))
+                        zone_rows.append((number + offset, "84"))
                 elif roll < 0.01:
-                    zone_rows.append((number, "france"))
+                    zone_rows.append((number + offset, "france"))
                 elif roll < 0.6:
-                    zone_rows.append((number, code_insee[:2]))
+                    zone_rows.append((number + offset, code_insee[:2]))
         del service_rows
         with cursor.copy("COPY service_thematiques (service_id, thematique) FROM STDIN") as copy:
             for row in thematique_rows:
