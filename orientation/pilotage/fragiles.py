@@ -108,7 +108,8 @@ def side_totals(filters: Filters, flag: SituationFlag) -> SideTotals:
     linked.add_sum([("T", name) for name in OBTAINED], ("T", "obtained_answers"))
     linked.fixed_cell(("T", "mas_cases"), mas_whole[0], sante.mas_cases)
     # the share of closed cases with care done is published with the closed ones: it gives the count away
-    linked.fixed_cell(("T", "mas_done"), mas_whole[1], mas_whole[1] if sante.mas_care_done_share is not None else None)
+    done_known = sante.mas_care_done_share is not None or sante.mas_closed == 0
+    linked.fixed_cell(("T", "mas_done"), mas_whole[1], mas_whole[1] if done_known else None)
     for name in [*COLUMNS, "obtained_yes", "obtained_no", "mas_cases", "mas_done"]:
         for side in SIDE_NUMBERS:
             if name.startswith("mas_"):

@@ -73,6 +73,8 @@ class Linked:
     # -----------------------------------------------------------------------------------------
 
     def protect(self) -> Linked:
+        """Hide (only ever more: the loop ends) until no small count and no fixed hidden cell can be worked
+        out; then show the hidden cells that can be worked out anyway (their value was given already)."""
         for _round in range(MAX_ROUNDS):
             active = self._active()
             if lost := [s for s in active if s.numerator is not None and self.hidden[s.numerator]]:
@@ -82,24 +84,23 @@ class Linked:
                 continue
             determined = self._determined(active)
             exposed = [key for key in determined if key in self.fixed or not publishable(self.values[key])]
-            if exposed:
-                if not self._hide_near(exposed[0], active):
-                    break
-                continue
-            if determined:  # can be worked out, and could be shown: shown
+            if not exposed:
                 for key in determined:
                     self.hidden[key] = False
                     self.primary.discard(key)
-                continue
-            return self
+                return self
+            if not self._hide_near(exposed[0], active):
+                break
         self._hide_everything()
         return self
 
     def _active(self) -> list[_Sum]:
         return [s for s in self.sums if s.droppable is None or s.droppable not in self.dropped]
 
-    def _free_candidates(self, keys) -> list[Hashable]:
-        return [key for key in keys if key not in self.fixed and not self.hidden[key] and self.values[key] > 0]
+    def _free_candidates(self, keys, *, zeros: bool = False) -> list[Hashable]:
+        return [
+            key for key in keys if key not in self.fixed and not self.hidden[key] and (zeros or self.values[key] > 0)
+        ]
 
     def _mend_weak(self, active: list[_Sum]) -> bool:
         """A published sum hiding one cell, or fewer than SMALL_COUNT together: hide one more (or drop it)."""
@@ -117,7 +118,11 @@ class Linked:
         return False
 
     def _hide_near(self, exposed: Hashable, active: list[_Sum]) -> bool:
-        """Hide the cheapest free cell in a sum around `exposed`, then further out; or drop a rate's sum."""
+        """Hide the cheapest free cell in a sum around `exposed`, then further out; or drop a rate's sum. A zero
+        is hidden only when no count is left to hide: a shown zero can close the last sum around a cell."""
+        return self._hide_around(exposed, active, zeros=False) or self._hide_around(exposed, active, zeros=True)
+
+    def _hide_around(self, exposed: Hashable, active: list[_Sum], *, zeros: bool) -> bool:
         seen_sums: set[int] = set()
         frontier = {exposed}
         while frontier:
@@ -125,7 +130,7 @@ class Linked:
             if not around:
                 break
             seen_sums.update(n for n, _s in around)
-            candidates = self._free_candidates({key for _n, s in around for key in (s.total, *s.parts)})
+            candidates = self._free_candidates({key for _n, s in around for key in (s.total, *s.parts)}, zeros=zeros)
             if candidates:
                 self._hide(min(candidates, key=lambda key: self._cost(key, active)))
                 return True
