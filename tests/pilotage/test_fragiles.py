@@ -210,6 +210,17 @@ def published_equations(client, args: str) -> list[list]:
     return equations
 
 
+def assert_breakdowns_protected(client) -> None:
+    """On the demo (test_demo.py): each public's tables, with those without the breakdown, give nothing away,
+    and the QPV panel shows both sides."""
+    panel = {row["Indicateur"]: row for row in _csv(client.get("/pilotage/export/qpv.csv"))}
+    assert all(text.isdigit() and int(text) >= 5 for text in list(panel["Orientations envoyées"].values())[1:])
+    for flag, _label in fragiles.PUBLIC_CHOICES:
+        assert determined_cells(published_equations(client, f"public={flag}")) == [], flag
+        rows = _csv(client.get(f"/pilotage/export/public-volets.csv?public={flag}"))
+        assert any(row["Envoyées"].isdigit() and int(row["Envoyées"]) >= 5 for row in rows), flag
+
+
 @pytest.mark.parametrize("flag", ["qpv", "over_60", "isolated", "rsa"])
 def test_nothing_recoverable_from_the_tables_with_and_without_the_breakdown(fragile, logged_in, flag):
     client = logged_in(fragile.coordinator)
