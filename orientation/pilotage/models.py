@@ -47,7 +47,7 @@ class Level(enum.StrEnum):
     """Aggregation levels, smallest first; each keeps month, volet and EPCI plus the dimensions listed."""
 
     TERRITORY = "territory"  # month, volet, EPCI
-    PUBLIC = "public"  # + the person's situation flags (publics fragiles: fragiles.py)
+    PUBLIC = "public"  # + the person's situation flags (fragiles.py); delays: the decision's only
     SENDER = "sender"  # + sending structure
     SERVICE = "service"  # + receiving structure and service
     DETAIL = "detail"  # + commune, and everything together

@@ -236,6 +236,11 @@ def _insert_level(level: Level, months) -> None:
         )
         if months is not None:
             select = select.where(model.month.in_(sorted(months)))
+        if level is Level.PUBLIC:  # what the publics-fragiles figures read (fragiles.py), and no more
+            if model is DeclineFact:
+                continue
+            if model is DelayFact:
+                select = select.where(DelayFact.kind == DelayKind.TO_DECISION)
         db.session.execute(sa.insert(model).from_select(["level", *kept, *extra, *summed], select))
 
 
