@@ -202,7 +202,7 @@ def _generate(connection) -> dict:
                         f"nom{person}|prenom{person}",
                         code,
                         "phone",
-                        "[]",
+                        _situation(person),
                         NOW,
                         NOW,
                     )
@@ -340,6 +340,12 @@ def _generate(connection) -> dict:
     }
 
 
+def _situation(person: int) -> str:
+    """Situation flags (JSON) by the person's number: a quarter in a QPV, some 60 and over, RSA…"""
+    every = {"qpv": 4, "over_60": 6, "rsa": 5, "isolated": 7, "disability": 9, "no_email": 3}
+    return json.dumps([flag for flag, step in every.items() if person % step == 1])
+
+
 def _mixes(world: dict, rng: random.Random) -> list[tuple[str, str]]:
     """(who, query string) of a dashboard request."""
     year_ago = (NOW - timedelta(days=365)).strftime("%Y-%m")
@@ -356,6 +362,8 @@ def _mixes(world: dict, rng: random.Random) -> list[tuple[str, str]]:
         ("manager", f"sens=envoyees&debut={year_ago}"),
         ("coordinator", f"carte?indicateur={rng.choice(['sent_per_10k', 'acceptance_rate', 'sent'])}"),
         ("coordinator", f"carte/zones-blanches?volet={rng.choice(list(VOLETS))}"),
+        ("coordinator", "public=qpv"),  # publics fragiles: the split tables and the QPV panel
+        ("coordinator", f"public=over_60&epci={rng.choice(world['epcis'])}"),
     ]
 
 

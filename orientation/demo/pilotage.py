@@ -127,6 +127,13 @@ def _history() -> int:
     return ORIENTATIONS
 
 
+def _situation(number: int) -> list[str]:
+    """Situation flags spread over the history (by its number: the random draws stay the same), so that the
+    publics-fragiles figures and the QPV panel have something to show."""
+    every = {"qpv": 4, "over_60": 6, "rsa": 5, "isolated": 7, "disability": 9, "no_email": 3}
+    return [flag for flag, step in every.items() if number % step == 1]
+
+
 def _one(number, sender, agent, receiver, service, volet, commune, ending, rng, frozen, today) -> None:
     person = people_operations.save_person(
         None,
@@ -139,7 +146,7 @@ def _one(number, sender, agent, receiver, service, volet, commune, ending, rng, 
         phone="06 00 00 00 00",
         email=None,
         contact_preference=ContactPreference.PHONE,
-        situation=[],
+        situation=_situation(number),
         referent_id=agent.id,
         address=None,
     )

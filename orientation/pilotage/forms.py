@@ -6,6 +6,7 @@ from wtforms import SelectField
 
 from orientation.directory.thematiques import Volet
 from orientation.forms import BaseForm
+from orientation.pilotage.fragiles import PUBLIC_CHOICES
 from orientation.pilotage.queries import Filters, month_label
 
 MAP_INDICATORS = {
@@ -36,6 +37,7 @@ class FiltersForm(BaseForm):
         "Orientations", choices=[("recues", "Reçues par ma structure"), ("envoyees", "Envoyées par ma structure")]
     )
     indicateur = SelectField("Indicateur de la carte", choices=list(MAP_INDICATORS.items()))
+    public = SelectField("Public (ventilation)", choices=[("", "Sans ventilation")] + PUBLIC_CHOICES)
 
     def fill_choices(self, *, months, epcis, communes, senders, receivers, services) -> None:
         month_choices = [(month, month_label(month)) for month in months]
@@ -61,6 +63,7 @@ class FiltersForm(BaseForm):
             self.service,
             self.sens,
             self.indicateur,
+            self.public,
         ):
             allowed = {str(value) for value, _label in field.choices}
             if field.data not in allowed:
@@ -85,6 +88,7 @@ class FiltersForm(BaseForm):
             sender_id=number(self.emettrice.data),
             receiver_id=number(self.destinataire.data),
             service_id=number(self.service.data),
+            public=self.public.data or None,
         )
         if organisation_id is not None:  # a manager: their structure, one direction at a time
             if self.sens.data == "envoyees":

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from orientation.db import enum_type, utcnow
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
+from orientation.people.models import SituationFlag
 
 
 class DelayKind(enum.StrEnum):
@@ -46,6 +47,7 @@ class Level(enum.StrEnum):
     """Aggregation levels, smallest first; each keeps month, volet and EPCI plus the dimensions listed."""
 
     TERRITORY = "territory"  # month, volet, EPCI
+    PUBLIC = "public"  # + the person's situation flags (fragiles.py); delays: the decision's only
     SENDER = "sender"  # + sending structure
     SERVICE = "service"  # + receiving structure and service
     DETAIL = "detail"  # + commune, and everything together
@@ -57,16 +59,30 @@ class Level(enum.StrEnum):
 
 LEVEL_DIMENSIONS = {
     Level.TERRITORY: frozenset(),
+    Level.PUBLIC: frozenset({"public"}),
     Level.SENDER: frozenset({"sender"}),
     Level.SERVICE: frozenset({"receiver", "service"}),
-    Level.DETAIL: frozenset({"sender", "receiver", "service", "commune"}),
+    Level.DETAIL: frozenset({"sender", "receiver", "service", "commune", "public"}),
 }
 LEVEL_COLUMNS = {
     "sender": ("sender_organisation_id",),
     "receiver": ("receiver_organisation_id",),
     "service": ("service_id",),
     "commune": ("commune_code",),
+    "public": ("public",),
 }
+
+
+# The situation flags the figures can be broken down by (« publics fragiles »), and their bit in `public`.
+PUBLIC_FLAGS = (
+    SituationFlag.QPV,
+    SituationFlag.OVER_60,
+    SituationFlag.DISABILITY,
+    SituationFlag.RSA,
+    SituationFlag.ISOLATED,
+    SituationFlag.NO_EMAIL,
+)
+PUBLIC_BITS = {flag: 1 << number for number, flag in enumerate(PUBLIC_FLAGS)}
 
 
 class _Grain:
@@ -80,6 +96,8 @@ class _Grain:
     sender_organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))
     receiver_organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))
     service_id: Mapped[int | None] = mapped_column(sa.ForeignKey("services.id", ondelete="CASCADE"))
+    # The person's situation flags, one bit each (fragiles.PUBLIC_BITS): only at the levels that keep them.
+    public: Mapped[int | None] = mapped_column(sa.SmallInteger)
 
 
 MEASURES = (

@@ -23,9 +23,9 @@ from orientation.directory.thematiques import Volet
 from orientation.extensions import db
 from orientation.organisations.models import Organisation
 from orientation.people.catalogue import NeedCode
-from orientation.people.models import Need, NeedStatus, Person
-from orientation.pilotage.models import MEASURES, DeclineFact, DelayFact, DelayKind, Level, OrientationFact
-from orientation.pilotage.refresh import month_of
+from orientation.people.models import Need, NeedStatus, Person, SituationFlag
+from orientation.pilotage.models import MEASURES, PUBLIC_BITS, DeclineFact, DelayFact, DelayKind, Level, OrientationFact
+from orientation.pilotage.refresh import has_flag, month_of
 from orientation.referrals.lifecycle import REASON_LABELS, Outcome, Reason
 from orientation.referrals.models import Orientation, ServiceObtained, orientation_needs
 from orientation.small_counts import (  # noqa: F401 (also read from here)
@@ -53,6 +53,10 @@ class Filters:
     sender_id: int | None = None
     receiver_id: int | None = None
     service_id: int | None = None
+    # Publics fragiles (fragiles.py): the flag a figure is broken down by, and which side is read
+    # (True: people with the flag, False: without, None: both).
+    public: str | None = None
+    public_side: bool | None = None
 
     def with_(self, **changes) -> Filters:
         return replace(self, **changes)
@@ -66,6 +70,7 @@ def level_for(filters: Filters, *dimensions: str) -> Level:
         ("receiver", filters.receiver_id),
         ("service", filters.service_id),
         ("commune", filters.commune),
+        ("public", filters.public if filters.public_side is not None else None),  # a side is read
     ):
         if value is not None and value != "":
             needed.add(dimension)
@@ -88,6 +93,9 @@ def conditions(model, filters: Filters, *dimensions: str) -> list:
     ):
         if value is not None and value != "":
             found.append(column == value)
+    if filters.public and filters.public_side is not None:
+        bit = PUBLIC_BITS[SituationFlag(filters.public)]
+        found.append((model.public.op("&")(bit) != 0) == filters.public_side)
     return found
 
 
@@ -373,9 +381,16 @@ def _person_filters(filters: Filters, commune_column) -> list:
     return found
 
 
+def _public_filters(filters: Filters) -> list:
+    """People with (or without) the flag of a publics-fragiles breakdown, today."""
+    if not filters.public or filters.public_side is None:
+        return []
+    return [has_flag(SituationFlag(filters.public), sa.func.current_date()) == filters.public_side]
+
+
 def _open_needs_where(filters: Filters) -> list:
     """Needs open today, of people of the filtered territory (and of the sending structure), in the volet."""
-    where = [Need.status == NeedStatus.OPEN, *_person_filters(filters, Person.commune_code)]
+    where = [Need.status == NeedStatus.OPEN, *_person_filters(filters, Person.commune_code), *_public_filters(filters)]
     if filters.volet:
         where.append(Need.volet == filters.volet)
     if filters.sender_id:
@@ -387,7 +402,7 @@ def open_needs_by_volet(filters: Filters) -> list[Figure]:
     """Needs open today, by volet, for people of the filtered territory (and of the sending structure)."""
     where = _open_needs_where(filters)
     select = sa.select(Need.volet, sa.func.count()).select_from(Need)
-    if filters.commune or filters.epci or filters.sender_id:
+    if filters.commune or filters.epci or filters.sender_id or _public_filters(filters):
         select = select.join(Person, Person.id == Need.person_id)
     counts = dict(db.session.execute(select.where(*where).group_by(Need.volet)).all())
     return [

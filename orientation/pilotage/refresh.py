@@ -20,13 +20,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 
 from orientation import clock
 from orientation.extensions import db
-from orientation.people.models import Person
+from orientation.people.models import Person, SituationFlag
 from orientation.pilotage.models import (
     LEVEL_COLUMNS,
     MEASURES,
+    PUBLIC_BITS,
     DeclineFact,
     DelayFact,
     DelayKind,
@@ -47,6 +49,7 @@ GRAIN = (
     "sender_organisation_id",
     "receiver_organisation_id",
     "service_id",
+    "public",
 )
 ACCEPTED_AT_SOME_POINT = (S.ACCEPTED, S.IN_PROGRESS, S.COMPLETED, S.ABANDONED)
 
@@ -83,7 +86,28 @@ def _grain_columns():
         o.sender_organisation_id,
         o.receiver_organisation_id,
         o.service_id,
+        public_bits().label("public"),
     ]
+
+
+def public_bits():
+    """The person's situation flags as bits (models.PUBLIC_BITS).
+
+    The flags as recorded today, not when the orientation was sent: the file keeps no history of them,
+    and the nightly full rebuild follows a change. « 60 ans et plus » is also read from the birth date,
+    at the sending date (that one is known at the time).
+    """
+    sent_on = sa.cast(sa.func.timezone("UTC", Orientation.sent_at), sa.Date)
+    bits = [sa.case((has_flag(flag, sent_on), bit), else_=0) for flag, bit in PUBLIC_BITS.items()]
+    return sa.cast(sum(bits[1:], bits[0]), sa.SmallInteger)
+
+
+def has_flag(flag: SituationFlag, on):
+    """The person (Person) has the situation flag on the day `on` (an SQL date: only the age depends on it)."""
+    condition = sa.cast(Person.situation, JSONB).op("?")(flag.value)
+    if flag is SituationFlag.OVER_60:
+        condition = sa.or_(condition, Person.birth_date <= on - sa.literal_column("interval '60 years'"))
+    return sa.func.coalesce(condition, sa.false())  # no flags or no birth date: without
 
 
 def _base(select, months):
@@ -212,6 +236,11 @@ def _insert_level(level: Level, months) -> None:
         )
         if months is not None:
             select = select.where(model.month.in_(sorted(months)))
+        if level is Level.PUBLIC:  # what the publics-fragiles figures read (fragiles.py), and no more
+            if model is DeclineFact:
+                continue
+            if model is DelayFact:
+                select = select.where(DelayFact.kind == DelayKind.TO_DECISION)
         db.session.execute(sa.insert(model).from_select(["level", *kept, *extra, *summed], select))
 
 
@@ -268,7 +297,7 @@ def refresh_facts(*, full: bool = False) -> Refresh:
         db.session.execute(
             sa.insert(DelayFact).from_select([*GRAIN, "kind", "hours", "count"], _delay_select(kind, months))
         )
-    for level in (Level.TERRITORY, Level.SENDER, Level.SERVICE):
+    for level in (Level.TERRITORY, Level.PUBLIC, Level.SENDER, Level.SERVICE):
         _insert_level(level, months)
     record.months = (
         len(months)

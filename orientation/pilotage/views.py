@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from orientation import clock, french
 from orientation.auth.session import current_membership
 from orientation.directory.thematiques import Volet
-from orientation.pilotage import charts, geomap, offer, permissions, queries, tables
+from orientation.pilotage import charts, fragiles, geomap, offer, permissions, queries, tables
 from orientation.pilotage.forms import MAP_INDICATORS, FiltersForm
 from orientation.pilotage.refresh import last_refresh
 
@@ -56,13 +56,20 @@ def _query_args(form: FiltersForm) -> dict:
     return {field.name: field.data for field in form if field.data}
 
 
+def _built(filters, scope, *, page: bool = False) -> dict:
+    """Every table of the page and of the exports, with the publics fragiles ones (fragiles.py)."""
+    built = tables.build_tables(filters, departement=scope.is_departement, page=page)
+    built.update({table.key: table for table in fragiles.fragiles_tables(filters)})
+    return built
+
+
 @login_required
 def dashboard():
     loaded = _context()
     if loaded is None:  # a CPAM member: the MAS figures live on the CPAM's dashboard
         return redirect(url_for("cpam.dashboard"))
     scope, form, filters, notices = loaded
-    built = tables.build_tables(filters, departement=scope.is_departement, page=True)
+    built = _built(filters, scope, page=True)
     return render_template(
         "pilotage/dashboard.html",
         tables=built,
@@ -135,7 +142,7 @@ def export_table(table: str, fmt: str):
     if loaded is None:
         abort(403)
     scope, form, filters, _notices = loaded
-    built = tables.build_tables(filters, departement=scope.is_departement)
+    built = _built(filters, scope)
     stamp = clock.now().strftime("%Y-%m-%d")
     if fmt == "xlsx":
         selected = list(built.values()) if table == "tout" else [built[table]] if table in built else abort(404)
@@ -164,7 +171,7 @@ def summary():
     if loaded is None:
         return redirect(url_for("cpam.dashboard"))
     scope, form, filters, notices = loaded
-    built = tables.build_tables(filters, departement=scope.is_departement, page=True)
+    built = _built(filters, scope, page=True)
     return render_template(
         "pilotage/summary.html",
         tables=built,

@@ -64,3 +64,44 @@ def _determined(sums: list[list[int]], size: int) -> set[int]:
         for row in matrix
         if sum(1 for value in row if value) == 1
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Several tables at once: a breakdown's cells add up to the cells of the table without it.
+
+
+def determined_cells(equations: list[list[tuple[int, object, str]]]) -> list[object]:
+    """The hidden cells the equations fix. An equation: (coefficient, cell key, published text) terms that
+    add up to zero; a term whose text is a number is known (a constant), one in HIDDEN is an unknown."""
+    unknowns = sorted({key for equation in equations for _sign, key, text in equation if text in HIDDEN}, key=repr)
+    position = {key: number for number, key in enumerate(unknowns)}
+    matrix = []
+    for equation in equations:
+        row = [Fraction(0)] * len(unknowns)
+        for sign, key, text in equation:
+            if text in HIDDEN:
+                row[position[key]] += sign
+        if any(row):
+            matrix.append(row)
+    return [unknowns[number] for number in sorted(_determined_rows(matrix, len(unknowns)))]
+
+
+def _determined_rows(matrix: list[list[Fraction]], size: int) -> set[int]:
+    pivot_row = 0
+    for column in range(size):
+        found = next((row for row in range(pivot_row, len(matrix)) if matrix[row][column]), None)
+        if found is None:
+            continue
+        matrix[pivot_row], matrix[found] = matrix[found], matrix[pivot_row]
+        lead = matrix[pivot_row][column]
+        matrix[pivot_row] = [value / lead for value in matrix[pivot_row]]
+        for row in range(len(matrix)):
+            if row != pivot_row and matrix[row][column]:
+                factor = matrix[row][column]
+                matrix[row] = [a - factor * b for a, b in zip(matrix[row], matrix[pivot_row], strict=True)]
+        pivot_row += 1
+    return {
+        next(column for column, value in enumerate(row) if value)
+        for row in matrix
+        if sum(1 for value in row if value) == 1
+    }

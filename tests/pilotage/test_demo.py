@@ -21,6 +21,7 @@ from orientation.pilotage.queries import Filters, histogram_percentile
 from orientation.referrals.models import Orientation
 from orientation.territory.models import Commune
 from tests.conftest import FormClient, create_database, drop_database, testing_config
+from tests.pilotage.test_fragiles import assert_breakdowns_protected
 from tests.pilotage.test_secondary_suppression import assert_nothing_recoverable
 
 COORDINATOR = "coordination@demo.orientation.fr"
@@ -70,6 +71,7 @@ def _check_demo(client: FormClient) -> None:
         if all(cell.isdigit() for cell in decisions) and int(decisions[0]) >= 5:
             assert row in rated, row
     assert_nothing_recoverable(client)
+    assert_breakdowns_protected(client)
     # The CPAM's dashboard and the pilotage read one rule: a coordinator sees the same share on both.
     care_done = queries.sante_figures(Filters()).mas_care_done_share
     assert cpam_queries.dashboard(exact=False).care_done_share == care_done

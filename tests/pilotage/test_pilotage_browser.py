@@ -18,7 +18,12 @@ def test_dashboard_and_map_pass_axe():
         errors = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         log_in(page, base_url, COORDINATOR)
-        for path in ("/pilotage/", "/pilotage/carte", "/pilotage/carte?indicateur=sent_per_10k"):
+        for path in (
+            "/pilotage/",
+            "/pilotage/?public=qpv",
+            "/pilotage/carte",
+            "/pilotage/carte?indicateur=sent_per_10k",
+        ):
             page.goto(base_url + path)
             assert axe_violations(page) == [], path
         assert page.locator(".pilotage-map__commune").count() == 151
