@@ -36,10 +36,13 @@ def test_completing_with_the_cra_words_in_chromium(tmp_path):
         assert form.locator("[data-outcome-detail]").count() == 3  # autonomy, support, thématiques: numérique only
         page.wait_for_timeout(400)  # the accordion's transition
         assert axe_violations(page) == []
-        form.get_by_label("Besoin satisfait", exact=True).check()
-        form.get_by_label("Autonome avec guidage en cas de besoin").check()
-        form.get_by_label("Atelier collectif").check()
-        form.get_by_label("Aide aux démarches administratives").check()
+        for answer in (  # DSFR inputs are drawn by their labels: the labels take the clicks
+            "outcome-met",
+            "detail-autonomy-PartiellementAutonome",
+            "detail-support-Collectif",
+            "detail-thematique-AideAuxDemarchesAdministratives",
+        ):
+            form.locator(f"label[for='{answer}']").click()
         form.locator("[data-action='completed']").click()
         dialog = page.get_by_role("dialog", name="Confirmer la fin de l'orientation")
         dialog.locator("[data-confirm-submit]").wait_for(timeout=45_000)
