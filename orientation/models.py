@@ -22,6 +22,7 @@ from orientation.notifications.models import OutboxMessage  # noqa: F401
 from orientation.organisations.models import Invitation, Membership, Organisation  # noqa: F401
 from orientation.people.models import Consent, Need, Person  # noqa: F401
 from orientation.pilotage.models import DeclineFact, DelayFact, OrientationFact, Refresh  # noqa: F401
+from orientation.pilotage.outcome_facts import OutcomeFact  # noqa: F401
 from orientation.referrals.models import (  # noqa: F401
     Appointment,
     Orientation,
@@ -29,4 +30,5 @@ from orientation.referrals.models import (  # noqa: F401
     OrientationEvent,
     ServiceFollowUpSetting,
 )
+from orientation.referrals.outcome_details import OrientationOutcomeDetail  # noqa: F401
 from orientation.territory.models import Commune, Epci  # noqa: F401

@@ -581,6 +581,8 @@ def declare_medecin_traitant(need: Need, *, user, organisation_id: int) -> Medec
             actor=user,
             organisation=organisation_id,
             outcome=Outcome.MET,
+            # in the santé volet's words too (referrals.outcome_details): the pilotage counts it
+            outcome_details={"health": ["medecin_traitant"]} if orientation.volet is Volet.SANTE else None,
             note="Médecin traitant déclaré.",
         )  # closes the need as met
         db.session.refresh(need)

@@ -230,11 +230,55 @@ def _one(number, sender, agent, receiver, service, volet, commune, ending, rng, 
         # The centre de santé declares the médecin traitant found: completes the orientation, closes the need.
         declare_medecin_traitant(need, user=receiver, organisation_id=orientation.receiver_organisation_id)
     else:
-        move(S.COMPLETED, receiver, outcome=outcome)
+        move(S.COMPLETED, receiver, outcome=outcome, outcome_details=_details(volet, need.code, outcome, number))
     if rng.random() < 0.7 and later(24 * 30, 24 * 34):
         db.session.refresh(orientation)
         answer = rng.choices(["yes", "partly", "no", "unknown"], [70, 12, 10, 8])[0]
         operations.record_service_obtained(orientation, user=agent, answer=answer)
+
+
+# What a completed orientation of the history closes with (referrals.outcome_details), by volet.
+AUTONOMY_WEIGHTS = {"Autonome": 40, "PartiellementAutonome": 40, "EntierementAccompagne": 20}
+THEMATIQUES = {
+    NeedCode.NUMERIQUE_DEMARCHES: ["AideAuxDemarchesAdministratives", "Email", "NavigationSurInternet"],
+    NeedCode.NUMERIQUE_USAGES_BASE: ["NavigationSurInternet", "Email", "PrendreEnMainDuMateriel", "SecuriteNumerique"],
+    NeedCode.NUMERIQUE_AIDANT_CONNECT: ["AideAuxDemarchesAdministratives", "Sante"],
+    NeedCode.NUMERIQUE_EQUIPEMENT: ["PrendreEnMainDuMateriel", "MaintenanceDeMateriel"],
+}
+MOBILITY_SOLUTIONS = {
+    NeedCode.MOBILITE_PERMIS: ["permis", "aide_financiere"],
+    NeedCode.MOBILITE_TRAJET: ["transport_solidaire", "covoiturage", "transports_en_commun", "deux_roues"],
+    NeedCode.MOBILITE_VEHICULE: ["location_solidaire", "vehicule", "aide_financiere"],
+}
+
+
+def _details(volet: Volet, code, outcome: Outcome, number: int) -> dict:
+    """Plausible answers, drawn from their own generator (the history's sequence stays the same)."""
+    rng = random.Random(SEED * 1000 + number)
+    if rng.random() < 0.15:  # the receiver did not know
+        return {}
+    if volet is Volet.NUMERIQUE:
+        autonomy = rng.choices(list(AUTONOMY_WEIGHTS), list(AUTONOMY_WEIGHTS.values()))[0]
+        support = (
+            ["Individuel"]
+            if rng.random() < 0.75
+            else ["Collectif"]
+            if rng.random() < 0.6
+            else ["Individuel", "Collectif"]
+        )
+        choices = THEMATIQUES.get(code, ["NavigationSurInternet"])
+        return {"autonomy": [autonomy], "support": support, "thematique": rng.sample(choices, rng.randint(1, 2))}
+    if volet is Volet.MOBILITE:
+        if outcome is Outcome.NOT_MET:
+            return {}
+        choices = MOBILITY_SOLUTIONS.get(code, ["conseil_mobilite"])
+        return {"mobility": rng.sample(choices, 1 if rng.random() < 0.7 else 2)}
+    if outcome is Outcome.NOT_MET:
+        return {}
+    # a médecin traitant found is declared by the centre de santé (cpam.operations.declare_medecin_traitant)
+    health = ["droits_ouverts"] if code is NeedCode.SANTE_DROITS else []
+    health += ["soins_realises"] if rng.random() < 0.6 else []
+    return {"health": health} if health else {}
 
 
 def _organisation(name: str) -> Organisation | None:

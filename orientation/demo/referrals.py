@@ -108,6 +108,14 @@ BEYOND_MEMBERS = [
     ("Yanis", "Bouzid", date(2003, 8, 17), "84031", ["rsa"], Volet.MOBILITE, NeedCode.MOBILITE_TRAJET, Reach.DIRECT),
 ]
 REASONS = {S.DECLINED: Reason.FULL, S.CANCELLED: Reason.NO_LONGER_NEEDED, S.EXPIRED: Reason.NO_ANSWER}
+# What a completed demo orientation closes with, in its volet's words (referrals.outcome_details).
+COMPLETED_WITH = {
+    Volet.NUMERIQUE: {
+        "autonomy": ["PartiellementAutonome"],
+        "support": ["Individuel"],
+        "thematique": ["PrendreEnMainDuMateriel", "Email"],
+    },
+}
 
 
 def load_demo_referrals() -> list[str]:
@@ -232,4 +240,5 @@ def _walk(orientation, status, sender, receiver_email) -> None:
             actor=actor,
             reason=REASONS.get(step),
             outcome=Outcome.MET if step is S.COMPLETED else None,
+            outcome_details=COMPLETED_WITH.get(orientation.volet) if step is S.COMPLETED else None,
         )

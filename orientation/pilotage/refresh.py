@@ -299,6 +299,9 @@ def refresh_facts(*, full: bool = False) -> Refresh:
         )
     for level in (Level.TERRITORY, Level.PUBLIC, Level.SENDER, Level.SERVICE):
         _insert_level(level, months)
+    from orientation.pilotage import outcomes  # its facts read this module's month_of
+
+    outcomes.refresh(months)
     record.months = (
         len(months)
         if months is not None

@@ -397,7 +397,11 @@ def build_tables(filters: Filters, *, departement: bool, page: bool = False) -> 
             with_share=False,
         ),
     ]
+    from orientation.pilotage import outcomes  # it builds Tables
+
+    tables += outcomes.outcome_tables(filters)
     if departement:  # what agents searched for: every structure's agents, seen by the coordination only
+        tables.append(outcomes.fne_table(filters))
         tables += searches_tables(filters)
         tables += offer_tables()
         tables.insert(

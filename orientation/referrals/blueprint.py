@@ -3,12 +3,15 @@
 from flask import Blueprint
 
 from orientation.extensions import limit_from
-from orientation.referrals import followups, link_views, notifications, signals, views  # noqa: F401 (rules, delivery checks, receivers)
+from orientation.referrals import followups, link_views, notifications, outcome_details, signals, views  # noqa: F401 (rules, delivery checks, receivers)
 
 bp = Blueprint("referrals", __name__, url_prefix="/orientations")
 # A receiver without an account, by its personal link (referrals.link_views).
 links_bp = Blueprint("receiver_links", __name__, url_prefix="/lien")
 links_bp.after_request(link_views.private_headers)
+# The completion form's questions and the answers in words (templates/referrals/_outcome_details.html).
+bp.add_app_template_global(outcome_details.kinds_of, "outcome_detail_kinds")
+bp.add_app_template_global(outcome_details.lines, "outcome_detail_lines")
 
 
 bp.add_url_rule("/nouvelle", "create", views.create, methods=["GET", "POST"])

@@ -336,13 +336,15 @@ def transition(
     reason: Reason | str | None = None,
     note: str | None = None,
     outcome: Outcome | str | None = None,
+    outcome_details: dict | None = None,
     expected_version: int | None = None,
     redirect_service_id: int | None = None,
 ) -> OrientationEvent:
     """Move `orientation` to `to_status` on behalf of `actor` (None: the system); flush, never commit.
 
     Raises InvalidTransition, TransitionForbidden or TransitionConflict (the kernel's refusals); on a
-    refusal nothing is written. The other side is told (the closed loop).
+    refusal nothing is written. The other side is told (the closed loop). `outcome_details`: when
+    completing, the answers in the orientation's volet's words ({kind: [codes]}, see outcome_details).
     """
     from orientation.referrals.models import Orientation
 
@@ -363,6 +365,7 @@ def transition(
         reason=reason,
         note=note,
         outcome=outcome,
+        outcome_details=outcome_details,
         redirect_service_id=redirect_service_id,
     )
     from orientation.referrals.notifications import notify_transition  # notifications imports this module
@@ -393,6 +396,11 @@ class OrientationMachine(Machine):
         side = _side_for(move.obj, move.actor, move.organisation, move.rule)
         reason, note = _checked_reason(move.rule, move.reason, move.note, side)
         move.details.update(side=side, reason=reason, note=note, outcome=_checked_outcome(move.rule, move.outcome))
+        from orientation.referrals import outcome_details  # its model reads the machine's refusals
+
+        move.details["outcome_details"] = outcome_details.check(
+            move.obj.volet, move.details.get("outcome_details"), completing=move.rule.needs_outcome
+        )
 
     def values(self, move: Move) -> dict:
         values = {"last_activity_at": move.at, **_timestamps(move.obj, move.to_state, move.at)}
@@ -528,6 +536,10 @@ def _organisation_id(orientation, side: Side, organisation) -> int | None:
 
 
 def _after_move(move: Move, event) -> None:
+    if move.details.get("outcome_details"):
+        from orientation.referrals import outcome_details
+
+        outcome_details.record(move.obj.id, event, move.outcome_details)
     _close_met_needs(move, event)
     if move.to_state in CLOSED_STATUSES:  # the loop without holes: no rendez-vous of a closed orientation
         from orientation.referrals.appointment_lifecycle import stop_with_orientation  # it imports this module

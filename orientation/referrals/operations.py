@@ -172,6 +172,7 @@ def change_status(
     reason=None,
     note=None,
     outcome=None,
+    outcome_details=None,
     expected_version=None,
     redirect_service_id=None,
     appointment_answers: dict[int, str] | None = None,
@@ -201,6 +202,7 @@ def change_status(
         reason=reason or None,
         note=note,
         outcome=outcome or None,
+        outcome_details=outcome_details or None,
         expected_version=expected_version,
         redirect_service_id=int(redirect_service_id) if redirect_service_id else None,
     )

@@ -18,7 +18,7 @@ from orientation.extensions import db
 from orientation.forms import EmptyForm
 from orientation.people import queries as people_queries
 from orientation.people.forms import PersonSearchForm
-from orientation.referrals import confirmations, lifecycle, links, operations, permissions, queries
+from orientation.referrals import confirmations, lifecycle, links, operations, outcome_details, permissions, queries
 from orientation.referrals.forms import (
     AppointmentForm,
     AppointmentStatusForm,
@@ -261,6 +261,7 @@ def change_status_as(orientation, actor, render, page):
         "reason": form.reason.data or None,
         "note": form.note.data,
         "outcome": form.outcome.data or None,
+        "outcome_details": outcome_details.posted(request.form),  # checked against the volet by the lifecycle
         "redirect_service_id": form.redirect_service_id.data or None,
     }
     try:

@@ -27,6 +27,7 @@ SECTION_TITLES = {
     "orientations": "Orientations",
     "orientation_needs": "Besoins concernés par chaque orientation",
     "orientation_events": "Historique des orientations",
+    "orientation_outcome_details": "Détail du résultat des orientations",
     "orientation_comments": "Échanges entre les structures",
     "appointments": "Rendez-vous",
     "appointment_events": "Suite donnée aux rendez-vous",

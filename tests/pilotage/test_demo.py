@@ -15,7 +15,7 @@ from orientation.cpam import queries as cpam_queries
 from orientation.demo import load_demo_data
 from orientation.extensions import db
 from orientation.people.models import Person
-from orientation.pilotage import queries
+from orientation.pilotage import outcomes, queries
 from orientation.pilotage.models import DelayFact, DelayKind
 from orientation.pilotage.queries import Filters, histogram_percentile
 from orientation.referrals.models import Orientation
@@ -39,6 +39,10 @@ def _sent_by_epci() -> dict:
             .group_by(Commune.epci_siren)
         ).all()
     )
+
+
+def _rows_of(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig")), delimiter=";"))
 
 
 def _check_demo(client: FormClient) -> None:
@@ -72,6 +76,14 @@ def _check_demo(client: FormClient) -> None:
             assert row in rated, row
     assert_nothing_recoverable(client)
     assert_breakdowns_protected(client)
+    # Outcomes per volet: the demo's completions carry their volet's words, enough to show figures.
+    shown = {table.key: table.rows[-1][1:] for table in outcomes.outcome_tables(Filters())}
+    for key in ("resultats-autonomy", "resultats-support", "resultats-health", "resultats-mobility"):
+        assert any(isinstance(cell, int) and cell >= 5 for cell in shown[key]), (key, shown[key])
+    fne = _rows_of(client.get("/pilotage/export/indicateurs-fne.csv"))
+    assert any(
+        row["Code (département, SIREN de l'EPCI)"] == "84" and row["Personnes accompagnées"].isdigit() for row in fne
+    )
     # The CPAM's dashboard and the pilotage read one rule: a coordinator sees the same share on both.
     care_done = queries.sante_figures(Filters()).mas_care_done_share
     assert cpam_queries.dashboard(exact=False).care_done_share == care_done

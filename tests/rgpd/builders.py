@@ -136,7 +136,16 @@ def full_file() -> FullFile:
     )
     referral_operations.record_appointment_status(cancelled, user=receiver, status="cancelled")  # an event
     referral_operations.change_status(  # closing asks what became of the rendez-vous still planned
-        orientation, S.COMPLETED, user=receiver, outcome="met", appointment_answers={planned.id: "cancelled"}
+        orientation,
+        S.COMPLETED,
+        user=receiver,
+        outcome="met",
+        outcome_details={
+            Volet.NUMERIQUE: {"autonomy": ["Autonome"]},
+            Volet.SANTE: {"health": ["droits_ouverts"]},
+            Volet.MOBILITE: {"mobility": ["permis"]},
+        }[orientation.volet],
+        appointment_answers={planned.id: "cancelled"},
     )
     db.session.add(SentFollowUp(rule="referrals.unopened", subject_id=orientation.id, occurrence=orientation.sent_at))
     # A link once given to a contact without an account (before the structure had one).
