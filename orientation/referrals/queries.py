@@ -37,6 +37,7 @@ from orientation.referrals.models import (
     Urgency,
     orientation_needs,
 )
+from orientation.referrals.outcome_details import OrientationOutcomeDetail  # noqa: F401 (defines Orientation.outcome_details)
 
 S = OrientationStatus
 PER_PAGE = 20
@@ -208,7 +209,9 @@ def sent_page(
         filters.append(_appointment_this_week())
     narrowed = volet is not None or changed_since is not None or appointments_this_week
     order = (Orientation.last_activity_at.desc(), Orientation.id.desc())
-    return _page(filters, order, page, per_page, counts, total=None if narrowed else counts[group])
+    total = None if narrowed else counts[group]
+    # the sender's list shows the answers given at completion: one query for the page
+    return _page(filters, order, page, per_page, counts, total, selectinload(Orientation.outcome_details))
 
 
 # ---- the home's counts ---------------------------------------------------------------------------
@@ -280,7 +283,7 @@ def home_counts(organisation_id: int, user_id: int, now: datetime | None = None)
     return HomeCounts(row[0], row[1], row[2], row[3], row[5], row[4])
 
 
-def _page(filters, order, page, per_page, counts, total) -> Page:
+def _page(filters, order, page, per_page, counts, total, *options) -> Page:
     page = max(1, min(int(page or 1), 10_000))
     if total is None:
         total = db.session.scalar(sa.select(sa.func.count()).select_from(Orientation).where(*filters)) or 0
@@ -290,7 +293,7 @@ def _page(filters, order, page, per_page, counts, total) -> Page:
         .order_by(*order)
         .limit(per_page)
         .offset((page - 1) * per_page)
-        .options(*_list_options())
+        .options(*_list_options(), *options)
     )
     items = list(db.session.scalars(statement).unique())
     return Page(items, total, page, per_page, counts)
@@ -309,6 +312,7 @@ def get_orientation(orientation_id: int) -> Orientation:
             selectinload(Orientation.appointments).joinedload(Appointment.status_changed_by),
             joinedload(Orientation.redirected_to_service),
             selectinload(Orientation.events).joinedload(OrientationEvent.actor),
+            selectinload(Orientation.outcome_details),
         )
     )
     if orientation is None:
