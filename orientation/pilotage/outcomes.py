@@ -198,33 +198,30 @@ def outcome_tables(filters: Filters) -> list[Table]:
 
 
 def fne_table(filters: Filters) -> Table:
-    """People supported in the numérique volet, by kind of support, month by month, Vaucluse then each EPCI."""
+    """People supported in the numérique volet, by kind of support, month by month, for the département.
+
+    The département only: the EPCIs' figures over the period are the dashboard's tables (in orientations), and
+    monthly figures per EPCI beside them would let a cell hidden in one be worked out from the other (the months
+    of an EPCI add up to its period). Each column's months add up to the period's département line the
+    dashboard publishes: they are protected as a table whose column totals are public."""
     where = [*_where(filters.with_(volet=None)), OutcomeFact.volet == Volet.NUMERIQUE]
     wanted = [(COMPLETED, ALL)] + [(kind.value, code) for kind, code, _label in FNE_COLUMNS]
     rows = db.session.execute(
-        sa.select(OutcomeFact.month, OutcomeFact.epci_siren, OutcomeFact.kind, OutcomeFact.code, OutcomeFact.people)
+        sa.select(OutcomeFact.month, OutcomeFact.kind, OutcomeFact.code, sa.func.sum(OutcomeFact.people))
         .where(*where, sa.tuple_(OutcomeFact.kind, OutcomeFact.code).in_(wanted))
-        .order_by(OutcomeFact.month)
+        .group_by(OutcomeFact.month, OutcomeFact.kind, OutcomeFact.code)
     ).all()
     by_month: dict[str, dict] = {}
-    for month, epci, kind, code, people in rows:
-        cell = by_month.setdefault(month, {}).setdefault(epci, {})
-        cell[(kind, code)] = cell.get((kind, code), 0) + int(people)
-    lines = []
-    for month, by_epci in sorted(by_month.items()):
-        territories = _territories(filters, by_epci)
-        values = [[by_epci.get(siren, {}).get(key, 0) for key in wanted] for _name, siren in territories]
-        cells, totals = _protected_rows(values)
-        label = month_label(month)
-        lines.append([label, *DEPARTEMENT, *totals])
-        lines += [[label, name, siren or "", *row] for (name, siren), row in zip(territories, cells, strict=True)]
+    for month, kind, code, people in rows:
+        by_month.setdefault(month, {})[(kind, code)] = int(people)
+    months = sorted(by_month)
+    cells = protect_table([[by_month[month].get(key, 0) for key in wanted] for month in months]).cells
     return Table(
         "indicateurs-fne",
-        "Indicateurs France Numérique Ensemble — personnes accompagnées (volet numérique), par mois",
-        ["Mois", "Territoire", "Code (département, SIREN de l'EPCI)", "Personnes accompagnées"]
-        + [label for _kind, _code, label in FNE_COLUMNS],
-        lines,
-        "Personnes distinctes dont une orientation numérique envoyée ce mois-là est terminée, selon la commune de "
-        "la personne ; le type d'accompagnement est celui indiqué en terminant (vocabulaire du CRA de la Coop). "
-        "Une personne accompagnée plusieurs mois compte dans chacun.",
+        "Indicateurs France Numérique Ensemble — personnes accompagnées (volet numérique) dans le Vaucluse, par mois",
+        ["Mois", "Personnes accompagnées"] + [label for _kind, _code, label in FNE_COLUMNS],
+        [[month_label(month), *row] for month, row in zip(months, cells, strict=True)],
+        "Personnes distinctes dont une orientation numérique envoyée ce mois-là est terminée ; le type "
+        "d'accompagnement est celui indiqué en terminant (vocabulaire du CRA de la Coop). Une personne accompagnée "
+        "plusieurs mois compte dans chacun. Par EPCI : les tableaux des résultats du volet numérique.",
     )
