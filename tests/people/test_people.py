@@ -160,11 +160,11 @@ def test_every_file_is_reachable_page_by_page(world, logged_in):
         rb.person(world.sender_org, user=world.sender, first_name=f"Prénom{number:02d}", last_name="Zola")
     client = logged_in(world.sender)
     first = client.get("/personnes/").get_data(as_text=True)
-    assert "56 personne(s) — page 1 sur 2" in first  # the scenario's own person, and the 55 added
+    assert "56 personnes — page 1 sur 2" in first  # the scenario's own person, and the 55 added
     assert first.count("/personnes/") >= 50 and "Page suivante" in first and "Prénom54" not in first
     second = client.get("/personnes/?page=2").get_data(as_text=True)
     assert "page 2 sur 2" in second and "Prénom54" in second and "Durand Lucie" not in second
     assert "Page précédente" in second and "Page suivante" not in second
     assert "page 2 sur 2" in client.get("/personnes/?page=999").get_data(as_text=True)  # the last one
     searched = client.get("/personnes/?q=zola&page=2").get_data(as_text=True)
-    assert "55 personne(s) — page 2 sur 2" in searched and "q=zola" in searched and "Prénom54" in searched
+    assert "55 personnes pour « zola » — page 2 sur 2" in searched and "q=zola" in searched and "Prénom54" in searched
