@@ -26,8 +26,8 @@ class Page:
 
 
 def within(requested: int | None, total: int, per_page: int) -> int:
-    """The page asked for, brought back between the first and the last."""
-    return min(max(requested or 1, 1), max(1, math.ceil(total / per_page)))
+    """The page asked for (a number, or `?page=` as typed), brought back between the first and the last."""
+    return min(max(page_number(requested) or 1, 1), max(1, math.ceil(total / per_page)))
 
 
 def page_number(raw) -> int | None:

@@ -14,7 +14,7 @@ from orientation.auth.models import User
 from orientation.directory.text import normalise
 from orientation.extensions import db
 from orientation.organisations.models import Membership
-from orientation.paging import Page, within
+from orientation.paging import Page, page_number, within
 from orientation.people.models import Need, Person, name_key
 
 PAGE_SIZE = 50
@@ -72,7 +72,7 @@ def list_people(organisation_id: int, search: str = "", limit: int = PAGE_SIZE) 
 def people_page(organisation_id: int, search: str = "", page: int | None = None) -> Page:
     """One page of the list of files, with the total: every file is reachable, 50 at a time."""
     total = db.session.scalar(sa.select(sa.func.count()).select_from(_people_of(organisation_id, search).subquery()))
-    page = within(page, total, PAGE_SIZE)
+    page = within(page_number(page), total, PAGE_SIZE)
     statement = (
         _people_of(organisation_id, search)
         .order_by(*french.by_name(Person.last_name, Person.first_name), Person.id)
