@@ -5,7 +5,7 @@ The words themselves live in `orientation.french`; this module only names them f
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request, url_for
 
 from orientation import french
 from orientation.french import MONTHS, date_fr, datetime_fr  # noqa: F401 (kept names)
@@ -42,6 +42,13 @@ FILTERS = {
 }
 
 
+def list_page_url(number: int) -> str:
+    """This list's address at page `number`, its search and filters kept (the pagination's links)."""
+    arguments = {**(request.view_args or {}), **request.args.to_dict(), "page": number}
+    return url_for(request.endpoint, **arguments)
+
+
 def register_filters(app: Flask) -> None:
     for name, function in FILTERS.items():
         app.add_template_filter(function, name)
+    app.add_template_global(list_page_url, "list_page_url")

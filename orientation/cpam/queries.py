@@ -30,7 +30,8 @@ from orientation.directory.models import Service
 from orientation.directory.queries import list_services_accepting_orientations
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
-from orientation.paging import Page
+from orientation.organisations.models import Organisation
+from orientation.paging import Page, folded, search_words, within
 from orientation.people.catalogue import NeedCode
 from orientation.people.models import Need, NeedStatus, Person
 from orientation.referrals.models import Orientation, orientation_needs
@@ -102,8 +103,27 @@ def team_ids_of(organisation_id: int) -> list[int]:
     return list(db.session.scalars(sa.select(MasTeam.id).where(MasTeam.organisation_id == organisation_id)))
 
 
+def _matching(search: str) -> list:
+    """Each word searched is in the person's name, their commune's or the sending structure's name
+    (narrows a list: never shows a case the list would not)."""
+    return [
+        sa.or_(
+            MasCase.person.has(Person.name_key.contains(word, autoescape=True)),
+            MasCase.person.has(Person.commune.has(folded(Commune.name).contains(word, autoescape=True))),
+            MasCase.sender_organisation.has(folded(Organisation.name).contains(word, autoescape=True)),
+        )
+        for word in search_words(search)
+    ]
+
+
 def queue_page(
-    organisation_id: int, tab: QueueTab, *, team_id: int | None = None, page: int = 1, today: date | None = None
+    organisation_id: int,
+    tab: QueueTab,
+    *,
+    team_id: int | None = None,
+    search: str = "",
+    page: int | None = 1,
+    today: date | None = None,
 ) -> Page:
     today = today or clock.now().date()
     teams = team_ids_of(organisation_id)
@@ -125,7 +145,13 @@ def queue_page(
             MasCase.id.asc(),
         )
     )
-    return _page([*base, _tab_condition(tab, today)], order, page, counts, counts[tab])
+    filters = [*base, _tab_condition(tab, today), *_matching(search)]
+    total = counts[tab] if not search_words(search) else _count(filters)
+    return _page(filters, order, page, counts, total)
+
+
+def _count(filters) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(MasCase).where(*filters)) or 0
 
 
 def home_counts(organisation_id: int, today: date | None = None) -> dict[QueueTab, int]:
@@ -140,16 +166,15 @@ def home_counts(organisation_id: int, today: date | None = None) -> dict[QueueTa
     return dict(zip(tabs, row, strict=True))
 
 
-def reports_page(organisation_id: int, *, closed: bool | None = None, page: int = 1) -> Page:
-    filters = [MasCase.sender_organisation_id == organisation_id]
+def reports_page(organisation_id: int, *, closed: bool | None = None, search: str = "", page: int | None = 1) -> Page:
+    filters = [MasCase.sender_organisation_id == organisation_id, *_matching(search)]
     if closed is not None:
         filters.append((MasCase.stage == CaseStage.CLOSED) if closed else (MasCase.stage != CaseStage.CLOSED))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(MasCase).where(*filters)) or 0
-    return _page(filters, (MasCase.filed_at.desc(), MasCase.id.desc()), page, {}, total)
+    return _page(filters, (MasCase.filed_at.desc(), MasCase.id.desc()), page, {}, _count(filters))
 
 
 def _page(filters, order, page, counts, total) -> Page:
-    page = max(1, min(int(page or 1), 10_000))
+    page = within(max(1, min(int(page or 1), 1_000_000)), total, PER_PAGE)
     items = list(
         db.session.scalars(
             sa.select(MasCase)

@@ -17,6 +17,7 @@ from orientation.cpam.models import STEPPER, CaseEventKind, CaseStage
 from orientation.csrf import redisplay_on_csrf_error
 from orientation.db import as_id
 from orientation.extensions import db
+from orientation.paging import page_number, search_text
 from orientation.people import queries as people_queries
 from orientation.referrals import lifecycle
 from orientation.urls import safe_next_url
@@ -83,12 +84,16 @@ def saisine():
             flash("Le signalement est transmis à la Mission d'Accompagnement en Santé de la CPAM.", "success")
             return redirect(url_for("cpam.show", case_id=case.id))
     db.session.commit()
-    people = [] if person else people_queries.list_people(membership.organisation_id, limit=500)
+    search = search_text(request.args.get("q"))
+    people = (
+        None if person else people_queries.people_page(membership.organisation_id, search, request.args.get("page"))
+    )
     return render_template(
         "cpam/saisine.html",
         form=form,
         person=person,
         people=people,
+        search=search,
         duplicates=duplicates,
         from_orientation=from_orientation,
     ), 400 if form.errors or form.form_errors or duplicates else 200
@@ -99,13 +104,19 @@ def reports():
     membership = current_membership()
     permissions.require(permissions.can_list_reports(current_user, membership))
     state = request.args.get("etat", "")
+    search = search_text(request.args.get("q"))
     page = queries.reports_page(
         membership.organisation_id,
         closed={"en-cours": False, "clos": True}.get(state),
-        page=request.args.get("page", 1, type=int),
+        search=search,
+        page=page_number(request.args.get("page")),
     )
     return render_template(
-        "cpam/reports.html", page=page, state=state, can_file=permissions.can_file_saisine(current_user, membership)
+        "cpam/reports.html",
+        page=page,
+        state=state,
+        search=search,
+        can_file=permissions.can_file_saisine(current_user, membership),
     )
 
 
@@ -117,8 +128,11 @@ def queue():
     tab = (
         queries.QueueTab(tab_value) if tab_value in queries.QueueTab._value2member_map_ else queries.QueueTab.TO_CONTACT
     )
-    page = queries.queue_page(membership.organisation_id, tab, page=request.args.get("page", 1, type=int))
-    return render_template("cpam/queue.html", page=page, tab=tab, tabs=list(queries.QueueTab))
+    search = search_text(request.args.get("q"))
+    page = queries.queue_page(
+        membership.organisation_id, tab, search=search, page=page_number(request.args.get("page"))
+    )
+    return render_template("cpam/queue.html", page=page, tab=tab, tabs=list(queries.QueueTab), search=search)
 
 
 def _load_case(case_id: int, *, work: bool = False):

@@ -30,7 +30,7 @@ from orientation.followups import overrides
 from orientation.followups.rules import service_delays
 from orientation.forms import BaseForm, email_address, max_length, required, strip
 from orientation.territory.communes_fr import place
-from orientation.territory.queries import commune_choices
+from orientation.territory.queries import offer_communes
 
 URL_MESSAGE = "Indiquez une adresse web commençant par https://."
 
@@ -85,7 +85,7 @@ class SearchForm(BaseForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.thematique.choices = [("", "Toutes les thématiques")] + oriented_thematique_choices()
-        self.commune.choices = commune_choices("Toutes les communes")
+        offer_communes(self.commune, "Toutes les communes")
         self.label.choices = [("", "Tous les labels et réseaux")] + labels.present_label_choices()
         self.label.pre_validate = lambda form: None
         self.thematique.pre_validate = self.commune.pre_validate = self.public.pre_validate = lambda form: None

@@ -30,7 +30,9 @@ from orientation.auth.models import User
 from orientation.auth.tokens import InvalidToken, load_signed, signed_serializer
 from orientation.directory.models import Service, ServiceErrorReport, Structure
 from orientation.directory.operations import confirm_service
+from orientation.directory.queries import services_matching
 from orientation.extensions import db
+from orientation.paging import Page, paged
 
 LINK_SALT = "orientation.directory-freshness"
 
@@ -93,10 +95,13 @@ def escalation_delay() -> timedelta:
     return timedelta(days=int(current_app.config["DIRECTORY_FRESHNESS_ESCALATION_DAYS"]))
 
 
-def list_services_to_confirm(now: datetime | None = None, limit: int = 500) -> list[Service]:
+TO_CONFIRM_PAGE = 50
+
+
+def _to_confirm(now: datetime | None = None):
     """« Services à confirmer »: asked more than a month ago and not confirmed since (oldest request first)."""
     now = now or clock.now()
-    statement = (
+    return (
         sa.select(Service)
         .where(
             Service.withdrawn_at.is_(None),
@@ -104,13 +109,20 @@ def list_services_to_confirm(now: datetime | None = None, limit: int = 500) -> l
             sa.or_(Service.confirmed_at.is_(None), Service.confirmed_at < Service.freshness_asked_at),
         )
         .order_by(Service.freshness_asked_at, Service.id)
-        .options(selectinload(Service.structure).selectinload(Structure.organisation))
-        .limit(limit)
     )
-    return list(db.session.scalars(statement))
 
 
-# ---- the signed link of the e-mail ----------------------------------------------------------------
+def _to_confirm_loads():
+    return [selectinload(Service.structure).selectinload(Structure.organisation)]
+
+
+def list_services_to_confirm(now: datetime | None = None) -> list[Service]:
+    return list(db.session.scalars(_to_confirm(now).options(*_to_confirm_loads())))
+
+
+def services_to_confirm_page(search: str = "", page=None, now: datetime | None = None) -> Page:
+    statement = _to_confirm(now).where(*services_matching(search))
+    return paged(statement, page, TO_CONFIRM_PAGE, options=_to_confirm_loads())
 
 
 def make_link_token(structure_id: int, user_id: int, asked_at: datetime) -> str:

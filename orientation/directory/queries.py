@@ -34,7 +34,7 @@ from orientation.directory.reach import can_receive_clause
 from orientation.directory.text import query_words, stem
 from orientation.directory.thematiques import Volet, enumeration, thematiques_of_volet
 from orientation.extensions import db
-from orientation.paging import Page, within
+from orientation.paging import Page, folded, paged, search_words, within
 from orientation.territory.models import Commune
 
 EARTH_RADIUS_KM = 6371.0
@@ -412,21 +412,32 @@ def _of_organisation(organisation_id: int):
     return Service.structure_id.in_(sa.select(Structure.id).where(Structure.organisation_id == organisation_id))
 
 
-def list_stale_services(
-    now: datetime | None = None, limit: int = 200, *, organisation_id: int | None = None
-) -> list[Service]:
+STALE_PAGE = 50
+
+
+def services_matching(search: str) -> list:
+    """WHERE clauses: each word searched in the service's, its structure's or its commune's name."""
+    return [
+        sa.or_(
+            folded(Service.name).contains(word, autoescape=True),
+            folded(Service.commune_name).contains(word, autoescape=True),
+            Service.structure.has(folded(Structure.name).contains(word, autoescape=True)),
+        )
+        for word in search_words(search)
+    ]
+
+
+def stale_services_page(
+    search: str = "", page=None, *, organisation_id: int | None = None, now: datetime | None = None
+) -> Page:
     """Entries to confirm, the oldest first; only the organisation's own structures' when given."""
-    conditions = [_stale(now)]
+    conditions = [_stale(now), *services_matching(search)]
     if organisation_id is not None:
         conditions.append(_of_organisation(organisation_id))
     statement = (
-        sa.select(Service)
-        .where(*conditions)
-        .order_by(Service.date_maj.is_(None).desc(), Service.date_maj, Service.id)
-        .options(selectinload(Service.structure))
-        .limit(limit)
+        sa.select(Service).where(*conditions).order_by(Service.date_maj.is_(None).desc(), Service.date_maj, Service.id)
     )
-    return list(db.session.scalars(statement))
+    return paged(statement, page, STALE_PAGE, options=[selectinload(Service.structure)])
 
 
 def count_stale_services(organisation_id: int, now: datetime | None = None) -> int:

@@ -16,6 +16,7 @@ from orientation.directory.forms import ErrorReportForm, ImportForm, SearchForm,
 from orientation.directory.models import ImportSource, ServiceErrorReport, Structure
 from orientation.extensions import db
 from orientation.forms import BUTTON_CSRF_MESSAGE
+from orientation.paging import search_text
 
 
 @login_required
@@ -146,15 +147,20 @@ def stale():
     own = permissions.sees_own_stale_entries_only(current_user, membership) or (
         request.args.get("fiches") == "miennes" and membership is not None
     )
-    services = queries.list_stale_services(organisation_id=membership.organisation_id if own else None)
-    return render_template("directory/stale.html", services=services, own=own)
+    search = search_text(request.args.get("q"))
+    page = queries.stale_services_page(
+        search, request.args.get("page"), organisation_id=membership.organisation_id if own else None
+    )
+    return render_template("directory/stale.html", page=page, search=search, own=own)
 
 
 @login_required
 def to_confirm():
     """The coordination's « Services à confirmer »: asked by e-mail a month ago, still not confirmed."""
     permissions.require(permissions.can_see_stale_entries(current_user))
-    return render_template("directory/to_confirm.html", services=freshness.list_services_to_confirm())
+    search = search_text(request.args.get("q"))
+    page = freshness.services_to_confirm_page(search, request.args.get("page"))
+    return render_template("directory/to_confirm.html", page=page, search=search)
 
 
 @redisplay_on_csrf_error

@@ -6,20 +6,29 @@ import sqlalchemy as sa
 
 from orientation.extensions import db
 from orientation.notifications.models import MessageStatus, OutboxMessage, UserNotification
-from orientation.paging import Page, within
+from orientation.paging import Page, folded, paged, search_words, within
+
+FAILURES_PAGE = 50
 
 
-def list_failed_messages(limit: int = 200) -> list[OutboxMessage]:
-    return (
-        db.session.execute(
-            sa.select(OutboxMessage)
-            .where(OutboxMessage.status == MessageStatus.FAILED)
-            .order_by(OutboxMessage.created_at.desc())
-            .limit(limit)
+def failed_messages_page(search: str = "", page=None) -> Page:
+    """Messages that could not be delivered, the newest first; each word searched in the template or
+    the error, or the message's number. Never in the recipient: the page masks it, a search must not
+    reveal it."""
+    words = [
+        sa.or_(
+            folded(OutboxMessage.template).contains(word, autoescape=True),
+            folded(OutboxMessage.last_error).contains(word, autoescape=True),
+            *([OutboxMessage.id == int(word)] if word.isdigit() and len(word) < 10 else []),
         )
-        .scalars()
-        .all()
+        for word in search_words(search)
+    ]
+    statement = (
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.status == MessageStatus.FAILED, *words)
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
     )
+    return paged(statement, page, FAILURES_PAGE)
 
 
 def count_failed_messages() -> int:

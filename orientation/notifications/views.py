@@ -12,14 +12,17 @@ from orientation.notifications import operations, permissions, preferences, quer
 from orientation.notifications.channels import mask_recipient
 from orientation.notifications.forms import NotificationChoicesForm
 from orientation.notifications.models import DeliveryMode, EventKind, OutboxMessage
+from orientation.paging import search_text
 
 
 @login_required
 def failures():
     permissions.require(permissions.can_view_delivery_failures(current_user))
+    search = search_text(request.args.get("q"))
     return render_template(
         "notifications/failures.html",
-        messages=queries.list_failed_messages(),
+        page=queries.failed_messages_page(search, request.args.get("page")),
+        search=search,
         counts=queries.count_by_status(),
         mask=mask_recipient,
         form=EmptyForm(),

@@ -13,7 +13,7 @@ from wtforms.validators import InputRequired, Optional, Regexp
 
 from orientation.forms import BaseForm, email_address, max_length, required, strip
 from orientation.organisations.models import MembershipRole, OrganisationType
-from orientation.territory.queries import commune_choices
+from orientation.territory.queries import offer_communes
 
 ROLE_CHOICES = [(role.value, role.label) for role in MembershipRole]
 
@@ -40,7 +40,7 @@ class OrganisationForm(BaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.commune_code.choices = commune_choices()
+        offer_communes(self.commune_code)
 
 
 class InvitationForm(BaseForm):

@@ -19,6 +19,7 @@ from orientation.organisations.forms import (
     ServiceReceiverForm,
 )
 from orientation.organisations.models import JoinRequest, JoinRequestStatus, Organisation, OrganisationType
+from orientation.paging import search_text
 
 
 def _search_text(name: str) -> str:
@@ -89,20 +90,16 @@ def confirm_join_request(token: str):
 @login_required
 def join_requests():
     permissions.require(permissions.can_moderate_join_requests(current_user))
+    search = search_text(request.args.get("q"))
+    pending = queries.join_requests_page(JoinRequestStatus.PENDING, search, request.args.get("page"))
+    decided = queries.list_join_requests(JoinRequestStatus.ACCEPTED, JoinRequestStatus.REFUSED, limit=30)
+    shown = {item.structure_id for item in [*pending.items, *decided]}
     return render_template(
         "organisations/join_requests.html",
-        pending=queries.list_join_requests(JoinRequestStatus.PENDING),
-        decided=queries.list_join_requests(JoinRequestStatus.ACCEPTED, JoinRequestStatus.REFUSED, limit=30),
-        structures={
-            s.id: s
-            for s in db.session.scalars(
-                db.select(Structure).where(
-                    Structure.id.in_(
-                        db.select(JoinRequest.structure_id).where(JoinRequest.status != JoinRequestStatus.UNCONFIRMED)
-                    )
-                )
-            )
-        },
+        pending=pending,
+        decided=decided,
+        search=search,
+        structures={s.id: s for s in db.session.scalars(db.select(Structure).where(Structure.id.in_(shown)))},
         empty_form=EmptyForm(),
     )
 

@@ -18,16 +18,28 @@ from orientation.organisations.models import (
     MembershipRole,
     Organisation,
 )
+from orientation.paging import Page, folded, matching_every_word, paged, search_words
 from orientation.territory.models import Commune
+
+ORGANISATIONS_PAGE = 50
+JOIN_REQUESTS_PAGE = 30
+
+
+def _organisations(search: str = ""):
+    """Partner structures whose name holds every word searched (accents and case ignored)."""
+    return (
+        db.select(Organisation)
+        .where(*matching_every_word(search, Organisation.name))
+        .order_by(*french.by_name(Organisation.name), Organisation.id)
+    )
 
 
 def list_organisations(search: str = "") -> list[Organisation]:
-    query = (
-        db.select(Organisation).options(selectinload(Organisation.commune)).order_by(*french.by_name(Organisation.name))
-    )
-    if search:
-        query = query.where(Organisation.name.icontains(search.strip(), autoescape=True))  # "%", "_" are text
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(_organisations(search).options(selectinload(Organisation.commune))))
+
+
+def organisations_page(search: str = "", page=None) -> Page:
+    return paged(_organisations(search), page, ORGANISATIONS_PAGE, options=[selectinload(Organisation.commune)])
 
 
 def list_members(organisation: Organisation) -> list[Membership]:
@@ -134,6 +146,27 @@ def services_received_by(organisation: Organisation) -> list[Service]:
             .order_by(Service.name, Service.id)
         )
     )
+
+
+def join_requests_page(status: JoinRequestStatus, search: str = "", page=None) -> Page:
+    """Requests in `status`, the longest waiting first; each word searched in the requester's name,
+    e-mail, the space asked for or the directory structure's name."""
+    columns = (JoinRequest.first_name, JoinRequest.last_name, JoinRequest.email, JoinRequest.organisation_name)
+    words = [
+        db.or_(
+            *(folded(column).contains(word, autoescape=True) for column in columns),
+            JoinRequest.structure_id.in_(
+                db.select(Structure.id).where(folded(Structure.name).contains(word, autoescape=True))
+            ),
+        )
+        for word in search_words(search)
+    ]
+    statement = (
+        db.select(JoinRequest)
+        .where(JoinRequest.status == status, *words)
+        .order_by(JoinRequest.confirmed_at.asc().nulls_last(), JoinRequest.id.asc())
+    )
+    return paged(statement, page, JOIN_REQUESTS_PAGE)
 
 
 def list_join_requests(*statuses: JoinRequestStatus, limit: int = 100) -> list[JoinRequest]:

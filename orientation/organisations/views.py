@@ -16,13 +16,15 @@ from orientation.extensions import db
 from orientation.organisations import joining, operations, permissions, queries
 from orientation.organisations.forms import InvitationForm, NotificationPreferenceForm, OrganisationForm, RoleForm
 from orientation.organisations.models import Invitation, Membership, MembershipRole, Organisation
+from orientation.paging import search_text
 
 
 @login_required
 def list_organisations():
     permissions.require(permissions.can_manage_organisations(current_user))
-    search = request.args.get("q", "")[:100].replace("\x00", "")  # PostgreSQL text cannot hold NUL
-    return render_template("organisations/list.html", organisations=queries.list_organisations(search), search=search)
+    search = search_text(request.args.get("q"))
+    page = queries.organisations_page(search, request.args.get("page"))
+    return render_template("organisations/list.html", page=page, search=search)
 
 
 @login_required

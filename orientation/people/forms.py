@@ -13,7 +13,7 @@ from orientation.directory.thematiques import Volet
 from orientation.forms import BaseForm, email_address, max_length, required, strip
 from orientation.people.catalogue import DETAILS, needs_of_volet
 from orientation.people.models import ConsentMethod, ContactPreference, NeedStatus, SituationFlag
-from orientation.territory.queries import commune_choices
+from orientation.territory.queries import offer_communes
 
 DEFAULT_PURPOSE = (
     "Être orienté·e vers les services adaptés à ses besoins et que les informations choisies "
@@ -56,7 +56,7 @@ class PersonForm(BaseForm):
 
     def __init__(self, *args, referents=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.commune_code.choices = commune_choices()
+        offer_communes(self.commune_code)
         self.referent_id.choices = [("", "— Aucun·e —")] + [(str(user.id), user.full_name) for user in referents]
 
     def validate_phone(self, field):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -13,7 +14,7 @@ from orientation.auth.models import User
 from orientation.directory.text import normalise
 from orientation.extensions import db
 from orientation.organisations.models import Membership
-from orientation.paging import Page, within
+from orientation.paging import Page, page_number, within
 from orientation.people.models import Need, Person, name_key
 
 PAGE_SIZE = 50
@@ -27,11 +28,34 @@ def get_need(need_id: int) -> Need:
     return db.get_or_404(Need, need_id)
 
 
+_BIRTH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_BIRTH_YEAR = re.compile(r"^(19|20)\d\d$")
+
+
+def _birth_date_condition(word: str):
+    """« 03/04/1980 » (the French way) is a birth date, « 1980 » a birth year; None for a name."""
+    if found := _BIRTH_DATE.match(word):
+        day, month, year = (int(part) for part in found.groups())
+        try:
+            return Person.birth_date == date(year, month, day)
+        except ValueError:
+            return sa.false()
+    if _BIRTH_YEAR.match(word):
+        return sa.extract("year", Person.birth_date) == int(word)
+    return None
+
+
 def _people_of(organisation_id: int, search: str = ""):
-    """The organisation's files whose name holds every word searched (accents and case ignored)."""
+    """The organisation's files (never another's) whose name holds every word searched (accents and
+    case ignored), born on the date or in the year searched."""
     statement = sa.select(Person).where(Person.organisation_id == organisation_id)
-    for word in normalise(search).split()[:5]:
-        statement = statement.where(Person.name_key.contains(word, autoescape=True))
+    for word in search.split()[:5]:
+        condition = _birth_date_condition(word)
+        if condition is not None:
+            statement = statement.where(condition)
+            continue
+        for part in normalise(word).replace("-", " ").replace("'", " ").split():
+            statement = statement.where(Person.name_key.contains(part, autoescape=True))
     return statement
 
 
@@ -48,7 +72,7 @@ def list_people(organisation_id: int, search: str = "", limit: int = PAGE_SIZE) 
 def people_page(organisation_id: int, search: str = "", page: int | None = None) -> Page:
     """One page of the list of files, with the total: every file is reachable, 50 at a time."""
     total = db.session.scalar(sa.select(sa.func.count()).select_from(_people_of(organisation_id, search).subquery()))
-    page = within(page, total, PAGE_SIZE)
+    page = within(page_number(page), total, PAGE_SIZE)
     statement = (
         _people_of(organisation_id, search)
         .order_by(*french.by_name(Person.last_name, Person.first_name), Person.id)

@@ -29,7 +29,7 @@ class FiltersForm(BaseForm):
     fin = SelectField("Au mois")
     volet = SelectField("Volet", choices=[("", "Tous les volets")] + [(v.value, v.label) for v in Volet])
     epci = SelectField("EPCI de la personne")
-    commune = SelectField("Commune de la personne")
+    commune = SelectField("Commune de la personne", render_kw={"data-combobox": "commune"})
     emettrice = SelectField("Structure qui oriente")
     destinataire = SelectField("Structure destinataire")
     service = SelectField("Service")

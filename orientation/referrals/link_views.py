@@ -17,6 +17,7 @@ from orientation.auth.tokens import hash_opaque_token
 from orientation.csrf import redisplay_on_csrf_error
 from orientation.extensions import db
 from orientation.forms import EmptyForm
+from orientation.paging import search_text
 from orientation.referrals import links, permissions, queries, views
 from orientation.referrals.forms import LinkCodeForm, NewLinkForm
 from orientation.referrals.lifecycle import TransitionError
@@ -256,7 +257,9 @@ def resend_link(orientation_id: int):
 def receiver_links():
     """The coordination's list of the links that still open an orientation (no personal data)."""
     permissions.require(current_user.is_coordinator)
-    return render_template("referrals/link_list.html", links=links.live_links(), form=EmptyForm())
+    search = search_text(request.args.get("q"))
+    page = links.live_links_page(search, request.args.get("page"))
+    return render_template("referrals/link_list.html", page=page, search=search, form=EmptyForm())
 
 
 @signals.menu_items.connect

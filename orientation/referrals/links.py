@@ -32,11 +32,14 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from orientation import clock
 from orientation.auth.tokens import hash_opaque_token, new_opaque_token
+from orientation.directory.models import Service
 from orientation.extensions import db
 from orientation.followups.rules import Rule, register
 from orientation.french import date_fr
 from orientation.notifications.models import MessageStatus, OutboxMessage, SubjectType
 from orientation.notifications.operations import enqueue_message, enqueue_messages, message_values
+from orientation.organisations.models import Organisation
+from orientation.paging import Page, folded, paged, search_words
 from orientation.referrals import lifecycle
 from orientation.referrals.lifecycle import CLOSED_STATUSES, LinkHolder, OrientationStatus
 from orientation.referrals.models import Orientation, ReceiverLink, Reception
@@ -161,28 +164,38 @@ def links_of(orientation: Orientation) -> list[ReceiverLink]:
     )
 
 
-def live_links(limit: int = 500) -> list[ReceiverLink]:
-    """Links that still open an orientation, newest first (the coordination's list)."""
-    return list(
-        db.session.scalars(
-            sa.select(ReceiverLink)
-            .join(Orientation, Orientation.id == ReceiverLink.orientation_id)
-            .where(
-                ReceiverLink.revoked_at.is_(None),
-                ReceiverLink.expires_at > clock.now(),
-                Orientation.reception == Reception.LINK,
-                Orientation.receiver_email == ReceiverLink.email,
-                Orientation.status.not_in([*CLOSED_STATUSES, S.DRAFT]),
-            )
-            .order_by(ReceiverLink.created_at.desc(), ReceiverLink.id.desc())
-            .limit(limit)
-            .options(  # the list shows each one's sender and service
-                contains_eager(ReceiverLink.orientation).options(
-                    joinedload(Orientation.sender_organisation), joinedload(Orientation.service)
-                )
-            )
+LINKS_PAGE = 50
+
+
+def live_links_page(search: str = "", page=None) -> Page:
+    """Links that still open an orientation, newest first (the coordination's list), paged; each word
+    searched in the address, the sender's or the service's name, or the orientation's number."""
+    words = [
+        sa.or_(
+            folded(ReceiverLink.email).contains(word, autoescape=True),
+            Orientation.sender_organisation.has(folded(Organisation.name).contains(word, autoescape=True)),
+            Orientation.service.has(folded(Service.name).contains(word, autoescape=True)),
+            *([ReceiverLink.orientation_id == int(word)] if word.isdigit() and len(word) < 10 else []),
         )
+        for word in search_words(search)
+    ]
+    statement = (
+        sa.select(ReceiverLink)
+        .join(Orientation, Orientation.id == ReceiverLink.orientation_id)
+        .where(
+            ReceiverLink.revoked_at.is_(None),
+            ReceiverLink.expires_at > clock.now(),
+            Orientation.reception == Reception.LINK,
+            Orientation.receiver_email == ReceiverLink.email,
+            Orientation.status.not_in([*CLOSED_STATUSES, S.DRAFT]),
+            *words,
+        )
+        .order_by(ReceiverLink.created_at.desc(), ReceiverLink.id.desc())
     )
+    loads = contains_eager(ReceiverLink.orientation).options(  # the list shows each one's sender and service
+        joinedload(Orientation.sender_organisation), joinedload(Orientation.service)
+    )
+    return paged(statement, page, LINKS_PAGE, options=[loads])
 
 
 def revoke(link: ReceiverLink, *, by) -> None:

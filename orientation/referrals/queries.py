@@ -25,7 +25,9 @@ from orientation.directory.queries import (
 )
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
-from orientation.paging import Page
+from orientation.organisations.models import Organisation
+from orientation.paging import Page, folded, search_words, within
+from orientation.people.models import Consent, Person
 from orientation.referrals.lifecycle import CLOSED_STATUSES, ONGOING_STATUSES, UNDECIDED_STATUSES, OrientationStatus
 from orientation.referrals.models import (
     Appointment,
@@ -150,6 +152,7 @@ def inbox_page(
     *,
     volet: Volet | None = None,
     urgency: Urgency | None = None,
+    search: str = "",
     page: int = 1,
     per_page: int = PER_PAGE,
     now: datetime | None = None,
@@ -157,6 +160,7 @@ def inbox_page(
     now = now or clock.now()
     counts = inbox_counts(organisation_id, now)
     filters = [Orientation.receiver_organisation_id == organisation_id, _inbox_condition(tab, now)]
+    filters += _matching(search)
     if volet is not None:
         filters.append(Orientation.volet == volet)
     if urgency is not None:
@@ -168,9 +172,8 @@ def inbox_page(
         if waiting
         else (Orientation.last_activity_at.desc(), Orientation.id.desc())
     )
-    return _page(
-        filters, order, page, per_page, counts, total=counts[tab] if volet is None and urgency is None else None
-    )
+    narrowed = volet is not None or urgency is not None or bool(search_words(search))
+    return _page(filters, order, page, per_page, counts, total=None if narrowed else counts[tab])
 
 
 def sent_counts(organisation_id: int) -> dict[SentGroup, int]:
@@ -195,19 +198,21 @@ def sent_page(
     volet: Volet | None = None,
     changed_since: datetime | None = None,
     appointments_this_week: bool = False,
+    search: str = "",
     page: int = 1,
     per_page: int = PER_PAGE,
 ) -> Page:
     """`changed_since` and `appointments_this_week`: the home's counts, opened (the same conditions)."""
     counts = sent_counts(organisation_id)
     filters = [Orientation.sender_organisation_id == organisation_id, _sent_condition(group)]
+    filters += _matching(search, names_of_withdrawn=True)  # the sender's own files
     if volet is not None:
         filters.append(Orientation.volet == volet)
     if changed_since is not None:
         filters.append(_changed_since(changed_since))
     if appointments_this_week:
         filters.append(_appointment_this_week())
-    narrowed = volet is not None or changed_since is not None or appointments_this_week
+    narrowed = volet is not None or changed_since is not None or appointments_this_week or bool(search_words(search))
     order = (Orientation.last_activity_at.desc(), Orientation.id.desc())
     total = None if narrowed else counts[group]
     # the sender's list shows the answers given at completion: one query for the page
@@ -283,10 +288,30 @@ def home_counts(organisation_id: int, user_id: int, now: datetime | None = None)
     return HomeCounts(row[0], row[1], row[2], row[3], row[5], row[4])
 
 
+def _matching(search: str, *, names_of_withdrawn: bool = False) -> list:
+    """Each word searched is in the person's name, the service's or a structure's name. Only narrows
+    the list it is added to: never shows an orientation the list would not. The inbox hides the name
+    of a person who withdrew their consent: there a search must not reveal it either."""
+    conditions = []
+    for word in search_words(search):
+        named = Orientation.person.has(Person.name_key.contains(word, autoescape=True))
+        if not names_of_withdrawn:
+            named = sa.and_(named, Orientation.consent.has(Consent.withdrawn_at.is_(None)))
+        conditions.append(
+            sa.or_(
+                named,
+                Orientation.service.has(folded(Service.name).contains(word, autoescape=True)),
+                Orientation.sender_organisation.has(folded(Organisation.name).contains(word, autoescape=True)),
+                Orientation.receiver_organisation.has(folded(Organisation.name).contains(word, autoescape=True)),
+            )
+        )
+    return conditions
+
+
 def _page(filters, order, page, per_page, counts, total, *options) -> Page:
-    page = max(1, min(int(page or 1), 10_000))
     if total is None:
         total = db.session.scalar(sa.select(sa.func.count()).select_from(Orientation).where(*filters)) or 0
+    page = within(max(1, min(int(page or 1), 1_000_000)), total, per_page)
     statement = (
         sa.select(Orientation)
         .where(*filters)

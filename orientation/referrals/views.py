@@ -16,6 +16,7 @@ from orientation.directory import queries as directory_queries
 from orientation.directory.thematiques import Volet
 from orientation.extensions import db
 from orientation.forms import EmptyForm
+from orientation.paging import page_number, search_text
 from orientation.people import queries as people_queries
 from orientation.people.forms import PersonSearchForm
 from orientation.referrals import confirmations, lifecycle, links, operations, outcome_details, permissions, queries
@@ -123,12 +124,19 @@ def inbox():
     permissions.require(permissions.can_view_inbox(current_user, membership))
     tab = _enum_arg(queries.InboxTab, "onglet", queries.InboxTab.NEW)
     volet, urgency = _enum_arg(Volet, "volet"), _enum_arg(Urgency, "urgence")
+    search = search_text(request.args.get("q"))
     page = queries.inbox_page(
-        membership.organisation_id, tab, volet=volet, urgency=urgency, page=request.args.get("page", 1, type=int)
+        membership.organisation_id,
+        tab,
+        volet=volet,
+        urgency=urgency,
+        search=search,
+        page=page_number(request.args.get("page")),
     )
     return render_template(
         "referrals/inbox.html",
         page=page,
+        search=search,
         tab=tab,
         volet=volet,
         urgency=urgency,
@@ -152,17 +160,20 @@ def sent():
     group = _enum_arg(queries.SentGroup, "etat", queries.SentGroup.ALL)
     volet = _enum_arg(Volet, "volet")
     since, this_week = _datetime_arg("depuis"), request.args.get("rdv") == "semaine"
+    search = search_text(request.args.get("q"))
     page = queries.sent_page(
         membership.organisation_id,
         group,
         volet=volet,
         changed_since=since,
         appointments_this_week=this_week,
-        page=request.args.get("page", 1, type=int),
+        search=search,
+        page=page_number(request.args.get("page")),
     )
     html = render_template(
         "referrals/sent.html",
         page=page,
+        search=search,
         group=group,
         volet=volet,
         since=since,

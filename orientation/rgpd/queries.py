@@ -14,7 +14,7 @@ from orientation.audit.queries import names
 from orientation.auth.models import User
 from orientation.cpam.models import MasCase, MasTeam
 from orientation.extensions import db
-from orientation.paging import Page, within
+from orientation.paging import Page, paged, within
 from orientation.people.models import Person
 from orientation.referrals.models import Orientation
 
@@ -44,6 +44,16 @@ def journal(person_id: int, *, limit: int | None = JOURNAL_PAGE) -> list[PersonA
     if limit is not None:
         query = query.limit(limit)
     return list(db.session.scalars(query))
+
+
+def journal_page(person_id: int, page=None) -> Page:
+    """The person's journal, the newest first, a page at a time (the CSV holds it all)."""
+    query = (
+        sa.select(PersonAccessLog)
+        .where(PersonAccessLog.person_id == person_id)
+        .order_by(PersonAccessLog.at.desc(), PersonAccessLog.id.desc())
+    )
+    return paged(query, page, JOURNAL_PAGE)
 
 
 def journal_count(person_id: int) -> int:

@@ -61,13 +61,8 @@ def _journal_rows(entries):
 def journal(person_id: int):
     person = _load(person_id, permissions.can_view_journal)
     db.session.commit()
-    return render_template(
-        "rgpd/journal.html",
-        person=person,
-        rows=_journal_rows(queries.journal(person.id)),
-        total=queries.journal_count(person.id),
-        page_size=queries.JOURNAL_PAGE,
-    )
+    page = queries.journal_page(person.id, request.args.get("page"))
+    return render_template("rgpd/journal.html", person=person, page=page, rows=_journal_rows(page.items))
 
 
 JOURNAL_COLUMNS = [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from orientation import french
 from orientation.extensions import db
 from orientation.territory.models import Commune, Epci
@@ -17,3 +19,15 @@ def list_epcis() -> list[Epci]:
 
 def commune_choices(blank_label: str = "— Choisir une commune —") -> list[tuple[str, str]]:
     return [("", blank_label)] + [(c.code_insee, c.label) for c in list_communes()]
+
+
+def offer_communes(field, blank_label: str = "— Choisir une commune —") -> None:
+    """A commune select, with what js/commune-combobox.js needs to make it a searchable combobox
+    (every postcode of each commune: the option shows only the first)."""
+    communes = list_communes()
+    field.choices = [("", blank_label)] + [(c.code_insee, c.label) for c in communes]
+    field.render_kw = {
+        **(field.render_kw or {}),
+        "data-combobox": "commune",
+        "data-postcodes": json.dumps({c.code_insee: c.postal_codes for c in communes}, separators=(",", ":")),
+    }

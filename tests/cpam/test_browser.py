@@ -16,7 +16,8 @@ def test_a_case_from_saisine_to_care_done(tmp_path):
         page.get_by_role("link", name="Signaler un renoncement aux soins").first.click()
         page.get_by_label("Prénom").fill("Odette")
         page.locator("#last_name").fill("Vidal")
-        page.get_by_label("Commune de résidence").select_option("84035")
+        page.get_by_role("combobox", name="Commune de résidence").fill("cavaillon")  # the commune combobox
+        page.get_by_role("option", name="Cavaillon (84300)").click()
         page.locator("#phone").fill("06 11 22 33 44")
         page.get_by_text("Soins dentaires").click()
         page.get_by_text("Reste à charge trop élevé").click()

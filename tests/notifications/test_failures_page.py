@@ -52,3 +52,25 @@ def test_retry_sends_again_with_a_fresh_count(make, logged_in, failed, app, outb
     assert message.status is MessageStatus.SENT and message.attempts == 1
     assert outbox[-1].subject == "Message n° 4"
     assert client.get(f"/notifications/{failed.id}/renvoyer").status_code == 405
+
+
+def test_failures_are_paged_and_searched_never_by_recipient(make, logged_in, monkeypatch):
+    from orientation.notifications import queries
+
+    made = []
+    for number in range(3):
+        message = enqueue_message(
+            Channel.EMAIL, f"personne{number}@exemple.fr", "numbered", {}, idempotency_key=f"failed-{number}"
+        )
+        db.session.commit()
+        made.append(message.id)
+    monkeypatch.setattr(queries, "FAILURES_PAGE", 2)
+    client = logged_in(make.user(coordinator=True))
+    first = client.get("/notifications/echecs").get_data(as_text=True)
+    second = client.get("/notifications/echecs?page=2").get_data(as_text=True)
+    assert "3 messages en échec — page 1 sur 2" in first and "page 2 sur 2" in second
+    assert "page 2 sur 2" in client.get("/notifications/echecs?page=9").get_data(as_text=True)
+    found = client.get(f"/notifications/echecs?q={made[1]}").get_data(as_text=True)
+    assert "1 message en échec pour" in found
+    assert "0 message en échec pour" in client.get("/notifications/echecs?q=personne1").get_data(as_text=True)
+    assert "3 messages en échec pour" in client.get("/notifications/echecs?q=manquante").get_data(as_text=True)

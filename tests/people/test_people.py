@@ -160,11 +160,50 @@ def test_every_file_is_reachable_page_by_page(world, logged_in):
         rb.person(world.sender_org, user=world.sender, first_name=f"Prénom{number:02d}", last_name="Zola")
     client = logged_in(world.sender)
     first = client.get("/personnes/").get_data(as_text=True)
-    assert "56 personne(s) — page 1 sur 2" in first  # the scenario's own person, and the 55 added
+    assert "56 personnes — page 1 sur 2" in first  # the scenario's own person, and the 55 added
     assert first.count("/personnes/") >= 50 and "Page suivante" in first and "Prénom54" not in first
     second = client.get("/personnes/?page=2").get_data(as_text=True)
     assert "page 2 sur 2" in second and "Prénom54" in second and "Durand Lucie" not in second
     assert "Page précédente" in second and "Page suivante" not in second
     assert "page 2 sur 2" in client.get("/personnes/?page=999").get_data(as_text=True)  # the last one
     searched = client.get("/personnes/?q=zola&page=2").get_data(as_text=True)
-    assert "55 personne(s) — page 2 sur 2" in searched and "q=zola" in searched and "Prénom54" in searched
+    assert "55 personnes pour « zola » — page 2 sur 2" in searched and "q=zola" in searched and "Prénom54" in searched
+
+
+def test_people_are_found_by_name_birth_date_or_year_in_my_files_only(world, logged_in):
+    from datetime import date
+
+    rb.person(world.sender_org, user=world.sender, first_name="Hélène", last_name="Bérard", birth_date=date(1980, 4, 3))
+    rb.person(world.sender_org, user=world.sender, first_name="Paul", last_name="Bérard", birth_date=date(1975, 1, 9))
+    rb.person(
+        world.receiver_org, user=world.receiver, first_name="Hélène", last_name="Bérard", birth_date=date(1980, 4, 3)
+    )
+    client = logged_in(world.sender)
+
+    def found(query):
+        page = client.get("/personnes/", query_string={"q": query}).get_data(as_text=True)
+        return page.split('id="people-results"', 1)[1].count('href="/personnes/')
+
+    assert found("berard") == 2 and found("HELENE bera") == 1
+    assert found("03/04/1980") == 1 and found("1975") == 1 and found("berard 1980") == 1
+    assert found("31/02/1980") == 0  # not a date: nothing, never an error
+    # The other structure's Hélène Bérard, same name and birth date: never in this list.
+    assert found("helene 03/04/1980") == 1
+
+
+def test_the_people_list_takes_as_many_statements_for_3_as_for_60(world, logged_in):
+    from tests.referrals.test_statement_counts import counting
+
+    client = logged_in(world.sender)
+
+    def measure():
+        with counting() as statements:
+            assert client.get("/personnes/?q=zola").status_code == 200
+        return len(statements)
+
+    for number in range(3):
+        rb.person(world.sender_org, user=world.sender, first_name=f"Prénom{number:02d}", last_name="Zola")
+    small = measure()
+    for number in range(3, 60):
+        rb.person(world.sender_org, user=world.sender, first_name=f"Prénom{number:02d}", last_name="Zola")
+    assert measure() == small

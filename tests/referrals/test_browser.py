@@ -21,7 +21,8 @@ def test_closed_loop_in_a_browser(tmp_path):
         page.get_by_role("link", name="Nouvelle personne").click()
         page.get_by_label("Prénom").fill("Odette")
         page.locator("#last_name").fill("Vidal")
-        page.get_by_label("Commune de résidence").select_option("84087")
+        page.get_by_role("combobox", name="Commune de résidence").fill("orange")  # the commune combobox
+        page.get_by_role("option", name="Orange (84100)").click()
         page.locator("#phone").fill("06 11 22 33 44")
         page.get_by_role("button", name="Enregistrer").click()
         page.get_by_role("heading", name="Odette Vidal").wait_for()

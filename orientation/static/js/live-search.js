@@ -1,6 +1,7 @@
 // Search as you type on a GET search form (form[data-live-search="ID"]): the page is fetched with the
 // form's query, as the « Rechercher » button would, and its #ID results and #ID-status count replace
-// these (the count line is role="status": screen readers announce it). Without JavaScript the button works.
+// these (the count line is role="status": screen readers announce it). The form's selects refresh at once.
+// Without JavaScript the button works.
 (function () {
   "use strict";
   document.querySelectorAll("form[data-live-search]").forEach(function (form) {
@@ -13,7 +14,9 @@
     var latest = 0;
 
     function refresh() {
-      var query = new URLSearchParams(new FormData(form)).toString();
+      var fields = new URLSearchParams(new FormData(form));
+      fields.delete("page"); // a new search starts at its first page
+      var query = fields.toString();
       var url = (form.getAttribute("action") || window.location.pathname) + "?" + query;
       var ticket = ++latest;
       fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "live-search" } })
@@ -34,6 +37,12 @@
     input.addEventListener("input", function () {
       window.clearTimeout(timer);
       timer = window.setTimeout(refresh, 300);
+    });
+    form.querySelectorAll("select").forEach(function (select) {
+      select.addEventListener("change", function () {
+        window.clearTimeout(timer);
+        refresh();
+      });
     });
   });
 }());
