@@ -284,7 +284,7 @@ def test_the_a_verifier_badge_and_lists_follow_each_services_own_frequency(manag
         db.session.flush()
         assert not yearly.is_stale()
         assert yearly.is_stale(START + timedelta(days=70))
-        listed = {service.name for service in queries.list_stale_services(organisation_id=organisation.id)}
+        listed = {service.name for service in queries.stale_services_page(organisation_id=organisation.id).items}
         assert "Accueil numérique" in listed and "Aide au permis" not in listed and "Sans date" not in listed
         assert "Ancien atelier" not in listed  # withdrawn
         assert queries.count_stale_services(organisation.id) == len(listed)
