@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from orientation.cpam import followups, signals, views  # noqa: F401 (followups: declares its rules; signals: connects receivers)
+from orientation.cpam import followups, signals, steps, views  # noqa: F401 (followups: declares its rules; signals: connects receivers)
 
 bp = Blueprint("cpam", __name__, url_prefix="/cpam")
 
@@ -11,6 +11,14 @@ bp.add_url_rule("/signalements", "reports", views.reports)
 bp.add_url_rule("/file", "queue", views.queue)
 bp.add_url_rule("/tableau-de-bord", "dashboard", views.dashboard)
 bp.add_url_rule("/dossiers/<int:case_id>", "show", views.show)
+# The case's pages, one per stage of the work (GET); their forms are sent to the POST endpoints below.
+for _page in steps.PAGES.values():
+    bp.add_url_rule(
+        f"/dossiers/<int:case_id>/{_page.slug}",
+        _page.endpoint.removeprefix("cpam."),
+        views.case_page,
+        defaults={"slug": _page.slug},
+    )
 bp.add_url_rule("/dossiers/<int:case_id>/prendre-en-charge", "open_case", views.open_case, methods=["POST"])
 bp.add_url_rule("/dossiers/<int:case_id>/tentatives", "contact_attempt", views.contact_attempt, methods=["POST"])
 bp.add_url_rule("/dossiers/<int:case_id>/etape", "change_stage", views.change_stage, methods=["POST"])
