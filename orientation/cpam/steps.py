@@ -1,7 +1,7 @@
 """The pages of a MAS case as the conseiller works it: one page per stage, one form at a time.
 
-The summary (`cpam.show`) shows the stage the case is at; each page below has its own URL (GET), its
-forms still sent to the area's POST endpoints, which come back to the page of the form they served.
+The summary (`cpam.show`) shows the stage the case is at; each page below has its own URL: GET shows
+it, POST records its form (the contact page's forms go to their own endpoints) and comes back to it.
 """
 
 from __future__ import annotations
@@ -34,22 +34,20 @@ CONTACT = CasePage(
     frozenset({S.NEW, S.CONTACTING, S.UNREACHABLE}),
     ("OpenCaseForm", "ContactAttemptForm"),
 )
-RIGHTS = CasePage("droits", "cpam.rights_page", "Bilan des droits", frozenset({S.RIGHTS_REVIEW}), ("RightsForm",))
+RIGHTS = CasePage("droits", "cpam.rights", "Bilan des droits", frozenset({S.RIGHTS_REVIEW}), ("RightsForm",))
 PRACTITIONERS = CasePage(
     "praticiens",
-    "cpam.practitioners_page",
+    "cpam.practitioners",
     "Recherche de praticiens",
     frozenset({S.PRACTITIONER_SEARCH}),
     ("PractitionersForm",),
 )
 FINANCING = CasePage(
-    "financement", "cpam.financing_page", "Montage financier", frozenset({S.FINANCIAL_ARRANGEMENT}), ("FinancingForm",)
+    "financement", "cpam.financing", "Montage financier", frozenset({S.FINANCIAL_ARRANGEMENT}), ("FinancingForm",)
 )
-FOLLOW_UP = CasePage(
-    "suivi", "cpam.follow_up_page", "Suivi jusqu'aux soins", frozenset({S.FOLLOW_UP}), ("FollowUpForm",)
-)
-CLOSING = CasePage("cloture", "cpam.closing_page", "Clôture", frozenset({S.CLOSED}), ("CloseCaseForm",))
-NOTES = CasePage("notes", "cpam.notes_page", "Notes internes et chronologie", frozenset(), ("NoteForm",))
+FOLLOW_UP = CasePage("suivi", "cpam.follow_up", "Suivi jusqu'aux soins", frozenset({S.FOLLOW_UP}), ("FollowUpForm",))
+CLOSING = CasePage("cloture", "cpam.close", "Clôture", frozenset({S.CLOSED}), ("CloseCaseForm",))
+NOTES = CasePage("notes", "cpam.add_note", "Notes internes et chronologie", frozenset(), ("NoteForm",))
 
 # The stages, in the order they are worked; then closing and the notes.
 STAGE_PAGES = (CONTACT, RIGHTS, PRACTITIONERS, FINANCING, FOLLOW_UP)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from functools import wraps
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -137,13 +138,35 @@ def show(case_id: int):
     return _render_case(_load_case(case_id))
 
 
-@login_required
-@logs_person_access(kind="cpam.show")
-def case_page(case_id: int, slug: str):
-    """One stage of the work (contact, droits, praticiens…), the closing, or the notes: the CPAM's pages."""
+def case_page(page: steps.CasePage):
+    """The view of a page of the case with no form of its own at its URL (the contact page: its forms have theirs)."""
+
+    @login_required
+    @logs_person_access(kind="cpam.show")
+    def view(case_id: int):
+        return _show_page(case_id, page)
+
+    view.__name__ = view.__qualname__ = page.endpoint.replace(".", "_")
+    return view
+
+
+def _show_page(case_id: int, page: steps.CasePage):
     case = _load_case(case_id)
     permissions.require(permissions.can_read_internal(current_user, case))
-    return _render_case(case, page=steps.PAGES[slug])
+    return _render_case(case, page=page)
+
+
+def _page_on_get(page: steps.CasePage):
+    """A stage's endpoint: GET shows its page (the CPAM's), POST records its form (the view)."""
+
+    def decorate(record):
+        @wraps(record)
+        def view(case_id: int):
+            return _show_page(case_id, page) if request.method == "GET" else record(case_id)
+
+        return view
+
+    return decorate
 
 
 def _render_case(case, status: int = 200, failed=None, page: steps.CasePage | None = None):
@@ -278,6 +301,7 @@ def change_stage(case_id: int):
 @login_required
 @redisplay_on_csrf_error
 @logs_person_access(kind="cpam.show")  # a refused form shows the case again
+@_page_on_get(steps.RIGHTS)
 def rights(case_id: int):
     return _work(
         case_id,
@@ -290,6 +314,7 @@ def rights(case_id: int):
 @login_required
 @redisplay_on_csrf_error
 @logs_person_access(kind="cpam.show")  # a refused form shows the case again
+@_page_on_get(steps.PRACTITIONERS)
 def practitioners(case_id: int):
     return _work(
         case_id,
@@ -304,6 +329,7 @@ def practitioners(case_id: int):
 @login_required
 @redisplay_on_csrf_error
 @logs_person_access(kind="cpam.show")  # a refused form shows the case again
+@_page_on_get(steps.FINANCING)
 def financing(case_id: int):
     return _work(
         case_id,
@@ -318,6 +344,7 @@ def financing(case_id: int):
 @login_required
 @redisplay_on_csrf_error
 @logs_person_access(kind="cpam.show")  # a refused form shows the case again
+@_page_on_get(steps.FOLLOW_UP)
 def follow_up(case_id: int):
     return _work(
         case_id,
@@ -347,6 +374,7 @@ def waiting(case_id: int):
 @login_required
 @redisplay_on_csrf_error
 @logs_person_access(kind="cpam.show")  # a refused form shows the case again
+@_page_on_get(steps.NOTES)
 def add_note(case_id: int):
     return _work(
         case_id,
@@ -359,6 +387,7 @@ def add_note(case_id: int):
 @login_required
 @redisplay_on_csrf_error
 @logs_person_access(kind="cpam.show")  # a refused form shows the case again
+@_page_on_get(steps.CLOSING)
 def close(case_id: int):
     if not confirming.is_confirmed():
         return _confirm_closing(case_id)
