@@ -184,6 +184,7 @@ def _render_case(case, status: int = 200, failed=None, page: steps.CasePage | No
     if failed is not None:
         page_forms[type(failed).__name__] = failed
     events = case.events if internal else [e for e in case.events if e.kind in PUBLIC_EVENTS]
+    on_practitioners = work is steps.PRACTITIONERS
     every_place = request.args.get("tous") == "1"
     return render_template(
         "cpam/case.html" if page is None else "cpam/case_page.html",
@@ -195,8 +196,8 @@ def _render_case(case, status: int = 200, failed=None, page: steps.CasePage | No
         forms=page_forms,
         events=events,
         stepper=STEPPER,
-        proposed=queries.list_services(case.practitioner_service_ids) if internal else [],
-        practitioners=practitioner_list(case, every_place=every_place) if work is steps.PRACTITIONERS else None,
+        proposed=queries.list_services(case.practitioner_service_ids) if on_practitioners else [],
+        practitioners=practitioner_list(case, every_place=every_place) if on_practitioners else None,
         failed_form=type(failed).__name__ if failed is not None else None,
         CaseStage=CaseStage,
     ), status
