@@ -74,7 +74,9 @@ def practitioner_list(case: MasCase, *, every_place: bool = False) -> Practition
             per_page=SHOWN,
         )
     )
-    items = [Practitioner(hit.service, hit.distance_km) for hit in result.items]
+    # The MAS itself is a santé service of the directory, not a place of care.
+    mas = case.team.service_id
+    items = [Practitioner(hit.service, hit.distance_km) for hit in result.items if hit.service.id != mas]
     listed = {item.service.id for item in items}
     missing = [int(i) for i in case.practitioner_service_ids or () if int(i) not in listed]
     items += [Practitioner(s, None, outside_list=True) for s in directory_queries.list_services_with_reach(missing)]

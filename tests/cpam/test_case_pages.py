@@ -202,7 +202,7 @@ def test_every_place_of_care_on_demand_nearest_first(cpam_world, places, logged_
     html = logged_in(cpam_world.conseiller).get(_url(case, "praticiens") + "?tous=1").get_data(as_text=True)
     listed = _listed(html)
     assert listed[:3] == [places["optician"].id, places["near"].id, places["far"].id]
-    assert cpam_world.team.service_id in listed  # the MAS itself, a santé service in Avignon
+    assert cpam_world.team.service_id not in listed  # the MAS itself: a santé service, not a place of care
     assert 'data-filter="all"' in html and 'data-capacity="waiting_list"' in html
     assert "Cabinet fermé" not in html and "Atelier numérique" not in html
     assert 'data-action="matching-places"' in html
