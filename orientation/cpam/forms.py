@@ -132,9 +132,9 @@ class PractitionersForm(BaseForm):
     service_ids = MultiCheckboxField("Lieux de soins proposés (annuaire)", validators=[Optional()])
     note = TextAreaField("Note interne", validators=[Optional(), max_length(2000)], filters=[strip])
 
-    def __init__(self, *args, services=(), **kwargs):
+    def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.service_ids.choices = [(str(s.id), f"{s.name} — {s.structure.name}") for s in services]
+        self.service_ids.choices = list(choices)  # ids; the page lists them with distance and capacity
 
 
 class FinancingForm(BaseForm):

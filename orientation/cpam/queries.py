@@ -27,8 +27,6 @@ from orientation.cpam.models import (
     RenouncementReason,
 )
 from orientation.directory.models import Service
-from orientation.directory.queries import list_services_accepting_orientations
-from orientation.directory.thematiques import Volet
 from orientation.extensions import db
 from orientation.organisations.models import Organisation
 from orientation.paging import Page, folded, search_words, within
@@ -220,11 +218,6 @@ def list_services(ids) -> list[Service]:
             .order_by(*french.by_name(Service.name))
         )
     )
-
-
-def practitioner_choices() -> list[Service]:
-    """Santé services of the directory (centres de santé départementaux, MSP…), for the search step."""
-    return list_services_accepting_orientations(Volet.SANTE)
 
 
 # ---------------------------------------------------------------------------------------------

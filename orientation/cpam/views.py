@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from functools import wraps
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -12,8 +13,9 @@ from flask_login import current_user, login_required
 from orientation import confirming
 from orientation.audit.access import logs_person_access, person_accessed
 from orientation.auth.session import current_membership
-from orientation.cpam import confirmations, forms, operations, permissions, queries
+from orientation.cpam import confirmations, forms, operations, permissions, queries, steps
 from orientation.cpam.models import STEPPER, CaseEventKind, CaseStage
+from orientation.cpam.practitioners import choices_for_saving, practitioner_list
 from orientation.csrf import redisplay_on_csrf_error
 from orientation.db import as_id
 from orientation.extensions import db
@@ -146,10 +148,42 @@ def _load_case(case_id: int, *, work: bool = False):
 @login_required
 @logs_person_access(kind="cpam.show")
 def show(case_id: int):
+    """The summary: the case, the person, the stepper and the current stage's work (its steps for the détecteur)."""
     return _render_case(_load_case(case_id))
 
 
-def _render_case(case, status: int = 200, failed=None):
+def case_page(page: steps.CasePage):
+    """The view of a page of the case with no form of its own at its URL (the contact page: its forms have theirs)."""
+
+    @login_required
+    @logs_person_access(kind="cpam.show")
+    def view(case_id: int):
+        return _show_page(case_id, page)
+
+    view.__name__ = view.__qualname__ = page.endpoint.replace(".", "_")
+    return view
+
+
+def _show_page(case_id: int, page: steps.CasePage):
+    case = _load_case(case_id)
+    permissions.require(permissions.can_read_internal(current_user, case))
+    return _render_case(case, page=page)
+
+
+def _page_on_get(page: steps.CasePage):
+    """A stage's endpoint: GET shows its page (the CPAM's), POST records its form (the view)."""
+
+    def decorate(record):
+        @wraps(record)
+        def view(case_id: int):
+            return _show_page(case_id, page) if request.method == "GET" else record(case_id)
+
+        return view
+
+    return decorate
+
+
+def _render_case(case, status: int = 200, failed=None, page: steps.CasePage | None = None):
     membership = current_membership()
     person_accessed(
         case.person, orientation=case.orientation_id, organisation=membership.organisation_id if membership else None
@@ -157,45 +191,62 @@ def _render_case(case, status: int = 200, failed=None):
     db.session.commit()  # then reload what the page shows (the commit expires it all)
     case = queries.get_case(case.id)
     internal = permissions.can_read_internal(current_user, case)
-    page_forms = _case_forms(case) if internal else {}
+    if failed is not None and page is None:
+        page = steps.page_of_form(type(failed).__name__, case.stage)
+    work = (page or steps.page_of_stage(case.stage)) if internal else None
+    page_forms = _case_forms(case, (*work.forms, *steps.CASE_WIDE_FORMS)) if internal else {}
     if failed is not None:
         page_forms[type(failed).__name__] = failed
     events = case.events if internal else [e for e in case.events if e.kind in PUBLIC_EVENTS]
+    on_practitioners = work is steps.PRACTITIONERS
+    every_place = request.args.get("tous") == "1"
     return render_template(
-        "cpam/case.html",
+        "cpam/case.html" if page is None else "cpam/case_page.html",
         case=case,
         internal=internal,
+        page=page,
+        work=work,
+        steps=steps,
         forms=page_forms,
         events=events,
         stepper=STEPPER,
-        practitioners=queries.list_services(case.practitioner_service_ids) if internal else [],
+        proposed=queries.list_services(case.practitioner_service_ids) if on_practitioners else [],
+        practitioners=practitioner_list(case, every_place=every_place) if on_practitioners else None,
         failed_form=type(failed).__name__ if failed is not None else None,
         CaseStage=CaseStage,
     ), status
 
 
-def _case_forms(case) -> dict:
-    return {
-        "OpenCaseForm": forms.OpenCaseForm(),
-        "ContactAttemptForm": forms.ContactAttemptForm(),
-        "StageForm": forms.StageForm(),
-        "RightsForm": forms.RightsForm.for_reviews(case.rights),
-        "PractitionersForm": forms.PractitionersForm(
-            services=queries.practitioner_choices(),
-            data={"service_ids": [str(i) for i in case.practitioner_service_ids or ()], "note": case.practitioner_note},
+def _case_forms(case, names) -> dict:
+    """The forms of one page, filled with what the case holds (only those: the praticiens' list is a search)."""
+    makers = {
+        "OpenCaseForm": forms.OpenCaseForm,
+        "ContactAttemptForm": forms.ContactAttemptForm,
+        "StageForm": forms.StageForm,
+        "RightsForm": lambda: forms.RightsForm.for_reviews(case.rights),
+        "PractitionersForm": lambda: forms.PractitionersForm(
+            data={"service_ids": [str(i) for i in case.practitioner_service_ids or ()], "note": case.practitioner_note}
         ),
-        "FinancingForm": forms.FinancingForm(data={"aids": case.financial_aids, "note": case.financial_note}),
-        "FollowUpForm": forms.FollowUpForm(data={"care_planned_on": case.care_planned_on, "note": case.follow_up_note}),
-        "WaitingForm": forms.WaitingForm(),
-        "NoteForm": forms.NoteForm(),
-        "CloseCaseForm": forms.CloseCaseForm(),
+        "FinancingForm": lambda: forms.FinancingForm(data={"aids": case.financial_aids, "note": case.financial_note}),
+        "FollowUpForm": lambda: forms.FollowUpForm(
+            data={"care_planned_on": case.care_planned_on, "note": case.follow_up_note}
+        ),
+        "WaitingForm": forms.WaitingForm,
+        "NoteForm": forms.NoteForm,
+        "CloseCaseForm": forms.CloseCaseForm,
     }
+    return {name: makers[name]() for name in names}
 
 
-def _work(case_id: int, form, perform, message: str, anchor: str = "etapes"):
-    """Load, check the CPAM side, validate, perform one operation, commit once, redirect (or show the error)."""
+def _page_url(case_id: int, page: steps.CasePage) -> str:
+    return url_for(page.endpoint, case_id=case_id)
+
+
+def _work(case_id: int, form, perform, message: str, back=None):
+    """Load, check the CPAM side, validate, perform one operation, commit once, redirect to the page of
+    the form (`back(case)`: another one), or show that page again with the error."""
     case = _load_case(case_id, work=True)
-    form = form() if callable(form) else form
+    form = form() if isinstance(form, type) else form(case)
     status = 400
     if form.validate_on_submit():
         try:
@@ -207,8 +258,15 @@ def _work(case_id: int, form, perform, message: str, anchor: str = "etapes"):
         else:
             db.session.commit()
             flash(message, "success")
-            return redirect(url_for("cpam.show", case_id=case_id, _anchor=anchor))
+            if back is not None:
+                return redirect(back(case))
+            return redirect(_page_url(case_id, steps.page_of_form(type(form).__name__, case.stage)))
     return _render_case(case, status, failed=form)
+
+
+def _stage_page(case) -> str:
+    """After a step that may move the case (contact reached, stage changed): the page of where it is now."""
+    return _page_url(case.id, steps.page_of_stage(case.stage))
 
 
 @login_required
@@ -238,6 +296,7 @@ def contact_attempt(case_id: int):
             note=form.note.data,
         ),
         "La tentative de contact est enregistrée.",
+        back=_stage_page,
     )
 
 
@@ -250,12 +309,14 @@ def change_stage(case_id: int):
         forms.StageForm,
         lambda case, form: operations.move_to_stage(case, user=current_user, stage=form.stage.data),
         "Le dossier passe à l'étape choisie.",
+        back=_stage_page,
     )
 
 
 @login_required
 @redisplay_on_csrf_error
 @logs_person_access(kind="cpam.show")  # a refused form shows the case again
+@_page_on_get(steps.RIGHTS)
 def rights(case_id: int):
     return _work(
         case_id,
@@ -268,10 +329,11 @@ def rights(case_id: int):
 @login_required
 @redisplay_on_csrf_error
 @logs_person_access(kind="cpam.show")  # a refused form shows the case again
+@_page_on_get(steps.PRACTITIONERS)
 def practitioners(case_id: int):
     return _work(
         case_id,
-        lambda: forms.PractitionersForm(services=queries.practitioner_choices()),
+        lambda case: forms.PractitionersForm(choices=choices_for_saving(case)),
         lambda case, form: operations.record_practitioners(
             case, user=current_user, service_ids=form.service_ids.data, note=form.note.data
         ),
@@ -282,6 +344,7 @@ def practitioners(case_id: int):
 @login_required
 @redisplay_on_csrf_error
 @logs_person_access(kind="cpam.show")  # a refused form shows the case again
+@_page_on_get(steps.FINANCING)
 def financing(case_id: int):
     return _work(
         case_id,
@@ -296,6 +359,7 @@ def financing(case_id: int):
 @login_required
 @redisplay_on_csrf_error
 @logs_person_access(kind="cpam.show")  # a refused form shows the case again
+@_page_on_get(steps.FOLLOW_UP)
 def follow_up(case_id: int):
     return _work(
         case_id,
@@ -318,25 +382,27 @@ def waiting(case_id: int):
             case, user=current_user, waiting=form.waiting.data == "yes"
         ),
         "Le dossier est mis à jour.",
+        back=lambda case: url_for("cpam.show", case_id=case.id),
     )
 
 
 @login_required
 @redisplay_on_csrf_error
 @logs_person_access(kind="cpam.show")  # a refused form shows the case again
+@_page_on_get(steps.NOTES)
 def add_note(case_id: int):
     return _work(
         case_id,
         forms.NoteForm,
         lambda case, form: operations.add_note(case, user=current_user, body=form.body.data),
         "La note interne est ajoutée.",
-        anchor="notes",
     )
 
 
 @login_required
 @redisplay_on_csrf_error
 @logs_person_access(kind="cpam.show")  # a refused form shows the case again
+@_page_on_get(steps.CLOSING)
 def close(case_id: int):
     if not confirming.is_confirmed():
         return _confirm_closing(case_id)
@@ -347,7 +413,7 @@ def close(case_id: int):
             case, user=current_user, outcome=form.outcome.data, reason=form.reason.data
         ),
         "Le dossier est clos ; la structure qui a signalé est informée du résultat.",
-        anchor="resultat",
+        back=lambda case: url_for("cpam.show", case_id=case.id, _anchor="resultat"),
     )
 
 
@@ -370,7 +436,7 @@ def _confirm_closing(case_id: int):
         outcome,
         reason,
         action_url=request.path,
-        back_url=url_for("cpam.show", case_id=case.id, _anchor="cloture"),
+        back_url=_page_url(case.id, steps.CLOSING),
     )
     db.session.commit()  # the access log
     return confirming.confirmation(page)

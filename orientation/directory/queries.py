@@ -47,6 +47,7 @@ WORD_ONLY = re.compile(r"\w+")
 @dataclass(frozen=True)
 class SearchParams:
     text: str = ""
+    any_words: tuple[str, ...] = ()  # at least one of these words (a MAS case: the words of the care given up)
     thematique: str | None = None
     volet: Volet | None = None
     volets: tuple[Volet, ...] = ()  # any of these volets (the send form: the volets of the needs chosen)
@@ -182,6 +183,8 @@ def _filters(params: SearchParams, origin, distance) -> list:
         conditions.append(
             sa.or_(Service.publics.is_(None), as_text.like(f'%"{params.public}"%'), as_text.like('%"tous-publics"%'))
         )
+    if params.any_words:
+        conditions.append(_has_any_word(params.any_words))
     if params.frais:
         conditions.append(Service.frais == params.frais)
     if params.accepts_orientations:
@@ -289,6 +292,15 @@ def _text_match(words: list[str], tolerant: bool):
     query = (" | " if tolerant else " & ").join(terms)
     tsquery = sa.func.to_tsquery(sa.literal_column("'public.french_unaccent'::regconfig"), query)
     return Service.search_vector.op("@@")(tsquery), sa.func.ts_rank(Service.search_vector, tsquery)
+
+
+def _has_any_word(phrases) -> sa.ColumnElement:
+    """Any word of the phrases (`|`, stemmed by the text configuration), on the index the text search uses."""
+    words = sorted({word for phrase in phrases for word in query_words(phrase)})
+    if not words:
+        return sa.true()
+    tsquery = sa.func.to_tsquery(sa.literal_column("'public.french_unaccent'::regconfig"), " | ".join(words))
+    return Service.search_vector.op("@@")(tsquery)
 
 
 def _closest_lexemes(words: list[str]) -> list[str]:
@@ -464,6 +476,20 @@ def list_services_that_can_receive(volet: Volet | None = None) -> list[Service]:
     if volet is not None:
         statement = statement.where(_has_thematique(thematiques_of_volet(volet)))
     return list(db.session.scalars(statement))
+
+
+def list_services_with_reach(ids) -> list[Service]:
+    """These services (by id), by name, with what their cards and `reach_of()` read."""
+    if not ids:
+        return []
+    statement = sa.select(Service).where(Service.id.in_(list(ids))).order_by(*french.by_name(Service.name), Service.id)
+    return list(db.session.scalars(statement.options(*with_reach())))
+
+
+def list_service_ids_of_volet(volet: Volet) -> list[int]:
+    """Ids of the services of a volet still in the directory (what a form of that volet accepts)."""
+    of_volet = _has_thematique(thematiques_of_volet(volet))
+    return list(db.session.scalars(sa.select(Service.id).where(Service.withdrawn_at.is_(None), of_volet)))
 
 
 def list_services_accepting_orientations(volet: Volet | None = None) -> list[Service]:

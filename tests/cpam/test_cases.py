@@ -394,7 +394,7 @@ def test_closing_a_case_is_confirmed_first_saying_who_is_told(cpam_world, logged
     case = contacted(cpam_world)
     db.session.commit()
     client = logged_in(cpam_world.conseiller)
-    url, page = f"/cpam/dossiers/{case.id}/cloture", f"/cpam/dossiers/{case.id}"
+    url = page = f"/cpam/dossiers/{case.id}/cloture"  # the closing page (GET) sends its form to the same URL
     assert "data-confirm-form" in client.get(page).get_data(as_text=True)
     data = {"outcome": "abandoned", "reason": "Ne souhaite plus être aidée"}
     asked = client.submit(url, data, page=page)

@@ -27,6 +27,10 @@ SECRETS = [
 # (method, url, who gets in, form data)
 ENDPOINTS = [
     ("GET", "/cpam/dossiers/{case}", CPAM | FILERS, None),
+    *[
+        ("GET", f"/cpam/dossiers/{{case}}/{page}", CPAM, None)
+        for page in ("contact", "droits", "praticiens", "financement", "suivi", "cloture", "notes")
+    ],
     ("GET", "/cpam/file", CPAM, None),
     ("GET", "/cpam/file?onglet=en-cours", CPAM, None),
     ("GET", "/cpam/signalements", set(ROLES), None),
@@ -104,8 +108,11 @@ def test_the_detector_sees_steps_and_outcome_not_internal_notes(matrix, logged_i
 
 
 def test_the_conseiller_sees_everything(matrix, logged_in):
+    """Across the case's pages: the summary, each stage, the notes."""
     users, case = matrix
-    html = logged_in(users["conseiller"]).get(f"/cpam/dossiers/{case.id}").get_data(as_text=True)
+    client = logged_in(users["conseiller"])
+    pages = ["", "/contact", "/droits", "/praticiens", "/financement", "/suivi", "/cloture", "/notes"]
+    html = "".join(client.get(f"/cpam/dossiers/{case.id}{page}").get_data(as_text=True) for page in pages)
     for secret in SECRETS[:5]:
         assert secret in html
     assert "06 12 34 56 78" in html  # the phone shared with the MAS

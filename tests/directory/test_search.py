@@ -188,3 +188,12 @@ def test_unknown_commune_and_absurd_values_give_a_result(directory):
 def test_unknown_codes_from_an_api_caller_match_nothing(directory):
     assert search_services(SearchParams(public='%" OR 1=1 --')).total == 0
     assert search_services(SearchParams(thematique="numerique--inventee")).total == 0
+
+
+def test_any_word_keeps_services_with_one_of_the_words(app):
+    builders.service("Centre dentaire", description="Soins des dents.")
+    builders.service("Opticien", description="Des lunettes à petit prix.")
+    builders.service("Atelier", description="Découvrir l'ordinateur.")
+    found = names(search_services(SearchParams(any_words=("dentiste", "dentaire", "lunettes"))))
+    assert sorted(found) == ["Centre dentaire", "Opticien"]
+    assert search_services(SearchParams(any_words=("de", "la"))).total == 3  # no word left: no filter

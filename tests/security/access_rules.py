@@ -477,6 +477,9 @@ RULES: dict[str, Rule] = {
     "cpam.queue": Rule({CONSEILLER_CPAM}),
     "cpam.dashboard": Rule({CONSEILLER_CPAM, COORDINATION}),
     "cpam.show": Rule(CASE_SIDES),
+    # the case's pages, one per stage of the work (GET; POST records its form): the MAS team only, the
+    # détecteur reads the summary
+    "cpam.contact_page": Rule({CONSEILLER_CPAM}),
     "cpam.open_case": Rule({CONSEILLER_CPAM}, form="OpenCaseForm"),
     "cpam.contact_attempt": Rule(
         {CONSEILLER_CPAM},
