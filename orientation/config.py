@@ -176,7 +176,7 @@ class BaseConfig:
             "SMS_API_URL": os.environ.get("SMS_API_URL"),
             "SMS_API_KEY": os.environ.get("SMS_API_KEY"),
             "SMS_SENDER": os.environ.get("SMS_SENDER", "VAUCLUSE"),
-            "SMS_FILE_PATH": str(self.instance_path / "sms"),
+            "SMS_FILE_PATH": os.environ.get("SMS_FILE_PATH") or str(self.instance_path / "sms"),
             "SMS_TIMEOUT": _env_int("SMS_TIMEOUT", 10),
             # Outbox delivery (orientation.notifications): retries, claims, sweep.
             "NOTIFICATIONS_DELIVER_INLINE": _env_bool("NOTIFICATIONS_DELIVER_INLINE", False),

@@ -60,6 +60,7 @@ class SaisineForm(PersonForm):
                 "phone",
                 "email",
                 "contact_preference",
+                "messages_channel",
                 "situation",
                 "referent_id",
                 "confirm_duplicate",

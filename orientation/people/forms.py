@@ -12,7 +12,7 @@ from orientation.directory.forms import MultiCheckboxField
 from orientation.directory.thematiques import Volet
 from orientation.forms import BaseForm, email_address, max_length, required, strip
 from orientation.people.catalogue import DETAILS, needs_of_volet
-from orientation.people.models import ConsentMethod, ContactPreference, NeedStatus, SituationFlag
+from orientation.people.models import ConsentMethod, ContactPreference, MessagesChannel, NeedStatus, SituationFlag
 from orientation.territory.queries import offer_communes
 
 DEFAULT_PURPOSE = (
@@ -46,6 +46,15 @@ class PersonForm(BaseForm):
         default=ContactPreference.PHONE.value,
         choices=[(p.value, p.label) for p in ContactPreference],
     )
+    messages_channel = RadioField(
+        "Messages à la personne sur ses orientations",
+        default=MessagesChannel.NONE.value,
+        choices=[(c.value, c.label) for c in MessagesChannel],
+        description=(
+            "Seulement si la personne est d'accord : un court message quand une orientation part (qui va "
+            "l'appeler, et quand au plus tard), quand elle est acceptée (le rendez-vous) ou refusée (la suite)."
+        ),
+    )
     situation = MultiCheckboxField(
         "Situation",
         choices=[(f.value, f.label) for f in SituationFlag],
@@ -75,6 +84,16 @@ class PersonForm(BaseForm):
         if field.data == ContactPreference.EMAIL and not self.email.data:
             raise ValidationError("Indiquez une adresse e-mail pour ce moyen de contact.")
 
+    def validate_messages_channel(self, field):
+        if field.data == MessagesChannel.SMS and not self.phone.data:
+            raise ValidationError("Indiquez le téléphone portable de la personne pour lui envoyer des SMS.")
+        if field.data == MessagesChannel.EMAIL and not self.email.data:
+            raise ValidationError("Indiquez l'adresse e-mail de la personne pour lui écrire.")
+        if field.data != MessagesChannel.NONE and self.contact_preference.data == ContactPreference.NO_DIRECT_CONTACT:
+            raise ValidationError(
+                "La personne ne souhaite pas être contactée directement : choisissez « Aucun message »."
+            )
+
     def person_fields(self) -> dict:
         return {
             "first_name": self.first_name.data,
@@ -85,6 +104,7 @@ class PersonForm(BaseForm):
             "phone": self.phone.data or None,
             "email": (self.email.data or "").lower() or None,
             "contact_preference": ContactPreference(self.contact_preference.data),
+            "messages_channel": MessagesChannel(self.messages_channel.data or MessagesChannel.NONE.value),
             "situation": list(self.situation.data or []),
             "referent_id": int(self.referent_id.data) if self.referent_id.data else None,
         }

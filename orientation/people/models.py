@@ -40,6 +40,22 @@ class ContactPreference(enum.StrEnum):
         }[self.value]
 
 
+class MessagesChannel(enum.StrEnum):
+    """Whether the person agreed to short messages about their orientations, and on which channel."""
+
+    NONE = "none"
+    SMS = "sms"
+    EMAIL = "email"
+
+    @property
+    def label(self) -> str:
+        return {
+            "none": "Aucun message",
+            "sms": "Par SMS, avec son accord",
+            "email": "Par e-mail, avec son accord",
+        }[self.value]
+
+
 class SituationFlag(enum.StrEnum):
     QPV = "qpv"
     OVER_60 = "over_60"
@@ -120,6 +136,14 @@ class Person(TimestampMixin, db.Model):
         enum_type(ContactPreference, "contact_preference"),
         default=ContactPreference.PHONE,
         info=blank(ContactPreference.NO_DIRECT_CONTACT.value),
+    )
+    # The person's agreement to be told by message when an orientation leaves, is accepted (the
+    # rendez-vous) or declined: none unless they agreed (referrals.person_messages).
+    messages_channel: Mapped[MessagesChannel] = mapped_column(
+        enum_type(MessagesChannel, "person_messages_channel"),
+        default=MessagesChannel.NONE,
+        server_default=MessagesChannel.NONE.value,
+        info=blank(MessagesChannel.NONE.value),
     )
     situation: Mapped[list] = mapped_column(sa.JSON, default=list, info=keep())  # SituationFlag values
     referent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))

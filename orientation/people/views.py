@@ -60,6 +60,7 @@ def edit_person(person_id: int | None = None):
     if person is not None and request.method == "GET":
         form.referent_id.data = str(person.referent_id or "")
         form.contact_preference.data = person.contact_preference.value
+        form.messages_channel.data = person.messages_channel.value
     elif person is None and request.method == "GET":  # a new file: its creator follows it, unless changed
         form.referent_id.data = str(current_user.id)
     duplicates = []

@@ -21,6 +21,7 @@ from orientation.notifications.operations import cancel_messages, enqueue_messag
 from orientation.notifications.preferences import register_recipient_check
 from orientation.organisations.models import Membership, Organisation
 from orientation.people.models import ContactPreference
+from orientation.referrals import person_messages
 from orientation.referrals.lifecycle import OrientationStatus, Side
 from orientation.referrals.models import Appointment, AppointmentStatus, Reception
 
@@ -140,6 +141,7 @@ def notify_transition(orientation, event) -> None:
     if event.from_status is S.DRAFT and to_status is S.CANCELLED:
         return  # a draft nobody else has seen
     key = f"event:{event.id}"
+    person_messages.tell_of_transition(orientation, event)  # with their agreement, on their channel
     if to_status in TELL_RECEIVER and event.side is not Side.RECEIVER:
         tell_receiver(orientation, event, key)
     followed_by_sender = orientation.reception is Reception.SENDER and event.side is Side.RECEIVER

@@ -66,6 +66,11 @@ def can_reorient(user: User, orientation: Orientation) -> bool:
     return orientation.status in lifecycle.REORIENTABLE_STATUSES and is_sender(user, orientation)
 
 
+def can_print_fiche(user: User, orientation: Orientation) -> bool:
+    """The « fiche orientation / rendez-vous » is handed to the person by the structure that oriented them."""
+    return is_sender(user, orientation)
+
+
 def can_comment(user: User, orientation: Orientation) -> bool:
     return can_view_orientation(user, orientation) and orientation.status is not OrientationStatus.DRAFT
 

@@ -6,7 +6,15 @@ from orientation.french import datetime_fr
 from orientation.notifications.models import EventKind, SubjectType
 from orientation.notifications.operations import notify_users
 from orientation.notifications.queries import register_subject_page
-from orientation.referrals import appointment_lifecycle, confirmations, handover, lifecycle, notifications, queries
+from orientation.referrals import (
+    appointment_lifecycle,
+    confirmations,
+    handover,
+    lifecycle,
+    notifications,
+    person_messages,
+    queries,
+)
 from orientation.referrals.models import Orientation, Reception
 from orientation.referrals.operations import OrientationRefused
 from orientation.signals import HomeCard, MenuItem
@@ -173,3 +181,9 @@ def _tell_sender_in_app(appointment, orientation):
         orientation.id,
         title,
     )
+
+
+@signals.appointment_changed.connect
+def _tell_person_of_rendez_vous(appointment, orientation):
+    """A rendez-vous just planned: the person is told, if they agreed to messages."""
+    person_messages.tell_of_appointment(appointment, orientation)

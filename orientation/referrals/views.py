@@ -19,7 +19,16 @@ from orientation.forms import EmptyForm
 from orientation.paging import page_number, search_text
 from orientation.people import queries as people_queries
 from orientation.people.forms import PersonSearchForm
-from orientation.referrals import confirmations, lifecycle, links, operations, outcome_details, permissions, queries
+from orientation.referrals import (
+    confirmations,
+    fiche,
+    lifecycle,
+    links,
+    operations,
+    outcome_details,
+    permissions,
+    queries,
+)
 from orientation.referrals.forms import (
     AppointmentForm,
     AppointmentStatusForm,
@@ -196,6 +205,21 @@ def show(orientation_id: int):
         # sender sees it read and the « not opened » reminder stops. One guarded, idempotent transition.
         operations.acknowledge_opening(orientation, user=current_user)
     return _render_show(orientation)
+
+
+@login_required
+@logs_person_access(kind="referrals.print")
+def print_fiche(orientation_id: int):
+    """The sheet the agent prints and hands to the person: where, when, whom to call, how to get there."""
+    orientation = queries.get_orientation(orientation_id)
+    permissions.require(permissions.can_print_fiche(current_user, orientation))
+    membership = current_membership()
+    person_accessed(
+        orientation.person, orientation=orientation, organisation=membership.organisation_id if membership else None
+    )
+    db.session.commit()  # then reload what the page shows (the commit expires it all)
+    orientation = queries.get_orientation(orientation.id)
+    return render_template("referrals/fiche.html", fiche=fiche.fiche_of(orientation), person=orientation.person)
 
 
 def _load_visible(orientation_id: int):

@@ -313,6 +313,7 @@ RULES: dict[str, Rule] = {
     ),
     # -- an orientation: sender and receiver
     "referrals.show": Rule(ORIENTATION_SIDES),
+    "referrals.print": Rule(EDES),  # the fiche handed to the person: the sending side only
     "referrals.change_status": Rule(
         ORIENTATION_SIDES,
         form="TransitionForm",
