@@ -46,24 +46,7 @@ def exposed(rows: list[dict], key_figures: dict[str, str]) -> list[str]:
 def _determined(sums: list[list[int]], size: int) -> set[int]:
     """The variables whose value the sums fix: those whose unit vector is a row of the reduced matrix."""
     matrix = [[Fraction(1 if column in members else 0) for column in range(size)] for members in sums]
-    pivot_row = 0
-    for column in range(size):
-        found = next((row for row in range(pivot_row, len(matrix)) if matrix[row][column]), None)
-        if found is None:
-            continue
-        matrix[pivot_row], matrix[found] = matrix[found], matrix[pivot_row]
-        lead = matrix[pivot_row][column]
-        matrix[pivot_row] = [value / lead for value in matrix[pivot_row]]
-        for row in range(len(matrix)):
-            if row != pivot_row and matrix[row][column]:
-                factor = matrix[row][column]
-                matrix[row] = [a - factor * b for a, b in zip(matrix[row], matrix[pivot_row], strict=True)]
-        pivot_row += 1
-    return {
-        next(column for column, value in enumerate(row) if value)
-        for row in matrix
-        if sum(1 for value in row if value) == 1
-    }
+    return _determined_rows(matrix, size)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -87,6 +70,7 @@ def determined_cells(equations: list[list[tuple[int, object, str]]]) -> list[obj
 
 
 def _determined_rows(matrix: list[list[Fraction]], size: int) -> set[int]:
+    """Gauss-Jordan over the rationals: the unknowns alone on a row of the reduced matrix are fixed."""
     pivot_row = 0
     for column in range(size):
         found = next((row for row in range(pivot_row, len(matrix)) if matrix[row][column]), None)
