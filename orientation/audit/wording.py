@@ -116,6 +116,7 @@ FIELDS = {
     "detail": "précisions",
     "details": "précisions",
     "email": "adresse électronique",
+    "event_id": "étape de l'historique",
     "expires_at": "date d'expiration",
     "expires_on": "date de fin",
     "failed_attempts": "tentatives sans réponse",
