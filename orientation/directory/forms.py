@@ -23,6 +23,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from orientation.directory import hours, labels, zones
 from orientation.directory.models import Capacity, Frais, ImportSource, ServiceType
+from orientation.directory.operations import STRUCTURE_FIELDS
 from orientation.directory.queries import MAX_DISTANCE_KM, SearchParams
 from orientation.directory.text import MAX_QUERY_LENGTH
 from orientation.directory.thematiques import Volet, enumeration, oriented_thematique_choices
@@ -514,17 +515,8 @@ class StructureForm(OpeningHoursMixin, BaseForm):
     hours_public_holidays = _holidays_field()
     hours_clear = _clear_hours_field()
 
-    TEXT_FIELDS = (
-        "siret",
-        "description",
-        "adresse",
-        "complement_adresse",
-        "code_postal",
-        "commune_name",
-        "telephone",
-        "courriel",
-        "site_web",
-    )
+    # the plain text fields of what operations.save_structure() writes (the name and the hours have their own)
+    TEXT_FIELDS = tuple(name for name in STRUCTURE_FIELDS if name not in ("name", "horaires_accueil"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
